@@ -8,10 +8,18 @@ find_package(RocksDB 7.8 CONFIG REQUIRED)
 find_package(tomlplusplus 3 CONFIG REQUIRED)
 find_package(CLI11 2 CONFIG REQUIRED)
 find_package(spdlog 1.10 CONFIG REQUIRED)
+# Time zones (IANA tzdb from the system's /usr/share/zoneinfo): libstdc++ 12
+# has no std::chrono::tzdb yet; Howard Hinnant's date is its reference design.
+find_package(date 3 CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 if(JIRASYNC_TESTS)
   find_package(Catch2 2.13 CONFIG REQUIRED)
+  # Tests check the produced Markdown by parsing it with GitHub's CommonMark.
+  find_library(CMARK_GFM_LIBRARY NAMES cmark-gfm REQUIRED)
+  find_library(CMARK_GFM_EXT_LIBRARY NAMES cmark-gfm-extensions REQUIRED)
+  add_library(cmark_gfm INTERFACE)
+  target_link_libraries(cmark_gfm INTERFACE ${CMARK_GFM_EXT_LIBRARY} ${CMARK_GFM_LIBRARY})
 endif()
 
 # CAF 0.17.6: Debian ships neither a CMake config nor a .pc file.

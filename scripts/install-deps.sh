@@ -10,7 +10,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev zlib1g-dev librocksdb-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libsystemd-dev
-  catch2
+  libhowardhinnant-date-dev tzdata
+  catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev
 )
 missing=()
 for p in "${packages[@]}"; do
