@@ -572,13 +572,15 @@ TEST_CASE("ca_file must exist; relative to the config file's folder",
 }
 
 TEST_CASE("TOML syntax errors report toml++'s line and column", "[config]") {
+  // The description is toml++'s own (3.3); line and column are what we add.
   auto r = load(minimal_toml + "[sync]\ninterval_minutes = = 5\n");
-  REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].rfind("test.toml:6: syntax: ", 0) == 0);
-  CHECK(r.errors[0].find("(column 20)") != std::string::npos);
+  CHECK(r.errors
+        == strings{"test.toml:6: syntax: Error while parsing value: could not "
+                   "determine value type (column 20)"});
   auto dup = load(minimal_toml + "email = \"again@acme.com\"\n");
-  REQUIRE(dup.errors.size() == 1);
-  CHECK(dup.errors[0].rfind("test.toml:5: syntax: ", 0) == 0);
+  CHECK(dup.errors
+        == strings{"test.toml:5: syntax: Error while parsing key-value pair: "
+                   "cannot redefine existing string 'email' (column 9)"});
 }
 
 TEST_CASE("an unreadable config file is reported", "[config]") {
