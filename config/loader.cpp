@@ -756,9 +756,14 @@ void loader::read_sync(table_reader& t, sync_config& out) {
                                                  sync_strategy::manual}))
     out.strategy = *v;
   if (auto v = t.get_int("interval_minutes")) {
+    // The cap keeps interval arithmetic in milliseconds far from overflow.
+    constexpr std::int64_t max_minutes = 525600; // one year
     if (*v < 1)
       error(t.line_of_key("interval_minutes"), "sync.interval_minutes",
             "must be >= 1");
+    else if (*v > max_minutes)
+      error(t.line_of_key("interval_minutes"), "sync.interval_minutes",
+            "must be <= 525600 (one year)");
     else
       out.interval_minutes = *v;
   }

@@ -619,3 +619,21 @@ TEST_CASE("the example config loads when JIRA_API_TOKEN is set", "[config]") {
                            "JIRA_API_TOKEN is not set")
         != std::string::npos);
 }
+
+TEST_CASE("numbers out of range are rejected", "[config]") {
+  auto r = load(minimal_toml + "[sync]\n"
+                               "interval_minutes = 525601\n"
+                               "[indexing]\n"
+                               "attachment_max_bytes = -52428800\n");
+  CHECK(r.errors
+        == strings{
+          "test.toml:6: sync.interval_minutes: must be <= 525600 (one year)",
+          "test.toml:8: indexing.attachment_max_bytes: must be >= 0",
+        });
+  auto neg = load(minimal_toml + "[sync]\ninterval_minutes = -1\n");
+  CHECK(neg.errors
+        == strings{"test.toml:6: sync.interval_minutes: must be >= 1"});
+  auto edge = load(minimal_toml + "[sync]\ninterval_minutes = 525600\n");
+  REQUIRE(edge.errors == strings{});
+  CHECK(edge.cfg->sync.interval_minutes == 525600);
+}
