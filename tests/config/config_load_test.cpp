@@ -548,7 +548,7 @@ TEST_CASE("service.listen must be host:port", "[config]") {
   CHECK(ok.cfg->service.listen_port == 65535);
 }
 
-TEST_CASE("ca_file must exist; relative to the config file's folder",
+TEST_CASE("ca_file must exist and is relative to the config file folder",
           "[config]") {
   temp_dir dir;
   dir.write("certs/ca.pem", "-----BEGIN CERTIFICATE-----\n");
