@@ -9,13 +9,21 @@
 //   field (`fields.created`) and says what was wrong, e.g.
 //   `issue[3] (key ABC-12): fields.created: expected a Jira timestamp, got
 //   "yesterday"`.
-// - Pages/lists: a record with ANY error is left out of the returned values
-//   and its errors are reported; the good records are kept. A single object
-//   parse (parse_issue, parse_project_role, ...) returns its best-effort value
-//   together with the errors; callers must check `ok()` before trusting it.
-// - `fatal` is set when the document itself is unusable (not JSON, nested
-//   deeper than json_max_depth, wrong top-level shape such as an object where
-//   an array is expected); `value` is then default/partial.
+// - A RECORD is an element of a list/page (a user, an issue, an audit
+//   record...) or the object of a single-object response. A record with an
+//   error in its own fields is left out of the returned list; the good
+//   records are kept.
+// - SUB-RECORDS (permission grants, role actors, security levels, embedded
+//   comments and attachments) with an error in their own fields are left out
+//   of their parent; the parent is kept. Their errors are still reported,
+//   under the parent's record name with the sub-record's path
+//   (`issue[0] (key A-1): fields.comment.comments[2].created: ...`).
+// - `fatal` is set when the document cannot be used: not JSON, nested deeper
+//   than json_max_depth, wrong top-level shape (an object where an array is
+//   expected), a missing page member (`issues`), or - for single-object
+//   responses - an error in the object's own fields. `value` is then
+//   default/partial. So callers do: `if (r.fatal) fail; log r.errors; use
+//   r.value`.
 // - Tolerant where Jira varies: ids may be JSON strings or numbers (always
 //   stored as std::string), null and absent are treated alike for optional
 //   fields, unknown fields are ignored. Strict where a wrong value would
@@ -55,7 +63,8 @@ template <class T>
 struct parsed {
   T value{};
   std::vector<parse_error> errors;
-  /// The document as a whole could not be interpreted. Default: false.
+  /// The document could not be used (see the error model above).
+  /// Default: false.
   bool fatal = false;
 
   bool ok() const { return errors.empty() && !fatal; }
@@ -120,7 +129,8 @@ struct jira_group {
 
 /// Pagination of Jira's PageBean-like responses.
 struct page_info {
-  /// Default: true when absent and no other hint says otherwise (see .cpp).
+  /// When absent: startAt + values >= total if total is known, else false
+  /// when nextPage is present, else true.
   bool is_last = true;
   std::int64_t start_at = 0;
   std::int64_t max_results = 0;
@@ -475,7 +485,7 @@ parsed<jira_issue> parse_issue(const boost::json::value& doc);
 /// POST/GET /rest/api/3/search/jql.
 struct search_page {
   std::vector<jira_issue> issues;
-  /// Default: true when absent.
+  /// Default when absent: true unless a nextPageToken is present.
   bool is_last = true;
   /// Absent on the last page; an empty string is normalised to nullopt.
   std::optional<std::string> next_page_token;
