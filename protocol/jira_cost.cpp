@@ -1,5 +1,6 @@
 #include "protocol/jira_cost.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -156,8 +157,9 @@ std::int64_t points_cost(endpoint_class cls, std::int64_t objects_returned) {
   const auto& e = info(cls);
   if (!e.counts_points)
     return 0;
-  if (objects_returned < 0)
-    objects_returned = 0;
+  // Clamped so that absurd counts cannot overflow.
+  objects_returned = std::clamp<std::int64_t>(objects_returned, 0,
+                                              1'000'000'000'000);
   return 1 + e.object_weight * objects_returned;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 
 #include <date/date.h>
@@ -89,6 +90,10 @@ std::string format_jql_time(std::int64_t utc_ms, std::string_view time_zone,
   const auto* zone = find_zone(time_zone, fb);
   if (fallback)
     *fallback = fb;
+  // Years 0001..9998 keep every offset/rounding step far from overflow.
+  constexpr std::int64_t min_ms = -62135596800000LL; // 0001-01-01
+  constexpr std::int64_t max_ms = 253370678400000LL; // 9998-12-31
+  utc_ms = std::clamp(utc_ms, min_ms, max_ms);
   auto local = to_local(zone, utc_ms);
   // A DST fold is at most a few hours wide; the walk stops long before.
   constexpr int max_steps = 24 * 60;
@@ -169,10 +174,13 @@ jql_result build_jql(const jql_query& q) {
     fallback = fallback || fb;
     restricted = true;
   };
-  if (q.updated_from_ms)
-    bound("updated", ">=",
-          *q.updated_from_ms - std::int64_t{q.overlap_minutes} * 60'000,
-          minute_rounding::down);
+  if (q.updated_from_ms) {
+    // Saturating: a bound near INT64_MIN must not wrap around.
+    std::int64_t overlap_ms = std::int64_t{q.overlap_minutes} * 60'000;
+    std::int64_t from = *q.updated_from_ms;
+    from = from < INT64_MIN + overlap_ms ? INT64_MIN : from - overlap_ms;
+    bound("updated", ">=", from, minute_rounding::down);
+  }
   if (q.updated_to_ms)
     bound("updated", "<=", *q.updated_to_ms, minute_rounding::up);
   if (q.created_from_ms)

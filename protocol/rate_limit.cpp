@@ -108,7 +108,10 @@ parse_http_date(std::string_view s) {
     return std::nullopt;
   }
   int h = 0, m = 0, sec = 0;
-  if (!mon || !day || !year || !parse_hms(hms, h, m, sec) || *year > 9999)
+  // system_clock counts nanoseconds in 64 bits (+-292 years around 1970):
+  // years outside 1970..2200 are garbage here and would overflow.
+  if (!mon || !day || !year || !parse_hms(hms, h, m, sec) || *year < 1970
+      || *year > 2200)
     return std::nullopt;
   auto ymd = date::year{static_cast<int>(*year)}
              / date::month{static_cast<unsigned>(*mon)}
@@ -257,9 +260,11 @@ rate_limit_signal::wait_hint(std::chrono::system_clock::time_point now) const {
   if (is_quota_reason()) {
     if (reset_at)
       consider(std::chrono::duration_cast<milliseconds>(*reset_at - now));
+    // Capped at 10 days: larger values are garbage and would overflow.
+    constexpr std::int64_t max_secs = 10 * 24 * 3600;
     for (const auto& st : states)
       if (st.reset_secs)
-        consider(milliseconds{*st.reset_secs * 1000});
+        consider(milliseconds{std::min(*st.reset_secs, max_secs) * 1000});
   }
   return best;
 }
@@ -292,11 +297,16 @@ rate_limit_signal parse_rate_limit_headers(
     } else if (iequals(name, "X-RateLimit-Reset")) {
       if (sig.reset_at)
         continue;
-      if (auto ms = parse_jira_time_ms(value)) {
+      // Instants outside 1970..2200 are garbage (and would overflow
+      // system_clock's nanoseconds).
+      constexpr std::int64_t max_ms = 7'258'118'400'000; // 2200-01-01
+      if (auto ms = parse_jira_time_ms(value); ms && *ms >= 0
+                                               && *ms < max_ms) {
         sig.reset_at = std::chrono::system_clock::time_point{
           std::chrono::duration_cast<std::chrono::system_clock::duration>(
             milliseconds{*ms})};
-      } else if (auto secs = parse_uint(value); secs && *secs > 1'000'000'000) {
+      } else if (auto secs = parse_uint(value);
+                 secs && *secs > 1'000'000'000 && *secs < max_ms / 1000) {
         // Tolerated: epoch seconds instead of ISO 8601.
         sig.reset_at = std::chrono::system_clock::time_point{
           std::chrono::seconds{*secs}};

@@ -268,3 +268,16 @@ TEST_CASE("JQL quoting: keys always quoted, escapes", "[jira]") {
   CHECK(r.jql
         == R"(project in ("AND", "X\" OR project != \"Y", "ORDER") ORDER BY updated ASC, id ASC)");
 }
+
+TEST_CASE("JQL: extreme bounds are clamped, not overflowed", "[jira]") {
+  jql_query q;
+  q.project_keys = {"A"};
+  q.updated_from_ms = INT64_MIN;
+  q.updated_to_ms = INT64_MAX;
+  q.overlap_minutes = 10;
+  q.time_zone = "Pacific/Auckland";
+  auto r = build_jql(q);
+  REQUIRE(r.ok());
+  CHECK_THAT(r.jql, Catch::Contains(R"(updated >= "0001/01/01 )"));
+  CHECK_THAT(r.jql, Catch::Contains(R"(updated <= "9998/12/31 )"));
+}

@@ -275,3 +275,18 @@ TEST_CASE("classify_path", "[jira]") {
     CHECK(classify_path(r.method, r.path) == r.cls);
   }
 }
+
+TEST_CASE("rate limits and costs: absurd numbers do not overflow", "[jira]") {
+  auto s = parse_rate_limit_headers(
+    {{"RateLimit-Reason", "jira-quota-global-based"},
+     {"X-RateLimit-Reset", "9999-12-31T23:59:59Z"},
+     {"Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"},
+     {"Beta-RateLimit", R"("q";r=999999999999999999;t=999999999999999999)"}},
+    now);
+  CHECK_FALSE(s.reset_at);    // beyond 2200: ignored
+  CHECK_FALSE(s.retry_after); // likewise
+  REQUIRE(s.states.size() == 1);
+  CHECK(s.wait_hint(now) == std::chrono::milliseconds{10LL * 24 * 3600 * 1000});
+  CHECK(points_cost(endpoint_class::users_search, INT64_MAX)
+        == 1 + 2 * 1'000'000'000'000);
+}
