@@ -419,6 +419,14 @@ TEST_CASE("hostile JSON: deep nesting is an error, not a crash", "[jira]") {
   ok += std::string(json_max_depth - 1, ']');
   auto r3 = parse_json(ok);
   CHECK(r3.ok());
+  // ... also when copied out as an issue description and destroyed.
+  std::string issue = R"({"id": "1", "fields": {"description": )";
+  issue += std::string(json_max_depth - 3, '[');
+  issue += std::string(json_max_depth - 3, ']');
+  issue += "}}";
+  auto r4 = parse_text(issue, parse_issue);
+  REQUIRE(r4.ok());
+  CHECK(r4.value.fields.description->is_array());
 }
 
 TEST_CASE("hostile JSON: garbage, truncation, trailing data", "[jira]") {
