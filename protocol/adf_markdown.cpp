@@ -1438,12 +1438,12 @@ private:
           auto p = inline_.find_last_not_of('#');
           inline_.insert(p == std::string::npos ? 0 : p + 1, 1, '\\');
         }
+        if (inline_.empty())
+          break; // like an empty paragraph: left out
         w_.begin_line();
         w_.out().append(static_cast<std::size_t>(level), '#');
-        if (!inline_.empty()) {
-          w_.out().push_back(' ');
-          w_.out().append(inline_);
-        }
+        w_.out().push_back(' ');
+        w_.out().append(inline_);
         w_.end_line();
         break;
       }
