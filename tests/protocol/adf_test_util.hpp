@@ -90,7 +90,7 @@ inline md_summary summarize_markdown(std::string_view markdown) {
       ++s.list_items;
     } else if (type == "table" && enter) {
       ++s.tables;
-    } else if (type == "table_row" && enter) {
+    } else if ((type == "table_row" || type == "table_header") && enter) {
       // An all-empty header row is the one the converter adds.
       bool empty = true;
       if (cmark_gfm_extensions_get_table_row_is_header(n))
@@ -135,6 +135,38 @@ struct adf_summary {
   std::vector<int> heading_levels;
 };
 
+/// Whether `v` holds no text node at all.
+inline bool no_text(const boost::json::value& v) {
+  if (auto arr = v.if_array())
+    return std::all_of(arr->begin(), arr->end(),
+                       [](auto& c) { return no_text(c); });
+  auto o = v.if_object();
+  if (!o)
+    return true;
+  if (auto t = o->if_contains("type"); t && t->is_string()
+                                       && t->get_string() != "paragraph"
+                                       && t->get_string() != "tableHeader")
+    return false; // text, or any other node: counts as content
+  auto c = o->if_contains("content");
+  return !c || no_text(*c);
+}
+
+/// A header row of empty cells reads like the one the converter adds for
+/// tables without a header, so the Markdown side does not count it either.
+inline bool empty_header_row(const boost::json::object& row) {
+  auto c = row.if_contains("content");
+  if (!c || !c->is_array())
+    return false;
+  for (auto& cell : c->get_array()) {
+    auto co = cell.if_object();
+    auto t = co ? co->if_contains("type") : nullptr;
+    if (!t || !t->is_string() || t->get_string() != "tableHeader"
+        || !no_text(cell))
+      return false;
+  }
+  return true;
+}
+
 inline void summarize_adf_into(const boost::json::value& v, adf_summary& s,
                                std::size_t list_depth) {
   if (auto arr = v.if_array()) {
@@ -176,7 +208,7 @@ inline void summarize_adf_into(const boost::json::value& v, adf_summary& s,
     ++s.list_items;
   if (type == "table")
     ++s.tables;
-  if (type == "tableRow")
+  if (type == "tableRow" && !empty_header_row(*o))
     ++s.table_rows;
   if (type == "heading") {
     int level = 1;
