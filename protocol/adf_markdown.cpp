@@ -334,7 +334,12 @@ std::size_t ws_len_before(std::string_view s, std::size_t end) {
 }
 
 /// Class of the last character of `s` (ws at a line start or when empty).
+/// Trailing `~` are skipped: with the strike-through extension, cmark-gfm
+/// looks through them to find a delimiter run's neighbour (`**a.**~~b~~`
+/// is not bold there, `**~~a~~**0` is).
 cls class_of_last(std::string_view s) {
+  while (!s.empty() && s.back() == '~')
+    s.remove_suffix(1);
   if (s.empty() || s.back() == '\n')
     return cls::ws;
   std::size_t start = s.size() - 1;
@@ -692,7 +697,9 @@ private:
     cls next;
     if (!pending_ws_.empty() || !lead_.empty())
       next = cls::ws;
-    else if (opens || code)
+    else if (opens)
+      next = first_opener_class(marks, keep);
+    else if (code)
       next = cls::punct;
     else
       next = first_out_class(segs, r);
@@ -753,6 +760,22 @@ private:
     char32_t cp;
     decode_utf8(v, r.first_off, cp);
     return classify(cp);
+  }
+
+  /// Class of the first character of `m`'s closer. cmark-gfm looks through
+  /// a `~~` to what follows it, unknown here: assume the worse.
+  static cls closer_class(const open_mark& m) {
+    return !m.html && m.bit == m_strike ? cls::unknown : cls::punct;
+  }
+
+  /// Class of the first character of the first opener `marks` needs.
+  cls first_opener_class(const mark_set& marks, std::size_t keep) const {
+    if (marks.link && (keep == 0 || stack_[0].bit != 0))
+      return cls::punct; // '['
+    for (auto bit : opener_order)
+      if ((marks.bits & bit) && !has_open(bit, keep))
+        return bit == m_strike ? cls::unknown : cls::punct;
+    return cls::punct;
   }
 
   static char delim_char(std::uint16_t bit) {
@@ -820,8 +843,8 @@ private:
     while (stack_.size() > keep) {
       auto m = stack_.back();
       stack_.pop_back();
-      // What follows an inner closer is the next closer: punctuation.
-      cls after = stack_.size() > keep ? cls::punct : next;
+      // What follows an inner closer is the next closer.
+      cls after = stack_.size() > keep ? closer_class(stack_.back()) : next;
       if (m.bit == 0) {
         buf_.append("](");
         append_dest(m.href);
@@ -946,19 +969,40 @@ private:
     return false;
   }
 
+  /// Adjacent text pieces are escaped as one string: "1" + ". x" must be
+  /// seen as "1. x" at a line start, "&" + "amp;" as a possible entity.
   void emit_core(const std::vector<segment>& segs, const core_range& r) {
+    merged_.clear();
+    bool merging = false;
     for (std::size_t k = r.first; k <= r.last && !over_budget(); ++k) {
       auto v = view(segs[k]);
       std::size_t from = k == r.first ? r.first_off : 0;
       std::size_t to = k == r.last ? r.last_end : v.size();
       if (from >= to)
         continue;
+      auto part = v.substr(from, to - from);
       flush_breaks();
-      if (segs[k].t == segment::type::raw)
-        emit_raw(v.substr(from, to - from));
-      else
-        escape(v.substr(from, to - from));
+      if (segs[k].t == segment::type::raw) {
+        if (merging) {
+          escape(merged_);
+          merged_.clear();
+          merging = false;
+        }
+        emit_raw(part);
+      } else if (k < r.last && segs[k + 1].t == segment::type::text) {
+        merged_.append(part);
+        merging = true;
+      } else if (merging) {
+        merged_.append(part);
+        escape(merged_);
+        merged_.clear();
+        merging = false;
+      } else {
+        escape(part);
+      }
     }
+    if (merging)
+      escape(merged_);
   }
 
   void emit_raw(std::string_view s) {
@@ -1117,6 +1161,7 @@ private:
   std::string lead_;
   std::string trail_;
   std::string code_;
+  std::string merged_;
   std::size_t pending_breaks_ = 0;
   std::size_t last_opener_end_ = static_cast<std::size_t>(-1);
   bool after_bracket_ = false;
@@ -1461,9 +1506,20 @@ private:
       case kind::panel: {
         w_.push_quote();
         w_.line(panel_alert(attr_str(attrs_of(node), "panelType")));
-        w_.set_sep(block_writer::sep::none);
+        // A first paragraph follows the alert line directly (GitHub's form);
+        // other blocks after a blank line (an ordered list not starting at
+        // 1 could not interrupt the "[!NOTE]" paragraph).
+        auto c = content_of(node);
+        bool para_first = false;
+        if (c && !c->empty()) {
+          auto first = (*c)[0].if_object();
+          auto fk = first ? kind_of(type_of(*first)) : kind::text;
+          para_first = fk == kind::paragraph || is_inline(fk);
+        }
+        w_.set_sep(para_first ? block_writer::sep::none
+                              : block_writer::sep::blank);
         block_state inner;
-        if (auto c = content_of(node))
+        if (c)
           render_blocks(*c, depth + 1, inner);
         w_.pop_quote();
         break;

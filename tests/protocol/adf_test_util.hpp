@@ -45,10 +45,19 @@ struct md_summary {
   std::size_t html_inline = 0;
 };
 
+/// Appends `s` without white space (ASCII, and the no-break space, which
+/// the converter treats as white space when it moves it off mark edges).
 inline void strip_ws_into(std::string& out, std::string_view s) {
-  for (char c : s)
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-      out.push_back(c);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+      continue;
+    if (c == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0') {
+      ++i;
+      continue;
+    }
+    out.push_back(c);
+  }
 }
 
 inline std::string strip_ws(std::string_view s) {
