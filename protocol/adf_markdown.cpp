@@ -418,7 +418,9 @@ public:
   }
 
   void begin_line() {
-    flush_sep(false);
+    // A line starting with an empty item (more markers due than one) can
+    // not interrupt a paragraph either.
+    flush_sep(pending_markers() > 1);
     begin_line_prefix();
   }
 
@@ -466,6 +468,13 @@ private:
     bool marker_pending;
   };
 
+  std::size_t pending_markers() const {
+    std::size_t n = 0;
+    for (auto& l : levels_)
+      n += l.marker_pending ? 1 : 0;
+    return n;
+  }
+
   void flush_sep(bool empty_item_line) {
     if (sep_ == sep::blank || (sep_ == sep::tight && empty_item_line)) {
       std::size_t n = std::min(sep_depth_, levels_.size());
@@ -483,6 +492,26 @@ private:
   }
 
   void begin_line_prefix() {
+    // Several markers due on one line ("- - -" would be a thematic break):
+    // all but the innermost end their line alone (an item may start with
+    // an empty line).
+    for (auto pending = pending_markers(); pending > 1; --pending) {
+      for (auto& l : levels_) {
+        if (l.quote) {
+          out_.append("> ");
+        } else if (l.marker_pending) {
+          out_.append(l.marker);
+          l.marker_pending = false;
+          break;
+        } else {
+          out_.append(l.width, ' ');
+        }
+      }
+      while (!out_.empty() && out_.back() == ' ')
+        out_.pop_back();
+      out_.push_back('\n');
+      ++lines_;
+    }
     for (auto& l : levels_) {
       if (l.quote) {
         out_.append("> ");
@@ -1657,6 +1686,8 @@ private:
         continue;
       }
       auto ik = kind_of(type_of(*item));
+      if (!enter(depth + 1, type_of(*item)))
+        break; // too deep: not even an empty marker
       marker.clear();
       if (k == kind::ordered_list) {
         marker = std::to_string(number++);
