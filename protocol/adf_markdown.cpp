@@ -859,11 +859,25 @@ private:
       if (ok && !buf_.empty() && buf_.back() == d
           && last_opener_end_ != buf_.size())
         ok = false;
+      // An opener that could also close (right-flanking) would close an
+      // open `*` run before it instead.
+      if (ok && d == '*' && open_md_star()) {
+        bool cannot_close =
+          prev == cls::ws || (prev == cls::punct && next == cls::other);
+        ok = cannot_close;
+      }
       m.html = !ok;
     }
     buf_.append(m.html ? html_open(bit) : md_open(bit));
     last_opener_end_ = buf_.size();
     stack_.push_back(m);
+  }
+
+  bool open_md_star() const {
+    for (auto& m : stack_)
+      if (!m.html && (m.bit == m_strong || m.bit == m_em))
+        return true;
+    return false;
   }
 
   /// Closes stack_[keep..] (innermost first); `next` is the class of what
@@ -2433,7 +2447,29 @@ private:
       stopped_ = true;
     if (inline_.empty())
       return;
+    if (mode == inline_mode::normal && looks_like_link_definition(inline_))
+      inline_.insert(0, "<span></span>");
     w_.lines(inline_);
+  }
+
+  /// Whether a paragraph would be read as a link reference definition
+  /// (`[label]: dest`): a leading `[` (link, status, file) whose first
+  /// unescaped `]` is followed by `:`, e.g. inside a code span. Such a
+  /// paragraph gets an empty inline `<span></span>` in front.
+  static bool looks_like_link_definition(std::string_view s) {
+    if (s.empty() || s[0] != '[')
+      return false;
+    for (std::size_t i = 1; i < s.size() && i < 1002; ++i) {
+      if (s[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (s[i] == '[')
+        return false;
+      if (s[i] == ']')
+        return i + 1 < s.size() && s[i + 1] == ':';
+    }
+    return false;
   }
 
   const adf_options& opts_;

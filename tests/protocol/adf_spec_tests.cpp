@@ -560,3 +560,30 @@ TEST_CASE("lenient: unknown nodes, missing attrs, wrong types", "[adf]") {
   CHECK(r.diagnostics[0] == "adf: unknown node type \"fancyBox\" (rendered its content)");
   CHECK(r.diagnostics[1] == "adf: unknown node type \"sparkle\" (left out)");
 }
+
+TEST_CASE("a paragraph never reads as a link reference definition", "[adf]") {
+  // "[x`]:`](u)" at a paragraph start would define the label "x`".
+  CHECK(doc(p(tmk("x", R"([{"type":"link","attrs":{"href":"u"}}])") + ","
+              + tmk("]:", R"([{"type":"link","attrs":{"href":"u"}},{"type":"code"}])")))
+        == "<span></span>[x`]:`](u)\n");
+  auto seen = jirasync::protocol::test::summarize_markdown(
+    "<span></span>[x`]:`](u)\n");
+  CHECK(seen.text == "x]:");
+}
+
+TEST_CASE("emphasis that CommonMark would not parse falls back to HTML",
+          "[adf]") {
+  // Closing "**" after punctuation and before a letter is not right-flanking.
+  CHECK(doc(p(tmk("a.", R"([{"type":"strong"}])") + "," + t("b")))
+        == "<strong>a.</strong>b\n");
+  // Opening after a letter and before punctuation is not left-flanking.
+  CHECK(doc(p(t("a") + "," + tmk(".b", R"([{"type":"em"}])")))
+        == "a<em>.b</em>\n");
+  // Closing "**" right before an opening "*" would merge into "***".
+  CHECK(doc(p(tmk("a", R"([{"type":"strong"}])") + ","
+              + tmk("b", R"([{"type":"em"}])")))
+        == "**a**<em>b</em>\n");
+  for (auto md : {"<strong>a.</strong>b\n", "a<em>.b</em>\n",
+                  "**a**<em>b</em>\n"})
+    CHECK(jirasync::protocol::test::summarize_markdown(md).html_inline == 2);
+}
