@@ -2514,10 +2514,17 @@ adf_result adf_text_to_markdown(std::string_view json_text,
   json::parse_options po;
   po.max_depth = opts.max_json_depth;
   boost::system::error_code ec;
-  json::value v;
-  try {
-    v = json::parse(json_text, ec, sp, po);
-  } catch (const std::bad_alloc&) {
+  // Constructed in place: assigning into a value with another storage
+  // would deep-copy it (and make its destruction recursive again).
+  auto v = [&]() -> json::value {
+    try {
+      return json::parse(json_text, ec, sp, po);
+    } catch (const std::bad_alloc&) {
+      ec = json::error::exception;
+      return json::value(sp);
+    }
+  }();
+  if (ec == json::error::exception) {
     adf_result res;
     res.diagnostics.push_back("adf: out of memory while parsing JSON");
     return res;
