@@ -192,3 +192,17 @@ TEST_CASE("hostile: a throwing media resolver is treated as unknown",
             opts)
         == "[Image: a.png]\n");
 }
+
+TEST_CASE("hostile: max_depth is capped at 1000 levels", "[adf]") {
+  // 4,000 ADF levels (8,000 JSON levels: the parser accepts them); a caller
+  // asking for unbounded depth still gets the renderer's hard cap, and the
+  // stack holds (this test also runs under ASan).
+  adf_options opts;
+  opts.max_depth = 1000000;
+  auto res = adf_text_to_markdown(nested_lists(2000), opts);
+  REQUIRE(res.diagnostics.size() == 1);
+  CHECK(res.diagnostics[0].rfind("adf: nesting deeper than 1000 levels at doc/", 0)
+        == 0);
+  // Items at levels 3, 5, ..., 999.
+  CHECK(summarize_markdown(res.markdown).list_items == 499);
+}
