@@ -261,7 +261,7 @@ int main(int argc, char** argv) {
     auto c0 = thread_cpu_seconds();
     std::size_t sink = 0;
     for (auto& d : docs) {
-      json::monotonic_resource mr;
+      json::monotonic_resource mr{std::max<std::size_t>(4096, d.size() * 2)};
       json::parse_options po;
       po.max_depth = 10000;
       boost::system::error_code ec;

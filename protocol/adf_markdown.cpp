@@ -25,7 +25,6 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
-#include <unordered_map>
 
 namespace jirasync::protocol {
 
@@ -92,55 +91,130 @@ enum class kind : std::uint8_t {
   bodied_sync_block,
 };
 
+/// Node type name -> kind (a switch on the length, then compares: this
+/// runs once per node, so it is kept cheaper than a hash lookup).
 kind kind_of(std::string_view type) {
-  static const std::unordered_map<std::string_view, kind> table{
-    {"doc", kind::doc},
-    {"paragraph", kind::paragraph},
-    {"text", kind::text},
-    {"heading", kind::heading},
-    {"bulletList", kind::bullet_list},
-    {"orderedList", kind::ordered_list},
-    {"listItem", kind::list_item},
-    {"codeBlock", kind::code_block},
-    {"blockquote", kind::blockquote},
-    {"panel", kind::panel},
-    {"rule", kind::rule},
-    {"hardBreak", kind::hard_break},
-    {"mention", kind::mention},
-    {"emoji", kind::emoji},
-    {"date", kind::date},
-    {"status", kind::status},
-    {"inlineCard", kind::inline_card},
-    {"blockCard", kind::block_card},
-    {"embedCard", kind::embed_card},
-    {"mediaSingle", kind::media_single},
-    {"media", kind::media},
-    {"mediaGroup", kind::media_group},
-    {"mediaInline", kind::media_inline},
-    {"caption", kind::caption},
-    {"table", kind::table},
-    {"tableRow", kind::table_row},
-    {"tableCell", kind::table_cell},
-    {"tableHeader", kind::table_header},
-    {"expand", kind::expand},
-    {"nestedExpand", kind::nested_expand},
-    {"taskList", kind::task_list},
-    {"taskItem", kind::task_item},
-    {"blockTaskItem", kind::block_task_item},
-    {"decisionList", kind::decision_list},
-    {"decisionItem", kind::decision_item},
-    {"layoutSection", kind::layout_section},
-    {"layoutColumn", kind::layout_column},
-    {"placeholder", kind::placeholder},
-    {"extension", kind::extension},
-    {"inlineExtension", kind::inline_extension},
-    {"bodiedExtension", kind::bodied_extension},
-    {"multiBodiedExtension", kind::multi_bodied_extension},
-    {"extensionFrame", kind::extension_frame},
-    {"bodiedSyncBlock", kind::bodied_sync_block},
-  };
-  auto i = table.find(type);
-  return i == table.end() ? kind::unknown : i->second;
+  switch (type.size()) {
+    case 3:
+      if (type == "doc")
+        return kind::doc;
+      break;
+    case 4:
+      if (type == "text")
+        return kind::text;
+      if (type == "rule")
+        return kind::rule;
+      if (type == "date")
+        return kind::date;
+      break;
+    case 5:
+      if (type == "panel")
+        return kind::panel;
+      if (type == "emoji")
+        return kind::emoji;
+      if (type == "media")
+        return kind::media;
+      if (type == "table")
+        return kind::table;
+      break;
+    case 6:
+      if (type == "status")
+        return kind::status;
+      if (type == "expand")
+        return kind::expand;
+      break;
+    case 7:
+      if (type == "heading")
+        return kind::heading;
+      if (type == "mention")
+        return kind::mention;
+      if (type == "caption")
+        return kind::caption;
+      break;
+    case 8:
+      if (type == "listItem")
+        return kind::list_item;
+      if (type == "tableRow")
+        return kind::table_row;
+      if (type == "taskList")
+        return kind::task_list;
+      if (type == "taskItem")
+        return kind::task_item;
+      break;
+    case 9:
+      if (type == "paragraph")
+        return kind::paragraph;
+      if (type == "codeBlock")
+        return kind::code_block;
+      if (type == "hardBreak")
+        return kind::hard_break;
+      if (type == "blockCard")
+        return kind::block_card;
+      if (type == "embedCard")
+        return kind::embed_card;
+      if (type == "tableCell")
+        return kind::table_cell;
+      if (type == "extension")
+        return kind::extension;
+      break;
+    case 10:
+      if (type == "bulletList")
+        return kind::bullet_list;
+      if (type == "blockquote")
+        return kind::blockquote;
+      if (type == "inlineCard")
+        return kind::inline_card;
+      if (type == "mediaGroup")
+        return kind::media_group;
+      break;
+    case 11:
+      if (type == "orderedList")
+        return kind::ordered_list;
+      if (type == "mediaSingle")
+        return kind::media_single;
+      if (type == "mediaInline")
+        return kind::media_inline;
+      if (type == "tableHeader")
+        return kind::table_header;
+      if (type == "placeholder")
+        return kind::placeholder;
+      break;
+    case 12:
+      if (type == "nestedExpand")
+        return kind::nested_expand;
+      if (type == "decisionList")
+        return kind::decision_list;
+      if (type == "decisionItem")
+        return kind::decision_item;
+      if (type == "layoutColumn")
+        return kind::layout_column;
+      break;
+    case 13:
+      if (type == "blockTaskItem")
+        return kind::block_task_item;
+      if (type == "layoutSection")
+        return kind::layout_section;
+      break;
+    case 14:
+      if (type == "extensionFrame")
+        return kind::extension_frame;
+      break;
+    case 15:
+      if (type == "inlineExtension")
+        return kind::inline_extension;
+      if (type == "bodiedExtension")
+        return kind::bodied_extension;
+      if (type == "bodiedSyncBlock")
+        return kind::bodied_sync_block;
+      break;
+    case 20:
+      if (type == "multiBodiedExtension")
+        return kind::multi_bodied_extension;
+      break;
+    default:
+      break;
+  }
+  return kind::unknown;
 }
 
 /// Inline nodes: gathered into (implicit) paragraphs wherever they appear.
@@ -1199,7 +1273,39 @@ private:
   const std::string& scratch_;
   inline_mode mode_;
   std::size_t budget_;
-  std::vector<open_mark> stack_;
+  /// At most 7 marks are open at once (link + 6 kinds): no heap.
+  struct mark_stack {
+    std::array<open_mark, 8> a{};
+    std::size_t n = 0;
+    void push_back(const open_mark& m) {
+      a[n++] = m;
+    }
+    void pop_back() {
+      --n;
+    }
+    open_mark& back() {
+      return a[n - 1];
+    }
+    open_mark& operator[](std::size_t i) {
+      return a[i];
+    }
+    const open_mark& operator[](std::size_t i) const {
+      return a[i];
+    }
+    std::size_t size() const {
+      return n;
+    }
+    bool empty() const {
+      return n == 0;
+    }
+    const open_mark* begin() const {
+      return a.data();
+    }
+    const open_mark* end() const {
+      return a.data() + n;
+    }
+  };
+  mark_stack stack_;
   std::string pending_ws_;
   std::string lead_;
   std::string trail_;
@@ -2509,7 +2615,9 @@ adf_result adf_text_to_markdown(std::string_view json_text,
   // A monotonic resource that is not shared makes deallocation trivial, so
   // Boost.JSON skips destroying the elements: no recursion when a deep tree
   // goes away, and parsing is faster.
-  json::monotonic_resource mr;
+  // First block sized for the whole tree (about twice the text): one
+  // allocation per document instead of a growing chain.
+  json::monotonic_resource mr{std::max<std::size_t>(4096, json_text.size() * 2)};
   json::storage_ptr sp{&mr};
   json::parse_options po;
   po.max_depth = opts.max_json_depth;
