@@ -1750,7 +1750,7 @@ private:
       case kind::decision_item:
       case kind::list_item: {
         // An item outside a list: render it as a one-item list.
-        render_list_item_alone(node, k, depth, st);
+        render_list_item_alone(node, k, depth);
         break;
       }
       default: {
@@ -1891,8 +1891,7 @@ private:
   }
 
   void render_list_item_alone(const json::object& node, kind k,
-                              std::size_t depth, block_state& outer) {
-    (void) outer;
+                              std::size_t depth) {
     w_.push_item("- ");
     block_state st;
     st.in_item = true;
