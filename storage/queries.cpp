@@ -4,7 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 namespace json = boost::json;
 
@@ -16,6 +18,15 @@ open_for_reading(const std::filesystem::path& path) {
   o.create_if_missing = false;
   o.read_only = true;
   auto r = store::open(path, o);
+  // A read-only open races with a running writer (a flush or compaction can
+  // remove a file the open is reading): retry a few times before giving up.
+  for (int attempt = 0; attempt < 3 && !r
+                        && (r.error().code == errc::io_error
+                            || r.error().code == errc::corruption);
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    r = store::open(path, o);
+  }
   if (!r && r.error().code == errc::not_found)
     return store_error{errc::not_found,
                        "no store at " + path.string()
