@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <set>
 #include <mutex>
 #include <system_error>
 
@@ -923,7 +925,14 @@ result<std::unique_ptr<store>> store::open(const fs::path& path,
   else
     s = rocksdb::DB::Open(dbo, path.string(), descs, &p->handles, &p->db);
   if (!s.ok()) {
-    if (s.IsIOError() && contains_icase(s.ToString(), "lock"))
+    // RocksDB's wording for a lock held by another process ("While lock
+    // file") or by this one ("lock hold by current process"); other LOCK
+    // failures (e.g. "while open a file for lock": permissions) stay I/O
+    // errors.
+    auto text = s.ToString();
+    if (s.IsIOError()
+        && (contains_icase(text, "while lock file")
+            || contains_icase(text, "lock hold by current process")))
       return store_error{errc::locked,
                          "store is in use by another jirasync process ("
                            + path.string() + ")"};
@@ -1016,6 +1025,47 @@ result<void> store::adopt_blob(const fs::path& tmp_path,
     return from_fs(ec, "cannot move " + tmp_path.string() + " to "
                          + dest.string());
   return {};
+}
+
+result<std::uint64_t>
+store::collect_unreferenced_blobs(std::int64_t min_age_secs) {
+  if (impl_->opts.read_only)
+    return store_error{errc::read_only, "the store is open read-only"};
+  // One entry per distinct blob: small next to the blobs themselves.
+  std::set<std::string> referenced;
+  auto r = for_each_attachment([&](const attachment_record& a) {
+    if (!a.sha256.empty())
+      referenced.insert(a.sha256);
+    return true;
+  });
+  if (!r)
+    return r.error();
+  auto cutoff = fs::file_time_type::clock::now()
+                - std::chrono::seconds(min_age_secs);
+  std::uint64_t removed = 0;
+  std::error_code ec;
+  auto root = impl_->path / "blobs";
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec))
+      continue;
+    auto p = it->path();
+    bool tmp = p.parent_path() == blob_tmp_dir();
+    if (!tmp && referenced.count(p.filename().string()))
+      continue;
+    auto mtime = fs::last_write_time(p, ec);
+    if (ec || mtime > cutoff) {
+      ec.clear();
+      continue;
+    }
+    if (fs::remove(p, ec))
+      ++removed;
+    if (ec)
+      return from_fs(ec, "cannot remove " + p.string());
+  }
+  if (ec)
+    return from_fs(ec, "cannot list " + root.string());
+  return removed;
 }
 
 // --- reads -----------------------------------------------------------------------

@@ -306,6 +306,13 @@ public:
   std::filesystem::path blob_path(std::string_view sha256) const;
   bool has_blob(std::string_view sha256) const;
 
+  /// Deletes blobs that no stored attachment names (by sha256) and temp
+  /// files, skipping anything modified less than `min_age_secs` ago (a
+  /// download may adopt a blob before its attachment record is written).
+  /// Returns the number of files removed. Default min_age_secs: 3600.
+  result<std::uint64_t> collect_unreferenced_blobs(std::int64_t min_age_secs
+                                                   = 3600);
+
   // -- point reads ---------------------------------------------------------
 
   result<std::optional<user_record>> get_user(std::string_view account_id);

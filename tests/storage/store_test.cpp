@@ -463,6 +463,27 @@ TEST_CASE("blob adopt moves once and deduplicates", "[storage]") {
   auto bad = s->adopt_blob(t3, "ABC");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == errc::invalid_argument);
+
+  SECTION("unreferenced blobs are collected, referenced ones kept") {
+    const std::string other(64, 'b');
+    REQUIRE(s->adopt_blob(write_tmp("four", "bye"), other));
+    auto acl = make_acl(false, {"u1"});
+    write_batch_spec b;
+    b.acls = {acl};
+    auto a = make_attachment("30001", "10001", acl.id);
+    a.sha256 = sha;
+    a.content_stored = true;
+    b.upserts = {a};
+    apply_ok(*s, b);
+    // Young files are left alone (a download may not be recorded yet).
+    CHECK(*s->collect_unreferenced_blobs() == 0);
+    CHECK(s->has_blob(other));
+    // t3 (left in tmp by the failed adopt) and the unreferenced blob go.
+    CHECK(*s->collect_unreferenced_blobs(-10) == 2);
+    CHECK_FALSE(s->has_blob(other));
+    CHECK_FALSE(std::filesystem::exists(t3));
+    CHECK(s->has_blob(sha));
+  }
 }
 
 TEST_CASE("open errors: missing, locked, newer schema", "[storage]") {
