@@ -18,7 +18,7 @@ namespace {
 
 struct export_options {
   std::string config_path;
-  std::uint64_t since = 0;
+  std::int64_t since = 0;
 };
 
 exit_code run_export(const export_options& o, bool has_since) {
@@ -47,7 +47,15 @@ exit_code run_export(const export_options& o, bool has_since) {
     }
     return true;
   };
-  auto r = has_since ? storage::export_feed(**db, o.since, f, sink)
+  // The read-only view is fixed at open: this seq is where the snapshot (or
+  // feed excerpt) ends, i.e. the --since value of the next export.
+  auto seq = (*db)->last_seq();
+  if (!seq) {
+    std::cerr << "export: " << seq.error().message << '\n';
+    return exit_code::failure;
+  }
+  auto r = has_since ? storage::export_feed(**db, static_cast<std::uint64_t>(o.since),
+                                             f, sink)
                      : storage::export_snapshot(**db, f, sink);
   if (std::fflush(stdout) != 0)
     write_failed = true;
@@ -59,6 +67,8 @@ exit_code run_export(const export_options& o, bool has_since) {
     std::cerr << "export: " << r.error().message << '\n';
     return exit_code::failure;
   }
+  std::cerr << "export: " << r->lines << " lines, up to feed seq " << *seq
+            << " (next: --since " << *seq << ")\n";
   return exit_code::ok;
 }
 
@@ -71,7 +81,17 @@ void add_export_command(CLI::App& app, exit_code& code) {
   auto* since = cmd->add_option("--since", o->since,
                                 "Print the change feed after this sequence "
                                 "number (0 = the whole feed)")
-                  ->type_name("SEQ");
+                  ->type_name("SEQ")
+                  ->check(CLI::Validator(
+                    [](std::string& v) -> std::string {
+                      if (v.empty()
+                          || v.find_first_not_of("0123456789")
+                               != std::string::npos)
+                        return "SEQ must be a non-negative integer, got \""
+                               + v + "\"";
+                      return {};
+                    },
+                    "SEQ", "seq"));
   cmd->callback([&code, o, since] { code = run_export(*o, since->count() > 0); });
 }
 
