@@ -540,3 +540,72 @@ TEST_CASE("open errors: missing, locked, newer schema", "[storage]") {
     CHECK(r.error().message.find("schema version 99") != std::string::npos);
   }
 }
+
+TEST_CASE("an ACL change moves the reference and drops the old ACL",
+          "[storage]") {
+  temp_dir dir;
+  auto s = open_store(dir.db());
+  auto a1 = make_acl(false, {"u1"});
+  auto a2 = make_acl(false, {"u2"});
+  write_batch_spec b;
+  b.acls = {a1};
+  b.upserts = {make_issue("10", "ABC-1", a1.id)};
+  apply_ok(*s, b);
+  write_batch_spec c;
+  c.acls = {a2};
+  c.upserts = {make_issue("10", "ABC-1", a2.id)};
+  auto sum = apply_ok(*s, c);
+  CHECK(sum[record_type::issue].updated == 1);
+  CHECK(sum[record_type::acl].added == 1);
+  CHECK(sum[record_type::acl].deleted == 1);
+  auto lines = feed_lines(*s, 2);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == R"({"seq":3,"op":"upsert","record":)" + to_line(a2) + "}");
+  CHECK(lines[1].rfind(R"({"seq":4,"op":"upsert","record":{"type":"issue","id":"10",)", 0) == 0);
+  CHECK(lines[2] == R"({"seq":5,"op":"delete","record":{"type":"acl","id":")"
+                      + a1.id + R"("}})");
+  CHECK(count(*s, record_type::acl) == 1);
+  CHECK_FALSE(*s->get_acl(a1.id));
+  CHECK(*s->acl_refcount(a2.id) == 1);
+
+  SECTION("an ACL named and dropped within one batch nets out in the feed") {
+    auto a3 = make_acl(true, {});
+    write_batch_spec d;
+    d.acls = {a3};
+    d.upserts = {make_issue("10", "ABC-1", a3.id),
+                 make_issue("10", "ABC-1", a2.id)};
+    auto r = apply_ok(*s, d);
+    CHECK(r[record_type::acl].added == 0);
+    auto l = feed_lines(*s, 5);
+    REQUIRE(l.size() == 4);
+    CHECK(l[0] == R"({"seq":6,"op":"upsert","record":)" + to_line(a3) + "}");
+    CHECK(l[3] == R"({"seq":9,"op":"delete","record":{"type":"acl","id":")"
+                    + a3.id + R"("}})");
+    CHECK_FALSE(*s->get_acl(a3.id));
+    CHECK(*s->acl_refcount(a2.id) == 1);
+  }
+}
+
+TEST_CASE("iteration follows numeric id order", "[storage]") {
+  temp_dir dir;
+  auto s = open_store(dir.db());
+  auto a = make_acl(true, {});
+  write_batch_spec b;
+  b.acls = {a};
+  for (std::string id : {"100", "9", "10", "1000", "11"})
+    b.upserts.push_back(make_issue(id, "K-" + id, a.id));
+  apply_ok(*s, b);
+  std::vector<std::string> ids;
+  REQUIRE(s->for_each_issue([&](const issue_record& i) {
+    ids.push_back(i.id);
+    return true;
+  }));
+  CHECK(ids == std::vector<std::string>{"9", "10", "11", "100", "1000"});
+  CHECK(*s->issue_ids_of_project("10000") == ids);
+  ids.clear();
+  REQUIRE(s->for_each_issue([&](const issue_record& i) {
+    ids.push_back(i.id);
+    return ids.size() < 2; // stop early
+  }));
+  CHECK(ids == std::vector<std::string>{"9", "10"});
+}
