@@ -873,6 +873,11 @@ void http_client::async_request(http_request request, callback done) {
 }
 
 http_result http_client::request(http_request request) {
+  // Waiting on a client thread would wait for itself.
+  if (impl_->ioc.get_executor().running_in_this_thread())
+    return error_result(http_errc::protocol,
+                        "http client: request() called on a client thread "
+                        "(use async_request)");
   std::promise<http_result> promise;
   auto result = promise.get_future();
   async_request(std::move(request), [&promise](http_result r) {

@@ -140,6 +140,8 @@ class http_client {
   void async_request(http_request request, callback done);
 
   /// Blocking convenience for commands and tests; never call from an actor.
+  /// Called from one of the client's own threads (i.e. inside a callback)
+  /// it returns http_errc::protocol at once instead of deadlocking.
   http_result request(http_request request);
 
   struct stats {

@@ -10,7 +10,8 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+// From the ASan runtime (GCC ships no <sanitizer/allocator_interface.h>).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 #include <arpa/inet.h>
@@ -805,6 +806,31 @@ TEST_CASE("http: destructor cancels pending requests", "[http]") {
   }
   for (auto id : threads)
     CHECK(id != std::this_thread::get_id());
+}
+
+TEST_CASE("http: callbacks run once, on a client thread", "[http]") {
+  tls_fixture f;
+  test_server srv{f.server_options()};
+  srv.on("/a", [](const test_request&) { return text(200, "a"); });
+  http_client client{f.client_options()};
+  std::promise<std::pair<http_result, http_result>> done;
+  std::atomic<int> calls{0};
+  client.async_request(get(srv.url("127.0.0.1", "/a")), [&](http_result r) {
+    ++calls;
+    // A blocking request() from a callback would deadlock: it is refused.
+    auto nested = client.request(get(srv.url("127.0.0.1", "/a")));
+    done.set_value({std::move(r), std::move(nested)});
+  });
+  auto fut = done.get_future();
+  REQUIRE(fut.wait_for(60s) == std::future_status::ready);
+  auto [outer, nested] = fut.get();
+  REQUIRE(outer.ok());
+  CHECK(outer.response->body == "a");
+  REQUIRE_FALSE(nested.ok());
+  CHECK(nested.error->code == http_errc::protocol);
+  CHECK(nested.error->message.find("client thread") != std::string::npos);
+  std::this_thread::sleep_for(100ms);
+  CHECK(calls.load() == 1);
 }
 
 TEST_CASE("http: helpers", "[http]") {
