@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "sim/sim_time.hpp"
+#include "sim/truth.hpp"
 
 namespace jirasim {
 
@@ -519,13 +520,23 @@ std::optional<std::pair<std::string, int64_t>> split_key(std::string_view k) {
   return std::make_pair(std::string{k.substr(0, dash)}, *n);
 }
 
+// Visibility filter for project values (nullptr = every project).
+using project_filter = bool (*)(const workspace&, const project&, user_ix);
+
+struct bind_ctx {
+  std::string_view tz;
+  project_filter filter = nullptr;
+  user_ix caller = no_user;
+};
+
 std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
-                              std::string_view tz, jql_bound_node& out) {
+                              const bind_ctx& bc, jql_bound_node& out) {
+  auto tz = bc.tz;
   out.k = n.k;
   if (n.k != jql_node::kind::clause) {
     for (auto& c : n.children) {
       jql_bound_node b;
-      if (auto e = bind_node(ws, c, tz, b))
+      if (auto e = bind_node(ws, c, bc, b))
         return e;
       out.children.push_back(std::move(b));
     }
@@ -547,6 +558,8 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
                          + "' is not supported by the 'project' field."};
       for (auto& v : c.values) {
         auto* p = project_by_value(ws, v);
+        if (p && bc.filter && !bc.filter(ws, *p, bc.caller))
+          p = nullptr;
         if (!p)
           return jql_error{"The value '" + v
                            + "' does not exist for the field 'project'."};
@@ -715,9 +728,11 @@ std::variant<jql_query, jql_error> parse_jql(std::string_view text) {
   return q;
 }
 
-std::variant<jql_compiled, jql_error> compile_jql(const workspace& ws,
-                                                  std::string_view text,
-                                                  std::string_view time_zone) {
+namespace {
+
+std::variant<jql_compiled, jql_error> compile_with(const workspace& ws,
+                                                   std::string_view text,
+                                                   const bind_ctx& bc) {
   auto parsed = parse_jql(text);
   if (auto* e = std::get_if<jql_error>(&parsed))
     return *e;
@@ -726,11 +741,39 @@ std::variant<jql_compiled, jql_error> compile_jql(const workspace& ws,
     return jql_error{std::string{jql_unbounded_message}};
   jql_compiled c;
   jql_bound_node root;
-  if (auto e = bind_node(ws, *q.where, time_zone, root))
+  if (auto e = bind_node(ws, *q.where, bc, root))
     return *e;
   c.where = std::move(root);
   c.order = q.order;
   return c;
+}
+
+bool caller_may_name(const workspace& ws, const project& p, user_ix u) {
+  if (can_browse_project(ws, u, p))
+    return true;
+  auto* s = find_permission_scheme(ws, p.permission_scheme_id);
+  if (!s || u >= ws.users.size() || !ws.users[u].active)
+    return false;
+  for (auto& g : s->grants)
+    if (g.permission == "BROWSE_PROJECTS"
+        && (g.holder.type == "reporter" || g.holder.type == "assignee"))
+      return true;
+  return false;
+}
+
+} // namespace
+
+std::variant<jql_compiled, jql_error> compile_jql(const workspace& ws,
+                                                  std::string_view text,
+                                                  std::string_view time_zone) {
+  return compile_with(ws, text, bind_ctx{time_zone, nullptr, no_user});
+}
+
+std::variant<jql_compiled, jql_error> compile_jql(const workspace& ws,
+                                                  std::string_view text,
+                                                  std::string_view time_zone,
+                                                  user_ix caller) {
+  return compile_with(ws, text, bind_ctx{time_zone, &caller_may_name, caller});
 }
 
 bool jql_compiled::matches(const workspace&, const issue& i,
@@ -786,17 +829,58 @@ bool jql_compiled::less(const workspace& ws, const issue& a, const issue& b,
 
 std::vector<int64_t> run_jql(const workspace& ws, const jql_compiled& q,
                              millis now_ms) {
-  std::vector<const issue*> hits;
-  for (auto& i : ws.issues)
-    if (q.matches(ws, i, now_ms))
-      hits.push_back(&i);
-  std::sort(hits.begin(), hits.end(), [&](const issue* a, const issue* b) {
-    return q.less(ws, *a, *b, now_ms);
+  // Sort keys are computed once per hit (the comparator of `less` would
+  // recompute the index view and parse keys on every comparison).
+  struct row {
+    int64_t id;
+    millis created;
+    millis updated;
+    const std::string* project_key;
+    int64_t number;
+  };
+  static const std::string none;
+  std::vector<row> hits;
+  for (auto& i : ws.issues) {
+    auto v = index_view(i, now_ms);
+    if (!v.present || (q.where && !eval(*q.where, i, v)))
+      continue;
+    auto* p = find_project(ws, v.project_id);
+    hits.push_back(row{i.id, v.created_ms, v.updated_ms,
+                       p ? &p->key : &none, key_number(v.key).value_or(0)});
+  }
+  auto cmp3 = [](auto a, auto b) { return a < b ? -1 : a > b ? 1 : 0; };
+  bool tie_desc = q.order.empty() || q.order.front().descending;
+  std::sort(hits.begin(), hits.end(), [&](const row& a, const row& b) {
+    for (auto& o : q.order) {
+      int c = 0;
+      switch (o.field) {
+        case jql_field::created:
+          c = cmp3(a.created, b.created);
+          break;
+        case jql_field::updated:
+          c = cmp3(a.updated, b.updated);
+          break;
+        case jql_field::id:
+          c = cmp3(a.id, b.id);
+          break;
+        case jql_field::key:
+          c = a.project_key->compare(*b.project_key);
+          c = c < 0 ? -1 : c > 0 ? 1 : 0;
+          if (c == 0)
+            c = cmp3(a.number, b.number);
+          break;
+        case jql_field::project:
+          break;
+      }
+      if (c != 0)
+        return o.descending ? c > 0 : c < 0;
+    }
+    return tie_desc ? a.id > b.id : a.id < b.id;
   });
   std::vector<int64_t> out;
   out.reserve(hits.size());
-  for (auto* h : hits)
-    out.push_back(h->id);
+  for (auto& h : hits)
+    out.push_back(h.id);
   return out;
 }
 

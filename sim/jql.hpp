@@ -116,6 +116,16 @@ std::variant<jql_compiled, jql_error> compile_jql(const workspace& ws,
                                                   std::string_view text,
                                                   std::string_view time_zone);
 
+/// Same, as `caller` (a user index): a project value the caller may not
+/// browse is reported like a missing one ("The value 'X' does not exist for
+/// the field 'project'."), as Jira does. Projects whose BROWSE_PROJECTS
+/// grants include reporter/assignee count as browsable (the caller may see
+/// some of their issues).
+std::variant<jql_compiled, jql_error> compile_jql(const workspace& ws,
+                                                  std::string_view text,
+                                                  std::string_view time_zone,
+                                                  user_ix caller);
+
 /// Ids of the issues the index shows for the query at `now_ms`, ordered.
 /// (Permissions are NOT applied here: the server filters by caller.)
 std::vector<int64_t> run_jql(const workspace& ws, const jql_compiled& q,

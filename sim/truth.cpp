@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <boost/json.hpp>
@@ -158,27 +159,46 @@ bool can_see_issue(const workspace& ws, user_ix u, const issue& i) {
 
 namespace {
 
+// A comment visibility resolved against the workspace once.
+struct resolved_visibility {
+  visibility_type type = visibility_type::none;
+  const group* g = nullptr;          // group visibility
+  std::optional<int64_t> role_id;    // role visibility
+};
+
+resolved_visibility resolve(const workspace& ws, const comment_visibility& v) {
+  resolved_visibility r;
+  r.type = v.type;
+  if (v.type == visibility_type::group) {
+    r.g = find_group_by_id(ws, v.identifier);
+    if (!r.g)
+      r.g = find_group_by_name(ws, v.value);
+  } else if (v.type == visibility_type::role) {
+    r.role_id = to_i64(v.identifier);
+    if (!r.role_id)
+      for (auto& role : ws.roles)
+        if (role.name == v.value)
+          r.role_id = role.id;
+  }
+  return r;
+}
+
 bool visibility_allows(const workspace& ws, user_ix u, const project& p,
-                       const comment_visibility& v) {
+                       const resolved_visibility& v) {
   switch (v.type) {
     case visibility_type::none:
       return true;
-    case visibility_type::group: {
-      auto* g = find_group_by_id(ws, v.identifier);
-      if (!g)
-        g = find_group_by_name(ws, v.value);
-      return g && is_member(*g, u);
-    }
-    case visibility_type::role: {
-      auto id = to_i64(v.identifier);
-      if (!id)
-        for (auto& r : ws.roles)
-          if (r.name == v.value)
-            id = r.id;
-      return id && user_in_project_role(ws, p, *id, u);
-    }
+    case visibility_type::group:
+      return v.g && is_member(*v.g, u);
+    case visibility_type::role:
+      return v.role_id && user_in_project_role(ws, p, *v.role_id, u);
   }
   return false;
+}
+
+bool visibility_allows(const workspace& ws, user_ix u, const project& p,
+                       const comment_visibility& v) {
+  return visibility_allows(ws, u, p, resolve(ws, v));
 }
 
 } // namespace
@@ -343,10 +363,29 @@ bool visibility_cache::can_see_issue(const workspace& ws, user_ix u,
 
 std::vector<user_ix> visibility_cache::issue_viewers(const workspace& ws,
                                                      const issue& i) {
+  // Same decision as can_see_issue(), with the entries resolved once.
   std::vector<user_ix> out;
-  for (user_ix u = 0; u < ws.users.size(); ++u)
-    if (can_see_issue(ws, u, i))
+  auto* p = find_project(ws, i.project_id);
+  if (!p)
+    return out;
+  auto& pe = project_entry(ws, *p);
+  const entry* le = nullptr;
+  if (i.security_level_id != 0) {
+    if (!find_security_level(ws, i.security_level_id))
+      return out;
+    le = &level_entry(ws, *p, i.security_level_id);
+  }
+  for (user_ix u = 0; u < ws.users.size(); ++u) {
+    if (!eligible(ws, u))
+      continue;
+    bool ok = pe.static_ok[u] || (pe.reporter && i.reporter == u)
+              || (pe.assignee && i.assignee == u);
+    if (ok && le)
+      ok = le->static_ok[u] || (le->reporter && i.reporter == u)
+           || (le->assignee && i.assignee == u);
+    if (ok)
       out.push_back(u);
+  }
   return out;
 }
 
@@ -357,9 +396,10 @@ std::vector<user_ix> visibility_cache::comment_viewers(const workspace& ws,
   if (c.visibility.type == visibility_type::none)
     return v;
   auto* p = find_project(ws, i.project_id);
+  auto rv = resolve(ws, c.visibility);
   std::vector<user_ix> out;
   for (auto u : v)
-    if (p && visibility_allows(ws, u, *p, c.visibility))
+    if (p && visibility_allows(ws, u, *p, rv))
       out.push_back(u);
   return out;
 }
@@ -390,6 +430,15 @@ public:
                    ? "https://" + ws.site.name + ".atlassian.net"
                    : ws.site.base_url)
               : o.site_url;
+    std::vector<user_ix> order(ws.users.size());
+    for (user_ix u = 0; u < order.size(); ++u)
+      order[u] = u;
+    std::sort(order.begin(), order.end(), [&](user_ix a, user_ix b) {
+      return ws.users[a].account_id < ws.users[b].account_id;
+    });
+    rank_.resize(order.size());
+    for (size_t k = 0; k < order.size(); ++k)
+      rank_[order[k]] = static_cast<uint32_t>(k);
   }
 
   void run() {
@@ -452,25 +501,32 @@ private:
     out_ << json::serialize(o) << '\n';
   }
 
-  // Emits the acl line on first use; returns its id.
+  // Emits the acl line on first use; returns its id. Lookup by a 64-bit
+  // hash of the list, confirmed by comparing the list itself.
   std::string acl_id(const std::vector<user_ix>& users, bool anyone) {
-    auto key = std::make_pair(anyone, users);
-    if (auto it = acl_ids_.find(key); it != acl_ids_.end())
-      return it->second;
-    std::vector<std::string> ids;
-    ids.reserve(users.size());
+    uint64_t h = anyone ? 0x9e3779b97f4a7c15ULL : 0x2545f4914f6cdd1dULL;
     for (auto u : users)
-      ids.push_back(ws_.users[u].account_id);
-    std::sort(ids.begin(), ids.end());
+      h = (h ^ u) * 0x100000001b3ULL + (h >> 29);
+    auto range = acl_ids_.equal_range(h);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second.anyone == anyone && it->second.users == users)
+        return it->second.id;
+    // Sort by accountId through the precomputed rank (ints, not strings).
+    std::vector<user_ix> sorted = users;
+    std::sort(sorted.begin(), sorted.end(), [&](user_ix a, user_ix b) {
+      return rank_[a] < rank_[b];
+    });
     std::string material = anyone ? "anyone\n" : "restricted\n";
     json::array arr;
-    for (auto& s : ids) {
+    arr.reserve(sorted.size());
+    for (auto u : sorted) {
+      auto& s = ws_.users[u].account_id;
       material += s;
       material += '\n';
       arr.emplace_back(s);
     }
     auto id = "acl-" + hex_sha256(material).substr(0, 24);
-    acl_ids_.emplace(std::move(key), id);
+    acl_ids_.emplace(h, acl_entry{anyone, users, id});
     line(json::object{{"type", "acl"},
                       {"id", id},
                       {"anyone", anyone},
@@ -564,16 +620,17 @@ private:
     line(o);
     if (opts_.comments)
       for (auto& c : i.comments) {
-        std::vector<user_ix> cv;
-        if (c.visibility.type == visibility_type::none) {
-          cv = viewers;
-        } else {
+        // Unrestricted: exactly the issue's list. Restricted: the issue's
+        // viewers that also pass the visibility rule (= can_see_comment).
+        std::string cacl = acl;
+        if (c.visibility.type != visibility_type::none) {
+          std::vector<user_ix> cv;
+          auto rv = resolve(ws_, c.visibility);
           for (auto u : viewers)
-            if (can_see_comment(ws_, u, i, c))
+            if (visibility_allows(ws_, u, *p, rv))
               cv.push_back(u);
+          cacl = acl_id(cv, false);
         }
-        auto cacl = acl_id(cv, anyone
-                                 && c.visibility.type == visibility_type::none);
         json::value vis = nullptr;
         if (c.visibility.type != visibility_type::none)
           vis = json::object{
@@ -615,7 +672,13 @@ private:
   const truth_options& opts_;
   std::string site_;
   visibility_cache cache_;
-  std::map<std::pair<bool, std::vector<user_ix>>, std::string> acl_ids_;
+  struct acl_entry {
+    bool anyone;
+    std::vector<user_ix> users;
+    std::string id;
+  };
+  std::unordered_multimap<uint64_t, acl_entry> acl_ids_;
+  std::vector<uint32_t> rank_;  // user index -> position by accountId
 };
 
 std::vector<std::string> exporter::text_nodes_of(const json::value& doc) {

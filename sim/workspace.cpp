@@ -65,6 +65,12 @@ const user* find_user(const workspace& ws, std::string_view account_id) {
 }
 
 const group* find_group_by_id(const workspace& ws, std::string_view id) {
+  if (!ws.group_by_id.empty() && ws.group_by_id.size() == ws.groups.size()) {
+    auto it = ws.group_by_id.find(std::string{id});
+    if (it != ws.group_by_id.end() && it->second < ws.groups.size()
+        && ws.groups[it->second].group_id == id)
+      return &ws.groups[it->second];
+  }
   for (auto& g : ws.groups)
     if (g.group_id == id)
       return &g;
@@ -541,6 +547,9 @@ void rebuild_indices(workspace& ws) {
   ws.user_by_account_id.clear();
   for (user_ix u = 0; u < ws.users.size(); ++u)
     ws.user_by_account_id[ws.users[u].account_id] = u;
+  ws.group_by_id.clear();
+  for (size_t k = 0; k < ws.groups.size(); ++k)
+    ws.group_by_id[ws.groups[k].group_id] = k;
   for (auto& g : ws.groups) {
     std::sort(g.members.begin(), g.members.end());
     g.members.erase(std::unique(g.members.begin(), g.members.end()),

@@ -435,6 +435,9 @@ struct workspace {
   std::unordered_map<std::string, int64_t> moved_keys;
   std::unordered_map<int64_t, int64_t> comment_issue;     // comment -> issue
   std::unordered_map<int64_t, int64_t> attachment_issue;  // attachment -> issue
+  /// groupId -> index in `groups` (used only when complete; lookups fall
+  /// back to a scan otherwise, e.g. for hand-built workspaces).
+  std::unordered_map<std::string, size_t> group_by_id;
 };
 
 /// Builds the workspace. Deterministic: same params -> same workspace.

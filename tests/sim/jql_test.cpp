@@ -207,3 +207,26 @@ TEST_CASE("JQL respects the index lag", "[sim][jql]") {
   CHECK(run(ws, "project = P ORDER BY id ASC")
         == std::vector<int64_t>{10000, 10001, 10002});
 }
+
+TEST_CASE("projects the caller cannot browse read as missing", "[sim][jql]") {
+  auto ws = tiny_workspace();
+  // Scheme 100 (P and Q): only group g-dev (alice) may browse.
+  ws.permission_schemes.front().grants = {
+    {1, "BROWSE_PROJECTS", holder{"group", "g-dev", "gid-dev"}}};
+  auto as = [&](user_ix u, const char* q) -> std::string {
+    auto r = compile_jql(ws, q, "UTC", u);
+    if (auto* e = std::get_if<jql_error>(&r))
+      return e->message;
+    return "ok";
+  };
+  CHECK(as(1, "project = P") == "ok");
+  CHECK(as(2, "project = P")
+        == "The value 'P' does not exist for the field 'project'.");
+  // Reporter grants make the project nameable.
+  ws.permission_schemes.front().grants.push_back(
+    {2, "BROWSE_PROJECTS", holder{"reporter", "", ""}});
+  CHECK(as(2, "project in (P, Q)") == "ok");
+  // Without a caller every project resolves.
+  CHECK(std::holds_alternative<jql_compiled>(
+    compile_jql(ws, "project = P", "UTC")));
+}

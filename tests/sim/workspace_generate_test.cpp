@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -11,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "sim/adf_gen.hpp"
+#include "sim/jql.hpp"
 #include "sim/sim_time.hpp"
 #include "sim/truth.hpp"
 #include "sim/workspace.hpp"
@@ -385,10 +387,61 @@ TEST_CASE("200k issues generate in bounded time and memory", "[sim][workspace]")
   }
   std::cerr << "  comments: " << comments << "\n";
   CHECK(comments > 200000);
+  // JQL over 200k issues (printed, loosely bounded).
+  {
+    auto t1 = std::chrono::steady_clock::now();
+    auto q = compile_jql(ws,
+                         "project in (PLAT, MOB) AND updated >= \"2025/06/01 "
+                         "00:00\" ORDER BY key ASC",
+                         "America/Los_Angeles");
+    REQUIRE(std::holds_alternative<jql_compiled>(q));
+    auto ids = run_jql(ws, std::get<jql_compiled>(q), ws.now_ms);
+    auto jsecs = std::chrono::duration<double>(
+                   std::chrono::steady_clock::now() - t1)
+                   .count();
+    std::cerr << "  run_jql over 200000 issues: " << jsecs << " s, "
+              << ids.size() << " hits\n";
+    CHECK(ids.size() > 1000);
+    CHECK(jsecs < 30);
+  }
   // Same seed, same first and last issues.
   auto again = generate(p);
   CHECK(again.issues.back().key == ws.issues.back().key);
   CHECK(again.issues.back().updated_ms == ws.issues.back().updated_ms);
   CHECK(issue_description(again, again.issues[12345])
         == issue_description(ws, ws.issues[12345]));
+}
+
+TEST_CASE("truth export streams at a reasonable rate", "[sim][truth]") {
+  workspace_params p;
+  p.issues = 20000;
+  auto ws = generate(p);
+  struct counting_buf : std::streambuf {
+    size_t bytes = 0, lines = 0;
+    int overflow(int c) override {
+      ++bytes;
+      lines += c == '\n';
+      return c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+      bytes += static_cast<size_t>(n);
+      lines += static_cast<size_t>(std::count(s, s + n, '\n'));
+      return n;
+    }
+  } sink_buf;
+  std::ostream sink(&sink_buf);
+  truth_options o;
+  o.attachments = false;
+  auto t0 = std::chrono::steady_clock::now();
+  write_truth(ws, sink, o);
+  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                            - t0)
+                .count();
+  std::cerr << "write_truth(20000 issues, no attachments): " << secs << " s, "
+            << sink_buf.lines << " lines, " << sink_buf.bytes << " bytes\n";
+  size_t comments = 0;
+  for (auto& i : ws.issues)
+    comments += i.comments.size();
+  CHECK(sink_buf.lines > ws.issues.size() + comments);
+  CHECK(secs < 300);
 }
