@@ -69,8 +69,9 @@ struct new_issue {
 };
 
 mutation_result create_issue(workspace& ws, const new_issue& n);
-/// Removes the issue and its comments and attachments (children whose
-/// parent is deleted lose their parent link). No audit record.
+/// Removes the issue and its comments and attachments; its subtasks are
+/// deleted with it (Jira's deleteSubtasks=true), other children (epic
+/// members) lose the parent link. No audit record (as in Jira Cloud).
 mutation_result delete_issue(workspace& ws, int64_t issue_id);
 /// Moves to another project: same id, new key (next number of the target),
 /// the old key keeps resolving; the security level is cleared when the
@@ -79,6 +80,7 @@ mutation_result move_issue(workspace& ws, int64_t issue_id,
                            std::string_view target_project_key);
 
 /// Adds a comment; `body` absent = generated; `author` "" = the API user.
+/// Comment changes bump the issue's `updated` (as Jira does).
 mutation_result add_comment(workspace& ws, int64_t issue_id,
                             std::string_view author_account_id,
                             std::optional<boost::json::value> body,
