@@ -15,8 +15,13 @@
 // Dates: "yyyy/MM/dd HH:mm", "yyyy-MM-dd HH:mm", "yyyy/MM/dd", "yyyy-MM-dd",
 // read in the caller's profile time zone at minute precision (DST-correct).
 // An issue matches `updated >= D` iff its updated instant >= D's instant.
-// A query with no project / id / key / created / updated restriction at all
-// is rejected as unbounded (Jira's /search/jql rule).
+// A query with no clause at all (empty, or only ORDER BY) is rejected as
+// unbounded (Jira's /search/jql rule); every supported field restricts.
+// Values: project by id, key or name (case-insensitive; unknown -> error);
+// key/issuekey by key (old keys of moved issues resolve; unknown -> error,
+// as Jira); id by number (unknown ids simply match nothing). Date `=` is an
+// exact instant match. Other known Jira fields (status, assignee, ...) are
+// rejected as unsupported by the simulator.
 
 #include <cstdint>
 #include <memory>
@@ -95,8 +100,9 @@ struct jql_compiled {
   /// Does `i`'s index entry (as of `now_ms`) match? False for issues not yet
   /// in the index.
   bool matches(const workspace& ws, const issue& i, millis now_ms) const;
-  /// Strict weak order of two issues per ORDER BY (ties broken by id
-  /// descending). Without ORDER BY: id descending (newest first).
+  /// Strict weak order of two issues per ORDER BY (ties broken by id in the
+  /// direction of the first ORDER BY key). Without ORDER BY: id descending
+  /// (newest first).
   bool less(const workspace& ws, const issue& a, const issue& b,
             millis now_ms) const;
 };
