@@ -212,7 +212,7 @@ http_response handle_control(jira_app& app, http_request& r) {
   }
   if (p == "/_sim/faults" && r.method == "POST") {
     boost::system::error_code ec;
-    auto v = json::parse(r.body, ec);
+    auto v = parse_body(r.body, ec);
     if (ec || !v.is_object()) return bad("body must be a JSON object");
     if (auto* rate = v.as_object().if_contains("rate"); rate && rate->is_number())
       app.in().faults.set_rate(rate->to_number<double>());
@@ -220,7 +220,7 @@ http_response handle_control(jira_app& app, http_request& r) {
   }
   if (p == "/_sim/clock" && r.method == "POST") {
     boost::system::error_code ec;
-    auto v = r.body.empty() ? json::value(json::object{}) : json::parse(r.body, ec);
+    auto v = r.body.empty() ? json::value(json::object{}) : parse_body(r.body, ec);
     if (ec || !v.is_object()) return bad("body must be a JSON object");
     auto& o = v.as_object();
     if (o.contains("advance_ms")) app.clock().advance(num(o, "advance_ms"));
@@ -311,7 +311,7 @@ http_response handle_control(jira_app& app, http_request& r) {
   }
   if (p == "/_sim/mutate" && r.method == "POST") {
     boost::system::error_code ec;
-    auto v = json::parse(r.body, ec);
+    auto v = parse_body(r.body, ec);
     if (ec || !v.is_object()) return bad("body must be a JSON object");
     mutation_result m;
     app.write([&](workspace& ws) { m = mutate(ws, v.as_object()); });

@@ -4,8 +4,10 @@
 #include "sim/jql.hpp"
 #include "sim/server_handlers.hpp"
 #include "sim/server_http.hpp"
+#include "sim/server_internals.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace jirasim {
@@ -102,7 +104,7 @@ search_params read_search(api_call& c) {
     return p;
   }
   boost::system::error_code ec;
-  auto v = json::parse(c.req.body, ec);
+  auto v = parse_body(c.req.body, ec);
   if (ec || !v.is_object()) {
     p.bad = true;
     return p;
@@ -123,19 +125,50 @@ search_params read_search(api_call& c) {
   return p;
 }
 
-/// The visible issue ids matching `jql`, in order; or an error response.
+/// The visible issues matching `jql`, in order; or an error response.
 std::variant<std::vector<const issue*>, api_result> visible_matches(
     api_call& c, std::string_view jql) {
-  auto compiled = compile_jql(c.ws, jql, c.tz);
-  if (auto* e = std::get_if<jql_error>(&compiled))
-    return error_result(400, e->message);
-  auto ids = run_jql(c.ws, std::get<jql_compiled>(compiled), c.now_ms);
-  std::vector<const issue*> out;
-  out.reserve(ids.size());
-  for (auto id : ids) {
-    auto* i = find_issue(c.ws, id);
-    if (i && c.vis->can_see_issue(c.ws, c.caller, *i)) out.push_back(i);
+  auto& in = c.app.in();
+  std::string key = std::string(jql) + '\x1f' + c.me().account_id + '\x1f' + c.tz;
+  std::shared_ptr<const std::vector<std::int64_t>> ids;
+  {
+    std::lock_guard lock{in.search_mu};
+    auto it = in.search_cache.find(key);
+    if (it != in.search_cache.end() && it->second.data_epoch == c.ws.data_epoch &&
+        c.now_ms < it->second.valid_until_ms) {
+      it->second.last_used = ++in.search_tick;
+      ids = it->second.ids;
+    }
   }
+  if (!ids) {
+    auto compiled = compile_jql(c.ws, jql, c.tz);
+    if (auto* e = std::get_if<jql_error>(&compiled))
+      return error_result(400, e->message);
+    auto all = run_jql(c.ws, std::get<jql_compiled>(compiled), c.now_ms);
+    auto vis = std::make_shared<std::vector<std::int64_t>>();
+    vis->reserve(all.size());
+    for (auto id : all) {
+      auto* i = find_issue(c.ws, id);
+      if (i && c.vis->can_see_issue(c.ws, c.caller, *i)) vis->push_back(id);
+    }
+    // The result changes when a pending index update becomes visible.
+    std::int64_t valid_until = INT64_MAX;
+    for (auto& i : c.ws.issues)
+      if (i.indexed_at_ms > c.now_ms) valid_until = std::min(valid_until, i.indexed_at_ms);
+    ids = vis;
+    std::lock_guard lock{in.search_mu};
+    if (in.search_cache.size() >= 64) {
+      auto oldest = in.search_cache.begin();
+      for (auto it = in.search_cache.begin(); it != in.search_cache.end(); ++it)
+        if (it->second.last_used < oldest->second.last_used) oldest = it;
+      in.search_cache.erase(oldest);
+    }
+    in.search_cache[key] = {c.ws.data_epoch, valid_until, ++in.search_tick, ids};
+  }
+  std::vector<const issue*> out;
+  out.reserve(ids->size());
+  for (auto id : *ids)
+    if (auto* i = find_issue(c.ws, id)) out.push_back(i);
   return out;
 }
 
@@ -192,7 +225,7 @@ api_result search_removed(api_call&) {
 
 api_result approximate_count(api_call& c) {
   boost::system::error_code ec;
-  auto v = json::parse(c.req.body, ec);
+  auto v = parse_body(c.req.body, ec);
   if (ec || !v.is_object() || !v.as_object().contains("jql") ||
       !v.as_object().at("jql").is_string())
     return error_result(400, "Invalid request payload. Refer to the REST API documentation and try again.");
@@ -205,7 +238,7 @@ api_result approximate_count(api_call& c) {
 
 api_result bulkfetch(api_call& c) {
   boost::system::error_code ec;
-  auto v = json::parse(c.req.body, ec);
+  auto v = parse_body(c.req.body, ec);
   if (ec || !v.is_object())
     return error_result(400, "Invalid request payload. Refer to the REST API documentation and try again.");
   auto& o = v.as_object();

@@ -75,7 +75,7 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
       for (auto& [k, v] : form.query) params[k] = v;
     } else {
       boost::system::error_code ec;
-      auto v = json::parse(r.body, ec);
+      auto v = parse_body(r.body, ec);
       if (ec || !v.is_object())
         return json_response(400, R"({"error":"invalid_request","error_description":"Malformed request body"})");
       for (auto& kv : v.as_object())

@@ -97,7 +97,7 @@ http_response unauthorized_gateway() {
 bool api_call::is_admin() const {
   if (caller == ws.api_user) return true;
   for (auto& g : ws.groups)
-    if ((g.name == "site-admins" || g.name == "jira-admins" ||
+    if ((g.name == "site-admins" || g.name.rfind("jira-admins", 0) == 0 ||
          g.name == "administrators") &&
         is_member(g, caller))
       return true;

@@ -54,6 +54,13 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
+boost::json::value parse_body(std::string_view text,
+                              boost::system::error_code& ec) {
+  boost::json::parse_options po;
+  po.max_depth = 1000;
+  return boost::json::parse(text, ec, {}, po);
+}
+
 http_response json_response(int status, std::string body) {
   http_response res;
   res.status = status;

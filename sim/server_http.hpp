@@ -6,6 +6,9 @@
 
 #include <string_view>
 
+#include <boost/json/value.hpp>
+#include <boost/system/error_code.hpp>
+
 namespace jirasim {
 
 /// Splits `target` into the decoded path and query parameters of `r`.
@@ -14,6 +17,10 @@ bool parse_target(std::string_view target, http_request& r);
 
 /// Percent-encodes `s` for use in a query parameter value.
 std::string url_encode(std::string_view s);
+
+/// Parses a request body with room for deeply nested ADF (Boost.JSON's
+/// default depth of 32 is less than real documents reach).
+boost::json::value parse_body(std::string_view text, boost::system::error_code& ec);
 
 /// A response with `Content-Type: application/json;charset=UTF-8`.
 http_response json_response(int status, std::string body);

@@ -10,6 +10,7 @@
 #include "sim/server_handlers.hpp"
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -34,6 +35,20 @@ struct jira_app::internals {
   std::string media_secret;
   /// Distinguishes apps in one process (thread-local caches).
   std::uint64_t serial = 0;
+
+  /// Visible, ordered issue ids of recent JQL queries, so that paging
+  /// through a 200k-issue result does not re-run the query per page. An
+  /// entry is valid while the workspace's data_epoch is unchanged and no
+  /// pending index update has become visible (valid_until_ms).
+  struct search_entry {
+    std::uint64_t data_epoch = 0;
+    std::int64_t valid_until_ms = 0;
+    std::uint64_t last_used = 0;
+    std::shared_ptr<const std::vector<std::int64_t>> ids;
+  };
+  std::mutex search_mu;
+  std::map<std::string, search_entry> search_cache;
+  std::uint64_t search_tick = 0;
 
   mutable std::mutex stats_mu;
   sim_stats stats;

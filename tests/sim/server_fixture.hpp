@@ -20,6 +20,13 @@ namespace simtest {
 
 namespace json = boost::json;
 
+/// json::parse with room for deeply nested ADF (the default depth is 32).
+inline json::value parse(std::string_view text) {
+  json::parse_options po;
+  po.max_depth = 1000;
+  return json::parse(text, {}, po);
+}
+
 inline jirasim::sim_options small_options(std::uint32_t issues = 300) {
   jirasim::sim_options o;
   o.workspace.seed = 7;
@@ -74,12 +81,12 @@ struct sim_fixture {
     auto r = get(target);
     if (r.status != 200)
       throw std::runtime_error(target + " -> " + std::to_string(r.status) + " " + r.body);
-    return json::parse(r.body);
+    return parse(r.body);
   }
   json::value control(const std::string& method, const std::string& target,
                       const std::string& body = {}) {
     auto r = client->request(method, target, {}, body);
-    return json::parse(r.body);
+    return parse(r.body);
   }
 };
 

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 using namespace simtest;
 using namespace jirasim;
 
@@ -88,14 +90,14 @@ TEST_CASE("429s over HTTP carry Retry-After and RateLimit-Reason", "[sim]") {
     CHECK(last.header("Retry-After") == std::optional<std::string_view>("1"));
     CHECK(last.header("RateLimit-Reason") == std::optional<std::string_view>("jira-burst-based"));
     auto stats = f.control("GET", "/_sim/stats");
-    CHECK(stats.at("rate_limited_by_reason").at("jira-burst-based").as_uint64() ==
+    CHECK(stats.at("rate_limited_by_reason").at("jira-burst-based").to_number<std::uint64_t>() ==
           static_cast<std::uint64_t>(limited));
     // Ignoring the Retry-After shows up in the stats (requests right after
     // the 429 are within the grace, so wait past it first).
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     f.get("/rest/api/3/myself");
     stats = f.control("GET", "/_sim/stats");
-    CHECK(stats.at("arrived_during_retry_after").as_uint64() >= 1);
+    CHECK(stats.at("arrived_during_retry_after").to_number<std::uint64_t>() >= 1);
   }
   SECTION("quota, with its headers, until the window resets") {
     auto o = small_options();

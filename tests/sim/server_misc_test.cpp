@@ -111,7 +111,7 @@ TEST_CASE("ready line has exactly INTERFACE.md's keys", "[sim]") {
   auto line = ready_line(f.srv->port(), f.srv->base_url(), f.srv->ca_file(),
                          f.email, f.token, f.app->cloud_id());
   CHECK(line.find('\n') == std::string::npos);
-  auto v = json::parse(line).as_object();
+  auto v = simtest::parse(line).as_object();
   CHECK(v.size() == 6);
   CHECK(v.at("port").as_int64() == f.srv->port());
   CHECK(v.at("base_url").as_string() == "https://127.0.0.1:" + std::to_string(f.srv->port()));
@@ -124,7 +124,7 @@ TEST_CASE("ready line has exactly INTERFACE.md's keys", "[sim]") {
                  basic_auth(std::string(v.at("email").as_string()),
                             std::string(v.at("api_token").as_string()))).status == 200);
   auto plain = ready_line(1, "http://127.0.0.1:1", "", "e", "t", "c");
-  CHECK(json::parse(plain).at("ca_file").is_null());
+  CHECK(simtest::parse(plain).at("ca_file").is_null());
 }
 
 TEST_CASE("plain http mode, stats, truth stream, cert dir cleanup", "[sim]") {
@@ -142,11 +142,11 @@ TEST_CASE("plain http mode, stats, truth stream, cert dir cleanup", "[sim]") {
   jirasim::test_client c{f.srv->port(), ""};
   CHECK(c.get("/rest/api/3/myself", {{"Authorization", f.auth}}).status == 200);
   c.get("/rest/api/3/field", {{"Authorization", f.auth}});
-  auto stats = json::parse(c.get("/_sim/stats").body);
-  CHECK(stats.at("requests_by_endpoint").at("GET /myself").as_uint64() == 1);
-  CHECK(stats.at("points_spent").as_uint64() == 3 + 1);  // myself: 1 + 2 identity
+  auto stats = simtest::parse(c.get("/_sim/stats").body);
+  CHECK(stats.at("requests_by_endpoint").at("GET /myself").to_number<std::uint64_t>() == 1);
+  CHECK(stats.at("points_spent").to_number<std::uint64_t>() == 3 + 1);  // myself: 1 + 2 identity
   c.request("POST", "/_sim/stats/reset");
-  CHECK(json::parse(c.get("/_sim/stats").body).at("api_requests").as_uint64() == 0);
+  CHECK(simtest::parse(c.get("/_sim/stats").body).at("api_requests").to_number<std::uint64_t>() == 0);
   auto truth = c.get("/_sim/truth");
   REQUIRE(truth.status == 200);
   std::size_t lines = 0, issues = 0;
@@ -155,7 +155,7 @@ TEST_CASE("plain http mode, stats, truth stream, cert dir cleanup", "[sim]") {
     auto j = truth.body.find('\n', i);
     if (j == std::string::npos) j = truth.body.size();
     if (j > i) {
-      auto v = json::parse(truth.body.substr(i, j - i));
+      auto v = simtest::parse(truth.body.substr(i, j - i));
       ++lines;
       if (v.at("type").as_string() == "issue") ++issues;
     }

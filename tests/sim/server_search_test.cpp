@@ -33,7 +33,7 @@ std::vector<std::int64_t> walk(sim_fixture& f, const std::string& jql, int max,
     if (!token.empty()) body["nextPageToken"] = token;
     auto r = f.post("/rest/api/3/search/jql", json::serialize(body));
     REQUIRE(r.status == 200);
-    auto page = json::parse(r.body);
+    auto page = simtest::parse(r.body);
     ++n;
     auto ids = ids_of(page);
     all.insert(all.end(), ids.begin(), ids.end());
@@ -95,7 +95,7 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
     CHECK(ok.status == 200);
     auto r = f.get("/rest/api/3/search/jql?jql=id%20%3E%201&maxResults=10&nextPageToken=" + token);
     CHECK(r.status == 400);
-    CHECK(json::parse(r.body).at("errorMessages").as_array().size() == 1);
+    CHECK(simtest::parse(r.body).at("errorMessages").as_array().size() == 1);
     auto r2 = f.get("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=10&nextPageToken=garbage");
     CHECK(r2.status == 400);
   }
@@ -106,7 +106,7 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
   SECTION("the old /search is gone: 410 with Atlassian's message") {
     auto r = f.get("/rest/api/3/search?jql=id%20%3E%200");
     CHECK(r.status == 410);
-    auto msg = std::string(json::parse(r.body).at("errorMessages").as_array()[0].as_string());
+    auto msg = std::string(simtest::parse(r.body).at("errorMessages").as_array()[0].as_string());
     CHECK(msg.find("/rest/api/3/search/jql") != std::string::npos);
     CHECK(f.post("/rest/api/3/search", R"({"jql":"id > 0"})").status == 410);
   }
@@ -114,7 +114,7 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
     auto r = f.post("/rest/api/3/search/approximate-count", R"({"jql":"id > 0"})");
     REQUIRE(r.status == 200);
     auto all = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000");
-    CHECK(json::parse(r.body).at("count").as_int64() ==
+    CHECK(simtest::parse(r.body).at("count").as_int64() ==
           static_cast<std::int64_t>(all.at("issues").as_array().size()));
   }
   SECTION("bulkfetch: ascending ids, errors for missing, at most 100") {
@@ -129,7 +129,7 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
     body["fields"] = json::array{"summary", "status"};
     auto r = f.post("/rest/api/3/issue/bulkfetch", json::serialize(body));
     REQUIRE(r.status == 200);
-    auto out = json::parse(r.body);
+    auto out = simtest::parse(r.body);
     auto got = ids_of(out);
     CHECK(got.size() == 5);
     CHECK(std::is_sorted(got.begin(), got.end()));
@@ -144,7 +144,7 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
   SECTION("missing issue: 404 with Jira's body") {
     auto r = f.get("/rest/api/3/issue/ZZZ-999999");
     CHECK(r.status == 404);
-    CHECK(json::parse(r.body).at("errorMessages").as_array()[0].as_string() ==
+    CHECK(simtest::parse(r.body).at("errorMessages").as_array()[0].as_string() ==
           "Issue does not exist or you do not have permission to see it.");
   }
 }

@@ -74,7 +74,7 @@ TEST_CASE("response shapes match the real Jira Cloud captures", "[sim]") {
       auto r = f.get("/rest/api/3/project/" + k + "/issuesecuritylevelscheme");
       if (r.status == 200) {
         key = k;
-        auto levels = json::parse(r.body);
+        auto levels = simtest::parse(r.body);
         require_same_shape(levels, load_fixture("ctreminiom__get-project-security-levels.json"));
         require_same_shape(levels, load_fixture("airbytehq__project_permissions.json"));
         auto sid = std::to_string(levels.at("id").as_int64());
