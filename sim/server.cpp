@@ -24,6 +24,7 @@
 #include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 namespace jirasim {
 
@@ -142,16 +143,20 @@ net::awaitable<void> server::impl::serve(Stream& stream, tcp::socket& raw) {
       copy_headers(res, out);
       beast::error_code fec;
       out.body().open(res.body_file->c_str(), beast::file_mode::scan, fec);
-      if (fec) co_return;
-      out.chunked(true);
-      out.keep_alive(keep);
-      auto [wec, wn] = co_await bhttp::async_write(stream, out, use_tuple);
-      (void)wn;
+      beast::error_code wec;
+      if (!fec) {
+        out.chunked(true);
+        out.keep_alive(keep);
+        std::size_t wn = 0;
+        std::tie(wec, wn) = co_await bhttp::async_write(stream, out, use_tuple);
+      }
+      // Removed whatever happened (a temp file must not outlive the reply).
       if (res.delete_body_file) {
+        out.body().close();
         std::error_code rec;
         std::filesystem::remove(*res.body_file, rec);
       }
-      if (wec || !keep) break;
+      if (fec || wec || !keep) break;
       continue;
     }
     bhttp::response<bhttp::string_body> out{
