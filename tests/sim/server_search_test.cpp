@@ -149,7 +149,7 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
   }
 }
 
-TEST_CASE("JQL sees changes only after the index lag", "[sim]") {
+TEST_CASE("search/jql over HTTP sees changes only after the index lag", "[sim]") {
   sim_fixture f;
   f.control("POST", "/_sim/clock", R"({"index_lag_ms":60000})");
   auto page = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=1&fields=summary,project");
@@ -168,7 +168,7 @@ TEST_CASE("JQL sees changes only after the index lag", "[sim]") {
   CHECK(f.get_json(q).at("issues").as_array().size() == 1);
 }
 
-TEST_CASE("JQL dates are read in the caller's time zone", "[sim]") {
+TEST_CASE("search/jql reads date literals in the caller's profile time zone", "[sim]") {
   sim_fixture f;
   // The newest issue's `updated`, as Jira shows it in the user's zone.
   auto page = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200%20ORDER%20BY%20updated%20DESC&maxResults=1&fields=updated");
