@@ -84,6 +84,7 @@ enum class http_errc {
   cancelled,           // the client was shut down
 };
 
+/// "bad_url", "dns", ... (the enumerator's name).
 std::string_view to_string(http_errc code);
 
 struct http_error {
@@ -100,6 +101,10 @@ struct http_result {
   bool ok() const { return response.has_value(); }
 };
 
+/// One line for logs: "200 OK (1234 bytes, https://host/path)" or
+/// "error timeout: first-byte ...". Never contains credentials or queries.
+std::string describe(const http_result& result);
+
 struct http_client_options {
   /// Asio threads running the client. Default: 2.
   std::size_t threads = 2;
@@ -115,6 +120,9 @@ struct http_client_options {
   bool accept_gzip = true;
   /// Default: "jirasync/<version>".
   std::string user_agent;
+  /// An idle keep-alive connection older than this is closed instead of
+  /// reused (servers drop idle connections after a while). Default: 30 s.
+  std::chrono::milliseconds idle_timeout{30'000};
 };
 
 class http_client {
