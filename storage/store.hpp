@@ -1,0 +1,372 @@
+#pragma once
+// jirasync::storage::store — the thin owner of the RocksDB database holding
+// the synced copy of a Jira site: records, content-addressed ACLs, the change
+// feed, checkpoints and meta data, plus the attachment blob store on disk.
+// Column families and key encodings: storage/keys.hpp; overview:
+// storage/README.md.
+//
+// Thread-safety: a store may be shared by threads. Reads (get_*, for_each_*,
+// counts, checkpoints, feed) run concurrently with each other and with
+// apply(); they see a consistent state per call only for single gets (the
+// iterators of one for_each_* call read one snapshot). apply() is serialized
+// by an internal mutex; by design the store_writer actor is its only caller.
+// Expected failures (I/O, full disk, corruption, lock held, bad input) are
+// returned as error values, never thrown.
+
+#include "storage/records.hpp"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace jirasync::storage {
+
+// --- errors ----------------------------------------------------------------------
+
+enum class errc {
+  /// No store at the path (and opening was not allowed to create one).
+  not_found = 1,
+  /// Another process (or another store object) holds the store's lock.
+  locked,
+  /// The store was written by a newer jirasync (schema_version unknown).
+  schema_too_new,
+  /// Disk full or quota exceeded.
+  no_space,
+  /// Any other I/O error reported by RocksDB or the file system.
+  io_error,
+  /// RocksDB or a stored value is corrupt (e.g. unparsable JSON).
+  corruption,
+  /// The caller passed something invalid (e.g. a record naming an unknown
+  /// ACL, a malformed sha256); nothing was written.
+  invalid_argument,
+  /// The store is read-only (opened with read_only) and a write was asked.
+  read_only,
+};
+
+std::string_view to_string(errc);
+
+/// An expected failure: a code plus a one-line message (RocksDB's message
+/// included where there is one).
+struct store_error {
+  errc code = errc::io_error;
+  std::string message;
+};
+
+/// A value or an error.
+template <class T>
+class result {
+public:
+  result(T value) : v_(std::move(value)) {
+    // nop
+  }
+  result(store_error err) : v_(std::move(err)) {
+    // nop
+  }
+  explicit operator bool() const noexcept {
+    return v_.index() == 0;
+  }
+  bool ok() const noexcept {
+    return v_.index() == 0;
+  }
+  T& value() & {
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    return std::get<0>(std::move(v_));
+  }
+  T& operator*() & {
+    return value();
+  }
+  const T& operator*() const& {
+    return value();
+  }
+  T* operator->() {
+    return &value();
+  }
+  const T* operator->() const {
+    return &value();
+  }
+  const store_error& error() const {
+    return std::get<1>(v_);
+  }
+
+private:
+  std::variant<T, store_error> v_;
+};
+
+/// Success or an error.
+template <>
+class result<void> {
+public:
+  result() = default;
+  result(store_error err) : err_(std::move(err)) {
+    // nop
+  }
+  explicit operator bool() const noexcept {
+    return !err_.has_value();
+  }
+  bool ok() const noexcept {
+    return !err_.has_value();
+  }
+  const store_error& error() const {
+    return *err_;
+  }
+
+private:
+  std::optional<store_error> err_;
+};
+
+// --- checkpoints ---------------------------------------------------------------------
+
+/// Where the incremental sync of one project stands. Stored under the
+/// project key; written in the same batch as the page of records it covers.
+struct project_checkpoint {
+  std::string project_key;
+  std::string project_id;
+  /// Max `updated` (ms since epoch) over fully committed pages. Default: 0.
+  std::int64_t last_updated_ms = 0;
+  /// Id of the last issue committed (tie-break inside the same ms).
+  /// Default: "".
+  std::string last_issue_id;
+  /// config::filters_hash() of the filters this checkpoint was made with.
+  /// Default: "".
+  std::string filters_hash;
+  /// True once a full sync of the project completed. Default: false.
+  bool full_sync_done = false;
+  /// When the checkpoint was written (ms since epoch). Default: 0.
+  std::int64_t synced_at_ms = 0;
+
+  friend bool operator==(const project_checkpoint&, const project_checkpoint&)
+    = default;
+};
+
+/// The state of the latest sync run (one global record).
+struct sync_checkpoint {
+  /// "full" | "incremental". Default: "full".
+  std::string mode = "full";
+  /// Default: 0.
+  std::int64_t started_at_ms = 0;
+  /// 0 while running. Default: 0.
+  std::int64_t finished_at_ms = 0;
+  /// Default: "".
+  std::string filters_hash;
+  /// "running" | "ok" | "partial" | "failed". Default: "running".
+  std::string result = "running";
+  /// One-line reason when result is "partial" or "failed". Default: "".
+  std::string error;
+  /// Records added/updated/unchanged/deleted in the run. Default: 0.
+  std::uint64_t added = 0;
+  std::uint64_t updated = 0;
+  std::uint64_t unchanged = 0;
+  std::uint64_t deleted = 0;
+  /// Free-form counters (requests, rate_limit_waits, ...). Default: {}.
+  std::map<std::string, std::int64_t> counters;
+
+  friend bool operator==(const sync_checkpoint&, const sync_checkpoint&)
+    = default;
+};
+
+boost::json::object to_json(const project_checkpoint&);
+std::optional<project_checkpoint>
+project_checkpoint_from_json(const boost::json::value&);
+boost::json::object to_json(const sync_checkpoint&);
+std::optional<sync_checkpoint>
+sync_checkpoint_from_json(const boost::json::value&);
+
+// --- writes ------------------------------------------------------------------------------
+
+/// Everything one apply() commits atomically (ONE rocksdb::WriteBatch).
+/// Processing order: acls (made known), upserts (in order), deletes (in
+/// order), checkpoints, meta; then ACLs left without referrers are dropped.
+struct write_batch_spec {
+  /// ACLs named by the upserts. An upsert naming an ACL id that is neither
+  /// stored nor listed here fails the whole batch (invalid_argument).
+  /// Listing extra or already stored ACLs is harmless.
+  std::vector<acl_record> acls;
+  /// Records to insert or replace. Unchanged ones (same fingerprint) cost
+  /// nothing and emit no feed entry.
+  std::vector<any_record> upserts;
+  /// Records to delete (type + id). Deleting an issue also deletes its
+  /// comments and attachments; deleting a project also deletes its issues
+  /// (cascading). Unknown ids are ignored. ACLs cannot be deleted directly:
+  /// they go away with their last referrer.
+  std::vector<record_key> deletes;
+  /// Per-project checkpoints to store (replacing the previous one).
+  std::vector<project_checkpoint> checkpoints;
+  /// Project checkpoints to remove (by project key).
+  std::vector<std::string> checkpoint_deletes;
+  /// The global sync checkpoint, if it changes in this batch.
+  std::optional<sync_checkpoint> sync;
+  /// Free meta entries (key → value) for callers; stored under "user." so
+  /// they cannot clash with the store's own keys. Default: {}.
+  std::map<std::string, std::string> meta;
+};
+
+/// Per-type outcome of an apply().
+struct type_counts {
+  std::uint64_t added = 0;
+  std::uint64_t updated = 0;
+  std::uint64_t unchanged = 0;
+  std::uint64_t deleted = 0;
+
+  friend bool operator==(const type_counts&, const type_counts&) = default;
+};
+
+struct apply_summary {
+  /// Indexed by static_cast<size_t>(record_type). Cascaded deletes are
+  /// counted under their own type; ACLs under record_type::acl.
+  std::array<type_counts, record_type_count> by_type{};
+  /// Feed sequence numbers written by this batch: [first_seq, last_seq];
+  /// both 0 when nothing was emitted.
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;
+
+  const type_counts& operator[](record_type t) const {
+    return by_type[static_cast<std::size_t>(t)];
+  }
+  type_counts& operator[](record_type t) {
+    return by_type[static_cast<std::size_t>(t)];
+  }
+  /// Number of feed entries written.
+  std::uint64_t feed_entries() const {
+    return last_seq == 0 ? 0 : last_seq - first_seq + 1;
+  }
+};
+
+/// Number of live records per type (kept exactly, in the same batches).
+struct record_counts {
+  std::array<std::uint64_t, record_type_count> by_type{};
+
+  std::uint64_t operator[](record_type t) const {
+    return by_type[static_cast<std::size_t>(t)];
+  }
+};
+
+// --- the store -------------------------------------------------------------------------------
+
+struct open_options {
+  /// Create the store (directory, column families, schema version) when
+  /// missing. Default: true.
+  bool create_if_missing = true;
+  /// Open without taking the lock and without writing (export, status,
+  /// who-can-see can run while a sync holds the store). Default: false.
+  bool read_only = false;
+};
+
+/// Current on-disk schema version (meta "schema_version").
+inline constexpr std::int64_t schema_version = 1;
+
+class store {
+public:
+  /// Opens (or creates) the store at `path`. Errors: not_found (missing and
+  /// !create_if_missing, or read_only), locked ("store is in use by another
+  /// jirasync process"), schema_too_new, io_error, no_space, corruption.
+  static result<std::unique_ptr<store>> open(const std::filesystem::path& path,
+                                             open_options opts = {});
+
+  ~store();
+  store(const store&) = delete;
+  store& operator=(const store&) = delete;
+
+  const std::filesystem::path& path() const noexcept;
+  bool read_only() const noexcept;
+
+  // -- writes (single writer: the store_writer actor) ----------------------
+
+  /// Commits `spec` in one WriteBatch (records, cascades, index entries, ACL
+  /// refcounts, feed entries, counters, checkpoints, meta, feed seq). On
+  /// error nothing is written.
+  result<apply_summary> apply(const write_batch_spec& spec);
+
+  /// Moves a fully written temp file (under blob_tmp_dir()) to
+  /// blob_path(sha256) with an atomic rename; when the blob already exists
+  /// the temp file is deleted instead. `sha256` must be 64 lower-case hex
+  /// digits (not re-verified against the content).
+  result<void> adopt_blob(const std::filesystem::path& tmp_path,
+                          std::string_view sha256);
+
+  /// `<path>/blobs/tmp/` (created by open unless read_only).
+  std::filesystem::path blob_tmp_dir() const;
+  /// `<path>/blobs/<sha256[0:2]>/<sha256>`.
+  std::filesystem::path blob_path(std::string_view sha256) const;
+  bool has_blob(std::string_view sha256) const;
+
+  // -- point reads ---------------------------------------------------------
+
+  result<std::optional<user_record>> get_user(std::string_view account_id);
+  result<std::optional<group_record>> get_group(std::string_view id);
+  result<std::optional<project_record>> get_project(std::string_view id);
+  /// Linear in the number of projects (there are few).
+  result<std::optional<project_record>>
+  get_project_by_key(std::string_view key);
+  result<std::optional<issue_record>> get_issue(std::string_view id);
+  result<std::optional<issue_record>> get_issue_by_key(std::string_view key);
+  result<std::optional<comment_record>> get_comment(std::string_view id);
+  result<std::optional<attachment_record>>
+  get_attachment(std::string_view id);
+  result<std::optional<acl_record>> get_acl(std::string_view id);
+  /// Number of stored records naming the ACL (0 when unknown).
+  result<std::uint64_t> acl_refcount(std::string_view id);
+
+  // -- streaming reads (id order = numeric for numeric ids; constant
+  //    memory; the callback returns false to stop early) --------------------
+
+  template <class T>
+  using visitor = std::function<bool(const T&)>;
+
+  result<void> for_each_user(const visitor<user_record>& fn);
+  result<void> for_each_group(const visitor<group_record>& fn);
+  result<void> for_each_project(const visitor<project_record>& fn);
+  result<void> for_each_issue(const visitor<issue_record>& fn);
+  result<void> for_each_comment(const visitor<comment_record>& fn);
+  result<void> for_each_attachment(const visitor<attachment_record>& fn);
+  result<void> for_each_acl(const visitor<acl_record>& fn);
+  /// Issues of one project (by project id), in issue id order.
+  result<void> for_each_issue_of_project(std::string_view project_id,
+                                         const visitor<issue_record>& fn);
+  /// Ids only (for deletion reconciliation), in id order.
+  result<std::vector<std::string>>
+  issue_ids_of_project(std::string_view project_id);
+  result<std::vector<comment_record>> comments_of_issue(std::string_view id);
+  result<std::vector<attachment_record>>
+  attachments_of_issue(std::string_view id);
+
+  /// Feed entries with seq > after_seq, in seq order; `line` is the export
+  /// line `{"seq":N,"op":...,"record":{...}}` (no newline).
+  result<void>
+  for_each_feed(std::uint64_t after_seq,
+                const std::function<bool(std::uint64_t seq,
+                                         std::string_view line)>& fn);
+  /// Highest seq written so far (0 when the feed is empty).
+  result<std::uint64_t> last_seq();
+
+  // -- counts, checkpoints, meta -----------------------------------------
+
+  result<record_counts> counts();
+  result<std::optional<project_checkpoint>>
+  get_checkpoint(std::string_view project_key);
+  /// All project checkpoints, by project key.
+  result<std::vector<project_checkpoint>> checkpoints();
+  result<std::optional<sync_checkpoint>> get_sync_checkpoint();
+  /// A caller meta entry (write_batch_spec::meta).
+  result<std::optional<std::string>> get_meta(std::string_view key);
+
+private:
+  struct impl;
+  explicit store(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace jirasync::storage
