@@ -189,7 +189,7 @@ struct indexing_config {
 struct sync_config {
   /// Default: sync_strategy::scheduled.
   sync_strategy strategy = sync_strategy::scheduled;
-  /// Minutes between scheduled cycles; >= 1. Default: 60.
+  /// Minutes between scheduled cycles; 1 ..= 525600 (one year). Default: 60.
   std::int64_t interval_minutes = 60;
 
   friend bool operator==(const sync_config&, const sync_config&) = default;
