@@ -263,6 +263,9 @@ struct open_options {
   /// Open without taking the lock and without writing (export, status,
   /// who-can-see can run while a sync holds the store). Default: false.
   bool read_only = false;
+  /// fsync the WAL on every apply() (survives power loss, not only process
+  /// crashes). Default: true.
+  bool sync_writes = true;
 };
 
 /// Current on-disk schema version (meta "schema_version").
@@ -339,6 +342,9 @@ public:
   /// Ids only (for deletion reconciliation), in id order.
   result<std::vector<std::string>>
   issue_ids_of_project(std::string_view project_id);
+  /// Distinct project ids that have issues in the store, in id order
+  /// (includes projects whose project record is missing).
+  result<std::vector<std::string>> project_ids_with_issues();
   result<std::vector<comment_record>> comments_of_issue(std::string_view id);
   result<std::vector<attachment_record>>
   attachments_of_issue(std::string_view id);
@@ -363,8 +369,11 @@ public:
   /// A caller meta entry (write_batch_spec::meta).
   result<std::optional<std::string>> get_meta(std::string_view key);
 
-private:
+  /// Implementation detail, defined in store.cpp (public only so that
+  /// helpers there can name it).
   struct impl;
+
+private:
   explicit store(std::unique_ptr<impl> p);
   std::unique_ptr<impl> impl_;
 };
