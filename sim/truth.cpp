@@ -1,0 +1,632 @@
+#include "sim/truth.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <unordered_set>
+
+#include <boost/json.hpp>
+#include <openssl/evp.h>
+
+#include "sim/adf_gen.hpp"
+#include "sim/sim_time.hpp"
+
+namespace jirasim {
+
+namespace json = boost::json;
+
+namespace {
+
+std::optional<int64_t> to_i64(std::string_view s) {
+  int64_t v = 0;
+  if (s.empty())
+    return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size())
+    return std::nullopt;
+  return v;
+}
+
+/// The ACL universe: active accounts of type "atlassian".
+bool eligible(const workspace& ws, user_ix u) {
+  return u < ws.users.size() && ws.users[u].active
+         && ws.users[u].type == account_type::atlassian;
+}
+
+const group* group_of_holder(const workspace& ws, const holder& h) {
+  if (!h.value.empty())
+    if (auto* g = find_group_by_id(ws, h.value))
+      return g;
+  return find_group_by_name(ws, h.parameter);
+}
+
+bool is_issue_bound(const holder& h) {
+  return h.type == "reporter" || h.type == "assignee";
+}
+
+} // namespace
+
+bool user_in_group_id(const workspace& ws, std::string_view group_id,
+                      user_ix u) {
+  auto* g = find_group_by_id(ws, group_id);
+  return g && is_member(*g, u);
+}
+
+bool user_in_project_role(const workspace& ws, const project& p,
+                          int64_t role_id, user_ix u) {
+  auto* ra = find_role_actors(p, role_id);
+  if (!ra || u >= ws.users.size())
+    return false;
+  for (auto& acc : ra->user_account_ids)
+    if (acc == ws.users[u].account_id)
+      return true;
+  for (auto& gid : ra->group_ids)
+    if (user_in_group_id(ws, gid, u))
+      return true;
+  return false;
+}
+
+bool holder_matches(const workspace& ws, const holder& h, user_ix u,
+                    const project& p, const issue* i) {
+  if (u >= ws.users.size())
+    return false;
+  const auto& usr = ws.users[u];
+  if (h.type == "anyone")
+    return true;
+  if (h.type == "applicationRole") {
+    // Any logged-in (licensed) user, or a user licensed for that product
+    // through one of its groups.
+    if (usr.type != account_type::atlassian || !usr.active)
+      return false;
+    if (h.parameter.empty())
+      return true;
+    for (auto& ar : ws.application_roles) {
+      if (ar.key != h.parameter)
+        continue;
+      for (auto& gname : ar.group_names)
+        if (auto* g = find_group_by_name(ws, gname); g && is_member(*g, u))
+          return true;
+    }
+    return false;
+  }
+  if (h.type == "group") {
+    auto* g = group_of_holder(ws, h);
+    return g && is_member(*g, u);
+  }
+  if (h.type == "projectRole") {
+    auto id = to_i64(h.parameter);
+    if (!id)
+      id = to_i64(h.value);
+    return id && user_in_project_role(ws, p, *id, u);
+  }
+  if (h.type == "user") {
+    auto& acc = h.parameter.empty() ? h.value : h.parameter;
+    return acc == usr.account_id;
+  }
+  if (h.type == "projectLead")
+    return p.lead == u;
+  if (h.type == "reporter")
+    return i && i->reporter == u;
+  if (h.type == "assignee")
+    return i && i->assignee == u;
+  // groupCustomField, userCustomField, sd.customer.portal.only, ...: the sim
+  // never grants through them.
+  return false;
+}
+
+bool can_browse_project(const workspace& ws, user_ix u, const project& p) {
+  if (!eligible(ws, u))
+    return false;
+  auto* s = find_permission_scheme(ws, p.permission_scheme_id);
+  if (!s)
+    return false;
+  for (auto& g : s->grants)
+    if (g.permission == "BROWSE_PROJECTS"
+        && holder_matches(ws, g.holder, u, p, nullptr))
+      return true;
+  return false;
+}
+
+bool can_see_issue(const workspace& ws, user_ix u, const issue& i) {
+  if (!eligible(ws, u))
+    return false;
+  auto* p = find_project(ws, i.project_id);
+  if (!p)
+    return false;
+  auto* s = find_permission_scheme(ws, p->permission_scheme_id);
+  if (!s)
+    return false;
+  bool browse = false;
+  for (auto& g : s->grants)
+    if (g.permission == "BROWSE_PROJECTS"
+        && holder_matches(ws, g.holder, u, *p, &i)) {
+      browse = true;
+      break;
+    }
+  if (!browse)
+    return false;
+  if (i.security_level_id == 0)
+    return true;
+  auto* lvl = find_security_level(ws, i.security_level_id);
+  if (!lvl)
+    return false;  // an unknown level hides the issue (fail closed)
+  for (auto& m : lvl->members)
+    if (holder_matches(ws, m.holder, u, *p, &i))
+      return true;
+  return false;
+}
+
+namespace {
+
+bool visibility_allows(const workspace& ws, user_ix u, const project& p,
+                       const comment_visibility& v) {
+  switch (v.type) {
+    case visibility_type::none:
+      return true;
+    case visibility_type::group: {
+      auto* g = find_group_by_id(ws, v.identifier);
+      if (!g)
+        g = find_group_by_name(ws, v.value);
+      return g && is_member(*g, u);
+    }
+    case visibility_type::role: {
+      auto id = to_i64(v.identifier);
+      if (!id)
+        for (auto& r : ws.roles)
+          if (r.name == v.value)
+            id = r.id;
+      return id && user_in_project_role(ws, p, *id, u);
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+bool can_see_comment(const workspace& ws, user_ix u, const issue& i,
+                     const comment& c) {
+  if (!can_see_issue(ws, u, i))
+    return false;
+  auto* p = find_project(ws, i.project_id);
+  return p && visibility_allows(ws, u, *p, c.visibility);
+}
+
+bool can_browse_project(const workspace& ws, std::string_view account_id,
+                        const project& p) {
+  auto u = find_user_ix(ws, account_id);
+  return u && can_browse_project(ws, *u, p);
+}
+
+bool can_see_issue(const workspace& ws, std::string_view account_id,
+                   const issue& i) {
+  auto u = find_user_ix(ws, account_id);
+  return u && can_see_issue(ws, *u, i);
+}
+
+bool can_see_comment(const workspace& ws, std::string_view account_id,
+                     const issue& i, const comment& c) {
+  auto u = find_user_ix(ws, account_id);
+  return u && can_see_comment(ws, *u, i, c);
+}
+
+bool can_see_attachment(const workspace& ws, std::string_view account_id,
+                        const issue& i, const attachment&) {
+  return can_see_issue(ws, account_id, i);
+}
+
+std::vector<std::string> visible_account_ids(const workspace& ws,
+                                             const record_ref& record) {
+  std::vector<std::string> out;
+  auto collect = [&](auto pred) {
+    for (user_ix u = 0; u < ws.users.size(); ++u)
+      if (pred(u))
+        out.push_back(ws.users[u].account_id);
+  };
+  auto id = to_i64(record.id);
+  if (record.type == "project") {
+    if (auto* p = find_project_by_id_or_key(ws, record.id))
+      collect([&](user_ix u) { return can_browse_project(ws, u, *p); });
+  } else if (record.type == "issue") {
+    if (auto* i = find_issue_by_id_or_key(ws, record.id))
+      collect([&](user_ix u) { return can_see_issue(ws, u, *i); });
+  } else if (record.type == "comment" && id) {
+    const comment* c = nullptr;
+    if (auto* i = find_comment(ws, *id, &c))
+      collect([&](user_ix u) { return can_see_comment(ws, u, *i, *c); });
+  } else if (record.type == "attachment" && id) {
+    const attachment* a = nullptr;
+    if (auto* i = find_attachment(ws, *id, &a))
+      collect([&](user_ix u) { return can_see_issue(ws, u, *i); });
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// --- visibility_cache -------------------------------------------------------------
+
+void visibility_cache::sync(const workspace& ws) {
+  if (epoch_ == ws.acl_epoch && users_ == ws.users.size())
+    return;
+  projects_.clear();
+  levels_.clear();
+  epoch_ = ws.acl_epoch;
+  users_ = ws.users.size();
+}
+
+const visibility_cache::entry&
+visibility_cache::project_entry(const workspace& ws, const project& p) {
+  sync(ws);
+  auto it = projects_.find(p.id);
+  if (it != projects_.end())
+    return it->second;
+  entry e;
+  e.static_ok.assign(ws.users.size(), 0);
+  if (auto* s = find_permission_scheme(ws, p.permission_scheme_id)) {
+    for (auto& g : s->grants) {
+      if (g.permission != "BROWSE_PROJECTS")
+        continue;
+      if (g.holder.type == "reporter")
+        e.reporter = true;
+      else if (g.holder.type == "assignee")
+        e.assignee = true;
+      else if (g.holder.type == "anyone")
+        e.anyone = true;
+    }
+    // Each user decided rule by rule (issue-bound holders via the flags).
+    for (user_ix u = 0; u < ws.users.size(); ++u) {
+      if (!eligible(ws, u))
+        continue;
+      for (auto& g : s->grants)
+        if (g.permission == "BROWSE_PROJECTS" && !is_issue_bound(g.holder)
+            && holder_matches(ws, g.holder, u, p, nullptr)) {
+          e.static_ok[u] = 1;
+          break;
+        }
+    }
+  }
+  return projects_.emplace(p.id, std::move(e)).first->second;
+}
+
+const visibility_cache::entry&
+visibility_cache::level_entry(const workspace& ws, const project& p,
+                              int64_t level_id) {
+  sync(ws);
+  auto key = std::to_string(p.id) + "/" + std::to_string(level_id);
+  auto it = levels_.find(key);
+  if (it != levels_.end())
+    return it->second;
+  entry e;
+  e.static_ok.assign(ws.users.size(), 0);
+  if (auto* lvl = find_security_level(ws, level_id)) {
+    for (auto& m : lvl->members) {
+      if (m.holder.type == "reporter")
+        e.reporter = true;
+      else if (m.holder.type == "assignee")
+        e.assignee = true;
+    }
+    for (user_ix u = 0; u < ws.users.size(); ++u) {
+      if (!eligible(ws, u))
+        continue;
+      for (auto& m : lvl->members)
+        if (!is_issue_bound(m.holder)
+            && holder_matches(ws, m.holder, u, p, nullptr)) {
+          e.static_ok[u] = 1;
+          break;
+        }
+    }
+  }
+  return levels_.emplace(std::move(key), std::move(e)).first->second;
+}
+
+bool visibility_cache::project_anyone(const workspace& ws, const project& p) {
+  return project_entry(ws, p).anyone;
+}
+
+bool visibility_cache::can_see_issue(const workspace& ws, user_ix u,
+                                     const issue& i) {
+  if (!eligible(ws, u))
+    return false;
+  auto* p = find_project(ws, i.project_id);
+  if (!p)
+    return false;
+  auto& pe = project_entry(ws, *p);
+  bool ok = pe.static_ok[u] || (pe.reporter && i.reporter == u)
+            || (pe.assignee && i.assignee == u);
+  if (!ok || i.security_level_id == 0)
+    return ok;
+  if (!find_security_level(ws, i.security_level_id))
+    return false;
+  auto& le = level_entry(ws, *p, i.security_level_id);
+  return le.static_ok[u] || (le.reporter && i.reporter == u)
+         || (le.assignee && i.assignee == u);
+}
+
+std::vector<user_ix> visibility_cache::issue_viewers(const workspace& ws,
+                                                     const issue& i) {
+  std::vector<user_ix> out;
+  for (user_ix u = 0; u < ws.users.size(); ++u)
+    if (can_see_issue(ws, u, i))
+      out.push_back(u);
+  return out;
+}
+
+std::vector<user_ix> visibility_cache::comment_viewers(const workspace& ws,
+                                                       const issue& i,
+                                                       const comment& c) {
+  auto v = issue_viewers(ws, i);
+  if (c.visibility.type == visibility_type::none)
+    return v;
+  auto* p = find_project(ws, i.project_id);
+  std::vector<user_ix> out;
+  for (auto u : v)
+    if (p && visibility_allows(ws, u, *p, c.visibility))
+      out.push_back(u);
+  return out;
+}
+
+// --- export -------------------------------------------------------------------------------
+
+namespace {
+
+std::string hex_sha256(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static constexpr char d[] = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < len; ++i) {
+    s.push_back(d[md[i] >> 4]);
+    s.push_back(d[md[i] & 15]);
+  }
+  return s;
+}
+
+class exporter {
+public:
+  exporter(const workspace& ws, std::ostream& out, const truth_options& o)
+    : ws_(ws), out_(out), opts_(o) {
+    site_ = o.site_url.empty()
+              ? (ws.site.base_url.empty()
+                   ? "https://" + ws.site.name + ".atlassian.net"
+                   : ws.site.base_url)
+              : o.site_url;
+  }
+
+  void run() {
+    if (opts_.identities) {
+      for (auto& u : ws_.users)
+        line(json::object{{"type", "user"},
+                          {"account_id", u.account_id},
+                          {"email", email(u)},
+                          {"display_name", u.display_name},
+                          {"active", u.active},
+                          {"account_type", to_string(u.type)}});
+      for (auto& g : ws_.groups) {
+        json::array members;
+        std::vector<std::string> ids;
+        for (auto m : g.members)
+          ids.push_back(ws_.users[m].account_id);
+        std::sort(ids.begin(), ids.end());
+        for (auto& s : ids)
+          members.emplace_back(s);
+        line(json::object{{"type", "group"},
+                          {"id", g.group_id},
+                          {"name", g.name},
+                          {"members", std::move(members)}});
+      }
+      for (auto& p : ws_.projects) {
+        std::vector<user_ix> viewers;
+        for (user_ix u = 0; u < ws_.users.size(); ++u)
+          if (can_browse_project(ws_, u, p))
+            viewers.push_back(u);
+        auto acl = acl_id(viewers, cache_.project_anyone(ws_, p));
+        line(json::object{{"type", "project"},
+                          {"id", std::to_string(p.id)},
+                          {"key", p.key},
+                          {"name", p.name},
+                          {"lead", user_value(p.lead)},
+                          {"acl", acl}});
+      }
+    }
+    for (auto& i : ws_.issues)
+      issue_records(i);
+  }
+
+private:
+  static json::value email(const user& u) {
+    if (u.email_hidden || u.email.empty())
+      return nullptr;
+    return json::value(u.email);
+  }
+
+  json::value user_value(user_ix u) const {
+    if (u == no_user || u >= ws_.users.size())
+      return nullptr;
+    auto& x = ws_.users[u];
+    return json::object{{"account_id", x.account_id},
+                        {"email", email(x)},
+                        {"display_name", x.display_name}};
+  }
+
+  void line(const json::object& o) {
+    out_ << json::serialize(o) << '\n';
+  }
+
+  // Emits the acl line on first use; returns its id.
+  std::string acl_id(const std::vector<user_ix>& users, bool anyone) {
+    auto key = std::make_pair(anyone, users);
+    if (auto it = acl_ids_.find(key); it != acl_ids_.end())
+      return it->second;
+    std::vector<std::string> ids;
+    ids.reserve(users.size());
+    for (auto u : users)
+      ids.push_back(ws_.users[u].account_id);
+    std::sort(ids.begin(), ids.end());
+    std::string material = anyone ? "anyone\n" : "restricted\n";
+    json::array arr;
+    for (auto& s : ids) {
+      material += s;
+      material += '\n';
+      arr.emplace_back(s);
+    }
+    auto id = "acl-" + hex_sha256(material).substr(0, 24);
+    acl_ids_.emplace(std::move(key), id);
+    line(json::object{{"type", "acl"},
+                      {"id", id},
+                      {"anyone", anyone},
+                      {"users", std::move(arr)}});
+    return id;
+  }
+
+  static json::array texts(const json::value& doc) {
+    json::array a;
+    if (doc.is_null())
+      return a;
+    for (auto& s : text_nodes_of(doc))
+      a.emplace_back(s);
+    return a;
+  }
+
+  static std::vector<std::string> text_nodes_of(const json::value& doc);
+
+  json::object custom_fields(const issue& i) const {
+    json::object out;
+    auto raw = issue_custom_fields(ws_, i);
+    for (auto& f : ws_.fields) {
+      if (!f.custom)
+        continue;
+      auto* v = raw.if_contains(f.id);
+      if (!v || v->is_null())
+        continue;
+      out[f.name] = normalize(*v);
+    }
+    return out;
+  }
+
+  // Option -> its value, user -> its accountId, arrays element-wise.
+  static json::value normalize(const json::value& v) {
+    if (v.is_array()) {
+      json::array a;
+      for (auto& e : v.as_array())
+        if (!e.is_null())
+          a.push_back(normalize(e));
+      return a;
+    }
+    if (v.is_object()) {
+      auto& o = v.as_object();
+      if (auto* x = o.if_contains("accountId"))
+        return *x;
+      if (auto* x = o.if_contains("value"))
+        return *x;
+    }
+    return v;
+  }
+
+  void issue_records(const issue& i) {
+    auto* p = find_project(ws_, i.project_id);
+    if (!p)
+      return;
+    auto viewers = cache_.issue_viewers(ws_, i);
+    bool anyone = cache_.project_anyone(ws_, *p) && i.security_level_id == 0;
+    auto acl = acl_id(viewers, anyone);
+    auto* st = find_status(ws_, i.status_id);
+    auto* pr = find_priority(ws_, i.priority_id);
+    auto* it = find_issue_type(ws_, i.issue_type_id);
+    auto* lvl = i.security_level_id ? find_security_level(ws_,
+                                                          i.security_level_id)
+                                    : nullptr;
+    const issue* parent = i.parent_id ? find_issue(ws_, i.parent_id) : nullptr;
+    json::array labels;
+    for (auto& l : i.labels)
+      labels.emplace_back(l);
+    json::object o{
+      {"type", "issue"},
+      {"id", std::to_string(i.id)},
+      {"key", i.key},
+      {"project_key", p->key},
+      {"summary", i.summary},
+      {"text", texts(issue_description(ws_, i))},
+      {"status", st ? json::value(st->name) : json::value(nullptr)},
+      {"status_category",
+       st ? json::value(st->category_key) : json::value(nullptr)},
+      {"priority", pr ? json::value(pr->name) : json::value(nullptr)},
+      {"labels", std::move(labels)},
+      {"issue_type", it ? json::value(it->name) : json::value(nullptr)},
+      {"parent_key", parent ? json::value(parent->key) : json::value(nullptr)},
+      {"reporter", user_value(i.reporter)},
+      {"assignee", user_value(i.assignee)},
+      {"created", format_rfc3339_utc(i.created_ms)},
+      {"updated", format_rfc3339_utc(i.updated_ms)},
+      {"security_level", lvl ? json::value(lvl->name) : json::value(nullptr)},
+      {"custom_fields", custom_fields(i)},
+      {"url", site_ + "/browse/" + i.key},
+      {"acl", acl}};
+    line(o);
+    if (opts_.comments)
+      for (auto& c : i.comments) {
+        std::vector<user_ix> cv;
+        if (c.visibility.type == visibility_type::none) {
+          cv = viewers;
+        } else {
+          for (auto u : viewers)
+            if (can_see_comment(ws_, u, i, c))
+              cv.push_back(u);
+        }
+        auto cacl = acl_id(cv, anyone
+                                 && c.visibility.type == visibility_type::none);
+        json::value vis = nullptr;
+        if (c.visibility.type != visibility_type::none)
+          vis = json::object{
+            {"type", c.visibility.type == visibility_type::group ? "group"
+                                                                  : "role"},
+            {"identifier", c.visibility.identifier}};
+        line(json::object{{"type", "comment"},
+                          {"id", std::to_string(c.id)},
+                          {"issue_id", std::to_string(i.id)},
+                          {"author", user_value(c.author)},
+                          {"text", texts(comment_body(ws_, i, c))},
+                          {"created", format_rfc3339_utc(c.created_ms)},
+                          {"updated", format_rfc3339_utc(c.updated_ms)},
+                          {"visibility", std::move(vis)},
+                          {"acl", cacl}});
+      }
+    if (opts_.attachments)
+      for (auto& a : i.attachments) {
+        json::value text = nullptr;
+        if (a.mime_type.rfind("text/", 0) == 0
+            && a.size_bytes <= opts_.attachment_text_max_bytes)
+          text = json::value(attachment_content_string(ws_, a));
+        line(json::object{{"type", "attachment"},
+                          {"id", std::to_string(a.id)},
+                          {"issue_id", std::to_string(i.id)},
+                          {"filename", a.filename},
+                          {"mime_type", a.mime_type},
+                          {"size", a.size_bytes},
+                          {"sha256", attachment_sha256(ws_, a)},
+                          {"created", format_rfc3339_utc(a.created_ms)},
+                          {"author", user_value(a.author)},
+                          {"text", std::move(text)},
+                          {"acl", acl}});
+      }
+  }
+
+  const workspace& ws_;
+  std::ostream& out_;
+  const truth_options& opts_;
+  std::string site_;
+  visibility_cache cache_;
+  std::map<std::pair<bool, std::vector<user_ix>>, std::string> acl_ids_;
+};
+
+std::vector<std::string> exporter::text_nodes_of(const json::value& doc) {
+  return text_nodes(doc);
+}
+
+} // namespace
+
+void write_truth(const workspace& ws, std::ostream& out,
+                 const truth_options& opts) {
+  exporter{ws, out, opts}.run();
+}
+
+} // namespace jirasim
