@@ -1,0 +1,85 @@
+#pragma once
+// Fault injection and the latency model. Both are deterministic given their
+// seed and the order of requests: the n-th API request always gets the same
+// fault and the same jitter.
+//
+// Thread-safety: next() / delay_for() may be called concurrently.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jirasim {
+
+enum class fault_kind {
+  none,
+  status_500,             // 500 with Jira's error body, no Retry-After
+  status_503_retry_after, // 503 with Retry-After
+  connection_reset,       // socket closed (RST) without a response
+  truncated_body,         // Content-Length announced, half the body sent
+  slow_headers,           // the response is held back slow_ms
+  invalid_json,           // 200 with a body that is not JSON
+};
+
+std::string_view to_string(fault_kind k);
+/// Parses a name as printed by to_string(); fault_kind::none if unknown.
+fault_kind fault_from_string(std::string_view s);
+/// Every real fault kind (none excluded), in enum order.
+std::vector<fault_kind> all_fault_kinds();
+
+struct fault_options {
+  /// Probability that an API request gets a fault, 0..1. Default: 0.
+  double rate = 0;
+  /// Seed of the fault sequence. Default: 1.
+  std::uint64_t seed = 1;
+  /// The kinds to draw from (uniformly). Default: all.
+  std::vector<fault_kind> kinds = all_fault_kinds();
+  /// Hold-back of slow_headers. Default: 3000 ms.
+  std::int64_t slow_ms = 3000;
+  /// Retry-After sent with status_503_retry_after. Default: 1 s.
+  std::int64_t retry_after_secs = 1;
+};
+
+class fault_injector {
+ public:
+  explicit fault_injector(fault_options options) : opt_(std::move(options)) {}
+  /// The fault for the next API request (counts the request).
+  fault_kind next();
+  const fault_options& options() const { return opt_; }
+  void set_rate(double rate) { opt_.rate = rate; }
+
+ private:
+  fault_options opt_;
+  std::atomic<std::uint64_t> n_{0};
+};
+
+struct latency_options {
+  /// Fixed part of every API response's delay. Default: 0 ms.
+  std::int64_t base_ms = 0;
+  /// Added per object (issue, user, comment...) in the response. Default: 0.
+  double per_object_ms = 0;
+  /// Uniform extra delay in [0, jitter_ms]. Default: 0 ms.
+  std::int64_t jitter_ms = 0;
+  /// Seed of the jitter sequence. Default: 1.
+  std::uint64_t seed = 1;
+};
+
+class latency_model {
+ public:
+  explicit latency_model(latency_options options) : opt_(options) {}
+  /// Delay for the next response carrying `objects` objects.
+  std::chrono::milliseconds delay_for(std::size_t objects);
+  const latency_options& options() const { return opt_; }
+
+ private:
+  latency_options opt_;
+  std::atomic<std::uint64_t> n_{0};
+};
+
+/// SplitMix64: the deterministic hash behind both sequences.
+std::uint64_t splitmix64(std::uint64_t x);
+
+}  // namespace jirasim

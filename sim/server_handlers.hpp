@@ -1,0 +1,118 @@
+#pragma once
+// Internal to jira-sim's server side: what a REST handler gets and returns,
+// the route table, and the JSON renderers shared by handlers_*.cpp.
+// Shapes follow the real captures in shared/fixtures/jira-cloud/.
+
+#include "sim/limits.hpp"
+#include "sim/server.hpp"
+#include "sim/server_app.hpp"
+#include "sim/truth.hpp"
+#include "sim/workspace.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jirasim {
+
+namespace json = boost::json;
+
+/// One authenticated REST call.
+struct api_call {
+  const workspace& ws;
+  jira_app& app;
+  const http_request& req;
+  user_ix caller = no_user;
+  /// Prefix of `self` links: "https://127.0.0.1:P" (Basic) or
+  /// "https://127.0.0.1:P/ex/jira/<cloudId>" (OAuth).
+  std::string base;
+  /// The path's {} segments, in order.
+  std::vector<std::string> args;
+  std::int64_t now_ms = 0;
+  /// The caller's profile time zone (dates in responses and JQL).
+  std::string tz;
+  /// Per-thread permission cache (valid for this workspace).
+  visibility_cache* vis = nullptr;
+
+  const user& me() const { return ws.users[caller]; }
+  bool is_admin() const;
+};
+
+/// A handler's result: the response and the number of objects in it (for
+/// the points quota: 1 + core + 2 * identity; and for latency).
+struct api_result {
+  http_response res;
+  std::size_t core = 0;
+  std::size_t identity = 0;
+};
+
+using api_fn = api_result (*)(api_call&);
+
+struct route {
+  std::string method;
+  /// "/rest/api/3/issue/{}/comment": {} matches one segment.
+  std::string pattern;
+  api_fn fn = nullptr;
+  burst_class burst = burst_class::get_default;
+  /// Stats / bucket name, e.g. "GET /issue/{}".
+  std::string name;
+};
+
+void add_user_routes(std::vector<route>& r);
+void add_project_routes(std::vector<route>& r);
+void add_issue_routes(std::vector<route>& r);
+void add_attachment_routes(std::vector<route>& r);
+
+// --- small helpers -----------------------------------------------------------
+
+api_result json_result(int status, const json::value& v, std::size_t core = 0,
+                       std::size_t identity = 0);
+api_result error_result(int status, std::string_view message);
+
+/// Integer query parameter with default and clamping; nullopt on garbage.
+std::optional<std::int64_t> int_param(const http_request& r,
+                                      std::string_view key, std::int64_t def);
+bool bool_param(const http_request& r, std::string_view key, bool def);
+/// Every value of a (possibly repeated, comma-separated) parameter.
+std::vector<std::string> list_param(const http_request& r, std::string_view key);
+
+// --- renderers -----------------------------------------------------------------
+
+json::object avatar_urls(std::string_view seed);
+/// UserDetails as in issue fields / comments (emailAddress omitted when
+/// hidden; timeZone included).
+json::object user_json(const api_call& c, user_ix u);
+/// null when u == no_user.
+json::value user_or_null(const api_call& c, user_ix u);
+json::object project_json(const api_call& c, const project& p,
+                          bool with_lead, bool with_description);
+/// Short project reference used inside issue fields.
+json::object project_ref_json(const api_call& c, const project& p);
+json::object holder_json(const holder& h);
+json::object attachment_json(const api_call& c, const attachment& a);
+json::object comment_json(const api_call& c, const issue& i, const comment& k);
+/// Jira time in the caller's zone: "2022-06-09T16:29:31.871-0700".
+std::string jira_time(const api_call& c, std::int64_t ms);
+
+/// Which fields an issue response carries.
+struct field_selection {
+  bool all = false;           // *all / *navigable
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  bool id_only() const {
+    return !all && include.size() == 1 && include[0] == "id";
+  }
+  bool wants(std::string_view f) const;
+};
+field_selection parse_fields(const std::vector<std::string>& raw,
+                             bool default_all);
+/// {expand,id,self,key,fields{...}} for the selection; `objects` counts the
+/// extra objects rendered (comments, attachments).
+json::object issue_json(api_call& c, const issue& i, const field_selection& f,
+                        std::size_t& objects);
+
+}  // namespace jirasim

@@ -1,0 +1,72 @@
+#include "sim/server_http.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <cctype>
+
+namespace jirasim {
+
+std::optional<std::string_view> find_header(const header_list& headers,
+                                            std::string_view name) {
+  for (auto& [k, v] : headers) {
+    if (k.size() != name.size()) continue;
+    bool eq = true;
+    for (std::size_t i = 0; i < k.size() && eq; ++i)
+      eq = std::tolower(static_cast<unsigned char>(k[i])) ==
+           std::tolower(static_cast<unsigned char>(name[i]));
+    if (eq) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> http_request::param(std::string_view key) const {
+  for (auto& [k, v] : query)
+    if (k == key) return std::string_view(v);
+  return std::nullopt;
+}
+
+bool parse_target(std::string_view target, http_request& r) {
+  auto u = boost::urls::parse_origin_form(target);
+  if (!u) {
+    r.path = std::string(target);
+    return false;
+  }
+  r.path = u->path();
+  r.query.clear();
+  for (auto p : u->params()) r.query.emplace_back(p.key, p.value);
+  return true;
+}
+
+std::string url_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+http_response json_response(int status, std::string body) {
+  http_response res;
+  res.status = status;
+  res.set("Content-Type", "application/json;charset=UTF-8");
+  res.body = std::move(body);
+  return res;
+}
+
+http_response jira_error(int status, std::string_view message) {
+  boost::json::object o;
+  o["errorMessages"] = boost::json::array{boost::json::string(message)};
+  o["errors"] = boost::json::object{};
+  return json_response(status, boost::json::serialize(o));
+}
+
+}  // namespace jirasim

@@ -1,0 +1,24 @@
+#pragma once
+// Beast-free helpers for http_request/http_response: target parsing and the
+// small response builders every handler uses.
+
+#include "sim/server.hpp"
+
+#include <string_view>
+
+namespace jirasim {
+
+/// Splits `target` into the decoded path and query parameters of `r`.
+/// Returns false (and leaves path = target) when it is not origin-form.
+bool parse_target(std::string_view target, http_request& r);
+
+/// Percent-encodes `s` for use in a query parameter value.
+std::string url_encode(std::string_view s);
+
+/// A response with `Content-Type: application/json;charset=UTF-8`.
+http_response json_response(int status, std::string body);
+
+/// Jira's error body: {"errorMessages":[msg],"errors":{}}.
+http_response jira_error(int status, std::string_view message);
+
+}  // namespace jirasim
