@@ -106,6 +106,14 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
       done.reset_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            sig.reset_at->time_since_epoch())
                            .count();
+    if (out.status >= 200 && out.status < 300 && !call.request.http.body_file
+        && !r.response->body.empty()
+        && !protocol::parse_json(r.response->body).ok()) {
+      // A 2xx with a broken JSON body (cut off on the way): transient.
+      out.status = 0;
+      out.transient_transport = true;
+      out.detail = "HTTP 200 with an invalid JSON body";
+    }
     if (out.status >= 400) {
       auto err = protocol::parse_jira_error(r.response->body, out.status);
       out.detail = err.describe();

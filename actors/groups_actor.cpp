@@ -70,9 +70,22 @@ void fetch_application_roles(groups_actor_t* self) {
               api_call{protocol::get_application_roles(env.target)})
     .then([=](api_reply& r) {
       auto& st = self->state;
-      // Without application roles (no admin right, old site) a holder
-      // "applicationRole P" matches nobody; that is the safe direction.
-      if (r.ok) {
+      if (!r.ok) {
+        // No /applicationrole (no admin right, or a simulator without it):
+        // fall back to Atlassian's default product groups. A product whose
+        // group does not exist matches nobody, the safe direction.
+        static const std::pair<const char*, const char*> defaults[] = {
+          {"jira-software", "jira-software-users"},
+          {"jira-servicedesk", "jira-servicemanagement-users"},
+          {"jira-core", "jira-core-users"},
+          {"jira-product-discovery", "jira-product-discovery-users"},
+        };
+        for (const auto& [key, group] : defaults) {
+          auto i = st.dir->group_id_by_name.find(group);
+          if (i != st.dir->group_id_by_name.end())
+            st.dir->app_role_groups[key].push_back(i->second);
+        }
+      } else {
         auto doc = protocol::parse_json(r.body);
         if (doc.ok() && doc.value.is_array()) {
           for (const auto& role : doc.value.as_array()) {

@@ -57,8 +57,6 @@ boost::json::value normalize_custom_value(const boost::json::value& v) {
       return *id;
     if (auto* val = o.if_contains("value"))
       return *val;
-    if (auto* name = o.if_contains("name"))
-      return *name;
     return v;
   }
   return v;
