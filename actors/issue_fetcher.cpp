@@ -82,6 +82,8 @@ struct fetcher_state {
   caf::actor parent;
   caf::response_promise rp;
   std::string jql;
+  /// bulkfetch `fields`: system fields + every custom field id.
+  std::vector<std::string> fields;
   std::optional<std::string> next_token;
   bool ids_done = false;
   bool ids_in_flight = false;
@@ -298,7 +300,12 @@ void process_issues(fetcher_actor* self, chunk_ptr c) {
 void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
   auto& st = self->state;
   ++st.chunks_in_flight;
-  static const auto fields = protocol::issue_fields_needed();
+  if (st.fields.empty()) {
+    st.fields = protocol::issue_fields_needed();
+    for (const auto& [id, name] : st.env->mapping.field_names)
+      st.fields.push_back(id);
+  }
+  const auto& fields = st.fields;
   self
     ->request(st.env->api, caf::infinite,
               api_call{protocol::bulkfetch(st.env->target, ids, fields)})

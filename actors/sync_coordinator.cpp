@@ -64,8 +64,10 @@ void conclude(coordinator_actor* self) {
     return;
   st.done = true;
   auto& rep = st.report;
-  if (rep.result != "failed")
+  if (rep.error.empty())
     rep.result = rep.failures.empty() ? "ok" : "partial";
+  else
+    rep.result = "failed";
   self->request(st.base.api, caf::infinite, stats_atom_v)
     .then([=](api_stats& a) {
       self->state.report.api = a;
@@ -104,7 +106,6 @@ void conclude(coordinator_actor* self) {
                 .then([=](store_totals& t) {
                   auto& st = self->state;
                   st.report.store = t;
-                  st.report.store.added = t.added;
                   phase(self, "done");
                   st.rp.deliver(st.report);
                 });

@@ -98,8 +98,7 @@ std::string page_params(std::int64_t start_at, std::int64_t max_results) {
 std::vector<std::string> issue_fields_needed() {
   return {"summary",  "description", "status",   "priority", "labels",
           "issuetype", "project",    "parent",   "reporter", "assignee",
-          "created",  "updated",     "security", "comment",  "attachment",
-          "*custom"};
+          "created",  "updated",     "security", "comment",  "attachment"};
 }
 
 api_request get_myself(const api_target& t) {

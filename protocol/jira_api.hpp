@@ -51,7 +51,8 @@ struct api_request {
   std::string label;
 };
 
-/// The Jira fields the issue pipeline asks bulkfetch for.
+/// The system fields the issue pipeline asks bulkfetch for (the custom
+/// field ids from GET /field are added by the caller).
 std::vector<std::string> issue_fields_needed();
 
 api_request get_myself(const api_target& t);
