@@ -10,6 +10,19 @@ namespace json = boost::json;
 
 namespace jirasync::storage {
 
+result<std::unique_ptr<store>>
+open_for_reading(const std::filesystem::path& path) {
+  open_options o;
+  o.create_if_missing = false;
+  o.read_only = true;
+  auto r = store::open(path, o);
+  if (!r && r.error().code == errc::not_found)
+    return store_error{errc::not_found,
+                       "no store at " + path.string()
+                         + ": run jirasync sync first"};
+  return r;
+}
+
 std::optional<record_ref> parse_record_ref(std::string_view text) {
   auto colon = text.find(':');
   if (colon == std::string_view::npos || colon + 1 == text.size())

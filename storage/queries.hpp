@@ -14,6 +14,11 @@
 
 namespace jirasync::storage {
 
+/// Opens the store at `path` read-only for the query commands (works while a
+/// sync holds the store). A missing store gives errc::not_found with the
+/// message "no store at PATH: run jirasync sync first".
+result<std::unique_ptr<store>> open_for_reading(const std::filesystem::path&);
+
 /// A parsed RECORD argument: `issue:<id or key>`, `comment:<id>`,
 /// `attachment:<id>`.
 struct record_ref {
