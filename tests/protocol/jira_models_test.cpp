@@ -419,6 +419,14 @@ TEST_CASE("hostile JSON: deep nesting is an error, not a crash", "[jira]") {
   ok += std::string(json_max_depth - 1, ']');
   auto r3 = parse_json(ok);
   CHECK(r3.ok());
+  // ... also when copied out as an issue description and destroyed.
+  std::string issue = R"({"id": "1", "fields": {"description": )";
+  issue += std::string(json_max_depth - 3, '[');
+  issue += std::string(json_max_depth - 3, ']');
+  issue += "}}";
+  auto r4 = parse_text(issue, parse_issue);
+  REQUIRE(r4.ok());
+  CHECK(r4.value.fields.description->is_array());
 }
 
 TEST_CASE("hostile JSON: garbage, truncation, trailing data", "[jira]") {
@@ -450,4 +458,37 @@ TEST_CASE("hostile JSON: garbage, truncation, trailing data", "[jira]") {
   auto big = parse_search_page(js(R"({"issues": [{"id": 18446744073709551615}]})"));
   CHECK(big.value.issues.empty());
   CHECK(big.errors.size() == 1);
+}
+
+TEST_CASE("project page with expand=lead; security level scheme", "[jira]") {
+  auto r = parse_project_page(js(R"({"isLast": false, "startAt": 0,
+    "maxResults": 1, "total": 2, "values": [
+      {"id": "10000", "key": "ABC", "name": "Alpha", "projectTypeKey": "software",
+       "simplified": true, "style": "next-gen", "isPrivate": true,
+       "lead": {"accountId": "lead-1", "displayName": "Lee", "active": true,
+                "accountType": "atlassian"}},
+      {"id": "10001", "name": "no key"}]})"));
+  CHECK_FALSE(r.fatal);
+  CHECK_FALSE(r.value.page.is_last);
+  REQUIRE(r.value.values.size() == 1);
+  const auto& p = r.value.values[0];
+  CHECK(p.key == "ABC");
+  CHECK(p.simplified);
+  CHECK(p.style == "next-gen");
+  CHECK(p.is_private == true);
+  REQUIRE(p.lead);
+  CHECK(p.lead->account_id == "lead-1");
+  CHECK(all_errors(r.errors) == "projects[1] (id 10001): key: missing\n");
+
+  auto s = parse_security_level_scheme(js(R"({"id": 10000, "name": "Default",
+    "defaultSecurityLevelId": 10021, "levels": [
+      {"id": "10021", "name": "Staff", "description": "staff only"},
+      {"name": "no id"}]})"));
+  CHECK_FALSE(s.fatal);
+  CHECK(s.value.id == "10000");
+  CHECK(s.value.default_level_id == "10021");
+  REQUIRE(s.value.levels.size() == 1);
+  CHECK(s.value.levels[0].description == "staff only");
+  CHECK(all_errors(s.errors)
+        == "security level scheme (id 10000): levels[1].id: missing\n");
 }
