@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cstdio>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -155,27 +156,41 @@ struct test_server::impl {
                           .has_value();
       for (const auto& [k, v] : res.headers)
         head += k + ": " + v + "\r\n";
-      if (!has_length)
+      if (res.chunked)
+        head += "Transfer-Encoding: chunked\r\n";
+      else if (!has_length)
         head += "Content-Length: "
                 + std::to_string(res.declared_length ? res.declared_length
                                                      : body_size)
                 + "\r\n";
       head += "\r\n";
       net::write(stream, net::buffer(head));
-      if (!res.body.empty()) {
-        net::write(stream, net::buffer(res.body));
-      } else if (res.stream_bytes > 0) {
-        std::string chunk;
-        for (std::uint64_t off = 0; off < res.stream_bytes;) {
-          std::uint64_t n = std::min<std::uint64_t>(64 * 1024,
-                                                    res.stream_bytes - off);
+      auto send = [&](const char* data, std::size_t n) {
+        if (!res.chunked) {
+          net::write(stream, net::buffer(data, n));
+          return;
+        }
+        char size_line[32];
+        int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+        net::write(stream, net::buffer(size_line, static_cast<std::size_t>(len)));
+        net::write(stream, net::buffer(data, n));
+        net::write(stream, net::buffer("\r\n", 2));
+      };
+      std::string chunk;
+      for (std::uint64_t off = 0; off < body_size;) {
+        std::uint64_t n = std::min<std::uint64_t>(64 * 1024, body_size - off);
+        if (!res.body.empty()) {
+          send(res.body.data() + off, n);
+        } else {
           chunk.resize(n);
           for (std::uint64_t i = 0; i < n; ++i)
             chunk[i] = pattern_byte(off + i);
-          net::write(stream, net::buffer(chunk));
-          off += n;
+          send(chunk.data(), chunk.size());
         }
+        off += n;
       }
+      if (res.chunked)
+        net::write(stream, net::buffer("0\r\n\r\n", 5));
       if (res.declared_length > 0) {
         // Reset: with SO_LINGER 0 the close() in serve() sends a TCP RST.
         sock.set_option(net::socket_base::linger(true, 0));

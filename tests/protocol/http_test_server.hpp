@@ -49,6 +49,9 @@ struct test_response {
   /// Close the connection after this response without saying so (a stale
   /// keep-alive connection for the client).
   bool silent_close = false;
+  /// Send the body (body or stream_bytes) with Transfer-Encoding: chunked
+  /// in 64 KiB chunks instead of a Content-Length.
+  bool chunked = false;
 };
 
 using test_handler = std::function<test_response(const test_request&)>;
