@@ -35,9 +35,16 @@ void complete(downloader_actor* self, caf::response_promise rp,
   pump(self);
 }
 
-void start(downloader_actor* self, queued_job job) {
+/// A 200 whose body is not the attachment (cut off, or an error page from
+/// a proxy) is retried this often; the size from the metadata tells.
+constexpr int max_size_mismatches = 5;
+
+void start(downloader_actor* self, queued_job job, int attempt = 1);
+
+void start(downloader_actor* self, queued_job job, int attempt) {
   auto& st = self->state;
-  ++st.active;
+  if (attempt == 1)
+    ++st.active;
   const auto& a = job.attachment;
   auto tmp = st.env->db->blob_tmp_dir()
              / ("dl-" + a.id + "-" + std::to_string(++st.counter));
@@ -57,6 +64,18 @@ void start(downloader_actor* self, queued_job job) {
         std::filesystem::remove(tmp, ec);
         res.error = r.ok ? "attachment " + id + ": no content hash"
                          : r.error;
+        complete(self, rp, std::move(res));
+        return;
+      }
+      if (r.body_bytes != static_cast<std::uint64_t>(job.attachment.size_bytes)
+          && job.attachment.size_bytes > 0) {
+        std::filesystem::remove(tmp, ec);
+        if (attempt < max_size_mismatches)
+          return start(self, job, attempt + 1);
+        res.error = "attachment " + id + ": got "
+                    + std::to_string(r.body_bytes) + " bytes, expected "
+                    + std::to_string(job.attachment.size_bytes) + " after "
+                    + std::to_string(attempt) + " attempt(s)";
         complete(self, rp, std::move(res));
         return;
       }

@@ -238,9 +238,9 @@ void check_exact(const sim_process& sim, const sync_run& r) {
   auto full_truth = parse_jsonl(
     http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
   std::string api_user;
-  for (auto& u : json::parse(http_get(sim.base_url() + "/_sim/users",
-                                      sim.str("ca_file")))
-                   .as_array())
+  auto users = json::parse(http_get(sim.base_url() + "/_sim/users",
+                                   sim.str("ca_file")));
+  for (auto& u : users.as_array())
     if (u.as_object().at("api_user").as_bool())
       api_user = std::string{u.as_object().at("account_id").as_string()};
   REQUIRE_FALSE(api_user.empty());
