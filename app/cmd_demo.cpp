@@ -203,7 +203,7 @@ int run_demo(const demo_args& a) {
   cfg.jira.email = sim.str("email");
   cfg.jira.api_token = config::secret{sim.str("api_token")};
   cfg.jira.ca_file = sim.str("ca_file");
-  cfg.storage.path = fs::absolute(a.store);
+  cfg.storage.path = fs::absolute(a.store).lexically_normal();
   auto opened = storage::store::open(cfg.storage.path);
   if (!opened) {
     std::cerr << "jirasync: demo: cannot open " << cfg.storage.path.string()
