@@ -1,0 +1,41 @@
+#pragma once
+// issue_fetcher: step 5, one per project. Lists the project's issue ids page
+// by page (POST /search/jql, fields=id, big pages, the sync filters' date
+// bounds in the JQL in the API user's time zone), fetches details with
+// POST /issue/bulkfetch 100 ids at a time (a bounded number of chunks in
+// parallel), takes comments from the embedded page and pages
+// /issue/{id}/comment only when an issue has more, has the attachments
+// downloaded by the attachment_downloader pool, then writes the chunk
+// (issues + comments + attachments + ACLs + the project's checkpoint) in
+// ONE store batch. The next id page is fetched only when the chunks of the
+// previous one have drained, so memory stays flat for any project size.
+//
+// A failed bulkfetch fails its issues, a failed comment page fails its
+// issue, a failed download fails its attachment - each with a reason line
+// in fetch_result::failures; a failed id search fails the project.
+//
+// Messages:
+//   (run_atom) -> fetch_result
+//   sends (progress_atom, progress_delta) to `parent` after each chunk.
+
+#include "actors/sync_env.hpp"
+#include "protocol/jql.hpp"
+
+#include <caf/fwd.hpp>
+
+namespace jirasync::actors {
+
+caf::actor
+spawn_issue_fetcher(caf::actor_system& sys, sync_env_ptr env,
+                    protocol::jira_project project,
+                    std::shared_ptr<const protocol::project_access> access,
+                    std::shared_ptr<const protocol::identity_directory> dir,
+                    caf::actor parent);
+
+/// The JQL of a project's id listing under the sync filters (pure; exposed
+/// for tests). Empty `error` on success.
+protocol::jql_result project_jql(const config::filters_config& filters,
+                                 const std::string& project_key,
+                                 const std::string& time_zone);
+
+} // namespace jirasync::actors

@@ -1,0 +1,54 @@
+#pragma once
+// What every actor of one sync run shares (immutable once the run starts):
+// where the site is, the settings that steer the pipeline, and the handles
+// of the site-wide actors.
+
+#include "actors/messages.hpp"
+#include "config/config.hpp"
+#include "protocol/record_mapping.hpp"
+
+#include <caf/actor.hpp>
+
+#include <memory>
+#include <string>
+
+namespace jirasync::actors {
+
+/// Sizes of the pipeline's bounded windows (backpressure).
+struct pipeline_tuning {
+  /// Issue ids per search/jql page (fields=id). Default: 5000.
+  std::int64_t id_page_size = 5000;
+  /// Issues per bulkfetch (Jira's maximum). Default: 100.
+  std::int64_t bulk_size = 100;
+  /// bulkfetch chunks in flight per project (fetched, not yet written).
+  /// Default: 4.
+  int bulk_parallel = 4;
+  /// Projects whose issue pipelines run at the same time. Default: 4.
+  int projects_parallel = 4;
+  /// Attachment downloads in flight (the downloader pool size). Default: 8.
+  int downloads_parallel = 8;
+  /// Comments per /issue/{id}/comment page. Default: 100.
+  std::int64_t comment_page_size = 100;
+  /// Users per users/search page. Default: 1000.
+  std::int64_t user_page_size = 1000;
+};
+
+struct sync_env {
+  protocol::api_target target;
+  /// Site URL (browse links), field names for custom fields.
+  protocol::mapping_context mapping;
+  config::filters_config filters;
+  config::indexing_config indexing;
+  std::string filters_hash;
+  /// The API user's IANA time zone (JQL literals). Default: "UTC".
+  std::string time_zone = "UTC";
+  pipeline_tuning tuning;
+  std::shared_ptr<storage::store> db;
+  caf::actor api;
+  caf::actor writer;
+  caf::actor downloader;
+};
+
+using sync_env_ptr = std::shared_ptr<const sync_env>;
+
+} // namespace jirasync::actors

@@ -1,0 +1,34 @@
+#pragma once
+// Runs one sync: builds the http client, the actor system and the
+// site-wide actors (rate_governor, api_client, store_writer), spawns the
+// sync_coordinator and waits for its report. Used by `jirasync sync` and
+// `jirasync demo`; blocks the calling (non-actor) thread.
+
+#include "actors/sync_coordinator.hpp"
+#include "protocol/governor.hpp"
+#include "protocol/retry_policy.hpp"
+
+#include <memory>
+
+namespace jirasync::actors {
+
+struct run_options {
+  pipeline_tuning tuning;
+  /// Default: Jira Cloud's burst limits per endpoint class (see .cpp).
+  protocol::governor_options governor = default_governor_options();
+  protocol::backoff_policy backoff;
+  /// Called on progress (from an actor thread). Default: none.
+  progress_fn progress;
+  /// Threads of the http client. Default: 2.
+  std::size_t http_threads = 2;
+
+  static protocol::governor_options default_governor_options();
+};
+
+/// Runs a full sync of `cfg`'s site into `db`. Never throws on expected
+/// failures: they are in the report.
+sync_report run_sync(const config::config& cfg,
+                     std::shared_ptr<storage::store> db,
+                     const run_options& opts);
+
+} // namespace jirasync::actors
