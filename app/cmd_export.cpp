@@ -3,6 +3,7 @@
 // or unreadable or stdout fails; 2 for a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
+#include "app/store_option.hpp"
 #include "storage/export.hpp"
 #include "storage/queries.hpp"
 
@@ -22,19 +23,15 @@ struct export_options {
 };
 
 exit_code run_export(const export_options& o, bool has_since) {
-  auto cfg = load_config_or_report(o.config_path);
-  if (!cfg)
-    return exit_code::usage;
-  auto db = storage::open_for_reading(cfg->storage.path);
-  if (!db) {
-    std::cerr << db.error().message << '\n';
-    return exit_code::failure;
-  }
+  exit_code open_code = exit_code::ok;
+  auto opened = open_store_or_report(o.config_path, open_code);
+  if (!opened)
+    return open_code;
   storage::export_filters f;
-  f.issues = cfg->indexing.issues;
-  f.comments = cfg->indexing.comments;
-  f.attachments = cfg->indexing.attachments;
-  f.attachment_max_bytes = cfg->indexing.attachment_max_bytes;
+  f.issues = opened->cfg.indexing.issues;
+  f.comments = opened->cfg.indexing.comments;
+  f.attachments = opened->cfg.indexing.attachments;
+  f.attachment_max_bytes = opened->cfg.indexing.attachment_max_bytes;
   // Large stdio buffer: the export is one long sequential write.
   static char buffer[1 << 20];
   std::setvbuf(stdout, buffer, _IOFBF, sizeof(buffer));
@@ -49,14 +46,14 @@ exit_code run_export(const export_options& o, bool has_since) {
   };
   // The read-only view is fixed at open: this seq is where the snapshot (or
   // feed excerpt) ends, i.e. the --since value of the next export.
-  auto seq = (*db)->last_seq();
+  auto seq = opened->db->last_seq();
   if (!seq) {
     std::cerr << "export: " << seq.error().message << '\n';
     return exit_code::failure;
   }
-  auto r = has_since ? storage::export_feed(**db, static_cast<std::uint64_t>(o.since),
+  auto r = has_since ? storage::export_feed(*opened->db, static_cast<std::uint64_t>(o.since),
                                              f, sink)
-                     : storage::export_snapshot(**db, f, sink);
+                     : storage::export_snapshot(*opened->db, f, sink);
   if (std::fflush(stdout) != 0)
     write_failed = true;
   if (write_failed) {

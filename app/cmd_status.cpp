@@ -3,6 +3,7 @@
 // 2 for a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
+#include "app/store_option.hpp"
 #include "storage/queries.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -21,15 +22,11 @@ struct status_options {
 };
 
 exit_code run_status(const status_options& o) {
-  auto cfg = load_config_or_report(o.config_path);
-  if (!cfg)
-    return exit_code::usage;
-  auto db = storage::open_for_reading(cfg->storage.path);
-  if (!db) {
-    std::cerr << db.error().message << '\n';
-    return exit_code::failure;
-  }
-  auto st = storage::status_json(**db);
+  exit_code open_code = exit_code::ok;
+  auto opened = open_store_or_report(o.config_path, open_code);
+  if (!opened)
+    return open_code;
+  auto st = storage::status_json(*opened->db);
   if (!st) {
     std::cerr << "status: " << st.error().message << '\n';
     return exit_code::failure;

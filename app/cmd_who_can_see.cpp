@@ -4,6 +4,7 @@
 // a bad command line, RECORD or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
+#include "app/store_option.hpp"
 #include "storage/queries.hpp"
 
 #include <CLI/CLI.hpp>
@@ -28,15 +29,11 @@ exit_code run_who_can_see(const who_options& o) {
               << o.record << "\")\n";
     return exit_code::usage;
   }
-  auto cfg = load_config_or_report(o.config_path);
-  if (!cfg)
-    return exit_code::usage;
-  auto db = storage::open_for_reading(cfg->storage.path);
-  if (!db) {
-    std::cerr << db.error().message << '\n';
-    return exit_code::failure;
-  }
-  auto acl = storage::acl_of_record(**db, *ref);
+  exit_code open_code = exit_code::ok;
+  auto opened = open_store_or_report(o.config_path, open_code);
+  if (!opened)
+    return open_code;
+  auto acl = storage::acl_of_record(*opened->db, *ref);
   if (!acl) {
     std::cerr << "who-can-see: " << acl.error().message << '\n';
     return exit_code::failure;

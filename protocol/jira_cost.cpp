@@ -1,4 +1,5 @@
 #include "protocol/jira_cost.hpp"
+#include "protocol/rate_limit.hpp"
 
 #include <algorithm>
 #include <array>
@@ -44,19 +45,6 @@ constexpr bool table_in_order() {
   return true;
 }
 static_assert(table_in_order(), "endpoint table must follow the enum order");
-
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
-}
 
 std::vector<std::string_view> segments(std::string_view path) {
   std::vector<std::string_view> out;
@@ -169,8 +157,8 @@ std::int64_t estimated_points(endpoint_class cls,
 }
 
 endpoint_class classify_path(std::string_view method, std::string_view path) {
-  bool get = iequals(method, "GET");
-  bool post = iequals(method, "POST");
+  bool get = ascii_iequals(method, "GET");
+  bool post = ascii_iequals(method, "POST");
   // Full URL -> path.
   if (auto scheme = path.find("://"); scheme != std::string_view::npos) {
     auto slash = path.find('/', scheme + 3);

@@ -22,19 +22,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i]))
-      return false;
-  return true;
-}
-
 // Non-negative decimal integer (at most 18 digits).
 std::optional<std::int64_t> parse_uint(std::string_view s) {
   s = trim(s);
@@ -54,7 +41,7 @@ std::optional<int> month_index(std::string_view m) {
     "jan", "feb", "mar", "apr", "may", "jun",
     "jul", "aug", "sep", "oct", "nov", "dec"};
   for (std::size_t i = 0; i < names.size(); ++i)
-    if (iequals(m, names[i]))
+    if (ascii_iequals(m, names[i]))
       return static_cast<int>(i) + 1;
   return std::nullopt;
 }
@@ -96,7 +83,7 @@ parse_http_date(std::string_view s) {
     hms = tok[3];
     year = parse_uint(tok[4]);
   } else if (tok.size() == 6) { // IMF-fixdate or RFC 850
-    if (!iequals(tok[5], "GMT") && !iequals(tok[5], "UTC"))
+    if (!ascii_iequals(tok[5], "GMT") && !ascii_iequals(tok[5], "UTC"))
       return std::nullopt;
     day = parse_uint(tok[1]);
     mon = month_index(tok[2]);
@@ -136,7 +123,7 @@ rate_limit_reason reason_from(std::string_view raw) {
     {"jira-cost-based", rate_limit_reason::cost_based},
   }};
   for (const auto& e : table)
-    if (iequals(raw, e.name))
+    if (ascii_iequals(raw, e.name))
       return e.reason;
   return rate_limit_reason::unknown;
 }
@@ -282,19 +269,19 @@ rate_limit_signal parse_rate_limit_headers(
   for (const auto& [raw_name, raw_value] : headers) {
     std::string_view name = trim(raw_name);
     std::string_view value = trim(raw_value);
-    if (iequals(name, "Retry-After")) {
+    if (ascii_iequals(name, "Retry-After")) {
       if (!sig.retry_after)
         sig.retry_after = parse_retry_after(value, now);
-    } else if (iequals(name, "Beta-Retry-After")) {
+    } else if (ascii_iequals(name, "Beta-Retry-After")) {
       if (!sig.beta_retry_after)
         sig.beta_retry_after = parse_retry_after(value, now);
-    } else if (iequals(name, "X-RateLimit-Limit")) {
+    } else if (ascii_iequals(name, "X-RateLimit-Limit")) {
       if (!sig.limit)
         sig.limit = parse_uint(value);
-    } else if (iequals(name, "X-RateLimit-Remaining")) {
+    } else if (ascii_iequals(name, "X-RateLimit-Remaining")) {
       if (!sig.remaining)
         sig.remaining = parse_uint(value);
-    } else if (iequals(name, "X-RateLimit-Reset")) {
+    } else if (ascii_iequals(name, "X-RateLimit-Reset")) {
       if (sig.reset_at)
         continue;
       // Instants outside 1970..2200 are garbage (and would overflow
@@ -311,21 +298,21 @@ rate_limit_signal parse_rate_limit_headers(
         sig.reset_at = std::chrono::system_clock::time_point{
           std::chrono::seconds{*secs}};
       }
-    } else if (iequals(name, "X-RateLimit-NearLimit")) {
+    } else if (ascii_iequals(name, "X-RateLimit-NearLimit")) {
       if (sig.near_limit)
         continue;
-      if (iequals(value, "true"))
+      if (ascii_iequals(value, "true"))
         sig.near_limit = true;
-      else if (iequals(value, "false"))
+      else if (ascii_iequals(value, "false"))
         sig.near_limit = false;
-    } else if (iequals(name, "RateLimit-Reason")) {
+    } else if (ascii_iequals(name, "RateLimit-Reason")) {
       if (sig.reason != rate_limit_reason::none || value.empty())
         continue;
       sig.reason_raw = std::string(value);
       sig.reason = reason_from(value);
-    } else if (iequals(name, "RateLimit-Policy")
-               || iequals(name, "Beta-RateLimit-Policy")) {
-      bool beta = iequals(name, "Beta-RateLimit-Policy");
+    } else if (ascii_iequals(name, "RateLimit-Policy")
+               || ascii_iequals(name, "Beta-RateLimit-Policy")) {
+      bool beta = ascii_iequals(name, "Beta-RateLimit-Policy");
       for (auto& item : parse_sf_list(value)) {
         rate_limit_policy p;
         p.name = std::move(item.name);
@@ -339,8 +326,8 @@ rate_limit_signal parse_rate_limit_headers(
         if (!p.name.empty() || p.quota || p.window_secs)
           sig.policies.push_back(std::move(p));
       }
-    } else if (iequals(name, "RateLimit") || iequals(name, "Beta-RateLimit")) {
-      bool beta = iequals(name, "Beta-RateLimit");
+    } else if (ascii_iequals(name, "RateLimit") || ascii_iequals(name, "Beta-RateLimit")) {
+      bool beta = ascii_iequals(name, "Beta-RateLimit");
       for (auto& item : parse_sf_list(value)) {
         rate_limit_state st;
         st.name = std::move(item.name);
@@ -357,6 +344,18 @@ rate_limit_signal parse_rate_limit_headers(
     }
   }
   return sig;
+}
+
+bool ascii_iequals(std::string_view a, std::string_view b) {
+  auto lower = [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i]))
+      return false;
+  return true;
 }
 
 } // namespace jirasync::protocol

@@ -100,4 +100,7 @@ std::optional<std::chrono::milliseconds>
 parse_retry_after(std::string_view value,
                   std::chrono::system_clock::time_point now);
 
+/// ASCII case-insensitive equality (header names, HTTP methods, tokens).
+bool ascii_iequals(std::string_view a, std::string_view b);
+
 } // namespace jirasync::protocol

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "sim/parse_int.hpp"
 #include "sim/sim_time.hpp"
 #include "sim/truth.hpp"
 
@@ -424,16 +425,6 @@ struct parser {
 
 // --- binding --------------------------------------------------------------------------
 
-std::optional<int64_t> to_i64(std::string_view s) {
-  int64_t v = 0;
-  if (s.empty())
-    return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size())
-    return std::nullopt;
-  return v;
-}
-
 // Parses "yyyy/MM/dd[ HH:mm]" or "yyyy-MM-dd[ HH:mm]".
 std::optional<millis> parse_date(std::string_view s, std::string_view tz) {
   size_t i = 0;
@@ -496,7 +487,7 @@ const char* field_name(jql_field f) {
 }
 
 const project* project_by_value(const workspace& ws, std::string_view v) {
-  if (auto id = to_i64(v))
+  if (auto id = parse_i64(v))
     if (auto* p = find_project(ws, *id))
       return p;
   auto l = lower(v);
@@ -514,7 +505,7 @@ std::optional<std::pair<std::string, int64_t>> split_key(std::string_view k) {
   auto dash = k.rfind('-');
   if (dash == std::string_view::npos || dash == 0)
     return std::nullopt;
-  auto n = to_i64(k.substr(dash + 1));
+  auto n = parse_i64(k.substr(dash + 1));
   if (!n)
     return std::nullopt;
   return std::make_pair(std::string{k.substr(0, dash)}, *n);
@@ -582,7 +573,7 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
       break;
     case jql_field::id:
       for (auto& v : c.values) {
-        auto id = to_i64(v);
+        auto id = parse_i64(v);
         if (!id) {
           // Jira accepts keys for `id` too.
           if (auto* i = find_issue_by_id_or_key(ws, v)) {
@@ -607,7 +598,7 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
           continue;
         }
         auto* i = find_issue_by_id_or_key(ws, v);
-        if (!i && to_i64(v))
+        if (!i && parse_i64(v))
           continue;  // a numeric id that is gone: matches nothing
         if (!i)
           return jql_error{"An issue with key '" + v

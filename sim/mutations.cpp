@@ -101,6 +101,24 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
+// The audit record head shared by the grant add/remove mutations.
+audit_record scheme_updated_audit(const permission_scheme& s) {
+  audit_record r;
+  r.summary = "Permission scheme updated";
+  r.category = "permissions";
+  r.object_item = {std::to_string(s.id), s.name, "SCHEME", "", ""};
+  return r;
+}
+
+// The audit record head shared by the level member add/remove mutations.
+audit_record level_updated_audit(const security_level& l) {
+  audit_record r;
+  r.summary = "Issue security level updated";
+  r.category = "permissions";
+  r.object_item = {std::to_string(l.id), l.name, "SECURITY_LEVEL", "", ""};
+  return r;
+}
+
 } // namespace
 
 int64_t append_audit(workspace& ws, audit_record r) {
@@ -515,10 +533,7 @@ mutation_result add_permission_grant(workspace& ws, int64_t scheme_id,
   auto gid = g.id;
   s.grants.push_back(std::move(g));
   ++ws.acl_epoch;
-  audit_record r;
-  r.summary = "Permission scheme updated";
-  r.category = "permissions";
-  r.object_item = {std::to_string(s.id), s.name, "SCHEME", "", ""};
+  auto r = scheme_updated_audit(s);
   r.changed_values = {
     {"Permission", std::string{}, std::string{permission}},
     {"Type", std::string{}, holder_type_label(h)},
@@ -541,10 +556,7 @@ mutation_result remove_permission_grant(workspace& ws, int64_t scheme_id,
   if (it == s.grants.end())
     return fail("Permission grant " + std::to_string(grant_id)
                 + " does not exist in scheme " + std::to_string(scheme_id));
-  audit_record r;
-  r.summary = "Permission scheme updated";
-  r.category = "permissions";
-  r.object_item = {std::to_string(s.id), s.name, "SCHEME", "", ""};
+  auto r = scheme_updated_audit(s);
   r.changed_values = {{"Permission", it->permission, std::string{}},
                       {"Type", holder_type_label(it->holder), std::string{}},
                       {"Value", it->holder.parameter, std::string{}}};
@@ -567,10 +579,7 @@ mutation_result add_security_level_member(workspace& ws, int64_t level_id,
   auto mid = m.id;
   l.members.push_back(std::move(m));
   ++ws.acl_epoch;
-  audit_record r;
-  r.summary = "Issue security level updated";
-  r.category = "permissions";
-  r.object_item = {std::to_string(l.id), l.name, "SECURITY_LEVEL", "", ""};
+  auto r = level_updated_audit(l);
   r.changed_values = {{"Type", std::string{}, holder_type_label(h)},
                       {"Value", std::string{}, h.parameter}};
   append_audit(ws, std::move(r));
@@ -591,10 +600,7 @@ mutation_result remove_security_level_member(workspace& ws, int64_t level_id,
   if (it == l.members.end())
     return fail("Security level member " + std::to_string(member_id)
                 + " does not exist.");
-  audit_record r;
-  r.summary = "Issue security level updated";
-  r.category = "permissions";
-  r.object_item = {std::to_string(l.id), l.name, "SECURITY_LEVEL", "", ""};
+  auto r = level_updated_audit(l);
   r.changed_values = {{"Type", holder_type_label(it->holder), std::string{}},
                       {"Value", it->holder.parameter, std::string{}}};
   l.members.erase(it);

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "sim/adf_gen.hpp"
+#include "sim/parse_int.hpp"
 #include "sim/sim_time.hpp"
 
 namespace jirasim {
@@ -17,16 +18,6 @@ namespace jirasim {
 namespace json = boost::json;
 
 namespace {
-
-std::optional<int64_t> to_i64(std::string_view s) {
-  int64_t v = 0;
-  if (s.empty())
-    return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size())
-    return std::nullopt;
-  return v;
-}
 
 /// The ACL universe: active accounts of type "atlassian".
 bool eligible(const workspace& ws, user_ix u) {
@@ -95,9 +86,9 @@ bool holder_matches(const workspace& ws, const holder& h, user_ix u,
     return g && is_member(*g, u);
   }
   if (h.type == "projectRole") {
-    auto id = to_i64(h.parameter);
+    auto id = parse_i64(h.parameter);
     if (!id)
-      id = to_i64(h.value);
+      id = parse_i64(h.value);
     return id && user_in_project_role(ws, p, *id, u);
   }
   if (h.type == "user") {
@@ -174,7 +165,7 @@ resolved_visibility resolve(const workspace& ws, const comment_visibility& v) {
     if (!r.g)
       r.g = find_group_by_name(ws, v.value);
   } else if (v.type == visibility_type::role) {
-    r.role_id = to_i64(v.identifier);
+    r.role_id = parse_i64(v.identifier);
     if (!r.role_id)
       for (auto& role : ws.roles)
         if (role.name == v.value)
@@ -242,7 +233,7 @@ std::vector<std::string> visible_account_ids(const workspace& ws,
       if (pred(u))
         out.push_back(ws.users[u].account_id);
   };
-  auto id = to_i64(record.id);
+  auto id = parse_i64(record.id);
   if (record.type == "project") {
     if (auto* p = find_project_by_id_or_key(ws, record.id))
       collect([&](user_ix u) { return can_browse_project(ws, u, *p); });

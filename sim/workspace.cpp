@@ -9,6 +9,7 @@
 
 #include "sim/adf_gen.hpp"
 #include "sim/generator_rng.hpp"
+#include "sim/parse_int.hpp"
 #include "sim/sim_time.hpp"
 
 namespace jirasim {
@@ -30,16 +31,6 @@ std::string_view to_string(account_type t) {
 // --- lookups -------------------------------------------------------------------
 
 namespace {
-
-std::optional<int64_t> parse_i64(std::string_view s) {
-  int64_t v = 0;
-  if (s.empty())
-    return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size())
-    return std::nullopt;
-  return v;
-}
 
 template <class Vec>
 auto find_by_id(Vec& v, int64_t id) -> decltype(&v[0]) {

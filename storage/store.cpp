@@ -176,6 +176,24 @@ std::string delete_record_json(record_type t, std::string_view id) {
       return js_try_r.error();                                                 \
   } while (false)
 
+// The child ids under `prefix` (enc(parent)) of index CF `index_cf`, read
+// through `it` (a plain or a batch-with-base iterator).
+result<std::vector<std::string>> collect_children(rocksdb::Iterator& it,
+                                                  const std::string& prefix,
+                                                  std::string_view index_cf) {
+  std::vector<std::string> out;
+  for (it.Seek(prefix); it.Valid() && it.key().starts_with(prefix); it.Next()) {
+    auto rest = it.key().ToStringView().substr(prefix.size());
+    auto id = keys::decode_id(rest);
+    if (!id || !rest.empty())
+      return corrupt("bad key in " + std::string(index_cf));
+    out.push_back(std::move(*id));
+  }
+  if (!it.status().ok())
+    return from_status(it.status(), "iterate " + std::string(index_cf));
+  return out;
+}
+
 } // namespace
 
 // --- checkpoints JSON ------------------------------------------------------------------
@@ -386,22 +404,11 @@ struct store::impl {
   result<std::vector<std::string>>
   children(std::string_view index_cf, std::string_view parent,
            const rocksdb::Snapshot* snap = nullptr) const {
-    std::vector<std::string> out;
     auto prefix = keys::encode_id(parent);
     rocksdb::ReadOptions ro;
     ro.snapshot = snap;
     std::unique_ptr<rocksdb::Iterator> it{db->NewIterator(ro, cf(index_cf))};
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
-      auto rest = it->key().ToStringView().substr(prefix.size());
-      auto id = keys::decode_id(rest);
-      if (!id || !rest.empty())
-        return corrupt("bad key in " + std::string(index_cf));
-      out.push_back(std::move(*id));
-    }
-    if (!it->status().ok())
-      return from_status(it->status(), "iterate " + std::string(index_cf));
-    return out;
+    return collect_children(*it, prefix, index_cf);
   }
 
   result<apply_summary> apply(const write_batch_spec& spec);
@@ -547,22 +554,11 @@ private:
 
   result<std::vector<std::string>> children(std::string_view index_cf,
                                             std::string_view parent) {
-    std::vector<std::string> out;
     auto prefix = keys::encode_id(parent);
     auto* h = s_.cf(index_cf);
     std::unique_ptr<rocksdb::Iterator> it{wb_.NewIteratorWithBase(
       h, s_.db->NewIterator(rocksdb::ReadOptions{}, h))};
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
-      auto rest = it->key().ToStringView().substr(prefix.size());
-      auto id = keys::decode_id(rest);
-      if (!id || !rest.empty())
-        return corrupt("bad key in " + std::string(index_cf));
-      out.push_back(std::move(*id));
-    }
-    if (!it->status().ok())
-      return from_status(it->status(), "iterate " + std::string(index_cf));
-    return out;
+    return collect_children(*it, prefix, index_cf);
   }
 
   // -- ACLs -------------------------------------------------------------------

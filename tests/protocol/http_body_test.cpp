@@ -1,6 +1,8 @@
 // The body sink on its own: decoding, limits, hashing, partial-file removal.
 #include "protocol/http_body.hpp"
 
+#include "http_test_util.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <zlib.h>
@@ -11,25 +13,10 @@
 
 using namespace jirasync::protocol;
 using jirasync::protocol::detail::body_sink;
+using jirasync::test::zlib_compress;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// windowBits: 15 + 16 gzip, 15 zlib, -15 raw deflate.
-std::string compress(const std::string& data, int window_bits) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY)
-          == Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 std::string sample() {
   std::string s;
@@ -60,7 +47,7 @@ TEST_CASE("http body: encodings decoded in small pieces", "[http]") {
                  variant{"deflate", 15}, variant{"deflate", -15},
                  variant{"", 0}, variant{"identity", 0}}) {
     INFO(v.encoding << " " << v.bits);
-    std::string wire = v.bits == 0 ? plain : compress(plain, v.bits);
+    std::string wire = v.bits == 0 ? plain : zlib_compress(plain, v.bits);
     body_sink sink(v.encoding, std::nullopt, 1 << 20);
     REQUIRE_FALSE(sink.init_error());
     REQUIRE_FALSE(feed(sink, wire, 7));
@@ -80,7 +67,7 @@ TEST_CASE("http body: errors", "[http]") {
     CHECK(sink.init_error()->code == http_errc::protocol);
   }
   SECTION("truncated gzip") {
-    auto wire = compress(plain, 15 + 16);
+    auto wire = zlib_compress(plain, 15 + 16);
     wire.resize(wire.size() / 2);
     body_sink sink("gzip", std::nullopt, 1 << 20);
     REQUIRE_FALSE(feed(sink, wire, 100));
@@ -103,7 +90,7 @@ TEST_CASE("http body: errors", "[http]") {
       body_sink sink("gzip", path, plain.size() - 1);
       REQUIRE_FALSE(sink.init_error());
       CHECK(fs::exists(path));
-      auto e = feed(sink, compress(plain, 15 + 16), 1000);
+      auto e = feed(sink, zlib_compress(plain, 15 + 16), 1000);
       REQUIRE(e);
       CHECK(e->code == http_errc::body_too_large);
       sink.abort();

@@ -1,6 +1,7 @@
 // http_client against the in-test Beast server (http_test_server), with
 // certificates made on the fly by protocol/tls_certgen.
 #include "http_test_server.hpp"
+#include "http_test_util.hpp"
 
 #include "protocol/http_client.hpp"
 #include "protocol/tls_certgen.hpp"
@@ -81,21 +82,6 @@ std::string sha256_of(const std::string& s) {
   sha256 h;
   h.update(s.data(), s.size());
   return h.hex();
-}
-
-std::string gzip(const std::string& data) {
-  z_stream zs{};
-  REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY)
-          == Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
 }
 
 std::string read_file(const fs::path& p) {
@@ -711,7 +697,7 @@ TEST_CASE("http: gzip bodies are decoded", "[http]") {
   std::string plain;
   for (int i = 0; i < 20000; ++i)
     plain += "line " + std::to_string(i) + " of a compressible body\n";
-  std::string packed = gzip(plain);
+  std::string packed = test::zlib_compress(plain, 15 + 16);
   REQUIRE(packed.size() < plain.size() / 4);
   srv.on("/gz", [packed](const test_request& q) {
     auto r = text(200, packed);
