@@ -167,6 +167,9 @@ void governor::learn(const completion& c, std::int64_t estimate,
     // single samples noisy; the moving average smooths that out.
     auto sample = static_cast<double>(*remaining_ - *c.remaining)
                   / static_cast<double>(estimate_since_obs_);
+    // One outlier (a cheap class's interval holding an expensive
+    // neighbour's charge) must not swing the average beyond the clamp.
+    sample = std::min(sample, std::max(1.0, opts_.cost_ratio_max));
     auto mix = [&](double& ratio) {
       ratio = ratio <= 0 ? sample
                          : ratio + opts_.cost_ratio_alpha * (sample - ratio);
@@ -218,12 +221,11 @@ void governor::on_complete(const completion& c, std::int64_t now_ms) {
   }
   if (c.limit && *c.limit > 0)
     limit_header_ = *c.limit;
-  if (c.remaining) {
+  // An answer without a figure (e.g. a CDN/media download) is not assumed
+  // to be charged: the next figure the server sends tells the truth, and
+  // counting such answers drained the known remaining to a needless stall.
+  if (c.remaining)
     learn(c, estimate, now_ms);
-  } else if (remaining_ && c.status != 0 && c.status != 429) {
-    // Served without a figure: assume it was charged what we reserved.
-    *remaining_ -= static_cast<std::int64_t>(std::ceil(released));
-  }
   if (c.status == 429) {
     ++stats_.responses_429;
     auto pause = c.retry_after_ms.value_or(opts_.default_429_pause_ms);
