@@ -68,8 +68,7 @@ acquire_result governor::try_acquire(const std::string& name,
     remaining_.reset();
     limit_seen_ = 0;
     estimate_since_obs_ = 0;
-    class_since_obs_.clear();
-    mixed_since_obs_ = false;
+    class_estimates_since_obs_.clear();
   }
   auto reserved = static_cast<double>(cost) * cost_ratio(name);
   if (remaining_
@@ -153,9 +152,7 @@ void governor::learn(const completion& c, std::int64_t estimate,
     reset = now_ms - now_ms % hour_ms + hour_ms;
 
   if (estimate > 0) {
-    if (estimate_since_obs_ > 0 && class_since_obs_ != c.bucket)
-      mixed_since_obs_ = true;
-    class_since_obs_ = c.bucket;
+    class_estimates_since_obs_[c.bucket] += estimate;
     estimate_since_obs_ += estimate;
   }
   bool same_window = remaining_ && std::llabs(reset - remaining_reset_ms_)
@@ -170,13 +167,31 @@ void governor::learn(const completion& c, std::int64_t estimate,
     // One outlier (a cheap class's interval holding an expensive
     // neighbour's charge) must not swing the average beyond the clamp.
     sample = std::min(sample, std::max(1.0, opts_.cost_ratio_max));
-    auto mix = [&](double& ratio) {
-      ratio = ratio <= 0 ? sample
-                         : ratio + opts_.cost_ratio_alpha * (sample - ratio);
-    };
-    mix(global_ratio_);
-    if (!mixed_since_obs_)
-      mix(costs_[c.bucket].ratio);
+    global_ratio_ = global_ratio_ <= 0
+                      ? sample
+                      : global_ratio_
+                          + opts_.cost_ratio_alpha * (sample - global_ratio_);
+    // Per class: normalised LMS on drop ~ sum(ratio_c * estimate_c); with
+    // one class in the interval this is the plain moving average.
+    double predicted = 0;
+    double norm = 0;
+    for (const auto& [name, e] : class_estimates_since_obs_) {
+      auto& r = costs_[name].ratio;
+      if (r <= 0)
+        r = sample;
+      predicted += r * static_cast<double>(e);
+      norm += static_cast<double>(e) * static_cast<double>(e);
+    }
+    auto drop = std::min(static_cast<double>(*remaining_ - *c.remaining),
+                         sample * static_cast<double>(estimate_since_obs_));
+    auto err = drop - predicted;
+    if (norm > 0)
+      for (const auto& [name, e] : class_estimates_since_obs_) {
+        auto& r = costs_[name].ratio;
+        r = std::clamp(r + opts_.cost_ratio_alpha * err
+                             * static_cast<double>(e) / norm,
+                       0.01, std::max(1.0, opts_.cost_ratio_max));
+      }
   }
   if (same_window && *c.remaining > *remaining_) {
     // An older figure overtaken by a newer one: keep the lower (newer)
@@ -190,8 +205,7 @@ void governor::learn(const completion& c, std::int64_t estimate,
   remaining_reset_ms_ = reset;
   limit_seen_ = std::max(limit_seen_, *c.remaining);
   estimate_since_obs_ = 0;
-  class_since_obs_.clear();
-  mixed_since_obs_ = false;
+  class_estimates_since_obs_.clear();
 }
 
 void governor::on_complete(const completion& c, std::int64_t now_ms) {

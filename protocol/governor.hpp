@@ -197,10 +197,10 @@ private:
   /// Reserved (ratio-scaled) cost of the permits in flight.
   double in_flight_cost_ = 0;
   /// Raw estimates of the requests completed since the last observation,
-  /// and their classes (one class -> the sample is that class's).
+  /// in total and per class (a normalised LMS step spreads the error of a
+  /// mixed interval over its classes).
   std::int64_t estimate_since_obs_ = 0;
-  std::string class_since_obs_;
-  bool mixed_since_obs_ = false;
+  std::map<std::string, std::int64_t> class_estimates_since_obs_;
   double global_ratio_ = 0;
   std::map<std::string, cost_class> costs_;
   governor_stats stats_;

@@ -253,8 +253,8 @@ TEST_CASE("quota reserve: costs above the estimates never reach a lockout",
   CHECK(sent_after_reset > 0);
   CHECK(served > 300);
   // The learned ratios approach the real ones (3 and 1.5).
-  CHECK(g.cost_ratio("search") == Approx(3.0).margin(0.6));
-  CHECK(g.cost_ratio("get") == Approx(1.5).margin(0.5));
+  CHECK(g.cost_ratio("search") == Approx(3.0).margin(0.1));
+  CHECK(g.cost_ratio("get") == Approx(1.5).margin(0.1));
 }
 
 TEST_CASE("learned cost ratio converges from single-class samples",
