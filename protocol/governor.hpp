@@ -92,10 +92,10 @@ struct completion {
   /// burst bucket's reset, not the quota window's.)
   std::optional<std::int64_t> reset_at_ms;
   /// The quota limit: X-RateLimit-Limit or the (Beta-)RateLimit-Policy q=.
-  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> limit = std::nullopt;
   /// The quota window's reset as UTC ms, from (Beta-)RateLimit t= (jira-sim
   /// and Jira send it on every response, X-RateLimit-Reset only on 429s).
-  std::optional<std::int64_t> quota_reset_at_ms;
+  std::optional<std::int64_t> quota_reset_at_ms = std::nullopt;
   /// The estimated cost given to try_acquire() for this request; when 0
   /// the average in-flight estimate of `bucket` is used.
   std::int64_t cost_points = 0;
