@@ -106,6 +106,20 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
       done.reset_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                            sig.reset_at->time_since_epoch())
                            .count();
+    // Quota limit and window reset for the governor's reserve (the
+    // structured headers come on every answer, X-RateLimit-Reset on 429s).
+    done.cost_points = call.request.cost;
+    done.limit = sig.limit;
+    for (const auto& p : sig.policies)
+      if (!done.limit && p.quota)
+        done.limit = p.quota;
+    for (const auto& q : sig.states)
+      if (q.reset_secs && !done.quota_reset_at_ms)
+        done.quota_reset_at_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+            now.time_since_epoch())
+            .count()
+          + *q.reset_secs * 1000;
     if (out.status >= 200 && out.status < 300 && !call.request.http.body_file
         && !r.response->body.empty()
         && !protocol::parse_json(r.response->body).ok()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace jirasync::protocol {
 
@@ -62,12 +63,24 @@ acquire_result governor::try_acquire(const std::string& name,
     r.rate_limited = true;
     return r;
   }
-  if (remaining_ && now_ms < remaining_reset_ms_) {
-    if (*remaining_ < cost) {
-      r.retry_at_ms = remaining_reset_ms_;
-      r.rate_limited = true;
-      return r;
-    }
+  if (remaining_ && now_ms >= remaining_reset_ms_) {
+    // The server's window rolled over: the old figure means nothing now.
+    remaining_.reset();
+    limit_seen_ = 0;
+    estimate_since_obs_ = 0;
+    class_estimates_since_obs_.clear();
+  }
+  auto reserved = static_cast<double>(cost) * cost_ratio(name);
+  if (remaining_
+      && static_cast<double>(*remaining_) - in_flight_cost_ - reserved
+           < reserve_points()) {
+    // Keep the reserve: wait for the window reset instead of running into
+    // the quota lockout. Completions in between re-check (drain), so a
+    // request freed by a cheaper-than-reserved answer still goes.
+    r.retry_at_ms = remaining_reset_ms_;
+    r.rate_limited = true;
+    ++stats_.reserve_waits;
+    return r;
   }
   auto& b = bucket(name, now_ms);
   if (now_ms < b.blocked_until_ms) {
@@ -89,8 +102,11 @@ acquire_result governor::try_acquire(const std::string& name,
   b.tokens -= 1.0;
   ++in_flight_;
   hour_spent_ += cost;
-  if (remaining_)
-    *remaining_ -= cost;
+  auto& cc = costs_[name];
+  cc.in_flight_estimate += cost;
+  cc.in_flight_reserved += reserved;
+  ++cc.in_flight;
+  in_flight_cost_ += reserved;
   ++stats_.granted;
   stats_.points_spent += cost;
   r.granted = true;
@@ -104,18 +120,126 @@ void governor::decrease(std::int64_t now_ms) {
   window_ = std::max(opts_.min_concurrency, window_ / 2);
 }
 
+double governor::cost_ratio(const std::string& name) const {
+  auto i = costs_.find(name);
+  double r = i != costs_.end() && i->second.ratio > 0 ? i->second.ratio
+                                                       : global_ratio_;
+  if (r <= 0)
+    return 1.0;
+  return std::clamp(r, 1.0, std::max(1.0, opts_.cost_ratio_max));
+}
+
+double governor::reserve_points() const {
+  if (limit_header_ > 0)
+    return std::max(static_cast<double>(limit_header_)
+                      * opts_.points_reserve_fraction,
+                    static_cast<double>(opts_.points_reserve_min));
+  return std::ceil(static_cast<double>(limit_seen_)
+                   * opts_.points_reserve_fraction);
+}
+
+void governor::learn(const completion& c, std::int64_t estimate,
+                     std::int64_t now_ms) {
+  // Which window does this figure belong to?
+  std::int64_t reset = 0;
+  if (c.quota_reset_at_ms)
+    reset = *c.quota_reset_at_ms;
+  else if (c.reset_at_ms && (c.status != 429 || c.quota_reason))
+    reset = *c.reset_at_ms;
+  else if (remaining_ && now_ms < remaining_reset_ms_)
+    reset = remaining_reset_ms_;
+  else
+    reset = now_ms - now_ms % hour_ms + hour_ms;
+
+  if (estimate > 0) {
+    class_estimates_since_obs_[c.bucket] += estimate;
+    estimate_since_obs_ += estimate;
+  }
+  bool same_window = remaining_ && std::llabs(reset - remaining_reset_ms_)
+                                     < 5'000; // t= is rounded to seconds
+  if (same_window && *c.remaining <= *remaining_ && estimate_since_obs_ > 0
+      && c.status != 429) {
+    // What the server charged since the last figure vs. what we estimated
+    // for the answers that arrived since. Answers overtaking each other make
+    // single samples noisy; the moving average smooths that out.
+    auto sample = static_cast<double>(*remaining_ - *c.remaining)
+                  / static_cast<double>(estimate_since_obs_);
+    // One outlier (a cheap class's interval holding an expensive
+    // neighbour's charge) must not swing the average beyond the clamp.
+    sample = std::min(sample, std::max(1.0, opts_.cost_ratio_max));
+    global_ratio_ = global_ratio_ <= 0
+                      ? sample
+                      : global_ratio_
+                          + opts_.cost_ratio_alpha * (sample - global_ratio_);
+    // Per class: normalised LMS on drop ~ sum(ratio_c * estimate_c); with
+    // one class in the interval this is the plain moving average.
+    double predicted = 0;
+    double norm = 0;
+    for (const auto& [name, e] : class_estimates_since_obs_) {
+      auto& r = costs_[name].ratio;
+      if (r <= 0)
+        r = sample;
+      predicted += r * static_cast<double>(e);
+      norm += static_cast<double>(e) * static_cast<double>(e);
+    }
+    auto drop = std::min(static_cast<double>(*remaining_ - *c.remaining),
+                         sample * static_cast<double>(estimate_since_obs_));
+    auto err = drop - predicted;
+    if (norm > 0)
+      for (const auto& [name, e] : class_estimates_since_obs_) {
+        auto& r = costs_[name].ratio;
+        r = std::clamp(r + opts_.cost_ratio_alpha * err
+                             * static_cast<double>(e) / norm,
+                       0.01, std::max(1.0, opts_.cost_ratio_max));
+      }
+  }
+  if (same_window && *c.remaining > *remaining_) {
+    // An older figure overtaken by a newer one: keep the lower (newer)
+    // figure and keep accumulating estimates for the next sample.
+    limit_seen_ = std::max(limit_seen_, *c.remaining);
+    return;
+  }
+  if (!same_window)
+    limit_seen_ = 0;
+  remaining_ = *c.remaining;
+  remaining_reset_ms_ = reset;
+  limit_seen_ = std::max(limit_seen_, *c.remaining);
+  estimate_since_obs_ = 0;
+  class_estimates_since_obs_.clear();
+}
+
 void governor::on_complete(const completion& c, std::int64_t now_ms) {
   if (in_flight_ > 0)
     --in_flight_;
-  if (c.remaining) {
-    // Keep a reserve of the server's figure so we never hit the lockout.
-    auto reserve = static_cast<std::int64_t>(
-      std::ceil(static_cast<double>(*c.remaining)
-                * opts_.points_reserve_fraction));
-    remaining_ = *c.remaining - reserve;
-    remaining_reset_ms_ = c.reset_at_ms ? *c.reset_at_ms
-                                        : now_ms - now_ms % hour_ms + hour_ms;
+  // Release this request's reservation.
+  std::int64_t estimate = c.cost_points;
+  double released = 0;
+  {
+    auto& cc = costs_[c.bucket];
+    if (cc.in_flight > 0) {
+      auto avg_est = cc.in_flight_estimate / cc.in_flight;
+      if (estimate <= 0)
+        estimate = avg_est;
+      released = cc.in_flight_reserved / cc.in_flight;
+      cc.in_flight_estimate -= std::min(estimate, cc.in_flight_estimate);
+      cc.in_flight_reserved -= released;
+      --cc.in_flight;
+      if (cc.in_flight == 0) {
+        cc.in_flight_estimate = 0;
+        cc.in_flight_reserved = 0;
+      }
+    }
+    in_flight_cost_ = std::max(0.0, in_flight_cost_ - released);
+    if (in_flight_ == 0)
+      in_flight_cost_ = 0;
   }
+  if (c.limit && *c.limit > 0)
+    limit_header_ = *c.limit;
+  // An answer without a figure (e.g. a CDN/media download) is not assumed
+  // to be charged: the next figure the server sends tells the truth, and
+  // counting such answers drained the known remaining to a needless stall.
+  if (c.remaining)
+    learn(c, estimate, now_ms);
   if (c.status == 429) {
     ++stats_.responses_429;
     auto pause = c.retry_after_ms.value_or(opts_.default_429_pause_ms);

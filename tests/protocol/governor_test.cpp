@@ -132,3 +132,163 @@ TEST_CASE("points budget per UTC hour and X-RateLimit-Remaining",
   REQUIRE(blocked.retry_at_ms);
   CHECK(*blocked.retry_at_ms == 50'000);
 }
+
+namespace {
+
+/// A quota server like jira-sim's: `limit` points per window, a request is
+/// refused (429) once the window's points are spent, charged its real cost
+/// when answered; every answer carries Limit / Remaining / reset (t=).
+struct fake_quota {
+  std::int64_t limit;
+  std::int64_t window_ms;
+  std::int64_t spent = 0;
+  std::int64_t window_index = 0;
+  int refused = 0;
+
+  void roll(std::int64_t now) {
+    if (now / window_ms != window_index) {
+      window_index = now / window_ms;
+      spent = 0;
+    }
+  }
+  std::int64_t reset_at() const {
+    return (window_index + 1) * window_ms;
+  }
+  bool admit(std::int64_t now) {
+    roll(now);
+    if (spent >= limit) {
+      ++refused;
+      return false;
+    }
+    return true;
+  }
+  completion answer(const std::string& bucket, std::int64_t estimate,
+                    std::int64_t real_cost, std::int64_t now) {
+    roll(now);
+    spent += real_cost;
+    completion c;
+    c.bucket = bucket;
+    c.status = 200;
+    c.latency_ms = 40;
+    c.cost_points = estimate;
+    c.limit = limit;
+    c.remaining = std::max<std::int64_t>(0, limit - spent);
+    c.quota_reset_at_ms = reset_at();
+    return c;
+  }
+};
+
+struct pending_request {
+  std::string bucket;
+  std::int64_t estimate;
+  std::int64_t real_cost;
+  std::int64_t done_at;
+};
+
+} // namespace
+
+TEST_CASE("quota reserve: costs above the estimates never reach a lockout",
+          "[jira][governor]") {
+  governor_options o;
+  o.initial_concurrency = 8;
+  o.max_concurrency = 8;
+  o.points_reserve_fraction = 0.05;
+  o.points_reserve_min = 100;
+  governor g{o};
+  // 20,000 points per 60 s window; "search" is estimated at 50 points but
+  // charged 150, "get" estimated 2 but charged 3.
+  fake_quota server{20'000, 60'000};
+  std::vector<pending_request> flying;
+  std::int64_t now = 10 * 60'000;
+  std::int64_t served = 0;
+  std::int64_t first_wait_at = -1;
+  std::int64_t first_wait_until = -1;
+  int sent_after_reset = 0;
+  std::int64_t lowest_remaining = server.limit;
+  int n = 0;
+  for (; now < 10 * 60'000 + 150'000; now += 10) {
+    // answers due now
+    for (auto i = flying.begin(); i != flying.end();) {
+      if (i->done_at > now) {
+        ++i;
+        continue;
+      }
+      auto c = server.answer(i->bucket, i->estimate, i->real_cost, now);
+      lowest_remaining = std::min(lowest_remaining, server.limit - server.spent);
+      g.on_complete(c, now);
+      ++served;
+      i = flying.erase(i);
+    }
+    // send as much as the governor allows
+    for (;;) {
+      bool search = n % 4 == 0;
+      std::string bucket = search ? "search" : "get";
+      std::int64_t est = search ? 50 : 2;
+      auto r = g.try_acquire(bucket, est, now);
+      if (!r.granted) {
+        if (r.retry_at_ms && *r.retry_at_ms > now + 1000
+            && first_wait_at < 0) {
+          first_wait_at = now;
+          first_wait_until = *r.retry_at_ms;
+        }
+        break;
+      }
+      ++n;
+      REQUIRE(server.admit(now)); // never a 429
+      if (first_wait_until > 0 && now >= first_wait_until)
+        ++sent_after_reset;
+      flying.push_back({bucket, est, search ? 150 : 3, now + 40});
+    }
+  }
+  CHECK(server.refused == 0);
+  CHECK(g.stats().responses_429 == 0);
+  // The reserve was kept: the server never went below zero, and the
+  // governor stopped while more than the in-flight cost was left.
+  CHECK(lowest_remaining >= 0);
+  CHECK(g.stats().reserve_waits > 0);
+  // It waited for the window reset (11 * 60 s), then went on.
+  REQUIRE(first_wait_at > 0);
+  CHECK(first_wait_at < 11 * 60'000);
+  CHECK(first_wait_until == 11 * 60'000);
+  CHECK(sent_after_reset > 0);
+  CHECK(served > 300);
+  // The learned ratios approach the real ones (3 and 1.5).
+  CHECK(g.cost_ratio("search") == Approx(3.0).margin(0.1));
+  CHECK(g.cost_ratio("get") == Approx(1.5).margin(0.1));
+}
+
+TEST_CASE("learned cost ratio converges from single-class samples",
+          "[jira][governor]") {
+  governor_options o;
+  o.cost_ratio_alpha = 0.2;
+  governor g{o};
+  CHECK(g.cost_ratio("search") == Approx(1.0));
+  std::int64_t remaining = 400'000;
+  std::int64_t now = 1'000;
+  for (int i = 0; i < 40; ++i) {
+    REQUIRE(g.try_acquire("search", 100, now).granted);
+    remaining -= 250; // charged 2.5x the estimate
+    completion c = ok_completion("search");
+    c.cost_points = 100;
+    c.limit = 500'000;
+    c.remaining = remaining;
+    c.quota_reset_at_ms = 3'600'000;
+    g.on_complete(c, now);
+    now += 100;
+  }
+  // first sample needs a previous figure; then EMA towards 2.5
+  CHECK(g.cost_ratio("search") == Approx(2.5).margin(0.01));
+  // an unseen class uses the global ratio
+  CHECK(g.cost_ratio("other") == Approx(2.5).margin(0.01));
+  CHECK(g.quota_limit() == 500'000);
+  // reservations use the ratio: 100 estimated -> 250 reserved
+  REQUIRE(g.try_acquire("search", 100, now).granted);
+  CHECK(g.in_flight_cost() == Approx(250).margin(1));
+  // reserve = 5% of the LIMIT (25,000), not of the remaining: with
+  // remaining 390,000 - 250 in flight a 364,000-point request is refused
+  auto r = g.try_acquire("search", 146'000, now); // 365,000 after ratio
+  CHECK_FALSE(r.granted);
+  REQUIRE(r.retry_at_ms);
+  CHECK(*r.retry_at_ms == 3'600'000);
+  CHECK(g.try_acquire("search", 100'000, now).granted); // 250,000 fits
+}
