@@ -439,6 +439,40 @@ std::size_t utf8_floor(std::string_view s, std::size_t n) {
 /// blocks. Lines are written whole: begin_line() emits the prefix (and any
 /// list markers still pending), the caller appends the content, end_line()
 /// ends it (trimming the prefix's trailing spaces on an empty line).
+/// Whether the `&` at `amp` could start an entity (`&name;` / `&#..;`).
+bool entity_like(std::string_view s, std::size_t amp) {
+  return amp + 1 < s.size()
+         && (is_alnum(static_cast<unsigned char>(s[amp + 1]))
+             || s[amp + 1] == '#');
+}
+
+/// Appends a link/image destination: the `<dest>` form when the href has
+/// spaces, parentheses or controls; backslashes, entity-like `&` (and `|`
+/// inside table cells) escaped; line breaks dropped.
+void append_link_destination(std::string& out, std::string_view href,
+                             bool escape_pipes) {
+  bool angle = href.empty();
+  for (unsigned char c : href)
+    if (c <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>'
+        || c == 0x7f)
+      angle = true;
+  if (angle)
+    out.push_back('<');
+  for (std::size_t i = 0; i < href.size(); ++i) {
+    char c = href[i];
+    if (c == '\n' || c == '\r')
+      continue;
+    if (c == '\\' || (angle && (c == '<' || c == '>'))
+        || (c == '&' && entity_like(href, i)))
+      out.push_back('\\');
+    if (c == '|' && escape_pipes)
+      out.push_back('\\');
+    out.push_back(c);
+  }
+  if (angle)
+    out.push_back('>');
+}
+
 class block_writer {
 public:
   enum class sep : std::uint8_t {
@@ -999,33 +1033,9 @@ private:
 
   /// `<dest>` form when the href has spaces, parentheses or controls.
   void append_dest(std::string_view href) {
-    bool angle = href.empty();
-    for (unsigned char c : href)
-      if (c <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>'
-          || c == 0x7f)
-        angle = true;
-    if (angle)
-      buf_.push_back('<');
-    for (std::size_t i = 0; i < href.size(); ++i) {
-      char c = href[i];
-      if (c == '\n' || c == '\r')
-        continue;
-      if (c == '\\' || (angle && (c == '<' || c == '>'))
-          || (c == '&' && entity_like(href, i)))
-        buf_.push_back('\\');
-      if (c == '|' && mode_ == inline_mode::cell)
-        buf_.push_back('\\');
-      buf_.push_back(c);
-    }
-    if (angle)
-      buf_.push_back('>');
+    append_link_destination(buf_, href, mode_ == inline_mode::cell);
   }
 
-  static bool entity_like(std::string_view s, std::size_t amp) {
-    return amp + 1 < s.size()
-           && (is_alnum(static_cast<unsigned char>(s[amp + 1]))
-               || s[amp + 1] == '#');
-  }
 
   /// Emits the pending hard breaks before new content.
   void flush_breaks() {
@@ -2485,26 +2495,7 @@ private:
     url.append(url_rest);
     auto off = scratch_.size();
     scratch_.append("](");
-    bool angle = url.empty();
-    for (unsigned char c : url)
-      if (c <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>'
-          || c == 0x7f)
-        angle = true;
-    if (angle)
-      scratch_.push_back('<');
-    for (std::size_t i = 0; i < url.size(); ++i) {
-      char c = url[i];
-      if (c == '\n' || c == '\r')
-        continue;
-      if (c == '\\' || (angle && (c == '<' || c == '>'))
-          || (c == '&' && i + 1 < url.size()
-              && (is_alnum(static_cast<unsigned char>(url[i + 1]))
-                  || url[i + 1] == '#')))
-        scratch_.push_back('\\');
-      scratch_.push_back(c);
-    }
-    if (angle)
-      scratch_.push_back('>');
+    append_link_destination(scratch_, url, false);
     scratch_.push_back(')');
     add_scratch(segment::type::raw, off, m);
   }
