@@ -259,10 +259,12 @@ void governor::on_complete(const completion& c, std::int64_t now_ms) {
     decrease(now_ms);
     return;
   }
-  if (c.status == 503 && c.retry_after_ms) {
-    auto& b = bucket(c.bucket, now_ms);
-    b.blocked_until_ms = std::max(b.blocked_until_ms,
-                                  now_ms + *c.retry_after_ms);
+  // A 503 with Retry-After says the site is unavailable, not one endpoint:
+  // every request waits, like for a quota 429.
+  if (c.status == 503 && c.retry_after_ms
+      && now_ms + *c.retry_after_ms > paused_until_ms_) {
+    paused_until_ms_ = now_ms + *c.retry_after_ms;
+    ++stats_.pauses;
   }
   if (c.latency_ms > opts_.latency_target_ms || c.status >= 500
       || c.status == 0) {

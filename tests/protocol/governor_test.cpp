@@ -104,6 +104,22 @@ TEST_CASE("quota 429 pauses every request until the reset",
   CHECK(g.try_acquire("b", 1, 60'000).granted);
 }
 
+TEST_CASE("503 with Retry-After pauses every endpoint class",
+          "[jira][governor]") {
+  governor g{governor_options{}};
+  REQUIRE(g.try_acquire("a", 1, 0).granted);
+  completion c = ok_completion("a");
+  c.status = 503;
+  c.retry_after_ms = 3000;
+  g.on_complete(c, 100);
+  CHECK(g.paused_until_ms() == 3100);
+  auto r = g.try_acquire("b", 1, 1000);
+  CHECK_FALSE(r.granted);
+  REQUIRE(r.retry_at_ms);
+  CHECK(*r.retry_at_ms == 3100);
+  CHECK(g.try_acquire("b", 1, 3100).granted);
+}
+
 TEST_CASE("points budget per UTC hour and X-RateLimit-Remaining",
           "[jira][governor]") {
   governor_options o;
