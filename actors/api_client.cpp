@@ -48,8 +48,8 @@ void start_attempt(api_actor* self, std::uint64_t id) {
   if (i == st.calls.end())
     return;
   self
-    ->request(st.governor, caf::infinite, permit_atom_v, i->second.request.bucket,
-              i->second.request.cost)
+    ->request(st.governor, caf::infinite, permit_atom_v,
+              i->second.request.bucket, i->second.request.cost)
     .then([=](permit_atom) {
       auto& st = self->state;
       auto j = st.calls.find(id);
@@ -59,11 +59,10 @@ void start_attempt(api_actor* self, std::uint64_t id) {
       ++st.stats.requests;
       j->second.started = clock_type::now();
       auto hdl = caf::actor_cast<caf::actor>(self);
-      st.client->async_request(j->second.request.http,
-                               [hdl, id](protocol::http_result r) {
-                                 caf::anon_send(hdl, http_atom_v, id,
-                                                std::move(r));
-                               });
+      st.client->async_request(
+        j->second.request.http, [hdl, id](protocol::http_result r) {
+          caf::anon_send(hdl, http_atom_v, id, std::move(r));
+        });
     });
 }
 
@@ -115,11 +114,11 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
         done.limit = p.quota;
     for (const auto& q : sig.states)
       if (q.reset_secs && !done.quota_reset_at_ms)
-        done.quota_reset_at_ms =
-          std::chrono::duration_cast<std::chrono::milliseconds>(
-            now.time_since_epoch())
-            .count()
-          + *q.reset_secs * 1000;
+        done.quota_reset_at_ms
+          = std::chrono::duration_cast<std::chrono::milliseconds>(
+              now.time_since_epoch())
+              .count()
+            + *q.reset_secs * 1000;
     if (out.status >= 200 && out.status < 300 && !call.request.http.body_file
         && !r.response->body.empty()
         && !protocol::parse_json(r.response->body).ok()) {
@@ -181,8 +180,12 @@ caf::behavior api_client_impl(api_actor* self,
     [=](http_atom, std::uint64_t id, protocol::http_result& r) {
       on_result(self, id, std::move(r));
     },
-    [=](retry_atom, std::uint64_t id) { start_attempt(self, id); },
-    [=](stats_atom) -> api_stats { return self->state.stats; },
+    [=](retry_atom, std::uint64_t id) {
+      start_attempt(self, id);
+    },
+    [=](stats_atom) -> api_stats {
+      return self->state.stats;
+    },
   };
 }
 

@@ -62,8 +62,7 @@ void start(downloader_actor* self, queued_job job, int attempt) {
       std::error_code ec;
       if (!r.ok || r.sha256_hex.empty()) {
         std::filesystem::remove(tmp, ec);
-        res.error = r.ok ? "attachment " + id + ": no content hash"
-                         : r.error;
+        res.error = r.ok ? "attachment " + id + ": no content hash" : r.error;
         complete(self, rp, std::move(res));
         return;
       }
@@ -72,8 +71,8 @@ void start(downloader_actor* self, queued_job job, int attempt) {
         std::filesystem::remove(tmp, ec);
         if (attempt < max_size_mismatches)
           return start(self, job, attempt + 1);
-        res.error = "attachment " + id + ": got "
-                    + std::to_string(r.body_bytes) + " bytes, expected "
+        res.error = "attachment " + id + ": got " + std::to_string(r.body_bytes)
+                    + " bytes, expected "
                     + std::to_string(job.attachment.size_bytes) + " after "
                     + std::to_string(attempt) + " attempt(s)";
         complete(self, rp, std::move(res));

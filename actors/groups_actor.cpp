@@ -107,8 +107,8 @@ void fetch_application_roles(groups_actor_t* self) {
                        names && names->is_array()) {
               for (const auto& n : names->as_array())
                 if (n.is_string()) {
-                  auto i = st.dir->group_id_by_name.find(
-                    std::string{n.as_string()});
+                  auto i
+                    = st.dir->group_id_by_name.find(std::string{n.as_string()});
                   if (i != st.dir->group_id_by_name.end())
                     ids.push_back(i->second);
                 }
@@ -136,8 +136,8 @@ void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
         return;
       if (!r.ok)
         return fail(self, "group members: " + r.error);
-      auto page = protocol::parse_text(r.body,
-                                       protocol::parse_group_member_page);
+      auto page
+        = protocol::parse_text(r.body, protocol::parse_group_member_page);
       if (page.fatal)
         return fail(self, "group members: " + first_error(page.errors));
       for (auto& u : page.value.values)

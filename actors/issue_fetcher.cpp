@@ -183,8 +183,8 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
     if (st.env->indexing.comments) {
       for (const auto& cm : w.comments) {
         auto cacl = st.resolver->comment_acl(acc, issue_acl, cm.visibility);
-        spec->upserts.emplace_back(protocol::to_comment_record(
-          cm, i.id, f.attachments, acl_id(cacl)));
+        spec->upserts.emplace_back(
+          protocol::to_comment_record(cm, i.id, f.attachments, acl_id(cacl)));
         ++delta.comments;
       }
     }
@@ -198,8 +198,7 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
       }
       if (!d->second.ok) {
         c->failures.push_back("attachment " + a.id + " of issue "
-                              + i.key.value_or(i.id) + ": "
-                              + d->second.error);
+                              + i.key.value_or(i.id) + ": " + d->second.error);
         continue;
       }
       spec->upserts.emplace_back(protocol::to_attachment_record(
@@ -216,9 +215,8 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
       if (!wr.ok) {
         // The whole batch is lost: every record of the chunk failed.
         for (const auto& w : c->issues)
-          st.result.failures.push_back("issue " + w.issue.key.value_or(
-                                         w.issue.id)
-                                       + ": " + wr.error);
+          st.result.failures.push_back(
+            "issue " + w.issue.key.value_or(w.issue.id) + ": " + wr.error);
       } else {
         st.result.issues += delta.issues;
         st.result.comments += delta.comments;
@@ -328,8 +326,7 @@ void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
       }
       // Records the parser had to drop are failures, not silent skips.
       for (const auto& e : res.errors)
-        c->failures.push_back(st.project.key + ": bulkfetch: "
-                              + e.to_string());
+        c->failures.push_back(st.project.key + ": bulkfetch: " + e.to_string());
       for (const auto& e : res.value.issue_errors) {
         std::string msg;
         for (const auto& m : e.messages)
@@ -351,20 +348,20 @@ void fetch_ids(fetcher_actor* self) {
   auto& st = self->state;
   st.ids_in_flight = true;
   self
-    ->request(st.env->api, caf::infinite,
-              api_call{protocol::search_ids(st.env->target, st.jql,
-                                            st.next_token,
-                                            st.env->tuning.id_page_size)})
+    ->request(
+      st.env->api, caf::infinite,
+      api_call{protocol::search_ids(st.env->target, st.jql, st.next_token,
+                                    st.env->tuning.id_page_size)})
     .then([=](api_reply& r) {
       auto& st = self->state;
       st.ids_in_flight = false;
       if (!r.ok)
-        return fail_project(self, st.project.key + ": issue search: "
-                                    + r.error);
+        return fail_project(self,
+                            st.project.key + ": issue search: " + r.error);
       auto page = protocol::parse_text(r.body, protocol::parse_search_page);
       if (page.fatal)
-        return fail_project(self, st.project.key + ": issue search: "
-                                    + first_error(page.errors));
+        return fail_project(
+          self, st.project.key + ": issue search: " + first_error(page.errors));
       for (auto& i : page.value.issues)
         st.ids.push_back(std::move(i.id));
       st.next_token = page.value.next_page_token;
@@ -393,12 +390,10 @@ void pump(fetcher_actor* self) {
     finish(self);
 }
 
-caf::behavior
-fetcher_impl(fetcher_actor* self, sync_env_ptr env,
-             protocol::jira_project project,
-             std::shared_ptr<const protocol::project_access> access,
-             std::shared_ptr<const protocol::identity_directory> dir,
-             caf::actor parent) {
+caf::behavior fetcher_impl(
+  fetcher_actor* self, sync_env_ptr env, protocol::jira_project project,
+  std::shared_ptr<const protocol::project_access> access,
+  std::shared_ptr<const protocol::identity_directory> dir, caf::actor parent) {
   auto& st = self->state;
   st.env = std::move(env);
   st.project = std::move(project);
@@ -422,8 +417,8 @@ fetcher_impl(fetcher_actor* self, sync_env_ptr env,
         .then([=](api_reply& r) {
           if (!r.ok)
             return; // only an estimate for the progress bar
-          auto n = protocol::parse_text(r.body,
-                                        protocol::parse_approximate_count);
+          auto n
+            = protocol::parse_text(r.body, protocol::parse_approximate_count);
           if (n.fatal)
             return;
           progress_delta d;
@@ -439,12 +434,10 @@ fetcher_impl(fetcher_actor* self, sync_env_ptr env,
 
 } // namespace
 
-caf::actor
-spawn_issue_fetcher(caf::actor_system& sys, sync_env_ptr env,
-                    protocol::jira_project project,
-                    std::shared_ptr<const protocol::project_access> access,
-                    std::shared_ptr<const protocol::identity_directory> dir,
-                    caf::actor parent) {
+caf::actor spawn_issue_fetcher(
+  caf::actor_system& sys, sync_env_ptr env, protocol::jira_project project,
+  std::shared_ptr<const protocol::project_access> access,
+  std::shared_ptr<const protocol::identity_directory> dir, caf::actor parent) {
   return sys.spawn(fetcher_impl, std::move(env), std::move(project),
                    std::move(access), std::move(dir), std::move(parent));
 }

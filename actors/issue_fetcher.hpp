@@ -25,12 +25,10 @@
 
 namespace jirasync::actors {
 
-caf::actor
-spawn_issue_fetcher(caf::actor_system& sys, sync_env_ptr env,
-                    protocol::jira_project project,
-                    std::shared_ptr<const protocol::project_access> access,
-                    std::shared_ptr<const protocol::identity_directory> dir,
-                    caf::actor parent);
+caf::actor spawn_issue_fetcher(
+  caf::actor_system& sys, sync_env_ptr env, protocol::jira_project project,
+  std::shared_ptr<const protocol::project_access> access,
+  std::shared_ptr<const protocol::identity_directory> dir, caf::actor parent);
 
 /// The JQL of a project's id listing under the sync filters (pure; exposed
 /// for tests). Empty `error` on success.

@@ -65,10 +65,10 @@ struct api_call {
 
 /// api_client counters.
 struct api_stats {
-  std::uint64_t requests = 0;  // attempts sent (retries included)
+  std::uint64_t requests = 0; // attempts sent (retries included)
   std::uint64_t retries = 0;
   std::uint64_t responses_429 = 0;
-  std::uint64_t failures = 0;  // calls that gave up
+  std::uint64_t failures = 0; // calls that gave up
 };
 
 /// What api_client reports to the governor about one finished attempt.
@@ -158,7 +158,7 @@ struct access_result {
 /// Progress a fetcher reports to the coordinator (deltas).
 struct progress_delta {
   std::string project_key;
-  std::int64_t estimated = 0;  // approximate-count (sent once)
+  std::int64_t estimated = 0; // approximate-count (sent once)
   std::int64_t issues = 0;
   std::int64_t comments = 0;
   std::int64_t attachments = 0;
@@ -204,17 +204,17 @@ struct sync_report {
 } // namespace jirasync::actors
 
 CAF_BEGIN_TYPE_ID_BLOCK(jirasync_actors, caf::first_custom_type_id)
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, run_atom, "run")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, permit_atom, "permit")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, done_atom, "done")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, stats_atom, "stats")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, tick_atom, "tick")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, retry_atom, "retry")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, http_atom, "http")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, write_atom, "write")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, adopt_atom, "adopt")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
-  CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, run_atom, "run")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, permit_atom, "permit")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, done_atom, "done")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, stats_atom, "stats")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, tick_atom, "tick")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, retry_atom, "retry")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, http_atom, "http")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, write_atom, "write")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, adopt_atom, "adopt")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
 CAF_END_TYPE_ID_BLOCK(jirasync_actors)
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_reply)

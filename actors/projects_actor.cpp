@@ -38,10 +38,10 @@ void fetch_page(projects_actor_t* self, std::int64_t start) {
       }
       auto page = protocol::parse_text(r.body, protocol::parse_project_page);
       if (page.fatal) {
-        st.result.error = "projects: "
-                          + (page.errors.empty()
-                               ? std::string{"unusable response"}
-                               : page.errors.front().to_string());
+        st.result.error
+          = "projects: "
+            + (page.errors.empty() ? std::string{"unusable response"}
+                                   : page.errors.front().to_string());
         return st.rp.deliver(std::move(st.result));
       }
       for (auto& p : page.value.values)

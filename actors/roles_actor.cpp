@@ -67,7 +67,8 @@ void resolve(const shared_fetch_ptr& f, std::string error) {
     w();
 }
 
-// --- roles --------------------------------------------------------------------
+// --- roles
+// --------------------------------------------------------------------
 
 void fetch_roles(roles_actor_t* self, job_ptr job) {
   auto& env = *self->state.env;
@@ -78,24 +79,24 @@ void fetch_roles(roles_actor_t* self, job_ptr job) {
     .then([=](api_reply& r) {
       if (!r.ok)
         return part_done(job, r.error);
-      auto links = protocol::parse_text(r.body,
-                                        protocol::parse_project_role_map);
+      auto links
+        = protocol::parse_text(r.body, protocol::parse_project_role_map);
       if (links.fatal)
-        return part_done(job, "roles of " + key + ": "
-                                + first_error(links.errors));
+        return part_done(job,
+                         "roles of " + key + ": " + first_error(links.errors));
       // One part per role, then this part is done.
       job->outstanding += static_cast<int>(links.value.size());
       for (const auto& link : links.value) {
         auto& env2 = *self->state.env;
         self
-          ->request(env2.api, caf::infinite,
-                    api_call{protocol::get_project_role(env2.target, key,
-                                                        link.id)})
+          ->request(
+            env2.api, caf::infinite,
+            api_call{protocol::get_project_role(env2.target, key, link.id)})
           .then([=](api_reply& rr) {
             if (!rr.ok)
               return part_done(job, rr.error);
-            auto role = protocol::parse_text(rr.body,
-                                             protocol::parse_project_role);
+            auto role
+              = protocol::parse_text(rr.body, protocol::parse_project_role);
             if (role.fatal)
               return part_done(job, "role " + link.id + " of " + key + ": "
                                       + first_error(role.errors));
@@ -107,7 +108,8 @@ void fetch_roles(roles_actor_t* self, job_ptr job) {
     });
 }
 
-// --- permission scheme -------------------------------------------------------------
+// --- permission scheme
+// -------------------------------------------------------------
 
 void fetch_permission_scheme(roles_actor_t* self, const std::string& id,
                              shared_fetch_ptr f) {
@@ -133,14 +135,14 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
   auto& env = *self->state.env;
   auto key = job->access->project_key;
   self
-    ->request(env.api, caf::infinite,
-              api_call{protocol::get_project_permission_scheme(env.target,
-                                                               key)})
+    ->request(
+      env.api, caf::infinite,
+      api_call{protocol::get_project_permission_scheme(env.target, key)})
     .then([=](api_reply& r) {
       if (!r.ok)
         return part_done(job, r.error);
-      auto ref = protocol::parse_text(r.body,
-                                      protocol::parse_permission_scheme_ref);
+      auto ref
+        = protocol::parse_text(r.body, protocol::parse_permission_scheme_ref);
       if (ref.fatal)
         return part_done(job, "permission scheme of " + key + ": "
                                 + first_error(ref.errors));
@@ -164,7 +166,8 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
     });
 }
 
-// --- issue security ----------------------------------------------------------------
+// --- issue security
+// ----------------------------------------------------------------
 
 void fetch_level_members(roles_actor_t* self, std::string scheme_id,
                          std::vector<std::string> level_ids, std::size_t li,
@@ -179,8 +182,8 @@ void fetch_level_members(roles_actor_t* self, std::string scheme_id,
     .then([=](api_reply& r) {
       if (!r.ok)
         return resolve(f, r.error);
-      auto page = protocol::parse_text(r.body,
-                                       protocol::parse_security_member_page);
+      auto page
+        = protocol::parse_text(r.body, protocol::parse_security_member_page);
       if (page.fatal)
         return resolve(f, "security level " + level_ids[li] + ": "
                             + first_error(page.errors));
@@ -207,8 +210,8 @@ void fetch_security(roles_actor_t* self, job_ptr job) {
           return part_done(job);
         return part_done(job, r.error);
       }
-      auto s = protocol::parse_text(r.body,
-                                    protocol::parse_security_level_scheme);
+      auto s
+        = protocol::parse_text(r.body, protocol::parse_security_level_scheme);
       if (s.fatal || !s.value.id || s.value.levels.empty())
         return part_done(job);
       auto scheme_id = *s.value.id;

@@ -41,7 +41,9 @@ caf::behavior writer_impl(writer_actor* self,
         return write_reply{false, "blob store: " + res.error().message};
       return write_reply{true, {}};
     },
-    [=](stats_atom) -> store_totals { return self->state.totals; },
+    [=](stats_atom) -> store_totals {
+      return self->state.totals;
+    },
   };
 }
 

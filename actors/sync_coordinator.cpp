@@ -76,10 +76,10 @@ void conclude(coordinator_actor* self) {
           self->state.report.governor = g;
           auto& st = self->state;
           auto& rep = st.report;
-          rep.duration_ms = std::chrono::duration_cast<
-                              std::chrono::milliseconds>(clock_type::now()
-                                                         - st.started)
-                              .count();
+          rep.duration_ms
+            = std::chrono::duration_cast<std::chrono::milliseconds>(
+                clock_type::now() - st.started)
+                .count();
           auto spec = std::make_shared<storage::write_batch_spec>();
           storage::sync_checkpoint cp;
           cp.mode = "full";
@@ -91,18 +91,17 @@ void conclude(coordinator_actor* self) {
                        ? std::to_string(rep.failures.size())
                            + " record(s) or project(s) failed"
                        : rep.error;
-          cp.counters["requests"] = static_cast<std::int64_t>(
-            rep.api.requests);
-          cp.counters["rate_limit_waits"] = static_cast<std::int64_t>(
-            rep.governor.rate_limit_waits);
+          cp.counters["requests"] = static_cast<std::int64_t>(rep.api.requests);
+          cp.counters["rate_limit_waits"]
+            = static_cast<std::int64_t>(rep.governor.rate_limit_waits);
           cp.counters["duration_ms"] = rep.duration_ms;
           spec->sync = cp;
           self
             ->request(st.base.writer, caf::infinite, write_atom_v,
                       write_job{spec})
             .then([=](write_reply&) {
-              self->request(self->state.base.writer, caf::infinite,
-                            stats_atom_v)
+              self
+                ->request(self->state.base.writer, caf::infinite, stats_atom_v)
                 .then([=](store_totals& t) {
                   auto& st = self->state;
                   st.report.store = t;
@@ -195,8 +194,8 @@ void run_roles(coordinator_actor* self) {
         if (r.ok)
           st.access[i] = r.access;
         else
-          st.report.failures.push_back("project " + st.projects[i].key
-                                       + ": " + r.error);
+          st.report.failures.push_back("project " + st.projects[i].key + ": "
+                                       + r.error);
         if (--*remaining == 0)
           write_projects(self);
       });
@@ -208,34 +207,33 @@ void run_identities(coordinator_actor* self) {
   auto& sys = self->system();
   phase(self, "users");
   auto users = spawn_users_actor(sys, st.env);
-  self->request(users, caf::infinite, run_atom_v)
-    .then([=](users_result& u) {
-      if (!u.ok)
-        return fail_run(self, u.error);
-      self->state.report.users = u.count;
-      phase(self, "groups");
-      auto groups = spawn_groups_actor(self->system(), self->state.env);
-      self->request(groups, caf::infinite, run_atom_v, u)
-        .then([=](groups_result& g) {
-          if (!g.ok)
-            return fail_run(self, g.error);
-          auto& st = self->state;
-          st.report.groups = g.count;
-          st.dir = g.directory;
-          phase(self, "projects");
-          auto projects = spawn_projects_actor(self->system(), st.env);
-          self->request(projects, caf::infinite, run_atom_v)
-            .then([=](projects_result& p) {
-              if (!p.ok)
-                return fail_run(self, p.error);
-              auto& st = self->state;
-              st.projects = std::move(p.projects);
-              st.report.projects = st.projects.size();
-              st.snap.projects_total = st.projects.size();
-              run_roles(self);
-            });
-        });
-    });
+  self->request(users, caf::infinite, run_atom_v).then([=](users_result& u) {
+    if (!u.ok)
+      return fail_run(self, u.error);
+    self->state.report.users = u.count;
+    phase(self, "groups");
+    auto groups = spawn_groups_actor(self->system(), self->state.env);
+    self->request(groups, caf::infinite, run_atom_v, u)
+      .then([=](groups_result& g) {
+        if (!g.ok)
+          return fail_run(self, g.error);
+        auto& st = self->state;
+        st.report.groups = g.count;
+        st.dir = g.directory;
+        phase(self, "projects");
+        auto projects = spawn_projects_actor(self->system(), st.env);
+        self->request(projects, caf::infinite, run_atom_v)
+          .then([=](projects_result& p) {
+            if (!p.ok)
+              return fail_run(self, p.error);
+            auto& st = self->state;
+            st.projects = std::move(p.projects);
+            st.report.projects = st.projects.size();
+            st.snap.projects_total = st.projects.size();
+            run_roles(self);
+          });
+      });
+  });
 }
 
 void read_fields(coordinator_actor* self) {

@@ -43,8 +43,8 @@ sync_report run_sync(const config::config& cfg,
     auto writer = spawn_store_writer(sys, db);
 
     sync_env env;
-    env.target = protocol::make_api_token_target(
-      cfg.jira.site, cfg.jira.email, cfg.jira.api_token.reveal());
+    env.target = protocol::make_api_token_target(cfg.jira.site, cfg.jira.email,
+                                                 cfg.jira.api_token.reveal());
     env.mapping.site = cfg.jira.site;
     env.filters = cfg.filters;
     env.indexing = cfg.indexing;
@@ -53,15 +53,18 @@ sync_report run_sync(const config::config& cfg,
     env.db = db;
     env.api = api;
     env.writer = writer;
-    auto coordinator = spawn_sync_coordinator(sys, std::move(env), governor,
-                                              opts.progress);
+    auto coordinator
+      = spawn_sync_coordinator(sys, std::move(env), governor, opts.progress);
     caf::scoped_actor self{sys};
     self->request(coordinator, caf::infinite, run_atom_v)
-      .receive([&](sync_report& r) { report = std::move(r); },
-               [&](caf::error& err) {
-                 report.result = "failed";
-                 report.error = "internal: " + sys.render(err);
-               });
+      .receive(
+        [&](sync_report& r) {
+          report = std::move(r);
+        },
+        [&](caf::error& err) {
+          report.result = "failed";
+          report.error = "internal: " + sys.render(err);
+        });
     for (auto& a : {coordinator, api, governor, writer})
       self->send_exit(a, caf::exit_reason::user_shutdown);
   } // the actor system waits for every actor here

@@ -56,7 +56,8 @@ void fetch_page(users_actor_t* self, std::int64_t start) {
         spec->upserts.emplace_back(protocol::to_user_record(u));
       }
       auto n = static_cast<std::int64_t>(users.value.size());
-      self->request(st.env->writer, caf::infinite, write_atom_v, write_job{spec})
+      self
+        ->request(st.env->writer, caf::infinite, write_atom_v, write_job{spec})
         .then([=](write_reply& w) {
           if (!w.ok)
             return fail(self, w.error);

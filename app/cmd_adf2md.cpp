@@ -134,8 +134,9 @@ exit_code run_adf2md(const std::string& file) {
   auto names = attachments_by_name(root);
   protocol::adf_options opts;
   if (!names.empty())
-    opts.resolve_media = [&names](std::string_view filename,
-                                  std::string_view) -> std::optional<std::string> {
+    opts.resolve_media
+      = [&names](std::string_view filename,
+                 std::string_view) -> std::optional<std::string> {
       auto i = names.find(std::string{filename});
       if (i == names.end())
         return std::nullopt;
@@ -164,7 +165,9 @@ registrar reg_adf2md{[](CLI::App& app, exit_code& code) {
               "one) from FILE or stdin to Markdown on stdout");
   auto file = std::make_shared<std::string>();
   cmd->add_option("FILE", *file, "JSON file (default: stdin)");
-  cmd->callback([file, &code] { code = run_adf2md(*file); });
+  cmd->callback([file, &code] {
+    code = run_adf2md(*file);
+  });
 }};
 
 } // namespace

@@ -10,8 +10,8 @@
 #include "app/sync_display.hpp"
 #include "protocol/http_client.hpp"
 
-#include <boost/json.hpp>
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -75,9 +75,13 @@ std::optional<fs::path> find_sim() {
 class sim_child {
 public:
   sim_child(const fs::path& bin, const demo_args& a) {
-    std::vector<std::string> args{bin.string(), "--seed",
-                                  std::to_string(a.seed), "--issues",
-                                  std::to_string(a.issues), "--port", "0"};
+    std::vector<std::string> args{bin.string(),
+                                  "--seed",
+                                  std::to_string(a.seed),
+                                  "--issues",
+                                  std::to_string(a.issues),
+                                  "--port",
+                                  "0"};
     std::vector<char*> argv;
     for (auto& s : args)
       argv.push_back(s.data());
@@ -89,8 +93,7 @@ public:
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
-    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(),
-                           environ);
+    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     ::close(fds[1]);
     if (rc != 0) {
@@ -138,7 +141,7 @@ void print_samples(storage::store& db) {
   std::cout << "\nA few exported records (jirasync export prints them all):\n";
   int n = 0;
   std::optional<std::string> acl;
-  (void) db.for_each_issue([&](const storage::issue_record& r) {
+  (void)db.for_each_issue([&](const storage::issue_record& r) {
     auto line = storage::to_line(storage::any_record{r});
     if (line.size() > 400)
       line = line.substr(0, 400) + "...";
@@ -148,7 +151,7 @@ void print_samples(storage::store& db) {
     return ++n < 2;
   });
   n = 0;
-  (void) db.for_each_comment([&](const storage::comment_record& r) {
+  (void)db.for_each_comment([&](const storage::comment_record& r) {
     auto line = storage::to_line(storage::any_record{r});
     if (line.size() > 400)
       line = line.substr(0, 400) + "...";
@@ -156,7 +159,7 @@ void print_samples(storage::store& db) {
     return ++n < 1;
   });
   n = 0;
-  (void) db.for_each_attachment([&](const storage::attachment_record& r) {
+  (void)db.for_each_attachment([&](const storage::attachment_record& r) {
     auto copy = r;
     if (copy.text && copy.text->size() > 80)
       copy.text = copy.text->substr(0, 80) + "...";
@@ -226,8 +229,12 @@ int run_demo(const demo_args& a) {
   std::cout << "\nChanging the workspace: a new summary on issue 10000, a "
                "new comment on issue 10001...\n";
   bool changed
-    = mutate(sim, R"({"op":"update_issue","issue":"10000","summary":"Changed by the jirasync demo"})")
-      && mutate(sim, R"({"op":"add_comment","issue":"10001","body":{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"Added by the jirasync demo"}]}]}})");
+    = mutate(
+        sim,
+        R"({"op":"update_issue","issue":"10000","summary":"Changed by the jirasync demo"})")
+      && mutate(
+        sim,
+        R"({"op":"add_comment","issue":"10001","body":{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"Added by the jirasync demo"}]}]}})");
   if (!changed)
     std::cout << "(the simulator refused the change; syncing again anyway)\n";
   std::cout << "Syncing again (re-fetches everything; idempotent writes "

@@ -51,8 +51,8 @@ exit_code run_export(const export_options& o, bool has_since) {
     std::cerr << "export: " << seq.error().message << '\n';
     return exit_code::failure;
   }
-  auto r = has_since ? storage::export_feed(*opened->db, static_cast<std::uint64_t>(o.since),
-                                             f, sink)
+  auto r = has_since ? storage::export_feed(
+             *opened->db, static_cast<std::uint64_t>(o.since), f, sink)
                      : storage::export_snapshot(*opened->db, f, sink);
   if (std::fflush(stdout) != 0)
     write_failed = true;
@@ -75,21 +75,23 @@ void add_export_command(CLI::App& app, exit_code& code) {
               "record, or with --since SEQ the change feed after SEQ");
   auto o = std::make_shared<export_options>();
   add_config_option(*cmd, o->config_path);
-  auto* since = cmd->add_option("--since", o->since,
-                                "Print the change feed after this sequence "
-                                "number (0 = the whole feed)")
-                  ->type_name("SEQ")
-                  ->check(CLI::Validator(
-                    [](std::string& v) -> std::string {
-                      if (v.empty()
-                          || v.find_first_not_of("0123456789")
-                               != std::string::npos)
-                        return "SEQ must be a non-negative integer, got \""
-                               + v + "\"";
-                      return {};
-                    },
-                    "SEQ", "seq"));
-  cmd->callback([&code, o, since] { code = run_export(*o, since->count() > 0); });
+  auto* since
+    = cmd
+        ->add_option("--since", o->since,
+                     "Print the change feed after this sequence "
+                     "number (0 = the whole feed)")
+        ->type_name("SEQ")
+        ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            if (v.empty()
+                || v.find_first_not_of("0123456789") != std::string::npos)
+              return "SEQ must be a non-negative integer, got \"" + v + "\"";
+            return {};
+          },
+          "SEQ", "seq"));
+  cmd->callback([&code, o, since] {
+    code = run_export(*o, since->count() > 0);
+  });
 }
 
 const registrar reg{add_export_command};

@@ -6,8 +6,8 @@
 #include "app/store_option.hpp"
 #include "storage/queries.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <CLI/CLI.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <iostream>
 #include <memory>
@@ -45,7 +45,9 @@ void add_status_command(CLI::App& app, exit_code& code) {
   auto o = std::make_shared<status_options>();
   add_config_option(*cmd, o->config_path);
   cmd->add_flag("--json", o->json, "Print one JSON object instead of text");
-  cmd->callback([&code, o] { code = run_status(*o); });
+  cmd->callback([&code, o] {
+    code = run_status(*o);
+  });
 }
 
 const registrar reg{add_status_command};

@@ -57,10 +57,13 @@ void add_who_can_see_command(CLI::App& app, exit_code& code) {
                    "who may see a record");
   auto o = std::make_shared<who_options>();
   add_config_option(*cmd, o->config_path);
-  cmd->add_option("RECORD", o->record,
-                  "issue:<id or key>, comment:<id> or attachment:<id>")
+  cmd
+    ->add_option("RECORD", o->record,
+                 "issue:<id or key>, comment:<id> or attachment:<id>")
     ->required();
-  cmd->callback([&code, o] { code = run_who_can_see(*o); });
+  cmd->callback([&code, o] {
+    code = run_who_can_see(*o);
+  });
 }
 
 const registrar reg{add_who_can_see_command};

@@ -15,9 +15,9 @@ namespace jirasync::app {
 /// Process exit codes (documented in README.md).
 enum class exit_code : int {
   ok = 0,
-  failure = 1,   // the command ran and failed (sync error, I/O error)
-  usage = 2,     // bad command line or invalid config
-  partial = 3,   // sync finished but some records or projects failed
+  failure = 1, // the command ran and failed (sync error, I/O error)
+  usage = 2,   // bad command line or invalid config
+  partial = 3, // sync finished but some records or projects failed
   interrupted = 130,
 };
 

@@ -9,7 +9,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"jirasync: copies a Jira Cloud site into an embedded store, "
                "with exact permissions and a change feed for search indexers"};
-  app.set_version_flag("--version", std::string("jirasync ") + JIRASYNC_VERSION);
+  app.set_version_flag("--version",
+                       std::string("jirasync ") + JIRASYNC_VERSION);
   app.require_subcommand(1);
   jirasync::app::exit_code code = jirasync::app::exit_code::ok;
   for (const auto& add : jirasync::app::command_registry())

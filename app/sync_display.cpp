@@ -51,8 +51,8 @@ actors::progress_fn make_progress_printer(bool tty) {
     std::lock_guard<std::mutex> guard{p->mtx};
     auto now = std::chrono::steady_clock::now();
     bool phase_changed = s.phase != p->last_phase;
-    auto interval = tty ? std::chrono::milliseconds(100)
-                        : std::chrono::milliseconds(5000);
+    auto interval
+      = tty ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
     if (!phase_changed && now - p->last < interval)
       return;
     p->last = now;
@@ -86,12 +86,12 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
     out << " (" << r.attachments_skipped << " over attachment_max_bytes)";
   out << "\n"
       << "  records: added " << r.store.added << ", updated " << r.store.updated
-      << ", unchanged " << r.store.unchanged << ", deleted "
-      << r.store.deleted << "\n"
+      << ", unchanged " << r.store.unchanged << ", deleted " << r.store.deleted
+      << "\n"
       << "  requests " << r.api.requests << " (retries " << r.api.retries
       << ", 429 responses " << r.api.responses_429 << "), rate-limit waits "
-      << r.governor.rate_limit_waits << " ("
-      << r.governor.wait_ms / 1000 << " s waited)\n";
+      << r.governor.rate_limit_waits << " (" << r.governor.wait_ms / 1000
+      << " s waited)\n";
   if (!r.failures.empty()) {
     out << "  failed: " << r.failures.size() << "\n";
     std::size_t shown = 0;

@@ -49,14 +49,18 @@ private:
   }
 
   void words(int n) {
-    static const char* vocab[] = {
-      "the", "service", "returns", "a", "timeout", "when", "the", "cache",
-      "is", "cold", "and", "retries", "exceed", "limit", "see", "logs",
-      "deploy", "rollback", "customer", "reported", "error", "500", "on",
-      "checkout", "page", "v2.3.1", "after", "migration", "of", "database",
-      "index", "users_table", "config", "flag", "enabled", "for", "EU",
-      "region", "(staging)", "*not*", "prod", "#1234", "[draft]", "<b>",
-      "50%", "C++", "foo_bar", "x|y", "`tick`", "über", "naïve", "日本語"};
+    static const char* vocab[]
+      = {"the",    "service",     "returns",   "a",         "timeout",
+         "when",   "the",         "cache",     "is",        "cold",
+         "and",    "retries",     "exceed",    "limit",     "see",
+         "logs",   "deploy",      "rollback",  "customer",  "reported",
+         "error",  "500",         "on",        "checkout",  "page",
+         "v2.3.1", "after",       "migration", "of",        "database",
+         "index",  "users_table", "config",    "flag",      "enabled",
+         "for",    "EU",          "region",    "(staging)", "*not*",
+         "prod",   "#1234",       "[draft]",   "<b>",       "50%",
+         "C++",    "foo_bar",     "x|y",       "`tick`",    "über",
+         "naïve",  "日本語"};
     constexpr int n_vocab = sizeof(vocab) / sizeof(vocab[0]);
     for (int i = 0; i < n; ++i) {
       if (i > 0)
@@ -92,29 +96,35 @@ private:
           text(1, R"([{"type":"code"}])");
           break;
         case 3:
-          text(pick(1, 4),
-               R"([{"type":"link","attrs":{"href":"https://example.atlassian.net/browse/PROJ-123"}}])");
+          text(
+            pick(1, 4),
+            R"([{"type":"link","attrs":{"href":"https://example.atlassian.net/browse/PROJ-123"}}])");
           break;
         case 4:
-          out_ += R"({"type":"mention","attrs":{"id":"5b10ac8d82e05b22cc7d4ef5","text":"@Jane Doe","accessLevel":""}})";
+          out_
+            += R"({"type":"mention","attrs":{"id":"5b10ac8d82e05b22cc7d4ef5","text":"@Jane Doe","accessLevel":""}})";
           break;
         case 5:
-          out_ += R"({"type":"emoji","attrs":{"shortName":":smile:","id":"1f604","text":"😄"}})";
+          out_
+            += R"({"type":"emoji","attrs":{"shortName":":smile:","id":"1f604","text":"😄"}})";
           break;
         case 6:
           out_ += R"({"type":"date","attrs":{"timestamp":"1582156800000"}})";
           break;
         case 7:
-          out_ += R"({"type":"status","attrs":{"text":"IN PROGRESS","color":"blue","localId":"a1"}})";
+          out_
+            += R"({"type":"status","attrs":{"text":"IN PROGRESS","color":"blue","localId":"a1"}})";
           break;
         case 8:
-          out_ += R"({"type":"inlineCard","attrs":{"url":"https://example.atlassian.net/wiki/spaces/X/pages/1"}})";
+          out_
+            += R"({"type":"inlineCard","attrs":{"url":"https://example.atlassian.net/wiki/spaces/X/pages/1"}})";
           break;
         case 9:
           out_ += R"({"type":"hardBreak"})";
           break;
         case 10:
-          text(pick(1, 3), R"([{"type":"textColor","attrs":{"color":"#ff5630"}}])");
+          text(pick(1, 3),
+               R"([{"type":"textColor","attrs":{"color":"#ff5630"}}])");
           break;
         default:
           text(pick(3, 14));
@@ -147,7 +157,8 @@ private:
   }
 
   void table() {
-    out_ += R"({"type":"table","attrs":{"isNumberColumnEnabled":false,"layout":"default"},"content":[)";
+    out_
+      += R"({"type":"table","attrs":{"isNumberColumnEnabled":false,"layout":"default"},"content":[)";
     auto rows = pick(2, 6), cols = pick(2, 5);
     for (int r = 0; r < rows; ++r) {
       if (r > 0)
@@ -156,8 +167,10 @@ private:
       for (int c = 0; c < cols; ++c) {
         if (c > 0)
           out_ += ',';
-        out_ += r == 0 ? R"({"type":"tableHeader","attrs":{},"content":[)"
-                       : R"({"type":"tableCell","attrs":{"background":null},"content":[)";
+        out_
+          += r == 0
+               ? R"({"type":"tableHeader","attrs":{},"content":[)"
+               : R"({"type":"tableCell","attrs":{"background":null},"content":[)";
         out_ += R"({"type":"paragraph","content":[)";
         text(pick(1, 4));
         out_ += "]}]}";
@@ -186,7 +199,8 @@ private:
         table();
         break;
       case 4:
-        out_ += R"({"type":"codeBlock","attrs":{"language":"java"},"content":[{"type":"text","text":")";
+        out_
+          += R"({"type":"codeBlock","attrs":{"language":"java"},"content":[{"type":"text","text":")";
         for (int i = 0, n = pick(3, 15); i < n; ++i) {
           out_ += "    if (x != null) { return cache.get(key); } // ";
           words(3);
@@ -223,7 +237,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  return static_cast<double>(ts.tv_sec)
+         + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 } // namespace
@@ -252,8 +267,8 @@ int main(int argc, char** argv) {
               "(generated in %.2f s)\n",
               docs.size(), mb, seconds_since(t_gen));
 
-  double best_parse = 1e30, best_full = 1e30;           // CPU seconds
-  double wall_parse = 1e30, wall_full = 1e30;           // wall seconds
+  double best_parse = 1e30, best_full = 1e30; // CPU seconds
+  double wall_parse = 1e30, wall_full = 1e30; // wall seconds
   std::size_t md_bytes = 0, diags = 0;
   for (int r = 0; r < rounds; ++r) {
     // Baseline: parse only, exactly as adf_text_to_markdown parses.
@@ -291,15 +306,19 @@ int main(int argc, char** argv) {
   std::printf("adf_bench: markdown out %.1f MB, %zu diagnostics\n",
               static_cast<double>(md_bytes) / 1e6, diags);
   std::printf("adf_bench: single thread, best of %d rounds, MB/s = MB of ADF "
-              "JSON per CPU second\n", rounds);
+              "JSON per CPU second\n",
+              rounds);
   std::printf("adf_bench: parse only      %8.1f MB/s per core (%.3f s CPU, "
-              "%.3f s wall)\n", parse_mbs, best_parse, wall_parse);
+              "%.3f s wall)\n",
+              parse_mbs, best_parse, wall_parse);
   std::printf("adf_bench: parse + render  %8.1f MB/s per core (%.3f s CPU, "
-              "%.3f s wall)\n", full_mbs, best_full, wall_full);
+              "%.3f s wall)\n",
+              full_mbs, best_full, wall_full);
   std::printf("adf_bench: render alone    %8.1f MB/s per core\n",
               mb / std::max(1e-9, best_full - best_parse));
   std::printf("adf_bench: ratio (parse+render) / (parse only) throughput = "
-              "%.2f\n", full_mbs / parse_mbs);
+              "%.2f\n",
+              full_mbs / parse_mbs);
   std::printf("adf_bench: target >= 50 MB/s per core (parse + render): %s\n",
               full_mbs >= 50.0 ? "met" : "NOT met");
   return 0;

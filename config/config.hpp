@@ -97,7 +97,8 @@ std::optional<date_bound> parse_date_bound(std::string_view text);
 /// "YYYY-MM-DD" for date-only bounds, else "YYYY-MM-DDTHH:MM:SS.mmmZ".
 std::string format_date_bound(const date_bound&);
 
-// --- the tables ---------------------------------------------------------------
+// --- the tables
+// ---------------------------------------------------------------
 
 /// [jira]
 struct jira_config {
@@ -234,7 +235,8 @@ struct config {
   friend bool operator==(const config&, const config&) = default;
 };
 
-// --- loading ------------------------------------------------------------------
+// --- loading
+// ------------------------------------------------------------------
 
 /// Looks up an environment variable; nullopt when it is not set.
 using env_lookup
@@ -267,7 +269,8 @@ load_result load_config_from_string(std::string_view text,
                                     const std::string& source_name,
                                     const env_lookup& env = process_env());
 
-// --- derived output -------------------------------------------------------------
+// --- derived output
+// -------------------------------------------------------------
 
 /// A stable fingerprint of the sync filters: lower-case hex SHA-256 over a
 /// canonical, versioned serialization of project_keys (sorted),

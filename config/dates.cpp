@@ -41,8 +41,8 @@ std::optional<date_bound> parse_date_bound(std::string_view s) {
                      day{static_cast<unsigned>(*d)}};
   if (!ymd.ok())
     return std::nullopt;
-  auto day_ms = duration_cast<milliseconds>(sys_days{ymd}.time_since_epoch())
-                  .count();
+  auto day_ms
+    = duration_cast<milliseconds>(sys_days{ymd}.time_since_epoch()).count();
   if (s.size() == 10)
     return date_bound{day_ms, true};
   // RFC 3339 section 5.6 allows 't' and (as a note) ' ' as separator.

@@ -83,8 +83,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row[j] = std::min(
+        {row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
       diag = up;
     }
   }
@@ -99,12 +99,13 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 /// Keys that look like an inline secret (api_token, client_secret, password,
 /// token, ...). The *_env / *_file indirections are fine.
 bool is_secret_key(std::string key) {
-  std::transform(key.begin(), key.end(), key.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) {
+    return std::tolower(c);
+  });
   if (ends_with(key, "_env") || ends_with(key, "_file"))
     return false;
-  for (std::string_view s : {"token", "secret", "password", "passwd",
-                             "apikey", "api_key", "private_key"})
+  for (std::string_view s : {"token", "secret", "password", "passwd", "apikey",
+                             "api_key", "private_key"})
     if (ends_with(key, s))
       return true;
   return false;
@@ -153,8 +154,9 @@ url_check check_url(std::string_view text, url_rule rule,
   // Messages never echo the URL: it might carry user info (credentials).
   auto parsed = urls::parse_absolute_uri(text);
   if (!parsed)
-    return {std::nullopt,
-            "not an absolute URL (expected e.g. \"https://acme.atlassian.net\")"};
+    return {
+      std::nullopt,
+      "not an absolute URL (expected e.g. \"https://acme.atlassian.net\")"};
   urls::url u{*parsed};
   u.normalize_scheme();
   if (u.scheme_id() != urls::scheme::https
@@ -173,7 +175,9 @@ url_check check_url(std::string_view text, url_rule rule,
     auto p = u.port();
     bool ok = !p.empty() && p.size() <= 5
               && std::all_of(p.begin(), p.end(),
-                             [](char c) { return c >= '0' && c <= '9'; })
+                             [](char c) {
+                               return c >= '0' && c <= '9';
+                             })
               && std::stoul(std::string{p}) <= 65535;
     if (!ok)
       return {std::nullopt, "URL has an invalid port"};
@@ -190,7 +194,9 @@ url_check check_url(std::string_view text, url_rule rule,
       case urls::host_type::name: {
         std::string host = u.host();
         std::transform(host.begin(), host.end(), host.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
+                       [](unsigned char c) {
+                         return std::tolower(c);
+                       });
         loopback = host == "localhost";
         break;
       }
@@ -246,8 +252,9 @@ std::optional<host_port> parse_listen(std::string_view s) {
   }
   if (host.empty() || port.empty() || port.size() > 5)
     return std::nullopt;
-  if (!std::all_of(port.begin(), port.end(),
-                   [](char c) { return c >= '0' && c <= '9'; }))
+  if (!std::all_of(port.begin(), port.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      }))
     return std::nullopt;
   auto n = std::stoul(std::string{port});
   if (n > 65535)
@@ -284,11 +291,8 @@ class table_reader {
 public:
   table_reader(loader& ld, const toml::table* tbl, std::string name,
                line_t line, std::vector<std::string_view> known)
-    : ld_(ld),
-      tbl_(tbl),
-      name_(std::move(name)),
-      line_(line),
-      known_(std::move(known)) {
+      : ld_(ld), tbl_(tbl), name_(std::move(name)), line_(line),
+        known_(std::move(known)) {
     // nop
   }
 
@@ -316,9 +320,9 @@ public:
   std::optional<bool> get_bool(std::string_view key);
   std::optional<std::int64_t> get_int(std::string_view key);
 
-  template <class Enum, size_t N>
-  std::optional<Enum>
-  get_enum(std::string_view key, const std::array<Enum, N>& values);
+  template<class Enum, size_t N>
+  std::optional<Enum> get_enum(std::string_view key,
+                               const std::array<Enum, N>& values);
 
   std::optional<std::vector<std::string>>
   get_string_array(std::string_view key);
@@ -340,7 +344,7 @@ private:
 class loader {
 public:
   loader(std::string source_name, const env_lookup& env)
-    : source_name_(std::move(source_name)), env_(env) {
+      : source_name_(std::move(source_name)), env_(env) {
     std::error_code ec;
     auto cwd = fs::current_path(ec);
     fs::path parent = fs::path{source_name_}.parent_path();
@@ -458,10 +462,9 @@ std::optional<std::int64_t> table_reader::get_int(std::string_view key) {
   return std::nullopt;
 }
 
-template <class Enum, size_t N>
-std::optional<Enum>
-table_reader::get_enum(std::string_view key,
-                       const std::array<Enum, N>& values) {
+template<class Enum, size_t N>
+std::optional<Enum> table_reader::get_enum(std::string_view key,
+                                           const std::array<Enum, N>& values) {
   auto text = get_string(key);
   if (!text)
     return std::nullopt;
@@ -545,8 +548,7 @@ std::optional<date_bound> table_reader::get_date(std::string_view key) {
 void loader::resolve_secret(table_reader& t, std::string_view env_key,
                             std::string_view file_key,
                             const std::string& env_name, fs::path& file,
-                            bool required, std::string_view mode,
-                            secret& out) {
+                            bool required, std::string_view mode, secret& out) {
   if (!env_name.empty() && !file.empty()) {
     error(t.line_of_key(file_key), t.path(file_key),
           "set only one of " + t.path(env_key) + " and " + t.path(file_key));
@@ -565,8 +567,8 @@ void loader::resolve_secret(table_reader& t, std::string_view env_key,
     return;
   if (env_name.empty() && file.empty()) {
     error(t.table_line(), t.path(env_key),
-          "required when jira.auth = " + dq(mode) + ": set "
-            + t.path(env_key) + " or " + t.path(file_key));
+          "required when jira.auth = " + dq(mode) + ": set " + t.path(env_key)
+            + " or " + t.path(file_key));
     return;
   }
   if (!env_name.empty()) {
@@ -603,8 +605,8 @@ void loader::resolve_secret(table_reader& t, std::string_view env_key,
 void loader::read_jira(table_reader& t, jira_config& out) {
   t.reject_unknown();
   auto site = t.get_string("site");
-  if (auto v = t.get_enum("auth", std::array{auth_method::api_token,
-                                             auth_method::oauth}))
+  if (auto v = t.get_enum(
+        "auth", std::array{auth_method::api_token, auth_method::oauth}))
     out.auth = *v;
   if (auto v = t.get_string("email"))
     out.email = *v;
@@ -703,8 +705,7 @@ void loader::read_filters(table_reader& t, filters_config& out) {
               "invalid project key " + dq(k)
                 + " (an upper-case letter, then upper-case letters, digits "
                   "or _)");
-      } else if (std::find(out.project_keys.begin(), out.project_keys.end(),
-                           k)
+      } else if (std::find(out.project_keys.begin(), out.project_keys.end(), k)
                  != out.project_keys.end()) {
         error(line, key_path, "duplicate project key " + dq(k));
       } else {
@@ -712,21 +713,20 @@ void loader::read_filters(table_reader& t, filters_config& out) {
       }
     }
   }
-  if (auto v = t.get_enum("project_keys_op",
-                          std::array{keys_op::in, keys_op::not_in}))
+  if (auto v
+      = t.get_enum("project_keys_op", std::array{keys_op::in, keys_op::not_in}))
     out.project_keys_op = *v;
   out.modified_after = t.get_date("modified_after");
   out.modified_before = t.get_date("modified_before");
   out.created_after = t.get_date("created_after");
   out.created_before = t.get_date("created_before");
-  auto ordered = [&](std::string_view after_key,
-                     const std::optional<date_bound>& after,
-                     std::string_view before_key,
-                     const std::optional<date_bound>& before) {
-    if (after && before && after->utc_ms > before->utc_ms)
-      error(t.line_of_key(after_key), t.path(after_key),
-            "must not be later than " + t.path(before_key));
-  };
+  auto ordered =
+    [&](std::string_view after_key, const std::optional<date_bound>& after,
+        std::string_view before_key, const std::optional<date_bound>& before) {
+      if (after && before && after->utc_ms > before->utc_ms)
+        error(t.line_of_key(after_key), t.path(after_key),
+              "must not be later than " + t.path(before_key));
+    };
   ordered("modified_after", out.modified_after, "modified_before",
           out.modified_before);
   ordered("created_after", out.created_after, "created_before",
@@ -831,12 +831,12 @@ load_result loader::run(std::string_view text) {
                            "client_secret_file", "redirect_uri", "auth_url",
                            "api_gateway", "ca_file", "allow_insecure_http"});
   read_jira(jira, cfg.jira);
-  auto filters = sub("filters", {"project_keys", "project_keys_op",
-                                 "modified_after", "modified_before",
-                                 "created_after", "created_before"});
+  auto filters
+    = sub("filters", {"project_keys", "project_keys_op", "modified_after",
+                      "modified_before", "created_after", "created_before"});
   read_filters(filters, cfg.filters);
-  auto indexing = sub("indexing", {"issues", "comments", "attachments",
-                                   "attachment_max_bytes"});
+  auto indexing = sub(
+    "indexing", {"issues", "comments", "attachments", "attachment_max_bytes"});
   read_indexing(indexing, cfg.indexing);
   auto sync = sub("sync", {"strategy", "interval_minutes"});
   read_sync(sync, cfg.sync);

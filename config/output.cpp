@@ -118,7 +118,9 @@ std::string to_toml_redacted(const config& c) {
     out += value;
     out += '\n';
   };
-  auto str = [](const auto& s) { return toml_string(std::string{s}); };
+  auto str = [](const auto& s) {
+    return toml_string(std::string{s});
+  };
   const auto& j = c.jira;
   out += "# Effective jirasync configuration";
   if (!c.source_file.empty())

@@ -398,7 +398,7 @@ std::size_t ws_len_before(std::string_view s, std::size_t end) {
   auto c = static_cast<unsigned char>(s[end - 1]);
   if (c < 0x80)
     return (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') ? 1
-                                                                           : 0;
+                                                                          : 0;
   std::size_t start = end - 1;
   while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xc0) == 0x80)
     --start;
@@ -433,7 +433,8 @@ std::size_t utf8_floor(std::string_view s, std::size_t n) {
   return n;
 }
 
-// --- 3. block writer ----------------------------------------------------------
+// --- 3. block writer
+// ----------------------------------------------------------
 
 /// Writes lines with their container prefixes and the separators between
 /// blocks. Lines are written whole: begin_line() emits the prefix (and any
@@ -453,8 +454,7 @@ void append_link_destination(std::string& out, std::string_view href,
                              bool escape_pipes) {
   bool angle = href.empty();
   for (unsigned char c : href)
-    if (c <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>'
-        || c == 0x7f)
+    if (c <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>' || c == 0x7f)
       angle = true;
   if (angle)
     out.push_back('<');
@@ -641,7 +641,8 @@ private:
   std::size_t lines_ = 0;
 };
 
-// --- 4. inline rendering -------------------------------------------------------
+// --- 4. inline rendering
+// -------------------------------------------------------
 
 enum mark_bit : std::uint16_t {
   m_strong = 1,
@@ -690,7 +691,7 @@ class inline_renderer {
 public:
   inline_renderer(std::string& buf, const std::string& scratch,
                   inline_mode mode, std::size_t budget)
-    : buf_(buf), scratch_(scratch), mode_(mode), budget_(budget) {
+      : buf_(buf), scratch_(scratch), mode_(mode), budget_(budget) {
     // nop
   }
 
@@ -716,10 +717,10 @@ public:
         continue;
       }
       std::size_t j = i + 1;
-      while (j < segs.size()
-             && (segs[j].t == segment::type::text
-                 || segs[j].t == segment::type::raw)
-             && segs[j].marks == s.marks)
+      while (
+        j < segs.size()
+        && (segs[j].t == segment::type::text || segs[j].t == segment::type::raw)
+        && segs[j].marks == s.marks)
         ++j;
       emit_run(segs, i, j);
       i = j;
@@ -727,9 +728,9 @@ public:
     close_all(cls::ws);
     // A paragraph never ends in white space or a break (a trailing `\` would
     // be a literal backslash).
-    while (!buf_.empty()
-           && (buf_.back() == ' ' || buf_.back() == '\n'
-               || buf_.back() == '\t'))
+    while (
+      !buf_.empty()
+      && (buf_.back() == ' ' || buf_.back() == '\n' || buf_.back() == '\t'))
       buf_.pop_back();
     return !over_;
   }
@@ -848,8 +849,8 @@ private:
     if (marks.link && (stack_.empty() || stack_[0].bit != 0)) {
       flush_breaks();
       escape_bang_before_bracket();
-      stack_.push_back(open_mark{0, buf_.size(), false, marks.href,
-                                 marks.title});
+      stack_.push_back(
+        open_mark{0, buf_.size(), false, marks.href, marks.title});
       buf_.push_back('[');
       last_opener_end_ = buf_.size();
     }
@@ -861,8 +862,7 @@ private:
       if (!(marks.bits & bit) || has_open(bit, stack_.size()))
         continue;
       --n_open;
-      cls after = (n_open > 0 || code) ? cls::punct
-                                       : first_out_class(segs, r);
+      cls after = (n_open > 0 || code) ? cls::punct : first_out_class(segs, r);
       open(bit, after);
     }
     if (code)
@@ -921,32 +921,48 @@ private:
 
   static std::string_view md_open(std::uint16_t bit) {
     switch (bit) {
-      case m_strong: return "**";
-      case m_em: return "*";
-      case m_strike: return "~~";
-      default: return {};
+      case m_strong:
+        return "**";
+      case m_em:
+        return "*";
+      case m_strike:
+        return "~~";
+      default:
+        return {};
     }
   }
 
   static std::string_view html_open(std::uint16_t bit) {
     switch (bit) {
-      case m_strong: return "<strong>";
-      case m_em: return "<em>";
-      case m_strike: return "<del>";
-      case m_underline: return "<u>";
-      case m_sub: return "<sub>";
-      default: return "<sup>";
+      case m_strong:
+        return "<strong>";
+      case m_em:
+        return "<em>";
+      case m_strike:
+        return "<del>";
+      case m_underline:
+        return "<u>";
+      case m_sub:
+        return "<sub>";
+      default:
+        return "<sup>";
     }
   }
 
   static std::string_view html_close(std::uint16_t bit) {
     switch (bit) {
-      case m_strong: return "</strong>";
-      case m_em: return "</em>";
-      case m_strike: return "</del>";
-      case m_underline: return "</u>";
-      case m_sub: return "</sub>";
-      default: return "</sup>";
+      case m_strong:
+        return "</strong>";
+      case m_em:
+        return "</em>";
+      case m_strike:
+        return "</del>";
+      case m_underline:
+        return "</u>";
+      case m_sub:
+        return "</sub>";
+      default:
+        return "</sup>";
     }
   }
 
@@ -961,17 +977,17 @@ private:
       // worse case. Touching an earlier closer of the same character would
       // merge the two runs, so that case uses HTML too.
       cls prev = class_of_last(buf_);
-      bool ok = next != cls::ws
-                && (next == cls::other || prev == cls::ws
-                    || prev == cls::punct);
+      bool ok
+        = next != cls::ws
+          && (next == cls::other || prev == cls::ws || prev == cls::punct);
       if (ok && !buf_.empty() && buf_.back() == d
           && last_opener_end_ != buf_.size())
         ok = false;
       // An opener that could also close (right-flanking) would close an
       // open `*` run before it instead.
       if (ok && d == '*' && open_md_star()) {
-        bool cannot_close =
-          prev == cls::ws || (prev == cls::punct && next == cls::other);
+        bool cannot_close
+          = prev == cls::ws || (prev == cls::punct && next == cls::other);
         ok = cannot_close;
       }
       m.html = !ok;
@@ -1015,9 +1031,9 @@ private:
         // Right-flanking: not preceded by white space, and preceded by an
         // alphanumeric or followed by white space / punctuation.
         cls prev = class_of_last(buf_);
-        bool ok = prev != cls::ws
-                  && (prev == cls::other || after == cls::ws
-                      || after == cls::punct);
+        bool ok
+          = prev != cls::ws
+            && (prev == cls::other || after == cls::ws || after == cls::punct);
         if (!ok) {
           buf_.replace(m.pos, md_open(m.bit).size(), html_open(m.bit));
           m.html = true;
@@ -1035,7 +1051,6 @@ private:
   void append_dest(std::string_view href) {
     append_link_destination(buf_, href, mode_ == inline_mode::cell);
   }
-
 
   /// Emits the pending hard breaks before new content.
   void flush_breaks() {
@@ -1327,7 +1342,8 @@ private:
   bool over_ = false;
 };
 
-// --- 5. the tree walk -----------------------------------------------------------
+// --- 5. the tree walk
+// -----------------------------------------------------------
 
 std::string_view panel_alert(std::string_view panel_type) {
   if (panel_type == "tip" || panel_type == "success")
@@ -1361,13 +1377,24 @@ bool autolinkable(std::string_view url) {
 void html_escape(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '&': out.append("&amp;"); break;
-      case '<': out.append("&lt;"); break;
-      case '>': out.append("&gt;"); break;
-      case '"': out.append("&quot;"); break;
+      case '&':
+        out.append("&amp;");
+        break;
+      case '<':
+        out.append("&lt;");
+        break;
+      case '>':
+        out.append("&gt;");
+        break;
+      case '"':
+        out.append("&quot;");
+        break;
       case '\n':
-      case '\r': out.push_back(' '); break;
-      default: out.push_back(c);
+      case '\r':
+        out.push_back(' ');
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }
@@ -1375,10 +1402,8 @@ void html_escape(std::string& out, std::string_view s) {
 class renderer {
 public:
   renderer(const adf_options& opts, adf_result& res)
-    : opts_(opts),
-      res_(res),
-      w_(res.markdown),
-      max_depth_(std::min(opts.max_depth, hard_max_depth)) {
+      : opts_(opts), res_(res), w_(res.markdown),
+        max_depth_(std::min(opts.max_depth, hard_max_depth)) {
     // nop
   }
 
@@ -1405,22 +1430,28 @@ public:
 private:
   /// What render_blocks remembers between siblings.
   struct block_state {
-    bool in_item = false;          // children of a list item
-    kind prev = kind::unknown;     // kind of the previous block written
-    bool prev_wrote = false;       // whether any block was written yet
+    bool in_item = false;      // children of a list item
+    kind prev = kind::unknown; // kind of the previous block written
+    bool prev_wrote = false;   // whether any block was written yet
     list_family prev_family = list_family::none;
-    bool prev_alt = false;         // previous list used the other marker
-    std::string_view item_prefix;  // "[ ] " etc. for the first paragraph
+    bool prev_alt = false;        // previous list used the other marker
+    std::string_view item_prefix; // "[ ] " etc. for the first paragraph
   };
 
   static std::string kind_name(const json::value& v) {
     switch (v.kind()) {
-      case json::kind::null: return "null";
-      case json::kind::bool_: return "boolean";
-      case json::kind::string: return "string";
-      case json::kind::array: return "array";
-      case json::kind::object: return "object";
-      default: return "number";
+      case json::kind::null:
+        return "null";
+      case json::kind::bool_:
+        return "boolean";
+      case json::kind::string:
+        return "string";
+      case json::kind::array:
+        return "array";
+      case json::kind::object:
+        return "object";
+      default:
+        return "number";
     }
   }
 
@@ -1510,11 +1541,11 @@ private:
         // A bare string in a content array: lenient, it is text.
         if (children[i].is_string()) {
           std::size_t j = i;
-          while (j < children.size()
-                 && (children[j].is_string()
-                     || (children[j].is_object()
-                         && is_inline(kind_of(
-                           type_of(children[j].get_object()))))))
+          while (
+            j < children.size()
+            && (children[j].is_string()
+                || (children[j].is_object()
+                    && is_inline(kind_of(type_of(children[j].get_object()))))))
             ++j;
           render_inline_blocks(children, i, j, depth, st);
           i = j;
@@ -1526,11 +1557,11 @@ private:
       auto k = kind_of(type_of(*node));
       if (is_inline(k)) {
         std::size_t j = i + 1;
-        while (j < children.size()
-               && (children[j].is_string()
-                   || (children[j].is_object()
-                       && is_inline(
-                         kind_of(type_of(children[j].get_object()))))))
+        while (
+          j < children.size()
+          && (children[j].is_string()
+              || (children[j].is_object()
+                  && is_inline(kind_of(type_of(children[j].get_object()))))))
           ++j;
         render_inline_blocks(children, i, j, depth, st);
         i = j;
@@ -1554,8 +1585,7 @@ private:
 
   /// An implicit paragraph from inline siblings [b, e).
   void render_inline_blocks(const json::array& children, std::size_t b,
-                            std::size_t e, std::size_t depth,
-                            block_state& st) {
+                            std::size_t e, std::size_t depth, block_state& st) {
     auto before = w_.line_count();
     segs_.clear();
     scratch_.clear();
@@ -1714,8 +1744,8 @@ private:
             if (!m)
               continue;
             if (!first)
-              segs_.push_back(segment{segment::type::soft_break, false, 0, 0,
-                                      nullptr, {}});
+              segs_.push_back(
+                segment{segment::type::soft_break, false, 0, 0, nullptr, {}});
             first = false;
             add_file_ref(attrs_of(*m), {});
           }
@@ -1969,7 +1999,7 @@ private:
   struct cell_ref {
     const json::object* node; // the cell (or the stray node)
     bool header;
-    bool is_cell;  // tableCell/tableHeader (else a stray node as content)
+    bool is_cell; // tableCell/tableHeader (else a stray node as content)
     std::int64_t colspan, rowspan;
   };
 
@@ -2118,8 +2148,8 @@ private:
           continue;
         if (kind_of(type_of(*n)) == kind::paragraph) {
           if (!first_par)
-            segs_.push_back(segment{segment::type::hard_break, false, 0, 0,
-                                    nullptr, {}});
+            segs_.push_back(
+              segment{segment::type::hard_break, false, 0, 0, nullptr, {}});
           first_par = false;
           if (enter(depth + 1, "paragraph")) {
             path_.push_back("paragraph");
@@ -2216,8 +2246,7 @@ private:
   /// Text built here (kept in scratch_, referenced by offset).
   void add_scratch(segment::type t, std::size_t off, const mark_set& m) {
     if (scratch_.size() > off)
-      segs_.push_back(
-        segment{t, true, off, scratch_.size() - off, nullptr, m});
+      segs_.push_back(segment{t, true, off, scratch_.size() - off, nullptr, m});
   }
 
   static mark_set parse_marks(const json::object& node, mark_set m) {
@@ -2519,8 +2548,7 @@ private:
       } else if (k == kind::caption) {
         if (enter(depth + 1, "caption")) {
           path_.push_back("caption");
-          collect_children_inline(*n, mark_set{m_em, false, {}, {}},
-                                  depth + 1);
+          collect_children_inline(*n, mark_set{m_em, false, {}, {}}, depth + 1);
           path_.pop_back();
         }
       } else {
@@ -2607,7 +2635,8 @@ adf_result adf_text_to_markdown(std::string_view json_text,
   // goes away, and parsing is faster.
   // First block sized for the whole tree (about twice the text): one
   // allocation per document instead of a growing chain.
-  json::monotonic_resource mr{std::max<std::size_t>(4096, json_text.size() * 2)};
+  json::monotonic_resource mr{
+    std::max<std::size_t>(4096, json_text.size() * 2)};
   json::storage_ptr sp{&mr};
   json::parse_options po;
   po.max_depth = opts.max_json_depth;

@@ -13,7 +13,7 @@ constexpr std::int64_t hour_ms = 3'600'000;
 } // namespace
 
 governor::governor(governor_options options)
-  : opts_(std::move(options)), window_(opts_.initial_concurrency) {
+    : opts_(std::move(options)), window_(opts_.initial_concurrency) {
   window_ = std::clamp(window_, opts_.min_concurrency, opts_.max_concurrency);
 }
 
@@ -33,18 +33,17 @@ governor::bucket_state& governor::bucket(const std::string& name,
   }
   auto& st = i->second;
   if (now_ms > st.last_ms) {
-    st.tokens = std::min(st.cfg.burst,
-                         st.tokens
-                           + st.cfg.rate_per_sec
-                               * static_cast<double>(now_ms - st.last_ms)
-                               / 1000.0);
+    st.tokens = std::min(
+      st.cfg.burst, st.tokens
+                      + st.cfg.rate_per_sec
+                          * static_cast<double>(now_ms - st.last_ms) / 1000.0);
     st.last_ms = now_ms;
   }
   return st;
 }
 
-acquire_result governor::try_acquire(const std::string& name,
-                                     std::int64_t cost, std::int64_t now_ms) {
+acquire_result governor::try_acquire(const std::string& name, std::int64_t cost,
+                                     std::int64_t now_ms) {
   acquire_result r;
   if (now_ms < paused_until_ms_) {
     r.retry_at_ms = paused_until_ms_;
@@ -123,7 +122,7 @@ void governor::decrease(std::int64_t now_ms) {
 double governor::cost_ratio(const std::string& name) const {
   auto i = costs_.find(name);
   double r = i != costs_.end() && i->second.ratio > 0 ? i->second.ratio
-                                                       : global_ratio_;
+                                                      : global_ratio_;
   if (r <= 0)
     return 1.0;
   return std::clamp(r, 1.0, std::max(1.0, opts_.cost_ratio_max));
@@ -155,8 +154,9 @@ void governor::learn(const completion& c, std::int64_t estimate,
     class_estimates_since_obs_[c.bucket] += estimate;
     estimate_since_obs_ += estimate;
   }
-  bool same_window = remaining_ && std::llabs(reset - remaining_reset_ms_)
-                                     < 5'000; // t= is rounded to seconds
+  bool same_window = remaining_
+                     && std::llabs(reset - remaining_reset_ms_)
+                          < 5'000; // t= is rounded to seconds
   if (same_window && *c.remaining <= *remaining_ && estimate_since_obs_ > 0
       && c.status != 429) {
     // What the server charged since the last figure vs. what we estimated
@@ -167,10 +167,10 @@ void governor::learn(const completion& c, std::int64_t estimate,
     // One outlier (a cheap class's interval holding an expensive
     // neighbour's charge) must not swing the average beyond the clamp.
     sample = std::min(sample, std::max(1.0, opts_.cost_ratio_max));
-    global_ratio_ = global_ratio_ <= 0
-                      ? sample
-                      : global_ratio_
-                          + opts_.cost_ratio_alpha * (sample - global_ratio_);
+    global_ratio_
+      = global_ratio_ <= 0
+          ? sample
+          : global_ratio_ + opts_.cost_ratio_alpha * (sample - global_ratio_);
     // Per class: normalised LMS on drop ~ sum(ratio_c * estimate_c); with
     // one class in the interval this is the plain moving average.
     double predicted = 0;
@@ -188,9 +188,9 @@ void governor::learn(const completion& c, std::int64_t estimate,
     if (norm > 0)
       for (const auto& [name, e] : class_estimates_since_obs_) {
         auto& r = costs_[name].ratio;
-        r = std::clamp(r + opts_.cost_ratio_alpha * err
-                             * static_cast<double>(e) / norm,
-                       0.01, std::max(1.0, opts_.cost_ratio_max));
+        r = std::clamp(
+          r + opts_.cost_ratio_alpha * err * static_cast<double>(e) / norm,
+          0.01, std::max(1.0, opts_.cost_ratio_max));
       }
   }
   if (same_window && *c.remaining > *remaining_) {

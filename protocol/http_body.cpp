@@ -49,7 +49,7 @@ struct body_sink::state {
   // "deflate" is meant to be zlib-wrapped, but some servers send it raw:
   // when the zlib header check fails on the first bytes we restart raw.
   bool raw_retry_possible = false;
-  std::string pending_first;  // raw bytes kept for that restart
+  std::string pending_first; // raw bytes kept for that restart
   EVP_MD_CTX* md = nullptr;
   std::FILE* fp = nullptr;
   std::string out_buf;
@@ -99,9 +99,9 @@ body_sink::body_sink(std::string_view content_encoding,
     st_->fp = std::fopen(file_->c_str(), "wb");
     if (!st_->fp) {
       std::error_code ec{errno, std::generic_category()};
-      init_error_ = err(http_errc::io, "body file " + file_->string() + ": "
-                                         + ec.message());
-      file_.reset();  // nothing of ours to remove
+      init_error_ = err(http_errc::io,
+                        "body file " + file_->string() + ": " + ec.message());
+      file_.reset(); // nothing of ours to remove
     }
   }
 }
@@ -116,9 +116,8 @@ std::optional<http_error> body_sink::emit(const char* data, std::size_t size) {
     return std::nullopt;
   decoded_ += size;
   if (decoded_ > limit_)
-    return err(http_errc::body_too_large,
-               "body: larger than max_body_bytes (" + std::to_string(limit_)
-                 + ")");
+    return err(http_errc::body_too_large, "body: larger than max_body_bytes ("
+                                            + std::to_string(limit_) + ")");
   EVP_DigestUpdate(st_->md, data, size);
   if (st_->fp) {
     if (std::fwrite(data, 1, size, st_->fp) != size) {
@@ -190,7 +189,7 @@ std::optional<http_error> body_sink::consume(const void* data,
       break;
     }
     if (rc == Z_BUF_ERROR && produced == 0)
-      break;  // needs more input
+      break; // needs more input
   }
   return std::nullopt;
 }

@@ -19,7 +19,7 @@
 namespace jirasync::protocol::detail {
 
 class body_sink {
- public:
+public:
   /// `content_encoding` is the response's Content-Encoding ("" = identity).
   /// With `file` set, the body goes there; otherwise into memory. `limit`
   /// caps the decoded size (max_body_bytes).
@@ -30,7 +30,9 @@ class body_sink {
   body_sink& operator=(const body_sink&) = delete;
 
   /// The error of construction (unsupported encoding, file not writable).
-  const std::optional<http_error>& init_error() const { return init_error_; }
+  const std::optional<http_error>& init_error() const {
+    return init_error_;
+  }
 
   /// Feeds raw (still encoded) body bytes.
   std::optional<http_error> consume(const void* data, std::size_t size);
@@ -42,9 +44,11 @@ class body_sink {
   /// Failure: drops the memory body and removes the partial file.
   void abort();
 
-  std::uint64_t decoded_bytes() const { return decoded_; }
+  std::uint64_t decoded_bytes() const {
+    return decoded_;
+  }
 
- private:
+private:
   std::optional<http_error> emit(const char* data, std::size_t size);
 
   struct state;

@@ -5,7 +5,8 @@
 //   exchange   one logical request: URL checks, redirects, the one-time
 //              stale-connection retry, the total deadline, the callback.
 //   host_pool  per scheme://host:port: open count (capped), idle connections,
-//              FIFO of exchanges waiting for a connection. Guarded by core_::mu.
+//              FIFO of exchanges waiting for a connection. Guarded by
+//              core_::mu.
 //   connection one socket (TLS or plain) on its own strand; one "hop" (a
 //              coroutine: resolve -> connect -> handshake -> write -> read
 //              header -> read body) runs on that strand at a time.
@@ -89,14 +90,14 @@ http_result error_result(http_errc code, std::string message) {
 /// A checked, split absolute URL.
 struct target_url {
   bool tls = true;
-  std::string host;         // lower case, IPv6 without brackets
-  std::string port;         // always set
-  std::string target;       // path + query, %-encoded, starts with '/'
-  std::string host_header;  // Host: value
-  std::string key;          // scheme://host:port (pool and origin key)
-  std::string display;      // scheme://host:port/path (no query: tokens)
+  std::string host;        // lower case, IPv6 without brackets
+  std::string port;        // always set
+  std::string target;      // path + query, %-encoded, starts with '/'
+  std::string host_header; // Host: value
+  std::string key;         // scheme://host:port (pool and origin key)
+  std::string display;     // scheme://host:port/path (no query: tokens)
   bool host_is_ip = false;
-  std::string full;         // the URL as given
+  std::string full; // the URL as given
 };
 
 bool is_loopback(const urls::url_view& u, const std::string& host) {
@@ -116,15 +117,14 @@ std::optional<http_error> parse_target(std::string_view text,
                                        bool allow_insecure, target_url& out) {
   auto parsed = urls::parse_uri(text);
   if (!parsed)
-    return make_error(http_errc::bad_url,
-                      "bad url: not an absolute URL ("
-                        + parsed.error().message() + ")");
+    return make_error(http_errc::bad_url, "bad url: not an absolute URL ("
+                                            + parsed.error().message() + ")");
   urls::url_view u = *parsed;
   auto scheme = u.scheme_id();
   if (scheme != urls::scheme::https && scheme != urls::scheme::http)
-    return make_error(http_errc::bad_url,
-                      "bad url: scheme '" + std::string(u.scheme())
-                        + "' is not http(s)");
+    return make_error(http_errc::bad_url, "bad url: scheme '"
+                                            + std::string(u.scheme())
+                                            + "' is not http(s)");
   if (!u.has_authority() || u.encoded_host().empty())
     return make_error(http_errc::bad_url, "bad url: no host");
   if (u.has_userinfo())
@@ -136,8 +136,8 @@ std::optional<http_error> parse_target(std::string_view text,
   out.host_is_ip = u.host_type() == urls::host_type::ipv4
                    || u.host_type() == urls::host_type::ipv6;
   std::string default_port = out.tls ? "443" : "80";
-  out.port = u.has_port() && !u.port().empty() ? std::string(u.port())
-                                               : default_port;
+  out.port
+    = u.has_port() && !u.port().empty() ? std::string(u.port()) : default_port;
   if (out.tls == false && !(allow_insecure && is_loopback(u, out.host)))
     return make_error(
       http_errc::bad_url,
@@ -148,9 +148,8 @@ std::optional<http_error> parse_target(std::string_view text,
   out.target = std::string(u.encoded_target());
   if (out.target.empty() || out.target.front() != '/')
     out.target.insert(0, "/");
-  std::string bracketed = u.host_type() == urls::host_type::ipv6
-                            ? "[" + out.host + "]"
-                            : out.host;
+  std::string bracketed
+    = u.host_type() == urls::host_type::ipv6 ? "[" + out.host + "]" : out.host;
   out.host_header = bracketed;
   if (out.port != default_port)
     out.host_header += ":" + out.port;
@@ -213,7 +212,7 @@ struct connection {
   std::uint64_t id = 0;
   bool connected = false;
   bool closed = false;
-  bool reused = false;  // this hop got it from the idle list
+  bool reused = false; // this hop got it from the idle list
   bool resolve_timed_out = false;
   steady::time_point idle_since{};
 };
@@ -222,9 +221,9 @@ using connection_ptr = std::shared_ptr<connection>;
 
 struct hop_outcome {
   std::optional<http_error> error;
-  bool retry_fresh = false;  // stale keep-alive: try again on a new socket
+  bool retry_fresh = false; // stale keep-alive: try again on a new socket
   std::optional<http_response> response;
-  std::string location;  // set for a redirect to follow
+  std::string location; // set for a redirect to follow
   int status = 0;
   bool reusable = false;
 };
@@ -290,7 +289,8 @@ struct http_client::impl {
       ctx.set_default_verify_paths(ec);
       if (ec)
         throw std::runtime_error("http client: cannot load the system CA "
-                                 "roots: " + ec.message());
+                                 "roots: "
+                                 + ec.message());
     }
     if (!options.ca_file.empty()) {
       ctx.load_verify_file(options.ca_file, ec);
@@ -300,7 +300,9 @@ struct http_client::impl {
     }
     threads.reserve(options.threads);
     for (std::size_t i = 0; i < options.threads; ++i)
-      threads.emplace_back([this] { ioc.run(); });
+      threads.emplace_back([this] {
+        ioc.run();
+      });
   }
 
   ~impl() {
@@ -327,8 +329,8 @@ struct http_client::impl {
       fail_later(ex, http_errc::cancelled, "http client: shut down");
       return;
     }
-    if (auto e = parse_target(ex->req.url, options.allow_insecure_http,
-                              ex->url)) {
+    if (auto e
+        = parse_target(ex->req.url, options.allow_insecure_http, ex->url)) {
       fail_later(ex, e->code, e->message);
       return;
     }
@@ -390,7 +392,9 @@ struct http_client::impl {
       }
     }
     for (auto& c : expired)
-      net::post(c->strand, [c] { c->close(); });
+      net::post(c->strand, [c] {
+        c->close();
+      });
     if (conn)
       run_hop(ex, conn);
   }
@@ -412,8 +416,9 @@ struct http_client::impl {
       if (it == pools.end())
         return;
       auto& ws = it->second.waiters;
-      auto w = std::find_if(ws.begin(), ws.end(),
-                            [id](const waiter& x) { return x.id == id; });
+      auto w = std::find_if(ws.begin(), ws.end(), [id](const waiter& x) {
+        return x.id == id;
+      });
       if (w == ws.end())
         return;
       ex = std::move(w->ex);
@@ -465,9 +470,11 @@ struct http_client::impl {
       }
     }
     if (close_it)
-      conn->close();  // called on conn's strand (end of its hop)
+      conn->close(); // called on conn's strand (end of its hop)
     if (timer)
-      net::post(timer->get_executor(), [timer] { timer->cancel(); });
+      net::post(timer->get_executor(), [timer] {
+        timer->cancel();
+      });
     if (next_ex)
       run_hop(next_ex, next_conn);
   }
@@ -490,11 +497,15 @@ struct http_client::impl {
     }
     for (auto& w : waiters) {
       auto t = w.timer;
-      net::post(t->get_executor(), [t] { t->cancel(); });
+      net::post(t->get_executor(), [t] {
+        t->cancel();
+      });
       fail_later(w.ex, http_errc::cancelled, "http client: shut down");
     }
     for (auto& c : conns)
-      net::post(c->strand, [c] { c->close(); });
+      net::post(c->strand, [c] {
+        c->close();
+      });
   }
 
   // --- one hop -------------------------------------------------------------
@@ -531,8 +542,7 @@ struct http_client::impl {
                           + std::to_string(limit.count()) + " ms) during "
                           + stage + " " + ex.url.display);
     }
-    return make_error(code, stage + " " + ex.url.display + ": "
-                              + ec.message());
+    return make_error(code, stage + " " + ex.url.display + ": " + ec.message());
   }
 
   net::awaitable<hop_outcome> hop(exchange_ptr ex, connection_ptr conn) {
@@ -559,8 +569,8 @@ struct http_client::impl {
                                                     connection_ptr conn_ptr) {
     connection& conn = *conn_ptr;
     auto connect_deadline = steady::now() + ex.req.timeouts.connect;
-    auto which = ex.total_deadline <= connect_deadline ? bound::total
-                                                       : bound::connect;
+    auto which
+      = ex.total_deadline <= connect_deadline ? bound::total : bound::connect;
     auto deadline = std::min(connect_deadline, ex.total_deadline);
     beast::error_code ec;
 
@@ -588,8 +598,7 @@ struct http_client::impl {
     co_await conn.lowest().async_connect(
       endpoints, net::redirect_error(net::use_awaitable, ec));
     if (ec)
-      co_return stage_error(ex, "connect", http_errc::connect, ec,
-                            which);
+      co_return stage_error(ex, "connect", http_errc::connect, ec, which);
     if (conn.closed)
       co_return make_error(http_errc::cancelled, "http client: shut down");
 
@@ -597,17 +606,15 @@ struct http_client::impl {
       auto& s = *conn.tls_stream;
       // SNI only for names (RFC 6066 forbids IP literals there).
       if (!ex.url.host_is_ip
-          && !SSL_set_tlsext_host_name(s.native_handle(),
-                                       ex.url.host.c_str()))
-        co_return make_error(http_errc::tls, "tls " + ex.url.key
-                                               + ": cannot set SNI");
+          && !SSL_set_tlsext_host_name(s.native_handle(), ex.url.host.c_str()))
+        co_return make_error(http_errc::tls,
+                             "tls " + ex.url.key + ": cannot set SNI");
       // Checks the certificate's DNS or IP subjectAltNames against the host.
       s.set_verify_callback(ssl::host_name_verification(ex.url.host));
       co_await s.async_handshake(ssl::stream_base::client,
                                  net::redirect_error(net::use_awaitable, ec));
       if (ec)
-        co_return stage_error(ex, "tls handshake", http_errc::tls, ec,
-                              which);
+        co_return stage_error(ex, "tls handshake", http_errc::tls, ec, which);
     }
     conn.lowest().expires_never();
     conn.connected = true;
@@ -615,9 +622,9 @@ struct http_client::impl {
     co_return std::nullopt;
   }
 
-  template <class Stream>
-  net::awaitable<void> transact(Stream& stream, exchange& ex,
-                                connection& conn, hop_outcome& out) {
+  template<class Stream>
+  net::awaitable<void> transact(Stream& stream, exchange& ex, connection& conn,
+                                hop_outcome& out) {
     beast::error_code ec;
     bhttp::request<bhttp::string_body> req;
     req.version(11);
@@ -625,8 +632,8 @@ struct http_client::impl {
     req.target(ex.url.target);
     req.set(bhttp::field::host, ex.url.host_header);
     req.set(bhttp::field::user_agent, options.user_agent);
-    bool caller_encoding = find_header(ex.headers, "accept-encoding")
-                             .has_value();
+    bool caller_encoding
+      = find_header(ex.headers, "accept-encoding").has_value();
     if (options.accept_gzip && !caller_encoding)
       req.set(bhttp::field::accept_encoding, "gzip, deflate");
     for (const auto& [name, value] : ex.headers) {
@@ -640,8 +647,8 @@ struct http_client::impl {
 
     // First byte: from sending the request to the response header.
     auto fb_deadline = steady::now() + ex.req.timeouts.first_byte;
-    auto which = ex.total_deadline <= fb_deadline ? bound::total
-                                                  : bound::first_byte;
+    auto which
+      = ex.total_deadline <= fb_deadline ? bound::total : bound::first_byte;
     conn.lowest().expires_at(std::min(fb_deadline, ex.total_deadline));
     bool idempotent = ex.method == "GET" || ex.method == "HEAD";
 
@@ -650,25 +657,23 @@ struct http_client::impl {
     if (ec) {
       if (conn.reused && is_closed_error(ec) && !ex.retried && !stopping)
         out.retry_fresh = true;
-      out.error = stage_error(ex, "write", http_errc::protocol, ec,
-                              which);
+      out.error = stage_error(ex, "write", http_errc::protocol, ec, which);
       co_return;
     }
 
     bhttp::response_parser<bhttp::buffer_body> parser;
     parser.header_limit(header_limit_bytes);
-    parser.body_limit(boost::none);  // the body_sink limits decoded bytes
+    parser.body_limit(boost::none); // the body_sink limits decoded bytes
     if (ex.method == "HEAD")
       parser.skip(true);
     co_await bhttp::async_read_header(
-      stream, conn.buffer, parser,
-      net::redirect_error(net::use_awaitable, ec));
+      stream, conn.buffer, parser, net::redirect_error(net::use_awaitable, ec));
     if (ec) {
       if (conn.reused && is_closed_error(ec) && !ex.retried && !stopping
           && (idempotent || !parser.got_some()))
         out.retry_fresh = true;
-      out.error = stage_error(ex, "read header", http_errc::protocol, ec,
-                              which);
+      out.error
+        = stage_error(ex, "read header", http_errc::protocol, ec, which);
       co_return;
     }
 
@@ -704,11 +709,11 @@ struct http_client::impl {
     bool to_file = ex.req.body_file && status >= 200 && status < 300;
     auto length = parser.content_length();
     if (!encoding && length && *length > ex.req.max_body_bytes) {
-      out.error = make_error(http_errc::body_too_large,
-                             "body " + ex.url.display + ": Content-Length "
-                               + std::to_string(*length)
-                               + " exceeds max_body_bytes ("
-                               + std::to_string(ex.req.max_body_bytes) + ")");
+      out.error
+        = make_error(http_errc::body_too_large,
+                     "body " + ex.url.display + ": Content-Length "
+                       + std::to_string(*length) + " exceeds max_body_bytes ("
+                       + std::to_string(ex.req.max_body_bytes) + ")");
       co_return;
     }
     detail::body_sink sink(encoding.value_or(""),
@@ -747,11 +752,11 @@ struct http_client::impl {
 
   /// Reads the next body chunk into conn.chunk; afterwards
   /// `parser.get().body().size` is the unused part of the chunk.
-  template <class Stream>
-  net::awaitable<void> read_chunk(Stream& stream, connection& conn,
-                                  bhttp::response_parser<bhttp::buffer_body>&
-                                    parser,
-                                  beast::error_code& ec) {
+  template<class Stream>
+  net::awaitable<void>
+  read_chunk(Stream& stream, connection& conn,
+             bhttp::response_parser<bhttp::buffer_body>& parser,
+             beast::error_code& ec) {
     parser.get().body().data = conn.chunk.data();
     parser.get().body().size = conn.chunk.size();
     co_await bhttp::async_read(stream, conn.buffer, parser,
@@ -778,10 +783,10 @@ struct http_client::impl {
     }
     if (!out.location.empty()) {
       if (ex->redirects >= ex->req.max_redirects) {
-        ex->finish(error_result(
-          http_errc::too_many_redirects,
-          "redirect " + ex->url.display + ": more than "
-            + std::to_string(ex->req.max_redirects) + " redirects"));
+        ex->finish(error_result(http_errc::too_many_redirects,
+                                "redirect " + ex->url.display + ": more than "
+                                  + std::to_string(ex->req.max_redirects)
+                                  + " redirects"));
         return;
       }
       if (auto e = follow_redirect(*ex, out.status, out.location)) {
@@ -811,16 +816,15 @@ struct http_client::impl {
                         "redirect " + ex.url.display
                           + ": unparsable Location header");
     urls::url dest;
-    auto rv = resolve(*base, *ref, dest);  // Boost.URL, found by ADL
+    auto rv = resolve(*base, *ref, dest); // Boost.URL, found by ADL
     if (!rv)
-      return make_error(http_errc::protocol,
-                        "redirect " + ex.url.display
-                          + ": cannot resolve Location: "
-                          + rv.error().message());
+      return make_error(http_errc::protocol, "redirect " + ex.url.display
+                                               + ": cannot resolve Location: "
+                                               + rv.error().message());
     dest.remove_fragment();
     target_url next;
-    if (auto e = parse_target(dest.buffer(), options.allow_insecure_http,
-                              next)) {
+    if (auto e
+        = parse_target(dest.buffer(), options.allow_insecure_http, next)) {
       e->message = "redirect from " + ex.url.display + ": " + e->message;
       return e;
     }
@@ -852,10 +856,10 @@ struct http_client::impl {
   ssl::context ctx;
   std::mutex mu;
   std::atomic<bool> stopping{false};
-  std::map<std::string, host_pool> pools;                     // under mu
-  std::map<std::uint64_t, std::weak_ptr<connection>> live;    // under mu
-  std::uint64_t next_conn_id = 0;                             // under mu
-  std::uint64_t next_waiter_id = 0;                           // under mu
+  std::map<std::string, host_pool> pools;                  // under mu
+  std::map<std::uint64_t, std::weak_ptr<connection>> live; // under mu
+  std::uint64_t next_conn_id = 0;                          // under mu
+  std::uint64_t next_waiter_id = 0;                        // under mu
   std::atomic<std::uint64_t> n_requests{0};
   std::atomic<std::uint64_t> n_opened{0};
   std::atomic<std::uint64_t> n_reused{0};

@@ -72,16 +72,16 @@ struct http_response {
 /// Transport-level failure kinds; callers decide retry vs fail from these
 /// (HTTP statuses arrive as responses and are classified separately).
 enum class http_errc {
-  bad_url = 1,         // not an absolute URL, or http where not allowed
-  dns,                 // name resolution failed
-  connect,             // TCP connect refused / unreachable
-  tls,                 // handshake or certificate verification failed
-  timeout,             // connect, first-byte or total timeout fired
-  protocol,            // malformed HTTP, connection reset/closed mid-message
-  body_too_large,      // exceeded max_body_bytes
-  too_many_redirects,  // more than max_redirects
-  io,                  // local file error while streaming the body
-  cancelled,           // the client was shut down
+  bad_url = 1,        // not an absolute URL, or http where not allowed
+  dns,                // name resolution failed
+  connect,            // TCP connect refused / unreachable
+  tls,                // handshake or certificate verification failed
+  timeout,            // connect, first-byte or total timeout fired
+  protocol,           // malformed HTTP, connection reset/closed mid-message
+  body_too_large,     // exceeded max_body_bytes
+  too_many_redirects, // more than max_redirects
+  io,                 // local file error while streaming the body
+  cancelled,          // the client was shut down
 };
 
 /// "bad_url", "dns", ... (the enumerator's name).
@@ -98,7 +98,9 @@ struct http_error {
 struct http_result {
   std::optional<http_response> response;
   std::optional<http_error> error;
-  bool ok() const { return response.has_value(); }
+  bool ok() const {
+    return response.has_value();
+  }
 };
 
 /// One line for logs: "200 OK (1234 bytes, https://host/path)" or
@@ -126,7 +128,7 @@ struct http_client_options {
 };
 
 class http_client {
- public:
+public:
   using callback = std::function<void(http_result)>;
 
   explicit http_client(http_client_options options);
@@ -151,7 +153,7 @@ class http_client {
   };
   stats get_stats() const;
 
- private:
+private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -96,9 +96,9 @@ std::string page_params(std::int64_t start_at, std::int64_t max_results) {
 } // namespace
 
 std::vector<std::string> issue_fields_needed() {
-  return {"summary",  "description", "status",   "priority", "labels",
-          "issuetype", "project",    "parent",   "reporter", "assignee",
-          "created",  "updated",     "security", "comment",  "attachment"};
+  return {"summary",   "description", "status",   "priority", "labels",
+          "issuetype", "project",     "parent",   "reporter", "assignee",
+          "created",   "updated",     "security", "comment",  "attachment"};
 }
 
 api_request get_myself(const api_target& t) {
@@ -137,8 +137,8 @@ api_request get_projects(const api_target& t, std::int64_t s, std::int64_t m) {
 }
 
 api_request get_project_roles(const api_target& t, std::string_view key) {
-  return make(t, "GET", "/project/" + url_encode(key) + "/role",
-              "project_role", 3, "roles of " + std::string{key});
+  return make(t, "GET", "/project/" + url_encode(key) + "/role", "project_role",
+              3, "roles of " + std::string{key});
 }
 
 api_request get_project_role(const api_target& t, std::string_view key,
@@ -226,9 +226,9 @@ api_request get_comments(const api_target& t, std::string_view issue_id,
 
 api_request get_attachment_content(const api_target& t,
                                    std::string_view attachment_id) {
-  auto r = make(t, "GET", "/attachment/content/" + url_encode(attachment_id),
-                "attachment_content", 2,
-                "attachment " + std::string{attachment_id});
+  auto r
+    = make(t, "GET", "/attachment/content/" + url_encode(attachment_id),
+           "attachment_content", 2, "attachment " + std::string{attachment_id});
   r.http.headers.pop_back(); // Accept: application/json does not fit bytes
   r.http.headers.emplace_back("Accept", "*/*");
   return r;

@@ -62,8 +62,7 @@ api_request get_users(const api_target& t, std::int64_t start_at,
 api_request get_groups(const api_target& t, std::int64_t start_at,
                        std::int64_t max_results);
 api_request get_group_members(const api_target& t, std::string_view group_id,
-                              std::int64_t start_at,
-                              std::int64_t max_results);
+                              std::int64_t start_at, std::int64_t max_results);
 api_request get_application_roles(const api_target& t);
 api_request get_projects(const api_target& t, std::int64_t start_at,
                          std::int64_t max_results);

@@ -62,8 +62,8 @@ std::vector<std::string_view> segments(std::string_view path) {
 }
 
 // Classifies the segments after /rest/api/{2,3}/.
-endpoint_class classify_api(const std::vector<std::string_view>& s,
-                            bool get, bool post) {
+endpoint_class classify_api(const std::vector<std::string_view>& s, bool get,
+                            bool post) {
   auto n = s.size();
   auto is = [&](std::size_t i, std::string_view v) {
     return i < n && s[i] == v;
@@ -94,8 +94,8 @@ endpoint_class classify_api(const std::vector<std::string_view>& s,
   if (n == 1 && is(0, "role") && get)
     return ec::project_roles;
   if (is(0, "issuesecurityschemes") && get) {
-    if ((n == 3 && is(2, "members")) || (n == 3 && is(1, "level")
-                                         && is(2, "member")))
+    if ((n == 3 && is(2, "members"))
+        || (n == 3 && is(1, "level") && is(2, "member")))
       return ec::security_members;
     if (n <= 2)
       return ec::security_levels;
@@ -139,15 +139,17 @@ const endpoint_info& info(endpoint_class cls) {
   return table[i];
 }
 
-std::string_view to_string(endpoint_class cls) { return info(cls).name; }
+std::string_view to_string(endpoint_class cls) {
+  return info(cls).name;
+}
 
 std::int64_t points_cost(endpoint_class cls, std::int64_t objects_returned) {
   const auto& e = info(cls);
   if (!e.counts_points)
     return 0;
   // Clamped so that absurd counts cannot overflow.
-  objects_returned = std::clamp<std::int64_t>(objects_returned, 0,
-                                              1'000'000'000'000);
+  objects_returned
+    = std::clamp<std::int64_t>(objects_returned, 0, 1'000'000'000'000);
   return 1 + e.object_weight * objects_returned;
 }
 

@@ -26,22 +26,25 @@
 namespace jirasync::protocol {
 
 enum class endpoint_class {
-  users_search,         // GET  /rest/api/3/users/search
-  group_bulk,           // GET  /rest/api/3/group/bulk
-  group_member,         // GET  /rest/api/3/group/member
-  project_search,       // GET  /rest/api/3/project/search
-  permission_scheme,    // GET  /project/{k}/permissionscheme, /permissionscheme[/{id}]
-  project_roles,        // GET  /rest/api/3/project/{k}/role, /rest/api/3/role
-  project_role,         // GET  /rest/api/3/project/{k}/role/{id}
-  security_levels,      // GET  /project/{k}/issuesecuritylevelscheme, /project/{k}/securitylevel, /issuesecurityschemes[/{id}]
-  security_members,     // GET  /issuesecurityschemes/{id}/members, /issuesecurityschemes/level/member
-  myself,               // GET  /rest/api/3/myself
-  fields,               // GET  /rest/api/3/field
-  search_jql,           // GET|POST /rest/api/3/search/jql
-  approximate_count,    // POST /rest/api/3/search/approximate-count
-  bulkfetch,            // POST /rest/api/3/issue/bulkfetch
-  issue_get,            // GET  /rest/api/3/issue/{idOrKey}
-  comments,             // GET  /rest/api/3/issue/{idOrKey}/comment
+  users_search,      // GET  /rest/api/3/users/search
+  group_bulk,        // GET  /rest/api/3/group/bulk
+  group_member,      // GET  /rest/api/3/group/member
+  project_search,    // GET  /rest/api/3/project/search
+  permission_scheme, // GET  /project/{k}/permissionscheme,
+                     // /permissionscheme[/{id}]
+  project_roles,     // GET  /rest/api/3/project/{k}/role, /rest/api/3/role
+  project_role,      // GET  /rest/api/3/project/{k}/role/{id}
+  security_levels,   // GET  /project/{k}/issuesecuritylevelscheme,
+                     // /project/{k}/securitylevel, /issuesecurityschemes[/{id}]
+  security_members,  // GET  /issuesecurityschemes/{id}/members,
+                     // /issuesecurityschemes/level/member
+  myself,            // GET  /rest/api/3/myself
+  fields,            // GET  /rest/api/3/field
+  search_jql,        // GET|POST /rest/api/3/search/jql
+  approximate_count, // POST /rest/api/3/search/approximate-count
+  bulkfetch,         // POST /rest/api/3/issue/bulkfetch
+  issue_get,         // GET  /rest/api/3/issue/{idOrKey}
+  comments,          // GET  /rest/api/3/issue/{idOrKey}/comment
   attachment_content,   // GET  /rest/api/3/attachment/content/{id}
   attachment_meta,      // GET  /rest/api/3/attachment/{id}, /attachment/meta
   audit_records,        // GET  /rest/api/3/auditing/record
@@ -50,8 +53,8 @@ enum class endpoint_class {
   unknown,
 };
 
-inline constexpr int endpoint_class_count =
-  static_cast<int>(endpoint_class::unknown) + 1;
+inline constexpr int endpoint_class_count
+  = static_cast<int>(endpoint_class::unknown) + 1;
 
 struct endpoint_info {
   endpoint_class cls = endpoint_class::unknown;

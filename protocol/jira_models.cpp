@@ -40,8 +40,7 @@ parsed<json::value> parse_json(std::string_view text) {
   if (ec) {
     std::string msg = "invalid JSON at byte " + std::to_string(used) + ": ";
     if (ec == json::error::too_deep)
-      msg += "nested deeper than " + std::to_string(json_max_depth)
-             + " levels";
+      msg += "nested deeper than " + std::to_string(json_max_depth) + " levels";
     else
       msg += ec.message();
     out.errors.push_back({"", "", std::move(msg)});
@@ -59,14 +58,20 @@ namespace {
 
 std::string_view kind_name(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "?";
 }
@@ -99,7 +104,7 @@ struct ctx {
 };
 
 // Runs `fn(sub)` for a sub-record; returns whether the sub-record is good.
-template <class F>
+template<class F>
 bool sub_record(ctx& parent, F&& fn) {
   ctx sub{parent.record, parent.errors, 0};
   fn(sub);
@@ -309,8 +314,8 @@ std::int64_t req_time(ctx& c, const json::object& o, std::string_view key,
 }
 
 // An object member: nullptr when absent/null; error when not an object.
-const json::object* opt_obj(ctx& c, const json::object& o,
-                            std::string_view key, std::string_view prefix) {
+const json::object* opt_obj(ctx& c, const json::object& o, std::string_view key,
+                            std::string_view prefix) {
   const auto* v = get(o, key);
   if (!v)
     return nullptr;
@@ -321,8 +326,8 @@ const json::object* opt_obj(ctx& c, const json::object& o,
   return &v->get_object();
 }
 
-const json::array* opt_arr(ctx& c, const json::object& o,
-                           std::string_view key, std::string_view prefix) {
+const json::array* opt_arr(ctx& c, const json::object& o, std::string_view key,
+                           std::string_view prefix) {
   const auto* v = get(o, key);
   if (!v)
     return nullptr;
@@ -376,7 +381,7 @@ std::string label(std::string_view kind, std::optional<std::size_t> index,
 }
 
 // Reads each element of `arr` as a record with `read(ctx&, object, T&)`.
-template <class T, class F>
+template<class T, class F>
 void read_records(const json::array& arr, std::string_view kind,
                   std::vector<T>& out, std::vector<parse_error>& errors,
                   F&& read) {
@@ -396,7 +401,7 @@ void read_records(const json::array& arr, std::string_view kind,
 }
 
 // Reads the elements of o[key] as sub-records of the record `c`.
-template <class T, class F>
+template<class T, class F>
 void read_sub_records(ctx& c, const json::object& o, std::string_view key,
                       std::string_view prefix, std::vector<T>& out, F&& read) {
   const auto* arr = opt_arr(c, o, key, prefix);
@@ -420,7 +425,7 @@ void read_sub_records(ctx& c, const json::object& o, std::string_view key,
 }
 
 // Top-level shape checks.
-template <class T>
+template<class T>
 const json::object* top_object(const json::value& doc, parsed<T>& out,
                                std::string_view what) {
   if (!doc.is_object()) {
@@ -432,7 +437,7 @@ const json::object* top_object(const json::value& doc, parsed<T>& out,
   return &doc.get_object();
 }
 
-template <class T>
+template<class T>
 const json::array* top_array(const json::value& doc, parsed<T>& out,
                              std::string_view what) {
   if (!doc.is_array()) {
@@ -445,14 +450,14 @@ const json::array* top_array(const json::value& doc, parsed<T>& out,
 }
 
 // A page member that must be an array (`values`, `issues`...).
-template <class T>
+template<class T>
 const json::array* page_array(const json::object& o, std::string_view key,
                               parsed<T>& out, std::string_view what) {
   const auto* v = get(o, key);
   if (!v || !v->is_array()) {
-    out.errors.push_back({std::string(what), std::string(key),
-                          v ? "expected an array, " + got(*v)
-                            : std::string("missing")});
+    out.errors.push_back(
+      {std::string(what), std::string(key),
+       v ? "expected an array, " + got(*v) : std::string("missing")});
     out.fatal = true;
     return nullptr;
   }
@@ -460,7 +465,7 @@ const json::array* page_array(const json::object& o, std::string_view key,
 }
 
 // Single-object parse: runs `read` on the object as one record.
-template <class T, class F>
+template<class T, class F>
 parsed<T> single(const json::value& doc, std::string_view kind, F&& read) {
   parsed<T> out;
   const auto* o = top_object(doc, out, kind);
@@ -499,8 +504,7 @@ void read_user(ctx& c, const json::object& o, std::string_view p,
 // An embedded user (reporter, author, lead...): absent/null -> nullopt; an
 // invalid user is an error of the enclosing record.
 std::optional<jira_user> user_field(ctx& c, const json::object& o,
-                                    std::string_view key,
-                                    std::string_view p) {
+                                    std::string_view key, std::string_view p) {
   const auto* uo = opt_obj(c, o, key, p);
   if (!uo)
     return std::nullopt;
@@ -531,9 +535,9 @@ page_info read_page_info(ctx& c, const json::object& o, std::size_t count) {
 }
 
 // Page-level fields are read in a context that makes any error fatal.
-template <class T>
-page_info page_fields(const json::object& o, std::size_t count,
-                      parsed<T>& out, std::string_view what) {
+template<class T>
+page_info page_fields(const json::object& o, std::size_t count, parsed<T>& out,
+                      std::string_view what) {
   ctx c{std::string(what), &out.errors, 0};
   auto pi = read_page_info(c, o, count);
   if (c.own > 0)
@@ -591,8 +595,7 @@ void read_holder(ctx& c, const json::object& o, std::string_view p,
     case holder_type::group_custom_field:
     case holder_type::user_custom_field:
       if (!h.parameter && !h.value)
-        c.fail(join(p, "parameter"),
-               "missing for holder type " + h.type_raw);
+        c.fail(join(p, "parameter"), "missing for holder type " + h.type_raw);
       break;
     default:
       break;
@@ -619,7 +622,9 @@ void read_scheme(ctx& c, const json::object& o, std::string_view p,
   s.description = opt_str(c, o, "description", p);
   read_sub_records(c, o, "permissions", p, s.permissions,
                    [](ctx& sc, const json::object& go, const std::string& gp,
-                      permission_grant& g) { read_grant(sc, go, gp, g); });
+                      permission_grant& g) {
+                     read_grant(sc, go, gp, g);
+                   });
 }
 
 void read_actor(ctx& c, const json::object& o, std::string_view p,
@@ -654,9 +659,11 @@ void read_role(ctx& c, const json::object& o, std::string_view p,
   r.id = req_id(c, o, "id", p);
   r.name = str_or_empty(c, o, "name", p);
   r.description = opt_str(c, o, "description", p);
-  read_sub_records(c, o, "actors", p, r.actors,
-                   [](ctx& sc, const json::object& ao, const std::string& ap,
-                      role_actor& a) { read_actor(sc, ao, ap, a); });
+  read_sub_records(
+    c, o, "actors", p, r.actors,
+    [](ctx& sc, const json::object& ao, const std::string& ap, role_actor& a) {
+      read_actor(sc, ao, ap, a);
+    });
 }
 
 void read_level(ctx& c, const json::object& o, std::string_view p,
@@ -674,7 +681,9 @@ void read_level_scheme(ctx& c, const json::object& o, std::string_view p,
   s.default_level_id = opt_id(c, o, "defaultSecurityLevelId", p);
   read_sub_records(c, o, "levels", p, s.levels,
                    [](ctx& sc, const json::object& lo, const std::string& lp,
-                      security_level& l) { read_level(sc, lo, lp, l); });
+                      security_level& l) {
+                     read_level(sc, lo, lp, l);
+                   });
 }
 
 void read_member(ctx& c, const json::object& o, std::string_view p,
@@ -734,7 +743,9 @@ void read_comment_list(ctx& c, const json::object& o, std::string_view key,
                        std::string_view p, std::vector<jira_comment>& out) {
   read_sub_records(c, o, key, p, out,
                    [](ctx& sc, const json::object& co, const std::string& cp,
-                      jira_comment& cm) { read_comment(sc, co, cp, cm); });
+                      jira_comment& cm) {
+                     read_comment(sc, co, cp, cm);
+                   });
 }
 
 void read_attachment(ctx& c, const json::object& o, std::string_view p,
@@ -758,8 +769,8 @@ void read_fields(ctx& c, const json::object& o, std::string_view p,
     issue_status st;
     st.name = str_or_empty(c, *s, "name", sp);
     if (const auto* cat = opt_obj(c, *s, "statusCategory", sp))
-      st.category_key =
-        str_or_empty(c, *cat, "key", join(sp, "statusCategory"));
+      st.category_key
+        = str_or_empty(c, *cat, "key", join(sp, "statusCategory"));
     f.status = std::move(st);
   }
   if (const auto* pr = opt_obj(c, o, "priority", p)) {
@@ -772,14 +783,14 @@ void read_fields(ctx& c, const json::object& o, std::string_view p,
     f.issue_type = opt_str(c, *t, "name", join(p, "issuetype"));
   if (const auto* pr = opt_obj(c, o, "project", p)) {
     std::string pp = join(p, "project");
-    f.project = project_ref{req_id(c, *pr, "id", pp),
-                            str_or_empty(c, *pr, "key", pp),
-                            str_or_empty(c, *pr, "name", pp)};
+    f.project
+      = project_ref{req_id(c, *pr, "id", pp), str_or_empty(c, *pr, "key", pp),
+                    str_or_empty(c, *pr, "name", pp)};
   }
   if (const auto* pa = opt_obj(c, o, "parent", p)) {
     std::string pp = join(p, "parent");
-    f.parent = issue_ref{req_id(c, *pa, "id", pp),
-                         str_or_empty(c, *pa, "key", pp)};
+    f.parent
+      = issue_ref{req_id(c, *pa, "id", pp), str_or_empty(c, *pa, "key", pp)};
   }
   f.reporter = user_field(c, o, "reporter", p);
   f.assignee = user_field(c, o, "assignee", p);
@@ -817,7 +828,9 @@ void read_fields(ctx& c, const json::object& o, std::string_view p,
   }
   read_sub_records(c, o, "attachment", p, f.attachments,
                    [](ctx& sc, const json::object& ao, const std::string& ap,
-                      jira_attachment& a) { read_attachment(sc, ao, ap, a); });
+                      jira_attachment& a) {
+                     read_attachment(sc, ao, ap, a);
+                   });
   for (const auto& kv : o) {
     std::string_view k = kv.key();
     if (k.starts_with("customfield_") && !kv.value().is_null())
@@ -865,9 +878,11 @@ void read_audit_record(ctx& c, const json::object& o, std::string_view p,
                      v.changed_from = opt_text(sc, vo, "changedFrom", vp);
                      v.changed_to = opt_text(sc, vo, "changedTo", vp);
                    });
-  read_sub_records(c, o, "associatedItems", p, r.associated_items,
-                   [](ctx& sc, const json::object& io, const std::string& ip,
-                      audit_item& it) { read_audit_item(sc, io, ip, it); });
+  read_sub_records(
+    c, o, "associatedItems", p, r.associated_items,
+    [](ctx& sc, const json::object& io, const std::string& ip, audit_item& it) {
+      read_audit_item(sc, io, ip, it);
+    });
 }
 
 } // namespace
@@ -877,10 +892,14 @@ void read_audit_record(ctx& c, const json::object& o, std::string_view p,
 
 std::string_view to_string(account_type type) {
   switch (type) {
-    case account_type::atlassian: return "atlassian";
-    case account_type::app: return "app";
-    case account_type::customer: return "customer";
-    case account_type::unknown: return "unknown";
+    case account_type::atlassian:
+      return "atlassian";
+    case account_type::app:
+      return "app";
+    case account_type::customer:
+      return "customer";
+    case account_type::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -1062,8 +1081,8 @@ parse_permission_schemes(const json::value& doc) {
   const auto* o = top_object(doc, out, "permission schemes");
   if (!o)
     return out;
-  const auto* a = page_array(*o, "permissionSchemes", out,
-                             "permission schemes");
+  const auto* a
+    = page_array(*o, "permissionSchemes", out, "permission schemes");
   if (!a)
     return out;
   read_records(*a, "permissionSchemes", out.value, out.errors,
@@ -1113,8 +1132,7 @@ parsed<project_role> parse_project_role(const json::value& doc) {
     });
 }
 
-parsed<std::vector<project_role>>
-parse_project_roles(const json::value& doc) {
+parsed<std::vector<project_role>> parse_project_roles(const json::value& doc) {
   parsed<std::vector<project_role>> out;
   if (const auto* a = top_array(doc, out, "roles"))
     read_records(*a, "roles", out.value, out.errors,
@@ -1139,8 +1157,8 @@ parse_security_schemes(const json::value& doc) {
   const auto* o = top_object(doc, out, "issue security schemes");
   if (!o)
     return out;
-  const auto* a = page_array(*o, "issueSecuritySchemes", out,
-                             "issue security schemes");
+  const auto* a
+    = page_array(*o, "issueSecuritySchemes", out, "issue security schemes");
   if (!a)
     return out;
   read_records(*a, "issueSecuritySchemes", out.value, out.errors,
@@ -1194,8 +1212,8 @@ parsed<comment_page> parse_comment_page(const json::value& doc) {
   ctx c{"comment page", &out.errors, 0};
   out.value.start_at = opt_int(c, *o, "startAt", "").value_or(0);
   out.value.max_results = opt_int(c, *o, "maxResults", "").value_or(0);
-  out.value.total =
-    opt_int(c, *o, "total", "").value_or(static_cast<std::int64_t>(a->size()));
+  out.value.total = opt_int(c, *o, "total", "")
+                      .value_or(static_cast<std::int64_t>(a->size()));
   if (c.own > 0)
     out.fatal = true;
   return out;
@@ -1208,8 +1226,7 @@ parsed<jira_attachment> parse_attachment(const json::value& doc) {
     });
 }
 
-parsed<attachment_settings>
-parse_attachment_settings(const json::value& doc) {
+parsed<attachment_settings> parse_attachment_settings(const json::value& doc) {
   return single<attachment_settings>(
     doc, "attachment settings",
     [](ctx& c, const json::object& o, attachment_settings& s) {
@@ -1314,8 +1331,8 @@ parsed<audit_page> parse_audit_page(const json::value& doc) {
   ctx c{"audit page", &out.errors, 0};
   out.value.offset = opt_int(c, *o, "offset", "").value_or(0);
   out.value.limit = opt_int(c, *o, "limit", "").value_or(0);
-  out.value.total =
-    opt_int(c, *o, "total", "").value_or(static_cast<std::int64_t>(a->size()));
+  out.value.total = opt_int(c, *o, "total", "")
+                      .value_or(static_cast<std::int64_t>(a->size()));
   if (c.own > 0)
     out.fatal = true;
   return out;
@@ -1393,8 +1410,8 @@ jira_error parse_jira_error(std::string_view body, int http_status) {
     if (const auto* err = get(o, "error"); err && err->is_string()) {
       e.shape = jira_error_shape::oauth;
       e.oauth_error = std::string(err->get_string());
-      e.oauth_error_description =
-        opt_str(c, o, "error_description", "").value_or("");
+      e.oauth_error_description
+        = opt_str(c, o, "error_description", "").value_or("");
       return e;
     }
     if (const auto* m = get(o, "message"); m && m->is_string()) {

@@ -59,7 +59,7 @@ struct parse_error {
   std::string to_string() const;
 };
 
-template <class T>
+template<class T>
 struct parsed {
   T value{};
   std::vector<parse_error> errors;
@@ -67,7 +67,9 @@ struct parsed {
   /// Default: false.
   bool fatal = false;
 
-  bool ok() const { return errors.empty() && !fatal; }
+  bool ok() const {
+    return errors.empty() && !fatal;
+  }
 };
 
 /// Maximum JSON nesting depth accepted by parse_json (arrays + objects).
@@ -83,7 +85,7 @@ parsed<boost::json::value> parse_json(std::string_view text);
 
 /// Parses JSON text, then applies `fn` (one of the parse_* functions below):
 /// `auto page = parse_text(body, parse_search_page);`
-template <class T>
+template<class T>
 parsed<T> parse_text(std::string_view text,
                      parsed<T> (*fn)(const boost::json::value&)) {
   auto doc = parse_json(text);
@@ -139,7 +141,7 @@ struct page_info {
   std::optional<std::string> next_page;
 };
 
-template <class T>
+template<class T>
 struct jira_page {
   page_info page;
   std::vector<T> values;
@@ -182,17 +184,17 @@ parse_project_page(const boost::json::value& doc);
 /// Holder types of permission grants and security-level members.
 enum class holder_type {
   anyone,
-  application_role,   // no parameter = any logged-in user
+  application_role, // no parameter = any logged-in user
   assignee,
   group,              // parameter = group name, value = groupId
   group_custom_field, // parameter = custom field id
   project_lead,
-  project_role,       // parameter = role id
+  project_role, // parameter = role id
   reporter,
   sd_customer_portal_only,
-  user,               // parameter = accountId
-  user_custom_field,  // parameter = custom field id
-  other,              // anything else; raw type kept
+  user,              // parameter = accountId
+  user_custom_field, // parameter = custom field id
+  other,             // anything else; raw type kept
 };
 
 std::string_view to_string(holder_type type);
@@ -248,7 +250,8 @@ struct permission_scheme {
 parsed<permission_scheme_ref>
 parse_permission_scheme_ref(const boost::json::value& doc);
 /// GET /rest/api/3/permissionscheme/{id}?expand=permissions.
-parsed<permission_scheme> parse_permission_scheme(const boost::json::value& doc);
+parsed<permission_scheme>
+parse_permission_scheme(const boost::json::value& doc);
 /// GET /rest/api/3/permissionscheme -> {permissionSchemes: [...]}.
 parsed<std::vector<permission_scheme>>
 parse_permission_schemes(const boost::json::value& doc);
@@ -318,7 +321,7 @@ parsed<std::vector<security_level_scheme>>
 parse_security_schemes(const boost::json::value& doc);
 
 struct security_level_member {
-  std::string id; // required
+  std::string id;       // required
   std::string level_id; // issueSecurityLevelId; required
   permission_holder holder;
 };
@@ -599,8 +602,7 @@ struct oauth_token_response {
   std::string scope;
   std::string token_type;
 };
-parsed<oauth_token_response>
-parse_oauth_token(const boost::json::value& doc);
+parsed<oauth_token_response> parse_oauth_token(const boost::json::value& doc);
 
 /// GET https://api.atlassian.com/oauth/token/accessible-resources.
 struct accessible_resource {

@@ -14,8 +14,12 @@ struct cursor {
   std::string_view s;
   std::size_t pos = 0;
 
-  bool done() const { return pos == s.size(); }
-  bool peek(char c) const { return pos < s.size() && s[pos] == c; }
+  bool done() const {
+    return pos == s.size();
+  }
+  bool peek(char c) const {
+    return pos < s.size() && s[pos] == c;
+  }
   bool eat(char c) {
     if (!peek(c))
       return false;
@@ -39,7 +43,9 @@ struct cursor {
   }
 };
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 } // namespace
 
@@ -104,8 +110,7 @@ std::optional<std::int64_t> parse_jira_time_ms(std::string_view text) {
   }
   if (!c.done())
     return std::nullopt;
-  std::int64_t local_ms = day_ms + ((h * 60LL + mi) * 60LL + sec) * 1000LL
-                          + ms;
+  std::int64_t local_ms = day_ms + ((h * 60LL + mi) * 60LL + sec) * 1000LL + ms;
   return local_ms - offset_min * 60'000LL;
 }
 
@@ -124,13 +129,12 @@ std::string format_rfc3339_ms(std::int64_t utc_ms) {
   auto rest = tp - days; // [0, 1 day)
   auto ms = rest.count();
   std::array<char, 96> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()),
-                static_cast<int>(ms / 3'600'000),
-                static_cast<int>(ms / 60'000 % 60),
-                static_cast<int>(ms / 1000 % 60), static_cast<int>(ms % 1000));
+  std::snprintf(
+    buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+    static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+    static_cast<unsigned>(ymd.day()), static_cast<int>(ms / 3'600'000),
+    static_cast<int>(ms / 60'000 % 60), static_cast<int>(ms / 1000 % 60),
+    static_cast<int>(ms % 1000));
   return buf.data();
 }
 

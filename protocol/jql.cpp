@@ -47,19 +47,19 @@ date::local_time<milliseconds> to_local(const date::time_zone* zone,
 // The earliest and latest instants (UTC ms) Jira could read the local
 // minute `l` as: one for a unique time, two in a fold (ambiguous) or a gap
 // (non-existent: shifted by the offset before or after the change).
-std::pair<std::int64_t, std::int64_t>
-readings(const date::time_zone* zone, date::local_time<minutes> l) {
-  auto local_ms =
-    std::chrono::duration_cast<milliseconds>(l.time_since_epoch()).count();
+std::pair<std::int64_t, std::int64_t> readings(const date::time_zone* zone,
+                                               date::local_time<minutes> l) {
+  auto local_ms
+    = std::chrono::duration_cast<milliseconds>(l.time_since_epoch()).count();
   if (!zone)
     return {local_ms, local_ms};
   auto li = zone->get_info(date::local_seconds{l.time_since_epoch()});
-  auto a = local_ms - std::chrono::duration_cast<milliseconds>(
-                        li.first.offset).count();
+  auto a = local_ms
+           - std::chrono::duration_cast<milliseconds>(li.first.offset).count();
   if (li.result == date::local_info::unique)
     return {a, a};
-  auto b = local_ms - std::chrono::duration_cast<milliseconds>(
-                        li.second.offset).count();
+  auto b = local_ms
+           - std::chrono::duration_cast<milliseconds>(li.second.offset).count();
   return {std::min(a, b), std::max(a, b)};
 }
 
@@ -78,8 +78,9 @@ std::string format_local_minute(date::local_time<minutes> l) {
 
 bool all_digits(std::string_view s) {
   return !s.empty() && s.size() <= 18
-         && std::all_of(s.begin(), s.end(),
-                        [](char c) { return c >= '0' && c <= '9'; });
+         && std::all_of(s.begin(), s.end(), [](char c) {
+              return c >= '0' && c <= '9';
+            });
 }
 
 } // namespace
@@ -115,11 +116,21 @@ std::string jql_quote(std::string_view value) {
   out += '"';
   for (char ch : value) {
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
           std::array<char, 8> buf{};
@@ -157,20 +168,19 @@ jql_result build_jql(const jql_query& q) {
       std::string list;
       for (const auto& k : q.project_keys)
         list += (list.empty() ? "" : ", ") + jql_quote(k);
-      clauses.push_back(std::string("project ")
-                        + (q.project_op == project_scope_op::in ? "in"
-                                                                : "not in")
-                        + " (" + list + ")");
+      clauses.push_back(
+        std::string("project ")
+        + (q.project_op == project_scope_op::in ? "in" : "not in") + " (" + list
+        + ")");
     }
     restricted = q.project_op == project_scope_op::in;
   }
   bool fallback = false;
-  auto bound = [&](std::string_view field, std::string_view op,
-                   std::int64_t ms, minute_rounding rounding) {
+  auto bound = [&](std::string_view field, std::string_view op, std::int64_t ms,
+                   minute_rounding rounding) {
     bool fb = false;
     clauses.push_back(std::string(field) + " " + std::string(op) + " \""
-                      + format_jql_time(ms, q.time_zone, rounding, &fb)
-                      + "\"");
+                      + format_jql_time(ms, q.time_zone, rounding, &fb) + "\"");
     fallback = fallback || fb;
     restricted = true;
   };
@@ -210,8 +220,11 @@ jql_result build_jql(const jql_query& q) {
     case jql_order::updated_then_id:
       r.jql += " ORDER BY updated ASC, id ASC";
       break;
-    case jql_order::id: r.jql += " ORDER BY id ASC"; break;
-    case jql_order::none: break;
+    case jql_order::id:
+      r.jql += " ORDER BY id ASC";
+      break;
+    case jql_order::none:
+      break;
   }
   r.time_zone_fallback = fallback;
   return r;

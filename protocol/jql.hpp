@@ -76,7 +76,9 @@ struct jql_result {
   /// The zone was unknown/empty and UTC was used instead.
   bool time_zone_fallback = false;
 
-  bool ok() const { return !error.has_value(); }
+  bool ok() const {
+    return !error.has_value();
+  }
 };
 
 /// e.g. `project in ("A", "B") AND updated >= "2024/01/02 09:55" AND
@@ -93,7 +95,6 @@ enum class minute_rounding { down, up };
 /// DST-safe as described above (down = lower bound, up = upper bound).
 /// `fallback` (optional) is set to true when the zone was unknown.
 std::string format_jql_time(std::int64_t utc_ms, std::string_view time_zone,
-                            minute_rounding rounding,
-                            bool* fallback = nullptr);
+                            minute_rounding rounding, bool* fallback = nullptr);
 
 } // namespace jirasync::protocol

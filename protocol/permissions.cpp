@@ -23,7 +23,7 @@ std::vector<std::string> intersect(const std::vector<std::string>& a,
 } // namespace
 
 acl_resolver::acl_resolver(std::shared_ptr<const identity_directory> dir)
-  : dir_(std::move(dir)) {
+    : dir_(std::move(dir)) {
   // nop
 }
 
@@ -127,8 +127,7 @@ acl_resolver::expand(const project_access& p,
   return e;
 }
 
-const acl_resolver::expansion&
-acl_resolver::browse(const project_access& p) {
+const acl_resolver::expansion& acl_resolver::browse(const project_access& p) {
   auto i = browse_cache_.find(p.project_id);
   if (i == browse_cache_.end())
     i = browse_cache_.emplace(p.project_id, expand(p, p.browse_holders)).first;
@@ -143,8 +142,8 @@ acl_resolver::level(const project_access& p, const std::string& level_id) {
     static const std::vector<permission_holder> none;
     auto m = p.level_members.find(level_id);
     i = level_cache_
-          .emplace(key, expand(p, m == p.level_members.end() ? none
-                                                             : m->second))
+          .emplace(key,
+                   expand(p, m == p.level_members.end() ? none : m->second))
           .first;
   }
   return i->second;

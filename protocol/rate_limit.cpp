@@ -16,8 +16,9 @@ using std::chrono::milliseconds;
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'
-                        || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty()
+         && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'
+             || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -37,9 +38,9 @@ std::optional<std::int64_t> parse_uint(std::string_view s) {
 }
 
 std::optional<int> month_index(std::string_view m) {
-  static constexpr std::array<std::string_view, 12> names = {
-    "jan", "feb", "mar", "apr", "may", "jun",
-    "jul", "aug", "sep", "oct", "nov", "dec"};
+  static constexpr std::array<std::string_view, 12> names
+    = {"jan", "feb", "mar", "apr", "may", "jun",
+       "jul", "aug", "sep", "oct", "nov", "dec"};
   for (std::size_t i = 0; i < names.size(); ++i)
     if (ascii_iequals(m, names[i]))
       return static_cast<int>(i) + 1;
@@ -56,8 +57,7 @@ bool parse_hms(std::string_view s, int& h, int& m, int& sec) {
     out = static_cast<int>(*v);
     return true;
   };
-  return two(0, h) && two(3, m) && two(6, sec) && h < 24 && m < 60
-         && sec < 61;
+  return two(0, h) && two(3, m) && two(6, sec) && h < 24 && m < 60 && sec < 61;
 }
 
 // HTTP-date (RFC 9110 5.6.7): IMF-fixdate, RFC 850 and asctime forms.
@@ -185,14 +185,20 @@ std::vector<sf_item> parse_sf_list(std::string_view s) {
 
 std::string_view to_string(rate_limit_reason reason) {
   switch (reason) {
-    case rate_limit_reason::none: return "none";
-    case rate_limit_reason::quota_global: return "jira-quota-global-based";
-    case rate_limit_reason::quota_tenant: return "jira-quota-tenant-based";
-    case rate_limit_reason::burst: return "jira-burst-based";
+    case rate_limit_reason::none:
+      return "none";
+    case rate_limit_reason::quota_global:
+      return "jira-quota-global-based";
+    case rate_limit_reason::quota_tenant:
+      return "jira-quota-tenant-based";
+    case rate_limit_reason::burst:
+      return "jira-burst-based";
     case rate_limit_reason::per_issue_on_write:
       return "jira-per-issue-on-write";
-    case rate_limit_reason::cost_based: return "jira-cost-based";
-    case rate_limit_reason::unknown: return "unknown";
+    case rate_limit_reason::cost_based:
+      return "jira-cost-based";
+    case rate_limit_reason::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -258,8 +264,8 @@ rate_limit_signal::wait_hint(std::chrono::system_clock::time_point now) const {
 
 bool rate_limit_signal::any() const {
   return retry_after || beta_retry_after || limit || remaining || reset_at
-         || near_limit || reason != rate_limit_reason::none
-         || !policies.empty() || !states.empty();
+         || near_limit || reason != rate_limit_reason::none || !policies.empty()
+         || !states.empty();
 }
 
 rate_limit_signal parse_rate_limit_headers(
@@ -287,16 +293,15 @@ rate_limit_signal parse_rate_limit_headers(
       // Instants outside 1970..2200 are garbage (and would overflow
       // system_clock's nanoseconds).
       constexpr std::int64_t max_ms = 7'258'118'400'000; // 2200-01-01
-      if (auto ms = parse_jira_time_ms(value); ms && *ms >= 0
-                                               && *ms < max_ms) {
+      if (auto ms = parse_jira_time_ms(value); ms && *ms >= 0 && *ms < max_ms) {
         sig.reset_at = std::chrono::system_clock::time_point{
           std::chrono::duration_cast<std::chrono::system_clock::duration>(
             milliseconds{*ms})};
       } else if (auto secs = parse_uint(value);
                  secs && *secs > 1'000'000'000 && *secs < max_ms / 1000) {
         // Tolerated: epoch seconds instead of ISO 8601.
-        sig.reset_at = std::chrono::system_clock::time_point{
-          std::chrono::seconds{*secs}};
+        sig.reset_at
+          = std::chrono::system_clock::time_point{std::chrono::seconds{*secs}};
       }
     } else if (ascii_iequals(name, "X-RateLimit-NearLimit")) {
       if (sig.near_limit)
@@ -326,7 +331,8 @@ rate_limit_signal parse_rate_limit_headers(
         if (!p.name.empty() || p.quota || p.window_secs)
           sig.policies.push_back(std::move(p));
       }
-    } else if (ascii_iequals(name, "RateLimit") || ascii_iequals(name, "Beta-RateLimit")) {
+    } else if (ascii_iequals(name, "RateLimit")
+               || ascii_iequals(name, "Beta-RateLimit")) {
       bool beta = ascii_iequals(name, "Beta-RateLimit");
       for (auto& item : parse_sf_list(value)) {
         rate_limit_state st;

@@ -89,10 +89,9 @@ struct rate_limit_signal {
 };
 
 /// Parses the headers of one response; `now` anchors HTTP-date values.
-rate_limit_signal
-parse_rate_limit_headers(const std::vector<std::pair<std::string, std::string>>&
-                             headers,
-                         std::chrono::system_clock::time_point now);
+rate_limit_signal parse_rate_limit_headers(
+  const std::vector<std::pair<std::string, std::string>>& headers,
+  std::chrono::system_clock::time_point now);
 
 /// Retry-After value: delta seconds (digits, optional fraction ignored) or an
 /// HTTP-date (IMF-fixdate, RFC 850, asctime). Dates in the past give 0.

@@ -27,8 +27,8 @@ storage::group_record to_group_record(const jira_group& g,
                                       std::vector<std::string> members) {
   std::sort(members.begin(), members.end());
   members.erase(std::unique(members.begin(), members.end()), members.end());
-  return storage::group_record{g.group_id.empty() ? g.name : g.group_id,
-                               g.name, std::move(members)};
+  return storage::group_record{g.group_id.empty() ? g.name : g.group_id, g.name,
+                               std::move(members)};
 }
 
 storage::project_record to_project_record(const jira_project& p,
@@ -69,9 +69,9 @@ std::string render_markdown(const boost::json::value& adf,
   if (adf.is_string())
     return std::string{adf.as_string()};
   adf_options opts;
-  opts.resolve_media = [&atts](std::string_view filename,
-                               std::string_view media_id)
-    -> std::optional<std::string> {
+  opts.resolve_media
+    = [&atts](std::string_view filename,
+              std::string_view media_id) -> std::optional<std::string> {
     if (!filename.empty())
       for (const auto& a : atts)
         if (a.filename == filename)
@@ -142,15 +142,17 @@ to_comment_record(const jira_comment& c, const std::string& issue_id,
   r.updated_ms = c.updated_ms;
   if (c.visibility)
     r.visibility = storage::comment_visibility{
-      c.visibility->type, c.visibility->identifier.value_or(c.visibility->value)};
+      c.visibility->type,
+      c.visibility->identifier.value_or(c.visibility->value)};
   r.acl = std::move(acl_id);
   return r;
 }
 
-storage::attachment_record
-to_attachment_record(const jira_attachment& a, const std::string& issue_id,
-                     std::string sha256, std::optional<std::string> text,
-                     std::string acl_id) {
+storage::attachment_record to_attachment_record(const jira_attachment& a,
+                                                const std::string& issue_id,
+                                                std::string sha256,
+                                                std::optional<std::string> text,
+                                                std::string acl_id) {
   storage::attachment_record r;
   r.id = a.id;
   r.issue_id = issue_id;

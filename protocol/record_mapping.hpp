@@ -50,10 +50,11 @@ to_comment_record(const jira_comment& c, const std::string& issue_id,
 
 /// `sha256` and `text` come from the download (text only for text-like
 /// types within attachment_max_bytes).
-storage::attachment_record
-to_attachment_record(const jira_attachment& a, const std::string& issue_id,
-                     std::string sha256, std::optional<std::string> text,
-                     std::string acl_id);
+storage::attachment_record to_attachment_record(const jira_attachment& a,
+                                                const std::string& issue_id,
+                                                std::string sha256,
+                                                std::optional<std::string> text,
+                                                std::string acl_id);
 
 /// True for MIME types whose content is kept as `text` (text/*).
 bool is_text_mime(std::string_view mime_type);

@@ -12,8 +12,8 @@ std::int64_t backoff_delay_ms(const backoff_policy& policy, int attempt,
     delay *= 2;
   delay = std::min(delay, policy.max_ms);
   jitter_unit = std::clamp(jitter_unit, 0.0, 1.0);
-  double factor = policy.jitter_min
-                  + (policy.jitter_max - policy.jitter_min) * jitter_unit;
+  double factor
+    = policy.jitter_min + (policy.jitter_max - policy.jitter_min) * jitter_unit;
   return static_cast<std::int64_t>(static_cast<double>(delay) * factor);
 }
 

@@ -16,9 +16,21 @@ namespace jirasync::protocol {
 
 namespace {
 
-struct pkey_free { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
-struct x509_free { void operator()(X509* p) const { X509_free(p); } };
-struct bio_free { void operator()(BIO* p) const { BIO_free(p); } };
+struct pkey_free {
+  void operator()(EVP_PKEY* p) const {
+    EVP_PKEY_free(p);
+  }
+};
+struct x509_free {
+  void operator()(X509* p) const {
+    X509_free(p);
+  }
+};
+struct bio_free {
+  void operator()(BIO* p) const {
+    BIO_free(p);
+  }
+};
 using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
 using x509_ptr = std::unique_ptr<X509, x509_free>;
 using bio_ptr = std::unique_ptr<BIO, bio_free>;
@@ -43,7 +55,8 @@ std::string bio_text(BIO* bio) {
 std::string key_pem(EVP_PKEY* key) {
   bio_ptr bio{BIO_new(BIO_s_mem())};
   check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr,
-                                 nullptr) == 1,
+                                 nullptr)
+          == 1,
         "write key");
   return bio_text(bio.get());
 }
@@ -122,7 +135,8 @@ generated_tls generate_tls(const std::string& ca_name,
                        {cert_pem(srv.get()), key_pem(srv_key.get())}};
 }
 
-void write_pem_file(const std::filesystem::path& path, const std::string& text) {
+void write_pem_file(const std::filesystem::path& path,
+                    const std::string& text) {
   auto tmp = path;
   tmp += ".tmp";
   {

@@ -15,8 +15,8 @@ struct pem_pair {
 };
 
 struct generated_tls {
-  pem_pair ca;      // self-signed, CA:TRUE
-  pem_pair server;  // signed by ca, with the requested subjectAltNames
+  pem_pair ca;     // self-signed, CA:TRUE
+  pem_pair server; // signed by ca, with the requested subjectAltNames
 };
 
 /// Makes an EC P-256 CA named `ca_name` and a server certificate signed by

@@ -10,32 +10,32 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr const char* vocab[] = {
-  "the",      "service",  "returns",  "an",       "error",     "when",
-  "user",     "opens",    "page",     "after",    "login",     "we",
-  "should",   "check",    "logs",     "from",     "yesterday", "deploy",
-  "cache",    "is",       "stale",    "for",      "customers", "in",
-  "region",   "please",   "review",   "this",     "change",    "before",
-  "release",  "timeout",  "increased", "to",      "seconds",   "and",
-  "retry",    "works",    "fine",     "again",    "database",  "migration",
-  "needs",    "index",    "on",       "column",   "dashboard", "shows",
-  "wrong",    "totals",   "report",   "export",   "fails",     "with",
-  "large",    "files",    "über",     "naïve",    "café",      "日本語",
-  "emoji",    "works",    "priority", "ticket",   "backlog",   "sprint"};
+constexpr const char* vocab[]
+  = {"the",     "service", "returns",   "an",     "error",     "when",
+     "user",    "opens",   "page",      "after",  "login",     "we",
+     "should",  "check",   "logs",      "from",   "yesterday", "deploy",
+     "cache",   "is",      "stale",     "for",    "customers", "in",
+     "region",  "please",  "review",    "this",   "change",    "before",
+     "release", "timeout", "increased", "to",     "seconds",   "and",
+     "retry",   "works",   "fine",      "again",  "database",  "migration",
+     "needs",   "index",   "on",        "column", "dashboard", "shows",
+     "wrong",   "totals",  "report",    "export", "fails",     "with",
+     "large",   "files",   "über",      "naïve",  "café",      "日本語",
+     "emoji",   "works",   "priority",  "ticket", "backlog",   "sprint"};
 constexpr size_t n_vocab = sizeof(vocab) / sizeof(vocab[0]);
 
 // Text that stresses Markdown escaping.
-constexpr const char* tricky[] = {
-  "a_b_c and 2*3*4",        "[not a link](x)",     "<b>not html</b>",
-  "pipe | inside",          "back\\slash",          "`tick` and ``double``",
-  "# not a heading",        "1. not a list",       "- not a bullet",
-  "> not a quote",          "+ plus start",        "*stars* and _under_",
-  "100. big number",        "~~not strike~~",      "trailing spaces  "};
+constexpr const char* tricky[]
+  = {"a_b_c and 2*3*4", "[not a link](x)", "<b>not html</b>",
+     "pipe | inside",   "back\\slash",     "`tick` and ``double``",
+     "# not a heading", "1. not a list",   "- not a bullet",
+     "> not a quote",   "+ plus start",    "*stars* and _under_",
+     "100. big number", "~~not strike~~",  "trailing spaces  "};
 
 class builder {
 public:
   explicit builder(const adf_context& ctx)
-    : ctx_(ctx), r_(detail::salt(ctx.seed, ctx.salt, 0xadf)) {
+      : ctx_(ctx), r_(detail::salt(ctx.seed, ctx.salt, 0xadf)) {
     // nop
   }
 
@@ -69,11 +69,13 @@ private:
   }
 
   static json::object text(std::string s, json::array marks) {
-    return {{"type", "text"}, {"text", std::move(s)},
-            {"marks", std::move(marks)}};
+    return {
+      {"type", "text"}, {"text", std::move(s)}, {"marks", std::move(marks)}};
   }
 
-  static json::object mark(const char* type) { return {{"type", type}}; }
+  static json::object mark(const char* type) {
+    return {{"type", type}};
+  }
 
   json::array random_marks() {
     json::array m;
@@ -96,18 +98,21 @@ private:
                                       : "https://example.com/docs/page"}};
         if (r_.chance(0.3))
           attrs["title"] = "Docs";
-        m.push_back(json::object{{"type", "link"}, {"attrs", std::move(attrs)}});
+        m.push_back(
+          json::object{{"type", "link"}, {"attrs", std::move(attrs)}});
         break;
       }
       case 5:
         m.push_back(mark("underline"));
         break;
       case 6:
-        m.push_back(json::object{{"type", "subsup"},
-                     {"attrs", {{"type", r_.chance(0.5) ? "sub" : "sup"}}}});
+        m.push_back(
+          json::object{{"type", "subsup"},
+                       {"attrs", {{"type", r_.chance(0.5) ? "sub" : "sup"}}}});
         break;
       case 7:
-        m.push_back(json::object{{"type", "textColor"}, {"attrs", {{"color", "#ff5630"}}}});
+        m.push_back(json::object{{"type", "textColor"},
+                                 {"attrs", {{"color", "#ff5630"}}}});
         break;
       case 8:
         m.push_back(mark("strong"));
@@ -115,8 +120,8 @@ private:
         break;
       default:
         m.push_back(mark("strong"));
-        m.push_back(json::object{{"type", "link"},
-                     {"attrs", {{"href", "https://example.com/x"}}}});
+        m.push_back(json::object{
+          {"type", "link"}, {"attrs", {{"href", "https://example.com/x"}}}});
         break;
     }
     return m;
@@ -131,10 +136,10 @@ private:
       attrs["id"] = m.account_id;
       switch (r_.below(4)) {
         case 0:
-          attrs["text"] = m.display_name;  // no leading @ (seen in Jira)
+          attrs["text"] = m.display_name; // no leading @ (seen in Jira)
           break;
         case 1:
-          break;  // no text: renderers fall back to @id
+          break; // no text: renderers fall back to @id
         default:
           attrs["text"] = "@" + m.display_name;
       }
@@ -144,11 +149,11 @@ private:
   }
 
   json::object emoji() {
-    static constexpr const char* names[][3] = {
-      {":smile:", "1f604", "😄"},
-      {":thumbsup:", "1f44d", "👍"},
-      {":warning:", "atlassian-warning", ""},
-      {":tada:", "1f389", "🎉"}};
+    static constexpr const char* names[][3]
+      = {{":smile:", "1f604", "😄"},
+         {":thumbsup:", "1f44d", "👍"},
+         {":warning:", "atlassian-warning", ""},
+         {":tada:", "1f389", "🎉"}};
     auto& e = names[r_.below(4)];
     json::object attrs{{"shortName", e[0]}, {"id", e[1]}};
     if (*e[2])
@@ -156,7 +161,9 @@ private:
     return {{"type", "emoji"}, {"attrs", std::move(attrs)}};
   }
 
-  std::string local_id() { return r_.uuid(); }
+  std::string local_id() {
+    return r_.uuid();
+  }
 
   json::array inline_content(bool allow_rich) {
     json::array c;
@@ -181,21 +188,25 @@ private:
           c.push_back(emoji());
           break;
         case 4:
-          c.push_back(json::object{{"type", "date"},
-                       {"attrs",
-                        {{"timestamp",
-                          std::to_string(1600000000000
-                                         + r_.below(200000000) * 1000)}}}});
+          c.push_back(json::object{
+            {"type", "date"},
+            {"attrs",
+             {{"timestamp",
+               std::to_string(1600000000000 + r_.below(200000000) * 1000)}}}});
           break;
         case 5:
           c.push_back(json::object{{"type", "status"},
-                       {"attrs", {{"text", "IN PROGRESS"}, {"color", "blue"},
-                                  {"localId", local_id()}}}});
+                                   {"attrs",
+                                    {{"text", "IN PROGRESS"},
+                                     {"color", "blue"},
+                                     {"localId", local_id()}}}});
           break;
         case 6:
-          c.push_back(json::object{{"type", "inlineCard"},
-                       {"attrs", {{"url", ctx_.site_url + "/browse/KEY-"
-                                            + std::to_string(1 + r_.below(99))}}}});
+          c.push_back(
+            json::object{{"type", "inlineCard"},
+                         {"attrs",
+                          {{"url", ctx_.site_url + "/browse/KEY-"
+                                     + std::to_string(1 + r_.below(99))}}}});
           break;
         case 7:
           c.push_back(text(sentence(2, 5)));
@@ -206,21 +217,25 @@ private:
           if (!ctx_.attachments.empty()) {
             auto& a = ctx_.attachments[r_.below(ctx_.attachments.size())];
             c.push_back(json::object{{"type", "mediaInline"},
-                         {"attrs", {{"id", a.media_id}, {"collection", ""},
-                                    {"type", "file"}, {"alt", a.filename}}}});
+                                     {"attrs",
+                                      {{"id", a.media_id},
+                                       {"collection", ""},
+                                       {"type", "file"},
+                                       {"alt", a.filename}}}});
           } else {
             c.push_back(text(sentence()));
           }
           break;
         case 9:
           c.push_back(json::object{{"type", "inlineExtension"},
-                       {"attrs", {{"extensionType", "com.atlassian.macro"},
-                                  {"extensionKey", "anchor"},
-                                  {"text", "anchor-" + r_.hex(4)}}}});
+                                   {"attrs",
+                                    {{"extensionType", "com.atlassian.macro"},
+                                     {"extensionKey", "anchor"},
+                                     {"text", "anchor-" + r_.hex(4)}}}});
           break;
         default:
           c.push_back(json::object{{"type", "placeholder"},
-                       {"attrs", {{"text", "Type something"}}}});
+                                   {"attrs", {{"text", "Type something"}}}});
           break;
       }
     }
@@ -256,13 +271,11 @@ private:
   }
 
   json::object code_block() {
-    static constexpr const char* langs[] = {"python", "cpp", "json", "bash",
-                                            ""};
+    static constexpr const char* langs[]
+      = {"python", "cpp", "json", "bash", ""};
     static constexpr const char* bodies[] = {
-      "def f(x):\n    return x * 2\n",
-      "int main() {\n  return 0; // `tick`\n}",
-      "{\"a\": [1, 2, 3]}",
-      "echo \"```\" && ls -la | grep '*.log'",
+      "def f(x):\n    return x * 2\n", "int main() {\n  return 0; // `tick`\n}",
+      "{\"a\": [1, 2, 3]}", "echo \"```\" && ls -la | grep '*.log'",
       "line with ```` four backticks\n# not a heading\n- not a list"};
     json::object o{{"type", "codeBlock"},
                    {"content", {text(bodies[r_.below(5)])}}};
@@ -276,14 +289,19 @@ private:
     if (!ctx_.attachments.empty() && r_.chance(0.85)) {
       auto& a = ctx_.attachments[r_.below(ctx_.attachments.size())];
       return {{"type", "media"},
-              {"attrs", {{"id", a.media_id}, {"type", "file"},
-                         {"collection", ""}, {"alt", a.filename},
-                         {"width", 800}, {"height", 600}}}};
+              {"attrs",
+               {{"id", a.media_id},
+                {"type", "file"},
+                {"collection", ""},
+                {"alt", a.filename},
+                {"width", 800},
+                {"height", 600}}}};
     }
     return {{"type", "media"},
-            {"attrs", {{"type", "external"},
-                       {"url", "https://example.com/images/diagram.png"},
-                       {"alt", "diagram"}}}};
+            {"attrs",
+             {{"type", "external"},
+              {"url", "https://example.com/images/diagram.png"},
+              {"alt", "diagram"}}}};
   }
 
   json::object table() {
@@ -301,8 +319,8 @@ private:
         if (r_.chance(0.1))
           p["content"] = json::array{text("a | b")};
         else if (r_.chance(0.1))
-          p["content"] = json::array{text("line1"), {{"type", "hardBreak"}},
-                                     text("line2")};
+          p["content"] = json::array{
+            text("line1"), {{"type", "hardBreak"}}, text("line2")};
         else
           p["content"] = json::array{text(sentence(1, 4))};
         cc.push_back(std::move(p));
@@ -315,31 +333,35 @@ private:
         }
         if (complex && ri == 1 && ci == 1)
           cell["content"].as_array().push_back(json::object{
-             {"type", "bulletList"},
-             {"content", {{{"type", "listItem"},
-                           {"content", {paragraph(false)}}}}}});
+            {"type", "bulletList"},
+            {"content",
+             {{{"type", "listItem"}, {"content", {paragraph(false)}}}}}});
         cells.push_back(std::move(cell));
       }
-      trs.push_back(json::object{{"type", "tableRow"}, {"content", std::move(cells)}});
+      trs.push_back(
+        json::object{{"type", "tableRow"}, {"content", std::move(cells)}});
     }
-    return {{"type", "table"},
-            {"attrs", {{"isNumberColumnEnabled", false},
-                       {"layout", "default"}}},
-            {"content", std::move(trs)}};
+    return {
+      {"type", "table"},
+      {"attrs", {{"isNumberColumnEnabled", false}, {"layout", "default"}}},
+      {"content", std::move(trs)}};
   }
 
   json::object task_list(int depth) {
     json::array items;
     auto n = 1 + r_.below(4);
     for (uint64_t i = 0; i < n; ++i) {
-      items.push_back(json::object{{"type", "taskItem"},
-                       {"attrs", {{"localId", local_id()},
-                                  {"state", r_.chance(0.4) ? "DONE" : "TODO"}}},
-                       {"content", inline_content(false)}});
+      items.push_back(
+        json::object{{"type", "taskItem"},
+                     {"attrs",
+                      {{"localId", local_id()},
+                       {"state", r_.chance(0.4) ? "DONE" : "TODO"}}},
+                     {"content", inline_content(false)}});
       if (depth < 2 && r_.chance(0.15))
         items.push_back(task_list(depth + 1));
     }
-    return {{"type", "taskList"}, {"attrs", {{"localId", local_id()}}},
+    return {{"type", "taskList"},
+            {"attrs", {{"localId", local_id()}}},
             {"content", std::move(items)}};
   }
 
@@ -359,9 +381,8 @@ private:
         return {{"type", "blockquote"},
                 {"content", {paragraph(true), paragraph(false)}}};
       case 5: {
-        static constexpr const char* types[] = {"info", "note", "tip",
-                                                "warning", "error", "success",
-                                                "custom"};
+        static constexpr const char* types[]
+          = {"info", "note", "tip", "warning", "error", "success", "custom"};
         return {{"type", "panel"},
                 {"attrs", {{"panelType", types[r_.below(7)]}}},
                 {"content", {paragraph(true)}}};
@@ -374,7 +395,7 @@ private:
         json::array c{media_node()};
         if (r_.chance(0.3))
           c.push_back(json::object{{"type", "caption"},
-                       {"content", {text(sentence(2, 5))}}});
+                                   {"content", {text(sentence(2, 5))}}});
         return {{"type", "mediaSingle"},
                 {"attrs", {{"layout", "center"}}},
                 {"content", std::move(c)}};
@@ -397,10 +418,11 @@ private:
         auto n = 1 + r_.below(3);
         for (uint64_t i = 0; i < n; ++i)
           items.push_back(json::object{
-             {"type", "decisionItem"},
-             {"attrs", {{"localId", local_id()},
-                        {"state", r_.chance(0.6) ? "DECIDED" : "UNDECIDED"}}},
-             {"content", inline_content(false)}});
+            {"type", "decisionItem"},
+            {"attrs",
+             {{"localId", local_id()},
+              {"state", r_.chance(0.6) ? "DECIDED" : "UNDECIDED"}}},
+            {"content", inline_content(false)}});
         return {{"type", "decisionList"},
                 {"attrs", {{"localId", local_id()}}},
                 {"content", std::move(items)}};
@@ -408,26 +430,31 @@ private:
       case 13:
         return {{"type", "layoutSection"},
                 {"content",
-                 {{{"type", "layoutColumn"}, {"attrs", {{"width", 50}}},
+                 {{{"type", "layoutColumn"},
+                   {"attrs", {{"width", 50}}},
                    {"content", {paragraph(true)}}},
-                  {{"type", "layoutColumn"}, {"attrs", {{"width", 50}}},
+                  {{"type", "layoutColumn"},
+                   {"attrs", {{"width", 50}}},
                    {"content", {paragraph(true), rich_block(depth + 1)}}}}}};
       case 14: {
-        json::object attrs{{"extensionType", "com.atlassian.confluence.macro.core"},
-                           {"extensionKey", "toc"}};
+        json::object attrs{
+          {"extensionType", "com.atlassian.confluence.macro.core"},
+          {"extensionKey", "toc"}};
         if (r_.chance(0.5))
           attrs["text"] = "Table of contents";
         return {{"type", "extension"}, {"attrs", std::move(attrs)}};
       }
       case 15:
         return {{"type", "bodiedExtension"},
-                {"attrs", {{"extensionType", "com.atlassian.macro"},
-                           {"extensionKey", "details"}}},
+                {"attrs",
+                 {{"extensionType", "com.atlassian.macro"},
+                  {"extensionKey", "details"}}},
                 {"content", {paragraph(false)}}};
       case 16:
         return {{"type", "blockCard"},
-                {"attrs", {{"url", ctx_.site_url + "/browse/KEY-"
-                                     + std::to_string(1 + r_.below(99))}}}};
+                {"attrs",
+                 {{"url", ctx_.site_url + "/browse/KEY-"
+                            + std::to_string(1 + r_.below(99))}}}};
       case 17:
         // An empty paragraph (left out by renderers).
         return {{"type", "paragraph"}, {"content", json::array{}}};
@@ -457,8 +484,8 @@ std::vector<std::string> text_nodes(const json::value& doc) {
     auto* o = v->if_object();
     if (!o)
       continue;
-    if (auto* t = o->if_contains("type"); t && t->is_string()
-                                         && t->get_string() == "text") {
+    if (auto* t = o->if_contains("type");
+        t && t->is_string() && t->get_string() == "text") {
       if (auto* s = o->if_contains("text"); s && s->is_string())
         out.emplace_back(s->get_string());
       continue;

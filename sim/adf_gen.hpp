@@ -47,4 +47,4 @@ boost::json::value generate_adf(const adf_context& ctx);
 /// preserved" by a renderer).
 std::vector<std::string> text_nodes(const boost::json::value& doc);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -18,7 +18,8 @@ namespace {
 
 json::object map_json(const std::map<std::string, std::uint64_t>& m) {
   json::object o;
-  for (auto& [k, v] : m) o[k] = v;
+  for (auto& [k, v] : m)
+    o[k] = v;
   return o;
 }
 
@@ -35,24 +36,32 @@ http_response bad(std::string_view why) {
 
 std::string str(const json::object& o, const char* k) {
   auto* v = o.if_contains(k);
-  if (!v) return {};
-  if (v->is_string()) return std::string(v->as_string());
-  if (v->is_int64()) return std::to_string(v->as_int64());
+  if (!v)
+    return {};
+  if (v->is_string())
+    return std::string(v->as_string());
+  if (v->is_int64())
+    return std::to_string(v->as_int64());
   return {};
 }
 
 std::int64_t num(const json::object& o, const char* k, std::int64_t def = 0) {
   auto* v = o.if_contains(k);
-  if (!v) return def;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-  if (v->is_string()) return std::strtoll(v->as_string().c_str(), nullptr, 10);
+  if (!v)
+    return def;
+  if (v->is_int64())
+    return v->as_int64();
+  if (v->is_uint64())
+    return static_cast<std::int64_t>(v->as_uint64());
+  if (v->is_string())
+    return std::strtoll(v->as_string().c_str(), nullptr, 10);
   return def;
 }
 
 std::optional<bool> flag(const json::object& o, const char* k) {
   auto* v = o.if_contains(k);
-  if (!v || !v->is_bool()) return std::nullopt;
+  if (!v || !v->is_bool())
+    return std::nullopt;
   return v->as_bool();
 }
 
@@ -70,7 +79,8 @@ holder holder_from(const json::object& o) {
 /// Issue id from "issue" (id or key).
 std::int64_t issue_id(const workspace& ws, const json::object& o) {
   auto s = str(o, "issue");
-  if (s.empty()) s = str(o, "issue_id");
+  if (s.empty())
+    s = str(o, "issue_id");
   auto* i = find_issue_by_id_or_key(ws, s);
   return i ? i->id : 0;
 }
@@ -78,20 +88,23 @@ std::int64_t issue_id(const workspace& ws, const json::object& o) {
 std::optional<comment_visibility> visibility_from(const workspace& ws,
                                                   const json::object& o) {
   auto* v = o.if_contains("visibility");
-  if (!v || !v->is_object()) return std::nullopt;
+  if (!v || !v->is_object())
+    return std::nullopt;
   auto& vo = v->as_object();
   auto type = str(vo, "type");
   if (type == "group") {
     auto name = str(vo, "value");
     if (name.empty())
-      if (auto* g = find_group_by_id(ws, str(vo, "identifier"))) name = g->name;
+      if (auto* g = find_group_by_id(ws, str(vo, "identifier")))
+        name = g->name;
     return group_visibility(ws, name);
   }
   if (type == "role") {
     auto id = num(vo, "identifier", 0);
     if (id == 0)
       for (auto& r : ws.roles)
-        if (r.name == str(vo, "value")) id = r.id;
+        if (r.name == str(vo, "value"))
+          id = r.id;
     return role_visibility(ws, id);
   }
   return comment_visibility{};
@@ -101,18 +114,25 @@ mutation_result mutate(workspace& ws, const json::object& o) {
   auto op = str(o, "op");
   if (op == "update_issue") {
     issue_update u;
-    if (o.contains("summary")) u.summary = str(o, "summary");
-    if (auto* d = o.if_contains("description")) u.description = *d;
+    if (o.contains("summary"))
+      u.summary = str(o, "summary");
+    if (auto* d = o.if_contains("description"))
+      u.description = *d;
     if (auto* l = o.if_contains("labels"); l && l->is_array()) {
       std::vector<std::string> labels;
       for (auto& e : l->as_array())
-        if (e.is_string()) labels.emplace_back(e.as_string());
+        if (e.is_string())
+          labels.emplace_back(e.as_string());
       u.labels = labels;
     }
-    if (o.contains("assignee")) u.assignee_account_id = str(o, "assignee");
-    if (o.contains("reporter")) u.reporter_account_id = str(o, "reporter");
-    if (o.contains("status_id")) u.status_id = num(o, "status_id");
-    if (o.contains("security_level_id")) u.security_level_id = num(o, "security_level_id");
+    if (o.contains("assignee"))
+      u.assignee_account_id = str(o, "assignee");
+    if (o.contains("reporter"))
+      u.reporter_account_id = str(o, "reporter");
+    if (o.contains("status_id"))
+      u.status_id = num(o, "status_id");
+    if (o.contains("security_level_id"))
+      u.security_level_id = num(o, "security_level_id");
     return update_issue(ws, issue_id(ws, o), u);
   }
   if (op == "create_issue") {
@@ -122,36 +142,44 @@ mutation_result mutate(workspace& ws, const json::object& o) {
     n.issue_type_id = num(o, "issue_type_id");
     n.reporter_account_id = str(o, "reporter");
     n.assignee_account_id = str(o, "assignee");
-    if (auto* d = o.if_contains("description")) n.description = *d;
+    if (auto* d = o.if_contains("description"))
+      n.description = *d;
     if (auto* l = o.if_contains("labels"); l && l->is_array())
       for (auto& e : l->as_array())
-        if (e.is_string()) n.labels.emplace_back(e.as_string());
+        if (e.is_string())
+          n.labels.emplace_back(e.as_string());
     n.security_level_id = num(o, "security_level_id");
     n.parent_id = num(o, "parent_id");
     return create_issue(ws, n);
   }
-  if (op == "delete_issue") return delete_issue(ws, issue_id(ws, o));
-  if (op == "move_issue") return move_issue(ws, issue_id(ws, o), str(o, "project"));
+  if (op == "delete_issue")
+    return delete_issue(ws, issue_id(ws, o));
+  if (op == "move_issue")
+    return move_issue(ws, issue_id(ws, o), str(o, "project"));
   if (op == "add_comment") {
     std::optional<json::value> body;
-    if (auto* b = o.if_contains("body")) body = *b;
+    if (auto* b = o.if_contains("body"))
+      body = *b;
     auto vis = visibility_from(ws, o);
-    if (o.contains("visibility") && !vis) return {false, "unknown visibility group/role", 0, {}};
+    if (o.contains("visibility") && !vis)
+      return {false, "unknown visibility group/role", 0, {}};
     return add_comment(ws, issue_id(ws, o), str(o, "author"), body,
                        vis.value_or(comment_visibility{}));
   }
   if (op == "update_comment") {
     std::optional<json::value> body;
-    if (auto* b = o.if_contains("body")) body = *b;
+    if (auto* b = o.if_contains("body"))
+      body = *b;
     return update_comment(ws, num(o, "id"), body, visibility_from(ws, o));
   }
-  if (op == "delete_comment") return delete_comment(ws, num(o, "id"));
+  if (op == "delete_comment")
+    return delete_comment(ws, num(o, "id"));
   if (op == "add_attachment")
-    return add_attachment(ws, issue_id(ws, o), str(o, "filename"),
-                          str(o, "mime_type"),
-                          static_cast<std::uint64_t>(num(o, "size", 1024)),
-                          str(o, "author"));
-  if (op == "delete_attachment") return delete_attachment(ws, num(o, "id"));
+    return add_attachment(
+      ws, issue_id(ws, o), str(o, "filename"), str(o, "mime_type"),
+      static_cast<std::uint64_t>(num(o, "size", 1024)), str(o, "author"));
+  if (op == "delete_attachment")
+    return delete_attachment(ws, num(o, "id"));
   if (op == "add_group_member")
     return add_group_member(ws, str(o, "group"), str(o, "account_id"));
   if (op == "remove_group_member")
@@ -164,7 +192,8 @@ mutation_result mutate(workspace& ws, const json::object& o) {
   if (op == "add_security_level_member")
     return add_security_level_member(ws, num(o, "level_id"), holder_from(o));
   if (op == "remove_security_level_member")
-    return remove_security_level_member(ws, num(o, "level_id"), num(o, "member_id"));
+    return remove_security_level_member(ws, num(o, "level_id"),
+                                        num(o, "member_id"));
   if (op == "add_role_actor")
     return add_role_actor(ws, str(o, "project"), num(o, "role_id"),
                           str(o, "account_id"), str(o, "group_id"));
@@ -172,10 +201,13 @@ mutation_result mutate(workspace& ws, const json::object& o) {
     return remove_role_actor(ws, str(o, "project"), num(o, "role_id"),
                              str(o, "account_id"), str(o, "group_id"));
   if (op == "set_email_hidden")
-    return set_email_hidden(ws, str(o, "account_id"), flag(o, "hidden").value_or(true));
+    return set_email_hidden(ws, str(o, "account_id"),
+                            flag(o, "hidden").value_or(true));
   if (op == "set_user_active")
-    return set_user_active(ws, str(o, "account_id"), flag(o, "active").value_or(false));
-  if (op == "deactivate_user") return deactivate_user(ws, str(o, "account_id"));
+    return set_user_active(ws, str(o, "account_id"),
+                           flag(o, "active").value_or(false));
+  if (op == "deactivate_user")
+    return deactivate_user(ws, str(o, "account_id"));
   return {false, "unknown op '" + op + "'", 0, {}};
 }
 
@@ -188,7 +220,8 @@ json::value stats_json(jira_app& app) {
   o["points_spent_in_window"] = app.in().limiter.spent(app.clock().now_ms());
   o["rate_limited_by_reason"] = map_json(s.rate_limited_by_reason);
   std::uint64_t limited = 0;
-  for (auto& [k, v] : s.rate_limited_by_reason) limited += v;
+  for (auto& [k, v] : s.rate_limited_by_reason)
+    limited += v;
   o["rate_limited"] = limited;
   o["faults_by_kind"] = map_json(s.faults_by_kind);
   o["arrived_during_retry_after"] = s.arrived_during_retry_after;
@@ -197,11 +230,12 @@ json::value stats_json(jira_app& app) {
   return o;
 }
 
-}  // namespace
+} // namespace
 
 http_response handle_control(jira_app& app, http_request& r) {
   const std::string& p = r.path;
-  if (p == "/_sim/stats" && r.method == "GET") return ok_json(stats_json(app));
+  if (p == "/_sim/stats" && r.method == "GET")
+    return ok_json(stats_json(app));
   if (p == "/_sim/stats/reset" && r.method == "POST") {
     app.reset_stats();
     return ok_json(json::object{{"ok", true}});
@@ -213,18 +247,25 @@ http_response handle_control(jira_app& app, http_request& r) {
   if (p == "/_sim/faults" && r.method == "POST") {
     boost::system::error_code ec;
     auto v = parse_body(r.body, ec);
-    if (ec || !v.is_object()) return bad("body must be a JSON object");
-    if (auto* rate = v.as_object().if_contains("rate"); rate && rate->is_number())
+    if (ec || !v.is_object())
+      return bad("body must be a JSON object");
+    if (auto* rate = v.as_object().if_contains("rate");
+        rate && rate->is_number())
       app.in().faults.set_rate(rate->to_number<double>());
-    return ok_json(json::object{{"ok", true}, {"rate", app.in().faults.options().rate}});
+    return ok_json(
+      json::object{{"ok", true}, {"rate", app.in().faults.options().rate}});
   }
   if (p == "/_sim/clock" && r.method == "POST") {
     boost::system::error_code ec;
-    auto v = r.body.empty() ? json::value(json::object{}) : parse_body(r.body, ec);
-    if (ec || !v.is_object()) return bad("body must be a JSON object");
+    auto v
+      = r.body.empty() ? json::value(json::object{}) : parse_body(r.body, ec);
+    if (ec || !v.is_object())
+      return bad("body must be a JSON object");
     auto& o = v.as_object();
-    if (o.contains("advance_ms")) app.clock().advance(num(o, "advance_ms"));
-    if (o.contains("index_lag_ms")) app.set_index_lag_ms(num(o, "index_lag_ms"));
+    if (o.contains("advance_ms"))
+      app.clock().advance(num(o, "advance_ms"));
+    if (o.contains("index_lag_ms"))
+      app.set_index_lag_ms(num(o, "index_lag_ms"));
     json::object out;
     out["now_ms"] = app.clock().now_ms();
     out["offset_ms"] = app.clock().offset_ms();
@@ -264,7 +305,8 @@ http_response handle_control(jira_app& app, http_request& r) {
         o["api_user"] = i == ws.api_user;
         json::array groups;
         for (auto& g : ws.groups)
-          if (is_member(g, static_cast<user_ix>(i))) groups.emplace_back(g.name);
+          if (is_member(g, static_cast<user_ix>(i)))
+            groups.emplace_back(g.name);
         o["groups"] = std::move(groups);
         a.push_back(std::move(o));
       }
@@ -282,9 +324,11 @@ http_response handle_control(jira_app& app, http_request& r) {
       }
       json::array issues, projects;
       for (auto& pr : ws.projects)
-        if (can_browse_project(ws, *u, pr)) projects.emplace_back(pr.key);
+        if (can_browse_project(ws, *u, pr))
+          projects.emplace_back(pr.key);
       for (auto& i : ws.issues)
-        if (can_see_issue(ws, *u, i)) issues.emplace_back(i.id);
+        if (can_see_issue(ws, *u, i))
+          issues.emplace_back(i.id);
       json::object o;
       o["account_id"] = who;
       o["projects"] = std::move(projects);
@@ -294,13 +338,18 @@ http_response handle_control(jira_app& app, http_request& r) {
     return res;
   }
   if (p == "/_sim/truth" && r.method == "GET") {
-    auto tmpl = (std::filesystem::temp_directory_path() / "jira-sim-truth-XXXXXX").string();
+    auto tmpl
+      = (std::filesystem::temp_directory_path() / "jira-sim-truth-XXXXXX")
+          .string();
     int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) return jira_error(500, "cannot create a temp file");
+    if (fd < 0)
+      return jira_error(500, "cannot create a temp file");
     ::close(fd);
     {
       std::ofstream out(tmpl, std::ios::binary | std::ios::trunc);
-      app.read([&](const workspace& ws) { write_truth(ws, out); });
+      app.read([&](const workspace& ws) {
+        write_truth(ws, out);
+      });
     }
     http_response res;
     res.set("Content-Type", "application/x-ndjson");
@@ -312,17 +361,23 @@ http_response handle_control(jira_app& app, http_request& r) {
   if (p == "/_sim/mutate" && r.method == "POST") {
     boost::system::error_code ec;
     auto v = parse_body(r.body, ec);
-    if (ec || !v.is_object()) return bad("body must be a JSON object");
+    if (ec || !v.is_object())
+      return bad("body must be a JSON object");
     mutation_result m;
-    app.write([&](workspace& ws) { m = mutate(ws, v.as_object()); });
+    app.write([&](workspace& ws) {
+      m = mutate(ws, v.as_object());
+    });
     json::object o;
     o["ok"] = m.ok;
-    if (!m.ok) o["error"] = m.error;
-    if (m.id) o["id"] = m.id;
-    if (!m.key.empty()) o["key"] = m.key;
+    if (!m.ok)
+      o["error"] = m.error;
+    if (m.id)
+      o["id"] = m.id;
+    if (!m.key.empty())
+      o["key"] = m.key;
     return json_response(m.ok ? 200 : 400, json::serialize(o));
   }
   return json_response(404, R"({"error":"unknown control endpoint"})");
 }
 
-}  // namespace jirasim
+} // namespace jirasim

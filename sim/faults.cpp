@@ -13,50 +13,60 @@ namespace {
 double unit(std::uint64_t h) {
   return static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
 }
-}  // namespace
+} // namespace
 
 std::string_view to_string(fault_kind k) {
   switch (k) {
-    case fault_kind::none: return "none";
-    case fault_kind::status_500: return "status_500";
-    case fault_kind::status_503_retry_after: return "status_503_retry_after";
-    case fault_kind::connection_reset: return "connection_reset";
-    case fault_kind::truncated_body: return "truncated_body";
-    case fault_kind::slow_headers: return "slow_headers";
-    case fault_kind::invalid_json: return "invalid_json";
+    case fault_kind::none:
+      return "none";
+    case fault_kind::status_500:
+      return "status_500";
+    case fault_kind::status_503_retry_after:
+      return "status_503_retry_after";
+    case fault_kind::connection_reset:
+      return "connection_reset";
+    case fault_kind::truncated_body:
+      return "truncated_body";
+    case fault_kind::slow_headers:
+      return "slow_headers";
+    case fault_kind::invalid_json:
+      return "invalid_json";
   }
   return "none";
 }
 
 std::vector<fault_kind> all_fault_kinds() {
-  return {fault_kind::status_500,     fault_kind::status_503_retry_after,
+  return {fault_kind::status_500,       fault_kind::status_503_retry_after,
           fault_kind::connection_reset, fault_kind::truncated_body,
-          fault_kind::slow_headers,   fault_kind::invalid_json};
+          fault_kind::slow_headers,     fault_kind::invalid_json};
 }
 
 fault_kind fault_from_string(std::string_view s) {
   for (auto k : all_fault_kinds())
-    if (to_string(k) == s) return k;
+    if (to_string(k) == s)
+      return k;
   return fault_kind::none;
 }
 
 fault_kind fault_injector::next() {
   auto n = n_.fetch_add(1, std::memory_order_relaxed);
-  if (opt_.rate <= 0 || opt_.kinds.empty()) return fault_kind::none;
+  if (opt_.rate <= 0 || opt_.kinds.empty())
+    return fault_kind::none;
   auto h = splitmix64(opt_.seed * 0x100000001b3ull ^ n);
-  if (unit(h) >= opt_.rate) return fault_kind::none;
+  if (unit(h) >= opt_.rate)
+    return fault_kind::none;
   auto pick = splitmix64(h) % opt_.kinds.size();
   return opt_.kinds[pick];
 }
 
 std::chrono::milliseconds latency_model::delay_for(std::size_t objects) {
   auto n = n_.fetch_add(1, std::memory_order_relaxed);
-  double ms = static_cast<double>(opt_.base_ms) +
-              opt_.per_object_ms * static_cast<double>(objects);
+  double ms = static_cast<double>(opt_.base_ms)
+              + opt_.per_object_ms * static_cast<double>(objects);
   if (opt_.jitter_ms > 0)
-    ms += unit(splitmix64(opt_.seed ^ (n * 0x9e3779b97f4a7c15ull))) *
-          static_cast<double>(opt_.jitter_ms);
+    ms += unit(splitmix64(opt_.seed ^ (n * 0x9e3779b97f4a7c15ull)))
+          * static_cast<double>(opt_.jitter_ms);
   return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -44,14 +44,18 @@ struct fault_options {
 };
 
 class fault_injector {
- public:
+public:
   explicit fault_injector(fault_options options) : opt_(std::move(options)) {}
   /// The fault for the next API request (counts the request).
   fault_kind next();
-  const fault_options& options() const { return opt_; }
-  void set_rate(double rate) { opt_.rate = rate; }
+  const fault_options& options() const {
+    return opt_;
+  }
+  void set_rate(double rate) {
+    opt_.rate = rate;
+  }
 
- private:
+private:
   fault_options opt_;
   std::atomic<std::uint64_t> n_{0};
 };
@@ -68,13 +72,15 @@ struct latency_options {
 };
 
 class latency_model {
- public:
+public:
   explicit latency_model(latency_options options) : opt_(options) {}
   /// Delay for the next response carrying `objects` objects.
   std::chrono::milliseconds delay_for(std::size_t objects);
-  const latency_options& options() const { return opt_; }
+  const latency_options& options() const {
+    return opt_;
+  }
 
- private:
+private:
   latency_options opt_;
   std::atomic<std::uint64_t> n_{0};
 };
@@ -82,4 +88,4 @@ class latency_model {
 /// SplitMix64: the deterministic hash behind both sequences.
 std::uint64_t splitmix64(std::uint64_t x);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -15,48 +15,58 @@ namespace {
 using detail::rng;
 using detail::salt;
 
-constexpr const char* first_names[] = {
-  "Mia",    "Noah",   "Olivia",  "Liam",   "Emma",   "Lucas",  "Ava",
-  "Mateo",  "Sofia",  "Ethan",   "Chloé",  "Jonas",  "Aiko",   "Ravi",
-  "Zoë",    "Björn",  "Fatima",  "Chen",   "Priya",  "Diego",  "Ingrid",
-  "Kwame",  "Lena",   "Omar",    "Sakura", "Tomás",  "Yara",   "Pavel",
-  "Nadia",  "Arjun",  "Elif",    "Hugo"};
-constexpr const char* last_names[] = {
-  "Krystof", "Smith",   "Nguyen",  "Müller",  "García",   "Rossi",
-  "Kowalski", "Tanaka", "Okafor",  "Johansson", "Dubois", "Silva",
-  "Patel",   "O'Brien", "Novak",   "Haddad",  "Kim",      "Larsen",
-  "Moreau",  "Fischer", "Ivanova", "Costa",   "Yilmaz",   "Schmidt"};
-constexpr const char* time_zones[] = {
-  "America/Los_Angeles", "America/New_York", "Europe/London",
-  "Europe/Berlin",       "Asia/Tokyo",       "Asia/Kolkata",
-  "Australia/Sydney",    "America/Sao_Paulo", "UTC",
-  "Europe/Paris",        "America/Chicago",  "Pacific/Auckland"};
+constexpr const char* first_names[]
+  = {"Mia",    "Noah",  "Olivia", "Liam",  "Emma",   "Lucas", "Ava",  "Mateo",
+     "Sofia",  "Ethan", "Chloé",  "Jonas", "Aiko",   "Ravi",  "Zoë",  "Björn",
+     "Fatima", "Chen",  "Priya",  "Diego", "Ingrid", "Kwame", "Lena", "Omar",
+     "Sakura", "Tomás", "Yara",   "Pavel", "Nadia",  "Arjun", "Elif", "Hugo"};
+constexpr const char* last_names[]
+  = {"Krystof",  "Smith",   "Nguyen",  "Müller",    "García", "Rossi",
+     "Kowalski", "Tanaka",  "Okafor",  "Johansson", "Dubois", "Silva",
+     "Patel",    "O'Brien", "Novak",   "Haddad",    "Kim",    "Larsen",
+     "Moreau",   "Fischer", "Ivanova", "Costa",     "Yilmaz", "Schmidt"};
+constexpr const char* time_zones[]
+  = {"America/Los_Angeles", "America/New_York",  "Europe/London",
+     "Europe/Berlin",       "Asia/Tokyo",        "Asia/Kolkata",
+     "Australia/Sydney",    "America/Sao_Paulo", "UTC",
+     "Europe/Paris",        "America/Chicago",   "Pacific/Auckland"};
 constexpr const char* team_groups[] = {
-  "engineering", "qa",        "design",   "support",  "finance",
-  "contractors", "security-team", "product", "sales", "marketing",
-  "ops",         "data",      "legal",    "hr",       "mobile",
-  "platform"};
-constexpr const char* project_names[] = {
-  "Platform",   "Mobile App", "Customer Support", "Data Pipeline",
-  "Website",    "Security",   "Billing",          "Infrastructure",
-  "Marketing",  "Research"};
-constexpr const char* project_keys[] = {"PLAT", "MOB", "SUP", "DATA", "WEB",
-                                        "SEC",  "BILL", "INFRA", "MKT", "RES"};
-constexpr const char* summary_verbs[] = {
-  "Fix", "Add", "Investigate", "Update", "Remove", "Refactor", "Document",
-  "Improve", "Migrate", "Support"};
-constexpr const char* summary_objects[] = {
-  "login timeout on Safari", "CSV export for large reports",
-  "flaky integration test", "dashboard totals", "password reset email",
-  "rate limiting on the public API", "dark mode colors", "search ranking",
-  "invoice PDF layout", "webhook retries", "audit log pagination",
-  "S3 bucket policy", "memory leak in worker", "onboarding checklist",
-  "timezone handling in reports", "\"quoted\" titles & <angle> brackets",
-  "Unicode: naïve café — 日本語", "SSO with Okta", "mobile push tokens",
-  "backup restore drill"};
-constexpr const char* label_pool[] = {
-  "backend", "frontend", "urgent", "tech-debt", "customer", "regression",
-  "security", "performance", "ux", "docs", "needs-triage", "q3"};
+  "engineering",   "qa",      "design", "support",   "finance", "contractors",
+  "security-team", "product", "sales",  "marketing", "ops",     "data",
+  "legal",         "hr",      "mobile", "platform"};
+constexpr const char* project_names[]
+  = {"Platform", "Mobile App", "Customer Support", "Data Pipeline", "Website",
+     "Security", "Billing",    "Infrastructure",   "Marketing",     "Research"};
+constexpr const char* project_keys[]
+  = {"PLAT", "MOB", "SUP", "DATA", "WEB", "SEC", "BILL", "INFRA", "MKT", "RES"};
+constexpr const char* summary_verbs[]
+  = {"Fix",      "Add",      "Investigate", "Update",  "Remove",
+     "Refactor", "Document", "Improve",     "Migrate", "Support"};
+constexpr const char* summary_objects[]
+  = {"login timeout on Safari",
+     "CSV export for large reports",
+     "flaky integration test",
+     "dashboard totals",
+     "password reset email",
+     "rate limiting on the public API",
+     "dark mode colors",
+     "search ranking",
+     "invoice PDF layout",
+     "webhook retries",
+     "audit log pagination",
+     "S3 bucket policy",
+     "memory leak in worker",
+     "onboarding checklist",
+     "timezone handling in reports",
+     "\"quoted\" titles & <angle> brackets",
+     "Unicode: naïve café — 日本語",
+     "SSO with Okta",
+     "mobile push tokens",
+     "backup restore drill"};
+constexpr const char* label_pool[]
+  = {"backend",  "frontend",   "urgent",       "tech-debt",
+     "customer", "regression", "security",     "performance",
+     "ux",       "docs",       "needs-triage", "q3"};
 
 struct mime_kind {
   const char* mime;
@@ -66,13 +76,16 @@ struct mime_kind {
 constexpr mime_kind mime_kinds[] = {
   {"text/plain", ".txt", {"notes", "README", "error", "server"}},
   {"text/plain", ".log", {"app", "worker-3", "nginx-access", "crash"}},
-  {"text/markdown", ".md", {"design-notes", "RUNBOOK", "meeting minutes",
-                             "changelog"}},
-  {"application/pdf", ".pdf", {"invoice-2024", "Résumé final", "contract",
-                                "spec v2"}},
+  {"text/markdown",
+   ".md",
+   {"design-notes", "RUNBOOK", "meeting minutes", "changelog"}},
+  {"application/pdf",
+   ".pdf",
+   {"invoice-2024", "Résumé final", "contract", "spec v2"}},
   {"image/png", ".png", {"screenshot", "image", "diagram", "Bildschirmfoto"}},
-  {"application/json", ".json", {"payload", "response", "config",
-                                  "har-export"}},
+  {"application/json",
+   ".json",
+   {"payload", "response", "config", "har-export"}},
 };
 
 std::string account_id(rng& r) {
@@ -94,7 +107,7 @@ std::string lower_ascii(std::string s) {
     else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.')
       out.push_back(static_cast<char>(c));
     else if (c >= 0x80)
-      continue;  // drop non-ASCII bytes from emails
+      continue; // drop non-ASCII bytes from emails
   }
   return out;
 }
@@ -198,21 +211,21 @@ private:
         std::swap(v[i - 1], v[g.below(i)]);
     };
     shuffle(others);
-    auto hidden = static_cast<size_t>(std::lround(p_.hidden_email_ratio
-                                                  * humans));
+    auto hidden
+      = static_cast<size_t>(std::lround(p_.hidden_email_ratio * humans));
     for (size_t i = 0; i < hidden && i < others.size(); ++i)
       ws_.users[others[i]].email_hidden = true;
     shuffle(others);
-    auto inactive = static_cast<size_t>(std::lround(p_.inactive_ratio
-                                                    * humans));
+    auto inactive
+      = static_cast<size_t>(std::lround(p_.inactive_ratio * humans));
     if (inactive == 0 && p_.inactive_ratio > 0 && humans >= 10)
       inactive = 1;
     for (size_t i = 0; i < inactive && i < others.size(); ++i)
       ws_.users[others[i]].active = false;
     humans_ = humans;
-    static constexpr const char* apps[] = {"Automation for Jira", "Slack",
-                                           "GitHub for Jira", "Jira Outlook",
-                                           "Tempo"};
+    static constexpr const char* apps[]
+      = {"Automation for Jira", "Slack", "GitHub for Jira", "Jira Outlook",
+         "Tempo"};
     for (uint32_t i = 0; i < p_.app_accounts; ++i) {
       user u;
       u.account_id = g.hex(24);
@@ -287,7 +300,7 @@ private:
       // Skewed sizes: one large group, a few tiny ones, one empty.
       double share = i == 0 ? 0.5 : (i % 5 == 4 ? 0.03 : 0.15);
       if (i == 3)
-        share = 0;  // an empty group
+        share = 0; // an empty group
       x.members = sample_humans(g, share);
       // App accounts sit in some groups too (never in ACLs though).
       if (i == 1)
@@ -301,7 +314,8 @@ private:
     }
     ws_.application_roles = {
       {"jira-software", "Jira Software", {"jira-software-users"}},
-      {"jira-servicedesk", "Jira Service Management",
+      {"jira-servicedesk",
+       "Jira Service Management",
        {"jira-servicemanagement-users"}},
     };
   }
@@ -330,8 +344,8 @@ private:
       {10003, "Done", "done", 3, "Done", "green"},
       {6, "Closed", "done", 3, "Done", "green"},
     };
-    ws_.priorities = {{1, "Highest"}, {2, "High"}, {3, "Medium"},
-                      {4, "Low"},     {5, "Lowest"}};
+    ws_.priorities
+      = {{1, "Highest"}, {2, "High"}, {3, "Medium"}, {4, "Low"}, {5, "Lowest"}};
     ws_.issue_types = {{10000, "Epic", false, 1},
                        {10001, "Story", false, 0},
                        {10002, "Task", false, 0},
@@ -374,8 +388,8 @@ private:
       f.name = std::move(name);
       f.schema_type = std::move(type);
       f.schema_items = std::move(items);
-      f.schema_custom = "com.atlassian.jira.plugin.system.customfieldtypes:"
-                        + plugin;
+      f.schema_custom
+        = "com.atlassian.jira.plugin.system.customfieldtypes:" + plugin;
       if (plugin == "lexo-rank")
         f.schema_custom = "com.pyxis.greenhopper.jira:gh-lexo-rank";
       f.schema_custom_id = n;
@@ -389,16 +403,17 @@ private:
     custom(10018, "Customer Reference", "string", "", "textfield");
     custom(10019, "Reviewers", "array", "user", "multiuserpicker");
     custom(10020, "Due Review", "date", "", "datepicker");
-    custom(10021, "Components Affected", "array", "option", "multiselect",
-           {{10030, "API"}, {10031, "UI"}, {10032, "Database"},
-            {10033, "Billing"}});
+    custom(
+      10021, "Components Affected", "array", "option", "multiselect",
+      {{10030, "API"}, {10031, "UI"}, {10032, "Database"}, {10033, "Billing"}});
     custom(10022, "Rank", "any", "", "lexo-rank");
   }
 
   void roles() {
     ws_.roles = {
-      {role_admins, "Administrators", "A project role that represents "
-                                      "administrators in a project"},
+      {role_admins, "Administrators",
+       "A project role that represents "
+       "administrators in a project"},
       {role_addons, "atlassian-addons-project-access",
        "A project role that represents Connect add-ons declaring a scope "
        "that requires more than read access"},
@@ -410,72 +425,75 @@ private:
   }
 
   permission_grant grant(std::string perm, holder h) {
-    return permission_grant{ws_.next_grant_id++, std::move(perm),
-                            std::move(h)};
+    return permission_grant{ws_.next_grant_id++, std::move(perm), std::move(h)};
   }
 
   void schemes() {
     auto g = r(detail::k_schemes);
     // Scheme 10000: licensed users of Jira Software plus roles.
-    permission_scheme s1{10000, "Default software scheme",
-                         "Licensed Jira Software users can browse", {}};
+    permission_scheme s1{10000,
+                         "Default software scheme",
+                         "Licensed Jira Software users can browse",
+                         {}};
     s1.grants.push_back(grant("BROWSE_PROJECTS",
                               make_holder("applicationRole", "jira-software")));
     s1.grants.push_back(grant("BROWSE_PROJECTS", role_holder(role_admins)));
     s1.grants.push_back(grant("BROWSE_PROJECTS", role_holder(role_addons)));
-    s1.grants.push_back(grant("CREATE_ISSUES",
-                              make_holder("applicationRole", "jira-software")));
+    s1.grants.push_back(
+      grant("CREATE_ISSUES", make_holder("applicationRole", "jira-software")));
     s1.grants.push_back(grant("ADMINISTER_PROJECTS", role_holder(role_admins)));
     s1.grants.push_back(grant("ADD_COMMENTS", role_holder(role_developers)));
     // Scheme 10001: restricted, every issue-/user-bound holder type.
-    permission_scheme s2{10001, "Restricted scheme",
-                         "Only named teams and people", {}};
+    permission_scheme s2{
+      10001, "Restricted scheme", "Only named teams and people", {}};
     s2.grants.push_back(grant("BROWSE_PROJECTS", group_holder(team(0))));
     s2.grants.push_back(grant("BROWSE_PROJECTS", role_holder(role_developers)));
     s2.grants.push_back(grant("BROWSE_PROJECTS", role_holder(role_users)));
     auto named = static_cast<user_ix>(1 + g.below(humans_ - 1));
-    s2.grants.push_back(grant("BROWSE_PROJECTS", user_holder(ws_.users[named])));
+    s2.grants.push_back(
+      grant("BROWSE_PROJECTS", user_holder(ws_.users[named])));
     s2.grants.push_back(grant("BROWSE_PROJECTS", make_holder("projectLead")));
     s2.grants.push_back(grant("BROWSE_PROJECTS", make_holder("reporter")));
     s2.grants.push_back(grant("BROWSE_PROJECTS", make_holder("assignee")));
     s2.grants.push_back(grant("CREATE_ISSUES", role_holder(role_developers)));
     s2.grants.push_back(grant("EDIT_ISSUES", make_holder("assignee")));
-    s2.grants.push_back(grant("ADMINISTER_PROJECTS", make_holder("projectLead")));
+    s2.grants.push_back(
+      grant("ADMINISTER_PROJECTS", make_holder("projectLead")));
     // Scheme 10002: public.
     permission_scheme s3{10002, "Open scheme", "Public project", {}};
     s3.grants.push_back(grant("BROWSE_PROJECTS", make_holder("anyone")));
-    s3.grants.push_back(grant("BROWSE_PROJECTS",
-                              make_holder("applicationRole")));
+    s3.grants.push_back(
+      grant("BROWSE_PROJECTS", make_holder("applicationRole")));
     s3.grants.push_back(grant("CREATE_ISSUES", make_holder("applicationRole")));
     // Scheme 10003: service desk.
-    permission_scheme s4{10003, "Service desk scheme",
-                         "Agents and customers' own requests", {}};
-    s4.grants.push_back(grant("BROWSE_PROJECTS",
-                              role_holder(role_service_desk)));
-    s4.grants.push_back(grant("BROWSE_PROJECTS",
-                              group_holder(group_named(
-                                "jira-servicemanagement-users"))));
+    permission_scheme s4{
+      10003, "Service desk scheme", "Agents and customers' own requests", {}};
+    s4.grants.push_back(
+      grant("BROWSE_PROJECTS", role_holder(role_service_desk)));
+    s4.grants.push_back(
+      grant("BROWSE_PROJECTS",
+            group_holder(group_named("jira-servicemanagement-users"))));
     s4.grants.push_back(grant("BROWSE_PROJECTS", make_holder("reporter")));
-    s4.grants.push_back(grant("BROWSE_PROJECTS",
-                              make_holder("sd.customer.portal.only")));
-    s4.grants.push_back(grant("BROWSE_PROJECTS",
-                              make_holder("applicationRole",
-                                          "jira-servicedesk")));
+    s4.grants.push_back(
+      grant("BROWSE_PROJECTS", make_holder("sd.customer.portal.only")));
+    s4.grants.push_back(grant(
+      "BROWSE_PROJECTS", make_holder("applicationRole", "jira-servicedesk")));
     s4.grants.push_back(grant("CREATE_ISSUES", make_holder("reporter")));
-    ws_.permission_schemes = {std::move(s1), std::move(s2), std::move(s3),
-                              std::move(s4)};
+    ws_.permission_schemes
+      = {std::move(s1), std::move(s2), std::move(s3), std::move(s4)};
 
     auto member = [&](holder h) {
       return security_level_member{ws_.next_level_member_id++, std::move(h)};
     };
-    issue_security_scheme a{10000, "Standard security", "Internal levels", 0,
-                            {}};
+    issue_security_scheme a{
+      10000, "Standard security", "Internal levels", 0, {}};
     security_level internal{10100, "Internal", "Staff only", {}};
     internal.members.push_back(member(role_holder(role_developers)));
-    internal.members.push_back(member(group_holder(group_named("site-admins"))));
+    internal.members.push_back(
+      member(group_holder(group_named("site-admins"))));
     internal.members.push_back(member(make_holder("reporter")));
-    security_level ra{10101, "Reporter and assignee",
-                      "Only the reporter and the assignee", {}};
+    security_level ra{
+      10101, "Reporter and assignee", "Only the reporter and the assignee", {}};
     ra.members.push_back(member(make_holder("reporter")));
     ra.members.push_back(member(make_holder("assignee")));
     ra.members.push_back(member(make_holder("projectLead")));
@@ -484,13 +502,13 @@ private:
     auto named2 = static_cast<user_ix>(1 + g.below(humans_ - 1));
     conf.members.push_back(member(user_holder(ws_.users[named2])));
     a.levels = {std::move(internal), std::move(ra), std::move(conf)};
-    issue_security_scheme b{10001, "Service desk security", "Agents only", 0,
-                            {}};
+    issue_security_scheme b{
+      10001, "Service desk security", "Agents only", 0, {}};
     security_level staff{10200, "Staff only", "Agents and admins", {}};
     staff.members.push_back(member(role_holder(role_service_desk)));
     staff.members.push_back(member(role_holder(role_admins)));
-    security_level licensed{10201, "Licensed users",
-                            "Anyone with Jira Software", {}};
+    security_level licensed{
+      10201, "Licensed users", "Anyone with Jira Software", {}};
     licensed.members.push_back(
       member(make_holder("applicationRole", "jira-software")));
     licensed.members.push_back(member(make_holder("applicationRole")));
@@ -504,8 +522,8 @@ private:
     constexpr size_t n_names = sizeof(project_keys) / sizeof(project_keys[0]);
     // Scheme per project (cycle): every holder type appears with >= 4
     // projects; restricted projects are the common case.
-    static constexpr int64_t scheme_cycle[] = {10000, 10001, 10002,
-                                               10003, 10001, 10000};
+    static constexpr int64_t scheme_cycle[]
+      = {10000, 10001, 10002, 10003, 10001, 10000};
     static constexpr int64_t security_cycle[] = {0, 10000, 0, 10001, 10000, 0};
     for (uint32_t i = 0; i < n; ++i) {
       project p;
@@ -513,14 +531,16 @@ private:
       p.key = project_keys[i % n_names];
       p.name = project_names[i % n_names];
       if (i >= n_names) {
-        p.key += std::string(1, static_cast<char>('A' + (i / n_names - 1) % 26));
+        p.key
+          += std::string(1, static_cast<char>('A' + (i / n_names - 1) % 26));
         p.name += " " + std::to_string(i / n_names + 1);
       }
       p.description = "The " + p.name + " project.";
       p.permission_scheme_id = scheme_cycle[i % 6];
       p.issue_security_scheme_id = security_cycle[i % 6];
-      p.project_type_key = p.permission_scheme_id == 10003 ? "service_desk"
-                           : (i % 4 == 2 ? "business" : "software");
+      p.project_type_key = p.permission_scheme_id == 10003
+                             ? "service_desk"
+                             : (i % 4 == 2 ? "business" : "software");
       p.lead = static_cast<user_ix>(g.below(humans_));
       // Role actors.
       auto add_users = [&](role_actors& ra, size_t k) {
@@ -528,9 +548,9 @@ private:
           ra.user_account_ids.push_back(
             ws_.users[static_cast<user_ix>(g.below(humans_))].account_id);
         std::sort(ra.user_account_ids.begin(), ra.user_account_ids.end());
-        ra.user_account_ids.erase(std::unique(ra.user_account_ids.begin(),
-                                              ra.user_account_ids.end()),
-                                  ra.user_account_ids.end());
+        ra.user_account_ids.erase(
+          std::unique(ra.user_account_ids.begin(), ra.user_account_ids.end()),
+          ra.user_account_ids.end());
       };
       role_actors admins{role_admins, {}, {}};
       admins.user_account_ids.push_back(ws_.users[p.lead].account_id);
@@ -591,8 +611,8 @@ private:
     std::vector<uint32_t> heavy;
     auto n_heavy = std::min<uint32_t>(p_.heavy_comment_issues, n / 10);
     for (uint32_t k = 0; k < n_heavy; ++k)
-      heavy.push_back(static_cast<uint32_t>((2 * k + 1) * uint64_t{n}
-                                            / (2 * n_heavy)));
+      heavy.push_back(
+        static_cast<uint32_t>((2 * k + 1) * uint64_t{n} / (2 * n_heavy)));
     uint32_t large_left = p_.large_attachments;
     std::vector<std::vector<int64_t>> epics(ws_.projects.size());
     std::vector<std::vector<int64_t>> standard(ws_.projects.size());
@@ -609,23 +629,25 @@ private:
       is.project_id = p.id;
       is.key = p.key + "-" + std::to_string(p.next_issue_number++);
       // Monotone in id: creation order = id order.
-      is.created_ms = start + static_cast<millis>(k) * step
-                      + static_cast<millis>(ig.below(static_cast<uint64_t>(step)));
+      is.created_ms
+        = start + static_cast<millis>(k) * step
+          + static_cast<millis>(ig.below(static_cast<uint64_t>(step)));
       auto age = p_.now_ms - is.created_ms;
       is.updated_ms = ig.chance(0.35)
                         ? is.created_ms + static_cast<millis>(ig.below(600000))
-                        : is.created_ms + static_cast<millis>(
-                            ig.below(static_cast<uint64_t>(std::max<millis>(1, age))));
+                        : is.created_ms
+                            + static_cast<millis>(ig.below(
+                              static_cast<uint64_t>(std::max<millis>(1, age))));
       is.updated_ms = std::min(is.updated_ms, p_.now_ms);
       is.summary = summary(ig);
       is.description.null = ig.chance(0.15);
       // Type and parent.
       auto t = ig.below(100);
       if (t < 5) {
-        is.issue_type_id = 10000;  // epic
+        is.issue_type_id = 10000; // epic
         epics[pi].push_back(is.id);
       } else if (t < 15 && !standard[pi].empty()) {
-        is.issue_type_id = 10004;  // subtask
+        is.issue_type_id = 10004; // subtask
         is.parent_id = standard[pi][ig.below(standard[pi].size())];
       } else {
         is.issue_type_id = t < 45 ? 10001 : (t < 75 ? 10002 : 10003);
@@ -633,8 +655,8 @@ private:
         if (!epics[pi].empty() && ig.chance(0.4))
           is.parent_id = epics[pi][ig.below(epics[pi].size())];
       }
-      static constexpr int64_t status_ids[] = {10000, 10001, 3, 10002, 10003,
-                                               6};
+      static constexpr int64_t status_ids[]
+        = {10000, 10001, 3, 10002, 10003, 6};
       is.status_id = status_ids[ig.below(6)];
       is.priority_id = 1 + static_cast<int64_t>(ig.below(5));
       auto nl = ig.below(4);
@@ -646,9 +668,10 @@ private:
       }
       is.reporter = pick_person(ig, p);
       is.creator = ig.chance(0.9) ? is.reporter : pick_person(ig, p);
-      is.assignee = ig.chance(0.25) ? no_user
-                                    : static_cast<user_ix>(ig.below(humans_));
-      if (p.issue_security_scheme_id != 0 && ig.chance(p_.secured_issue_ratio)) {
+      is.assignee
+        = ig.chance(0.25) ? no_user : static_cast<user_ix>(ig.below(humans_));
+      if (p.issue_security_scheme_id != 0
+          && ig.chance(p_.secured_issue_ratio)) {
         auto* s = find_security_scheme(ws_, p.issue_security_scheme_id);
         is.security_level_id = s->levels[ig.below(s->levels.size())].id;
       }
@@ -667,7 +690,8 @@ private:
     for (uint64_t a = 0; a < na; ++a) {
       attachment at;
       at.id = ws_.next_attachment_id++;
-      auto& mk = mime_kinds[ig.below(sizeof(mime_kinds) / sizeof(mime_kinds[0]))];
+      auto& mk
+        = mime_kinds[ig.below(sizeof(mime_kinds) / sizeof(mime_kinds[0]))];
       std::string stem = mk.stems[ig.below(4)];
       at.filename = stem + mk.ext;
       // Unique filenames within an issue (media nodes resolve by name).
@@ -685,18 +709,20 @@ private:
         at.size_bytes = 5 * 1024 * 1024 + ig.below(3 * 1024 * 1024);
         --large_left;
       } else if (bucket < 3) {
-        at.size_bytes = ig.below(3);  // 0..2 bytes, incl. empty files
+        at.size_bytes = ig.below(3); // 0..2 bytes, incl. empty files
       } else if (bucket < 10) {
         at.size_bytes = ig.below(200);
       } else if (bucket < 97) {
         // log-uniform 200 B .. 64 KiB
-        at.size_bytes = static_cast<uint64_t>(200.0 * std::pow(327.68,
-                                                               ig.unit()));
+        at.size_bytes
+          = static_cast<uint64_t>(200.0 * std::pow(327.68, ig.unit()));
       } else {
         at.size_bytes = 1024 * 1024 + ig.below(3 * 1024 * 1024);
       }
-      at.created_ms = is.created_ms + static_cast<millis>(ig.below(
-                        static_cast<uint64_t>(is.updated_ms - is.created_ms) + 1));
+      at.created_ms
+        = is.created_ms
+          + static_cast<millis>(
+            ig.below(static_cast<uint64_t>(is.updated_ms - is.created_ms) + 1));
       at.author = pick_person(ig, p);
       at.media_id = ig.uuid();
       is.attachments.push_back(std::move(at));
@@ -729,18 +755,18 @@ private:
       cm.author = pick_person(cg, p);
       cm.update_author = cm.author;
       cm.created_ms = times[c];
-      cm.updated_ms = cg.chance(0.1)
-                        ? std::min(is.updated_ms,
-                                   cm.created_ms + static_cast<millis>(
-                                                     cg.below(86400000)))
-                        : cm.created_ms;
+      cm.updated_ms
+        = cg.chance(0.1)
+            ? std::min(is.updated_ms,
+                       cm.created_ms + static_cast<millis>(cg.below(86400000)))
+            : cm.created_ms;
       if (cg.chance(p_.restricted_comment_ratio)) {
         if (cg.chance(0.5)) {
           auto& gr = ws_.groups[cg.below(ws_.groups.size())];
           cm.visibility = {visibility_type::group, gr.name, gr.group_id};
         } else {
-          static constexpr int64_t rs[] = {role_admins, role_developers,
-                                           role_users};
+          static constexpr int64_t rs[]
+            = {role_admins, role_developers, role_users};
           auto rid = rs[cg.below(3)];
           cm.visibility = {visibility_type::role, find_role(ws_, rid)->name,
                            std::to_string(rid)};
@@ -766,10 +792,10 @@ private:
       a.summary = "User created";
       a.category = "user management";
       a.created_ms = at(0.02 + 0.3 * g.unit());
-      a.object_item = {ws_.users[u].account_id, ws_.users[u].account_id,
-                       "USER", "10000", idp_dir};
-      a.changed_values.push_back({"Active / Inactive", std::nullopt,
-                                  std::string{"Active"}});
+      a.object_item = {ws_.users[u].account_id, ws_.users[u].account_id, "USER",
+                       "10000", idp_dir};
+      a.changed_values.push_back(
+        {"Active / Inactive", std::nullopt, std::string{"Active"}});
       a.associated_items.push_back(a.object_item);
       recs.push_back(std::move(a));
       if (!ws_.users[u].active) {
@@ -780,8 +806,7 @@ private:
         d.author_account_id = admin;
         d.object_item = {ws_.users[u].account_id, ws_.users[u].account_id,
                          "USER", "10000", idp_dir};
-        d.changed_values.push_back({"Active / Inactive",
-                                    std::string{"Active"},
+        d.changed_values.push_back({"Active / Inactive", std::string{"Active"},
                                     std::string{"Inactive"}});
         recs.push_back(std::move(d));
       }

@@ -31,9 +31,22 @@ inline uint64_t salt(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
 
 /// Salt kinds (stable numbers: changing them changes every workspace).
 enum salt_kind : uint64_t {
-  k_users = 1, k_groups, k_projects, k_issues, k_comments, k_attachments,
-  k_description, k_comment_body, k_custom, k_content, k_token, k_audit,
-  k_site, k_new_issue, k_new_comment, k_schemes,
+  k_users = 1,
+  k_groups,
+  k_projects,
+  k_issues,
+  k_comments,
+  k_attachments,
+  k_description,
+  k_comment_body,
+  k_custom,
+  k_content,
+  k_token,
+  k_audit,
+  k_site,
+  k_new_issue,
+  k_new_comment,
+  k_schemes,
 };
 
 class rng {
@@ -49,19 +62,25 @@ public:
     return z ^ (z >> 31);
   }
   /// Uniform in [0, n) (n > 0); bias negligible for our n.
-  uint64_t below(uint64_t n) { return n == 0 ? 0 : next() % n; }
+  uint64_t below(uint64_t n) {
+    return n == 0 ? 0 : next() % n;
+  }
   /// Uniform in [lo, hi].
   int64_t range(int64_t lo, int64_t hi) {
     return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo) + 1));
   }
   /// Uniform in [0, 1).
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  bool chance(double p) { return unit() < p; }
-  template <class T>
+  double unit() {
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+  }
+  bool chance(double p) {
+    return unit() < p;
+  }
+  template<class T>
   const T& pick(const std::vector<T>& v) {
     return v[below(v.size())];
   }
-  template <class T, size_t N>
+  template<class T, size_t N>
   const T& pick(const T (&a)[N]) {
     return a[below(N)];
   }
@@ -85,4 +104,4 @@ private:
   uint64_t state_;
 };
 
-}  // namespace jirasim::detail
+} // namespace jirasim::detail

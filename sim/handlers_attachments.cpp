@@ -21,10 +21,11 @@ std::string jira_app::internals::random_secret() {
 std::string media_signature(const jira_app& app, std::int64_t attachment_id,
                             std::int64_t expires_ms) {
   auto& in = const_cast<jira_app&>(app).in();
-  std::string msg = in.media_secret + "|" + std::to_string(attachment_id) +
-                    "|" + std::to_string(expires_ms);
+  std::string msg = in.media_secret + "|" + std::to_string(attachment_id) + "|"
+                    + std::to_string(expires_ms);
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), digest);
+  SHA256(reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
+         digest);
   static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned char b : digest) {
@@ -68,8 +69,9 @@ http_response serve_bytes(const workspace& ws, const attachment& a,
   res.set("Content-Disposition", "attachment; filename=\"" + a.filename + "\"");
   res.set("Accept-Ranges", "bytes");
   if (partial)
-    res.set("Content-Range", "bytes " + std::to_string(from) + "-" +
-                                 std::to_string(to) + "/" + std::to_string(size));
+    res.set("Content-Range", "bytes " + std::to_string(from) + "-"
+                               + std::to_string(to) + "/"
+                               + std::to_string(size));
   auto len = size == 0 ? 0 : to - from + 1;
   res.body.resize(len);
   auto n = attachment_content(ws, a, from, res.body.data(), len);
@@ -80,16 +82,21 @@ http_response serve_bytes(const workspace& ws, const attachment& a,
 const issue* lookup(api_call& c, const attachment** a) {
   char* end = nullptr;
   auto id = std::strtoll(c.args[0].c_str(), &end, 10);
-  if (*end != '\0') return nullptr;
+  if (*end != '\0')
+    return nullptr;
   return find_attachment(c.ws, id, a);
 }
 
 api_result attachment_content_handler(api_call& c) {
   const attachment* a = nullptr;
   auto* i = lookup(c, &a);
-  if (!i || !a) return error_result(404, "The attachment with id '" + c.args[0] + "' does not exist.");
+  if (!i || !a)
+    return error_result(404, "The attachment with id '" + c.args[0]
+                               + "' does not exist.");
   if (!can_see_attachment(c.ws, c.me().account_id, *i, *a))
-    return error_result(403, "You do not have permission to view attachment with id: " + c.args[0]);
+    return error_result(
+      403,
+      "You do not have permission to view attachment with id: " + c.args[0]);
   api_result out;
   out.core = 1;
   if (c.req.param("redirect") == std::optional<std::string_view>("false")) {
@@ -97,10 +104,10 @@ api_result attachment_content_handler(api_call& c) {
     return out;
   }
   auto exp = c.now_ms + c.app.in().media_ttl_secs * 1000;
-  std::string loc = c.app.base_url() + "/_media/file/" + a->media_id +
-                    "/binary?token=" + media_signature(c.app, a->id, exp) +
-                    "&id=" + std::to_string(a->id) + "&exp=" + std::to_string(exp) +
-                    "&name=" + url_encode(a->filename);
+  std::string loc = c.app.base_url() + "/_media/file/" + a->media_id
+                    + "/binary?token=" + media_signature(c.app, a->id, exp)
+                    + "&id=" + std::to_string(a->id) + "&exp="
+                    + std::to_string(exp) + "&name=" + url_encode(a->filename);
   out.res.status = 303;
   out.res.set("Location", loc);
   return out;
@@ -116,17 +123,22 @@ api_result attachment_meta(api_call&) {
 api_result attachment_by_id(api_call& c) {
   const attachment* a = nullptr;
   auto* i = lookup(c, &a);
-  if (!i || !a) return error_result(404, "The attachment with id '" + c.args[0] + "' does not exist.");
+  if (!i || !a)
+    return error_result(404, "The attachment with id '" + c.args[0]
+                               + "' does not exist.");
   if (!can_see_attachment(c.ws, c.me().account_id, *i, *a))
-    return error_result(403, "You do not have permission to view attachment with id: " + c.args[0]);
+    return error_result(
+      403,
+      "You do not have permission to view attachment with id: " + c.args[0]);
   return json_result(200, attachment_json(c, *a), 1, 0);
 }
 
-}  // namespace
+} // namespace
 
 http_response handle_media(jira_app& app, const workspace& ws, http_request& r,
                            std::int64_t now_ms) {
-  if (r.method != "GET") return jira_error(405, "Method not allowed");
+  if (r.method != "GET")
+    return jira_error(405, "Method not allowed");
   auto token = r.param("token");
   auto id_s = r.param("id");
   auto exp_s = r.param("exp");
@@ -140,14 +152,19 @@ http_response handle_media(jira_app& app, const workspace& ws, http_request& r,
     return json_response(401, R"({"error":"Unauthorized: token expired"})");
   const attachment* a = nullptr;
   auto* i = find_attachment(ws, id, &a);
-  if (!i || !a) return json_response(404, R"({"error":"File not found"})");
+  if (!i || !a)
+    return json_response(404, R"({"error":"File not found"})");
   return serve_bytes(ws, *a, r);
 }
 
 void add_attachment_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/attachment/content/{}", attachment_content_handler, burst_class::get_attachment_content, "GET /attachment/content/{}"});
-  r.push_back({"GET", "/rest/api/3/attachment/meta", attachment_meta, burst_class::get_default, "GET /attachment/meta"});
-  r.push_back({"GET", "/rest/api/3/attachment/{}", attachment_by_id, burst_class::get_default, "GET /attachment/{}"});
+  r.push_back({"GET", "/rest/api/3/attachment/content/{}",
+               attachment_content_handler, burst_class::get_attachment_content,
+               "GET /attachment/content/{}"});
+  r.push_back({"GET", "/rest/api/3/attachment/meta", attachment_meta,
+               burst_class::get_default, "GET /attachment/meta"});
+  r.push_back({"GET", "/rest/api/3/attachment/{}", attachment_by_id,
+               burst_class::get_default, "GET /attachment/{}"});
 }
 
-}  // namespace jirasim
+} // namespace jirasim

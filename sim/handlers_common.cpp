@@ -27,16 +27,19 @@ api_result error_result(int status, std::string_view message) {
 std::optional<std::int64_t> int_param(const http_request& r,
                                       std::string_view key, std::int64_t def) {
   auto v = r.param(key);
-  if (!v || v->empty()) return def;
+  if (!v || v->empty())
+    return def;
   std::int64_t out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc{} || p != v->data() + v->size()) return std::nullopt;
+  if (ec != std::errc{} || p != v->data() + v->size())
+    return std::nullopt;
   return out;
 }
 
 bool bool_param(const http_request& r, std::string_view key, bool def) {
   auto v = r.param(key);
-  if (!v) return def;
+  if (!v)
+    return def;
   return *v == "true" || *v == "1";
 }
 
@@ -44,13 +47,16 @@ std::vector<std::string> list_param(const http_request& r,
                                     std::string_view key) {
   std::vector<std::string> out;
   for (auto& [k, v] : r.query) {
-    if (k != key) continue;
+    if (k != key)
+      continue;
     std::size_t i = 0;
     while (i <= v.size()) {
       auto j = v.find(',', i);
-      if (j == std::string::npos) j = v.size();
+      if (j == std::string::npos)
+        j = v.size();
       auto item = v.substr(i, j - i);
-      if (!item.empty()) out.push_back(item);
+      if (!item.empty())
+        out.push_back(item);
       i = j + 1;
     }
   }
@@ -63,8 +69,8 @@ std::string jira_time(const api_call& c, std::int64_t ms) {
 
 json::object avatar_urls(std::string_view seed) {
   std::string base = "https://avatar-management--avatars.us-west-2.prod.public."
-                     "atl-paas.net/initials/" +
-                     std::string(seed.substr(0, 2)) + "-5.png";
+                     "atl-paas.net/initials/"
+                     + std::string(seed.substr(0, 2)) + "-5.png";
   json::object o;
   o["48x48"] = base + "?size=48&s=48";
   o["24x24"] = base + "?size=24&s=24";
@@ -78,17 +84,20 @@ json::object user_json(const api_call& c, user_ix ix) {
   json::object o;
   o["self"] = c.base + "/rest/api/3/user?accountId=" + u.account_id;
   o["accountId"] = u.account_id;
-  if (!u.email_hidden && !u.email.empty()) o["emailAddress"] = u.email;
+  if (!u.email_hidden && !u.email.empty())
+    o["emailAddress"] = u.email;
   o["avatarUrls"] = avatar_urls(u.display_name.empty() ? "XX" : u.display_name);
   o["displayName"] = u.display_name;
   o["active"] = u.active;
-  if (!u.time_zone.empty()) o["timeZone"] = u.time_zone;
+  if (!u.time_zone.empty())
+    o["timeZone"] = u.time_zone;
   o["accountType"] = std::string(to_string(u.type));
   return o;
 }
 
 json::value user_or_null(const api_call& c, user_ix u) {
-  if (u == no_user || u >= c.ws.users.size()) return nullptr;
+  if (u == no_user || u >= c.ws.users.size())
+    return nullptr;
   return user_json(c, u);
 }
 
@@ -107,12 +116,15 @@ json::object project_ref_json(const api_call& c, const project& p) {
 json::object project_json(const api_call& c, const project& p, bool with_lead,
                           bool with_description) {
   json::object o;
-  o["expand"] = "description,lead,issueTypes,url,projectKeys,permissions,insight";
+  o["expand"]
+    = "description,lead,issueTypes,url,projectKeys,permissions,insight";
   o["self"] = c.base + "/rest/api/3/project/" + std::to_string(p.id);
   o["id"] = std::to_string(p.id);
   o["key"] = p.key;
-  if (with_description) o["description"] = p.description;
-  if (with_lead) o["lead"] = user_or_null(c, p.lead);
+  if (with_description)
+    o["description"] = p.description;
+  if (with_lead)
+    o["lead"] = user_or_null(c, p.lead);
   o["name"] = p.name;
   o["avatarUrls"] = avatar_urls(p.key);
   o["projectTypeKey"] = p.project_type_key;
@@ -126,8 +138,10 @@ json::object project_json(const api_call& c, const project& p, bool with_lead,
 json::object holder_json(const holder& h) {
   json::object o;
   o["type"] = h.type;
-  if (!h.parameter.empty()) o["parameter"] = h.parameter;
-  if (!h.value.empty()) o["value"] = h.value;
+  if (!h.parameter.empty())
+    o["parameter"] = h.parameter;
+  if (!h.value.empty())
+    o["value"] = h.value;
   o["expand"] = h.type == "projectRole" ? "projectRole"
                 : h.type == "group"     ? "group"
                 : h.type == "user"      ? "user"
@@ -144,22 +158,23 @@ json::object attachment_json(const api_call& c, const attachment& a) {
   o["created"] = jira_time(c, a.created_ms);
   o["size"] = a.size_bytes;
   o["mimeType"] = a.mime_type;
-  o["content"] = c.base + "/rest/api/3/attachment/content/" + std::to_string(a.id);
+  o["content"]
+    = c.base + "/rest/api/3/attachment/content/" + std::to_string(a.id);
   if (a.mime_type.rfind("image/", 0) == 0)
-    o["thumbnail"] =
-        c.base + "/rest/api/3/attachment/thumbnail/" + std::to_string(a.id);
+    o["thumbnail"]
+      = c.base + "/rest/api/3/attachment/thumbnail/" + std::to_string(a.id);
   return o;
 }
 
 json::object comment_json(const api_call& c, const issue& i, const comment& k) {
   json::object o;
-  o["self"] = c.base + "/rest/api/3/issue/" + std::to_string(i.id) +
-              "/comment/" + std::to_string(k.id);
+  o["self"] = c.base + "/rest/api/3/issue/" + std::to_string(i.id) + "/comment/"
+              + std::to_string(k.id);
   o["id"] = std::to_string(k.id);
   o["author"] = user_or_null(c, k.author);
   o["body"] = comment_body(c.ws, i, k);
-  o["updateAuthor"] =
-      user_or_null(c, k.update_author == no_user ? k.author : k.update_author);
+  o["updateAuthor"]
+    = user_or_null(c, k.update_author == no_user ? k.author : k.update_author);
   o["created"] = jira_time(c, k.created_ms);
   o["updated"] = jira_time(c, k.updated_ms);
   if (k.visibility.type != visibility_type::none) {
@@ -176,7 +191,8 @@ json::object comment_json(const api_call& c, const issue& i, const comment& k) {
 bool field_selection::wants(std::string_view f) const {
   if (std::find(exclude.begin(), exclude.end(), f) != exclude.end())
     return false;
-  if (all) return true;
+  if (all)
+    return true;
   return std::find(include.begin(), include.end(), f) != include.end();
 }
 
@@ -198,7 +214,8 @@ field_selection parse_fields(const std::vector<std::string>& raw,
     else
       s.include.push_back(f);
   }
-  if (!s.all && s.include.empty()) s.all = default_all;
+  if (!s.all && s.include.empty())
+    s.all = default_all;
   return s;
 }
 
@@ -206,7 +223,8 @@ namespace {
 
 json::object status_json(const api_call& c, const status_def& s) {
   json::object cat;
-  cat["self"] = c.base + "/rest/api/3/statuscategory/" + std::to_string(s.category_id);
+  cat["self"]
+    = c.base + "/rest/api/3/statuscategory/" + std::to_string(s.category_id);
   cat["id"] = s.category_id;
   cat["key"] = s.category_key;
   cat["colorName"] = s.color_name;
@@ -246,17 +264,21 @@ json::object issue_type_json(const api_call& c, const issue_type_def& t) {
 void expand_users(const api_call& c, json::value& v) {
   if (auto* o = v.if_object()) {
     if (o->size() == 1 && o->contains("accountId")) {
-      auto u = find_user_ix(c.ws, json::value_to<std::string>(o->at("accountId")));
-      if (u) v = user_json(c, *u);
+      auto u
+        = find_user_ix(c.ws, json::value_to<std::string>(o->at("accountId")));
+      if (u)
+        v = user_json(c, *u);
       return;
     }
-    for (auto& kv : *o) expand_users(c, kv.value());
+    for (auto& kv : *o)
+      expand_users(c, kv.value());
   } else if (auto* a = v.if_array()) {
-    for (auto& e : *a) expand_users(c, e);
+    for (auto& e : *a)
+      expand_users(c, e);
   }
 }
 
-}  // namespace
+} // namespace
 
 json::object issue_json(api_call& c, const issue& i, const field_selection& f,
                         std::size_t& objects) {
@@ -268,10 +290,13 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
   o["key"] = i.key;
   json::object fl;
   const auto& ws = c.ws;
-  if (f.wants("summary")) fl["summary"] = i.summary;
-  if (f.wants("description")) fl["description"] = issue_description(ws, i);
+  if (f.wants("summary"))
+    fl["summary"] = i.summary;
+  if (f.wants("description"))
+    fl["description"] = issue_description(ws, i);
   if (f.wants("status"))
-    if (auto* s = find_status(ws, i.status_id)) fl["status"] = status_json(c, *s);
+    if (auto* s = find_status(ws, i.status_id))
+      fl["status"] = status_json(c, *s);
   if (f.wants("statuscategorychangedate"))
     fl["statuscategorychangedate"] = jira_time(c, i.updated_ms);
   if (f.wants("priority")) {
@@ -282,7 +307,8 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
   }
   if (f.wants("labels")) {
     json::array a;
-    for (auto& l : i.labels) a.emplace_back(l);
+    for (auto& l : i.labels)
+      a.emplace_back(l);
     fl["labels"] = std::move(a);
   }
   if (f.wants("issuetype"))
@@ -291,18 +317,24 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
   if (f.wants("project"))
     if (auto* p = find_project(ws, i.project_id))
       fl["project"] = project_ref_json(c, *p);
-  if (f.wants("reporter")) fl["reporter"] = user_or_null(c, i.reporter);
-  if (f.wants("assignee")) fl["assignee"] = user_or_null(c, i.assignee);
-  if (f.wants("creator")) fl["creator"] = user_or_null(c, i.creator);
-  if (f.wants("created")) fl["created"] = jira_time(c, i.created_ms);
-  if (f.wants("updated")) fl["updated"] = jira_time(c, i.updated_ms);
+  if (f.wants("reporter"))
+    fl["reporter"] = user_or_null(c, i.reporter);
+  if (f.wants("assignee"))
+    fl["assignee"] = user_or_null(c, i.assignee);
+  if (f.wants("creator"))
+    fl["creator"] = user_or_null(c, i.creator);
+  if (f.wants("created"))
+    fl["created"] = jira_time(c, i.created_ms);
+  if (f.wants("updated"))
+    fl["updated"] = jira_time(c, i.updated_ms);
   if (f.wants("security")) {
-    const security_level* lvl =
-        i.security_level_id ? find_security_level(ws, i.security_level_id)
-                            : nullptr;
+    const security_level* lvl = i.security_level_id
+                                  ? find_security_level(ws, i.security_level_id)
+                                  : nullptr;
     if (lvl) {
       json::object s;
-      s["self"] = c.base + "/rest/api/3/securitylevel/" + std::to_string(lvl->id);
+      s["self"]
+        = c.base + "/rest/api/3/securitylevel/" + std::to_string(lvl->id);
       s["id"] = std::to_string(lvl->id);
       s["description"] = lvl->description;
       s["name"] = lvl->name;
@@ -319,7 +351,8 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
       po["self"] = c.base + "/rest/api/3/issue/" + std::to_string(p->id);
       json::object pf;
       pf["summary"] = p->summary;
-      if (auto* s = find_status(ws, p->status_id)) pf["status"] = status_json(c, *s);
+      if (auto* s = find_status(ws, p->status_id))
+        pf["status"] = status_json(c, *s);
       if (auto* pr = find_priority(ws, p->priority_id))
         pf["priority"] = priority_json(c, *pr);
       if (auto* t = find_issue_type(ws, p->issue_type_id))
@@ -333,14 +366,17 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
     json::array list;
     std::size_t total = 0;
     for (auto& k : i.comments) {
-      if (!can_see_comment(ws, c.caller, i, k)) continue;
+      if (!can_see_comment(ws, c.caller, i, k))
+        continue;
       ++total;
-      if (list.size() < embedded_cap) list.push_back(comment_json(c, i, k));
+      if (list.size() < embedded_cap)
+        list.push_back(comment_json(c, i, k));
     }
     objects += list.size();
     json::object co;
     co["comments"] = std::move(list);
-    co["self"] = c.base + "/rest/api/3/issue/" + std::to_string(i.id) + "/comment";
+    co["self"]
+      = c.base + "/rest/api/3/issue/" + std::to_string(i.id) + "/comment";
     co["maxResults"] = std::min(total, embedded_cap);
     co["total"] = total;
     co["startAt"] = 0;
@@ -348,7 +384,8 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
   }
   if (f.wants("attachment")) {
     json::array a;
-    for (auto& at : i.attachments) a.push_back(attachment_json(c, at));
+    for (auto& at : i.attachments)
+      a.push_back(attachment_json(c, at));
     objects += i.attachments.size();
     fl["attachment"] = std::move(a);
   }
@@ -372,11 +409,13 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
   bool any_custom = f.all;
   if (!any_custom)
     for (auto& inc : f.include)
-      if (inc.rfind("customfield_", 0) == 0) any_custom = true;
+      if (inc.rfind("customfield_", 0) == 0)
+        any_custom = true;
   if (any_custom) {
     auto custom = issue_custom_fields(ws, i);
     for (auto& kv : custom) {
-      if (!f.wants(kv.key())) continue;
+      if (!f.wants(kv.key()))
+        continue;
       json::value v = kv.value();
       expand_users(c, v);
       fl[kv.key()] = std::move(v);
@@ -386,4 +425,4 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
   return o;
 }
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -14,10 +14,11 @@ namespace jirasim {
 
 namespace {
 
-constexpr std::string_view not_found_issue =
-    "Issue does not exist or you do not have permission to see it.";
+constexpr std::string_view not_found_issue
+  = "Issue does not exist or you do not have permission to see it.";
 
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
+std::uint64_t fnv1a(std::string_view s,
+                    std::uint64_t h = 1469598103934665603ull) {
   for (unsigned char ch : s) {
     h ^= ch;
     h *= 1099511628211ull;
@@ -26,8 +27,8 @@ std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull
 }
 
 std::string b64url(std::string_view in) {
-  static const char* a =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static const char* a
+    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   std::uint32_t acc = 0;
   int bits = 0;
@@ -39,19 +40,21 @@ std::string b64url(std::string_view in) {
       out += a[(acc >> bits) & 63];
     }
   }
-  if (bits > 0) out += a[(acc << (6 - bits)) & 63];
+  if (bits > 0)
+    out += a[(acc << (6 - bits)) & 63];
   return out;
 }
 
 std::optional<std::string> b64url_decode(std::string_view in) {
-  static const std::string_view a =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static const std::string_view a
+    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   std::uint32_t acc = 0;
   int bits = 0;
   for (char ch : in) {
     auto p = a.find(ch);
-    if (p == std::string_view::npos) return std::nullopt;
+    if (p == std::string_view::npos)
+      return std::nullopt;
     acc = (acc << 6) | static_cast<std::uint32_t>(p);
     bits += 6;
     if (bits >= 8) {
@@ -74,11 +77,14 @@ std::string make_token(std::int64_t offset, std::uint64_t binding) {
 std::optional<std::int64_t> read_token(std::string_view token,
                                        std::uint64_t binding) {
   auto raw = b64url_decode(token);
-  if (!raw) return std::nullopt;
+  if (!raw)
+    return std::nullopt;
   long long off = 0;
   unsigned long long h = 0;
-  if (std::sscanf(raw->c_str(), "v1|%lld|%llx", &off, &h) != 2) return std::nullopt;
-  if (h != binding || off < 0) return std::nullopt;
+  if (std::sscanf(raw->c_str(), "v1|%lld|%llx", &off, &h) != 2)
+    return std::nullopt;
+  if (h != binding || off < 0)
+    return std::nullopt;
   return off;
 }
 
@@ -94,10 +100,12 @@ search_params read_search(api_call& c) {
   search_params p;
   if (c.req.method == "GET") {
     p.jql = std::string(c.req.param("jql").value_or(""));
-    if (auto t = c.req.param("nextPageToken")) p.token = std::string(*t);
+    if (auto t = c.req.param("nextPageToken"))
+      p.token = std::string(*t);
     if (c.req.param("maxResults")) {
       auto m = int_param(c.req, "maxResults", 50);
-      if (!m) p.bad = true;
+      if (!m)
+        p.bad = true;
       p.max_results = m;
     }
     p.fields = list_param(c.req, "fields");
@@ -110,7 +118,8 @@ search_params read_search(api_call& c) {
     return p;
   }
   auto& o = v.as_object();
-  if (auto* j = o.if_contains("jql"); j && j->is_string()) p.jql = j->as_string();
+  if (auto* j = o.if_contains("jql"); j && j->is_string())
+    p.jql = j->as_string();
   if (auto* t = o.if_contains("nextPageToken"); t && t->is_string())
     p.token = std::string(t->as_string());
   if (auto* m = o.if_contains("maxResults")) {
@@ -121,21 +130,23 @@ search_params read_search(api_call& c) {
   }
   if (auto* f = o.if_contains("fields"); f && f->is_array())
     for (auto& e : f->as_array())
-      if (e.is_string()) p.fields.emplace_back(e.as_string());
+      if (e.is_string())
+        p.fields.emplace_back(e.as_string());
   return p;
 }
 
 /// The visible issues matching `jql`, in order; or an error response.
-std::variant<std::vector<const issue*>, api_result> visible_matches(
-    api_call& c, std::string_view jql) {
+std::variant<std::vector<const issue*>, api_result>
+visible_matches(api_call& c, std::string_view jql) {
   auto& in = c.app.in();
-  std::string key = std::string(jql) + '\x1f' + c.me().account_id + '\x1f' + c.tz;
+  std::string key
+    = std::string(jql) + '\x1f' + c.me().account_id + '\x1f' + c.tz;
   std::shared_ptr<const std::vector<std::int64_t>> ids;
   {
     std::lock_guard lock{in.search_mu};
     auto it = in.search_cache.find(key);
-    if (it != in.search_cache.end() && it->second.data_epoch == c.ws.data_epoch &&
-        c.now_ms < it->second.valid_until_ms) {
+    if (it != in.search_cache.end() && it->second.data_epoch == c.ws.data_epoch
+        && c.now_ms < it->second.valid_until_ms) {
       it->second.last_used = ++in.search_tick;
       ids = it->second.ids;
     }
@@ -149,39 +160,48 @@ std::variant<std::vector<const issue*>, api_result> visible_matches(
     vis->reserve(all.size());
     for (auto id : all) {
       auto* i = find_issue(c.ws, id);
-      if (i && c.vis->can_see_issue(c.ws, c.caller, *i)) vis->push_back(id);
+      if (i && c.vis->can_see_issue(c.ws, c.caller, *i))
+        vis->push_back(id);
     }
     // The result changes when a pending index update becomes visible.
     std::int64_t valid_until = INT64_MAX;
     for (auto& i : c.ws.issues)
-      if (i.indexed_at_ms > c.now_ms) valid_until = std::min(valid_until, i.indexed_at_ms);
+      if (i.indexed_at_ms > c.now_ms)
+        valid_until = std::min(valid_until, i.indexed_at_ms);
     ids = vis;
     std::lock_guard lock{in.search_mu};
     if (in.search_cache.size() >= 64) {
       auto oldest = in.search_cache.begin();
       for (auto it = in.search_cache.begin(); it != in.search_cache.end(); ++it)
-        if (it->second.last_used < oldest->second.last_used) oldest = it;
+        if (it->second.last_used < oldest->second.last_used)
+          oldest = it;
       in.search_cache.erase(oldest);
     }
-    in.search_cache[key] = {c.ws.data_epoch, valid_until, ++in.search_tick, ids};
+    in.search_cache[key]
+      = {c.ws.data_epoch, valid_until, ++in.search_tick, ids};
   }
   std::vector<const issue*> out;
   out.reserve(ids->size());
   for (auto id : *ids)
-    if (auto* i = find_issue(c.ws, id)) out.push_back(i);
+    if (auto* i = find_issue(c.ws, id))
+      out.push_back(i);
   return out;
 }
 
 api_result search_jql(api_call& c) {
   auto p = read_search(c);
-  if (p.bad) return error_result(400, "Invalid request payload. Refer to the REST API documentation and try again.");
+  if (p.bad)
+    return error_result(400, "Invalid request payload. Refer to the REST API "
+                             "documentation and try again.");
   auto sel = parse_fields(p.fields, false);
   std::int64_t cap = sel.id_only() ? 5000 : 100;
   auto max = p.max_results.value_or(50);
-  if (max < 0) return error_result(400, "The value of maxResults must not be negative.");
+  if (max < 0)
+    return error_result(400, "The value of maxResults must not be negative.");
   max = std::clamp<std::int64_t>(max, 1, cap);
   std::string field_key;
-  for (auto& f : p.fields) field_key += f + ",";
+  for (auto& f : p.fields)
+    field_key += f + ",";
   auto binding = fnv1a(p.jql + '\x1f' + field_key + '\x1f' + c.me().account_id);
   std::int64_t offset = 0;
   if (p.token) {
@@ -192,12 +212,14 @@ api_result search_jql(api_call& c) {
     offset = *off;
   }
   auto matches = visible_matches(c, p.jql);
-  if (auto* err = std::get_if<api_result>(&matches)) return std::move(*err);
+  if (auto* err = std::get_if<api_result>(&matches))
+    return std::move(*err);
   auto& list = std::get<std::vector<const issue*>>(matches);
   auto total = static_cast<std::int64_t>(list.size());
   json::array issues;
   std::size_t objects = 0;
-  for (auto i = offset; i < total && static_cast<std::int64_t>(issues.size()) < max; ++i) {
+  for (auto i = offset;
+       i < total && static_cast<std::int64_t>(issues.size()) < max; ++i) {
     auto& is = *list[static_cast<std::size_t>(i)];
     if (sel.id_only()) {
       json::object o;
@@ -211,26 +233,30 @@ api_result search_jql(api_call& c) {
   json::object o;
   bool last = offset + n >= total;
   o["issues"] = std::move(issues);
-  if (!last) o["nextPageToken"] = make_token(offset + n, binding);
+  if (!last)
+    o["nextPageToken"] = make_token(offset + n, binding);
   o["isLast"] = last;
   return json_result(200, o, static_cast<std::size_t>(n) + objects, 0);
 }
 
 api_result search_removed(api_call&) {
-  return error_result(410, "The requested API has been removed. Please migrate "
-                           "to the /rest/api/3/search/jql API. A full migration "
-                           "guideline is available at "
-                           "https://developer.atlassian.com/changelog/#CHANGE-2046");
+  return error_result(410,
+                      "The requested API has been removed. Please migrate "
+                      "to the /rest/api/3/search/jql API. A full migration "
+                      "guideline is available at "
+                      "https://developer.atlassian.com/changelog/#CHANGE-2046");
 }
 
 api_result approximate_count(api_call& c) {
   boost::system::error_code ec;
   auto v = parse_body(c.req.body, ec);
-  if (ec || !v.is_object() || !v.as_object().contains("jql") ||
-      !v.as_object().at("jql").is_string())
-    return error_result(400, "Invalid request payload. Refer to the REST API documentation and try again.");
+  if (ec || !v.is_object() || !v.as_object().contains("jql")
+      || !v.as_object().at("jql").is_string())
+    return error_result(400, "Invalid request payload. Refer to the REST API "
+                             "documentation and try again.");
   auto matches = visible_matches(c, v.as_object().at("jql").as_string());
-  if (auto* err = std::get_if<api_result>(&matches)) return std::move(*err);
+  if (auto* err = std::get_if<api_result>(&matches))
+    return std::move(*err);
   json::object o;
   o["count"] = std::get<std::vector<const issue*>>(matches).size();
   return json_result(200, o);
@@ -240,22 +266,25 @@ api_result bulkfetch(api_call& c) {
   boost::system::error_code ec;
   auto v = parse_body(c.req.body, ec);
   if (ec || !v.is_object())
-    return error_result(400, "Invalid request payload. Refer to the REST API documentation and try again.");
+    return error_result(400, "Invalid request payload. Refer to the REST API "
+                             "documentation and try again.");
   auto& o = v.as_object();
   auto* ids = o.if_contains("issueIdsOrKeys");
   if (!ids || !ids->is_array() || ids->as_array().empty())
     return error_result(400, "issueIdsOrKeys must not be empty.");
   if (ids->as_array().size() > 100)
-    return error_result(400, "The number of issueIdsOrKeys must not exceed 100.");
+    return error_result(400,
+                        "The number of issueIdsOrKeys must not exceed 100.");
   std::vector<std::string> raw_fields;
   if (auto* f = o.if_contains("fields"); f && f->is_array())
     for (auto& e : f->as_array())
-      if (e.is_string()) raw_fields.emplace_back(e.as_string());
+      if (e.is_string())
+        raw_fields.emplace_back(e.as_string());
   auto sel = parse_fields(raw_fields, true);
   std::vector<const issue*> found;
   json::array errors;
   for (auto& e : ids->as_array()) {
-    std::string key = e.is_string() ? std::string(e.as_string())
+    std::string key = e.is_string()  ? std::string(e.as_string())
                       : e.is_int64() ? std::to_string(e.as_int64())
                                      : std::string{};
     auto* i = find_issue_by_id_or_key(c.ws, key);
@@ -268,11 +297,14 @@ api_result bulkfetch(api_call& c) {
     }
     found.push_back(i);
   }
-  std::sort(found.begin(), found.end(), [](auto* a, auto* b) { return a->id < b->id; });
+  std::sort(found.begin(), found.end(), [](auto* a, auto* b) {
+    return a->id < b->id;
+  });
   found.erase(std::unique(found.begin(), found.end()), found.end());
   json::array issues;
   std::size_t objects = 0;
-  for (auto* i : found) issues.push_back(issue_json(c, *i, sel, objects));
+  for (auto* i : found)
+    issues.push_back(issue_json(c, *i, sel, objects));
   json::object out;
   out["expand"] = "schema,names";
   out["issues"] = std::move(issues);
@@ -282,13 +314,15 @@ api_result bulkfetch(api_call& c) {
 
 const issue* visible_issue(api_call& c, std::string_view id_or_key) {
   auto* i = find_issue_by_id_or_key(c.ws, id_or_key);
-  if (!i || !c.vis->can_see_issue(c.ws, c.caller, *i)) return nullptr;
+  if (!i || !c.vis->can_see_issue(c.ws, c.caller, *i))
+    return nullptr;
   return i;
 }
 
 api_result get_issue(api_call& c) {
   auto* i = visible_issue(c, c.args[0]);
-  if (!i) return error_result(404, not_found_issue);
+  if (!i)
+    return error_result(404, not_found_issue);
   auto sel = parse_fields(list_param(c.req, "fields"), true);
   std::size_t objects = 0;
   auto o = issue_json(c, *i, sel, objects);
@@ -297,20 +331,25 @@ api_result get_issue(api_call& c) {
 
 api_result issue_comments(api_call& c) {
   auto* i = visible_issue(c, c.args[0]);
-  if (!i) return error_result(404, not_found_issue);
+  if (!i)
+    return error_result(404, not_found_issue);
   auto start = int_param(c.req, "startAt", 0);
   auto max = int_param(c.req, "maxResults", 100);
   if (!start || !max || *start < 0 || *max < 0)
-    return error_result(400, "startAt and maxResults must be non-negative integers.");
+    return error_result(
+      400, "startAt and maxResults must be non-negative integers.");
   auto m = std::min<std::int64_t>(*max, 100);
   auto order = c.req.param("orderBy").value_or("created");
   std::vector<const comment*> vis;
   for (auto& k : i->comments)
-    if (can_see_comment(c.ws, c.caller, *i, k)) vis.push_back(&k);
-  if (order == "-created") std::reverse(vis.begin(), vis.end());
+    if (can_see_comment(c.ws, c.caller, *i, k))
+      vis.push_back(&k);
+  if (order == "-created")
+    std::reverse(vis.begin(), vis.end());
   auto total = static_cast<std::int64_t>(vis.size());
   json::array list;
-  for (auto x = *start; x < total && static_cast<std::int64_t>(list.size()) < m; ++x)
+  for (auto x = *start; x < total && static_cast<std::int64_t>(list.size()) < m;
+       ++x)
     list.push_back(comment_json(c, *i, *vis[static_cast<std::size_t>(x)]));
   json::object o;
   o["startAt"] = *start;
@@ -321,17 +360,26 @@ api_result issue_comments(api_call& c) {
   return json_result(200, o, count, 0);
 }
 
-}  // namespace
+} // namespace
 
 void add_issue_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/search/jql", search_jql, burst_class::get_default, "GET /search/jql"});
-  r.push_back({"POST", "/rest/api/3/search/jql", search_jql, burst_class::write, "POST /search/jql"});
-  r.push_back({"GET", "/rest/api/3/search", search_removed, burst_class::get_default, "GET /search"});
-  r.push_back({"POST", "/rest/api/3/search", search_removed, burst_class::write, "POST /search"});
-  r.push_back({"POST", "/rest/api/3/search/approximate-count", approximate_count, burst_class::write, "POST /search/approximate-count"});
-  r.push_back({"POST", "/rest/api/3/issue/bulkfetch", bulkfetch, burst_class::write, "POST /issue/bulkfetch"});
-  r.push_back({"GET", "/rest/api/3/issue/{}", get_issue, burst_class::get_issue, "GET /issue/{}"});
-  r.push_back({"GET", "/rest/api/3/issue/{}/comment", issue_comments, burst_class::get_default, "GET /issue/{}/comment"});
+  r.push_back({"GET", "/rest/api/3/search/jql", search_jql,
+               burst_class::get_default, "GET /search/jql"});
+  r.push_back({"POST", "/rest/api/3/search/jql", search_jql, burst_class::write,
+               "POST /search/jql"});
+  r.push_back({"GET", "/rest/api/3/search", search_removed,
+               burst_class::get_default, "GET /search"});
+  r.push_back({"POST", "/rest/api/3/search", search_removed, burst_class::write,
+               "POST /search"});
+  r.push_back({"POST", "/rest/api/3/search/approximate-count",
+               approximate_count, burst_class::write,
+               "POST /search/approximate-count"});
+  r.push_back({"POST", "/rest/api/3/issue/bulkfetch", bulkfetch,
+               burst_class::write, "POST /issue/bulkfetch"});
+  r.push_back({"GET", "/rest/api/3/issue/{}", get_issue, burst_class::get_issue,
+               "GET /issue/{}"});
+  r.push_back({"GET", "/rest/api/3/issue/{}/comment", issue_comments,
+               burst_class::get_default, "GET /issue/{}/comment"});
 }
 
-}  // namespace jirasim
+} // namespace jirasim

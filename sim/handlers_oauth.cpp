@@ -15,12 +15,17 @@ std::optional<user_ix> bearer_user(jira_app& app, const workspace& ws,
                                    const http_request& r, std::int64_t now_ms,
                                    std::string* scope) {
   auto auth = r.header("Authorization");
-  if (!auth || auth->substr(0, 7) != "Bearer ") return std::nullopt;
-  auto grant = app.in().oauth.check_access_token(std::string(auth->substr(7)), now_ms);
-  if (!grant) return std::nullopt;
+  if (!auth || auth->substr(0, 7) != "Bearer ")
+    return std::nullopt;
+  auto grant
+    = app.in().oauth.check_access_token(std::string(auth->substr(7)), now_ms);
+  if (!grant)
+    return std::nullopt;
   auto u = find_user_ix(ws, grant->account_id);
-  if (!u || !ws.users[*u].active) return std::nullopt;
-  if (scope) *scope = grant->scope;
+  if (!u || !ws.users[*u].active)
+    return std::nullopt;
+  if (scope)
+    *scope = grant->scope;
   return u;
 }
 
@@ -32,7 +37,7 @@ std::string with_query(const std::string& uri, const std::string& q) {
   return uri + (uri.find('?') == std::string::npos ? "?" : "&") + q;
 }
 
-}  // namespace
+} // namespace
 
 http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
                            std::int64_t now_ms) {
@@ -42,42 +47,56 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
     auto redirect = r.param("redirect_uri");
     auto client = r.param("client_id");
     if (!redirect || redirect->empty() || !client || client->empty())
-      return json_response(400, R"({"error":"invalid_request","error_description":"redirect_uri and client_id are required"})");
-    if (!in.oauth.options().client_id.empty() && *client != in.oauth.options().client_id)
-      return json_response(400, R"({"error":"invalid_client","error_description":"Unknown client"})");
+      return json_response(
+        400,
+        R"({"error":"invalid_request","error_description":"redirect_uri and client_id are required"})");
+    if (!in.oauth.options().client_id.empty()
+        && *client != in.oauth.options().client_id)
+      return json_response(
+        400,
+        R"({"error":"invalid_client","error_description":"Unknown client"})");
     if (r.param("response_type").value_or("code") != "code")
-      return json_response(400, R"({"error":"unsupported_response_type","error_description":"response_type must be code"})");
+      return json_response(
+        400,
+        R"({"error":"unsupported_response_type","error_description":"response_type must be code"})");
     // Auto-consent as the API user, or as `sim_account_id` (tests).
     std::string account = ws.users[ws.api_user].account_id;
     if (auto who = r.param("sim_account_id")) {
       if (!find_user(ws, *who))
-        return json_response(400, R"({"error":"invalid_request","error_description":"unknown sim_account_id"})");
+        return json_response(
+          400,
+          R"({"error":"invalid_request","error_description":"unknown sim_account_id"})");
       account = std::string(*who);
     }
-    auto code = in.oauth.issue_code(account, std::string(*client),
-                                    std::string(*redirect),
-                                    std::string(r.param("scope").value_or("")),
-                                    now_ms);
+    auto code = in.oauth.issue_code(
+      account, std::string(*client), std::string(*redirect),
+      std::string(r.param("scope").value_or("")), now_ms);
     std::string q = "code=" + url_encode(code);
-    if (auto st = r.param("state")) q += "&state=" + url_encode(*st);
+    if (auto st = r.param("state"))
+      q += "&state=" + url_encode(*st);
     http_response res;
     res.status = 302;
     res.set("Location", with_query(std::string(*redirect), q));
     return res;
   }
   if (r.path == "/oauth/token") {
-    if (r.method != "POST") return jira_error(405, "Method not allowed");
+    if (r.method != "POST")
+      return jira_error(405, "Method not allowed");
     std::map<std::string, std::string> params;
     auto ct = r.header("Content-Type").value_or("");
-    if (ct.find("application/x-www-form-urlencoded") != std::string_view::npos) {
+    if (ct.find("application/x-www-form-urlencoded")
+        != std::string_view::npos) {
       http_request form;
       parse_target("/?" + r.body, form);
-      for (auto& [k, v] : form.query) params[k] = v;
+      for (auto& [k, v] : form.query)
+        params[k] = v;
     } else {
       boost::system::error_code ec;
       auto v = parse_body(r.body, ec);
       if (ec || !v.is_object())
-        return json_response(400, R"({"error":"invalid_request","error_description":"Malformed request body"})");
+        return json_response(
+          400,
+          R"({"error":"invalid_request","error_description":"Malformed request body"})");
       for (auto& kv : v.as_object())
         if (kv.value().is_string())
           params[std::string(kv.key())] = std::string(kv.value().as_string());
@@ -89,14 +108,17 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
   }
   std::string scope;
   auto u = bearer_user(app, ws, r, now_ms, &scope);
-  if (!u) return gateway_401();
+  if (!u)
+    return gateway_401();
   if (r.path == "/oauth/token/accessible-resources") {
     json::array scopes;
     std::size_t i = 0;
     while (i < scope.size()) {
       auto j = scope.find(' ', i);
-      if (j == std::string::npos) j = scope.size();
-      if (j > i) scopes.emplace_back(scope.substr(i, j - i));
+      if (j == std::string::npos)
+        j = scope.size();
+      if (j > i)
+        scopes.emplace_back(scope.substr(i, j - i));
       i = j + 1;
     }
     json::object site;
@@ -104,7 +126,9 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
     site["name"] = ws.site.name;
     site["url"] = app.base_url();
     site["scopes"] = std::move(scopes);
-    site["avatarUrl"] = "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png";
+    site["avatarUrl"]
+      = "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/"
+        "rocket.png";
     return json_response(200, json::serialize(json::array{site}));
   }
   if (r.path == "/me") {
@@ -114,7 +138,9 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
     o["account_id"] = usr.account_id;
     o["email"] = usr.email;
     o["name"] = usr.display_name;
-    o["picture"] = "https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/default.png";
+    o["picture"]
+      = "https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net/"
+        "default.png";
     o["account_status"] = usr.active ? "active" : "inactive";
     o["nickname"] = usr.display_name;
     o["zoneinfo"] = usr.time_zone;
@@ -125,4 +151,4 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
   return json_response(404, R"({"code":404,"message":"Not Found"})");
 }
 
-}  // namespace jirasim
+} // namespace jirasim

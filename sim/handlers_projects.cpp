@@ -12,51 +12,62 @@ namespace {
 /// The project in args[0] if the caller may browse it.
 const project* visible_project(api_call& c, std::string_view id_or_key) {
   auto* p = find_project_by_id_or_key(c.ws, id_or_key);
-  if (!p || !can_browse_project(c.ws, c.caller, *p)) return nullptr;
+  if (!p || !can_browse_project(c.ws, c.caller, *p))
+    return nullptr;
   return p;
 }
 
 api_result no_project(std::string_view key) {
-  return error_result(404, "No project could be found with key '" +
-                               std::string(key) + "'.");
+  return error_result(404, "No project could be found with key '"
+                             + std::string(key) + "'.");
 }
 
 api_result project_search(api_call& c) {
   auto start = int_param(c.req, "startAt", 0);
   auto max = int_param(c.req, "maxResults", 50);
   if (!start || !max || *start < 0 || *max < 0)
-    return error_result(400, "startAt and maxResults must be non-negative integers.");
+    return error_result(
+      400, "startAt and maxResults must be non-negative integers.");
   auto m = std::min<std::int64_t>(*max, 100);
   auto keys = list_param(c.req, "keys");
   auto expand = list_param(c.req, "expand");
   bool lead = std::find(expand.begin(), expand.end(), "lead") != expand.end();
-  bool desc = std::find(expand.begin(), expand.end(), "description") != expand.end();
+  bool desc
+    = std::find(expand.begin(), expand.end(), "description") != expand.end();
   std::vector<const project*> sel;
   for (auto& p : c.ws.projects) {
-    if (!keys.empty() &&
-        std::find(keys.begin(), keys.end(), p.key) == keys.end() &&
-        std::find(keys.begin(), keys.end(), std::to_string(p.id)) == keys.end())
+    if (!keys.empty()
+        && std::find(keys.begin(), keys.end(), p.key) == keys.end()
+        && std::find(keys.begin(), keys.end(), std::to_string(p.id))
+             == keys.end())
       continue;
-    if (!can_browse_project(c.ws, c.caller, p)) continue;
+    if (!can_browse_project(c.ws, c.caller, p))
+      continue;
     sel.push_back(&p);
   }
-  std::sort(sel.begin(), sel.end(),
-            [](auto* a, auto* b) { return a->key < b->key; });
+  std::sort(sel.begin(), sel.end(), [](auto* a, auto* b) {
+    return a->key < b->key;
+  });
   auto total = static_cast<std::int64_t>(sel.size());
   json::array values;
-  for (auto i = *start; i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
-    values.push_back(project_json(c, *sel[static_cast<std::size_t>(i)], lead, desc));
+  for (auto i = *start;
+       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
+    values.push_back(
+      project_json(c, *sel[static_cast<std::size_t>(i)], lead, desc));
   auto page = [&](std::int64_t at) {
-    std::string u = c.base + "/rest/api/3/project/search?startAt=" +
-                    std::to_string(at) + "&maxResults=" + std::to_string(m);
-    for (auto& k : keys) u += "&keys=" + url_encode(k);
-    for (auto& e : expand) u += "&expand=" + url_encode(e);
+    std::string u = c.base + "/rest/api/3/project/search?startAt="
+                    + std::to_string(at) + "&maxResults=" + std::to_string(m);
+    for (auto& k : keys)
+      u += "&keys=" + url_encode(k);
+    for (auto& e : expand)
+      u += "&expand=" + url_encode(e);
     return u;
   };
   bool last = *start + static_cast<std::int64_t>(values.size()) >= total;
   json::object o;
   o["self"] = page(*start);
-  if (!last) o["nextPage"] = page(*start + m);
+  if (!last)
+    o["nextPage"] = page(*start + m);
   o["maxResults"] = m;
   o["startAt"] = *start;
   o["total"] = total;
@@ -81,8 +92,8 @@ json::array grants_json(api_call& c, const permission_scheme& s) {
   for (auto& g : s.grants) {
     json::object o;
     o["id"] = g.id;
-    o["self"] = c.base + "/rest/api/3/permissionscheme/" + std::to_string(s.id) +
-                "/permission/" + std::to_string(g.id);
+    o["self"] = c.base + "/rest/api/3/permissionscheme/" + std::to_string(s.id)
+                + "/permission/" + std::to_string(g.id);
     o["holder"] = holder_json(g.holder);
     o["permission"] = g.permission;
     a.push_back(std::move(o));
@@ -92,18 +103,22 @@ json::array grants_json(api_call& c, const permission_scheme& s) {
 
 bool wants_permissions(const api_call& c) {
   auto ex = list_param(c.req, "expand");
-  return std::find(ex.begin(), ex.end(), "permissions") != ex.end() ||
-         std::find(ex.begin(), ex.end(), "all") != ex.end();
+  return std::find(ex.begin(), ex.end(), "permissions") != ex.end()
+         || std::find(ex.begin(), ex.end(), "all") != ex.end();
 }
 
 api_result project_permission_scheme(api_call& c) {
   auto* p = visible_project(c, c.args[0]);
-  if (!p) return no_project(c.args[0]);
+  if (!p)
+    return no_project(c.args[0]);
   auto* s = find_permission_scheme(c.ws, p->permission_scheme_id);
-  if (!s) return error_result(404, "Permission scheme not found.");
+  if (!s)
+    return error_result(404, "Permission scheme not found.");
   auto o = scheme_head(c, *s);
-  if (wants_permissions(c)) o["permissions"] = grants_json(c, *s);
-  return json_result(200, o, 0, 1 + (wants_permissions(c) ? s->grants.size() : 0));
+  if (wants_permissions(c))
+    o["permissions"] = grants_json(c, *s);
+  return json_result(200, o, 0,
+                     1 + (wants_permissions(c) ? s->grants.size() : 0));
 }
 
 api_result permission_scheme_by_id(api_call& c) {
@@ -111,33 +126,39 @@ api_result permission_scheme_by_id(api_call& c) {
   auto id = std::strtoll(c.args[0].c_str(), &end, 10);
   auto* s = (*end == '\0') ? find_permission_scheme(c.ws, id) : nullptr;
   if (!s)
-    return error_result(404, "Permission scheme with id '" + c.args[0] +
-                                 "' does not exist.");
+    return error_result(404, "Permission scheme with id '" + c.args[0]
+                               + "' does not exist.");
   auto o = scheme_head(c, *s);
-  if (wants_permissions(c)) o["permissions"] = grants_json(c, *s);
-  return json_result(200, o, 0, 1 + (wants_permissions(c) ? s->grants.size() : 0));
+  if (wants_permissions(c))
+    o["permissions"] = grants_json(c, *s);
+  return json_result(200, o, 0,
+                     1 + (wants_permissions(c) ? s->grants.size() : 0));
 }
 
 api_result project_roles(api_call& c) {
   auto* p = visible_project(c, c.args[0]);
-  if (!p) return no_project(c.args[0]);
+  if (!p)
+    return no_project(c.args[0]);
   json::object o;
   for (auto& r : c.ws.roles)
-    o[r.name] = c.base + "/rest/api/3/project/" + std::to_string(p->id) +
-                "/role/" + std::to_string(r.id);
+    o[r.name] = c.base + "/rest/api/3/project/" + std::to_string(p->id)
+                + "/role/" + std::to_string(r.id);
   return json_result(200, o, 0, c.ws.roles.size());
 }
 
 api_result project_role_handler(api_call& c) {
   auto* p = visible_project(c, c.args[0]);
-  if (!p) return no_project(c.args[0]);
+  if (!p)
+    return no_project(c.args[0]);
   char* end = nullptr;
   auto id = std::strtoll(c.args[1].c_str(), &end, 10);
   auto* r = (*end == '\0') ? find_role(c.ws, id) : nullptr;
-  if (!r) return error_result(404, "Can not retrieve a role actor for a null project role.");
+  if (!r)
+    return error_result(
+      404, "Can not retrieve a role actor for a null project role.");
   json::object o;
-  o["self"] = c.base + "/rest/api/3/project/" + std::to_string(p->id) +
-              "/role/" + std::to_string(r->id);
+  o["self"] = c.base + "/rest/api/3/project/" + std::to_string(p->id) + "/role/"
+              + std::to_string(r->id);
   o["name"] = r->name;
   o["id"] = r->id;
   o["description"] = r->description;
@@ -146,7 +167,8 @@ api_result project_role_handler(api_call& c) {
   if (auto* ra = find_role_actors(*p, r->id)) {
     for (auto& gid : ra->group_ids) {
       auto* g = find_group_by_id(c.ws, gid);
-      if (!g) continue;
+      if (!g)
+        continue;
       json::object a;
       a["id"] = ++actor_id;
       a["displayName"] = g->name;
@@ -161,7 +183,8 @@ api_result project_role_handler(api_call& c) {
     }
     for (auto& aid : ra->user_account_ids) {
       auto* u = find_user(c.ws, aid);
-      if (!u) continue;
+      if (!u)
+        continue;
       json::object a;
       a["id"] = ++actor_id;
       a["displayName"] = u->display_name;
@@ -187,19 +210,22 @@ api_result project_role_handler(api_call& c) {
 
 api_result project_security_scheme(api_call& c) {
   auto* p = visible_project(c, c.args[0]);
-  if (!p) return no_project(c.args[0]);
+  if (!p)
+    return no_project(c.args[0]);
   auto* s = p->issue_security_scheme_id
-                ? find_security_scheme(c.ws, p->issue_security_scheme_id)
-                : nullptr;
+              ? find_security_scheme(c.ws, p->issue_security_scheme_id)
+              : nullptr;
   if (!s)
     return error_result(404, "The project does not have an issue security "
                              "level scheme.");
   json::object o;
-  o["self"] = c.base + "/rest/api/3/issuesecurityschemes/" + std::to_string(s->id);
+  o["self"]
+    = c.base + "/rest/api/3/issuesecurityschemes/" + std::to_string(s->id);
   o["id"] = s->id;
   o["name"] = s->name;
   o["description"] = s->description;
-  if (s->default_level_id) o["defaultSecurityLevelId"] = s->default_level_id;
+  if (s->default_level_id)
+    o["defaultSecurityLevelId"] = s->default_level_id;
   json::array levels;
   for (auto& l : s->levels) {
     json::object lo;
@@ -218,13 +244,15 @@ api_result security_members_page(api_call& c, const issue_security_scheme& s,
   auto start = int_param(c.req, "startAt", 0);
   auto max = int_param(c.req, "maxResults", 50);
   if (!start || !max || *start < 0 || *max < 0)
-    return error_result(400, "startAt and maxResults must be non-negative integers.");
+    return error_result(
+      400, "startAt and maxResults must be non-negative integers.");
   auto m = std::min<std::int64_t>(*max, 50);
   std::vector<json::object> all;
   for (auto& l : s.levels) {
-    if (!level_filter.empty() &&
-        std::find(level_filter.begin(), level_filter.end(),
-                  std::to_string(l.id)) == level_filter.end())
+    if (!level_filter.empty()
+        && std::find(level_filter.begin(), level_filter.end(),
+                     std::to_string(l.id))
+             == level_filter.end())
       continue;
     for (auto& mem : l.members) {
       json::object o;
@@ -237,7 +265,8 @@ api_result security_members_page(api_call& c, const issue_security_scheme& s,
   }
   auto total = static_cast<std::int64_t>(all.size());
   json::array values;
-  for (auto i = *start; i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
+  for (auto i = *start;
+       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
     values.push_back(std::move(all[static_cast<std::size_t>(i)]));
   json::object o;
   o["maxResults"] = m;
@@ -251,37 +280,56 @@ api_result security_members_page(api_call& c, const issue_security_scheme& s,
 
 api_result security_scheme_members(api_call& c) {
   if (!c.is_admin())
-    return error_result(403, "You do not have permission to view issue security schemes.");
+    return error_result(
+      403, "You do not have permission to view issue security schemes.");
   char* end = nullptr;
   auto id = std::strtoll(c.args[0].c_str(), &end, 10);
   auto* s = (*end == '\0') ? find_security_scheme(c.ws, id) : nullptr;
-  if (!s) return error_result(404, "Issue security scheme not found.");
-  return security_members_page(c, *s, list_param(c.req, "issueSecurityLevelId"));
+  if (!s)
+    return error_result(404, "Issue security scheme not found.");
+  return security_members_page(c, *s,
+                               list_param(c.req, "issueSecurityLevelId"));
 }
 
 api_result security_level_members(api_call& c) {
   if (!c.is_admin())
-    return error_result(403, "You do not have permission to view issue security schemes.");
+    return error_result(
+      403, "You do not have permission to view issue security schemes.");
   auto schemes = list_param(c.req, "schemeId");
   auto levels = list_param(c.req, "levelId");
   if (schemes.size() != 1)
     return error_result(400, "Exactly one schemeId is required.");
-  auto* s = find_security_scheme(c.ws, std::strtoll(schemes[0].c_str(), nullptr, 10));
-  if (!s) return error_result(404, "Issue security scheme not found.");
+  auto* s
+    = find_security_scheme(c.ws, std::strtoll(schemes[0].c_str(), nullptr, 10));
+  if (!s)
+    return error_result(404, "Issue security scheme not found.");
   return security_members_page(c, *s, levels);
 }
 
-}  // namespace
+} // namespace
 
 void add_project_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/project/search", project_search, burst_class::get_default, "GET /project/search"});
-  r.push_back({"GET", "/rest/api/3/project/{}/permissionscheme", project_permission_scheme, burst_class::get_default, "GET /project/{}/permissionscheme"});
-  r.push_back({"GET", "/rest/api/3/permissionscheme/{}", permission_scheme_by_id, burst_class::get_default, "GET /permissionscheme/{}"});
-  r.push_back({"GET", "/rest/api/3/project/{}/role", project_roles, burst_class::get_project_role, "GET /project/{}/role"});
-  r.push_back({"GET", "/rest/api/3/project/{}/role/{}", project_role_handler, burst_class::get_project_role, "GET /project/{}/role/{}"});
-  r.push_back({"GET", "/rest/api/3/project/{}/issuesecuritylevelscheme", project_security_scheme, burst_class::get_default, "GET /project/{}/issuesecuritylevelscheme"});
-  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/level/member", security_level_members, burst_class::get_default, "GET /issuesecurityschemes/level/member"});
-  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/{}/members", security_scheme_members, burst_class::get_default, "GET /issuesecurityschemes/{}/members"});
+  r.push_back({"GET", "/rest/api/3/project/search", project_search,
+               burst_class::get_default, "GET /project/search"});
+  r.push_back({"GET", "/rest/api/3/project/{}/permissionscheme",
+               project_permission_scheme, burst_class::get_default,
+               "GET /project/{}/permissionscheme"});
+  r.push_back({"GET", "/rest/api/3/permissionscheme/{}",
+               permission_scheme_by_id, burst_class::get_default,
+               "GET /permissionscheme/{}"});
+  r.push_back({"GET", "/rest/api/3/project/{}/role", project_roles,
+               burst_class::get_project_role, "GET /project/{}/role"});
+  r.push_back({"GET", "/rest/api/3/project/{}/role/{}", project_role_handler,
+               burst_class::get_project_role, "GET /project/{}/role/{}"});
+  r.push_back({"GET", "/rest/api/3/project/{}/issuesecuritylevelscheme",
+               project_security_scheme, burst_class::get_default,
+               "GET /project/{}/issuesecuritylevelscheme"});
+  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/level/member",
+               security_level_members, burst_class::get_default,
+               "GET /issuesecurityschemes/level/member"});
+  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/{}/members",
+               security_scheme_members, burst_class::get_default,
+               "GET /issuesecurityschemes/{}/members"});
 }
 
-}  // namespace jirasim
+} // namespace jirasim

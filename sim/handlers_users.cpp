@@ -34,7 +34,8 @@ api_result myself(api_call& c) {
     for (auto& gn : ar.group_names)
       if (auto* g = find_group_by_name(c.ws, gn); g && is_member(*g, c.caller))
         in = true;
-    if (!in) continue;
+    if (!in)
+      continue;
     json::object ro;
     ro["key"] = ar.key;
     ro["name"] = ar.name;
@@ -52,7 +53,8 @@ api_result users_search(api_call& c) {
   auto start = int_param(c.req, "startAt", 0);
   auto max = int_param(c.req, "maxResults", 50);
   if (!start || !max || *start < 0 || *max < 0)
-    return error_result(400, "startAt and maxResults must be non-negative integers.");
+    return error_result(
+      400, "startAt and maxResults must be non-negative integers.");
   auto m = std::min<std::int64_t>(*max, 1000);
   json::array a;
   auto n = static_cast<std::int64_t>(c.ws.users.size());
@@ -74,14 +76,19 @@ api_result field_list(api_call& c) {
     o["navigable"] = true;
     o["searchable"] = true;
     json::array cn;
-    for (auto& n : f.clause_names) cn.emplace_back(n);
+    for (auto& n : f.clause_names)
+      cn.emplace_back(n);
     o["clauseNames"] = std::move(cn);
     json::object s;
     s["type"] = f.schema_type;
-    if (!f.schema_items.empty()) s["items"] = f.schema_items;
-    if (!f.schema_system.empty()) s["system"] = f.schema_system;
-    if (!f.schema_custom.empty()) s["custom"] = f.schema_custom;
-    if (f.schema_custom_id) s["customId"] = f.schema_custom_id;
+    if (!f.schema_items.empty())
+      s["items"] = f.schema_items;
+    if (!f.schema_system.empty())
+      s["system"] = f.schema_system;
+    if (!f.schema_custom.empty())
+      s["custom"] = f.schema_custom;
+    if (f.schema_custom_id)
+      s["customId"] = f.schema_custom_id;
     o["schema"] = std::move(s);
     a.push_back(std::move(o));
   }
@@ -92,22 +99,26 @@ api_result group_bulk(api_call& c) {
   auto start = int_param(c.req, "startAt", 0);
   auto max = int_param(c.req, "maxResults", 50);
   if (!start || !max || *start < 0 || *max < 0)
-    return error_result(400, "startAt and maxResults must be non-negative integers.");
+    return error_result(
+      400, "startAt and maxResults must be non-negative integers.");
   auto m = std::min<std::int64_t>(*max, 50);
   auto ids = list_param(c.req, "groupId");
   auto names = list_param(c.req, "groupName");
   std::vector<const group*> sel;
   for (auto& g : c.ws.groups) {
     if (!ids.empty() || !names.empty()) {
-      bool hit = std::find(ids.begin(), ids.end(), g.group_id) != ids.end() ||
-                 std::find(names.begin(), names.end(), g.name) != names.end();
-      if (!hit) continue;
+      bool hit
+        = std::find(ids.begin(), ids.end(), g.group_id) != ids.end()
+          || std::find(names.begin(), names.end(), g.name) != names.end();
+      if (!hit)
+        continue;
     }
     sel.push_back(&g);
   }
   json::array values;
   auto total = static_cast<std::int64_t>(sel.size());
-  for (auto i = *start; i < total && static_cast<std::int64_t>(values.size()) < m; ++i) {
+  for (auto i = *start;
+       i < total && static_cast<std::int64_t>(values.size()) < m; ++i) {
     json::object o;
     o["name"] = sel[static_cast<std::size_t>(i)]->name;
     o["groupId"] = sel[static_cast<std::size_t>(i)]->group_id;
@@ -131,29 +142,35 @@ api_result group_member(api_call& c) {
     g = find_group_by_name(c.ws, *name);
   else
     return error_result(400, "You must provide a group name or group ID.");
-  if (!g) return error_result(404, "Specified group does not exist.");
+  if (!g)
+    return error_result(404, "Specified group does not exist.");
   auto start = int_param(c.req, "startAt", 0);
   auto max = int_param(c.req, "maxResults", 50);
   if (!start || !max || *start < 0 || *max < 1)
-    return error_result(400, "startAt and maxResults must be non-negative integers.");
+    return error_result(
+      400, "startAt and maxResults must be non-negative integers.");
   auto m = std::min<std::int64_t>(*max, 50);
   bool inactive = bool_param(c.req, "includeInactiveUsers", false);
   std::vector<user_ix> members;
   for (auto u : g->members)
-    if (inactive || c.ws.users[u].active) members.push_back(u);
+    if (inactive || c.ws.users[u].active)
+      members.push_back(u);
   auto total = static_cast<std::int64_t>(members.size());
   json::array values;
-  for (auto i = *start; i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
+  for (auto i = *start;
+       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
     values.push_back(user_json(c, members[static_cast<std::size_t>(i)]));
   auto page_url = [&](std::int64_t at) {
-    return c.base + "/rest/api/3/group/member?groupId=" + g->group_id +
-           "&includeInactiveUsers=" + (inactive ? "true" : "false") +
-           "&startAt=" + std::to_string(at) + "&maxResults=" + std::to_string(m);
+    return c.base + "/rest/api/3/group/member?groupId=" + g->group_id
+           + "&includeInactiveUsers=" + (inactive ? "true" : "false")
+           + "&startAt=" + std::to_string(at)
+           + "&maxResults=" + std::to_string(m);
   };
   json::object o;
   o["self"] = page_url(*start);
   bool last = *start + static_cast<std::int64_t>(values.size()) >= total;
-  if (!last) o["nextPage"] = page_url(*start + m);
+  if (!last)
+    o["nextPage"] = page_url(*start + m);
   o["maxResults"] = m;
   o["startAt"] = *start;
   o["total"] = total;
@@ -166,22 +183,27 @@ api_result group_member(api_call& c) {
 /// "2021-02-25T05:34:36.218+0000" prefix parse (date or date-time, UTC).
 std::optional<std::int64_t> parse_iso(std::string_view s) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (s.size() < 10 || std::sscanf(std::string(s).c_str(), "%4d-%2d-%2d", &y, &mo, &d) != 3)
+  if (s.size() < 10
+      || std::sscanf(std::string(s).c_str(), "%4d-%2d-%2d", &y, &mo, &d) != 3)
     return std::nullopt;
-  if (s.size() >= 16) std::sscanf(std::string(s.substr(11)).c_str(), "%2d:%2d:%2d", &h, &mi, &sec);
-  auto base = local_to_utc_ms("UTC", y, static_cast<unsigned>(mo),
-                              static_cast<unsigned>(d), static_cast<unsigned>(h),
-                              static_cast<unsigned>(mi));
-  if (!base) return std::nullopt;
+  if (s.size() >= 16)
+    std::sscanf(std::string(s.substr(11)).c_str(), "%2d:%2d:%2d", &h, &mi,
+                &sec);
+  auto base = local_to_utc_ms(
+    "UTC", y, static_cast<unsigned>(mo), static_cast<unsigned>(d),
+    static_cast<unsigned>(h), static_cast<unsigned>(mi));
+  if (!base)
+    return std::nullopt;
   return *base + sec * 1000;
 }
 
 bool icontains(std::string_view hay, std::string_view needle) {
-  if (needle.empty()) return true;
+  if (needle.empty())
+    return true;
   auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
                         [](char a, char b) {
-                          return std::tolower(static_cast<unsigned char>(a)) ==
-                                 std::tolower(static_cast<unsigned char>(b));
+                          return std::tolower(static_cast<unsigned char>(a))
+                                 == std::tolower(static_cast<unsigned char>(b));
                         });
   return it != hay.end();
 }
@@ -191,36 +213,45 @@ json::object audit_item_json(const audit_item& it) {
   o["id"] = it.id;
   o["name"] = it.name;
   o["typeName"] = it.type_name;
-  if (!it.parent_id.empty()) o["parentId"] = it.parent_id;
-  if (!it.parent_name.empty()) o["parentName"] = it.parent_name;
+  if (!it.parent_id.empty())
+    o["parentId"] = it.parent_id;
+  if (!it.parent_name.empty())
+    o["parentName"] = it.parent_name;
   return o;
 }
 
 api_result audit_records(api_call& c) {
   if (!c.is_admin())
-    return error_result(403, "You do not have permission to view the audit log.");
+    return error_result(403,
+                        "You do not have permission to view the audit log.");
   auto offset = int_param(c.req, "offset", 0);
   auto limit = int_param(c.req, "limit", 1000);
   if (!offset || !limit || *offset < 0 || *limit < 0)
     return error_result(400, "offset and limit must be non-negative integers.");
   auto filter = c.req.param("filter").value_or("");
   std::optional<std::int64_t> from, to;
-  if (auto f = c.req.param("from")) from = parse_iso(*f);
-  if (auto t = c.req.param("to")) to = parse_iso(*t);
+  if (auto f = c.req.param("from"))
+    from = parse_iso(*f);
+  if (auto t = c.req.param("to"))
+    to = parse_iso(*t);
   std::vector<const audit_record*> sel;
   // Newest first, as Jira lists them.
   for (auto it = c.ws.audit.rbegin(); it != c.ws.audit.rend(); ++it) {
     auto& r = *it;
-    if (from && r.created_ms < *from) continue;
-    if (to && r.created_ms > *to) continue;
-    if (!filter.empty() && !icontains(r.summary, filter) &&
-        !icontains(r.category, filter) && !icontains(r.object_item.name, filter))
+    if (from && r.created_ms < *from)
+      continue;
+    if (to && r.created_ms > *to)
+      continue;
+    if (!filter.empty() && !icontains(r.summary, filter)
+        && !icontains(r.category, filter)
+        && !icontains(r.object_item.name, filter))
       continue;
     sel.push_back(&r);
   }
   json::array recs;
   auto total = static_cast<std::int64_t>(sel.size());
-  for (auto i = *offset; i < total && static_cast<std::int64_t>(recs.size()) < *limit; ++i) {
+  for (auto i = *offset;
+       i < total && static_cast<std::int64_t>(recs.size()) < *limit; ++i) {
     auto& r = *sel[static_cast<std::size_t>(i)];
     json::object o;
     o["id"] = r.id;
@@ -236,13 +267,16 @@ api_result audit_records(api_call& c) {
     for (auto& v : r.changed_values) {
       json::object vo;
       vo["fieldName"] = v.field_name;
-      if (v.changed_from) vo["changedFrom"] = *v.changed_from;
-      if (v.changed_to) vo["changedTo"] = *v.changed_to;
+      if (v.changed_from)
+        vo["changedFrom"] = *v.changed_from;
+      if (v.changed_to)
+        vo["changedTo"] = *v.changed_to;
       cv.push_back(std::move(vo));
     }
     o["changedValues"] = std::move(cv);
     json::array ai;
-    for (auto& a : r.associated_items) ai.push_back(audit_item_json(a));
+    for (auto& a : r.associated_items)
+      ai.push_back(audit_item_json(a));
     o["associatedItems"] = std::move(ai);
     recs.push_back(std::move(o));
   }
@@ -255,15 +289,21 @@ api_result audit_records(api_call& c) {
   return json_result(200, o, count, 0);
 }
 
-}  // namespace
+} // namespace
 
 void add_user_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/myself", myself, burst_class::get_default, "GET /myself"});
-  r.push_back({"GET", "/rest/api/3/users/search", users_search, burst_class::get_default, "GET /users/search"});
-  r.push_back({"GET", "/rest/api/3/field", field_list, burst_class::get_default, "GET /field"});
-  r.push_back({"GET", "/rest/api/3/group/bulk", group_bulk, burst_class::get_default, "GET /group/bulk"});
-  r.push_back({"GET", "/rest/api/3/group/member", group_member, burst_class::get_default, "GET /group/member"});
-  r.push_back({"GET", "/rest/api/3/auditing/record", audit_records, burst_class::get_default, "GET /auditing/record"});
+  r.push_back({"GET", "/rest/api/3/myself", myself, burst_class::get_default,
+               "GET /myself"});
+  r.push_back({"GET", "/rest/api/3/users/search", users_search,
+               burst_class::get_default, "GET /users/search"});
+  r.push_back({"GET", "/rest/api/3/field", field_list, burst_class::get_default,
+               "GET /field"});
+  r.push_back({"GET", "/rest/api/3/group/bulk", group_bulk,
+               burst_class::get_default, "GET /group/bulk"});
+  r.push_back({"GET", "/rest/api/3/group/member", group_member,
+               burst_class::get_default, "GET /group/member"});
+  r.push_back({"GET", "/rest/api/3/auditing/record", audit_records,
+               burst_class::get_default, "GET /auditing/record"});
 }
 
-}  // namespace jirasim
+} // namespace jirasim

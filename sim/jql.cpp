@@ -13,17 +13,32 @@ namespace jirasim {
 
 namespace {
 
-// --- lexer -----------------------------------------------------------------------
+// --- lexer
+// -----------------------------------------------------------------------
 
 enum class tok : uint8_t {
-  end, word, string, lparen, rparen, comma, eq, ne, gt, ge, lt, le, tilde,
-  not_tilde, and_, or_
+  end,
+  word,
+  string,
+  lparen,
+  rparen,
+  comma,
+  eq,
+  ne,
+  gt,
+  ge,
+  lt,
+  le,
+  tilde,
+  not_tilde,
+  and_,
+  or_
 };
 
 struct token {
   tok kind = tok::end;
   std::string text;
-  size_t pos = 0;  // 0-based
+  size_t pos = 0; // 0-based
 };
 
 std::string lower(std::string_view s) {
@@ -75,9 +90,8 @@ std::variant<std::vector<token>, jql_error> lex(std::string_view s) {
         v += s[i++];
       }
       if (!closed)
-        return jql_error{syntax_error("The quoted string '" + v
-                                        + "' has not been completed.",
-                                      t.pos)};
+        return jql_error{syntax_error(
+          "The quoted string '" + v + "' has not been completed.", t.pos)};
       t.kind = tok::string;
       t.text = std::move(v);
     } else if (c == '(') {
@@ -123,7 +137,8 @@ std::variant<std::vector<token>, jql_error> lex(std::string_view s) {
       return jql_error{syntax_error("The character '" + std::string(1, c)
                                       + "' is a reserved JQL character. You "
                                         "must enclose it in a string or use "
-                                        "the escape '" + esc + "' instead.",
+                                        "the escape '"
+                                      + esc + "' instead.",
                                     i)};
     }
     out.push_back(std::move(t));
@@ -135,21 +150,26 @@ std::variant<std::vector<token>, jql_error> lex(std::string_view s) {
   return out;
 }
 
-// --- parser -------------------------------------------------------------------------
+// --- parser
+// -------------------------------------------------------------------------
 
-constexpr const char* unsupported_fields[] = {
-  "status", "priority", "assignee", "reporter", "labels", "summary", "text",
-  "issuetype", "type", "resolution", "sprint", "component", "fixversion",
-  "parent", "creator", "level", "statuscategory", "description", "comment",
-  "attachments", "resolved", "duedate", "due", "labels", "epic link",
-  "watcher", "voter", "filter", "lastviewed", "cf", "issuetype"};
+constexpr const char* unsupported_fields[]
+  = {"status",   "priority",       "assignee",    "reporter",   "labels",
+     "summary",  "text",           "issuetype",   "type",       "resolution",
+     "sprint",   "component",      "fixversion",  "parent",     "creator",
+     "level",    "statuscategory", "description", "comment",    "attachments",
+     "resolved", "duedate",        "due",         "labels",     "epic link",
+     "watcher",  "voter",          "filter",      "lastviewed", "cf",
+     "issuetype"};
 
 struct parser {
   std::vector<token> t;
   size_t i = 0;
   std::optional<jql_error> err;
 
-  const token& peek() const { return t[i]; }
+  const token& peek() const {
+    return t[i];
+  }
 
   bool is_kw(const token& x, std::string_view kw) const {
     return x.kind == tok::word && lower(x.text) == kw;
@@ -184,7 +204,8 @@ struct parser {
     for (auto* u : unsupported_fields)
       if (f == u || f.rfind("cf[", 0) == 0 || f.rfind("customfield_", 0) == 0) {
         fail("jira-sim supports only project, created, updated, id and key "
-             "in JQL; field '" + x.text + "' is not supported.");
+             "in JQL; field '"
+             + x.text + "' is not supported.");
         return std::nullopt;
       }
     fail("Field '" + x.text
@@ -197,12 +218,13 @@ struct parser {
     if (x.kind == tok::word || x.kind == tok::string) {
       if (x.kind == tok::word) {
         auto l = lower(x.text);
-        if (l == "and" || l == "or" || l == "not" || l == "in"
-            || l == "order" || l == "empty" || l == "null" || l == "is") {
+        if (l == "and" || l == "or" || l == "not" || l == "in" || l == "order"
+            || l == "empty" || l == "null" || l == "is") {
           fail(syntax_error("Expecting either a value, list or function but "
-                            "got '" + x.text + "'. You must surround '"
-                              + x.text + "' in quotation marks to use it as "
-                                         "a value.",
+                            "got '"
+                              + x.text + "'. You must surround '" + x.text
+                              + "' in quotation marks to use it as "
+                                "a value.",
                             x.pos));
           return std::nullopt;
         }
@@ -299,8 +321,7 @@ struct parser {
         ++i;
         break;
       }
-      fail(syntax_error("Expecting ',' or ')' but got '" + shown(peek())
-                          + "'.",
+      fail(syntax_error("Expecting ',' or ')' but got '" + shown(peek()) + "'.",
                         peek().pos));
       return std::nullopt;
     }
@@ -341,7 +362,9 @@ struct parser {
   bool at_and() const {
     return peek().kind == tok::and_ || is_kw(peek(), "and");
   }
-  bool at_or() const { return peek().kind == tok::or_ || is_kw(peek(), "or"); }
+  bool at_or() const {
+    return peek().kind == tok::or_ || is_kw(peek(), "or");
+  }
 
   std::optional<jql_node> term(int depth) {
     auto first = factor(depth);
@@ -392,8 +415,7 @@ struct parser {
     for (;;) {
       auto& ft = peek();
       if (ft.kind != tok::word && ft.kind != tok::string) {
-        fail(syntax_error("Expecting a field name but got '" + shown(ft)
-                            + "'.",
+        fail(syntax_error("Expecting a field name but got '" + shown(ft) + "'.",
                           ft.pos));
         return false;
       }
@@ -423,7 +445,8 @@ struct parser {
   }
 };
 
-// --- binding --------------------------------------------------------------------------
+// --- binding
+// --------------------------------------------------------------------------
 
 // Parses "yyyy/MM/dd[ HH:mm]" or "yyyy-MM-dd[ HH:mm]".
 std::optional<millis> parse_date(std::string_view s, std::string_view tz) {
@@ -521,7 +544,7 @@ struct bind_ctx {
 };
 
 std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
-                              const bind_ctx& bc, jql_bound_node& out) {
+                                   const bind_ctx& bc, jql_bound_node& out) {
   auto tz = bc.tz;
   out.k = n.k;
   if (n.k != jql_node::kind::clause) {
@@ -542,10 +565,11 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
   switch (c.field) {
     case jql_field::project:
       if (range)
-        return jql_error{"The operator '" + std::string{c.op == jql_op::gt ? ">"
-                                            : c.op == jql_op::ge ? ">="
-                                            : c.op == jql_op::lt ? "<"
-                                                                 : "<="}
+        return jql_error{"The operator '"
+                         + std::string{c.op == jql_op::gt   ? ">"
+                                       : c.op == jql_op::ge ? ">="
+                                       : c.op == jql_op::lt ? "<"
+                                                            : "<="}
                          + "' is not supported by the 'project' field."};
       for (auto& v : c.values) {
         auto* p = project_by_value(ws, v);
@@ -599,7 +623,7 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
         }
         auto* i = find_issue_by_id_or_key(ws, v);
         if (!i && parse_i64(v))
-          continue;  // a numeric id that is gone: matches nothing
+          continue; // a numeric id that is gone: matches nothing
         if (!i)
           return jql_error{"An issue with key '" + v
                            + "' does not exist for field 'key'."};
@@ -610,7 +634,7 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
   return std::nullopt;
 }
 
-template <class T>
+template<class T>
 bool compare(jql_op op, T have, T bound) {
   switch (op) {
     case jql_op::gt:
@@ -626,7 +650,7 @@ bool compare(jql_op op, T have, T bound) {
   }
 }
 
-template <class T>
+template<class T>
 bool member_test(jql_op op, T have, const std::vector<T>& values) {
   bool in = std::find(values.begin(), values.end(), have) != values.end();
   return (op == jql_op::eq || op == jql_op::in) ? in : !in;
@@ -712,18 +736,16 @@ std::variant<jql_query, jql_error> parse_jql(std::string_view text) {
   }
   if (p.peek().kind != tok::end) {
     auto& x = p.peek();
-    return jql_error{syntax_error("Expecting either 'OR' or 'AND' but got '"
-                                    + x.text + "'.",
-                                  x.pos)};
+    return jql_error{syntax_error(
+      "Expecting either 'OR' or 'AND' but got '" + x.text + "'.", x.pos)};
   }
   return q;
 }
 
 namespace {
 
-std::variant<jql_compiled, jql_error> compile_with(const workspace& ws,
-                                                   std::string_view text,
-                                                   const bind_ctx& bc) {
+std::variant<jql_compiled, jql_error>
+compile_with(const workspace& ws, std::string_view text, const bind_ctx& bc) {
   auto parsed = parse_jql(text);
   if (auto* e = std::get_if<jql_error>(&parsed))
     return *e;
@@ -783,12 +805,14 @@ bool jql_compiled::less(const workspace& ws, const issue& a, const issue& b,
     int cmp = 0;
     switch (o.field) {
       case jql_field::created:
-        cmp = va.created_ms < vb.created_ms ? -1
-              : va.created_ms > vb.created_ms ? 1 : 0;
+        cmp = va.created_ms < vb.created_ms   ? -1
+              : va.created_ms > vb.created_ms ? 1
+                                              : 0;
         break;
       case jql_field::updated:
-        cmp = va.updated_ms < vb.updated_ms ? -1
-              : va.updated_ms > vb.updated_ms ? 1 : 0;
+        cmp = va.updated_ms < vb.updated_ms   ? -1
+              : va.updated_ms > vb.updated_ms ? 1
+                                              : 0;
         break;
       case jql_field::id:
         cmp = a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -836,10 +860,12 @@ std::vector<int64_t> run_jql(const workspace& ws, const jql_compiled& q,
     if (!v.present || (q.where && !eval(*q.where, i, v)))
       continue;
     auto* p = find_project(ws, v.project_id);
-    hits.push_back(row{i.id, v.created_ms, v.updated_ms,
-                       p ? &p->key : &none, key_number(v.key).value_or(0)});
+    hits.push_back(row{i.id, v.created_ms, v.updated_ms, p ? &p->key : &none,
+                       key_number(v.key).value_or(0)});
   }
-  auto cmp3 = [](auto a, auto b) { return a < b ? -1 : a > b ? 1 : 0; };
+  auto cmp3 = [](auto a, auto b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
   bool tie_desc = q.order.empty() || q.order.front().descending;
   std::sort(hits.begin(), hits.end(), [&](const row& a, const row& b) {
     for (auto& o : q.order) {

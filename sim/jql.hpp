@@ -53,8 +53,8 @@ struct jql_clause {
 /// Expression tree node.
 struct jql_node {
   enum class kind : uint8_t { clause, and_, or_, not_ } k = kind::clause;
-  jql_clause clause;                 // kind::clause
-  std::vector<jql_node> children;    // and_/or_ (>= 2), not_ (1)
+  jql_clause clause;              // kind::clause
+  std::vector<jql_node> children; // and_/or_ (>= 2), not_ (1)
 };
 
 struct jql_order {
@@ -64,7 +64,7 @@ struct jql_order {
 
 /// A parsed query (syntax only).
 struct jql_query {
-  std::optional<jql_node> where;  // empty query -> nullopt
+  std::optional<jql_node> where; // empty query -> nullopt
   std::vector<jql_order> order;
 };
 
@@ -132,8 +132,8 @@ std::vector<int64_t> run_jql(const workspace& ws, const jql_compiled& q,
                              millis now_ms);
 
 /// The Jira error texts (for tests and the server).
-inline constexpr std::string_view jql_unbounded_message =
-    "Unbounded JQL queries are not allowed here. Please add a search "
+inline constexpr std::string_view jql_unbounded_message
+  = "Unbounded JQL queries are not allowed here. Please add a search "
     "restriction to your query.";
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -39,8 +39,13 @@ struct limits_options {
 };
 
 /// The burst classes with their documented per-second rates.
-enum class burst_class { get_default, get_issue, get_attachment_content,
-                         get_project_role, write };
+enum class burst_class {
+  get_default,
+  get_issue,
+  get_attachment_content,
+  get_project_role,
+  write
+};
 
 /// Jira's documented rate for `c` (requests per second, before scaling).
 double burst_rate(burst_class c);
@@ -56,7 +61,7 @@ struct limit_decision {
 };
 
 class rate_limiter {
- public:
+public:
   explicit rate_limiter(limits_options options);
 
   /// Checks the quota and the burst bucket `bucket_key` (rate from `c`).
@@ -72,9 +77,11 @@ class rate_limiter {
   std::int64_t spent(std::int64_t now_ms);
   /// Empties the quota window and refills every bucket.
   void reset();
-  const limits_options& options() const { return opt_; }
+  const limits_options& options() const {
+    return opt_;
+  }
 
- private:
+private:
   struct bucket {
     double tokens = 0;
     std::int64_t last_ms = 0;
@@ -92,4 +99,4 @@ class rate_limiter {
 /// "2024-01-02T10:11:12Z" (ISO 8601 UTC, seconds) for X-RateLimit-Reset.
 std::string iso8601_utc(std::int64_t ms);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -32,8 +32,8 @@ const std::string crowd_dir = "com.atlassian.crowd.directory."
 // changed now (visible to JQL after the lag).
 void touch(workspace& ws, issue& i, bool bump_updated = true) {
   if (i.indexed_at_ms <= ws.now_ms)
-    i.previous_index = index_entry{true, i.project_id, i.key, i.created_ms,
-                                   i.updated_ms};
+    i.previous_index
+      = index_entry{true, i.project_id, i.key, i.created_ms, i.updated_ms};
   if (bump_updated)
     i.updated_ms = std::max(i.updated_ms, ws.now_ms);
   i.indexed_at_ms = ws.now_ms + ws.index_lag_ms;
@@ -45,12 +45,12 @@ void touch(workspace& ws, issue& i, bool bump_updated = true) {
 // unchanged bodies stays the same.
 void pin_bodies(workspace& ws, issue& i) {
   if (!i.description.explicit_doc && !i.description.null)
-    i.description.explicit_doc = std::make_shared<const boost::json::value>(
-      issue_description(ws, i));
+    i.description.explicit_doc
+      = std::make_shared<const boost::json::value>(issue_description(ws, i));
   for (auto& c : i.comments)
     if (!c.body.explicit_doc)
-      c.body.explicit_doc = std::make_shared<const boost::json::value>(
-        comment_body(ws, i, c));
+      c.body.explicit_doc
+        = std::make_shared<const boost::json::value>(comment_body(ws, i, c));
 }
 
 std::optional<user_ix> user_or_api(const workspace& ws,
@@ -133,13 +133,15 @@ int64_t append_audit(workspace& ws, audit_record r) {
   return ws.audit.back().id;
 }
 
-// --- issues ------------------------------------------------------------------------
+// --- issues
+// ------------------------------------------------------------------------
 
 mutation_result update_issue(workspace& ws, int64_t issue_id,
                              const issue_update& u) {
   auto* i = find_issue(ws, issue_id);
   if (!i)
-    return fail("Issue does not exist or you do not have permission to see it.");
+    return fail(
+      "Issue does not exist or you do not have permission to see it.");
   // Validate everything first: a failed update changes nothing.
   std::optional<user_ix> assignee, reporter;
   if (u.assignee_account_id && !u.assignee_account_id->empty()) {
@@ -156,8 +158,8 @@ mutation_result update_issue(workspace& ws, int64_t issue_id,
     return fail("Unknown status " + std::to_string(*u.status_id));
   if (u.security_level_id && *u.security_level_id != 0) {
     auto* p = find_project(ws, i->project_id);
-    auto* s = p ? find_security_scheme(ws, p->issue_security_scheme_id)
-                : nullptr;
+    auto* s
+      = p ? find_security_scheme(ws, p->issue_security_scheme_id) : nullptr;
     bool found = false;
     if (s)
       for (auto& l : s->levels)
@@ -166,8 +168,7 @@ mutation_result update_issue(workspace& ws, int64_t issue_id,
       return fail("Security level " + std::to_string(*u.security_level_id)
                   + " is not in the project's issue security scheme.");
   }
-  if (u.description && !u.description->is_null()
-      && !u.description->is_object())
+  if (u.description && !u.description->is_null() && !u.description->is_object())
     return fail("description must be an ADF document or null");
   touch(ws, *i);
   bool acl = false;
@@ -234,8 +235,7 @@ mutation_result create_issue(workspace& ws, const new_issue& n) {
     if (!found)
       return fail("Security level is not in the project's scheme.");
   }
-  if (n.description && !n.description->is_null()
-      && !n.description->is_object())
+  if (n.description && !n.description->is_null() && !n.description->is_object())
     return fail("description must be an ADF document or null");
   issue i;
   i.id = ws.next_issue_id++;
@@ -258,7 +258,7 @@ mutation_result create_issue(workspace& ws, const new_issue& n) {
   i.assignee = assignee ? *assignee : no_user;
   i.created_ms = i.updated_ms = ws.now_ms;
   i.security_level_id = n.security_level_id;
-  i.previous_index = index_entry{};  // not in the index until indexed
+  i.previous_index = index_entry{}; // not in the index until indexed
   i.indexed_at_ms = ws.now_ms + ws.index_lag_ms;
   ws.issue_id_by_key[i.key] = i.id;
   auto id = i.id;
@@ -272,7 +272,8 @@ mutation_result create_issue(workspace& ws, const new_issue& n) {
 
 mutation_result delete_issue(workspace& ws, int64_t issue_id) {
   if (!find_issue(ws, issue_id))
-    return fail("Issue does not exist or you do not have permission to see it.");
+    return fail(
+      "Issue does not exist or you do not have permission to see it.");
   // Subtasks go with their parent (Jira's deleteSubtasks=true); other
   // children just lose the link.
   std::vector<int64_t> doomed{issue_id};
@@ -312,7 +313,8 @@ mutation_result move_issue(workspace& ws, int64_t issue_id,
                            std::string_view target_project_key) {
   auto* i = find_issue(ws, issue_id);
   if (!i)
-    return fail("Issue does not exist or you do not have permission to see it.");
+    return fail(
+      "Issue does not exist or you do not have permission to see it.");
   auto* tc = find_project_by_key(ws, target_project_key);
   if (!tc)
     return fail("Project '" + std::string{target_project_key}
@@ -336,7 +338,8 @@ mutation_result move_issue(workspace& ws, int64_t issue_id,
   return done(i->id, i->key);
 }
 
-// --- comments ------------------------------------------------------------------------
+// --- comments
+// ------------------------------------------------------------------------
 
 mutation_result add_comment(workspace& ws, int64_t issue_id,
                             std::string_view author_account_id,
@@ -344,10 +347,12 @@ mutation_result add_comment(workspace& ws, int64_t issue_id,
                             const comment_visibility& visibility) {
   auto* i = find_issue(ws, issue_id);
   if (!i)
-    return fail("Issue does not exist or you do not have permission to see it.");
+    return fail(
+      "Issue does not exist or you do not have permission to see it.");
   auto author = user_or_api(ws, author_account_id);
   if (!author)
-    return fail("User '" + std::string{author_account_id} + "' does not exist.");
+    return fail("User '" + std::string{author_account_id}
+                + "' does not exist.");
   if (body && !body->is_object())
     return fail("body must be an ADF document");
   comment c;
@@ -372,8 +377,8 @@ mutation_result update_comment(workspace& ws, int64_t comment_id,
   const comment* cc = nullptr;
   auto* ic = find_comment(ws, comment_id, &cc);
   if (!ic)
-    return fail("Can not find a comment for the id: "
-                + std::to_string(comment_id) + ".");
+    return fail(
+      "Can not find a comment for the id: " + std::to_string(comment_id) + ".");
   if (body && !body->is_object())
     return fail("body must be an ADF document");
   auto& i = const_cast<issue&>(*ic);
@@ -383,7 +388,7 @@ mutation_result update_comment(workspace& ws, int64_t comment_id,
   if (body)
     c.body.explicit_doc = std::make_shared<const boost::json::value>(*body);
   else
-    c.body.explicit_doc.reset();  // regenerate: a new revision
+    c.body.explicit_doc.reset(); // regenerate: a new revision
   if (visibility) {
     c.visibility = *visibility;
     ++ws.acl_epoch;
@@ -397,8 +402,8 @@ mutation_result delete_comment(workspace& ws, int64_t comment_id) {
   const comment* cc = nullptr;
   auto* ic = find_comment(ws, comment_id, &cc);
   if (!ic)
-    return fail("Can not find a comment for the id: "
-                + std::to_string(comment_id) + ".");
+    return fail(
+      "Can not find a comment for the id: " + std::to_string(comment_id) + ".");
   auto& i = const_cast<issue&>(*ic);
   touch(ws, i);
   i.comments.erase(i.comments.begin() + (cc - i.comments.data()));
@@ -425,19 +430,21 @@ std::optional<comment_visibility> role_visibility(const workspace& ws,
                             std::to_string(r->id)};
 }
 
-// --- attachments ----------------------------------------------------------------------
+// --- attachments
+// ----------------------------------------------------------------------
 
 mutation_result add_attachment(workspace& ws, int64_t issue_id,
                                std::string_view filename,
-                               std::string_view mime_type,
-                               uint64_t size_bytes,
+                               std::string_view mime_type, uint64_t size_bytes,
                                std::string_view author_account_id) {
   auto* i = find_issue(ws, issue_id);
   if (!i)
-    return fail("Issue does not exist or you do not have permission to see it.");
+    return fail(
+      "Issue does not exist or you do not have permission to see it.");
   auto author = user_or_api(ws, author_account_id);
   if (!author)
-    return fail("User '" + std::string{author_account_id} + "' does not exist.");
+    return fail("User '" + std::string{author_account_id}
+                + "' does not exist.");
   if (filename.empty())
     return fail("filename is required");
   pin_bodies(ws, *i);
@@ -473,7 +480,8 @@ mutation_result delete_attachment(workspace& ws, int64_t attachment_id) {
   return done(attachment_id);
 }
 
-// --- groups ------------------------------------------------------------------------------
+// --- groups
+// ------------------------------------------------------------------------------
 
 mutation_result add_group_member(workspace& ws, std::string_view g_id_or_name,
                                  std::string_view account_id) {
@@ -519,7 +527,8 @@ mutation_result remove_group_member(workspace& ws,
   return done(append_audit(ws, std::move(r)));
 }
 
-// --- permission schemes ----------------------------------------------------------------
+// --- permission schemes
+// ----------------------------------------------------------------
 
 mutation_result add_permission_grant(workspace& ws, int64_t scheme_id,
                                      std::string_view permission,
@@ -534,10 +543,9 @@ mutation_result add_permission_grant(workspace& ws, int64_t scheme_id,
   s.grants.push_back(std::move(g));
   ++ws.acl_epoch;
   auto r = scheme_updated_audit(s);
-  r.changed_values = {
-    {"Permission", std::string{}, std::string{permission}},
-    {"Type", std::string{}, holder_type_label(h)},
-    {"Value", std::string{}, h.parameter}};
+  r.changed_values = {{"Permission", std::string{}, std::string{permission}},
+                      {"Type", std::string{}, holder_type_label(h)},
+                      {"Value", std::string{}, h.parameter}};
   append_audit(ws, std::move(r));
   return done(gid);
 }
@@ -566,7 +574,8 @@ mutation_result remove_permission_grant(workspace& ws, int64_t scheme_id,
   return done(grant_id);
 }
 
-// --- issue security ------------------------------------------------------------------------
+// --- issue security
+// ------------------------------------------------------------------------
 
 mutation_result add_security_level_member(workspace& ws, int64_t level_id,
                                           const holder& h) {
@@ -609,7 +618,8 @@ mutation_result remove_security_level_member(workspace& ws, int64_t level_id,
   return done(member_id);
 }
 
-// --- project roles ------------------------------------------------------------------------
+// --- project roles
+// ------------------------------------------------------------------------
 
 namespace {
 
@@ -622,8 +632,7 @@ mutation_result change_role_actor(workspace& ws, std::string_view project_key,
                 + std::string{project_key} + "'.");
   auto* role = find_role(ws, role_id);
   if (!role)
-    return fail("Project role " + std::to_string(role_id)
-                + " does not exist.");
+    return fail("Project role " + std::to_string(role_id) + " does not exist.");
   if (account_id.empty() == group_id.empty())
     return fail("exactly one of accountId / groupId is required");
   if (!account_id.empty() && !find_user(ws, account_id))
@@ -657,10 +666,10 @@ mutation_result change_role_actor(workspace& ws, std::string_view project_key,
   audit_record r;
   r.summary = "Project roles changed";
   r.category = "projects";
-  r.object_item = {std::to_string(role->id), role->name, "PROJECT_ROLE", "",
-                   ""};
-  r.changed_values = {{account_id.empty() ? "Groups" : "Users", before,
-                       join(list)}};
+  r.object_item
+    = {std::to_string(role->id), role->name, "PROJECT_ROLE", "", ""};
+  r.changed_values
+    = {{account_id.empty() ? "Groups" : "Users", before, join(list)}};
   r.associated_items.push_back(
     {std::to_string(p.id), p.name, "PROJECT", "", ""});
   return done(append_audit(ws, std::move(r)));
@@ -682,7 +691,8 @@ mutation_result remove_role_actor(workspace& ws, std::string_view project_key,
                            false);
 }
 
-// --- users ----------------------------------------------------------------------------------
+// --- users
+// ----------------------------------------------------------------------------------
 
 mutation_result set_email_hidden(workspace& ws, std::string_view account_id,
                                  bool hidden) {
@@ -710,7 +720,8 @@ mutation_result set_user_active(workspace& ws, std::string_view account_id,
     return fail("User '" + std::string{account_id} + "' does not exist.");
   auto& usr = ws.users[*u];
   if (usr.active == active)
-    return fail(active ? "User is already active." : "User is already inactive.");
+    return fail(active ? "User is already active."
+                       : "User is already inactive.");
   usr.active = active;
   ++ws.acl_epoch;
   audit_record r;

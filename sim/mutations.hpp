@@ -100,14 +100,14 @@ std::optional<comment_visibility> role_visibility(const workspace& ws,
 
 mutation_result add_attachment(workspace& ws, int64_t issue_id,
                                std::string_view filename,
-                               std::string_view mime_type,
-                               uint64_t size_bytes,
+                               std::string_view mime_type, uint64_t size_bytes,
                                std::string_view author_account_id = {});
 mutation_result delete_attachment(workspace& ws, int64_t attachment_id);
 
 /// Group membership (group by id or name). Audit: "User added to group" /
 /// "User removed from group" (category "group management").
-mutation_result add_group_member(workspace& ws, std::string_view group_id_or_name,
+mutation_result add_group_member(workspace& ws,
+                                 std::string_view group_id_or_name,
                                  std::string_view account_id);
 mutation_result remove_group_member(workspace& ws,
                                     std::string_view group_id_or_name,
@@ -154,4 +154,4 @@ inline mutation_result deactivate_user(workspace& ws,
 /// its id. (Used by the mutations; public for the control API.)
 int64_t append_audit(workspace& ws, audit_record r);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -9,7 +9,8 @@ namespace json = boost::json;
 
 namespace {
 
-token_reply oauth_error(int status, const char* error, const char* description) {
+token_reply oauth_error(int status, const char* error,
+                        const char* description) {
   json::object o;
   o["error"] = error;
   o["error_description"] = description;
@@ -21,16 +22,17 @@ std::string get(const std::map<std::string, std::string>& p, const char* key) {
   return it == p.end() ? std::string{} : it->second;
 }
 
-}  // namespace
+} // namespace
 
 std::string oauth_state::random_token(std::size_t bytes) {
   std::string raw(bytes, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()),
              static_cast<int>(raw.size()));
-  static const char* alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static const char* alphabet
+    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
-  for (unsigned char c : raw) out += alphabet[c & 63];
+  for (unsigned char c : raw)
+    out += alphabet[c & 63];
   return out;
 }
 
@@ -70,21 +72,21 @@ token_reply oauth_state::token(const std::map<std::string, std::string>& p,
   auto grant = get(p, "grant_type");
   auto client_id = get(p, "client_id");
   auto secret = get(p, "client_secret");
-  if ((!opt_.client_id.empty() && client_id != opt_.client_id) ||
-      (!opt_.client_secret.empty() && secret != opt_.client_secret) ||
-      client_id.empty())
+  if ((!opt_.client_id.empty() && client_id != opt_.client_id)
+      || (!opt_.client_secret.empty() && secret != opt_.client_secret)
+      || client_id.empty())
     return oauth_error(401, "access_denied", "Unauthorized");
   if (grant == "authorization_code") {
     auto it = codes_.find(get(p, "code"));
-    if (it == codes_.end() || it->second.expires_ms < now_ms ||
-        it->second.client_id != client_id ||
-        it->second.redirect_uri != get(p, "redirect_uri")) {
-      if (it != codes_.end()) codes_.erase(it);
-      return oauth_error(403, "invalid_grant",
-                         "Invalid authorization code");
+    if (it == codes_.end() || it->second.expires_ms < now_ms
+        || it->second.client_id != client_id
+        || it->second.redirect_uri != get(p, "redirect_uri")) {
+      if (it != codes_.end())
+        codes_.erase(it);
+      return oauth_error(403, "invalid_grant", "Invalid authorization code");
     }
     auto info = it->second;
-    codes_.erase(it);  // codes are single-use
+    codes_.erase(it); // codes are single-use
     auto id = next_family_++;
     families_[id] = {info.account_id, info.scope, false};
     bool offline = info.scope.find("offline_access") != std::string::npos;
@@ -100,8 +102,7 @@ token_reply oauth_state::token(const std::map<std::string, std::string>& p,
     if (fam.revoked)
       return oauth_error(403, "invalid_grant",
                          "Unknown or invalid refresh token.");
-    if (!rt.current &&
-        now_ms - rt.rotated_ms > opt_.reuse_leeway_secs * 1000) {
+    if (!rt.current && now_ms - rt.rotated_ms > opt_.reuse_leeway_secs * 1000) {
       // Replay of a rotated-out token outside the leeway: the family is
       // presumed stolen; every token of it dies.
       fam.revoked = true;
@@ -120,18 +121,18 @@ token_reply oauth_state::token(const std::map<std::string, std::string>& p,
       }
     return mint(family_id, true, now_ms);
   }
-  return oauth_error(400, "unsupported_grant_type",
-                     "Unsupported grant type");
+  return oauth_error(400, "unsupported_grant_type", "Unsupported grant type");
 }
 
-std::optional<oauth_grant> oauth_state::check_access_token(
-    const std::string& token, std::int64_t now_ms) {
+std::optional<oauth_grant>
+oauth_state::check_access_token(const std::string& token, std::int64_t now_ms) {
   std::lock_guard lock{mu_};
   auto it = access_.find(token);
   if (it == access_.end() || it->second.expires_ms <= now_ms)
     return std::nullopt;
   auto& fam = families_[it->second.family];
-  if (fam.revoked) return std::nullopt;
+  if (fam.revoked)
+    return std::nullopt;
   return oauth_grant{fam.account_id, fam.scope};
 }
 
@@ -140,4 +141,4 @@ std::uint64_t oauth_state::families_revoked() const {
   return revoked_;
 }
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -40,7 +40,7 @@ struct token_reply {
 };
 
 class oauth_state {
- public:
+public:
   explicit oauth_state(oauth_options options) : opt_(std::move(options)) {}
 
   /// A fresh authorization code for `account_id` (auto-consent).
@@ -60,9 +60,11 @@ class oauth_state {
   /// Number of refresh-token families revoked by reuse (for stats).
   std::uint64_t families_revoked() const;
 
-  oauth_options& options() { return opt_; }
+  oauth_options& options() {
+    return opt_;
+  }
 
- private:
+private:
   struct code_info {
     std::string account_id, client_id, redirect_uri, scope;
     std::int64_t expires_ms = 0;
@@ -95,4 +97,4 @@ class oauth_state {
   std::uint64_t revoked_ = 0;
 };
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -21,4 +21,4 @@ std::string ready_line(std::uint16_t port, const std::string& base_url,
   return boost::json::serialize(o);
 }
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -48,4 +48,4 @@ std::string ready_line(std::uint16_t port, const std::string& base_url,
                        const std::string& api_token,
                        const std::string& cloud_id);
 
-}  // namespace jirasim
+} // namespace jirasim

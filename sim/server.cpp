@@ -39,14 +39,14 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 std::filesystem::path make_temp_dir() {
-  auto tmpl = (std::filesystem::temp_directory_path() / "jira-sim-XXXXXX")
-                  .string();
+  auto tmpl
+    = (std::filesystem::temp_directory_path() / "jira-sim-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr)
     throw std::runtime_error("cannot create a temp dir for certificates");
   return tmpl;
 }
 
-}  // namespace
+} // namespace
 
 struct server::impl {
   server_options opt;
@@ -64,7 +64,7 @@ struct server::impl {
 
   impl(server_options o, handler hh) : opt(std::move(o)), h(std::move(hh)) {}
 
-  template <class Stream>
+  template<class Stream>
   net::awaitable<void> serve(Stream& stream, tcp::socket& raw);
   net::awaitable<void> session(tcp::socket sock);
   net::awaitable<void> accept_loop();
@@ -84,14 +84,15 @@ http_request to_request(bhttp::request<bhttp::string_body>& req) {
   return r;
 }
 
-template <class Msg>
+template<class Msg>
 void copy_headers(const http_response& res, Msg& out) {
-  for (auto& [k, v] : res.headers) out.insert(k, v);
+  for (auto& [k, v] : res.headers)
+    out.insert(k, v);
 }
 
-}  // namespace
+} // namespace
 
-template <class Stream>
+template<class Stream>
 net::awaitable<void> server::impl::serve(Stream& stream, tcp::socket& raw) {
   beast::flat_buffer buf;
   auto& low = beast::get_lowest_layer(stream);
@@ -105,13 +106,15 @@ net::awaitable<void> server::impl::serve(Stream& stream, tcp::socket& raw) {
       bhttp::response<bhttp::string_body> out{bhttp::status::payload_too_large,
                                               11};
       out.set(bhttp::field::content_type, "application/json");
-      out.body() = R"({"errorMessages":["Request body too large"],"errors":{}})";
+      out.body()
+        = R"({"errorMessages":["Request body too large"],"errors":{}})";
       out.prepare_payload();
       out.keep_alive(false);
       co_await bhttp::async_write(stream, out, use_tuple);
       co_return;
     }
-    if (ec) co_return;
+    if (ec)
+      co_return;
     auto& req = parser.get();
     bool keep = req.keep_alive();
     int version = req.version();
@@ -139,7 +142,7 @@ net::awaitable<void> server::impl::serve(Stream& stream, tcp::socket& raw) {
     }
     if (res.body_file) {
       bhttp::response<bhttp::file_body> out{
-          static_cast<bhttp::status>(res.status), version};
+        static_cast<bhttp::status>(res.status), version};
       copy_headers(res, out);
       beast::error_code fec;
       out.body().open(res.body_file->c_str(), beast::file_mode::scan, fec);
@@ -156,17 +159,19 @@ net::awaitable<void> server::impl::serve(Stream& stream, tcp::socket& raw) {
         std::error_code rec;
         std::filesystem::remove(*res.body_file, rec);
       }
-      if (fec || wec || !keep) break;
+      if (fec || wec || !keep)
+        break;
       continue;
     }
     bhttp::response<bhttp::string_body> out{
-        static_cast<bhttp::status>(res.status), version};
+      static_cast<bhttp::status>(res.status), version};
     copy_headers(res, out);
     out.keep_alive(keep);
     if (res.fault == transport_fault::truncated_body) {
       out.content_length(res.body.size());
       bhttp::response_serializer<bhttp::string_body> sr{out};
-      auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, use_tuple);
+      auto [hec, hn]
+        = co_await bhttp::async_write_header(stream, sr, use_tuple);
       (void)hn;
       if (!hec) {
         auto half = res.body.size() / 2;
@@ -185,7 +190,8 @@ net::awaitable<void> server::impl::serve(Stream& stream, tcp::socket& raw) {
       out.prepare_payload();
     auto [wec, wn] = co_await bhttp::async_write(stream, out, use_tuple);
     (void)wn;
-    if (wec || !keep) break;
+    if (wec || !keep)
+      break;
   }
 }
 
@@ -193,12 +199,14 @@ net::awaitable<void> server::impl::session(tcp::socket sock) {
   if (ssl_ctx) {
     beast::ssl_stream<beast::tcp_stream> stream{std::move(sock), *ssl_ctx};
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
-    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server,
-                                                use_tuple);
-    if (ec) co_return;
+    auto [ec]
+      = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    if (ec)
+      co_return;
     auto& raw = beast::get_lowest_layer(stream).socket();
     co_await serve(stream, raw);
-    if (!raw.is_open()) co_return;
+    if (!raw.is_open())
+      co_return;
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
     // A peer that just closes gives stream_truncated: normal, ignored.
     co_await stream.async_shutdown(use_tuple);
@@ -207,16 +215,18 @@ net::awaitable<void> server::impl::session(tcp::socket sock) {
     auto& raw = stream.socket();
     co_await serve(stream, raw);
     beast::error_code ignored;
-    if (raw.is_open()) raw.shutdown(tcp::socket::shutdown_send, ignored);
+    if (raw.is_open())
+      raw.shutdown(tcp::socket::shutdown_send, ignored);
   }
 }
 
 net::awaitable<void> server::impl::accept_loop() {
   for (;;) {
-    auto [ec, sock] =
-        co_await acceptor.async_accept(net::make_strand(ioc), use_tuple);
+    auto [ec, sock]
+      = co_await acceptor.async_accept(net::make_strand(ioc), use_tuple);
     if (ec) {
-      if (!acceptor.is_open()) co_return;
+      if (!acceptor.is_open())
+        co_return;
       continue;
     }
     auto ex = sock.get_executor();
@@ -245,14 +255,14 @@ void server::start() {
       std::filesystem::create_directories(s.opt.cert_dir);
     }
     auto tls = jirasync::protocol::generate_tls(
-        "jira-sim test CA", {"localhost"}, {"127.0.0.1", "::1"});
+      "jira-sim test CA", {"localhost"}, {"127.0.0.1", "::1"});
     s.ca_pem = tls.ca.cert_pem;
     s.ca_file = s.opt.cert_dir / "ca.pem";
     jirasync::protocol::write_pem_file(s.ca_file, tls.ca.cert_pem);
     s.ssl_ctx.emplace(ssl::context::tls_server);
-    s.ssl_ctx->set_options(ssl::context::default_workarounds |
-                           ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                           ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    s.ssl_ctx->set_options(ssl::context::default_workarounds
+                           | ssl::context::no_sslv2 | ssl::context::no_sslv3
+                           | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     auto chain = tls.server.cert_pem + tls.ca.cert_pem;
     s.ssl_ctx->use_certificate_chain(net::buffer(chain));
     s.ssl_ctx->use_private_key(net::buffer(tls.server.key_pem),
@@ -260,41 +270,58 @@ void server::start() {
   }
   beast::error_code ec;
   tcp::endpoint ep{net::ip::make_address(s.opt.address, ec), s.opt.port};
-  if (ec) throw std::runtime_error("bad listen address " + s.opt.address);
-  s.acceptor.open(ep.protocol(), ec);
-  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(ep, ec);
-  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
-    throw std::runtime_error("cannot listen on " + s.opt.address + ":" +
-                             std::to_string(s.opt.port) + ": " + ec.message());
+    throw std::runtime_error("bad listen address " + s.opt.address);
+  s.acceptor.open(ep.protocol(), ec);
+  if (!ec)
+    s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    s.acceptor.bind(ep, ec);
+  if (!ec)
+    s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + s.opt.address + ":"
+                             + std::to_string(s.opt.port) + ": "
+                             + ec.message());
   s.port = s.acceptor.local_endpoint().port();
   net::co_spawn(s.ioc, s.accept_loop(), net::detached);
   auto n = s.opt.threads == 0 ? 1 : s.opt.threads;
   for (std::size_t i = 0; i < n; ++i)
-    s.threads.emplace_back([&s] { s.ioc.run(); });
+    s.threads.emplace_back([&s] {
+      s.ioc.run();
+    });
   s.running = true;
 }
 
 void server::stop() {
   auto& s = *impl_;
-  if (!s.running) return;
+  if (!s.running)
+    return;
   s.running = false;
   s.ioc.stop();
   for (auto& t : s.threads)
-    if (t.joinable()) t.join();
+    if (t.joinable())
+      t.join();
   s.threads.clear();
   beast::error_code ignored;
   s.acceptor.close(ignored);
 }
 
-std::uint16_t server::port() const { return impl_->port; }
-bool server::tls() const { return impl_->opt.tls; }
-std::string server::base_url() const {
-  return std::string(impl_->opt.tls ? "https://" : "http://") +
-         impl_->opt.address + ":" + std::to_string(impl_->port);
+std::uint16_t server::port() const {
+  return impl_->port;
 }
-std::string server::ca_file() const { return impl_->ca_file.string(); }
-std::string server::ca_pem() const { return impl_->ca_pem; }
+bool server::tls() const {
+  return impl_->opt.tls;
+}
+std::string server::base_url() const {
+  return std::string(impl_->opt.tls ? "https://" : "http://")
+         + impl_->opt.address + ":" + std::to_string(impl_->port);
+}
+std::string server::ca_file() const {
+  return impl_->ca_file.string();
+}
+std::string server::ca_pem() const {
+  return impl_->ca_pem;
+}
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -28,9 +28,9 @@ std::optional<std::string_view> find_header(const header_list& headers,
 
 /// One parsed HTTP request, independent of Beast.
 struct http_request {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as received: path + query, %-encoded
-  std::string path;    // decoded path, no query
+  std::string method; // "GET", "POST", ...
+  std::string target; // as received: path + query, %-encoded
+  std::string path;   // decoded path, no query
   /// Decoded query parameters in order (repeated keys kept).
   std::vector<std::pair<std::string, std::string>> query;
   header_list headers;
@@ -47,9 +47,9 @@ struct http_request {
 /// faults.hpp for how they are chosen).
 enum class transport_fault {
   none,
-  connection_reset,  // close the socket (RST) without a response
-  truncated_body,    // full Content-Length announced, half the body sent
-  slow_headers,      // the response is held back `slow_ms` before sending
+  connection_reset, // close the socket (RST) without a response
+  truncated_body,   // full Content-Length announced, half the body sent
+  slow_headers,     // the response is held back `slow_ms` before sending
 };
 
 struct http_response {
@@ -92,7 +92,7 @@ struct server_options {
 };
 
 class server {
- public:
+public:
   server(server_options options, handler h);
   /// Stops (if running) and removes the certificate dir.
   ~server();
@@ -114,9 +114,9 @@ class server {
   /// The CA certificate (PEM) ("" for http).
   std::string ca_pem() const;
 
- private:
+private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -2,9 +2,9 @@
 // the REST API with authentication, rate limits, faults and latency.
 #include "sim/server_app.hpp"
 
-#include "sim/server_internals.hpp"
 #include "sim/server_handlers.hpp"
 #include "sim/server_http.hpp"
+#include "sim/server_internals.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -20,15 +20,17 @@ bool starts_with(std::string_view s, std::string_view p) {
 }
 
 std::optional<std::string> base64_decode(std::string_view in) {
-  static const std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const std::string_view alphabet
+    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::uint32_t acc = 0;
   int bits = 0;
   for (char ch : in) {
-    if (ch == '=') break;
+    if (ch == '=')
+      break;
     auto pos = alphabet.find(ch);
-    if (pos == std::string_view::npos) return std::nullopt;
+    if (pos == std::string_view::npos)
+      return std::nullopt;
     acc = (acc << 6) | static_cast<std::uint32_t>(pos);
     bits += 6;
     if (bits >= 8) {
@@ -45,8 +47,10 @@ std::vector<std::string_view> segments(std::string_view p) {
   std::size_t i = 0;
   while (i < p.size()) {
     auto j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    if (j > i) out.push_back(p.substr(i, j - i));
+    if (j == std::string_view::npos)
+      j = p.size();
+    if (j > i)
+      out.push_back(p.substr(i, j - i));
     i = j + 1;
   }
   return out;
@@ -55,9 +59,11 @@ std::vector<std::string_view> segments(std::string_view p) {
 bool match(const route& rt, std::string_view method,
            const std::vector<std::string_view>& segs,
            std::vector<std::string>& args) {
-  if (rt.method != method) return false;
+  if (rt.method != method)
+    return false;
   auto pat = segments(rt.pattern);
-  if (pat.size() != segs.size()) return false;
+  if (pat.size() != segs.size())
+    return false;
   args.clear();
   for (std::size_t i = 0; i < pat.size(); ++i) {
     if (pat[i] == "{}")
@@ -88,18 +94,19 @@ http_response unauthorized_basic() {
 }
 
 http_response unauthorized_gateway() {
-  return json_response(401,
-                       R"({"code":401,"message":"Unauthorized; scope does not match"})");
+  return json_response(
+    401, R"({"code":401,"message":"Unauthorized; scope does not match"})");
 }
 
-}  // namespace
+} // namespace
 
 bool api_call::is_admin() const {
-  if (caller == ws.api_user) return true;
+  if (caller == ws.api_user)
+    return true;
   for (auto& g : ws.groups)
-    if ((g.name == "site-admins" || g.name.rfind("jira-admins", 0) == 0 ||
-         g.name == "administrators") &&
-        is_member(g, caller))
+    if ((g.name == "site-admins" || g.name.rfind("jira-admins", 0) == 0
+         || g.name == "administrators")
+        && is_member(g, caller))
       return true;
   return false;
 }
@@ -187,15 +194,17 @@ bool jira_app::internals::in_retry_after(const std::string& scope,
                                          std::int64_t now_ms) {
   std::lock_guard lock{ra_mu};
   auto it = retry_after.find(scope);
-  if (it == retry_after.end()) return false;
-  return now_ms < it->second.until_ms &&
-         now_ms > it->second.issued_ms + grace_ms;
+  if (it == retry_after.end())
+    return false;
+  return now_ms < it->second.until_ms
+         && now_ms > it->second.issued_ms + grace_ms;
 }
 
 http_response jira_app::handle(http_request& r) {
   auto now = clock_.now_ms();
   std::string_view path = r.path;
-  if (starts_with(path, "/_sim/")) return handle_control(*this, r);
+  if (starts_with(path, "/_sim/"))
+    return handle_control(*this, r);
   if (starts_with(path, "/_media/")) {
     in_->count("GET /_media");
     std::shared_lock lock{ws_mu_};
@@ -230,11 +239,12 @@ http_response jira_app::handle(http_request& r) {
   auto auth = r.header("Authorization");
   if (bearer_area) {
     if (auth && starts_with(*auth, "Bearer ")) {
-      auto grant = in_->oauth.check_access_token(std::string(auth->substr(7)),
-                                                 now);
+      auto grant
+        = in_->oauth.check_access_token(std::string(auth->substr(7)), now);
       if (grant) {
         auto u = find_user_ix(ws, grant->account_id);
-        if (u && ws.users[*u].active) caller = *u;
+        if (u && ws.users[*u].active)
+          caller = *u;
       }
     }
     if (caller == no_user) {
@@ -247,9 +257,11 @@ http_response jira_app::handle(http_request& r) {
       if (auto plain = base64_decode(auth->substr(6))) {
         auto colon = plain->find(':');
         if (colon != std::string::npos) {
-          auto u = authenticate_basic(ws, std::string_view(*plain).substr(0, colon),
-                                      std::string_view(*plain).substr(colon + 1));
-          if (u && ws.users[*u].active) caller = *u;
+          auto u
+            = authenticate_basic(ws, std::string_view(*plain).substr(0, colon),
+                                 std::string_view(*plain).substr(colon + 1));
+          if (u && ws.users[*u].active)
+            caller = *u;
         }
       }
     }
@@ -292,7 +304,8 @@ http_response jira_app::handle(http_request& r) {
     res.set("Retry-After", std::to_string(decision.retry_after_secs));
     res.set("RateLimit-Reason", decision.reason);
     bool burst = decision.reason == "jira-burst-based";
-    in_->note_retry_after(burst ? rt->name : "", now, decision.retry_after_secs);
+    in_->note_retry_after(burst ? rt->name : "", now,
+                          decision.retry_after_secs);
     std::lock_guard sl{in_->stats_mu};
     ++in_->stats.rate_limited_by_reason[decision.reason];
     return res;
@@ -323,9 +336,17 @@ http_response jira_app::handle(http_request& r) {
     return res;
   }
 
-  api_call call{ws, *this, r, caller, base, std::move(args), now,
-                ws.users[caller].time_zone, &thread_cache(in_->serial)};
-  if (call.tz.empty()) call.tz = "UTC";
+  api_call call{ws,
+                *this,
+                r,
+                caller,
+                base,
+                std::move(args),
+                now,
+                ws.users[caller].time_zone,
+                &thread_cache(in_->serial)};
+  if (call.tz.empty())
+    call.tz = "UTC";
   api_result out = rt->fn(call);
   lock.unlock();
 
@@ -336,7 +357,8 @@ http_response jira_app::handle(http_request& r) {
     in_->stats.points_spent += static_cast<std::uint64_t>(points);
   }
   auto& res = out.res;
-  for (auto& h : in_->limiter.quota_headers(now)) res.headers.push_back(h);
+  for (auto& h : in_->limiter.quota_headers(now))
+    res.headers.push_back(h);
   res.set("X-AREQUESTID", std::to_string(now));
   res.delay += in_->latency.delay_for(out.core + out.identity);
   switch (fault) {
@@ -362,4 +384,4 @@ http_response jira_app::handle(http_request& r) {
   return std::move(res);
 }
 
-}  // namespace jirasim
+} // namespace jirasim

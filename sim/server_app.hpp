@@ -42,7 +42,7 @@ struct sim_stats {
 };
 
 class jira_app {
- public:
+public:
   /// Generates the workspace (seconds for 200k issues).
   explicit jira_app(sim_options options);
   ~jira_app();
@@ -53,12 +53,16 @@ class jira_app {
   http_response handle(http_request& r);
   /// handle() as a std::function for server's constructor.
   handler as_handler() {
-    return [this](http_request& r) { return handle(r); };
+    return [this](http_request& r) {
+      return handle(r);
+    };
   }
 
   /// Must be called once the server listens (self links, redirects).
   void set_base_url(const std::string& base_url);
-  const std::string& base_url() const { return base_url_; }
+  const std::string& base_url() const {
+    return base_url_;
+  }
 
   /// Runs `f` with the workspace under the shared (read) lock.
   void read(const std::function<void(const workspace&)>& f) const;
@@ -66,22 +70,32 @@ class jira_app {
   /// ws.now_ms from the sim clock and ws.index_lag_ms from the knob.
   void write(const std::function<void(workspace&)>& f);
 
-  sim_clock& clock() { return clock_; }
+  sim_clock& clock() {
+    return clock_;
+  }
   sim_stats stats() const;
   void reset_stats();
-  const sim_options& options() const { return opt_; }
+  const sim_options& options() const {
+    return opt_;
+  }
 
   std::string api_user_email() const;
   std::string api_user_token() const;
   std::string cloud_id() const;
-  std::int64_t index_lag_ms() const { return index_lag_ms_.load(); }
-  void set_index_lag_ms(std::int64_t ms) { index_lag_ms_ = ms; }
+  std::int64_t index_lag_ms() const {
+    return index_lag_ms_.load();
+  }
+  void set_index_lag_ms(std::int64_t ms) {
+    index_lag_ms_ = ms;
+  }
 
   // Internal pieces used by the handler files.
   struct internals;
-  internals& in() { return *in_; }
+  internals& in() {
+    return *in_;
+  }
 
- private:
+private:
   sim_options opt_;
   std::string base_url_;
   sim_clock clock_;
@@ -91,4 +105,4 @@ class jira_app {
   std::unique_ptr<internals> in_;
 };
 
-}  // namespace jirasim
+} // namespace jirasim

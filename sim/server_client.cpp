@@ -37,7 +37,9 @@ struct test_client::impl {
     buf.clear();
   }
 
-  bool connected() const { return tls.has_value() || plain.has_value(); }
+  bool connected() const {
+    return tls.has_value() || plain.has_value();
+  }
 
   void connect() {
     tcp::endpoint ep{net::ip::make_address("127.0.0.1"), port};
@@ -59,7 +61,7 @@ struct test_client::impl {
     }
   }
 
-  template <class Stream>
+  template<class Stream>
   client_response exchange(Stream& s, bhttp::request<bhttp::string_body>& req) {
     beast::get_lowest_layer(s).expires_after(std::chrono::seconds(60));
     bhttp::write(s, req);
@@ -73,7 +75,8 @@ struct test_client::impl {
       out.headers.emplace_back(std::string(f.name_string()),
                                std::string(f.value()));
     out.body = std::move(res.body());
-    if (!res.keep_alive()) close();
+    if (!res.keep_alive())
+      close();
     return out;
   }
 };
@@ -86,7 +89,9 @@ test_client::test_client(std::uint16_t port, std::string ca_pem)
 
 test_client::~test_client() = default;
 
-void test_client::set_reuse(bool reuse) { impl_->reuse = reuse; }
+void test_client::set_reuse(bool reuse) {
+  impl_->reuse = reuse;
+}
 
 client_response test_client::request(const std::string& method,
                                      const std::string& target,
@@ -96,7 +101,8 @@ client_response test_client::request(const std::string& method,
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target,
                                          11};
   req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(s.port));
-  for (auto& [k, v] : headers) req.set(k, v);
+  for (auto& [k, v] : headers)
+    req.set(k, v);
   if (!body.empty() || method == "POST" || method == "PUT") {
     if (req.find(bhttp::field::content_type) == req.end())
       req.set(bhttp::field::content_type, "application/json");
@@ -104,13 +110,15 @@ client_response test_client::request(const std::string& method,
   }
   req.prepare_payload();
   req.keep_alive(s.reuse);
-  if (!s.reuse) s.close();
+  if (!s.reuse)
+    s.close();
   // A kept-alive connection may have been closed by the server meanwhile:
   // one retry on a fresh connection (only then is an error reported).
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool fresh = !s.connected();
     try {
-      if (fresh) s.connect();
+      if (fresh)
+        s.connect();
       return s.tls ? s.exchange(*s.tls, req) : s.exchange(*s.plain, req);
     } catch (const std::exception& e) {
       s.close();
@@ -127,9 +135,9 @@ client_response test_client::request(const std::string& method,
 std::string basic_auth(const std::string& user, const std::string& password) {
   std::string plain = user + ":" + password;
   std::string out(beast::detail::base64::encoded_size(plain.size()), '\0');
-  out.resize(beast::detail::base64::encode(out.data(), plain.data(),
-                                           plain.size()));
+  out.resize(
+    beast::detail::base64::encode(out.data(), plain.data(), plain.size()));
   return "Basic " + out;
 }
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -24,7 +24,7 @@ struct client_response {
 };
 
 class test_client {
- public:
+public:
   /// `ca_pem` empty means plain http.
   test_client(std::uint16_t port, std::string ca_pem);
   ~test_client();
@@ -38,11 +38,12 @@ class test_client {
   /// ever retried (fault tests). Default: true.
   void set_reuse(bool reuse);
 
-  client_response get(const std::string& target, const header_list& headers = {}) {
+  client_response get(const std::string& target,
+                      const header_list& headers = {}) {
     return request("GET", target, headers);
   }
 
- private:
+private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };
@@ -50,4 +51,4 @@ class test_client {
 /// "Basic base64(user:password)".
 std::string basic_auth(const std::string& user, const std::string& password);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -12,22 +12,25 @@
 namespace jirasim {
 
 class sim_clock {
- public:
+public:
   /// Milliseconds since the Unix epoch, sim time.
   std::int64_t now_ms() const {
     auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
     return wall + offset_ms_.load(std::memory_order_relaxed);
   }
   /// Moves sim time forward (never backward: negative values are ignored).
   void advance(std::int64_t ms) {
-    if (ms > 0) offset_ms_.fetch_add(ms, std::memory_order_relaxed);
+    if (ms > 0)
+      offset_ms_.fetch_add(ms, std::memory_order_relaxed);
   }
-  std::int64_t offset_ms() const { return offset_ms_.load(); }
+  std::int64_t offset_ms() const {
+    return offset_ms_.load();
+  }
 
- private:
+private:
   std::atomic<std::int64_t> offset_ms_{0};
 };
 
-}  // namespace jirasim
+} // namespace jirasim

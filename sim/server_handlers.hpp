@@ -38,7 +38,9 @@ struct api_call {
   /// Per-thread permission cache (valid for this workspace).
   visibility_cache* vis = nullptr;
 
-  const user& me() const { return ws.users[caller]; }
+  const user& me() const {
+    return ws.users[caller];
+  }
   bool is_admin() const;
 };
 
@@ -78,9 +80,11 @@ std::optional<std::int64_t> int_param(const http_request& r,
                                       std::string_view key, std::int64_t def);
 bool bool_param(const http_request& r, std::string_view key, bool def);
 /// Every value of a (possibly repeated, comma-separated) parameter.
-std::vector<std::string> list_param(const http_request& r, std::string_view key);
+std::vector<std::string> list_param(const http_request& r,
+                                    std::string_view key);
 
-// --- renderers -----------------------------------------------------------------
+// --- renderers
+// -----------------------------------------------------------------
 
 json::object avatar_urls(std::string_view seed);
 /// UserDetails as in issue fields / comments (emailAddress omitted when
@@ -88,8 +92,8 @@ json::object avatar_urls(std::string_view seed);
 json::object user_json(const api_call& c, user_ix u);
 /// null when u == no_user.
 json::value user_or_null(const api_call& c, user_ix u);
-json::object project_json(const api_call& c, const project& p,
-                          bool with_lead, bool with_description);
+json::object project_json(const api_call& c, const project& p, bool with_lead,
+                          bool with_description);
 /// Short project reference used inside issue fields.
 json::object project_ref_json(const api_call& c, const project& p);
 json::object holder_json(const holder& h);
@@ -100,7 +104,7 @@ std::string jira_time(const api_call& c, std::int64_t ms);
 
 /// Which fields an issue response carries.
 struct field_selection {
-  bool all = false;           // *all / *navigable
+  bool all = false; // *all / *navigable
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   bool id_only() const {
@@ -115,4 +119,4 @@ field_selection parse_fields(const std::vector<std::string>& raw,
 json::object issue_json(api_call& c, const issue& i, const field_selection& f,
                         std::size_t& objects);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -11,19 +11,23 @@ namespace jirasim {
 std::optional<std::string_view> find_header(const header_list& headers,
                                             std::string_view name) {
   for (auto& [k, v] : headers) {
-    if (k.size() != name.size()) continue;
+    if (k.size() != name.size())
+      continue;
     bool eq = true;
     for (std::size_t i = 0; i < k.size() && eq; ++i)
-      eq = std::tolower(static_cast<unsigned char>(k[i])) ==
-           std::tolower(static_cast<unsigned char>(name[i]));
-    if (eq) return std::string_view(v);
+      eq = std::tolower(static_cast<unsigned char>(k[i]))
+           == std::tolower(static_cast<unsigned char>(name[i]));
+    if (eq)
+      return std::string_view(v);
   }
   return std::nullopt;
 }
 
-std::optional<std::string_view> http_request::param(std::string_view key) const {
+std::optional<std::string_view>
+http_request::param(std::string_view key) const {
   for (auto& [k, v] : query)
-    if (k == key) return std::string_view(v);
+    if (k == key)
+      return std::string_view(v);
   return std::nullopt;
 }
 
@@ -35,7 +39,8 @@ bool parse_target(std::string_view target, http_request& r) {
   }
   r.path = u->path();
   r.query.clear();
-  for (auto p : u->params()) r.query.emplace_back(p.key, p.value);
+  for (auto p : u->params())
+    r.query.emplace_back(p.key, p.value);
   return true;
 }
 
@@ -76,4 +81,4 @@ http_response jira_error(int status, std::string_view message) {
   return json_response(status, boost::json::serialize(o));
 }
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -20,7 +20,8 @@ std::string url_encode(std::string_view s);
 
 /// Parses a request body with room for deeply nested ADF (Boost.JSON's
 /// default depth of 32 is less than real documents reach).
-boost::json::value parse_body(std::string_view text, boost::system::error_code& ec);
+boost::json::value parse_body(std::string_view text,
+                              boost::system::error_code& ec);
 
 /// A response with `Content-Type: application/json;charset=UTF-8`.
 http_response json_response(int status, std::string body);
@@ -28,4 +29,4 @@ http_response json_response(int status, std::string body);
 /// Jira's error body: {"errorMessages":[msg],"errors":{}}.
 http_response jira_error(int status, std::string_view message);
 
-}  // namespace jirasim
+} // namespace jirasim

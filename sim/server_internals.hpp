@@ -19,8 +19,8 @@ namespace jirasim {
 
 struct jira_app::internals {
   explicit internals(const sim_options& o)
-      : limiter(o.limits), faults(o.faults), latency(o.latency),
-        oauth(o.oauth), grace_ms(o.retry_after_grace_ms),
+      : limiter(o.limits), faults(o.faults), latency(o.latency), oauth(o.oauth),
+        grace_ms(o.retry_after_grace_ms),
         media_ttl_secs(o.media_token_ttl_secs), media_secret(random_secret()) {}
   static std::string random_secret();
 
@@ -70,14 +70,14 @@ struct jira_app::internals {
 /// /_sim/... (server_control.cpp... see control.cpp).
 http_response handle_control(jira_app& app, http_request& r);
 /// /_media/file/{mediaId}/binary?... : attachment bytes behind a signed URL.
-http_response handle_media(jira_app& app, const workspace& ws,
-                           http_request& r, std::int64_t now_ms);
+http_response handle_media(jira_app& app, const workspace& ws, http_request& r,
+                           std::int64_t now_ms);
 /// /authorize, /oauth/token, /oauth/token/accessible-resources, /me.
-http_response handle_oauth(jira_app& app, const workspace& ws,
-                           http_request& r, std::int64_t now_ms);
+http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
+                           std::int64_t now_ms);
 
 /// Signature of a media URL (attachment id + expiry), hex.
 std::string media_signature(const jira_app& app, std::int64_t attachment_id,
                             std::int64_t expires_ms);
 
-}  // namespace jirasim
+} // namespace jirasim

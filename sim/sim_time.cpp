@@ -26,14 +26,13 @@ std::string format_fields(date::local_time<ms_t> lt) {
   date::year_month_day ymd{day};
   date::hh_mm_ss<ms_t> hms{lt - day};
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03d",
-                static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()),
-                static_cast<int>(hms.subseconds().count()));
+  std::snprintf(
+    buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03d",
+    static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+    static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+    static_cast<int>(hms.minutes().count()),
+    static_cast<int>(hms.seconds().count()),
+    static_cast<int>(hms.subseconds().count()));
   return buf;
 }
 
@@ -53,8 +52,8 @@ std::string format_jira_time(int64_t ms, std::string_view time_zone) {
   auto sign = offset_secs < 0 ? '-' : '+';
   auto a = offset_secs < 0 ? -offset_secs : offset_secs;
   char buf[8];
-  std::snprintf(buf, sizeof buf, "%c%02d%02d", sign,
-                static_cast<int>(a / 3600), static_cast<int>(a % 3600 / 60));
+  std::snprintf(buf, sizeof buf, "%c%02d%02d", sign, static_cast<int>(a / 3600),
+                static_cast<int>(a % 3600 / 60));
   return format_fields(lt) + buf;
 }
 

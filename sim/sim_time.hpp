@@ -31,4 +31,4 @@ std::optional<int64_t> local_to_utc_ms(std::string_view time_zone, int year,
 /// True if the IANA zone name is known to the tz database.
 bool is_known_time_zone(std::string_view time_zone);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -141,7 +141,7 @@ bool can_see_issue(const workspace& ws, user_ix u, const issue& i) {
     return true;
   auto* lvl = find_security_level(ws, i.security_level_id);
   if (!lvl)
-    return false;  // an unknown level hides the issue (fail closed)
+    return false; // an unknown level hides the issue (fail closed)
   for (auto& m : lvl->members)
     if (holder_matches(ws, m.holder, u, *p, &i))
       return true;
@@ -153,8 +153,8 @@ namespace {
 // A comment visibility resolved against the workspace once.
 struct resolved_visibility {
   visibility_type type = visibility_type::none;
-  const group* g = nullptr;          // group visibility
-  std::optional<int64_t> role_id;    // role visibility
+  const group* g = nullptr;       // group visibility
+  std::optional<int64_t> role_id; // role visibility
 };
 
 resolved_visibility resolve(const workspace& ws, const comment_visibility& v) {
@@ -236,24 +236,33 @@ std::vector<std::string> visible_account_ids(const workspace& ws,
   auto id = parse_i64(record.id);
   if (record.type == "project") {
     if (auto* p = find_project_by_id_or_key(ws, record.id))
-      collect([&](user_ix u) { return can_browse_project(ws, u, *p); });
+      collect([&](user_ix u) {
+        return can_browse_project(ws, u, *p);
+      });
   } else if (record.type == "issue") {
     if (auto* i = find_issue_by_id_or_key(ws, record.id))
-      collect([&](user_ix u) { return can_see_issue(ws, u, *i); });
+      collect([&](user_ix u) {
+        return can_see_issue(ws, u, *i);
+      });
   } else if (record.type == "comment" && id) {
     const comment* c = nullptr;
     if (auto* i = find_comment(ws, *id, &c))
-      collect([&](user_ix u) { return can_see_comment(ws, u, *i, *c); });
+      collect([&](user_ix u) {
+        return can_see_comment(ws, u, *i, *c);
+      });
   } else if (record.type == "attachment" && id) {
     const attachment* a = nullptr;
     if (auto* i = find_attachment(ws, *id, &a))
-      collect([&](user_ix u) { return can_see_issue(ws, u, *i); });
+      collect([&](user_ix u) {
+        return can_see_issue(ws, u, *i);
+      });
   }
   std::sort(out.begin(), out.end());
   return out;
 }
 
-// --- visibility_cache -------------------------------------------------------------
+// --- visibility_cache
+// -------------------------------------------------------------
 
 void visibility_cache::sync(const workspace& ws) {
   if (epoch_ == ws.acl_epoch && users_ == ws.users.size())
@@ -395,7 +404,8 @@ std::vector<user_ix> visibility_cache::comment_viewers(const workspace& ws,
   return out;
 }
 
-// --- export -------------------------------------------------------------------------------
+// --- export
+// -------------------------------------------------------------------------------
 
 namespace {
 
@@ -415,7 +425,7 @@ std::string hex_sha256(std::string_view data) {
 class exporter {
 public:
   exporter(const workspace& ws, std::ostream& out, const truth_options& o)
-    : ws_(ws), out_(out), opts_(o) {
+      : ws_(ws), out_(out), opts_(o) {
     site_ = o.site_url.empty()
               ? (ws.site.base_url.empty()
                    ? "https://" + ws.site.name + ".atlassian.net"
@@ -579,9 +589,9 @@ private:
     auto* st = find_status(ws_, i.status_id);
     auto* pr = find_priority(ws_, i.priority_id);
     auto* it = find_issue_type(ws_, i.issue_type_id);
-    auto* lvl = i.security_level_id ? find_security_level(ws_,
-                                                          i.security_level_id)
-                                    : nullptr;
+    auto* lvl = i.security_level_id
+                  ? find_security_level(ws_, i.security_level_id)
+                  : nullptr;
     const issue* parent = i.parent_id ? find_issue(ws_, i.parent_id) : nullptr;
     json::array labels;
     for (auto& l : i.labels)
@@ -625,8 +635,8 @@ private:
         json::value vis = nullptr;
         if (c.visibility.type != visibility_type::none)
           vis = json::object{
-            {"type", c.visibility.type == visibility_type::group ? "group"
-                                                                  : "role"},
+            {"type",
+             c.visibility.type == visibility_type::group ? "group" : "role"},
             {"identifier", c.visibility.identifier}};
         line(json::object{{"type", "comment"},
                           {"id", std::to_string(c.id)},
@@ -669,7 +679,7 @@ private:
     std::string id;
   };
   std::unordered_multimap<uint64_t, acl_entry> acl_ids_;
-  std::vector<uint32_t> rank_;  // user index -> position by accountId
+  std::vector<uint32_t> rank_; // user index -> position by accountId
 };
 
 std::vector<std::string> exporter::text_nodes_of(const json::value& doc) {

@@ -124,13 +124,13 @@ private:
   uint64_t epoch_ = UINT64_MAX;
   size_t users_ = 0;
   struct entry {
-    std::vector<uint8_t> static_ok;  // by user ix (non-issue holders)
+    std::vector<uint8_t> static_ok; // by user ix (non-issue holders)
     bool reporter = false;
     bool assignee = false;
     bool anyone = false;
   };
   std::unordered_map<int64_t, entry> projects_;
-  std::unordered_map<std::string, entry> levels_;  // "project/level"
+  std::unordered_map<std::string, entry> levels_; // "project/level"
 };
 
-}  // namespace jirasim
+} // namespace jirasim

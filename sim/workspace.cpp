@@ -28,11 +28,12 @@ std::string_view to_string(account_type t) {
   return "atlassian";
 }
 
-// --- lookups -------------------------------------------------------------------
+// --- lookups
+// -------------------------------------------------------------------
 
 namespace {
 
-template <class Vec>
+template<class Vec>
 auto find_by_id(Vec& v, int64_t id) -> decltype(&v[0]) {
   for (auto& x : v)
     if (x.id == id)
@@ -136,9 +137,10 @@ const field_def* find_field(const workspace& ws, std::string_view id) {
 }
 
 const issue* find_issue(const workspace& ws, int64_t id) {
-  auto it = std::lower_bound(
-    ws.issues.begin(), ws.issues.end(), id,
-    [](const issue& i, int64_t v) { return i.id < v; });
+  auto it = std::lower_bound(ws.issues.begin(), ws.issues.end(), id,
+                             [](const issue& i, int64_t v) {
+                               return i.id < v;
+                             });
   if (it == ws.issues.end() || it->id != id)
     return nullptr;
   return &*it;
@@ -205,7 +207,8 @@ bool is_member(const group& g, user_ix u) {
   return std::binary_search(g.members.begin(), g.members.end(), u);
 }
 
-// --- credentials ---------------------------------------------------------------------
+// --- credentials
+// ---------------------------------------------------------------------
 
 namespace {
 
@@ -246,7 +249,8 @@ std::optional<user_ix> authenticate_basic(const workspace& ws,
   return std::nullopt;
 }
 
-// --- lazy content ----------------------------------------------------------------------
+// --- lazy content
+// ----------------------------------------------------------------------
 
 namespace {
 
@@ -280,10 +284,10 @@ boost::json::value issue_description(const workspace& ws, const issue& i) {
     return *i.description.explicit_doc;
   if (i.description.null)
     return nullptr;
-  auto ctx = body_context(
-    ws, i,
-    salt(detail::k_description, static_cast<uint64_t>(i.id),
-         i.description.revision));
+  auto ctx
+    = body_context(ws, i,
+                   salt(detail::k_description, static_cast<uint64_t>(i.id),
+                        i.description.revision));
   ctx.max_blocks = 7;
   return generate_adf(ctx);
 }
@@ -294,8 +298,7 @@ boost::json::value comment_body(const workspace& ws, const issue& i,
     return *c.body.explicit_doc;
   auto ctx = body_context(
     ws, i,
-    salt(detail::k_comment_body, static_cast<uint64_t>(c.id),
-         c.body.revision));
+    salt(detail::k_comment_body, static_cast<uint64_t>(c.id), c.body.revision));
   ctx.max_blocks = 3;
   ctx.richness = 0.15;
   return generate_adf(ctx);
@@ -322,15 +325,17 @@ boost::json::object issue_custom_fields(const workspace& ws, const issue& i) {
       out[f.id] = pts[a % 8];
     } else if (f.schema_type == "option" && !f.options.empty()) {
       auto& o = f.options[a % f.options.size()];
-      out[f.id] = {{"self", ""}, {"value", o.second},
-                   {"id", std::to_string(o.first)}};
+      out[f.id]
+        = {{"self", ""}, {"value", o.second}, {"id", std::to_string(o.first)}};
     } else if (f.schema_type == "array" && f.schema_items == "option"
                && !f.options.empty()) {
       boost::json::array arr;
       for (size_t k = 0; k < f.options.size(); ++k)
         if ((a >> k) & 1)
-          arr.push_back(boost::json::object{{"self", ""}, {"value", f.options[k].second},
-                         {"id", std::to_string(f.options[k].first)}});
+          arr.push_back(
+            boost::json::object{{"self", ""},
+                                {"value", f.options[k].second},
+                                {"id", std::to_string(f.options[k].first)}});
       out[f.id] = std::move(arr);
     } else if (f.schema_type == "array" && f.schema_items == "user") {
       boost::json::array arr;
@@ -348,19 +353,20 @@ boost::json::object issue_custom_fields(const workspace& ws, const issue& i) {
       out[f.id] = format_utc_date(day);
     } else if (f.schema_custom.find("lexo-rank") != std::string::npos) {
       char buf[24];
-      std::snprintf(buf, sizeof buf, "0|i%05lld:",
-                    static_cast<long long>(i.id % 100000));
+      std::snprintf(buf, sizeof buf,
+                    "0|i%05lld:", static_cast<long long>(i.id % 100000));
       out[f.id] = buf;
     } else {
-      static constexpr const char* refs[] = {"ACME-", "CUST-", "SF-",
-                                             "ticket #", "PO "};
+      static constexpr const char* refs[]
+        = {"ACME-", "CUST-", "SF-", "ticket #", "PO "};
       out[f.id] = std::string{refs[a % 5]} + std::to_string(b % 100000);
     }
   }
   return out;
 }
 
-// --- attachment content ------------------------------------------------------------------
+// --- attachment content
+// ------------------------------------------------------------------
 
 namespace {
 
@@ -386,15 +392,15 @@ constexpr std::string_view pdf_suffix = "\n%%EOF\n";
 constexpr std::string_view json_prefix = "{\"lines\":[\n";
 constexpr std::string_view json_suffix = "\"\"]}\n";
 
-constexpr const char* words[] = {
-  "error",   "request", "timeout", "user",    "retry",    "cache",
-  "deploy",  "build",   "server",  "client",  "latency",  "ticket",
-  "the",     "a",       "of",      "to",      "and",      "in",
-  "failed",  "ok",      "warning", "debug",   "info",     "session",
-  "token",   "queue",   "worker",  "index",   "payload",  "response",
-  "status",  "200",     "404",     "500",     "migration", "schema",
-  "release", "branch",  "commit",  "review",  "customer", "invoice",
-  "report",  "metric",  "alert",   "node",    "cluster",  "region"};
+constexpr const char* words[]
+  = {"error",   "request", "timeout", "user",   "retry",     "cache",
+     "deploy",  "build",   "server",  "client", "latency",   "ticket",
+     "the",     "a",       "of",      "to",     "and",       "in",
+     "failed",  "ok",      "warning", "debug",  "info",      "session",
+     "token",   "queue",   "worker",  "index",  "payload",   "response",
+     "status",  "200",     "404",     "500",    "migration", "schema",
+     "release", "branch",  "commit",  "review", "customer",  "invoice",
+     "report",  "metric",  "alert",   "node",   "cluster",   "region"};
 constexpr size_t n_words = sizeof(words) / sizeof(words[0]);
 
 // A line of exactly `width` printable ASCII chars (words and spaces).
@@ -470,8 +476,7 @@ size_t attachment_content(const workspace& ws, const attachment& a,
   len = static_cast<size_t>(std::min<uint64_t>(len, a.size_bytes - offset));
   auto k = kind_of(a.mime_type);
   auto l = layout_of(k, a.size_bytes);
-  auto s = salt(ws.params.seed, detail::k_content,
-                static_cast<uint64_t>(a.id));
+  auto s = salt(ws.params.seed, detail::k_content, static_cast<uint64_t>(a.id));
   auto middle = a.size_bytes - l.prefix.size() - l.suffix.size();
   // JSON: the last partial block is spaces so the document stays valid.
   auto full_blocks_bytes = middle / block_bytes * block_bytes;
@@ -532,7 +537,8 @@ std::string attachment_sha256(const workspace& ws, const attachment& a) {
   return s;
 }
 
-// --- indices -----------------------------------------------------------------------------
+// --- indices
+// -----------------------------------------------------------------------------
 
 void rebuild_indices(workspace& ws) {
   ws.user_by_account_id.clear();
@@ -547,7 +553,9 @@ void rebuild_indices(workspace& ws) {
                     g.members.end());
   }
   std::sort(ws.issues.begin(), ws.issues.end(),
-            [](const issue& a, const issue& b) { return a.id < b.id; });
+            [](const issue& a, const issue& b) {
+              return a.id < b.id;
+            });
   ws.issue_id_by_key.clear();
   ws.comment_issue.clear();
   ws.attachment_issue.clear();

@@ -82,7 +82,8 @@ struct workspace_params {
   /// Profile time zone of the API user (JQL dates are read in it; must not
   /// be UTC for realism). Default: "America/Los_Angeles".
   std::string api_user_time_zone = "America/Los_Angeles";
-  /// Email of the API user (Basic auth login). Default: "sim-admin@example.com".
+  /// Email of the API user (Basic auth login). Default:
+  /// "sim-admin@example.com".
   std::string api_user_email = "sim-admin@example.com";
   /// Site name (<name>.atlassian.net in real Jira). Default: "acme-sim".
   std::string site_name = "acme-sim";
@@ -130,8 +131,8 @@ struct application_role {
 
 /// Global project role definition (actors are per project).
 struct project_role {
-  int64_t id = 0;      // e.g. 10002 Administrators
-  std::string name;    // e.g. "Administrators"
+  int64_t id = 0;   // e.g. 10002 Administrators
+  std::string name; // e.g. "Administrators"
   std::string description;
 };
 
@@ -144,7 +145,8 @@ struct role_actors {
   std::vector<std::string> group_ids;
 };
 
-// --- permissions ---------------------------------------------------------------
+// --- permissions
+// ---------------------------------------------------------------
 
 /// A permission/security holder, literally as Jira returns it:
 /// type "anyone" | "applicationRole" | "group" | "projectRole" | "user" |
@@ -193,7 +195,8 @@ struct issue_security_scheme {
   std::vector<security_level> levels;
 };
 
-// --- projects and issue metadata -----------------------------------------------
+// --- projects and issue metadata
+// -----------------------------------------------
 
 struct project {
   int64_t id = 0;
@@ -217,8 +220,8 @@ struct status_def {
   /// "new" | "indeterminate" | "done".
   std::string category_key;
   int64_t category_id = 0;
-  std::string category_name;  // "To Do" | "In Progress" | "Done"
-  std::string color_name;     // "blue-gray" | "yellow" | "green"
+  std::string category_name; // "To Do" | "In Progress" | "Done"
+  std::string color_name;    // "blue-gray" | "yellow" | "green"
 };
 
 struct priority_def {
@@ -236,9 +239,9 @@ struct issue_type_def {
 
 /// A field as listed by GET /rest/api/3/field.
 struct field_def {
-  std::string id;     // "summary" | "customfield_10020"
-  std::string key;    // same as id in Cloud
-  std::string name;   // "Story Points"
+  std::string id;   // "summary" | "customfield_10020"
+  std::string key;  // same as id in Cloud
+  std::string name; // "Story Points"
   bool custom = false;
   /// schema.type: "string" | "number" | "option" | "array" | "date" |
   /// "datetime" | "user" | "status" | ...
@@ -255,7 +258,8 @@ struct field_def {
   std::vector<std::pair<int64_t, std::string>> options;
 };
 
-// --- rich text -------------------------------------------------------------------
+// --- rich text
+// -------------------------------------------------------------------
 
 /// A rich-text body (ADF). Generated lazily unless `explicit_doc` is set.
 struct body_ref {
@@ -267,7 +271,8 @@ struct body_ref {
   std::shared_ptr<const boost::json::value> explicit_doc;
 };
 
-// --- issues and children ---------------------------------------------------------
+// --- issues and children
+// ---------------------------------------------------------
 
 enum class visibility_type : uint8_t { none, group, role };
 
@@ -316,7 +321,7 @@ struct index_entry {
 struct issue {
   int64_t id = 0;
   int64_t project_id = 0;
-  std::string key;  // "PROJ-N"
+  std::string key; // "PROJ-N"
   std::string summary;
   body_ref description;
   int64_t status_id = 0;
@@ -345,14 +350,15 @@ struct issue {
   index_entry previous_index;
 };
 
-// --- audit ---------------------------------------------------------------------------
+// --- audit
+// ---------------------------------------------------------------------------
 
 struct audit_item {
   std::string id;
   std::string name;
-  std::string type_name;     // "USER" | "GROUP" | "SCHEME" | "PROJECT" | ...
-  std::string parent_id;     // optional
-  std::string parent_name;   // optional
+  std::string type_name;   // "USER" | "GROUP" | "SCHEME" | "PROJECT" | ...
+  std::string parent_id;   // optional
+  std::string parent_name; // optional
 };
 
 struct audit_changed_value {
@@ -363,9 +369,9 @@ struct audit_changed_value {
 
 struct audit_record {
   int64_t id = 0;
-  std::string summary;        // "User added to group"
-  std::string category;       // "group management" | "user management" |
-                              // "permissions" | "projects" | ...
+  std::string summary;  // "User added to group"
+  std::string category; // "group management" | "user management" |
+                        // "permissions" | "projects" | ...
   millis created_ms = 0;
   std::string author_account_id;
   std::string remote_address;
@@ -374,16 +380,18 @@ struct audit_record {
   std::vector<audit_item> associated_items;
 };
 
-// --- site ------------------------------------------------------------------------------
+// --- site
+// ------------------------------------------------------------------------------
 
 struct site_info {
-  std::string name;       // "acme-sim"
-  std::string cloud_id;   // UUID
+  std::string name;     // "acme-sim"
+  std::string cloud_id; // UUID
   /// Filled in by the server once it listens ("https://127.0.0.1:PORT").
   std::string base_url;
 };
 
-// --- the workspace -----------------------------------------------------------------------
+// --- the workspace
+// -----------------------------------------------------------------------
 
 struct workspace {
   workspace_params params;
@@ -433,8 +441,8 @@ struct workspace {
   std::unordered_map<std::string, int64_t> issue_id_by_key;
   /// Keys an issue had before moves (Jira still resolves them).
   std::unordered_map<std::string, int64_t> moved_keys;
-  std::unordered_map<int64_t, int64_t> comment_issue;     // comment -> issue
-  std::unordered_map<int64_t, int64_t> attachment_issue;  // attachment -> issue
+  std::unordered_map<int64_t, int64_t> comment_issue;    // comment -> issue
+  std::unordered_map<int64_t, int64_t> attachment_issue; // attachment -> issue
   /// groupId -> index in `groups` (used only when complete; lookups fall
   /// back to a scan otherwise, e.g. for hand-built workspaces).
   std::unordered_map<std::string, size_t> group_by_id;
@@ -444,7 +452,8 @@ struct workspace {
 /// ~2-3 s for 200,000 issues in an optimized build.
 workspace generate(const workspace_params& params);
 
-// --- lookups (nullptr / nullopt when absent) -------------------------------------------
+// --- lookups (nullptr / nullopt when absent)
+// -------------------------------------------
 
 const user* find_user(const workspace& ws, std::string_view account_id);
 std::optional<user_ix> find_user_ix(const workspace& ws,
@@ -483,7 +492,8 @@ const role_actors* find_role_actors(const project& p, int64_t role_id);
 /// Binary search in the sorted member list.
 bool is_member(const group& g, user_ix u);
 
-// --- credentials -----------------------------------------------------------------------
+// --- credentials
+// -----------------------------------------------------------------------
 
 /// API token of any user: a deterministic function of (seed, accountId), so
 /// tests can act as a restricted user. The API user's token comes from the
@@ -495,7 +505,8 @@ std::optional<user_ix> authenticate_basic(const workspace& ws,
                                           std::string_view email,
                                           std::string_view api_token);
 
-// --- lazily generated content -------------------------------------------------------------
+// --- lazily generated content
+// -------------------------------------------------------------
 
 /// The issue's description as ADF (null value when absent).
 boost::json::value issue_description(const workspace& ws, const issue& i);
@@ -516,15 +527,15 @@ boost::json::object issue_custom_fields(const workspace& ws, const issue& i);
 size_t attachment_content(const workspace& ws, const attachment& a,
                           uint64_t offset, char* out, size_t len);
 /// The whole content (convenience for small attachments and tests).
-std::string attachment_content_string(const workspace& ws,
-                                      const attachment& a);
+std::string attachment_content_string(const workspace& ws, const attachment& a);
 /// Lower-case hex sha256 of the whole content (streams in chunks).
 std::string attachment_sha256(const workspace& ws, const attachment& a);
 
-// --- rebuilding indices ---------------------------------------------------------------------
+// --- rebuilding indices
+// ---------------------------------------------------------------------
 
 /// Recomputes the lookup maps from the vectors (after hand-building a
 /// workspace in tests, or after bulk edits).
 void rebuild_indices(workspace& ws);
 
-}  // namespace jirasim
+} // namespace jirasim

@@ -16,7 +16,7 @@ namespace {
 class snapshot_writer {
 public:
   snapshot_writer(store& db, const export_filters& f, const line_sink& out)
-    : db_(db), f_(f), out_(out) {
+      : db_(db), f_(f), out_(out) {
     // nop
   }
 
@@ -53,10 +53,10 @@ public:
     return line(to_line(**a));
   }
 
-  template <class T>
+  template<class T>
   bool record(const T& r) {
-    if constexpr (!std::is_same_v<T, user_record>
-                  && !std::is_same_v<T, group_record>)
+    if constexpr (!std::is_same_v<
+                    T, user_record> && !std::is_same_v<T, group_record>)
       if (!acl(r.acl))
         return false;
     return line(json::serialize(to_json(r)));
@@ -98,8 +98,10 @@ public:
   }
 
   bool issues_of(const std::string& project_id) {
-    auto r = db_.for_each_issue_of_project(
-      project_id, [this](const issue_record& i) { return issue(i); });
+    auto r = db_.for_each_issue_of_project(project_id,
+                                           [this](const issue_record& i) {
+                                             return issue(i);
+                                           });
     if (!r && !err_)
       err_ = r.error();
     return ok();
@@ -115,7 +117,7 @@ private:
 };
 
 // Runs a for_each_* call and folds its error into the writer.
-template <class R>
+template<class R>
 bool check(snapshot_writer& w, const R& r) {
   if (!r && !w.error())
     w.error() = r.error();
@@ -132,11 +134,13 @@ result<export_stats> export_snapshot(store& db, const export_filters& f,
       return *w.error();
     return w.stats;
   };
-  if (!check(w, db.for_each_user(
-                  [&w](const user_record& u) { return w.record(u); })))
+  if (!check(w, db.for_each_user([&w](const user_record& u) {
+        return w.record(u);
+      })))
     return finish();
-  if (!check(w, db.for_each_group(
-                  [&w](const group_record& g) { return w.record(g); })))
+  if (!check(w, db.for_each_group([&w](const group_record& g) {
+        return w.record(g);
+      })))
     return finish();
   // Project ids are few: remembering them costs little and finds orphans.
   std::set<std::string> seen_projects;
@@ -173,8 +177,7 @@ result<export_stats> export_feed(store& db, std::uint64_t since_seq,
       auto v = json::parse(line, ec);
       const json::object* rec = nullptr;
       if (!ec && v.is_object())
-        if (auto* x = v.get_object().if_contains("record");
-            x && x->is_object())
+        if (auto* x = v.get_object().if_contains("record"); x && x->is_object())
           rec = &x->get_object();
       if (!rec) {
         err = store_error{errc::corruption, "unreadable feed entry"};

@@ -7,7 +7,7 @@
 // that is a canonical decimal number (no leading zero, fits in 64 bits) is
 //   0x00 + 8-byte big-endian unsigned value                   (9 bytes)
 // anything else (accountIds, group UUIDs, ACL hashes, odd ids) is
-//   0x01 + the id's bytes + 0x00                               (self-delimiting)
+//   0x01 + the id's bytes + 0x00 (self-delimiting)
 // so numeric ids sort numerically and before all other ids, and encoded ids
 // can be concatenated into composite keys. Ids must not contain NUL bytes.
 //

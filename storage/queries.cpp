@@ -28,9 +28,8 @@ open_for_reading(const std::filesystem::path& path) {
     r = store::open(path, o);
   }
   if (!r && r.error().code == errc::not_found)
-    return store_error{errc::not_found,
-                       "no store at " + path.string()
-                         + ": run jirasync sync first"};
+    return store_error{errc::not_found, "no store at " + path.string()
+                                          + ": run jirasync sync first"};
   return r;
 }
 
@@ -88,8 +87,8 @@ result<std::optional<acl_record>> acl_of_record(store& db,
   if (!a)
     return a.error();
   if (!*a)
-    return store_error{errc::corruption, std::string(to_string(ref.type))
-                                           + " " + ref.id_or_key
+    return store_error{errc::corruption, std::string(to_string(ref.type)) + " "
+                                           + ref.id_or_key
                                            + " names missing ACL " + *acl};
   return a;
 }
@@ -194,9 +193,8 @@ std::string status_text(const json::object& s) {
       out << "  " << str(p, "project_key") << " (id " << str(p, "project_id")
           << "): " << (done ? "full sync done" : "full sync pending")
           << ", issues updated up to "
-          << time_or_never(p.if_contains("last_updated_ms"))
-          << ", synced at " << time_or_never(p.if_contains("synced_at_ms"))
-          << "\n";
+          << time_or_never(p.if_contains("last_updated_ms")) << ", synced at "
+          << time_or_never(p.if_contains("synced_at_ms")) << "\n";
     }
   }
   return out.str();

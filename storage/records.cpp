@@ -11,7 +11,8 @@ namespace json = boost::json;
 
 namespace jirasync::storage {
 
-// --- record types --------------------------------------------------------------
+// --- record types
+// --------------------------------------------------------------
 
 namespace {
 
@@ -32,7 +33,8 @@ std::optional<record_type> parse_record_type(std::string_view s) {
   return std::nullopt;
 }
 
-// --- ACL ids -------------------------------------------------------------------
+// --- ACL ids
+// -------------------------------------------------------------------
 
 namespace {
 
@@ -62,7 +64,8 @@ acl_record make_acl(bool anyone, std::vector<std::string> users) {
   return out;
 }
 
-// --- to_json -------------------------------------------------------------------
+// --- to_json
+// -------------------------------------------------------------------
 
 namespace {
 
@@ -207,7 +210,11 @@ json::object to_json(const acl_record& a) {
 }
 
 json::object to_json(const any_record& r) {
-  return std::visit([](const auto& x) { return to_json(x); }, r);
+  return std::visit(
+    [](const auto& x) {
+      return to_json(x);
+    },
+    r);
 }
 
 json::object to_stored_json(const issue_record& i) {
@@ -226,8 +233,8 @@ json::object to_stored_json(const any_record& r) {
   return std::visit(
     [](const auto& x) -> json::object {
       using T = std::decay_t<decltype(x)>;
-      if constexpr (std::is_same_v<T, issue_record>
-                    || std::is_same_v<T, attachment_record>)
+      if constexpr (std::is_same_v<
+                      T, issue_record> || std::is_same_v<T, attachment_record>)
         return to_stored_json(x);
       else
         return to_json(x);
@@ -243,7 +250,8 @@ std::string to_line(const acl_record& a) {
   return json::serialize(to_json(a));
 }
 
-// --- from_json -------------------------------------------------------------------
+// --- from_json
+// -------------------------------------------------------------------
 
 namespace {
 
@@ -521,7 +529,8 @@ std::optional<any_record> record_from_json(const json::value& v) {
   return std::nullopt;
 }
 
-// --- identity and fingerprints ---------------------------------------------------
+// --- identity and fingerprints
+// ---------------------------------------------------
 
 record_type type_of(const any_record& r) {
   return static_cast<record_type>(r.index());
@@ -549,15 +558,19 @@ record_key key_of(const acl_record& x) {
   return {record_type::acl, x.id};
 }
 record_key key_of(const any_record& r) {
-  return std::visit([](const auto& x) { return key_of(x); }, r);
+  return std::visit(
+    [](const auto& x) {
+      return key_of(x);
+    },
+    r);
 }
 
 std::optional<std::string> acl_of(const any_record& r) {
   return std::visit(
     [](const auto& x) -> std::optional<std::string> {
       using T = std::decay_t<decltype(x)>;
-      if constexpr (std::is_same_v<T, user_record>
-                    || std::is_same_v<T, group_record>)
+      if constexpr (std::is_same_v<
+                      T, user_record> || std::is_same_v<T, group_record>)
         return std::nullopt;
       else
         return x.acl;

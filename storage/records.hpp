@@ -18,7 +18,8 @@
 
 namespace jirasync::storage {
 
-// --- record types --------------------------------------------------------------
+// --- record types
+// --------------------------------------------------------------
 
 /// Every kind of record the store holds. The numeric values are part of the
 /// on-disk format (keys.hpp); never renumber.
@@ -50,7 +51,8 @@ struct record_key {
   friend bool operator==(const record_key&, const record_key&) = default;
 };
 
-// --- the records -----------------------------------------------------------------
+// --- the records
+// -----------------------------------------------------------------
 
 /// A reference to a user inside another record:
 /// `{"account_id","email"(null when hidden),"display_name"}`.
@@ -211,11 +213,12 @@ struct acl_record {
 };
 
 /// Any record except ACLs (which travel separately, see write_batch_spec).
-using any_record = std::variant<user_record, group_record, project_record,
-                                issue_record, comment_record,
-                                attachment_record>;
+using any_record
+  = std::variant<user_record, group_record, project_record, issue_record,
+                 comment_record, attachment_record>;
 
-// --- ACL ids ---------------------------------------------------------------------
+// --- ACL ids
+// ---------------------------------------------------------------------
 
 /// Content-addressed id of an ACL: lower-case hex of the first 16 bytes of
 /// SHA-256 over a canonical form ("jirasync-acl-v1\n", "anyone=0|1\n", then
@@ -226,7 +229,8 @@ std::string acl_id(const acl_record& acl);
 /// An acl_record with users sorted and deduplicated and id = acl_id().
 acl_record make_acl(bool anyone, std::vector<std::string> users);
 
-// --- JSON ------------------------------------------------------------------------
+// --- JSON
+// ------------------------------------------------------------------------
 // to_json: the export line of docs/INTERFACE.md (as a JSON object; serialize it
 // with boost::json::serialize). to_stored_json: to_json plus internal fields.
 // from_json accepts both forms; nullopt when a required field is missing or has
@@ -263,7 +267,8 @@ std::optional<any_record> record_from_json(const boost::json::value&);
 std::string to_line(const any_record&);
 std::string to_line(const acl_record&);
 
-// --- identity and fingerprints ---------------------------------------------------
+// --- identity and fingerprints
+// ---------------------------------------------------
 
 record_type type_of(const any_record&);
 record_key key_of(const user_record&);

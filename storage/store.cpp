@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <set>
 #include <mutex>
+#include <set>
 #include <system_error>
 
 namespace json = boost::json;
@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 
 namespace jirasync::storage {
 
-// --- errors ----------------------------------------------------------------------
+// --- errors
+// ----------------------------------------------------------------------
 
 std::string_view to_string(errc c) {
   switch (c) {
@@ -73,8 +74,8 @@ store_error from_status(const rocksdb::Status& s, std::string_view what) {
 }
 
 store_error from_fs(const std::error_code& ec, std::string what) {
-  errc code = ec == std::errc::no_space_on_device ? errc::no_space
-                                                  : errc::io_error;
+  errc code
+    = ec == std::errc::no_space_on_device ? errc::no_space : errc::io_error;
   return store_error{code, what + ": " + ec.message()};
 }
 
@@ -97,13 +98,20 @@ std::optional<json::value> parse_json(std::string_view text) {
 // Every CF the store uses, in a fixed order (the default CF is unused but
 // RocksDB requires it).
 constexpr std::string_view all_cfs[] = {
-  keys::cf_users,          keys::cf_groups,
-  keys::cf_projects,       keys::cf_issues,
-  keys::cf_comments,       keys::cf_attachments,
-  keys::cf_acls,           keys::cf_feed,
-  keys::cf_checkpoints,    keys::cf_meta,
-  keys::cf_issue_keys,     keys::cf_issues_by_project,
-  keys::cf_comments_by_issue, keys::cf_attachments_by_issue,
+  keys::cf_users,
+  keys::cf_groups,
+  keys::cf_projects,
+  keys::cf_issues,
+  keys::cf_comments,
+  keys::cf_attachments,
+  keys::cf_acls,
+  keys::cf_feed,
+  keys::cf_checkpoints,
+  keys::cf_meta,
+  keys::cf_issue_keys,
+  keys::cf_issues_by_project,
+  keys::cf_comments_by_issue,
+  keys::cf_attachments_by_issue,
 };
 
 bool valid_id(std::string_view id) {
@@ -196,7 +204,8 @@ result<std::vector<std::string>> collect_children(rocksdb::Iterator& it,
 
 } // namespace
 
-// --- checkpoints JSON ------------------------------------------------------------------
+// --- checkpoints JSON
+// ------------------------------------------------------------------
 
 json::object to_json(const project_checkpoint& c) {
   json::object o;
@@ -212,7 +221,7 @@ json::object to_json(const project_checkpoint& c) {
 
 namespace {
 
-template <class T>
+template<class T>
 bool read_field(const json::object& o, std::string_view k, T& out) {
   auto* v = o.if_contains(k);
   if (!v)
@@ -291,8 +300,8 @@ std::optional<sync_checkpoint> sync_checkpoint_from_json(const json::value& v) {
       || !read_field(o, "started_at_ms", c.started_at_ms)
       || !read_field(o, "finished_at_ms", c.finished_at_ms)
       || !read_field(o, "filters_hash", c.filters_hash)
-      || !read_field(o, "result", c.result)
-      || !read_field(o, "error", c.error) || !read_field(o, "added", c.added)
+      || !read_field(o, "result", c.result) || !read_field(o, "error", c.error)
+      || !read_field(o, "added", c.added)
       || !read_field(o, "updated", c.updated)
       || !read_field(o, "unchanged", c.unchanged)
       || !read_field(o, "deleted", c.deleted))
@@ -310,7 +319,8 @@ std::optional<sync_checkpoint> sync_checkpoint_from_json(const json::value& v) {
   return c;
 }
 
-// --- impl ----------------------------------------------------------------------------
+// --- impl
+// ----------------------------------------------------------------------------
 
 struct store::impl {
   fs::path path;
@@ -342,10 +352,9 @@ struct store::impl {
     return cf(keys::record_cfs[static_cast<std::size_t>(t)]);
   }
 
-  result<std::optional<std::string>> get_raw(rocksdb::ColumnFamilyHandle* h,
-                                             std::string_view key,
-                                             const rocksdb::Snapshot* snap
-                                             = nullptr) const {
+  result<std::optional<std::string>>
+  get_raw(rocksdb::ColumnFamilyHandle* h, std::string_view key,
+          const rocksdb::Snapshot* snap = nullptr) const {
     rocksdb::ReadOptions ro;
     ro.snapshot = snap;
     std::string v;
@@ -357,11 +366,10 @@ struct store::impl {
     return std::optional<std::string>{std::move(v)};
   }
 
-  template <class T, class Parse>
-  result<std::optional<T>> get_typed(record_type t, std::string_view id,
-                                     Parse parse,
-                                     const rocksdb::Snapshot* snap
-                                     = nullptr) const {
+  template<class T, class Parse>
+  result<std::optional<T>>
+  get_typed(record_type t, std::string_view id, Parse parse,
+            const rocksdb::Snapshot* snap = nullptr) const {
     if (!valid_id(id))
       return std::optional<T>{};
     auto raw = get_raw(record_cf(t), keys::encode_id(id), snap);
@@ -379,7 +387,7 @@ struct store::impl {
     return rec;
   }
 
-  template <class T, class Parse>
+  template<class T, class Parse>
   result<void> for_each_typed(record_type t, Parse parse,
                               const std::function<bool(const T&)>& fn) const {
     std::unique_ptr<rocksdb::Iterator> it{
@@ -418,7 +426,7 @@ struct store::impl {
 class snapshot_guard {
 public:
   snapshot_guard(rocksdb::DB* db, bool read_only)
-    : db_(db), snap_(read_only ? nullptr : db->GetSnapshot()) {
+      : db_(db), snap_(read_only ? nullptr : db->GetSnapshot()) {
     // nop
   }
   ~snapshot_guard() {
@@ -436,15 +444,17 @@ private:
   const rocksdb::Snapshot* snap_;
 };
 
-// --- apply -------------------------------------------------------------------------
+// --- apply
+// -------------------------------------------------------------------------
 
 namespace {
 
-// One apply() in progress: reads see the batch's own writes (WriteBatchWithIndex).
+// One apply() in progress: reads see the batch's own writes
+// (WriteBatchWithIndex).
 class batch_builder {
 public:
   batch_builder(store::impl& s, const write_batch_spec& spec)
-    : s_(s), wb_(rocksdb::BytewiseComparator(), 0, true) {
+      : s_(s), wb_(rocksdb::BytewiseComparator(), 0, true) {
     for (const auto& a : spec.acls)
       defs_.emplace(a.id, &a);
   }
@@ -478,8 +488,8 @@ public:
     for (const auto& c : spec.checkpoints) {
       if (c.project_key.empty())
         return invalid("checkpoint without project_key");
-      JS_TRY(put(keys::cf_checkpoints, c.project_key,
-                 json::serialize(to_json(c))));
+      JS_TRY(
+        put(keys::cf_checkpoints, c.project_key, json::serialize(to_json(c))));
     }
     for (const auto& k : spec.checkpoint_deletes)
       JS_TRY(del(keys::cf_checkpoints, k));
@@ -520,9 +530,9 @@ private:
   result<std::optional<std::string>> get(std::string_view cf_name,
                                          std::string_view key) {
     std::string v;
-    auto s = wb_.GetFromBatchAndDB(s_.db, rocksdb::ReadOptions{},
-                                   s_.cf(cf_name),
-                                   rocksdb::Slice(key.data(), key.size()), &v);
+    auto s
+      = wb_.GetFromBatchAndDB(s_.db, rocksdb::ReadOptions{}, s_.cf(cf_name),
+                              rocksdb::Slice(key.data(), key.size()), &v);
     if (s.IsNotFound())
       return std::optional<std::string>{};
     if (!s.ok())
@@ -656,12 +666,13 @@ private:
     return {};
   }
 
-  // -- records ------------------------------------------------------------------
+  // -- records
+  // ------------------------------------------------------------------
 
   result<std::optional<any_record>> get_record(record_type t,
                                                const std::string& id) {
-    auto raw = get(keys::record_cfs[static_cast<std::size_t>(t)],
-                   keys::encode_id(id));
+    auto raw
+      = get(keys::record_cfs[static_cast<std::size_t>(t)], keys::encode_id(id));
     if (!raw)
       return raw.error();
     if (!*raw)
@@ -682,8 +693,7 @@ private:
       return invalid(std::string(to_string(t)) + " with an empty id");
     auto new_acl = acl_of(r);
     if (new_acl && new_acl->empty())
-      return invalid(std::string(to_string(t)) + " " + key.id
-                     + " has no ACL");
+      return invalid(std::string(to_string(t)) + " " + key.id + " has no ACL");
     auto cf_name = keys::record_cfs[static_cast<std::size_t>(t)];
     auto k = keys::encode_id(key.id);
     auto stored = json::serialize(to_stored_json(r));
@@ -807,8 +817,8 @@ private:
       }
       case record_type::comment: {
         auto& c = std::get<comment_record>(rec);
-        JS_TRY(del(keys::cf_comments_by_issue,
-                   keys::encode_pair(c.issue_id, c.id)));
+        JS_TRY(
+          del(keys::cf_comments_by_issue, keys::encode_pair(c.issue_id, c.id)));
         break;
       }
       case record_type::attachment: {
@@ -856,7 +866,8 @@ result<apply_summary> store::impl::apply(const write_batch_spec& spec) {
   return b.summary();
 }
 
-// --- open ----------------------------------------------------------------------------
+// --- open
+// ----------------------------------------------------------------------------
 
 store::store(std::unique_ptr<impl> p) : impl_(std::move(p)) {
   // nop
@@ -949,12 +960,11 @@ result<std::unique_ptr<store>> store::open(const fs::path& path,
                      + " has an unreadable schema version");
     }
     if (version > schema_version)
-      return store_error{errc::schema_too_new,
-                         "store at " + path.string() + " has schema version "
-                           + std::to_string(version)
-                           + ", newer than this jirasync supports ("
-                           + std::to_string(schema_version)
-                           + "): upgrade jirasync"};
+      return store_error{
+        errc::schema_too_new,
+        "store at " + path.string() + " has schema version "
+          + std::to_string(version) + ", newer than this jirasync supports ("
+          + std::to_string(schema_version) + "): upgrade jirasync"};
   } else if (!opts.read_only) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
@@ -983,7 +993,8 @@ result<apply_summary> store::apply(const write_batch_spec& spec) {
   return impl_->apply(spec);
 }
 
-// --- blobs ---------------------------------------------------------------------------
+// --- blobs
+// ---------------------------------------------------------------------------
 
 fs::path store::blob_tmp_dir() const {
   return impl_->path / "blobs" / "tmp";
@@ -1018,8 +1029,8 @@ result<void> store::adopt_blob(const fs::path& tmp_path,
     return from_fs(ec, "cannot create " + dest.parent_path().string());
   fs::rename(tmp_path, dest, ec);
   if (ec)
-    return from_fs(ec, "cannot move " + tmp_path.string() + " to "
-                         + dest.string());
+    return from_fs(ec,
+                   "cannot move " + tmp_path.string() + " to " + dest.string());
   return {};
 }
 
@@ -1036,8 +1047,8 @@ store::collect_unreferenced_blobs(std::int64_t min_age_secs) {
   });
   if (!r)
     return r.error();
-  auto cutoff = fs::file_time_type::clock::now()
-                - std::chrono::seconds(min_age_secs);
+  auto cutoff
+    = fs::file_time_type::clock::now() - std::chrono::seconds(min_age_secs);
   std::uint64_t removed = 0;
   std::error_code ec;
   auto root = impl_->path / "blobs";
@@ -1064,7 +1075,8 @@ store::collect_unreferenced_blobs(std::int64_t min_age_secs) {
   return removed;
 }
 
-// --- reads -----------------------------------------------------------------------
+// --- reads
+// -----------------------------------------------------------------------
 
 result<std::optional<user_record>> store::get_user(std::string_view id) {
   return impl_->get_typed<user_record>(record_type::user, id, user_from_json);
@@ -1075,8 +1087,7 @@ result<std::optional<group_record>> store::get_group(std::string_view id) {
                                         group_from_json);
 }
 
-result<std::optional<project_record>>
-store::get_project(std::string_view id) {
+result<std::optional<project_record>> store::get_project(std::string_view id) {
   return impl_->get_typed<project_record>(record_type::project, id,
                                           project_from_json);
 }
@@ -1118,8 +1129,7 @@ store::get_issue_by_key(std::string_view key) {
   return issue;
 }
 
-result<std::optional<comment_record>>
-store::get_comment(std::string_view id) {
+result<std::optional<comment_record>> store::get_comment(std::string_view id) {
   return impl_->get_typed<comment_record>(record_type::comment, id,
                                           comment_from_json);
 }
@@ -1183,15 +1193,14 @@ result<void> store::for_each_comment(const visitor<comment_record>& fn) {
                                                comment_from_json, fn);
 }
 
-result<void>
-store::for_each_attachment(const visitor<attachment_record>& fn) {
+result<void> store::for_each_attachment(const visitor<attachment_record>& fn) {
   return impl_->for_each_typed<attachment_record>(record_type::attachment,
                                                   attachment_from_json, fn);
 }
 
 result<void> store::for_each_acl(const visitor<acl_record>& fn) {
-  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(
-    rocksdb::ReadOptions{}, impl_->cf(keys::cf_acls))};
+  std::unique_ptr<rocksdb::Iterator> it{
+    impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->cf(keys::cf_acls))};
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto k = it->key().ToStringView();
     auto id = keys::decode_id(k);
@@ -1208,9 +1217,8 @@ result<void> store::for_each_acl(const visitor<acl_record>& fn) {
   return {};
 }
 
-result<void>
-store::for_each_issue_of_project(std::string_view project_id,
-                                 const visitor<issue_record>& fn) {
+result<void> store::for_each_issue_of_project(std::string_view project_id,
+                                              const visitor<issue_record>& fn) {
   snapshot_guard snap{impl_->db, impl_->opts.read_only};
   auto prefix = keys::encode_id(project_id);
   rocksdb::ReadOptions ro;
@@ -1267,7 +1275,7 @@ result<std::vector<std::string>> store::project_ids_with_issues() {
 
 namespace {
 
-template <class T, class Parse>
+template<class T, class Parse>
 result<std::vector<T>> children_of(store::impl& s, std::string_view index_cf,
                                    record_type t, std::string_view parent,
                                    Parse parse) {
@@ -1308,8 +1316,8 @@ result<void> store::for_each_feed(
   const std::function<bool(std::uint64_t, std::string_view)>& fn) {
   if (after_seq == UINT64_MAX)
     return {};
-  std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(
-    rocksdb::ReadOptions{}, impl_->cf(keys::cf_feed))};
+  std::unique_ptr<rocksdb::Iterator> it{
+    impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->cf(keys::cf_feed))};
   for (it->Seek(keys::encode_be64(after_seq + 1)); it->Valid(); it->Next()) {
     auto seq = keys::decode_be64(it->key().ToStringView());
     if (!seq)

@@ -30,7 +30,8 @@
 
 namespace jirasync::storage {
 
-// --- errors ----------------------------------------------------------------------
+// --- errors
+// ----------------------------------------------------------------------
 
 enum class errc {
   /// No store at the path (and opening was not allowed to create one).
@@ -62,7 +63,7 @@ struct store_error {
 };
 
 /// A value or an error.
-template <class T>
+template<class T>
 class result {
 public:
   result(T value) : v_(std::move(value)) {
@@ -107,7 +108,7 @@ private:
 };
 
 /// Success or an error.
-template <>
+template<>
 class result<void> {
 public:
   result() = default;
@@ -128,7 +129,8 @@ private:
   std::optional<store_error> err_;
 };
 
-// --- checkpoints ---------------------------------------------------------------------
+// --- checkpoints
+// ---------------------------------------------------------------------
 
 /// Where the incremental sync of one project stands. Stored under the
 /// project key; written in the same batch as the page of records it covers.
@@ -185,7 +187,8 @@ boost::json::object to_json(const sync_checkpoint&);
 std::optional<sync_checkpoint>
 sync_checkpoint_from_json(const boost::json::value&);
 
-// --- writes ------------------------------------------------------------------------------
+// --- writes
+// ------------------------------------------------------------------------------
 
 /// Everything one apply() commits atomically (ONE rocksdb::WriteBatch).
 /// Processing order: acls (made known), upserts (in order), deletes (in
@@ -254,7 +257,8 @@ struct record_counts {
   }
 };
 
-// --- the store -------------------------------------------------------------------------------
+// --- the store
+// -------------------------------------------------------------------------------
 
 struct open_options {
   /// Create the store (directory, column families, schema version) when
@@ -324,8 +328,7 @@ public:
   result<std::optional<issue_record>> get_issue(std::string_view id);
   result<std::optional<issue_record>> get_issue_by_key(std::string_view key);
   result<std::optional<comment_record>> get_comment(std::string_view id);
-  result<std::optional<attachment_record>>
-  get_attachment(std::string_view id);
+  result<std::optional<attachment_record>> get_attachment(std::string_view id);
   result<std::optional<acl_record>> get_acl(std::string_view id);
   /// Number of stored records naming the ACL (0 when unknown).
   result<std::uint64_t> acl_refcount(std::string_view id);
@@ -333,7 +336,7 @@ public:
   // -- streaming reads (id order = numeric for numeric ids; constant
   //    memory; the callback returns false to stop early) --------------------
 
-  template <class T>
+  template<class T>
   using visitor = std::function<bool(const T&)>;
 
   result<void> for_each_user(const visitor<user_record>& fn);
@@ -358,10 +361,9 @@ public:
 
   /// Feed entries with seq > after_seq, in seq order; `line` is the export
   /// line `{"seq":N,"op":...,"record":{...}}` (no newline).
-  result<void>
-  for_each_feed(std::uint64_t after_seq,
-                const std::function<bool(std::uint64_t seq,
-                                         std::string_view line)>& fn);
+  result<void> for_each_feed(
+    std::uint64_t after_seq,
+    const std::function<bool(std::uint64_t seq, std::string_view line)>& fn);
   /// Highest seq written so far (0 when the feed is empty).
   result<std::uint64_t> last_seq();
 

@@ -64,8 +64,8 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view in) {
   if (!read_digits(in, 4, y) || !expect(in, '-') || !read_digits(in, 2, mo)
       || !expect(in, '-') || !read_digits(in, 2, d))
     return std::nullopt;
-  if (in.empty() || (in.front() != 'T' && in.front() != 't'
-                     && in.front() != ' '))
+  if (in.empty()
+      || (in.front() != 'T' && in.front() != 't' && in.front() != ' '))
     return std::nullopt;
   in.remove_prefix(1);
   if (!read_digits(in, 2, h) || !expect(in, ':') || !read_digits(in, 2, mi)
@@ -110,8 +110,8 @@ std::optional<std::int64_t> parse_rfc3339_ms(std::string_view in) {
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60)
     return std::nullopt;
   std::int64_t days_since = sys_days{ymd}.time_since_epoch().count();
-  return days_since * 86'400'000 + h * 3'600'000LL + mi * 60'000LL
-         + s * 1000LL + frac_ms - offset_min * 60'000LL;
+  return days_since * 86'400'000 + h * 3'600'000LL + mi * 60'000LL + s * 1000LL
+         + frac_ms - offset_min * 60'000LL;
 }
 
 } // namespace jirasync::storage

@@ -17,9 +17,9 @@ namespace {
 struct temp_store_dir {
   std::filesystem::path path;
   temp_store_dir() {
-    auto tmpl = (std::filesystem::temp_directory_path()
-                 / "jirasync-actors-XXXXXX")
-                  .string();
+    auto tmpl
+      = (std::filesystem::temp_directory_path() / "jirasync-actors-XXXXXX")
+          .string();
     REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
     path = tmpl;
   }
@@ -67,8 +67,7 @@ TEST_CASE("project JQL carries the date filters in the user's zone",
   CHECK(q.jql.find("created <= \"2024/03/01 11:00\"") != std::string::npos);
 }
 
-TEST_CASE("rate_governor parks permits until the bucket refills",
-          "[actors]") {
+TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
   caf::actor_system sys{test_config()};
   protocol::governor_options o;
   o.default_bucket = {"default", 10, 2}; // 10/s, burst 2
@@ -78,23 +77,26 @@ TEST_CASE("rate_governor parks permits until the bucket refills",
   auto start = std::chrono::steady_clock::now();
   std::vector<std::chrono::milliseconds> granted;
   for (int i = 0; i < 4; ++i) {
-    self->request(gov, std::chrono::seconds(5), permit_atom_v,
-                  std::string{"get"}, std::int64_t{1})
+    self
+      ->request(gov, std::chrono::seconds(5), permit_atom_v, std::string{"get"},
+                std::int64_t{1})
       .receive(
         [&](permit_atom) {
           granted.push_back(
             std::chrono::duration_cast<std::chrono::milliseconds>(
               std::chrono::steady_clock::now() - start));
         },
-        [&](caf::error& err) { FAIL(sys.render(err)); });
+        [&](caf::error& err) {
+          FAIL(sys.render(err));
+        });
     // Return the permit so concurrency is never the limit.
-    self->send(gov, done_atom_v,
-               governor_done{protocol::completion{"get", 1, 200, {}, false,
-                                                  {}, {}}});
+    self->send(
+      gov, done_atom_v,
+      governor_done{protocol::completion{"get", 1, 200, {}, false, {}, {}}});
   }
   REQUIRE(granted.size() == 4);
-  CHECK(granted[1].count() < 50);   // burst of 2: immediate
-  CHECK(granted[2].count() >= 90);  // then one every 100 ms
+  CHECK(granted[1].count() < 50);  // burst of 2: immediate
+  CHECK(granted[2].count() >= 90); // then one every 100 ms
   CHECK(granted[3].count() >= 190);
   self->request(gov, std::chrono::seconds(5), stats_atom_v)
     .receive(
@@ -102,7 +104,9 @@ TEST_CASE("rate_governor parks permits until the bucket refills",
         CHECK(r.stats.granted == 4);
         CHECK(r.rate_limit_waits == 2);
       },
-      [&](caf::error& err) { FAIL(sys.render(err)); });
+      [&](caf::error& err) {
+        FAIL(sys.render(err));
+      });
   self->send_exit(gov, caf::exit_reason::user_shutdown);
 }
 
@@ -120,10 +124,15 @@ TEST_CASE("store_writer applies batches and keeps totals", "[actors]") {
   u.display_name = "Ann";
   spec->upserts.emplace_back(u);
   for (int round = 0; round < 2; ++round)
-    self->request(writer, std::chrono::seconds(5), write_atom_v,
-                  write_job{spec})
-      .receive([&](write_reply& r) { CHECK(r.ok); },
-               [&](caf::error& err) { FAIL(sys.render(err)); });
+    self
+      ->request(writer, std::chrono::seconds(5), write_atom_v, write_job{spec})
+      .receive(
+        [&](write_reply& r) {
+          CHECK(r.ok);
+        },
+        [&](caf::error& err) {
+          FAIL(sys.render(err));
+        });
   // An upsert naming an unknown ACL fails the whole batch, as a value.
   auto bad = std::make_shared<storage::write_batch_spec>();
   storage::project_record p;
@@ -137,7 +146,9 @@ TEST_CASE("store_writer applies batches and keeps totals", "[actors]") {
         CHECK_FALSE(r.ok);
         CHECK(r.error.rfind("store: ", 0) == 0);
       },
-      [&](caf::error& err) { FAIL(sys.render(err)); });
+      [&](caf::error& err) {
+        FAIL(sys.render(err));
+      });
   self->request(writer, std::chrono::seconds(5), stats_atom_v)
     .receive(
       [&](store_totals& t) {
@@ -145,7 +156,9 @@ TEST_CASE("store_writer applies batches and keeps totals", "[actors]") {
         CHECK(t.unchanged == 1);
         CHECK(t.batches == 2);
       },
-      [&](caf::error& err) { FAIL(sys.render(err)); });
+      [&](caf::error& err) {
+        FAIL(sys.render(err));
+      });
   auto got = db->get_user("acc-1");
   REQUIRE(got);
   REQUIRE(got.value());

@@ -96,12 +96,12 @@ TEST_CASE("a full file sets every key", "[config]") {
   CHECK(c.service.listen_port == 0);
 }
 
-TEST_CASE("unknown keys are rejected with their line and a hint",
-          "[config]") {
-  auto r = load(minimal_toml + "sitee = \"x\"\n"
-                               "[sync]\n"
-                               "interval = 5\n"
-                               "frobnicate = true\n");
+TEST_CASE("unknown keys are rejected with their line and a hint", "[config]") {
+  auto r = load(minimal_toml
+                + "sitee = \"x\"\n"
+                  "[sync]\n"
+                  "interval = 5\n"
+                  "frobnicate = true\n");
   CHECK_FALSE(r.cfg);
   CHECK(r.errors
         == strings{
@@ -124,13 +124,14 @@ TEST_CASE("unknown tables and unknown top-level keys are rejected",
 }
 
 TEST_CASE("wrong types are rejected", "[config]") {
-  auto r = load(minimal_toml + "allow_insecure_http = \"yes\"\n"
-                               "[sync]\n"
-                               "interval_minutes = 1.5\n"
-                               "[filters]\n"
-                               "project_keys = \"ENG\"\n"
-                               "[indexing]\n"
-                               "issues = 1\n");
+  auto r = load(minimal_toml
+                + "allow_insecure_http = \"yes\"\n"
+                  "[sync]\n"
+                  "interval_minutes = 1.5\n"
+                  "[filters]\n"
+                  "project_keys = \"ENG\"\n"
+                  "[indexing]\n"
+                  "issues = 1\n");
   CHECK(r.errors
         == strings{
           "test.toml:5: jira.allow_insecure_http: expected a boolean, got a "
@@ -145,8 +146,7 @@ TEST_CASE("wrong types are rejected", "[config]") {
 
 TEST_CASE("a known table of the wrong type is rejected", "[config]") {
   auto r = load(minimal_toml + "sync = 5\n");
-  CHECK(r.errors
-        == strings{"test.toml:5: jira.sync: unknown key"});
+  CHECK(r.errors == strings{"test.toml:5: jira.sync: unknown key"});
   auto r2 = load("sync = 5\n" + minimal_toml);
   CHECK(r2.errors
         == strings{"test.toml:1: sync: expected a table, got an integer"});
@@ -177,23 +177,23 @@ TEST_CASE("malformed dates are rejected", "[config]") {
   const std::string hint = "; expected \"YYYY-MM-DD\" or RFC 3339 such as "
                            "\"2024-01-02T10:11:12Z\" or "
                            "\"2024-01-02T10:11:12+02:00\"";
-  auto r = load(minimal_toml + "[filters]\n"
-                               "modified_after = \"2024-13-01\"\n"
-                               "modified_before = \"yesterday\"\n"
-                               "created_after = \"2024-01-02T10:11:12\"\n"
-                               "created_before = 2024-01-02T10:11:12\n");
-  CHECK(r.errors
-        == strings{
-          "test.toml:6: filters.modified_after: invalid date \"2024-13-01\""
-            + hint,
-          "test.toml:7: filters.modified_before: invalid date \"yesterday\""
-            + hint,
-          "test.toml:8: filters.created_after: invalid date "
-          "\"2024-01-02T10:11:12\""
-            + hint,
-          "test.toml:9: filters.created_before: a date-time needs an offset "
-          "(\"Z\" or \"+hh:mm\")",
-        });
+  auto r = load(minimal_toml
+                + "[filters]\n"
+                  "modified_after = \"2024-13-01\"\n"
+                  "modified_before = \"yesterday\"\n"
+                  "created_after = \"2024-01-02T10:11:12\"\n"
+                  "created_before = 2024-01-02T10:11:12\n");
+  CHECK(
+    r.errors
+    == strings{
+      "test.toml:6: filters.modified_after: invalid date \"2024-13-01\"" + hint,
+      "test.toml:7: filters.modified_before: invalid date \"yesterday\"" + hint,
+      "test.toml:8: filters.created_after: invalid date "
+      "\"2024-01-02T10:11:12\""
+        + hint,
+      "test.toml:9: filters.created_before: a date-time needs an offset "
+      "(\"Z\" or \"+hh:mm\")",
+    });
 }
 
 TEST_CASE("dates: date-only is 00:00 UTC, RFC 3339 offsets are applied",
@@ -211,9 +211,9 @@ TEST_CASE("dates: date-only is 00:00 UTC, RFC 3339 offsets are applied",
   const auto& f = r.cfg->filters;
   CHECK(f.modified_after == date_bound{jan1_ms + day_ms, true});
   // 10:11:12.345 at +02:00 is 08:11:12.345Z.
-  CHECK(f.modified_before
-        == date_bound{jan1_ms + day_ms + 8 * 3600000 + 11 * 60000 + 12345,
-                      false});
+  CHECK(
+    f.modified_before
+    == date_bound{jan1_ms + day_ms + 8 * 3600000 + 11 * 60000 + 12345, false});
   // 23:30 at -01:00 is 00:30Z the next day.
   CHECK(f.created_after == date_bound{jan1_ms + 30 * 60000, false});
   // 2024 is a leap year: Jan (31) + Feb (29) days later.
@@ -228,8 +228,8 @@ TEST_CASE("parse_date_bound accepts RFC 3339 and rejects the rest",
   CHECK(parse_date_bound("2024-01-01 00:00:00.9999Z")
         == date_bound{jan1_ms + 999, false});
   CHECK(parse_date_bound("1969-12-31T23:59:59Z") == date_bound{-1000, false});
-  CHECK(parse_date_bound("2024-02-29") == date_bound{jan1_ms + 59 * 86400000LL,
-                                                      true});
+  CHECK(parse_date_bound("2024-02-29")
+        == date_bound{jan1_ms + 59 * 86400000LL, true});
   for (const char* bad :
        {"", "2024", "2024-1-02", "2024-02-30", "2023-02-29", "2024-01-02Z",
         "2024-01-02T10:11:12", "2024-01-02T24:00:00Z", "2024-01-02T10:60:00Z",
@@ -248,13 +248,13 @@ TEST_CASE("format_date_bound prints date-only and UTC millisecond forms",
   CHECK(format_date_bound({-1, false}) == "1969-12-31T23:59:59.999Z");
 }
 
-TEST_CASE("created_after later than created_before is rejected",
-          "[config]") {
-  auto r = load(minimal_toml + "[filters]\n"
-                               "created_after = \"2024-02-01\"\n"
-                               "created_before = \"2024-01-31T23:59:59Z\"\n"
-                               "modified_after = \"2024-01-01\"\n"
-                               "modified_before = \"2024-01-01\"\n");
+TEST_CASE("created_after later than created_before is rejected", "[config]") {
+  auto r = load(minimal_toml
+                + "[filters]\n"
+                  "created_after = \"2024-02-01\"\n"
+                  "created_before = \"2024-01-31T23:59:59Z\"\n"
+                  "modified_after = \"2024-01-01\"\n"
+                  "modified_before = \"2024-01-01\"\n");
   CHECK(r.errors
         == strings{"test.toml:6: filters.created_after: must not be later "
                    "than filters.created_before"});
@@ -273,9 +273,9 @@ TEST_CASE("site over plain http needs allow_insecure_http", "[config]") {
 
 TEST_CASE("allow_insecure_http does not allow http to other hosts",
           "[config]") {
-  for (const char* site : {"http://acme.atlassian.net", "http://10.0.0.1",
-                           "http://128.0.0.1", "http://[::2]:80",
-                           "http://localhost.evil.com"}) {
+  for (const char* site :
+       {"http://acme.atlassian.net", "http://10.0.0.1", "http://128.0.0.1",
+        "http://[::2]:80", "http://localhost.evil.com"}) {
     INFO(site);
     auto r = load(std::string{"[jira]\nsite = \""} + site
                   + "\"\n"
@@ -319,23 +319,23 @@ TEST_CASE("site must be an absolute https URL", "[config]") {
   };
   const std::string prefix = "test.toml:2: jira.site: ";
   CHECK(site_error("acme.atlassian.net")
-        == strings{prefix + "not an absolute URL (expected e.g. "
-                            "\"https://acme.atlassian.net\")"});
+        == strings{prefix
+                   + "not an absolute URL (expected e.g. "
+                     "\"https://acme.atlassian.net\")"});
   CHECK(site_error("/jira")
-        == strings{prefix + "not an absolute URL (expected e.g. "
-                            "\"https://acme.atlassian.net\")"});
+        == strings{prefix
+                   + "not an absolute URL (expected e.g. "
+                     "\"https://acme.atlassian.net\")"});
   CHECK(site_error("ftp://acme.atlassian.net")
         == strings{prefix + "scheme \"ftp\" is not supported; use https"});
-  CHECK(site_error("https:///path")
-        == strings{prefix + "URL has no host"});
+  CHECK(site_error("https:///path") == strings{prefix + "URL has no host"});
   CHECK(site_error("https://bot:pw@acme.atlassian.net")
         == strings{prefix + "URL must not contain user info"});
   CHECK(site_error("https://acme.atlassian.net/?x=1")
         == strings{prefix + "URL must not have a query"});
   CHECK(site_error("https://acme.atlassian.net:99999")
         == strings{prefix + "URL has an invalid port"});
-  CHECK(site_error("")
-        == strings{prefix + "must not be empty"});
+  CHECK(site_error("") == strings{prefix + "must not be empty"});
 }
 
 TEST_CASE("api_token mode requires site, email and a token source",
@@ -397,11 +397,12 @@ TEST_CASE("redirect_uri accepts https or loopback http only", "[config]") {
 
 TEST_CASE("secrets written inline are rejected without echoing them",
           "[config]") {
-  auto r = load(minimal_toml + "api_token = \"ATATT-inline-value\"\n"
-                               "client_secret = \"cs-inline-value\"\n"
-                               "password = \"pw-inline-value\"\n"
-                               "[service]\n"
-                               "token = \"t-inline-value\"\n");
+  auto r = load(minimal_toml
+                + "api_token = \"ATATT-inline-value\"\n"
+                  "client_secret = \"cs-inline-value\"\n"
+                  "password = \"pw-inline-value\"\n"
+                  "[service]\n"
+                  "token = \"t-inline-value\"\n");
   CHECK(r.errors
         == strings{
           "test.toml:5: jira.api_token: secrets must not be written in the "
@@ -442,11 +443,11 @@ TEST_CASE("secrets are read from files relative to the config file",
           "[config]") {
   temp_dir dir;
   dir.write("secrets/token", "file-token-value\r\n\n");
-  auto cfg_file = dir.write("jirasync.toml",
-                            "[jira]\n"
-                            "site = \"https://acme.atlassian.net\"\n"
-                            "email = \"bot@acme.com\"\n"
-                            "api_token_file = \"secrets/token\"\n");
+  auto cfg_file
+    = dir.write("jirasync.toml", "[jira]\n"
+                                 "site = \"https://acme.atlassian.net\"\n"
+                                 "email = \"bot@acme.com\"\n"
+                                 "api_token_file = \"secrets/token\"\n");
   auto r = load_config(cfg_file, fake_env({}));
   REQUIRE(r.errors == strings{});
   CHECK(r.cfg->jira.api_token.reveal() == "file-token-value");
@@ -454,20 +455,20 @@ TEST_CASE("secrets are read from files relative to the config file",
   CHECK(r.cfg->source_file == cfg_file);
 
   dir.write("empty", "\n");
-  auto empty_cfg = dir.write("empty.toml",
-                             "[jira]\n"
-                             "site = \"https://acme.atlassian.net\"\n"
-                             "email = \"bot@acme.com\"\n"
-                             "api_token_file = \"empty\"\n");
+  auto empty_cfg
+    = dir.write("empty.toml", "[jira]\n"
+                              "site = \"https://acme.atlassian.net\"\n"
+                              "email = \"bot@acme.com\"\n"
+                              "api_token_file = \"empty\"\n");
   CHECK(load_config(empty_cfg, fake_env({})).errors
         == strings{empty_cfg.string() + ":4: jira.api_token_file: secret file "
                    + (dir.path() / "empty").string() + " is empty"});
 
-  auto missing_cfg = dir.write("missing.toml",
-                               "[jira]\n"
-                               "site = \"https://acme.atlassian.net\"\n"
-                               "email = \"bot@acme.com\"\n"
-                               "api_token_file = \"nope\"\n");
+  auto missing_cfg
+    = dir.write("missing.toml", "[jira]\n"
+                                "site = \"https://acme.atlassian.net\"\n"
+                                "email = \"bot@acme.com\"\n"
+                                "api_token_file = \"nope\"\n");
   CHECK(load_config(missing_cfg, fake_env({})).errors
         == strings{missing_cfg.string()
                    + ":4: jira.api_token_file: cannot read secret file "
@@ -476,9 +477,10 @@ TEST_CASE("secrets are read from files relative to the config file",
 }
 
 TEST_CASE("setting both _env and _file is rejected", "[config]") {
-  auto r = load(minimal_toml + "api_token_file = \"/run/secrets/token\"\n"
-                               "client_secret_env = \"CS\"\n"
-                               "client_secret_file = \"cs.txt\"\n");
+  auto r = load(minimal_toml
+                + "api_token_file = \"/run/secrets/token\"\n"
+                  "client_secret_env = \"CS\"\n"
+                  "client_secret_file = \"cs.txt\"\n");
   CHECK(r.errors
         == strings{
           "test.toml:5: jira.api_token_file: set only one of "
@@ -488,8 +490,7 @@ TEST_CASE("setting both _env and _file is rejected", "[config]") {
         });
 }
 
-TEST_CASE("all errors of one file are collected, ordered by line",
-          "[config]") {
+TEST_CASE("all errors of one file are collected, ordered by line", "[config]") {
   auto r = load("[jira]\n"
                 "site = \"http://acme.atlassian.net\"\n"
                 "auth = \"api-token\"\n"
@@ -533,9 +534,9 @@ TEST_CASE("project keys must be valid and unique", "[config]") {
 }
 
 TEST_CASE("service.listen must be host:port", "[config]") {
-  for (const char* bad : {"8080", "127.0.0.1:", ":8080", "127.0.0.1:65536",
-                          "::1:8080", "[::1]8080", "[nothost]:80",
-                          "host name:80"}) {
+  for (const char* bad :
+       {"8080", "127.0.0.1:", ":8080", "127.0.0.1:65536", "::1:8080",
+        "[::1]8080", "[nothost]:80", "host name:80"}) {
     INFO(bad);
     auto r = load(minimal_toml + "[service]\nlisten = \"" + bad + "\"\n");
     CHECK(r.errors
@@ -552,22 +553,22 @@ TEST_CASE("ca_file must exist and is relative to the config file folder",
           "[config]") {
   temp_dir dir;
   dir.write("certs/ca.pem", "-----BEGIN CERTIFICATE-----\n");
-  auto good = dir.write("good.toml",
-                        minimal_toml + "ca_file = \"certs/ca.pem\"\n");
+  auto good
+    = dir.write("good.toml", minimal_toml + "ca_file = \"certs/ca.pem\"\n");
   auto r = load_config(good, default_env());
   REQUIRE(r.errors == strings{});
   CHECK(r.cfg->jira.ca_file == dir.path() / "certs" / "ca.pem");
 
-  auto bad = dir.write("bad.toml",
-                       minimal_toml + "ca_file = \"certs/missing.pem\"\n");
+  auto bad
+    = dir.write("bad.toml", minimal_toml + "ca_file = \"certs/missing.pem\"\n");
   CHECK(load_config(bad, default_env()).errors
         == strings{bad.string() + ":5: jira.ca_file: file "
                    + (dir.path() / "certs" / "missing.pem").string()
                    + " does not exist"});
   auto dir_cfg = dir.write("dir.toml", minimal_toml + "ca_file = \"certs\"\n");
   CHECK(load_config(dir_cfg, default_env()).errors
-        == strings{dir_cfg.string() + ":5: jira.ca_file: "
-                   + (dir.path() / "certs").string()
+        == strings{dir_cfg.string()
+                   + ":5: jira.ca_file: " + (dir.path() / "certs").string()
                    + " is not a regular file"});
 }
 
@@ -589,14 +590,16 @@ TEST_CASE("an unreadable config file is reported", "[config]") {
   CHECK(load_config(missing).errors
         == strings{missing.string()
                    + ": cannot read file (No such file or directory)"});
-  CHECK(load_config(dir.path()).errors
-        == strings{dir.path().string() + ": cannot read file (is a directory)"});
+  CHECK(
+    load_config(dir.path()).errors
+    == strings{dir.path().string() + ": cannot read file (is a directory)"});
 }
 
 TEST_CASE("native TOML dates are accepted", "[config]") {
-  auto r = load(minimal_toml + "[filters]\n"
-                               "modified_after = 2024-01-02\n"
-                               "modified_before = 2024-01-02T03:00:00+01:00\n");
+  auto r = load(minimal_toml
+                + "[filters]\n"
+                  "modified_after = 2024-01-02\n"
+                  "modified_before = 2024-01-02T03:00:00+01:00\n");
   REQUIRE(r.errors == strings{});
   CHECK(r.cfg->filters.modified_after == date_bound{1704153600000, true});
   CHECK(r.cfg->filters.modified_before
@@ -605,10 +608,9 @@ TEST_CASE("native TOML dates are accepted", "[config]") {
 
 TEST_CASE("the example config loads when JIRA_API_TOKEN is set", "[config]") {
   // JIRASYNC_TEST_DATA_DIR is <checkout>/tests/data.
-  const auto path = std::filesystem::path{JIRASYNC_TEST_DATA_DIR}
-                      .parent_path()
-                      .parent_path()
-                    / "examples" / "jirasync.toml";
+  const auto path
+    = std::filesystem::path{JIRASYNC_TEST_DATA_DIR}.parent_path().parent_path()
+      / "examples" / "jirasync.toml";
   auto r = load_config(path, default_env());
   REQUIRE(r.errors == strings{});
   CHECK(r.cfg->jira.site == "https://acme.atlassian.net");
@@ -621,10 +623,11 @@ TEST_CASE("the example config loads when JIRA_API_TOKEN is set", "[config]") {
 }
 
 TEST_CASE("numbers out of range are rejected", "[config]") {
-  auto r = load(minimal_toml + "[sync]\n"
-                               "interval_minutes = 525601\n"
-                               "[indexing]\n"
-                               "attachment_max_bytes = -52428800\n");
+  auto r = load(minimal_toml
+                + "[sync]\n"
+                  "interval_minutes = 525601\n"
+                  "[indexing]\n"
+                  "attachment_max_bytes = -52428800\n");
   CHECK(r.errors
         == strings{
           "test.toml:6: sync.interval_minutes: must be <= 525600 (one year)",

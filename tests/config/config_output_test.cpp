@@ -116,8 +116,8 @@ TEST_CASE("the effective config never contains a secret and loads back",
   CHECK(text.find("# filters_hash = " + filters_hash(r.cfg->filters) + "\n")
         != std::string::npos);
   // Loading the printed config again gives the same config.
-  auto again = load(text, fake_env({{"JIRA_API_TOKEN", token_value},
-                                    {"CS", "cs-val"}}));
+  auto again
+    = load(text, fake_env({{"JIRA_API_TOKEN", token_value}, {"CS", "cs-val"}}));
   REQUIRE(again.errors == strings{});
   CHECK(*again.cfg == *r.cfg);
 }

@@ -67,10 +67,11 @@ private:
 };
 
 /// The smallest valid api_token-mode file (4 lines).
-inline const std::string minimal_toml = "[jira]\n"
-                                        "site = \"https://acme.atlassian.net\"\n"
-                                        "email = \"bot@acme.com\"\n"
-                                        "api_token_env = \"JIRA_API_TOKEN\"\n";
+inline const std::string minimal_toml
+  = "[jira]\n"
+    "site = \"https://acme.atlassian.net\"\n"
+    "email = \"bot@acme.com\"\n"
+    "api_token_env = \"JIRA_API_TOKEN\"\n";
 
 /// Loads `text` as "test.toml" with default_env() unless told otherwise.
 inline load_result load(const std::string& text,

@@ -27,8 +27,7 @@ namespace jirasync::testing {
 struct temp_dir {
   std::filesystem::path path;
   temp_dir() {
-    auto tmpl = (std::filesystem::temp_directory_path()
-                 / "jirasync-it-XXXXXX")
+    auto tmpl = (std::filesystem::temp_directory_path() / "jirasync-it-XXXXXX")
                   .string();
     if (!::mkdtemp(tmpl.data()))
       throw std::runtime_error("mkdtemp failed");
@@ -93,8 +92,7 @@ public:
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
     auto argv = argv_of(args);
-    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(),
-                           environ);
+    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     ::close(fds[1]);
     if (rc != 0) {

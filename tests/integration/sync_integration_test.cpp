@@ -162,8 +162,8 @@ std::vector<std::string> compare(const dataset& truth, const dataset& got) {
     if (auto* ta = t.if_contains("acl")) {
       auto* ea = e.if_contains("acl");
       auto ti = truth.acls.find(std::string{ta->as_string()});
-      auto ei = ea ? got.acls.find(std::string{ea->as_string()})
-                   : got.acls.end();
+      auto ei
+        = ea ? got.acls.find(std::string{ea->as_string()}) : got.acls.end();
       if (ti == truth.acls.end() || ei == got.acls.end()) {
         diffs.push_back(key + ": acl line missing");
       } else if (ti->second.anyone != ei->second.anyone
@@ -171,10 +171,9 @@ std::vector<std::string> compare(const dataset& truth, const dataset& got) {
         diffs.push_back(key + ": acl differs (truth "
                         + std::to_string(ti->second.users.size())
                         + " users, anyone=" + (ti->second.anyone ? "1" : "0")
-                        + "; export "
-                        + std::to_string(ei->second.users.size())
-                        + " users, anyone="
-                        + (ei->second.anyone ? "1" : "0") + ")");
+                        + "; export " + std::to_string(ei->second.users.size())
+                        + " users, anyone=" + (ei->second.anyone ? "1" : "0")
+                        + ")");
       }
     }
   }
@@ -218,15 +217,14 @@ sync_run sync_and_export(const sim_process& sim, const temp_dir& dir) {
         << "[storage]\npath = \"" << (dir.path / "store").string() << "\"\n";
   }
   sync_run r;
-  r.sync_rc = run_to_completion({JIRASYNC_BIN, "sync", "--config",
-                                 cfg.string()},
-                                dir.path / "sync.out", dir.path / "sync.err");
+  r.sync_rc
+    = run_to_completion({JIRASYNC_BIN, "sync", "--config", cfg.string()},
+                        dir.path / "sync.out", dir.path / "sync.err");
   r.sync_out = read_file(dir.path / "sync.out");
   r.sync_err = read_file(dir.path / "sync.err");
-  r.export_rc = run_to_completion({JIRASYNC_BIN, "export", "--config",
-                                   cfg.string()},
-                                  dir.path / "export.jsonl",
-                                  dir.path / "export.err");
+  r.export_rc
+    = run_to_completion({JIRASYNC_BIN, "export", "--config", cfg.string()},
+                        dir.path / "export.jsonl", dir.path / "export.err");
   r.exported = read_file(dir.path / "export.jsonl");
   return r;
 }
@@ -235,11 +233,11 @@ void check_exact(const sim_process& sim, const sync_run& r) {
   INFO("sync stdout:\n" << r.sync_out << "\nsync stderr:\n" << r.sync_err);
   REQUIRE(r.sync_rc == 0);
   REQUIRE(r.export_rc == 0);
-  auto full_truth = parse_jsonl(
-    http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+  auto full_truth
+    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
   std::string api_user;
-  auto users = json::parse(http_get(sim.base_url() + "/_sim/users",
-                                   sim.str("ca_file")));
+  auto users
+    = json::parse(http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
   for (auto& u : users.as_array())
     if (u.as_object().at("api_user").as_bool())
       api_user = std::string{u.as_object().at("account_id").as_string()};
@@ -276,23 +274,34 @@ std::size_t max_comments_per_issue(const std::string& truth_text) {
   return best;
 }
 
-const std::vector<std::string> workspace_args = {
-  "--seed", "11", "--issues", "700", "--projects", "5", "--users", "40",
-  "--heavy-comment-issues", "2", "--heavy-comment-count", "230",
-  "--large-attachments", "1", "--port", "0"};
+const std::vector<std::string> workspace_args = {"--seed",
+                                                 "11",
+                                                 "--issues",
+                                                 "700",
+                                                 "--projects",
+                                                 "5",
+                                                 "--users",
+                                                 "40",
+                                                 "--heavy-comment-issues",
+                                                 "2",
+                                                 "--heavy-comment-count",
+                                                 "230",
+                                                 "--large-attachments",
+                                                 "1",
+                                                 "--port",
+                                                 "0"};
 
 } // namespace
 
-TEST_CASE("sync + export equal the sim's ground truth",
-          "[integration]") {
+TEST_CASE("sync + export equal the sim's ground truth", "[integration]") {
   std::vector<std::string> args{JIRA_SIM_BIN};
   args.insert(args.end(), workspace_args.begin(), workspace_args.end());
   sim_process sim{args};
   temp_dir dir;
   auto r = sync_and_export(sim, dir);
   check_exact(sim, r);
-  auto truth_text = http_get(sim.base_url() + "/_sim/truth",
-                             sim.str("ca_file"));
+  auto truth_text
+    = http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file"));
   CHECK(max_comments_per_issue(truth_text) >= 230);
   CHECK(r.sync_out.find("sync ok") != std::string::npos);
 }
@@ -301,9 +310,9 @@ TEST_CASE("faults and burst limits give the same exact result",
           "[integration]") {
   std::vector<std::string> args{JIRA_SIM_BIN};
   args.insert(args.end(), workspace_args.begin(), workspace_args.end());
-  for (const char* a : {"--fault-rate", "0.05", "--fault-seed", "3",
-                        "--burst-scale", "0.1", "--fault-retry-after-secs",
-                        "1"})
+  for (const char* a :
+       {"--fault-rate", "0.05", "--fault-seed", "3", "--burst-scale", "0.1",
+        "--fault-retry-after-secs", "1"})
     args.emplace_back(a);
 #if defined(__SANITIZE_ADDRESS__)
   // Under ASan+UBSan both processes run several times slower, so a request
@@ -316,14 +325,13 @@ TEST_CASE("faults and burst limits give the same exact result",
   temp_dir dir;
   auto r = sync_and_export(sim, dir);
   check_exact(sim, r);
-  auto stats = json::parse(http_get(sim.base_url() + "/_sim/stats",
-                                    sim.str("ca_file")))
-                 .as_object();
+  auto stats
+    = json::parse(http_get(sim.base_url() + "/_sim/stats", sim.str("ca_file")))
+        .as_object();
   INFO("sim stats: " << json::serialize(stats));
   // Faults and 429s really happened ...
   CHECK(stats.at("faults_by_kind").as_object().size() > 0);
   CHECK(stats.at("rate_limited").to_number<std::int64_t>() > 0);
   // ... and no request arrived while a Retry-After was pending.
-  CHECK(stats.at("arrived_during_retry_after").to_number<std::int64_t>()
-        == 0);
+  CHECK(stats.at("arrived_during_retry_after").to_number<std::int64_t>() == 0);
 }

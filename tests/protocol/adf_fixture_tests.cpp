@@ -52,9 +52,10 @@ std::vector<fixture_doc> fixture_docs() {
         out.push_back({name + ":description", *d});
       if (auto c = fields.if_contains("comment"))
         for (auto& cm : c->as_object().at("comments").as_array())
-          out.push_back({name + ":comment " + json::value_to<std::string>(
-                                                cm.as_object().at("id")),
-                         cm.as_object().at("body")});
+          out.push_back(
+            {name + ":comment "
+               + json::value_to<std::string>(cm.as_object().at("id")),
+             cm.as_object().at("body")});
     } else {
       out.push_back({name, v});
     }
@@ -127,8 +128,8 @@ TEST_CASE("fixtures: a few exact renderings", "[adf]") {
   auto v = parse(read_file(dir / "dchuk__issue_with_adf_media.json"));
   auto& body = v.at("fields").at("comment").at("comments").at(0).at("body");
   adf_options opts;
-  opts.resolve_media = [](std::string_view name, std::string_view)
-    -> std::optional<std::string> {
+  opts.resolve_media = [](std::string_view name,
+                          std::string_view) -> std::optional<std::string> {
     if (name == "evidence.png")
       return "60001";
     return std::nullopt;

@@ -13,7 +13,8 @@ namespace {
 
 /// `levels` nested bulletList/listItem pairs around one paragraph.
 std::string nested_lists(std::size_t levels) {
-  std::string open = R"({"type":"bulletList","content":[{"type":"listItem","content":[)";
+  std::string open
+    = R"({"type":"bulletList","content":[{"type":"listItem","content":[)";
   std::string close = "]}]}";
   std::string s = R"({"type":"doc","version":1,"content":[)";
   s.reserve(levels * (open.size() + close.size()) + 200);
@@ -73,18 +74,18 @@ TEST_CASE("hostile: a 50 MB text node is truncated at max_output_bytes",
     big[i] = '*'; // something to escape
   json::value v = json::object{
     {"type", "doc"},
-    {"content",
-     json::array{json::object{
-       {"type", "paragraph"},
-       {"content", json::array{json::object{{"type", "text"},
-                                            {"text", big}}}}}}}};
+    {"content", json::array{json::object{
+                  {"type", "paragraph"},
+                  {"content", json::array{json::object{{"type", "text"},
+                                                       {"text", big}}}}}}}};
   auto res = adf_to_markdown(v);
   CHECK(res.markdown.size() <= (8u << 20));
   CHECK(res.markdown.size() > (8u << 20) - 16);
   CHECK(res.markdown.back() == '\n');
   CHECK(res.markdown.substr(0, 6) == "\\*aaaa");
   REQUIRE(res.diagnostics.size() == 1);
-  CHECK(res.diagnostics[0] == "adf: output larger than 8388608 bytes; truncated");
+  CHECK(res.diagnostics[0]
+        == "adf: output larger than 8388608 bytes; truncated");
 
   // The same through the text entry point, with a small cap.
   adf_options opts;
@@ -119,8 +120,8 @@ TEST_CASE("hostile: many blocks stop at the cap", "[adf]") {
   for (int i = 0; i < 10000; ++i)
     content.push_back(json::object{
       {"type", "codeBlock"},
-      {"content", json::array{json::object{{"type", "text"},
-                                           {"text", "line\nline"}}}}});
+      {"content",
+       json::array{json::object{{"type", "text"}, {"text", "line\nline"}}}}});
   adf_options opts;
   opts.max_output_bytes = 4096;
   auto res = adf_to_markdown(content, opts);
@@ -158,8 +159,10 @@ TEST_CASE("hostile: wrong types everywhere", "[adf]") {
            "[Image]\n\n"
            "> [!NOTE]\n");
   REQUIRE(res.diagnostics.size() == 2);
-  CHECK(res.diagnostics[0] == "adf: node without a type (rendered its content)");
-  CHECK(res.diagnostics[1].rfind("adf: date without a usable timestamp", 0) == 0);
+  CHECK(res.diagnostics[0]
+        == "adf: node without a type (rendered its content)");
+  CHECK(res.diagnostics[1].rfind("adf: date without a usable timestamp", 0)
+        == 0);
 }
 
 TEST_CASE("hostile: not a document at all", "[adf]") {
@@ -183,14 +186,17 @@ TEST_CASE("hostile: not a document at all", "[adf]") {
   CHECK(obj.diagnostics.size() == 1);
 }
 
-TEST_CASE("hostile: a throwing media resolver is treated as unknown",
-          "[adf]") {
+TEST_CASE("hostile: a throwing media resolver is treated as unknown", "[adf]") {
   adf_options opts;
-  opts.resolve_media = [](std::string_view, std::string_view)
-    -> std::optional<std::string> { throw std::runtime_error("boom"); };
-  CHECK(doc(R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"i","alt":"a.png"}}]})",
-            opts)
-        == "[Image: a.png]\n");
+  opts.resolve_media
+    = [](std::string_view, std::string_view) -> std::optional<std::string> {
+    throw std::runtime_error("boom");
+  };
+  CHECK(
+    doc(
+      R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"i","alt":"a.png"}}]})",
+      opts)
+    == "[Image: a.png]\n");
 }
 
 TEST_CASE("hostile: max_depth is capped at 1000 levels", "[adf]") {
@@ -201,8 +207,9 @@ TEST_CASE("hostile: max_depth is capped at 1000 levels", "[adf]") {
   opts.max_depth = 1000000;
   auto res = adf_text_to_markdown(nested_lists(2000), opts);
   REQUIRE(res.diagnostics.size() == 1);
-  CHECK(res.diagnostics[0].rfind("adf: nesting deeper than 1000 levels at doc/", 0)
-        == 0);
+  CHECK(
+    res.diagnostics[0].rfind("adf: nesting deeper than 1000 levels at doc/", 0)
+    == 0);
   // Items at levels 3, 5, ..., 999.
   CHECK(summarize_markdown(res.markdown).list_items == 499);
 }

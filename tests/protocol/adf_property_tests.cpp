@@ -32,11 +32,11 @@ public:
     auto n = pick(1, 5);
     for (int i = 0; i < n; ++i)
       content.push_back(block(0, true));
-    return json::object{{"type", "doc"}, {"version", 1},
-                        {"content", std::move(content)}};
+    return json::object{
+      {"type", "doc"}, {"version", 1}, {"content", std::move(content)}};
   }
 
-  std::string expected;            // visible text, white space stripped
+  std::string expected; // visible text, white space stripped
   std::size_t list_items = 0;
   std::size_t max_list_depth = 0;
   std::size_t table_rows = 0;
@@ -56,10 +56,12 @@ private:
 
   std::string random_text(bool allow_newline) {
     static const std::array<std::string_view, 48> atoms{
-      "a", "b", "x", "Z", "q", "word", "0", "1", "9", "12", " ", " ", " ",
-      "  ", "*", "**", "_", "`", "``", "[", "]", "<", ">", "#", "-", "+", "=",
-      "|", "\\", "!", "(", ")", "~", "&", "&amp;", ":", ".", "1.", "é", "日本",
-      "😀", "\xC2\xA0", "—", "\"", "'", "http://x.y", "{", "%"};
+      "a", "b",        "x",     "Z",  "q",  "word",       "0", "1",
+      "9", "12",       " ",     " ",  " ",  "  ",         "*", "**",
+      "_", "`",        "``",    "[",  "]",  "<",          ">", "#",
+      "-", "+",        "=",     "|",  "\\", "!",          "(", ")",
+      "~", "&",        "&amp;", ":",  ".",  "1.",         "é", "日本",
+      "😀", "\xC2\xA0", "—",     "\"", "'",  "http://x.y", "{", "%"};
     std::string s;
     auto n = pick(1, 8);
     for (int i = 0; i < n; ++i) {
@@ -94,13 +96,14 @@ private:
     if (chance(15))
       marks.push_back(json::object{
         {"type", "link"},
-        {"attrs", json::object{{"href", chance(70) ? "https://l.example/p"
-                                                   : "https://l.example/a b"}}}});
+        {"attrs",
+         json::object{{"href", chance(70) ? "https://l.example/p"
+                                          : "https://l.example/a b"}}}});
     if (chance(15))
       marks.push_back(json::object{{"type", "code"}});
     if (chance(10))
-      marks.push_back(json::object{
-        {"type", "textColor"}, {"attrs", json::object{{"color", "#f00"}}}});
+      marks.push_back(json::object{{"type", "textColor"},
+                                   {"attrs", json::object{{"color", "#f00"}}}});
     return marks;
   }
 
@@ -133,8 +136,8 @@ private:
           see("😀");
           return json::object{
             {"type", "emoji"},
-            {"attrs", json::object{{"shortName", ":grinning:"},
-                                   {"text", "😀"}}}};
+            {"attrs",
+             json::object{{"shortName", ":grinning:"}, {"text", "😀"}}}};
         }
         see(":white_check_mark:");
         return json::object{
@@ -156,9 +159,9 @@ private:
         see("[");
         see(text);
         see("]");
-        return json::object{{"type", "status"},
-                            {"attrs", json::object{{"text", text},
-                                                   {"color", "blue"}}}};
+        return json::object{
+          {"type", "status"},
+          {"attrs", json::object{{"text", text}, {"color", "blue"}}}};
       }
       case 16:
         see("https://card.example/x_y?a=1");
@@ -169,8 +172,8 @@ private:
         see("[File: f_1.pdf]");
         return json::object{
           {"type", "mediaInline"},
-          {"attrs", json::object{{"type", "file"}, {"id", "m1"},
-                                 {"alt", "f_1.pdf"}}}};
+          {"attrs",
+           json::object{{"type", "file"}, {"id", "m1"}, {"alt", "f_1.pdf"}}}};
       case 18:
         see("X*");
         return json::object{{"type", "inlineExtension"},
@@ -204,11 +207,11 @@ private:
       if (kind == 2) {
         bool done = chance(50);
         see(done ? "[x]" : "[ ]");
-        items.push_back(json::object{
-          {"type", "taskItem"},
-          {"attrs", json::object{{"state", done ? "DONE" : "TODO"},
-                                 {"localId", "t"}}},
-          {"content", inline_content()}});
+        items.push_back(
+          json::object{{"type", "taskItem"},
+                       {"attrs", json::object{{"state", done ? "DONE" : "TODO"},
+                                              {"localId", "t"}}},
+                       {"content", inline_content()}});
         if (depth < 4 && chance(20))
           items.push_back(list(depth + 1, 2));
         continue;
@@ -230,8 +233,8 @@ private:
         for (int b = 0; b < extra; ++b)
           blocks.push_back(block(depth + 1, false));
       }
-      items.push_back(json::object{{"type", "listItem"},
-                                   {"content", std::move(blocks)}});
+      items.push_back(
+        json::object{{"type", "listItem"}, {"content", std::move(blocks)}});
     }
     --list_depth_;
     json::object l{{"type", kind == 0   ? "bulletList"
@@ -249,7 +252,7 @@ private:
     auto n = pick(1, 4);
     for (int i = 0; i < n; ++i) {
       static const std::array<std::string_view, 8> lines{
-        "int x = 1;", "```", "````", "- item", "1. one", "  indented",
+        "int x = 1;",      "```",      "````", "- item", "1. one", "  indented",
         "# not a heading", "| a | b |"};
       code.append(lines[static_cast<std::size_t>(pick(0, 7))]);
       if (i + 1 < n)
@@ -257,9 +260,9 @@ private:
     }
     see(code);
     code_blocks.push_back(code);
-    json::object o{{"type", "codeBlock"},
-                   {"content", json::array{json::object{{"type", "text"},
-                                                        {"text", code}}}}};
+    json::object o{
+      {"type", "codeBlock"},
+      {"content", json::array{json::object{{"type", "text"}, {"text", code}}}}};
     if (chance(50))
       o["attrs"] = json::object{{"language", "cpp"}};
     return o;
@@ -285,8 +288,8 @@ private:
           {"attrs", json::object{{"background", nullptr}}},
           {"content", std::move(content)}});
       }
-      rows.push_back(json::object{{"type", "tableRow"},
-                                  {"content", std::move(cells)}});
+      rows.push_back(
+        json::object{{"type", "tableRow"}, {"content", std::move(cells)}});
     }
     return json::object{{"type", "table"}, {"content", std::move(rows)}};
   }
@@ -301,10 +304,9 @@ private:
       case 2:
         return paragraph();
       case 3:
-        return json::object{
-          {"type", "heading"},
-          {"attrs", json::object{{"level", pick(1, 6)}}},
-          {"content", inline_content(true)}};
+        return json::object{{"type", "heading"},
+                            {"attrs", json::object{{"level", pick(1, 6)}}},
+                            {"content", inline_content(true)}};
       case 4:
         return list(depth, 0);
       case 5:
@@ -359,10 +361,11 @@ private:
                                    {"alt", "an*alt"}}}});
         } else {
           see("[Image: pic_1.png]");
-          content.push_back(json::object{
-            {"type", "media"},
-            {"attrs", json::object{{"type", "file"}, {"id", "u1"},
-                                   {"alt", "pic_1.png"}}}});
+          content.push_back(
+            json::object{{"type", "media"},
+                         {"attrs", json::object{{"type", "file"},
+                                                {"id", "u1"},
+                                                {"alt", "pic_1.png"}}}});
         }
         if (chance(50)) {
           see("cap*tion");
@@ -380,13 +383,14 @@ private:
         return json::object{
           {"type", "mediaGroup"},
           {"content",
-           json::array{json::object{{"type", "media"},
-                                    {"attrs", json::object{{"type", "file"},
-                                                           {"id", "u-1"},
-                                                           {"alt", "a_1.pdf"}}}},
-                       json::object{{"type", "media"},
-                                    {"attrs", json::object{{"type", "file"},
-                                                           {"id", "u-2"}}}}}}};
+           json::array{
+             json::object{{"type", "media"},
+                          {"attrs", json::object{{"type", "file"},
+                                                 {"id", "u-1"},
+                                                 {"alt", "a_1.pdf"}}}},
+             json::object{
+               {"type", "media"},
+               {"attrs", json::object{{"type", "file"}, {"id", "u-2"}}}}}}};
       }
       case 17:
         see("https://block.example/c");
@@ -417,19 +421,19 @@ private:
         ++table_rows;
         for (int c = 0; c < 2; ++c) {
           auto t = text_node(false);
-          json::object cell{{"type", "tableCell"},
-                            {"content", span ? json::array{json::object{
-                                                 {"type", "paragraph"},
-                                                 {"content", json::array{t}}}}
-                                             : json::array{t}}};
+          json::object cell{
+            {"type", "tableCell"},
+            {"content", span ? json::array{json::object{
+                          {"type", "paragraph"}, {"content", json::array{t}}}}
+                             : json::array{t}}};
           if (span && c == 0)
             cell["attrs"] = json::object{{"colspan", 2}};
           cells.push_back(std::move(cell));
         }
         return json::object{
           {"type", "table"},
-          {"content", json::array{json::object{{"type", "tableRow"},
-                                               {"content", std::move(cells)}}}}};
+          {"content", json::array{json::object{
+                        {"type", "tableRow"}, {"content", std::move(cells)}}}}};
       }
       default: {
         json::array cols;
@@ -467,20 +471,20 @@ TEST_CASE("property: random ADF trees read back the same under CommonMark",
     auto adf = g.make_doc();
     auto res = adf_to_markdown(adf);
     if (only)
-      std::cout << json::serialize(adf) << "\n----\n" << res.markdown
-                << "----\n";
+      std::cout << json::serialize(adf) << "\n----\n"
+                << res.markdown << "----\n";
     auto seen = summarize_markdown(res.markdown);
     // The only diagnostic expected: the generator's unknown "futureNode".
     bool diags_ok = std::all_of(
       res.diagnostics.begin(), res.diagnostics.end(), [](auto& d) {
-        return d == "adf: unknown node type \"futureNode\" (rendered its "
-                    "content)";
+        return d
+               == "adf: unknown node type \"futureNode\" (rendered its "
+                  "content)";
       });
-    bool ok = diags_ok && seen.text == g.expected
-              && seen.list_items == g.list_items
-              && seen.max_list_depth == g.max_list_depth
-              && seen.table_rows == g.table_rows
-              && seen.code_blocks == g.code_blocks;
+    bool ok
+      = diags_ok && seen.text == g.expected && seen.list_items == g.list_items
+        && seen.max_list_depth == g.max_list_depth
+        && seen.table_rows == g.table_rows && seen.code_blocks == g.code_blocks;
     if (!ok && ++failures <= 3) {
       INFO("seed " << seed);
       INFO("ADF: " << json::serialize(adf));
@@ -489,8 +493,9 @@ TEST_CASE("property: random ADF trees read back the same under CommonMark",
                                 g.expected.begin(), g.expected.end());
       auto at = static_cast<std::size_t>(diff.first - seen.text.begin());
       auto from = at > 40 ? at - 40 : 0;
-      INFO("text differs at " << at << ": seen ..." << seen.text.substr(from, 80)
-                              << "\nexpected ..." << g.expected.substr(from, 80));
+      INFO("text differs at " << at << ": seen ..."
+                              << seen.text.substr(from, 80) << "\nexpected ..."
+                              << g.expected.substr(from, 80));
       CHECK(diags_ok);
       CHECK(seen.text == g.expected);
       CHECK(seen.list_items == g.list_items);

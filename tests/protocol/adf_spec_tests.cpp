@@ -37,7 +37,8 @@ std::string li(std::string_view blocks) {
 
 } // namespace
 
-// --- doc, paragraph, text ------------------------------------------------------
+// --- doc, paragraph, text
+// ------------------------------------------------------
 
 TEST_CASE("doc: blocks separated by one blank line, ends with a newline",
           "[adf]") {
@@ -49,13 +50,15 @@ TEST_CASE("doc: blocks separated by one blank line, ends with a newline",
 }
 
 TEST_CASE("paragraph: empty paragraphs left out", "[adf]") {
-  CHECK(doc(p(t("a")) + R"(,{"type":"paragraph","content":[]},{"type":"paragraph"},)"
+  CHECK(doc(p(t("a"))
+            + R"(,{"type":"paragraph","content":[]},{"type":"paragraph"},)"
             + p(t("b")))
         == "a\n\nb\n");
 }
 
 TEST_CASE("text: inline metacharacters are escaped", "[adf]") {
-  CHECK(doc(p(t(R"(a*b_c`d[e]f<g>h\i)"))) == "a\\*b\\_c\\`d\\[e\\]f\\<g\\>h\\\\i\n");
+  CHECK(doc(p(t(R"(a*b_c`d[e]f<g>h\i)")))
+        == "a\\*b\\_c\\`d\\[e\\]f\\<g\\>h\\\\i\n");
   // GFM strike-through and entities would change the text too.
   CHECK(doc(p(t("~x~ &amp; & b"))) == "\\~x\\~ \\&amp; & b\n");
 }
@@ -78,7 +81,8 @@ TEST_CASE("text: nothing escaped inside code", "[adf]") {
         == "`*x* [y] <z> \\`\n");
 }
 
-// --- heading -----------------------------------------------------------------------
+// --- heading
+// -----------------------------------------------------------------------
 
 TEST_CASE("heading: # x level, a space, inline content", "[adf]") {
   CHECK(doc(R"({"type":"heading","attrs":{"level":3},"content":[)" + t("Title")
@@ -91,7 +95,8 @@ TEST_CASE("heading: # x level, a space, inline content", "[adf]") {
   CHECK(doc(R"({"type":"heading","content":[)" + t("C#") + "]}") == "# C\\#\n");
 }
 
-// --- lists --------------------------------------------------------------------------
+// --- lists
+// --------------------------------------------------------------------------
 
 TEST_CASE("bulletList: '- ', child blocks indented to column 2", "[adf]") {
   CHECK(doc(R"({"type":"bulletList","content":[)" + li(p(t("a"))) + ","
@@ -149,7 +154,8 @@ TEST_CASE("listItem: blank line before a nested ordered list not starting "
         == "- a\n  1. x\n");
 }
 
-// --- code ----------------------------------------------------------------------------
+// --- code
+// ----------------------------------------------------------------------------
 
 TEST_CASE("codeBlock: fence, language, verbatim content", "[adf]") {
   CHECK(doc(R"({"type":"codeBlock","attrs":{"language":"python"},"content":[)"
@@ -173,11 +179,12 @@ TEST_CASE("codeBlock: indented when nested; list-like lines kept", "[adf]") {
         == "- a\n\n  ```\n  - item\n  1. one\n\n  end\n  ```\n");
 }
 
-// --- quote, panel, rule, hardBreak ---------------------------------------------------
+// --- quote, panel, rule, hardBreak
+// ---------------------------------------------------
 
 TEST_CASE("blockquote: '> ' on every line, lone '>' on blank lines", "[adf]") {
-  CHECK(doc(R"({"type":"blockquote","content":[)" + p(t("a")) + ","
-            + p(t("b")) + "]}")
+  CHECK(doc(R"({"type":"blockquote","content":[)" + p(t("a")) + "," + p(t("b"))
+            + "]}")
         == "> a\n>\n> b\n");
 }
 
@@ -193,9 +200,9 @@ TEST_CASE("panel: GitHub alert by panel type", "[adf]") {
   CHECK(panel("success") == "> [!TIP]\n> x\n");
   CHECK(panel("warning") == "> [!WARNING]\n> x\n");
   CHECK(panel("error") == "> [!CAUTION]\n> x\n");
-  CHECK(doc(R"({"type":"panel","content":[)" + p(t("a")) + "," + p(t("b"))
-            + "]}")
-        == "> [!NOTE]\n> a\n>\n> b\n");
+  CHECK(
+    doc(R"({"type":"panel","content":[)" + p(t("a")) + "," + p(t("b")) + "]}")
+    == "> [!NOTE]\n> a\n>\n> b\n");
 }
 
 TEST_CASE("rule: --- with blank lines around it", "[adf]") {
@@ -204,13 +211,13 @@ TEST_CASE("rule: --- with blank lines around it", "[adf]") {
 }
 
 TEST_CASE("hardBreak: backslash + newline", "[adf]") {
-  CHECK(doc(p(t("a") + R"(,{"type":"hardBreak"},)" + t("b")))
-        == "a\\\nb\n");
+  CHECK(doc(p(t("a") + R"(,{"type":"hardBreak"},)" + t("b"))) == "a\\\nb\n");
   // Never at the end of a paragraph (it would be a literal backslash).
   CHECK(doc(p(t("a") + R"(,{"type":"hardBreak"})")) == "a\n");
 }
 
-// --- inline nodes ---------------------------------------------------------------------
+// --- inline nodes
+// ---------------------------------------------------------------------
 
 TEST_CASE("mention: exactly one leading @, fallback @id", "[adf]") {
   CHECK(doc(p(R"({"type":"mention","attrs":{"id":"5b10","text":"@Jane Doe"}})"))
@@ -252,13 +259,16 @@ TEST_CASE("date: UTC YYYY-MM-DD, not local time", "[adf]") {
   CHECK(a == "2020-02-20\n");
   CHECK(b == "2020-02-20\n");
   CHECK(c == "2020-02-20\n");
-  CHECK(doc(p(R"({"type":"date","attrs":{"timestamp":"0"}})")) == "1970-01-01\n");
-  CHECK(doc(p(R"({"type":"date","attrs":{"timestamp":"-1"}})")) == "1969-12-31\n");
+  CHECK(doc(p(R"({"type":"date","attrs":{"timestamp":"0"}})"))
+        == "1970-01-01\n");
+  CHECK(doc(p(R"({"type":"date","attrs":{"timestamp":"-1"}})"))
+        == "1969-12-31\n");
 }
 
 TEST_CASE("status: [TEXT]", "[adf]") {
-  CHECK(doc(p(R"({"type":"status","attrs":{"text":"IN PROGRESS","color":"blue"}})"))
-        == "[IN PROGRESS]\n");
+  CHECK(
+    doc(p(R"({"type":"status","attrs":{"text":"IN PROGRESS","color":"blue"}})"))
+    == "[IN PROGRESS]\n");
   // Followed by "(" it must not become a link, by ":" not a definition.
   CHECK(doc(p(R"({"type":"status","attrs":{"text":"DONE"}},)" + t("(x)")))
         == "[DONE]\\(x)\n");
@@ -267,58 +277,78 @@ TEST_CASE("status: [TEXT]", "[adf]") {
 }
 
 TEST_CASE("inlineCard: <url>; data only: data.url or data.name", "[adf]") {
-  CHECK(doc(p(R"({"type":"inlineCard","attrs":{"url":"https://x.example/a?b=1"}})"))
-        == "<https://x.example/a?b=1>\n");
-  CHECK(doc(p(R"({"type":"inlineCard","attrs":{"data":{"url":"https://d.example/"}}})"))
-        == "<https://d.example/>\n");
-  CHECK(doc(p(R"({"type":"inlineCard","attrs":{"data":{"name":"Some *page*"}}})"))
-        == "Some \\*page\\*\n");
+  CHECK(
+    doc(p(R"({"type":"inlineCard","attrs":{"url":"https://x.example/a?b=1"}})"))
+    == "<https://x.example/a?b=1>\n");
+  CHECK(
+    doc(p(
+      R"({"type":"inlineCard","attrs":{"data":{"url":"https://d.example/"}}})"))
+    == "<https://d.example/>\n");
+  CHECK(
+    doc(p(R"({"type":"inlineCard","attrs":{"data":{"name":"Some *page*"}}})"))
+    == "Some \\*page\\*\n");
 }
 
 TEST_CASE("blockCard / embedCard: <url> as its own paragraph", "[adf]") {
-  CHECK(doc(p(t("a")) + R"(,{"type":"blockCard","attrs":{"url":"https://b.example/"}},)"
+  CHECK(doc(p(t("a"))
+            + R"(,{"type":"blockCard","attrs":{"url":"https://b.example/"}},)"
             + p(t("b")))
         == "a\n\n<https://b.example/>\n\nb\n");
-  CHECK(doc(R"({"type":"embedCard","attrs":{"url":"https://e.example/v","layout":"wide"}})")
-        == "<https://e.example/v>\n");
+  CHECK(
+    doc(
+      R"({"type":"embedCard","attrs":{"url":"https://e.example/v","layout":"wide"}})")
+    == "<https://e.example/v>\n");
 }
 
 TEST_CASE("mediaSingle / media: external, resolved file, placeholder, caption",
           "[adf]") {
-  CHECK(doc(R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"external","url":"https://i.example/a.png","alt":"a pic"}}]})")
-        == "![a pic](https://i.example/a.png)\n");
+  CHECK(
+    doc(
+      R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"external","url":"https://i.example/a.png","alt":"a pic"}}]})")
+    == "![a pic](https://i.example/a.png)\n");
   adf_options opts;
   std::string seen_name, seen_id;
-  opts.resolve_media = [&](std::string_view name, std::string_view id)
-    -> std::optional<std::string> {
+  opts.resolve_media = [&](std::string_view name,
+                           std::string_view id) -> std::optional<std::string> {
     seen_name = name;
     seen_id = id;
     if (name == "evidence.png")
       return "10001";
     return std::nullopt;
   };
-  auto file = R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"abc-123","collection":"","alt":"evidence.png"}}]})";
+  auto file
+    = R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"abc-123","collection":"","alt":"evidence.png"}}]})";
   CHECK(doc(file, opts) == "![evidence.png](attachment:10001)\n");
   CHECK(seen_name == "evidence.png");
   CHECK(seen_id == "abc-123");
   CHECK(doc(file) == "[Image: evidence.png]\n");
-  CHECK(doc(R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"abc-123"}}]})",
-            opts)
-        == "[Image: abc-123]\n");
-  CHECK(doc(R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"abc","alt":"evidence.png"}},{"type":"caption","content":[{"type":"text","text":"the caption"}]}]})",
-            opts)
-        == "![evidence.png](attachment:10001)\n*the caption*\n");
+  CHECK(
+    doc(
+      R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"abc-123"}}]})",
+      opts)
+    == "[Image: abc-123]\n");
+  CHECK(
+    doc(
+      R"({"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"abc","alt":"evidence.png"}},{"type":"caption","content":[{"type":"text","text":"the caption"}]}]})",
+      opts)
+    == "![evidence.png](attachment:10001)\n*the caption*\n");
 }
 
 TEST_CASE("mediaGroup / mediaInline: [File: alt or id]", "[adf]") {
-  CHECK(doc(R"({"type":"mediaGroup","content":[{"type":"media","attrs":{"type":"file","id":"1","alt":"a.pdf"}},{"type":"media","attrs":{"type":"file","id":"u-2"}}]})")
-        == "[File: a.pdf]\n[File: u-2]\n");
-  CHECK(doc(p(t("see ") + R"(,{"type":"mediaInline","attrs":{"type":"file","id":"9","alt":"x.pdf"}},)"
-              + t(" here")))
-        == "see [File: x.pdf] here\n");
+  CHECK(
+    doc(
+      R"({"type":"mediaGroup","content":[{"type":"media","attrs":{"type":"file","id":"1","alt":"a.pdf"}},{"type":"media","attrs":{"type":"file","id":"u-2"}}]})")
+    == "[File: a.pdf]\n[File: u-2]\n");
+  CHECK(
+    doc(p(
+      t("see ")
+      + R"(,{"type":"mediaInline","attrs":{"type":"file","id":"9","alt":"x.pdf"}},)"
+      + t(" here")))
+    == "see [File: x.pdf] here\n");
 }
 
-// --- tables ------------------------------------------------------------------------
+// --- tables
+// ------------------------------------------------------------------------
 
 namespace {
 
@@ -344,30 +374,31 @@ std::string table(std::string_view rows) {
 } // namespace
 
 TEST_CASE("table: GFM pipe table with the first row as header", "[adf]") {
-  CHECK(doc(table(row(cell("tableHeader", p(t("H1"))) + ","
-                      + cell("tableHeader", p(t("H2"))))
-                  + ","
-                  + row(cell("tableCell", p(t("a"))) + ","
-                        + cell("tableCell", p(tmk("b", R"([{"type":"strong"}])"))))))
+  CHECK(doc(table(
+          row(cell("tableHeader", p(t("H1"))) + ","
+              + cell("tableHeader", p(t("H2"))))
+          + ","
+          + row(cell("tableCell", p(t("a"))) + ","
+                + cell("tableCell", p(tmk("b", R"([{"type":"strong"}])"))))))
         == "| H1 | H2 |\n| --- | --- |\n| a | **b** |\n");
 }
 
-TEST_CASE("table: empty header row added, rows padded to the widest",
-          "[adf]") {
-  CHECK(doc(table(row(cell("tableCell", p(t("a"))) + ","
-                      + cell("tableCell", p(t("b"))))
-                  + "," + row(cell("tableCell", p(t("c"))))))
+TEST_CASE("table: empty header row added, rows padded to the widest", "[adf]") {
+  CHECK(doc(table(
+          row(cell("tableCell", p(t("a"))) + "," + cell("tableCell", p(t("b"))))
+          + "," + row(cell("tableCell", p(t("c"))))))
         == "|  |  |\n| --- | --- |\n| a | b |\n| c |  |\n");
 }
 
 TEST_CASE("table: pipes escaped (also in code), hardBreak as <br>", "[adf]") {
-  CHECK(doc(table(row(cell("tableHeader", p(t("a|b"))) + ","
-                      + cell("tableHeader", p(tmk("x|y", R"([{"type":"code"}])"))))
-                  + ","
-                  + row(cell("tableCell", p(t("1") + R"(,{"type":"hardBreak"},)"
-                                            + t("2")))
-                        + "," + cell("tableCell", ""))))
-        == "| a\\|b | `x\\|y` |\n| --- | --- |\n| 1<br>2 |  |\n");
+  CHECK(
+    doc(table(
+      row(cell("tableHeader", p(t("a|b"))) + ","
+          + cell("tableHeader", p(tmk("x|y", R"([{"type":"code"}])"))))
+      + ","
+      + row(cell("tableCell", p(t("1") + R"(,{"type":"hardBreak"},)" + t("2")))
+            + "," + cell("tableCell", ""))))
+    == "| a\\|b | `x\\|y` |\n| --- | --- |\n| 1<br>2 |  |\n");
 }
 
 TEST_CASE("table: text directly in a cell, null background", "[adf]") {
@@ -377,28 +408,29 @@ TEST_CASE("table: text directly in a cell, null background", "[adf]") {
 }
 
 TEST_CASE("table: colspan falls back to HTML", "[adf]") {
-  CHECK(doc(table(row(cell("tableHeader", p(t("wide")), R"({"colspan":2})"))
-                  + ","
-                  + row(cell("tableCell", p(t("a"))) + ","
-                        + cell("tableCell", p(t("b"))))))
-        == "<table>\n<tr>\n<th colspan=\"2\">\n\nwide\n\n</th>\n</tr>\n"
-           "<tr>\n<td>\n\na\n\n</td>\n<td>\n\nb\n\n</td>\n</tr>\n</table>\n");
+  CHECK(
+    doc(table(
+      row(cell("tableHeader", p(t("wide")), R"({"colspan":2})")) + ","
+      + row(cell("tableCell", p(t("a"))) + "," + cell("tableCell", p(t("b"))))))
+    == "<table>\n<tr>\n<th colspan=\"2\">\n\nwide\n\n</th>\n</tr>\n"
+       "<tr>\n<td>\n\na\n\n</td>\n<td>\n\nb\n\n</td>\n</tr>\n</table>\n");
 }
 
 TEST_CASE("table: block content in a cell falls back to HTML", "[adf]") {
-  CHECK(doc(table(row(cell("tableCell",
-                           R"({"type":"bulletList","content":[)"
-                             + li(p(t("x"))) + "]}")
+  CHECK(doc(table(row(cell("tableCell", R"({"type":"bulletList","content":[)"
+                                          + li(p(t("x"))) + "]}")
                       + "," + cell("tableCell", ""))))
         == "<table>\n<tr>\n<td>\n\n- x\n\n</td>\n<td></td>\n</tr>\n</table>\n");
 }
 
-// --- expand, tasks, decisions, layout, extensions ----------------------------------
+// --- expand, tasks, decisions, layout, extensions
+// ----------------------------------
 
 TEST_CASE("expand / nestedExpand: <details>", "[adf]") {
-  CHECK(doc(R"({"type":"expand","attrs":{"title":"More <info>"},"content":[)"
-            + p(t("x")) + "]}")
-        == "<details><summary>More &lt;info&gt;</summary>\n\nx\n\n</details>\n");
+  CHECK(
+    doc(R"({"type":"expand","attrs":{"title":"More <info>"},"content":[)"
+        + p(t("x")) + "]}")
+    == "<details><summary>More &lt;info&gt;</summary>\n\nx\n\n</details>\n");
   CHECK(doc(R"({"type":"nestedExpand","attrs":{"title":"N"},"content":[)"
             + p(t("y")) + "]}")
         == "<details><summary>N</summary>\n\ny\n\n</details>\n");
@@ -413,35 +445,40 @@ TEST_CASE("taskList / taskItem: - [ ] / - [x], nested under the previous "
       {"type":"taskList","content":[
         {"type":"taskItem","attrs":{"state":"TODO"},"content":[{"type":"text","text":"c"}]}]}]})")
         == "- [ ] a\n- [x] b\n  - [ ] c\n");
-  CHECK(doc(R"({"type":"taskList","content":[{"type":"blockTaskItem","attrs":{"state":"DONE"},"content":[)"
-            + p(t("d")) + "]}]}")
-        == "- [x] d\n");
+  CHECK(
+    doc(
+      R"({"type":"taskList","content":[{"type":"blockTaskItem","attrs":{"state":"DONE"},"content":[)"
+      + p(t("d")) + "]}]}")
+    == "- [x] d\n");
 }
 
-TEST_CASE("decisionList / decisionItem: ✓ when DECIDED, ? otherwise",
-          "[adf]") {
+TEST_CASE("decisionList / decisionItem: ✓ when DECIDED, ? otherwise", "[adf]") {
   CHECK(doc(R"({"type":"decisionList","content":[
       {"type":"decisionItem","attrs":{"state":"DECIDED"},"content":[{"type":"text","text":"yes"}]},
       {"type":"decisionItem","attrs":{"state":"UNDECIDED"},"content":[{"type":"text","text":"maybe"}]}]})")
         == "- ✓ yes\n- ? maybe\n");
 }
 
-TEST_CASE("layoutSection / layoutColumn: columns one after another",
-          "[adf]") {
-  CHECK(doc(R"({"type":"layoutSection","content":[{"type":"layoutColumn","attrs":{"width":50},"content":[)"
-            + p(t("left")) + R"(]},{"type":"layoutColumn","content":[)"
-            + p(t("right")) + "]}]}")
-        == "left\n\nright\n");
+TEST_CASE("layoutSection / layoutColumn: columns one after another", "[adf]") {
+  CHECK(
+    doc(
+      R"({"type":"layoutSection","content":[{"type":"layoutColumn","attrs":{"width":50},"content":[)"
+      + p(t("left")) + R"(]},{"type":"layoutColumn","content":[)"
+      + p(t("right")) + "]}]}")
+    == "left\n\nright\n");
 }
 
 TEST_CASE("placeholder: left out", "[adf]") {
-  CHECK(doc(p(t("a") + R"(,{"type":"placeholder","attrs":{"text":"Type here"}})"))
-        == "a\n");
+  CHECK(
+    doc(p(t("a") + R"(,{"type":"placeholder","attrs":{"text":"Type here"}})"))
+    == "a\n");
 }
 
 TEST_CASE("extension / inlineExtension: attrs.text or nothing", "[adf]") {
-  CHECK(doc(R"({"type":"extension","attrs":{"extensionKey":"k","text":"Macro text"}})")
-        == "Macro text\n");
+  CHECK(
+    doc(
+      R"({"type":"extension","attrs":{"extensionKey":"k","text":"Macro text"}})")
+    == "Macro text\n");
   CHECK(doc(R"({"type":"extension","attrs":{"extensionKey":"k"}})") == "");
   CHECK(doc(p(t("a ") + R"(,{"type":"inlineExtension","attrs":{"text":"X"}})"))
         == "a X\n");
@@ -456,7 +493,8 @@ TEST_CASE("bodied extensions and sync blocks: their body", "[adf]") {
   }
 }
 
-// --- marks ----------------------------------------------------------------------------
+// --- marks
+// ----------------------------------------------------------------------------
 
 TEST_CASE("strong / em / strike", "[adf]") {
   CHECK(doc(p(tmk("x", R"([{"type":"strong"}])"))) == "**x**\n");
@@ -475,9 +513,9 @@ TEST_CASE("marks: adjacent text nodes with the same marks are merged",
 }
 
 TEST_CASE("marks: edge white space moved outside the delimiters", "[adf]") {
-  CHECK(doc(p(t("x") + "," + tmk(" a ", R"([{"type":"strong"}])") + ","
-              + t("y")))
-        == "x **a** y\n");
+  CHECK(
+    doc(p(t("x") + "," + tmk(" a ", R"([{"type":"strong"}])") + "," + t("y")))
+    == "x **a** y\n");
   CHECK(doc(p(t("x") + "," + tmk(" a", R"([{"type":"em"}])") + "," + t("y")))
         == "x *a*y\n");
 }
@@ -491,15 +529,24 @@ TEST_CASE("code mark: backticks one longer than the longest run inside",
 
 TEST_CASE("link: [text](href \"title\"), <href> with spaces, outermost",
           "[adf]") {
-  CHECK(doc(p(tmk("t", R"([{"type":"link","attrs":{"href":"https://x.example/"}}])")))
+  CHECK(doc(p(tmk(
+          "t", R"([{"type":"link","attrs":{"href":"https://x.example/"}}])")))
         == "[t](https://x.example/)\n");
-  CHECK(doc(p(tmk("t", R"([{"type":"link","attrs":{"href":"https://x.example/","title":"T \"q\""}}])")))
-        == "[t](https://x.example/ \"T \\\"q\\\"\")\n");
-  CHECK(doc(p(tmk("t", R"j([{"type":"link","attrs":{"href":"https://x.example/a b(c)"}}])j")))
-        == "[t](<https://x.example/a b(c)>)\n");
-  CHECK(doc(p(tmk("t", R"([{"type":"strong"},{"type":"link","attrs":{"href":"u"}}])")))
+  CHECK(
+    doc(p(tmk(
+      "t",
+      R"([{"type":"link","attrs":{"href":"https://x.example/","title":"T \"q\""}}])")))
+    == "[t](https://x.example/ \"T \\\"q\\\"\")\n");
+  CHECK(
+    doc(p(tmk(
+      "t",
+      R"j([{"type":"link","attrs":{"href":"https://x.example/a b(c)"}}])j")))
+    == "[t](<https://x.example/a b(c)>)\n");
+  CHECK(doc(p(tmk(
+          "t", R"([{"type":"strong"},{"type":"link","attrs":{"href":"u"}}])")))
         == "[**t**](u)\n");
-  CHECK(doc(p(tmk("a", R"([{"type":"link","attrs":{"href":"u"}},{"type":"strong"}])")
+  CHECK(doc(p(tmk("a",
+                  R"([{"type":"link","attrs":{"href":"u"}},{"type":"strong"}])")
               + "," + tmk("b", R"([{"type":"link","attrs":{"href":"u"}}])")))
         == "[**a**b](u)\n");
 }
@@ -518,12 +565,15 @@ TEST_CASE("dropped marks keep the text", "[adf]") {
                           {"type":"annotation","attrs":{"id":"1"}},
                           {"type":"fontSize","attrs":{"fontSize":"small"}}])")))
         == "x\n");
-  CHECK(doc(R"({"type":"paragraph","marks":[{"type":"alignment","attrs":{"align":"center"}}],"content":[)"
-            + t("c") + "]}")
-        == "c\n");
+  CHECK(
+    doc(
+      R"({"type":"paragraph","marks":[{"type":"alignment","attrs":{"align":"center"}}],"content":[)"
+      + t("c") + "]}")
+    == "c\n");
 }
 
-// --- known mistakes of other converters -------------------------------------------------
+// --- known mistakes of other converters
+// -------------------------------------------------
 
 TEST_CASE("known mistakes: none of them", "[adf]") {
   // @@name, ::smile::
@@ -532,12 +582,16 @@ TEST_CASE("known mistakes: none of them", "[adf]") {
   auto e = doc(p(R"({"type":"emoji","attrs":{"shortName":":smile:"}})"));
   CHECK(e.find("::") == std::string::npos);
   // **a****b** from unmerged marks
-  CHECK(doc(p(tmk("a", R"([{"type":"strong"}])") + ","
-              + tmk("b", R"([{"type":"strong"},{"type":"textColor","attrs":{"color":"red"}}])")))
-        == "**ab**\n");
+  CHECK(
+    doc(p(
+      tmk("a", R"([{"type":"strong"}])") + ","
+      + tmk(
+        "b",
+        R"([{"type":"strong"},{"type":"textColor","attrs":{"color":"red"}}])")))
+    == "**ab**\n");
   // hard breaks that split a table row
-  auto tb = doc(table(row(cell("tableCell", p(t("a") + R"(,{"type":"hardBreak"},)"
-                                              + t("b"))))));
+  auto tb = doc(table(
+    row(cell("tableCell", p(t("a") + R"(,{"type":"hardBreak"},)" + t("b"))))));
   CHECK(tb == "|  |\n| --- |\n| a<br>b |\n");
 }
 
@@ -557,17 +611,20 @@ TEST_CASE("lenient: unknown nodes, missing attrs, wrong types", "[adf]") {
     + p(t("end")) + "]}");
   CHECK(r.markdown == "in\n\nend\n");
   REQUIRE(r.diagnostics.size() == 2);
-  CHECK(r.diagnostics[0] == "adf: unknown node type \"fancyBox\" (rendered its content)");
+  CHECK(r.diagnostics[0]
+        == "adf: unknown node type \"fancyBox\" (rendered its content)");
   CHECK(r.diagnostics[1] == "adf: unknown node type \"sparkle\" (left out)");
 }
 
 TEST_CASE("a paragraph never reads as a link reference definition", "[adf]") {
   // "[x`]:`](u)" at a paragraph start would define the label "x`".
-  CHECK(doc(p(tmk("x", R"([{"type":"link","attrs":{"href":"u"}}])") + ","
-              + tmk("]:", R"([{"type":"link","attrs":{"href":"u"}},{"type":"code"}])")))
-        == "<span></span>[x`]:`](u)\n");
-  auto seen = jirasync::protocol::test::summarize_markdown(
-    "<span></span>[x`]:`](u)\n");
+  CHECK(
+    doc(p(
+      tmk("x", R"([{"type":"link","attrs":{"href":"u"}}])") + ","
+      + tmk("]:", R"([{"type":"link","attrs":{"href":"u"}},{"type":"code"}])")))
+    == "<span></span>[x`]:`](u)\n");
+  auto seen
+    = jirasync::protocol::test::summarize_markdown("<span></span>[x`]:`](u)\n");
   CHECK(seen.text == "x]:");
 }
 
@@ -583,7 +640,7 @@ TEST_CASE("emphasis that CommonMark would not parse falls back to HTML",
   CHECK(doc(p(tmk("a", R"([{"type":"strong"}])") + ","
               + tmk("b", R"([{"type":"em"}])")))
         == "**a**<em>b</em>\n");
-  for (auto md : {"<strong>a.</strong>b\n", "a<em>.b</em>\n",
-                  "**a**<em>b</em>\n"})
+  for (auto md :
+       {"<strong>a.</strong>b\n", "a<em>.b</em>\n", "**a**<em>b</em>\n"})
     CHECK(jirasync::protocol::test::summarize_markdown(md).html_inline == 2);
 }

@@ -34,7 +34,7 @@ inline std::string doc(std::string_view content, const adf_options& opts = {}) {
 
 /// What cmark-gfm saw in a Markdown text.
 struct md_summary {
-  std::string text;                     // all visible text, no white space
+  std::string text; // all visible text, no white space
   std::size_t list_items = 0;
   std::size_t max_list_depth = 0;
   std::size_t tables = 0;               // pipe tables + <table> HTML blocks
@@ -147,8 +147,9 @@ struct adf_summary {
 /// Whether `v` holds no text node at all.
 inline bool no_text(const boost::json::value& v) {
   if (auto arr = v.if_array())
-    return std::all_of(arr->begin(), arr->end(),
-                       [](auto& c) { return no_text(c); });
+    return std::all_of(arr->begin(), arr->end(), [](auto& c) {
+      return no_text(c);
+    });
   auto o = v.if_object();
   if (!o)
     return true;

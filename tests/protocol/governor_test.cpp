@@ -230,7 +230,8 @@ TEST_CASE("quota reserve: costs above the estimates never reach a lockout",
         continue;
       }
       auto c = server.answer(i->bucket, i->estimate, i->real_cost, now);
-      lowest_remaining = std::min(lowest_remaining, server.limit - server.spent);
+      lowest_remaining
+        = std::min(lowest_remaining, server.limit - server.spent);
       g.on_complete(c, now);
       ++served;
       i = flying.erase(i);
@@ -242,8 +243,7 @@ TEST_CASE("quota reserve: costs above the estimates never reach a lockout",
       std::int64_t est = search ? 50 : 2;
       auto r = g.try_acquire(bucket, est, now);
       if (!r.granted) {
-        if (r.retry_at_ms && *r.retry_at_ms > now + 1000
-            && first_wait_at < 0) {
+        if (r.retry_at_ms && *r.retry_at_ms > now + 1000 && first_wait_at < 0) {
           first_wait_at = now;
           first_wait_until = *r.retry_at_ms;
         }

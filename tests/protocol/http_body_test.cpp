@@ -29,8 +29,8 @@ std::string sample() {
 std::optional<http_error> feed(body_sink& sink, const std::string& data,
                                std::size_t step) {
   for (std::size_t off = 0; off < data.size(); off += step)
-    if (auto e = sink.consume(data.data() + off,
-                              std::min(step, data.size() - off)))
+    if (auto e
+        = sink.consume(data.data() + off, std::min(step, data.size() - off)))
       return e;
   return std::nullopt;
 }
@@ -96,13 +96,13 @@ TEST_CASE("http body: errors", "[http]") {
       sink.abort();
       CHECK_FALSE(fs::exists(path));
     }
-    {  // abandoned without finish(): removed by the destructor
+    { // abandoned without finish(): removed by the destructor
       body_sink sink("", path, 1 << 20);
       REQUIRE_FALSE(feed(sink, plain, 1000));
       CHECK(fs::exists(path));
     }
     CHECK_FALSE(fs::exists(path));
-    {  // finished: kept
+    { // finished: kept
       body_sink sink("", path, 1 << 20);
       REQUIRE_FALSE(feed(sink, plain, 1000));
       http_response out;

@@ -61,8 +61,12 @@ struct sha256 {
   sha256() : ctx(EVP_MD_CTX_new()) {
     EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
   }
-  ~sha256() { EVP_MD_CTX_free(ctx); }
-  void update(const void* p, std::size_t n) { EVP_DigestUpdate(ctx, p, n); }
+  ~sha256() {
+    EVP_MD_CTX_free(ctx);
+  }
+  void update(const void* p, std::size_t n) {
+    EVP_DigestUpdate(ctx, p, n);
+  }
   std::string hex() {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned n = 0;
@@ -178,7 +182,9 @@ test_response redirect(int status, std::string location) {
 TEST_CASE("http: GET over TLS with a CA from ca_file", "[http]") {
   tls_fixture f;
   test_server srv{f.server_options()};
-  srv.on("/hello", [](const test_request&) { return text(200, "hello"); });
+  srv.on("/hello", [](const test_request&) {
+    return text(200, "hello");
+  });
   http_client client{f.client_options()};
 
   SECTION("by IP (IP subjectAltName)") {
@@ -223,7 +229,9 @@ TEST_CASE("http: certificate checks", "[http]") {
     // server) must fail the host-name check, while localhost passes.
     tls_fixture f{{"localhost"}, {}};
     test_server srv{f.server_options()};
-    srv.on("/x", [](const test_request&) { return text(200, "x"); });
+    srv.on("/x", [](const test_request&) {
+      return text(200, "x");
+    });
     http_client client{f.client_options()};
     auto bad = client.request(get(srv.url("127.0.0.1", "/x")));
     REQUIRE_FALSE(bad.ok());
@@ -243,9 +251,11 @@ TEST_CASE("http: certificate checks", "[http]") {
   }
   SECTION("untrusted CA is rejected") {
     tls_fixture served;
-    tls_fixture trusted;  // a different CA
+    tls_fixture trusted; // a different CA
     test_server srv{served.server_options()};
-    srv.on("/x", [](const test_request&) { return text(200, "x"); });
+    srv.on("/x", [](const test_request&) {
+      return text(200, "x");
+    });
     http_client client{trusted.client_options()};
     auto r = client.request(get(srv.url("127.0.0.1", "/x")));
     REQUIRE_FALSE(r.ok());
@@ -254,10 +264,11 @@ TEST_CASE("http: certificate checks", "[http]") {
   }
 }
 
-TEST_CASE("http: plain http only to loopback and only when allowed",
-          "[http]") {
+TEST_CASE("http: plain http only to loopback and only when allowed", "[http]") {
   test_server srv{{}};
-  srv.on("/p", [](const test_request&) { return text(200, "plain"); });
+  srv.on("/p", [](const test_request&) {
+    return text(200, "plain");
+  });
   http_client_options strict;
   http_client strict_client{strict};
   auto refused = strict_client.request(get(srv.url("127.0.0.1", "/p")));
@@ -298,7 +309,9 @@ TEST_CASE("http: plain http only to loopback and only when allowed",
 TEST_CASE("http: keep-alive pool", "[http]") {
   tls_fixture f;
   test_server srv{f.server_options()};
-  srv.on("/k", [](const test_request&) { return text(200, "k"); });
+  srv.on("/k", [](const test_request&) {
+    return text(200, "k");
+  });
 
   SECTION("sequential requests share one connection") {
     http_client client{f.client_options()};
@@ -335,7 +348,9 @@ TEST_CASE("http: keep-alive pool", "[http]") {
       auto p = std::make_shared<std::promise<http_result>>();
       results.push_back(p->get_future());
       client.async_request(get(srv.url("127.0.0.1", "/slow")),
-                           [p](http_result r) { p->set_value(std::move(r)); });
+                           [p](http_result r) {
+                             p->set_value(std::move(r));
+                           });
     }
     for (auto& fut : results) {
       auto r = fut.get();
@@ -359,7 +374,7 @@ TEST_CASE("http: keep-alive pool", "[http]") {
     http_client client{f.client_options()};
     auto first = client.request(get(srv.url("127.0.0.1", "/bye")));
     REQUIRE(first.ok());
-    std::this_thread::sleep_for(200ms);  // let the server's close arrive
+    std::this_thread::sleep_for(200ms); // let the server's close arrive
     auto second = client.request(get(srv.url("127.0.0.1", "/k")));
     INFO(describe(second));
     REQUIRE(second.ok());
@@ -369,14 +384,18 @@ TEST_CASE("http: keep-alive pool", "[http]") {
 }
 
 TEST_CASE("http: redirects", "[http]") {
-  tls_fixture f;  // certificate for both localhost and 127.0.0.1
+  tls_fixture f; // certificate for both localhost and 127.0.0.1
   test_server srv{f.server_options()};
   std::string other = srv.url("localhost", "");
-  srv.on("/r1", [](const test_request&) { return redirect(302, "r2?step=2"); });
+  srv.on("/r1", [](const test_request&) {
+    return redirect(302, "r2?step=2");
+  });
   srv.on("/r2", [other](const test_request&) {
     return redirect(307, other + "/r3");
   });
-  srv.on("/r3", [](const test_request&) { return text(200, "arrived"); });
+  srv.on("/r3", [](const test_request&) {
+    return text(200, "arrived");
+  });
   http_client client{f.client_options()};
 
   SECTION("chain 302 -> 307 -> 200, credentials only to the same origin") {
@@ -429,13 +448,15 @@ TEST_CASE("http: redirects", "[http]") {
     CHECK(r2.response->body == "POST:{\"a\":1}");
   }
   SECTION("too many redirects") {
-    srv.on("/loop", [](const test_request&) { return redirect(302, "/loop"); });
+    srv.on("/loop", [](const test_request&) {
+      return redirect(302, "/loop");
+    });
     auto req = get(srv.url("127.0.0.1", "/loop"));
     req.max_redirects = 3;
     auto r = client.request(req);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error->code == http_errc::too_many_redirects);
-    CHECK(srv.requests().size() == 4);  // the first + 3 followed
+    CHECK(srv.requests().size() == 4); // the first + 3 followed
   }
   SECTION("redirect to plain http is refused") {
     srv.on("/down", [](const test_request&) {
@@ -540,15 +561,14 @@ TEST_CASE("http: connection refused is a connect error", "[http]") {
   http_client_options o;
   o.allow_insecure_http = true;
   http_client client{o};
-  auto r = client.request(get("http://127.0.0.1:" + std::to_string(port)
-                              + "/x"));
+  auto r
+    = client.request(get("http://127.0.0.1:" + std::to_string(port) + "/x"));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error->code == http_errc::connect);
   CHECK(r.error->message.rfind("connect ", 0) == 0);
 }
 
-TEST_CASE("http: large body streamed to a file with bounded memory",
-          "[http]") {
+TEST_CASE("http: large body streamed to a file with bounded memory", "[http]") {
   constexpr std::uint64_t size = 50ull << 20;
   tls_fixture f;
   test_server srv{f.server_options()};
@@ -570,7 +590,7 @@ TEST_CASE("http: large body streamed to a file with bounded memory",
       expected.update(chunk.data(), chunk.size());
     }
   }
-  {  // reset the peak RSS counter (Linux >= 4.0)
+  { // reset the peak RSS counter (Linux >= 4.0)
     std::ofstream clear("/proc/self/clear_refs");
     clear << "5";
   }
@@ -585,7 +605,7 @@ TEST_CASE("http: large body streamed to a file with bounded memory",
 #if defined(__SANITIZE_ADDRESS__)
   before = 0;
   after = sampler.finish();
-  REQUIRE(after > 0);  // the sampler saw the transfer's buffers
+  REQUIRE(after > 0); // the sampler saw the transfer's buffers
 #endif
   INFO(describe(r));
   REQUIRE(r.ok());
@@ -715,8 +735,7 @@ TEST_CASE("http: gzip bodies are decoded", "[http]") {
     CHECK(r.response->body == plain);
     CHECK(r.response->body_bytes == plain.size());
     CHECK(r.response->sha256_hex == sha256_of(plain));
-    CHECK(r.response->header("x-saw-accept-encoding").value_or("").find(
-            "gzip")
+    CHECK(r.response->header("x-saw-accept-encoding").value_or("").find("gzip")
           != std::string_view::npos);
   }
   SECTION("to a file") {
@@ -778,7 +797,7 @@ TEST_CASE("http: destructor cancels pending requests", "[http]") {
   auto t0 = std::chrono::steady_clock::now();
   {
     auto o = f.client_options();
-    o.max_connections_per_host = 1;  // the second one waits in the queue
+    o.max_connections_per_host = 1; // the second one waits in the queue
     http_client client{o};
     for (int i = 0; i < 2; ++i)
       client.async_request(get(srv.url("127.0.0.1", "/hang")),
@@ -805,7 +824,9 @@ TEST_CASE("http: destructor cancels pending requests", "[http]") {
 TEST_CASE("http: callbacks run once, on a client thread", "[http]") {
   tls_fixture f;
   test_server srv{f.server_options()};
-  srv.on("/a", [](const test_request&) { return text(200, "a"); });
+  srv.on("/a", [](const test_request&) {
+    return text(200, "a");
+  });
   http_client client{f.client_options()};
   std::promise<std::pair<http_result, http_result>> done;
   std::atomic<int> calls{0};

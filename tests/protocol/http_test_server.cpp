@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 
 #include <atomic>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <set>
@@ -46,7 +46,9 @@ struct test_server::impl {
                               ssl::context::file_format::pem);
     }
     port = acceptor.local_endpoint().port();
-    accept_thread = std::thread([this] { accept_loop(); });
+    accept_thread = std::thread([this] {
+      accept_loop();
+    });
   }
 
   ~impl() {
@@ -81,8 +83,9 @@ struct test_server::impl {
         continue;
       std::uint64_t id = ++accepted;
       open_fds.insert(sock.native_handle());
-      conn_threads.emplace_back(
-        [this, id, s = std::move(sock)]() mutable { serve(std::move(s), id); });
+      conn_threads.emplace_back([this, id, s = std::move(sock)]() mutable {
+        serve(std::move(s), id);
+      });
     }
   }
 
@@ -103,7 +106,7 @@ struct test_server::impl {
     open_fds.erase(fd);
   }
 
-  template <class Stream>
+  template<class Stream>
   void session(Stream& stream, tcp::socket& sock, std::uint64_t id) {
     beast::flat_buffer buffer;
     for (;;) {
@@ -140,20 +143,24 @@ struct test_server::impl {
       }
       if (res.hang) {
         std::unique_lock<std::mutex> lk{mu};
-        cv.wait(lk, [this] { return stopping; });
+        cv.wait(lk, [this] {
+          return stopping;
+        });
         return;
       }
       if (res.delay.count() > 0) {
         std::unique_lock<std::mutex> lk{mu};
-        if (cv.wait_for(lk, res.delay, [this] { return stopping; }))
+        if (cv.wait_for(lk, res.delay, [this] {
+              return stopping;
+            }))
           return;
       }
-      std::uint64_t body_size = res.body.empty() ? res.stream_bytes
-                                                 : res.body.size();
+      std::uint64_t body_size
+        = res.body.empty() ? res.stream_bytes : res.body.size();
       std::string head = "HTTP/1.1 " + std::to_string(res.status) + " "
                          + reason(res.status) + "\r\n";
-      bool has_length = protocol::find_header(res.headers, "content-length")
-                          .has_value();
+      bool has_length
+        = protocol::find_header(res.headers, "content-length").has_value();
       for (const auto& [k, v] : res.headers)
         head += k + ": " + v + "\r\n";
       if (res.chunked)
@@ -172,7 +179,8 @@ struct test_server::impl {
         }
         char size_line[32];
         int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
-        net::write(stream, net::buffer(size_line, static_cast<std::size_t>(len)));
+        net::write(stream,
+                   net::buffer(size_line, static_cast<std::size_t>(len)));
         net::write(stream, net::buffer(data, n));
         net::write(stream, net::buffer("\r\n", 2));
       };
@@ -230,7 +238,9 @@ void test_server::on(std::string path, test_handler handler) {
   impl_->handlers[std::move(path)] = std::move(handler);
 }
 
-std::uint16_t test_server::port() const { return impl_->port; }
+std::uint16_t test_server::port() const {
+  return impl_->port;
+}
 
 std::string test_server::url(std::string_view host,
                              std::string_view path) const {

@@ -21,10 +21,10 @@ namespace jirasync::test {
 
 struct test_request {
   std::string method;
-  std::string target;  // path + query as received
+  std::string target; // path + query as received
   protocol::header_list headers;
   std::string body;
-  std::uint64_t connection = 0;  // 1-based accept order
+  std::uint64_t connection = 0; // 1-based accept order
 
   std::optional<std::string_view> header(std::string_view name) const {
     return protocol::find_header(headers, name);
@@ -63,7 +63,7 @@ inline char pattern_byte(std::uint64_t i) {
 }
 
 class test_server {
- public:
+public:
   struct options {
     /// Serve TLS with this certificate (PEM); plain HTTP when empty.
     std::string cert_pem;
@@ -85,7 +85,7 @@ class test_server {
   std::size_t connections() const;
   std::vector<test_request> requests() const;
 
- private:
+private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };

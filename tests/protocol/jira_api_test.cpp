@@ -20,7 +20,8 @@ TEST_CASE("request builders: paths, params, bodies", "[jira][jira_api]") {
   api_target t{"https://h/rest/api/3", "Basic QQ=="};
   auto u = get_users(t, 1000, 1000);
   CHECK(u.http.method == "GET");
-  CHECK(u.http.url == "https://h/rest/api/3/users/search?startAt=1000&maxResults=1000");
+  CHECK(u.http.url
+        == "https://h/rest/api/3/users/search?startAt=1000&maxResults=1000");
   REQUIRE(!u.http.headers.empty());
   CHECK(u.http.headers.front().first == "Authorization");
   CHECK(u.http.headers.front().second == "Basic QQ==");

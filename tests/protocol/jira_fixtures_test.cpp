@@ -11,7 +11,7 @@ using jirasync::protocol::test::load_fixture;
 
 namespace {
 
-template <class T>
+template<class T>
 void require_clean(const parsed<T>& r) {
   INFO(all_errors(r.errors));
   REQUIRE_FALSE(r.fatal);
@@ -21,8 +21,9 @@ void require_clean(const parsed<T>& r) {
 std::size_t count_type(const std::vector<permission_grant>& grants,
                        holder_type t) {
   return static_cast<std::size_t>(
-    std::count_if(grants.begin(), grants.end(),
-                  [&](const auto& g) { return g.holder.type == t; }));
+    std::count_if(grants.begin(), grants.end(), [&](const auto& g) {
+      return g.holder.type == t;
+    }));
 }
 
 } // namespace
@@ -117,10 +118,9 @@ TEST_CASE("fixture airbytehq issue_fields", "[jira]") {
   CHECK_FALSE(r.value[2].schema); // no schema member
 }
 
-TEST_CASE("fixture airbytehq issue_security_schemes (numeric ids)",
-          "[jira]") {
-  auto r =
-    parse_security_schemes(load_fixture("airbytehq__issue_security_schemes.json"));
+TEST_CASE("fixture airbytehq issue_security_schemes (numeric ids)", "[jira]") {
+  auto r = parse_security_schemes(
+    load_fixture("airbytehq__issue_security_schemes.json"));
   require_clean(r);
   REQUIRE(r.value.size() == 2);
   CHECK(r.value[0].id == "10001");
@@ -226,8 +226,8 @@ TEST_CASE("fixture andygrunwald all_permissionschemes", "[jira]") {
 
 TEST_CASE("fixture andygrunwald permissionscheme: BROWSE_PROJECTS holders",
           "[jira]") {
-  auto r =
-    parse_permission_scheme(load_fixture("andygrunwald__permissionscheme.json"));
+  auto r = parse_permission_scheme(
+    load_fixture("andygrunwald__permissionscheme.json"));
   require_clean(r);
   CHECK(r.value.id == "10100");
   CHECK(r.value.name == "Default Permission Scheme");
@@ -250,11 +250,10 @@ TEST_CASE("fixture andygrunwald permissionscheme: BROWSE_PROJECTS holders",
   CHECK(r.value.permissions[0].id == "10520");
   CHECK(r.value.permissions[0].permission == "MANAGE_WATCHERS");
   // applicationRole without parameter = any logged-in user.
-  auto app = std::find_if(r.value.permissions.begin(),
-                          r.value.permissions.end(), [](const auto& g) {
-                            return g.holder.type
-                                   == holder_type::application_role;
-                          });
+  auto app = std::find_if(
+    r.value.permissions.begin(), r.value.permissions.end(), [](const auto& g) {
+      return g.holder.type == holder_type::application_role;
+    });
   REQUIRE(app != r.value.permissions.end());
   CHECK_FALSE(app->holder.parameter);
 }
@@ -283,8 +282,7 @@ TEST_CASE("fixture andygrunwald role", "[jira]") {
   CHECK(r.value.actors[0].display_name == "jira-administrators");
 }
 
-TEST_CASE("fixture andygrunwald role_actors: group and user actors",
-          "[jira]") {
+TEST_CASE("fixture andygrunwald role_actors: group and user actors", "[jira]") {
   auto r = parse_project_role(load_fixture("andygrunwald__role_actors.json"));
   require_clean(r);
   CHECK(r.value.id == "10360");
@@ -326,7 +324,7 @@ TEST_CASE("fixture ankitpokhrel issue: no id, reporter without accountId",
   CHECK(r.value.key == "TEST-1");
   CHECK(r.value.fields.summary == "Bug summary");
   CHECK(r.value.fields.created_ms == 1607000720974); // 14:05:20.974+0100
-  CHECK_FALSE(r.value.fields.assignee);               // null
+  CHECK_FALSE(r.value.fields.assignee);              // null
   CHECK(r.value.fields.priority->name == "Medium");
   CHECK(r.value.fields.priority->id.empty());
   CHECK(r.value.fields.status->name == "To Do");
@@ -438,7 +436,9 @@ TEST_CASE("fixture ctreminiom audit records (288 real records)", "[jira]") {
   CHECK(groups == 54);
   CHECK(with_parent == 61);
   auto roles = std::find_if(r.value.records.begin(), r.value.records.end(),
-                            [](const auto& x) { return x.id == "10265"; });
+                            [](const auto& x) {
+                              return x.id == "10265";
+                            });
   REQUIRE(roles != r.value.records.end());
   CHECK(roles->summary == "Project roles changed");
   REQUIRE(roles->changed_values.size() == 1);
@@ -449,8 +449,8 @@ TEST_CASE("fixture ctreminiom audit records (288 real records)", "[jira]") {
 }
 
 TEST_CASE("fixture ctreminiom issue comments (role visibility)", "[jira]") {
-  auto r =
-    parse_comment_page(load_fixture("ctreminiom__get-issue-comments.json"));
+  auto r
+    = parse_comment_page(load_fixture("ctreminiom__get-issue-comments.json"));
   require_clean(r);
   CHECK(r.value.start_at == 0);
   CHECK(r.value.max_results == 1);
@@ -482,14 +482,18 @@ TEST_CASE("fixture ctreminiom get-issue: old shape, comment array", "[jira]") {
   REQUIRE(f.comment->comments.size() == 1);
   CHECK(f.comment->total == 1);
   CHECK(f.comment->comments[0].visibility->value == "Administrators");
-  CHECK(f.description->at("content").at(0).at("content").at(0).at("text")
+  CHECK(f.description->at("content")
+          .at(0)
+          .at("content")
+          .at(0)
+          .at("text")
           .as_string()
         == "Main order flow broken");
 }
 
 TEST_CASE("fixture ctreminiom permission scheme (group holder)", "[jira]") {
-  auto r =
-    parse_permission_scheme(load_fixture("ctreminiom__get-permission-scheme.json"));
+  auto r = parse_permission_scheme(
+    load_fixture("ctreminiom__get-permission-scheme.json"));
   require_clean(r);
   CHECK(r.value.id == "10000");
   CHECK(r.value.name == "Example permission scheme");
@@ -507,7 +511,8 @@ TEST_CASE("fixture ctreminiom permission scheme (group holder)", "[jira]") {
 }
 
 TEST_CASE("fixture ctreminiom project role", "[jira]") {
-  auto r = parse_project_role(load_fixture("ctreminiom__get-project-role.json"));
+  auto r
+    = parse_project_role(load_fixture("ctreminiom__get-project-role.json"));
   require_clean(r);
   CHECK(r.value.id == "10360");
   REQUIRE(r.value.actors.size() == 2);
@@ -525,8 +530,8 @@ TEST_CASE("fixture ctreminiom project security levels", "[jira]") {
 }
 
 TEST_CASE("fixture ctreminiom group members", "[jira]") {
-  auto r =
-    parse_group_member_page(load_fixture("ctreminiom__group-members.json"));
+  auto r
+    = parse_group_member_page(load_fixture("ctreminiom__group-members.json"));
   require_clean(r);
   CHECK_FALSE(r.value.page.is_last);
   CHECK(r.value.page.start_at == 3);

@@ -45,7 +45,7 @@ TEST_CASE("ids as numbers or strings, null vs absent", "[jira]") {
   CHECK_FALSE(a.fields.reporter->email); // null = hidden
   CHECK(a.fields.parent->id == "7");
   CHECK(a.fields.parent->key == "A-0");
-  REQUIRE(a.fields.description); // present ...
+  REQUIRE(a.fields.description);          // present ...
   CHECK(a.fields.description->is_null()); // ... and null
   CHECK(a.fields.custom_fields.size() == 1);
   CHECK(a.fields.custom_fields.at("customfield_10002").as_int64() == 5);
@@ -117,8 +117,7 @@ TEST_CASE("bad sub-records are dropped, their parent kept", "[jira]") {
   CHECK(r.value.fields.comment->total == 25); // more than embedded
   REQUIRE(r.value.fields.comment->comments.size() == 2);
   CHECK(r.value.fields.comment->comments[1].id == "c3");
-  CHECK(r.value.fields.comment->comments[1].visibility->identifier
-        == "gid-1");
+  CHECK(r.value.fields.comment->comments[1].visibility->identifier == "gid-1");
   CHECK(r.value.fields.comment->comments[0].updated_ms
         == r.value.fields.comment->comments[0].created_ms);
   REQUIRE(r.value.fields.attachments.size() == 1);
@@ -181,10 +180,10 @@ TEST_CASE("permission holders of every type", "[jira]") {
            "missing for holder type user\n"
            "permission scheme (id 1): permissions[16].holder: missing\n"
            "permission scheme (id 1): permissions[17].permission: missing\n");
-  for (auto t : {holder_type::anyone, holder_type::application_role,
-                 holder_type::group_custom_field,
-                 holder_type::sd_customer_portal_only,
-                 holder_type::user_custom_field})
+  for (auto t :
+       {holder_type::anyone, holder_type::application_role,
+        holder_type::group_custom_field, holder_type::sd_customer_portal_only,
+        holder_type::user_custom_field})
     CHECK(holder_type_from(to_string(t)) == t);
   CHECK(to_string(holder_type::other) == "other");
 }
@@ -252,8 +251,7 @@ TEST_CASE("page info defaults", "[jira]") {
   auto bad = parse_group_page(js(R"({"values": [{"name": "no id"}]})"));
   CHECK_FALSE(bad.fatal);
   CHECK(bad.value.values.empty());
-  CHECK(all_errors(bad.errors)
-        == "groups[0] (name no id): groupId: missing\n");
+  CHECK(all_errors(bad.errors) == "groups[0] (name no id): groupId: missing\n");
   auto shape = parse_group_page(js(R"([1, 2])"));
   CHECK(shape.fatal);
   CHECK(all_errors(shape.errors)
@@ -287,7 +285,8 @@ TEST_CASE("users: account types, hidden email, myself", "[jira]") {
   CHECK(all_errors(r.errors) == "users[4]: accountId: missing\n");
   CHECK(to_string(account_type::customer) == "customer");
 
-  auto me = parse_myself(js(R"({"accountId": "5b10", "emailAddress": "bot@acme.com",
+  auto me
+    = parse_myself(js(R"({"accountId": "5b10", "emailAddress": "bot@acme.com",
     "displayName": "Bot", "timeZone": "Asia/Kolkata", "locale": "en_GB", "active": true})"));
   REQUIRE(me.ok());
   CHECK(me.value.time_zone == "Asia/Kolkata");
@@ -315,8 +314,7 @@ TEST_CASE("bulkfetch: issues and issueErrors", "[jira]") {
         == std::vector<std::string>{
           "Issue does not exist or you do not have permission to see it."});
   CHECK(r.value.issue_errors[1].id == "77");
-  CHECK(r.value.issue_errors[1].messages
-        == std::vector<std::string>{"bad id"});
+  CHECK(r.value.issue_errors[1].messages == std::vector<std::string>{"bad id"});
   CHECK_FALSE(r.value.issue_errors[2].id);
   CHECK(r.value.issue_errors[2].messages
         == std::vector<std::string>{"issueIdsOrKeys: too many"});
@@ -336,7 +334,8 @@ TEST_CASE("approximate count, oauth token, accessible resources", "[jira]") {
   CHECK(t.value.expires_in_secs == 3600);
   CHECK(t.value.scope == "read:jira-work offline_access");
   CHECK(t.value.token_type == "Bearer");
-  auto t2 = parse_oauth_token(js(R"({"access_token": "AT2", "expires_in": 60})"));
+  auto t2
+    = parse_oauth_token(js(R"({"access_token": "AT2", "expires_in": 60})"));
   REQUIRE(t2.ok());
   CHECK_FALSE(t2.value.refresh_token); // keep the old one
   CHECK(t2.value.expires_in_secs == 60);
@@ -367,9 +366,11 @@ TEST_CASE("error bodies: Jira, gateway, OAuth, unknown", "[jira]") {
   CHECK(j.describe()
         == "HTTP 400: Field 'foo' does not exist or you do not have "
            "permission to view it. (b: second; jql: bad clause)");
-  auto only_fields = parse_jira_error(R"({"errorMessages":[],"errors":{"summary":"required"}})", 400);
+  auto only_fields = parse_jira_error(
+    R"({"errorMessages":[],"errors":{"summary":"required"}})", 400);
   CHECK(only_fields.describe() == "HTTP 400: summary: required");
-  auto empty_jira = parse_jira_error(R"({"errorMessages":[],"errors":{}})", 404);
+  auto empty_jira
+    = parse_jira_error(R"({"errorMessages":[],"errors":{}})", 404);
   CHECK(empty_jira.describe() == "HTTP 404: no error message");
 
   auto g = parse_jira_error(
@@ -455,7 +456,8 @@ TEST_CASE("hostile JSON: garbage, truncation, trailing data", "[jira]") {
   CHECK(parse_project_roles(n).fatal);
   CHECK(parse_search_page(js(R"({"isLast": true})")).fatal);
   // Huge numbers do not wrap.
-  auto big = parse_search_page(js(R"({"issues": [{"id": 18446744073709551615}]})"));
+  auto big
+    = parse_search_page(js(R"({"issues": [{"id": 18446744073709551615}]})"));
   CHECK(big.value.issues.empty());
   CHECK(big.errors.size() == 1);
 }

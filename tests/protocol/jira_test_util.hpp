@@ -13,8 +13,8 @@
 namespace jirasync::protocol::test {
 
 inline std::string read_fixture(const std::string& name) {
-  std::string path =
-    std::string(JIRASYNC_SHARED_DIR) + "/fixtures/jira-cloud/" + name;
+  std::string path
+    = std::string(JIRASYNC_SHARED_DIR) + "/fixtures/jira-cloud/" + name;
   std::ifstream in(path, std::ios::binary);
   INFO("fixture " << path);
   REQUIRE(in.good());

@@ -30,11 +30,11 @@ std::string upper(const char* t, const char* zone) {
 std::vector<std::int64_t> readings(const std::string& literal,
                                    const char* zone) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0;
-  REQUIRE(std::sscanf(literal.c_str(), "%d/%d/%d %d:%d", &y, &mo, &d, &h,
-                      &mi) == 5);
+  REQUIRE(std::sscanf(literal.c_str(), "%d/%d/%d %d:%d", &y, &mo, &d, &h, &mi)
+          == 5);
   auto day = date::local_days{date::year{y} / mo / d};
-  date::local_seconds l =
-    day + std::chrono::hours{h} + std::chrono::minutes{mi};
+  date::local_seconds l
+    = day + std::chrono::hours{h} + std::chrono::minutes{mi};
   const auto* z = date::locate_zone(zone);
   auto info = z->get_info(l);
   auto to_ms = [&](std::chrono::seconds off) {
@@ -61,7 +61,7 @@ TEST_CASE("JQL time literals on both sides of UTC", "[jira]") {
   CHECK(upper(t, "Asia/Kolkata") == "2024/01/15 23:38");
   CHECK(lower(t, "Pacific/Auckland") == "2024/01/16 07:07"); // NZDT +13
   CHECK(lower("2024-07-15T18:07:00Z", "Pacific/Auckland")
-        == "2024/07/16 06:07"); // NZST +12
+        == "2024/07/16 06:07");                                 // NZST +12
   CHECK(lower(t, "Australia/Lord_Howe") == "2024/01/16 05:07"); // +11
   CHECK(lower("2024-07-15T18:07:42.500Z", "Australia/Lord_Howe")
         == "2024/07/16 04:37"); // +10:30
@@ -111,8 +111,7 @@ TEST_CASE("JQL literals across a DST spring-forward", "[jira]") {
   }
 }
 
-TEST_CASE("JQL literals: no record lost at any instant (property)",
-          "[jira]") {
+TEST_CASE("JQL literals: no record lost at any instant (property)", "[jira]") {
   // Around both 2024 DST changes in three zones, every minute-ish instant:
   // lower literal readings are all <= t and upper ones all >= t, and the
   // widening stays under 2 hours.
@@ -121,17 +120,16 @@ TEST_CASE("JQL literals: no record lost at any instant (property)",
     const char* from;
     const char* to;
   };
-  for (const auto& s :
-       {span{"America/Los_Angeles", "2024-11-03T07:00:00Z",
-             "2024-11-03T11:00:00Z"},
-        span{"America/Los_Angeles", "2024-03-10T08:00:00Z",
-             "2024-03-10T12:00:00Z"},
-        span{"Australia/Lord_Howe", "2024-04-06T13:30:00Z",
-             "2024-04-06T16:30:00Z"},
-        span{"Australia/Lord_Howe", "2024-10-05T14:00:00Z",
-             "2024-10-05T17:00:00Z"},
-        span{"Pacific/Auckland", "2024-04-06T12:00:00Z",
-             "2024-04-06T16:00:00Z"}}) {
+  for (const auto& s : {span{"America/Los_Angeles", "2024-11-03T07:00:00Z",
+                             "2024-11-03T11:00:00Z"},
+                        span{"America/Los_Angeles", "2024-03-10T08:00:00Z",
+                             "2024-03-10T12:00:00Z"},
+                        span{"Australia/Lord_Howe", "2024-04-06T13:30:00Z",
+                             "2024-04-06T16:30:00Z"},
+                        span{"Australia/Lord_Howe", "2024-10-05T14:00:00Z",
+                             "2024-10-05T17:00:00Z"},
+                        span{"Pacific/Auckland", "2024-04-06T12:00:00Z",
+                             "2024-04-06T16:00:00Z"}}) {
     for (std::int64_t t = ms(s.from); t <= ms(s.to); t += 47'000 + 123) {
       auto lo = format_jql_time(t, s.zone, minute_rounding::down);
       auto hi = format_jql_time(t, s.zone, minute_rounding::up);
@@ -181,28 +179,32 @@ TEST_CASE("JQL: exact queries", "[jira]") {
   auto r = build_jql(q);
   REQUIRE(r.ok());
   CHECK_FALSE(r.time_zone_fallback);
-  CHECK(r.jql
-        == R"(project = "ABC" AND updated >= "2024/01/15 10:07" ORDER BY updated ASC, id ASC)");
+  CHECK(
+    r.jql
+    == R"(project = "ABC" AND updated >= "2024/01/15 10:07" ORDER BY updated ASC, id ASC)");
 
   // Overlap window: 5 minutes subtracted before rounding down.
   q.overlap_minutes = 5;
   q.updated_to_ms = ms("2024-01-16T00:00:00.001Z");
-  CHECK(build_jql(q).jql
-        == R"(project = "ABC" AND updated >= "2024/01/15 10:02" AND updated <= "2024/01/15 16:01" ORDER BY updated ASC, id ASC)");
+  CHECK(
+    build_jql(q).jql
+    == R"(project = "ABC" AND updated >= "2024/01/15 10:02" AND updated <= "2024/01/15 16:01" ORDER BY updated ASC, id ASC)");
 
   jql_query multi;
   multi.project_keys = {"A", "B"};
   multi.created_from_ms = ms("2023-01-01T00:00:00Z");
   multi.created_to_ms = ms("2023-12-31T23:59:59.999Z");
   multi.order = jql_order::id;
-  CHECK(build_jql(multi).jql
-        == R"(project in ("A", "B") AND created >= "2023/01/01 00:00" AND created <= "2024/01/01 00:00" ORDER BY id ASC)");
+  CHECK(
+    build_jql(multi).jql
+    == R"(project in ("A", "B") AND created >= "2023/01/01 00:00" AND created <= "2024/01/01 00:00" ORDER BY id ASC)");
 
   jql_query recon;
   recon.project_keys = {"ABC"};
   recon.id_greater_than = 10099;
   recon.order = jql_order::id;
-  CHECK(build_jql(recon).jql == R"(project = "ABC" AND id > 10099 ORDER BY id ASC)");
+  CHECK(build_jql(recon).jql
+        == R"(project = "ABC" AND id > 10099 ORDER BY id ASC)");
 
   jql_query ids;
   ids.ids_in = {"10001", "10002"};
@@ -213,8 +215,9 @@ TEST_CASE("JQL: exact queries", "[jira]") {
   notin.project_keys = {"X", "Y"};
   notin.project_op = project_scope_op::not_in;
   notin.updated_from_ms = ms("2024-01-01T00:00:00Z");
-  CHECK(build_jql(notin).jql
-        == R"(project not in ("X", "Y") AND updated >= "2024/01/01 00:00" ORDER BY updated ASC, id ASC)");
+  CHECK(
+    build_jql(notin).jql
+    == R"(project not in ("X", "Y") AND updated >= "2024/01/01 00:00" ORDER BY updated ASC, id ASC)");
 }
 
 TEST_CASE("JQL: refuses unbounded queries and bad input", "[jira]") {
@@ -265,8 +268,9 @@ TEST_CASE("JQL quoting: keys always quoted, escapes", "[jira]") {
   q.project_keys = {"AND", R"(X" OR project != "Y)", "ORDER"};
   auto r = build_jql(q);
   REQUIRE(r.ok());
-  CHECK(r.jql
-        == R"(project in ("AND", "X\" OR project != \"Y", "ORDER") ORDER BY updated ASC, id ASC)");
+  CHECK(
+    r.jql
+    == R"(project in ("AND", "X\" OR project != \"Y", "ORDER") ORDER BY updated ASC, id ASC)");
 }
 
 TEST_CASE("JQL: extreme bounds are clamped, not overflowed", "[jira]") {

@@ -55,11 +55,11 @@ TEST_CASE("browse holders expand to active atlassian users",
   auto dir = make_dir();
   acl_resolver r{dir};
   auto p = make_project();
-  p.browse_holders = {holder(holder_type::group, "dev", "g-dev"),
-                      holder(holder_type::project_role, "10001"),
-                      holder(holder_type::project_lead),
-                      holder(holder_type::user, "u9"),
-                      holder(holder_type::group_custom_field, "cf_1")};
+  p.browse_holders
+    = {holder(holder_type::group, "dev", "g-dev"),
+       holder(holder_type::project_role, "10001"),
+       holder(holder_type::project_lead), holder(holder_type::user, "u9"),
+       holder(holder_type::group_custom_field, "cf_1")};
   auto acl = r.project_acl(p);
   CHECK_FALSE(acl.anyone);
   CHECK(acl.users == std::vector<std::string>{"u1", "u2", "u3", "u4", "u6"});
@@ -89,8 +89,8 @@ TEST_CASE("reporter/assignee, security levels and comment visibility",
   auto dir = make_dir();
   acl_resolver r{dir};
   auto p = make_project();
-  p.browse_holders = {holder(holder_type::anyone),
-                      holder(holder_type::reporter)};
+  p.browse_holders
+    = {holder(holder_type::anyone), holder(holder_type::reporter)};
   p.level_members["7"] = {holder(holder_type::group, "dev", "g-dev"),
                           holder(holder_type::assignee)};
   SECTION("project ACL ignores reporter") {
@@ -102,8 +102,8 @@ TEST_CASE("reporter/assignee, security levels and comment visibility",
     CHECK(a.users == dir->universe);
   }
   SECTION("a level narrows and drops the anyone flag") {
-    auto a = r.issue_acl(p, std::string{"u3"}, std::string{"u5"},
-                         std::string{"7"});
+    auto a
+      = r.issue_acl(p, std::string{"u3"}, std::string{"u5"}, std::string{"7"});
     CHECK_FALSE(a.anyone);
     CHECK(a.users == std::vector<std::string>{"u1", "u2", "u5"});
     // the assignee only counts when in the universe

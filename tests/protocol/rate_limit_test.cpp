@@ -26,10 +26,10 @@ TEST_CASE("Retry-After: delta seconds and HTTP-dates", "[jira]") {
   CHECK(parse_retry_after("Wed Oct 21 07:28:00 2015", now) == 30'000ms);
   // In the past: no wait, not negative.
   CHECK(parse_retry_after("Tue, 20 Oct 2015 07:28:00 GMT", now) == 0ms);
-  for (const char* bad : {"", "soon", "-5", "12abc", "1.", "Wed, 32 Oct 2015 07:28:00 GMT",
-                          "Wed, 21 Foo 2015 07:28:00 GMT",
-                          "Wed, 21 Oct 2015 07:28:00 CET", "Wed, 21 Oct 2015 25:28:00 GMT",
-                          "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "soon", "-5", "12abc", "1.", "Wed, 32 Oct 2015 07:28:00 GMT",
+        "Wed, 21 Foo 2015 07:28:00 GMT", "Wed, 21 Oct 2015 07:28:00 CET",
+        "Wed, 21 Oct 2015 25:28:00 GMT", "99999999999999999999"}) {
     INFO(bad);
     CHECK_FALSE(parse_retry_after(bad, now));
   }
@@ -140,42 +140,42 @@ TEST_CASE("rate-limit headers: garbage ignored field by field", "[jira]") {
     {{"Retry-After", "5"}, {"Retry-After", "50"}}, now);
   CHECK(dup.retry_after == 5'000ms);
   // Epoch-seconds reset tolerated.
-  auto epoch = parse_rate_limit_headers({{"X-RateLimit-Reset", "1704189600"}},
-                                        now);
+  auto epoch
+    = parse_rate_limit_headers({{"X-RateLimit-Reset", "1704189600"}}, now);
   REQUIRE(epoch.reset_at);
   CHECK(epoch.reset_at->time_since_epoch() == std::chrono::seconds{1704189600});
 }
 
 TEST_CASE("wait_hint: Retry-After, and the reset for quota reasons", "[jira]") {
   // Burst: only Retry-After counts, the far reset does not.
-  auto burst = parse_rate_limit_headers(
-    {{"Retry-After", "2"},
-     {"RateLimit-Reason", "jira-burst-based"},
-     {"X-RateLimit-Reset", "2015-10-21T08:27:30Z"}},
-    now);
+  auto burst
+    = parse_rate_limit_headers({{"Retry-After", "2"},
+                                {"RateLimit-Reason", "jira-burst-based"},
+                                {"X-RateLimit-Reset", "2015-10-21T08:27:30Z"}},
+                               now);
   CHECK(burst.wait_hint(now) == 2'000ms);
   // Quota: everything waits until the reset (1 h after now here).
-  auto quota = parse_rate_limit_headers(
-    {{"Retry-After", "2"},
-     {"RateLimit-Reason", "jira-quota-global-based"},
-     {"X-RateLimit-Reset", "2015-10-21T08:27:30Z"}},
-    now);
+  auto quota
+    = parse_rate_limit_headers({{"Retry-After", "2"},
+                                {"RateLimit-Reason", "jira-quota-global-based"},
+                                {"X-RateLimit-Reset", "2015-10-21T08:27:30Z"}},
+                               now);
   CHECK(quota.wait_hint(now) == 3'600'000ms);
   // Quota with only the structured header: t seconds.
-  auto beta = parse_rate_limit_headers(
-    {{"RateLimit-Reason", "jira-quota-tenant-based"},
-     {"Beta-RateLimit", R"("tenant";r=0;t=900)"}},
-    now);
+  auto beta
+    = parse_rate_limit_headers({{"RateLimit-Reason", "jira-quota-tenant-based"},
+                                {"Beta-RateLimit", R"("tenant";r=0;t=900)"}},
+                               now);
   CHECK(beta.wait_hint(now) == 900'000ms);
   // Beta-Retry-After larger than Retry-After.
   auto both = parse_rate_limit_headers(
     {{"Retry-After", "3"}, {"Beta-Retry-After", "4"}}, now);
   CHECK(both.wait_hint(now) == 4'000ms);
   // A reset already past gives 0, not a negative wait.
-  auto past = parse_rate_limit_headers(
-    {{"RateLimit-Reason", "jira-quota-global-based"},
-     {"X-RateLimit-Reset", "2015-10-21T07:00:00Z"}},
-    now);
+  auto past
+    = parse_rate_limit_headers({{"RateLimit-Reason", "jira-quota-global-based"},
+                                {"X-RateLimit-Reset", "2015-10-21T07:00:00Z"}},
+                               now);
   CHECK(past.wait_hint(now) == 0ms);
 }
 
@@ -229,7 +229,8 @@ TEST_CASE("classify_path", "[jira]") {
              ec::users_search},
          row{"GET", "/rest/api/3/group/bulk", ec::group_bulk},
          row{"GET", "/rest/api/3/group/member?groupId=x", ec::group_member},
-         row{"GET", "/rest/api/3/project/search?expand=lead", ec::project_search},
+         row{"GET", "/rest/api/3/project/search?expand=lead",
+             ec::project_search},
          row{"GET", "/rest/api/3/project/ABC/permissionscheme",
              ec::permission_scheme},
          row{"GET", "/rest/api/3/permissionscheme/10000?expand=permissions",
@@ -253,8 +254,7 @@ TEST_CASE("classify_path", "[jira]") {
          row{"GET", "/rest/api/3/issue/bulkfetch", ec::unknown},
          row{"GET", "/rest/api/3/issue/ABC-12?fields=summary", ec::issue_get},
          row{"DELETE", "/rest/api/3/issue/ABC-12", ec::unknown},
-         row{"GET", "/rest/api/3/issue/10001/comment?startAt=20",
-             ec::comments},
+         row{"GET", "/rest/api/3/issue/10001/comment?startAt=20", ec::comments},
          row{"GET", "/rest/api/3/attachment/content/10000?redirect=false",
              ec::attachment_content},
          row{"GET", "/rest/api/3/attachment/meta", ec::attachment_meta},

@@ -138,30 +138,36 @@ TEST_CASE("JQL errors read like Jira's", "[sim][jql]") {
   CHECK(error_of(ws, "project = P ORDER BY bar")
         == "Field 'bar' does not exist or you do not have permission to view "
            "it.");
-  CHECK(error_of(ws, "status = Done").find("not supported") != std::string::npos);
+  CHECK(error_of(ws, "status = Done").find("not supported")
+        != std::string::npos);
   auto e1 = error_of(ws, "project = P AND (id = 1");
-  CHECK(e1 == "Error in the JQL Query: Expecting ')' but got 'EOF'. (line 1, "
-              "character 24)");
+  CHECK(e1
+        == "Error in the JQL Query: Expecting ')' but got 'EOF'. (line 1, "
+           "character 24)");
   auto e2 = error_of(ws, R"(project = "P)");
   CHECK(e2.rfind("Error in the JQL Query: The quoted string 'P' has not been "
-                 "completed.", 0) == 0);
+                 "completed.",
+                 0)
+        == 0);
   auto e3 = error_of(ws, "project P");
   CHECK(e3.rfind("Error in the JQL Query: Expecting operator but got 'P'.", 0)
         == 0);
   auto e4 = error_of(ws, "project = P foo");
-  CHECK(e4 == "Error in the JQL Query: Expecting either 'OR' or 'AND' but got "
-              "'foo'. (line 1, character 13)");
+  CHECK(e4
+        == "Error in the JQL Query: Expecting either 'OR' or 'AND' but got "
+           "'foo'. (line 1, character 13)");
   CHECK(error_of(ws, "project = P AND").rfind("Error in the JQL Query:", 0)
         == 0);
   CHECK(error_of(ws, "project > P")
         == "The operator '>' is not supported by the 'project' field.");
-  CHECK(error_of(ws, "project = P %").rfind(
-          "Error in the JQL Query: The character '%' is a reserved JQL "
-          "character.", 0)
+  CHECK(error_of(ws, "project = P %")
+          .rfind("Error in the JQL Query: The character '%' is a reserved JQL "
+                 "character.",
+                 0)
         == 0);
   // Parse succeeds for each supported shape.
-  CHECK(std::holds_alternative<jql_query>(
-    parse_jql(R"(project in ("A", 'B', 10000) AND updated >= "2024/01/01 10:00" ORDER BY updated ASC, key DESC)")));
+  CHECK(std::holds_alternative<jql_query>(parse_jql(
+    R"(project in ("A", 'B', 10000) AND updated >= "2024/01/01 10:00" ORDER BY updated ASC, key DESC)")));
 }
 
 TEST_CASE("ordering and default order", "[sim][jql]") {
@@ -211,8 +217,8 @@ TEST_CASE("JQL respects the index lag", "[sim][jql]") {
 TEST_CASE("projects the caller cannot browse read as missing", "[sim][jql]") {
   auto ws = tiny_workspace();
   // Scheme 100 (P and Q): only group g-dev (alice) may browse.
-  ws.permission_schemes.front().grants = {
-    {1, "BROWSE_PROJECTS", holder{"group", "g-dev", "gid-dev"}}};
+  ws.permission_schemes.front().grants
+    = {{1, "BROWSE_PROJECTS", holder{"group", "g-dev", "gid-dev"}}};
   auto as = [&](user_ix u, const char* q) -> std::string {
     auto r = compile_jql(ws, q, "UTC", u);
     if (auto* e = std::get_if<jql_error>(&r))

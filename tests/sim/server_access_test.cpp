@@ -23,30 +23,33 @@ restricted pick_restricted(sim_fixture& f, std::size_t admin_visible) {
   restricted best;
   for (auto& u : users) {
     auto& o = u.as_object();
-    if (o.at("api_user").as_bool() || !o.at("active").as_bool() ||
-        o.at("account_type").as_string() != "atlassian")
+    if (o.at("api_user").as_bool() || !o.at("active").as_bool()
+        || o.at("account_type").as_string() != "atlassian")
       continue;
     auto id = std::string(o.at("account_id").as_string());
     auto vis = f.control("GET", "/_sim/visible?account_id=" + id);
     auto n = vis.at("issues").as_array().size();
-    if (n > 0 && n < admin_visible && (best.account_id.empty() || n < best.visible)) {
+    if (n > 0 && n < admin_visible
+        && (best.account_id.empty() || n < best.visible)) {
       best.account_id = id;
       best.visible = n;
     }
   }
-  auto cred = f.control("GET", "/_sim/credentials?account_id=" + best.account_id);
+  auto cred
+    = f.control("GET", "/_sim/credentials?account_id=" + best.account_id);
   best.basic = basic_auth(std::string(cred.at("email").as_string()),
                           std::string(cred.at("api_token").as_string()));
   return best;
 }
 
 std::size_t count_all(sim_fixture& f, const std::string& basic) {
-  auto r = f.get_as("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000", basic);
+  auto r = f.get_as("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000",
+                    basic);
   REQUIRE(r.status == 200);
   return simtest::parse(r.body).at("issues").as_array().size();
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("wrong credentials get Jira's 401", "[sim]") {
   sim_fixture f;
@@ -66,15 +69,18 @@ TEST_CASE("a restricted user sees only what Jira would show them", "[sim]") {
   CHECK(n == user.visible);
   CHECK(n < admin_n);
   // An issue the admin sees but the user does not: 404 for the user.
-  auto all = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000");
-  auto mine = f.get_as("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000", user.basic);
+  auto all
+    = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000");
+  auto mine = f.get_as(
+    "/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000", user.basic);
   std::set<std::string> seen;
   auto mine_v = simtest::parse(mine.body);
   for (auto& i : mine_v.at("issues").as_array())
     seen.insert(std::string(i.at("id").as_string()));
   std::string hidden;
   for (auto& i : all.at("issues").as_array())
-    if (!seen.count(std::string(i.at("id").as_string()))) hidden = i.at("id").as_string();
+    if (!seen.count(std::string(i.at("id").as_string())))
+      hidden = i.at("id").as_string();
   REQUIRE_FALSE(hidden.empty());
   auto r = f.get_as("/rest/api/3/issue/" + hidden, user.basic);
   CHECK(r.status == 404);
@@ -88,7 +94,9 @@ TEST_CASE("restricted comments are omitted for outsiders", "[sim]") {
   // Restrict a new comment to a group the restricted user is not in.
   auto admin_n = count_all(f, f.auth);
   auto user = pick_restricted(f, admin_n);
-  auto mine = simtest::parse(f.get_as("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=1", user.basic).body);
+  auto mine = simtest::parse(
+    f.get_as("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=1", user.basic)
+      .body);
   REQUIRE(mine.at("issues").as_array().size() == 1);
   auto id = std::string(mine.at("issues").as_array()[0].at("id").as_string());
   auto users = f.control("GET", "/_sim/users").as_array();
@@ -97,28 +105,35 @@ TEST_CASE("restricted comments are omitted for outsiders", "[sim]") {
   for (auto& u : users) {
     for (auto& g : u.at("groups").as_array()) {
       all_groups.emplace_back(g.as_string());
-      if (u.at("account_id").as_string() == user.account_id) user_groups.insert(std::string(g.as_string()));
+      if (u.at("account_id").as_string() == user.account_id)
+        user_groups.insert(std::string(g.as_string()));
     }
   }
   std::string outsider_group;
   for (auto& g : all_groups)
-    if (!user_groups.count(g)) outsider_group = g;
+    if (!user_groups.count(g))
+      outsider_group = g;
   REQUIRE_FALSE(outsider_group.empty());
-  auto before_user = simtest::parse(f.get_as("/rest/api/3/issue/" + id + "/comment", user.basic).body);
+  auto before_user = simtest::parse(
+    f.get_as("/rest/api/3/issue/" + id + "/comment", user.basic).body);
   auto before_admin = f.get_json("/rest/api/3/issue/" + id + "/comment");
   auto m = f.control("POST", "/_sim/mutate",
-                     R"({"op":"add_comment","issue":")" + id +
-                         R"(","visibility":{"type":"group","value":")" + outsider_group + R"("}})");
+                     R"({"op":"add_comment","issue":")" + id
+                       + R"(","visibility":{"type":"group","value":")"
+                       + outsider_group + R"("}})");
   REQUIRE(m.at("ok").as_bool());
-  auto after_user = simtest::parse(f.get_as("/rest/api/3/issue/" + id + "/comment", user.basic).body);
+  auto after_user = simtest::parse(
+    f.get_as("/rest/api/3/issue/" + id + "/comment", user.basic).body);
   auto after_admin = f.get_json("/rest/api/3/issue/" + id + "/comment");
-  CHECK(after_user.at("total").as_int64() == before_user.at("total").as_int64());
+  CHECK(after_user.at("total").as_int64()
+        == before_user.at("total").as_int64());
   bool admin_in_group = false;
   for (auto& u : users)
     if (u.at("api_user").as_bool())
-      for (auto& g : u.at("groups").as_array()) admin_in_group |= g.as_string() == outsider_group;
-  CHECK(after_admin.at("total").as_int64() ==
-        before_admin.at("total").as_int64() + (admin_in_group ? 1 : 0));
+      for (auto& g : u.at("groups").as_array())
+        admin_in_group |= g.as_string() == outsider_group;
+  CHECK(after_admin.at("total").as_int64()
+        == before_admin.at("total").as_int64() + (admin_in_group ? 1 : 0));
   if (admin_in_group) {
     auto& last = after_admin.at("comments").as_array().back();
     CHECK(last.at("visibility").at("type").as_string() == "group");
@@ -130,14 +145,19 @@ TEST_CASE("comments page and embedded page", "[sim]") {
   sim_fixture f;
   // The heavy-comment issues have 45 comments: 20 embedded.
   std::string heavy;
-  auto all = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=100&fields=comment");
+  auto all = f.get_json(
+    "/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=100&fields=comment");
   std::string token;
   for (;;) {
     for (auto& i : all.at("issues").as_array())
-      if (i.at("fields").at("comment").at("total").as_int64() > 20) heavy = i.at("id").as_string();
-    if (!heavy.empty() || all.at("isLast").as_bool()) break;
-    all = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=100&fields=comment&nextPageToken=" +
-                     std::string(all.at("nextPageToken").as_string()));
+      if (i.at("fields").at("comment").at("total").as_int64() > 20)
+        heavy = i.at("id").as_string();
+    if (!heavy.empty() || all.at("isLast").as_bool())
+      break;
+    all = f.get_json(
+      "/rest/api/3/search/"
+      "jql?jql=id%20%3E%200&maxResults=100&fields=comment&nextPageToken="
+      + std::string(all.at("nextPageToken").as_string()));
   }
   REQUIRE_FALSE(heavy.empty());
   auto issue = f.get_json("/rest/api/3/issue/" + heavy + "?fields=comment");
@@ -149,20 +169,27 @@ TEST_CASE("comments page and embedded page", "[sim]") {
   auto p1 = f.get_json("/rest/api/3/issue/" + heavy + "/comment?maxResults=30");
   CHECK(p1.at("total").as_int64() == total);
   CHECK(p1.at("comments").as_array().size() == 30);
-  auto p2 = f.get_json("/rest/api/3/issue/" + heavy + "/comment?startAt=30&maxResults=30");
-  CHECK(static_cast<std::int64_t>(p2.at("comments").as_array().size()) == total - 30);
-  auto rev = f.get_json("/rest/api/3/issue/" + heavy + "/comment?orderBy=-created&maxResults=1");
-  CHECK(rev.at("comments").as_array()[0].at("id") == p2.at("comments").as_array().back().at("id"));
+  auto p2 = f.get_json("/rest/api/3/issue/" + heavy
+                       + "/comment?startAt=30&maxResults=30");
+  CHECK(static_cast<std::int64_t>(p2.at("comments").as_array().size())
+        == total - 30);
+  auto rev = f.get_json("/rest/api/3/issue/" + heavy
+                        + "/comment?orderBy=-created&maxResults=1");
+  CHECK(rev.at("comments").as_array()[0].at("id")
+        == p2.at("comments").as_array().back().at("id"));
 }
 
-TEST_CASE("attachment content: 303 to a signed media URL, bytes, Range", "[sim]") {
+TEST_CASE("attachment content: 303 to a signed media URL, bytes, Range",
+          "[sim]") {
   sim_fixture f;
   // Find an attachment through the API.
   json::value att;
-  auto page = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=100&fields=attachment");
+  auto page = f.get_json(
+    "/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=100&fields=attachment");
   for (auto& i : page.at("issues").as_array())
     for (auto& a : i.at("fields").at("attachment").as_array())
-      if (att.is_null() && a.at("size").as_int64() > 100) att = a;
+      if (att.is_null() && a.at("size").as_int64() > 100)
+        att = a;
   REQUIRE(att.is_object());
   auto id = std::to_string(att.at("id").as_int64());
   auto size = att.at("size").as_int64();
@@ -175,15 +202,18 @@ TEST_CASE("attachment content: 303 to a signed media URL, bytes, Range", "[sim]"
   auto media = f.client->get(path);
   REQUIRE(media.status == 200);
   CHECK(static_cast<std::int64_t>(media.body.size()) == size);
-  auto direct = f.get("/rest/api/3/attachment/content/" + id + "?redirect=false");
+  auto direct
+    = f.get("/rest/api/3/attachment/content/" + id + "?redirect=false");
   REQUIRE(direct.status == 200);
   CHECK(direct.body == media.body);
-  auto part = f.client->get("/rest/api/3/attachment/content/" + id + "?redirect=false",
-                            {{"Authorization", f.auth}, {"Range", "bytes=10-19"}});
+  auto part
+    = f.client->get("/rest/api/3/attachment/content/" + id + "?redirect=false",
+                    {{"Authorization", f.auth}, {"Range", "bytes=10-19"}});
   CHECK(part.status == 206);
   CHECK(part.body == media.body.substr(10, 10));
-  CHECK(part.header("Content-Range") ==
-        std::optional<std::string_view>("bytes 10-19/" + std::to_string(size)));
+  CHECK(
+    part.header("Content-Range")
+    == std::optional<std::string_view>("bytes 10-19/" + std::to_string(size)));
   // A tampered or expired token is refused.
   auto tampered = path;
   tampered[tampered.find("token=") + 6] ^= 1;

@@ -71,16 +71,19 @@ struct sim_fixture {
   jirasim::client_response get(const std::string& target) {
     return client->get(target, {{"Authorization", auth}});
   }
-  jirasim::client_response post(const std::string& target, const std::string& body) {
+  jirasim::client_response post(const std::string& target,
+                                const std::string& body) {
     return client->request("POST", target, {{"Authorization", auth}}, body);
   }
-  jirasim::client_response get_as(const std::string& target, const std::string& basic) {
+  jirasim::client_response get_as(const std::string& target,
+                                  const std::string& basic) {
     return client->get(target, {{"Authorization", basic}});
   }
   json::value get_json(const std::string& target) {
     auto r = get(target);
     if (r.status != 200)
-      throw std::runtime_error(target + " -> " + std::to_string(r.status) + " " + r.body);
+      throw std::runtime_error(target + " -> " + std::to_string(r.status) + " "
+                               + r.body);
     return parse(r.body);
   }
   json::value control(const std::string& method, const std::string& target,
@@ -91,8 +94,10 @@ struct sim_fixture {
 };
 
 inline json::value load_fixture(const std::string& name) {
-  std::ifstream in(std::string(JIRASYNC_SHARED_DIR) + "/fixtures/jira-cloud/" + name);
-  if (!in) throw std::runtime_error("missing fixture " + name);
+  std::ifstream in(std::string(JIRASYNC_SHARED_DIR) + "/fixtures/jira-cloud/"
+                   + name);
+  if (!in)
+    throw std::runtime_error("missing fixture " + name);
   std::stringstream ss;
   ss << in.rdbuf();
   return json::parse(ss.str());
@@ -100,13 +105,20 @@ inline json::value load_fixture(const std::string& name) {
 
 inline const char* kind_name(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::object: return "object";
-    case json::kind::array: return "array";
-    case json::kind::string: return "string";
-    case json::kind::bool_: return "bool";
-    case json::kind::null: return "null";
-    case json::kind::double_: return "double";
-    default: return "integer";
+    case json::kind::object:
+      return "object";
+    case json::kind::array:
+      return "array";
+    case json::kind::string:
+      return "string";
+    case json::kind::bool_:
+      return "bool";
+    case json::kind::null:
+      return "null";
+    case json::kind::double_:
+      return "double";
+    default:
+      return "integer";
   }
 }
 
@@ -116,34 +128,40 @@ inline const char* kind_name(const json::value& v) {
 inline void shape_diff(const json::value& ours, const json::value& real,
                        const std::string& path, std::vector<std::string>& out,
                        const std::set<std::string>& ignore = {}) {
-  if (ours.is_null() || real.is_null()) return;
+  if (ours.is_null() || real.is_null())
+    return;
   if (std::string(kind_name(ours)) != kind_name(real)) {
-    out.push_back(path + ": ours " + kind_name(ours) + ", real " + kind_name(real));
+    out.push_back(path + ": ours " + kind_name(ours) + ", real "
+                  + kind_name(real));
     return;
   }
   if (ours.is_object()) {
     for (auto& kv : real.as_object()) {
       std::string key(kv.key());
-      if (ignore.count(key) || key.rfind("customfield_", 0) == 0) continue;
+      if (ignore.count(key) || key.rfind("customfield_", 0) == 0)
+        continue;
       if (auto* o = ours.as_object().if_contains(kv.key()))
         shape_diff(*o, kv.value(), path + "." + key, out, ignore);
     }
   } else if (ours.is_array()) {
     auto& ra = real.as_array();
-    if (ra.empty()) return;
-    for (auto& e : ours.as_array()) shape_diff(e, ra[0], path + "[]", out, ignore);
+    if (ra.empty())
+      return;
+    for (auto& e : ours.as_array())
+      shape_diff(e, ra[0], path + "[]", out, ignore);
   }
 }
 
 /// Keys of `real` (an object) missing from `ours`.
-inline std::vector<std::string> missing_keys(const json::value& ours,
-                                             const json::value& real,
-                                             const std::set<std::string>& optional = {}) {
+inline std::vector<std::string>
+missing_keys(const json::value& ours, const json::value& real,
+             const std::set<std::string>& optional = {}) {
   std::vector<std::string> out;
   for (auto& kv : real.as_object())
-    if (!ours.as_object().contains(kv.key()) && !optional.count(std::string(kv.key())))
+    if (!ours.as_object().contains(kv.key())
+        && !optional.count(std::string(kv.key())))
       out.emplace_back(kv.key());
   return out;
 }
 
-}  // namespace simtest
+} // namespace simtest

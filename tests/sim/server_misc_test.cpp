@@ -22,15 +22,19 @@ TEST_CASE("fault sequence is deterministic given seed and order", "[sim]") {
     sb.push_back(b.next());
   }
   CHECK(sa == sb);
-  auto faults = std::count_if(sa.begin(), sa.end(), [](auto k) { return k != fault_kind::none; });
+  auto faults = std::count_if(sa.begin(), sa.end(), [](auto k) {
+    return k != fault_kind::none;
+  });
   CHECK(faults > 100);
   CHECK(faults < 200);
   o.seed = 43;
   fault_injector c{o};
   std::vector<fault_kind> sc;
-  for (int i = 0; i < 500; ++i) sc.push_back(c.next());
+  for (int i = 0; i < 500; ++i)
+    sc.push_back(c.next());
   CHECK(sc != sa);
-  for (auto k : all_fault_kinds()) CHECK(fault_from_string(to_string(k)) == k);
+  for (auto k : all_fault_kinds())
+    CHECK(fault_from_string(to_string(k)) == k);
 }
 
 TEST_CASE("fault rate 1.0 yields every fault kind over HTTP", "[sim]") {
@@ -43,12 +47,14 @@ TEST_CASE("fault rate 1.0 yields every fault kind over HTTP", "[sim]") {
   c->set_reuse(false);
   std::map<std::string, int> seen;
   for (int i = 0; i < 60; ++i) {
-    auto r = c->get("/rest/api/3/users/search?maxResults=20", {{"Authorization", f.auth}});
+    auto r = c->get("/rest/api/3/users/search?maxResults=20",
+                    {{"Authorization", f.auth}});
     if (!r.error.empty()) {
       seen["transport_error"]++;
       continue;
     }
-    if (r.status == 500) seen["500"]++;
+    if (r.status == 500)
+      seen["500"]++;
     if (r.status == 503) {
       seen["503"]++;
       CHECK(r.header("Retry-After").has_value());
@@ -61,9 +67,9 @@ TEST_CASE("fault rate 1.0 yields every fault kind over HTTP", "[sim]") {
   }
   CHECK(seen["500"] > 0);
   CHECK(seen["503"] > 0);
-  CHECK(seen["transport_error"] > 0);  // resets and truncated bodies
+  CHECK(seen["transport_error"] > 0); // resets and truncated bodies
   CHECK(seen["invalid_json"] > 0);
-  CHECK(seen["ok_json"] > 0);          // slow_headers still answer properly
+  CHECK(seen["ok_json"] > 0); // slow_headers still answer properly
   auto stats = f.control("GET", "/_sim/stats");
   auto& by = stats.at("faults_by_kind").as_object();
   for (auto k : all_fault_kinds()) {
@@ -73,7 +79,8 @@ TEST_CASE("fault rate 1.0 yields every fault kind over HTTP", "[sim]") {
 }
 
 TEST_CASE("same seed, same bytes", "[sim]") {
-  auto target = "/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=20&fields=*all";
+  auto target
+    = "/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=20&fields=*all";
   std::string a, b, c;
   {
     sim_fixture f;
@@ -94,10 +101,14 @@ TEST_CASE("same seed, same bytes", "[sim]") {
     std::string out;
     for (std::size_t i = 0; i < s.size();) {
       auto p = s.find("127.0.0.1:", i);
-      if (p == std::string::npos) { out += s.substr(i); break; }
+      if (p == std::string::npos) {
+        out += s.substr(i);
+        break;
+      }
       out += s.substr(i, p - i) + "127.0.0.1:PORT";
       i = p + 10;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+        ++i;
     }
     return out;
   };
@@ -114,7 +125,8 @@ TEST_CASE("ready line has exactly INTERFACE.md's keys", "[sim]") {
   auto v = simtest::parse(line).as_object();
   CHECK(v.size() == 6);
   CHECK(v.at("port").as_int64() == f.srv->port());
-  CHECK(v.at("base_url").as_string() == "https://127.0.0.1:" + std::to_string(f.srv->port()));
+  CHECK(v.at("base_url").as_string()
+        == "https://127.0.0.1:" + std::to_string(f.srv->port()));
   CHECK(std::filesystem::exists(std::string(v.at("ca_file").as_string())));
   CHECK(v.at("email").as_string() == f.email);
   CHECK_FALSE(v.at("api_token").as_string().empty());
@@ -122,7 +134,9 @@ TEST_CASE("ready line has exactly INTERFACE.md's keys", "[sim]") {
   // The token in the ready line works.
   CHECK(f.get_as("/rest/api/3/myself",
                  basic_auth(std::string(v.at("email").as_string()),
-                            std::string(v.at("api_token").as_string()))).status == 200);
+                            std::string(v.at("api_token").as_string())))
+          .status
+        == 200);
   auto plain = ready_line(1, "http://127.0.0.1:1", "", "e", "t", "c");
   CHECK(simtest::parse(plain).at("ca_file").is_null());
 }
@@ -143,21 +157,30 @@ TEST_CASE("plain http mode, stats, truth stream, cert dir cleanup", "[sim]") {
   CHECK(c.get("/rest/api/3/myself", {{"Authorization", f.auth}}).status == 200);
   c.get("/rest/api/3/field", {{"Authorization", f.auth}});
   auto stats = simtest::parse(c.get("/_sim/stats").body);
-  CHECK(stats.at("requests_by_endpoint").at("GET /myself").to_number<std::uint64_t>() == 1);
-  CHECK(stats.at("points_spent").to_number<std::uint64_t>() == 3 + 1);  // myself: 1 + 2 identity
+  CHECK(stats.at("requests_by_endpoint")
+          .at("GET /myself")
+          .to_number<std::uint64_t>()
+        == 1);
+  CHECK(stats.at("points_spent").to_number<std::uint64_t>()
+        == 3 + 1); // myself: 1 + 2 identity
   c.request("POST", "/_sim/stats/reset");
-  CHECK(simtest::parse(c.get("/_sim/stats").body).at("api_requests").to_number<std::uint64_t>() == 0);
+  CHECK(simtest::parse(c.get("/_sim/stats").body)
+          .at("api_requests")
+          .to_number<std::uint64_t>()
+        == 0);
   auto truth = c.get("/_sim/truth");
   REQUIRE(truth.status == 200);
   std::size_t lines = 0, issues = 0;
   std::size_t i = 0;
   while (i < truth.body.size()) {
     auto j = truth.body.find('\n', i);
-    if (j == std::string::npos) j = truth.body.size();
+    if (j == std::string::npos)
+      j = truth.body.size();
     if (j > i) {
       auto v = simtest::parse(truth.body.substr(i, j - i));
       ++lines;
-      if (v.at("type").as_string() == "issue") ++issues;
+      if (v.at("type").as_string() == "issue")
+        ++issues;
     }
     i = j + 1;
   }

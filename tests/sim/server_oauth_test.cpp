@@ -24,16 +24,17 @@ json::object token_call(sim_fixture& f, const json::object& body, int* status) {
   return simtest::parse(r.body).as_object();
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("OAuth code flow, rotation and reuse revocation", "[sim]") {
   auto o = small_options();
   o.oauth.access_token_ttl_secs = 100;
   sim_fixture f{o};
   auto cb = std::string("http://127.0.0.1:8765/callback");
-  auto auth = f.client->get("/authorize?audience=api.atlassian.com&client_id=cid"
-                            "&scope=read%3Ajira-work%20offline_access&redirect_uri=" +
-                            url_encode(cb) + "&state=xyz&response_type=code&prompt=consent");
+  auto auth = f.client->get(
+    "/authorize?audience=api.atlassian.com&client_id=cid"
+    "&scope=read%3Ajira-work%20offline_access&redirect_uri="
+    + url_encode(cb) + "&state=xyz&response_type=code&prompt=consent");
   REQUIRE(auth.status == 302);
   auto loc = std::string(*auth.header("Location"));
   CHECK(loc.rfind(cb + "?", 0) == 0);
@@ -42,8 +43,11 @@ TEST_CASE("OAuth code flow, rotation and reuse revocation", "[sim]") {
   REQUIRE_FALSE(code.empty());
 
   int st = 0;
-  json::object ex{{"grant_type", "authorization_code"}, {"client_id", "cid"},
-                  {"client_secret", "sec"}, {"code", code}, {"redirect_uri", cb}};
+  json::object ex{{"grant_type", "authorization_code"},
+                  {"client_id", "cid"},
+                  {"client_secret", "sec"},
+                  {"code", code},
+                  {"redirect_uri", cb}};
   auto tok = token_call(f, ex, &st);
   REQUIRE(st == 200);
   CHECK(tok.at("expires_in").as_int64() == 100);
@@ -55,7 +59,8 @@ TEST_CASE("OAuth code flow, rotation and reuse revocation", "[sim]") {
   CHECK(st == 403);
 
   // Accessible resources -> cloudId -> API through the gateway path.
-  auto res = f.client->get("/oauth/token/accessible-resources", {{"Authorization", "Bearer " + at}});
+  auto res = f.client->get("/oauth/token/accessible-resources",
+                           {{"Authorization", "Bearer " + at}});
   REQUIRE(res.status == 200);
   auto sites = simtest::parse(res.body).as_array();
   REQUIRE(sites.size() == 1);
@@ -63,25 +68,30 @@ TEST_CASE("OAuth code flow, rotation and reuse revocation", "[sim]") {
   CHECK(cloud == f.app->cloud_id());
   CHECK(sites[0].at("url").as_string() == f.srv->base_url());
   CHECK(sites[0].at("scopes").as_array().size() == 2);
-  auto me = f.client->get("/rest/api/3/myself", {{"Authorization", "Bearer " + at}});
-  CHECK(me.status == 401);  // Bearer only under /ex/jira/{cloudId}
+  auto me
+    = f.client->get("/rest/api/3/myself", {{"Authorization", "Bearer " + at}});
+  CHECK(me.status == 401); // Bearer only under /ex/jira/{cloudId}
   auto api = "/ex/jira/" + cloud + "/rest/api/3/myself";
   auto ok = f.client->get(api, {{"Authorization", "Bearer " + at}});
   REQUIRE(ok.status == 200);
   auto self = std::string(simtest::parse(ok.body).at("self").as_string());
-  CHECK(self.find("/ex/jira/" + cloud + "/rest/api/3/user") != std::string::npos);
+  CHECK(self.find("/ex/jira/" + cloud + "/rest/api/3/user")
+        != std::string::npos);
   auto bad = f.client->get(api, {{"Authorization", "Bearer nope"}});
   CHECK(bad.status == 401);
   CHECK(simtest::parse(bad.body).at("code").as_int64() == 401);
-  CHECK(f.client->get("/me", {{"Authorization", "Bearer " + at}}).status == 200);
+  CHECK(f.client->get("/me", {{"Authorization", "Bearer " + at}}).status
+        == 200);
 
   // Access tokens expire.
   f.control("POST", "/_sim/clock", R"({"advance_ms":101000})");
   CHECK(f.client->get(api, {{"Authorization", "Bearer " + at}}).status == 401);
 
   // Refresh rotates: a new RT each time.
-  json::object rf{{"grant_type", "refresh_token"}, {"client_id", "cid"},
-                  {"client_secret", "sec"}, {"refresh_token", rt1}};
+  json::object rf{{"grant_type", "refresh_token"},
+                  {"client_id", "cid"},
+                  {"client_secret", "sec"},
+                  {"refresh_token", rt1}};
   auto t2 = token_call(f, rf, &st);
   REQUIRE(st == 200);
   auto rt2 = std::string(t2.at("refresh_token").as_string());
@@ -89,11 +99,14 @@ TEST_CASE("OAuth code flow, rotation and reuse revocation", "[sim]") {
   CHECK(rt2 != rt1);
   CHECK(f.client->get(api, {{"Authorization", "Bearer " + at2}}).status == 200);
   // Form-encoded body works too.
-  auto form = f.client->request("POST", "/oauth/token",
-                                {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                "grant_type=refresh_token&client_id=cid&client_secret=sec&refresh_token=" + rt2);
+  auto form = f.client->request(
+    "POST", "/oauth/token",
+    {{"Content-Type", "application/x-www-form-urlencoded"}},
+    "grant_type=refresh_token&client_id=cid&client_secret=sec&refresh_token="
+      + rt2);
   REQUIRE(form.status == 200);
-  auto rt3 = std::string(simtest::parse(form.body).at("refresh_token").as_string());
+  auto rt3
+    = std::string(simtest::parse(form.body).at("refresh_token").as_string());
 
   // Replaying rt1 within the leeway is tolerated...
   auto t4 = token_call(f, rf, &st);
@@ -104,20 +117,29 @@ TEST_CASE("OAuth code flow, rotation and reuse revocation", "[sim]") {
   auto dead = token_call(f, rf, &st);
   CHECK(st == 403);
   CHECK(dead.at("error").as_string() == "invalid_grant");
-  CHECK(dead.at("error_description").as_string() == "Unknown or invalid refresh token.");
-  json::object rf4{{"grant_type", "refresh_token"}, {"client_id", "cid"},
-                   {"client_secret", "sec"}, {"refresh_token", rt4}};
+  CHECK(dead.at("error_description").as_string()
+        == "Unknown or invalid refresh token.");
+  json::object rf4{{"grant_type", "refresh_token"},
+                   {"client_id", "cid"},
+                   {"client_secret", "sec"},
+                   {"refresh_token", rt4}};
   token_call(f, rf4, &st);
-  CHECK(st == 403);  // even the newest token of the family is dead
-  CHECK(f.control("GET", "/_sim/stats").at("oauth_families_revoked").to_number<std::uint64_t>() == 1);
+  CHECK(st == 403); // even the newest token of the family is dead
+  CHECK(f.control("GET", "/_sim/stats")
+          .at("oauth_families_revoked")
+          .to_number<std::uint64_t>()
+        == 1);
   (void)rt3;
 }
 
 TEST_CASE("oauth_state: without offline_access no refresh token", "[sim]") {
   oauth_state s{oauth_options{}};
   auto code = s.issue_code("acc", "cid", "http://x/cb", "read:jira-work", 1000);
-  auto r = s.token({{"grant_type", "authorization_code"}, {"client_id", "cid"},
-                    {"client_secret", "s"}, {"code", code}, {"redirect_uri", "http://x/cb"}},
+  auto r = s.token({{"grant_type", "authorization_code"},
+                    {"client_id", "cid"},
+                    {"client_secret", "s"},
+                    {"code", code},
+                    {"redirect_uri", "http://x/cb"}},
                    1000);
   REQUIRE(r.status == 200);
   auto o = simtest::parse(r.body).as_object();
@@ -127,6 +149,11 @@ TEST_CASE("oauth_state: without offline_access no refresh token", "[sim]") {
   CHECK_FALSE(s.check_access_token(at, 1000 + 3600 * 1000).has_value());
   // Wrong redirect_uri is refused.
   auto code2 = s.issue_code("acc", "cid", "http://x/cb", "", 1000);
-  CHECK(s.token({{"grant_type", "authorization_code"}, {"client_id", "cid"},
-                 {"code", code2}, {"redirect_uri", "http://evil/cb"}}, 1000).status == 403);
+  CHECK(s.token({{"grant_type", "authorization_code"},
+                 {"client_id", "cid"},
+                 {"code", code2},
+                 {"redirect_uri", "http://evil/cb"}},
+                1000)
+          .status
+        == 403);
 }

@@ -30,7 +30,8 @@ std::vector<std::int64_t> walk(sim_fixture& f, const std::string& jql, int max,
     json::object body;
     body["jql"] = jql;
     body["maxResults"] = max;
-    if (!token.empty()) body["nextPageToken"] = token;
+    if (!token.empty())
+      body["nextPageToken"] = token;
     auto r = f.post("/rest/api/3/search/jql", json::serialize(body));
     REQUIRE(r.status == 200);
     auto page = simtest::parse(r.body);
@@ -45,11 +46,12 @@ std::vector<std::int64_t> walk(sim_fixture& f, const std::string& jql, int max,
     token = std::string(page.at("nextPageToken").as_string());
     REQUIRE(n < 10000);
   }
-  if (pages) *pages = n;
+  if (pages)
+    *pages = n;
   return all;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("search/jql walks every visible id exactly once", "[sim]") {
   sim_fixture f;
@@ -61,8 +63,10 @@ TEST_CASE("search/jql walks every visible id exactly once", "[sim]") {
   CHECK(std::is_sorted(all.begin(), all.end()));
   // The API user is an admin but security levels still hide some issues:
   // compare with the simulator's own truth for that user.
-  auto vis = f.control("GET", "/_sim/visible?account_id=" +
-                                  std::string(f.get_json("/rest/api/3/myself").at("accountId").as_string()));
+  auto vis = f.control(
+    "GET", "/_sim/visible?account_id="
+             + std::string(
+               f.get_json("/rest/api/3/myself").at("accountId").as_string()));
   CHECK(all.size() == vis.at("issues").as_array().size());
   CHECK(all.size() > 200);
 }
@@ -77,51 +81,68 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
     CHECK(issues[0].as_object().contains("id"));
   }
   SECTION("id-only pages go up to 5000, pages with fields up to 100") {
-    auto big = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=6000");
-    auto me = std::string(f.get_json("/rest/api/3/myself").at("accountId").as_string());
+    auto big
+      = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=6000");
+    auto me = std::string(
+      f.get_json("/rest/api/3/myself").at("accountId").as_string());
     auto vis = f.control("GET", "/_sim/visible?account_id=" + me);
-    CHECK(big.at("issues").as_array().size() == vis.at("issues").as_array().size());
+    CHECK(big.at("issues").as_array().size()
+          == vis.at("issues").as_array().size());
     CHECK(big.at("issues").as_array().size() > 100);
     CHECK(big.at("isLast").as_bool());
-    auto withf = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=500&fields=summary");
+    auto withf = f.get_json(
+      "/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=500&fields=summary");
     CHECK(withf.at("issues").as_array().size() == 100);
     CHECK_FALSE(withf.at("isLast").as_bool());
-    CHECK(withf.at("issues").as_array()[0].at("fields").as_object().contains("summary"));
+    CHECK(withf.at("issues").as_array()[0].at("fields").as_object().contains(
+      "summary"));
   }
   SECTION("a token used with another query is rejected") {
-    auto page = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=10");
+    auto page
+      = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=10");
     auto token = std::string(page.at("nextPageToken").as_string());
-    auto ok = f.get("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=10&nextPageToken=" + token);
+    auto ok = f.get(
+      "/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=10&nextPageToken="
+      + token);
     CHECK(ok.status == 200);
-    auto r = f.get("/rest/api/3/search/jql?jql=id%20%3E%201&maxResults=10&nextPageToken=" + token);
+    auto r = f.get(
+      "/rest/api/3/search/jql?jql=id%20%3E%201&maxResults=10&nextPageToken="
+      + token);
     CHECK(r.status == 400);
     CHECK(simtest::parse(r.body).at("errorMessages").as_array().size() == 1);
-    auto r2 = f.get("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=10&nextPageToken=garbage");
+    auto r2 = f.get("/rest/api/3/search/"
+                    "jql?jql=id%20%3E%200&maxResults=10&nextPageToken=garbage");
     CHECK(r2.status == 400);
   }
   SECTION("unbounded and malformed JQL are 400") {
     CHECK(f.get("/rest/api/3/search/jql?jql=").status == 400);
-    CHECK(f.get("/rest/api/3/search/jql?jql=project%20%3D%20%28").status == 400);
+    CHECK(f.get("/rest/api/3/search/jql?jql=project%20%3D%20%28").status
+          == 400);
   }
   SECTION("the old /search is gone: 410 with Atlassian's message") {
     auto r = f.get("/rest/api/3/search?jql=id%20%3E%200");
     CHECK(r.status == 410);
-    auto msg = std::string(simtest::parse(r.body).at("errorMessages").as_array()[0].as_string());
+    auto msg = std::string(
+      simtest::parse(r.body).at("errorMessages").as_array()[0].as_string());
     CHECK(msg.find("/rest/api/3/search/jql") != std::string::npos);
     CHECK(f.post("/rest/api/3/search", R"({"jql":"id > 0"})").status == 410);
   }
   SECTION("approximate-count") {
-    auto r = f.post("/rest/api/3/search/approximate-count", R"({"jql":"id > 0"})");
+    auto r
+      = f.post("/rest/api/3/search/approximate-count", R"({"jql":"id > 0"})");
     REQUIRE(r.status == 200);
-    auto all = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000");
-    CHECK(simtest::parse(r.body).at("count").as_int64() ==
-          static_cast<std::int64_t>(all.at("issues").as_array().size()));
+    auto all
+      = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5000");
+    CHECK(simtest::parse(r.body).at("count").as_int64()
+          == static_cast<std::int64_t>(all.at("issues").as_array().size()));
   }
   SECTION("bulkfetch: ascending ids, errors for missing, at most 100") {
-    auto page = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5");
-    auto ids = ids_of(page);  // newest first
+    auto page
+      = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=5");
+    auto ids = ids_of(page); // newest first
     json::array req;
-    for (auto id : ids) req.emplace_back(std::to_string(id));
+    for (auto id : ids)
+      req.emplace_back(std::to_string(id));
     req.emplace_back("NOPE-1");
     req.emplace_back("99999999");
     json::object body;
@@ -136,28 +157,35 @@ TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
     CHECK(out.at("issueErrors").as_array().size() == 2);
     CHECK(out.at("issues").as_array()[0].at("fields").as_object().size() == 2);
     json::array many;
-    for (int i = 0; i < 101; ++i) many.emplace_back(std::to_string(10000 + i));
+    for (int i = 0; i < 101; ++i)
+      many.emplace_back(std::to_string(10000 + i));
     json::object big;
     big["issueIdsOrKeys"] = many;
-    CHECK(f.post("/rest/api/3/issue/bulkfetch", json::serialize(big)).status == 400);
+    CHECK(f.post("/rest/api/3/issue/bulkfetch", json::serialize(big)).status
+          == 400);
   }
   SECTION("missing issue: 404 with Jira's body") {
     auto r = f.get("/rest/api/3/issue/ZZZ-999999");
     CHECK(r.status == 404);
-    CHECK(simtest::parse(r.body).at("errorMessages").as_array()[0].as_string() ==
-          "Issue does not exist or you do not have permission to see it.");
+    CHECK(simtest::parse(r.body).at("errorMessages").as_array()[0].as_string()
+          == "Issue does not exist or you do not have permission to see it.");
   }
 }
 
-TEST_CASE("search/jql over HTTP sees changes only after the index lag", "[sim]") {
+TEST_CASE("search/jql over HTTP sees changes only after the index lag",
+          "[sim]") {
   sim_fixture f;
   f.control("POST", "/_sim/clock", R"({"index_lag_ms":60000})");
-  auto page = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200&maxResults=1&fields=summary,project");
+  auto page
+    = f.get_json("/rest/api/3/search/"
+                 "jql?jql=id%20%3E%200&maxResults=1&fields=summary,project");
   auto& issue = page.at("issues").as_array()[0];
   auto key = std::string(issue.at("key").as_string());
-  auto project = std::string(issue.at("fields").at("project").at("key").as_string());
+  auto project
+    = std::string(issue.at("fields").at("project").at("key").as_string());
   auto m = f.control("POST", "/_sim/mutate",
-                     R"({"op":"create_issue","project":")" + project + R"(","summary":"fresh"})");
+                     R"({"op":"create_issue","project":")" + project
+                       + R"(","summary":"fresh"})");
   REQUIRE(m.at("ok").as_bool());
   auto new_key = std::string(m.at("key").as_string());
   auto q = "/rest/api/3/search/jql?jql=key%20%3D%20" + new_key;
@@ -168,18 +196,23 @@ TEST_CASE("search/jql over HTTP sees changes only after the index lag", "[sim]")
   CHECK(f.get_json(q).at("issues").as_array().size() == 1);
 }
 
-TEST_CASE("search/jql reads date literals in the caller's profile time zone", "[sim]") {
+TEST_CASE("search/jql reads date literals in the caller's profile time zone",
+          "[sim]") {
   sim_fixture f;
   // The newest issue's `updated`, as Jira shows it in the user's zone.
-  auto page = f.get_json("/rest/api/3/search/jql?jql=id%20%3E%200%20ORDER%20BY%20updated%20DESC&maxResults=1&fields=updated");
-  auto upd = std::string(page.at("issues").as_array()[0].at("fields").at("updated").as_string());
+  auto page = f.get_json("/rest/api/3/search/"
+                         "jql?jql=id%20%3E%200%20ORDER%20BY%20updated%20DESC&"
+                         "maxResults=1&fields=updated");
+  auto upd = std::string(
+    page.at("issues").as_array()[0].at("fields").at("updated").as_string());
   // "2025-12-30T14:05:10.123-0800" -> local minute "2025/12/30 14:05".
   REQUIRE(upd.size() >= 16);
-  CHECK(upd.substr(upd.size() - 5) != "+0000");  // America/Los_Angeles
-  auto local = upd.substr(0, 4) + "/" + upd.substr(5, 2) + "/" + upd.substr(8, 2) +
-               "%20" + upd.substr(11, 2) + ":" + upd.substr(14, 2);
-  auto hits = f.get_json("/rest/api/3/search/jql?jql=updated%20%3E%3D%20%22" + local +
-                         "%22&fields=updated");
+  CHECK(upd.substr(upd.size() - 5) != "+0000"); // America/Los_Angeles
+  auto local = upd.substr(0, 4) + "/" + upd.substr(5, 2) + "/"
+               + upd.substr(8, 2) + "%20" + upd.substr(11, 2) + ":"
+               + upd.substr(14, 2);
+  auto hits = f.get_json("/rest/api/3/search/jql?jql=updated%20%3E%3D%20%22"
+                         + local + "%22&fields=updated");
   // The newest issue matches when the minute is read in its zone.
   bool found = false;
   for (auto& i : hits.at("issues").as_array())
@@ -190,13 +223,18 @@ TEST_CASE("search/jql reads date literals in the caller's profile time zone", "[
   auto mins = std::stoi(upd.substr(14, 2));
   auto hours = std::stoi(upd.substr(11, 2));
   mins += 1;
-  if (mins == 60) { mins = 0; hours += 1; }
+  if (mins == 60) {
+    mins = 0;
+    hours += 1;
+  }
   if (hours < 24) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%s/%s/%s%%20%02d:%02d", upd.substr(0, 4).c_str(),
-                  upd.substr(5, 2).c_str(), upd.substr(8, 2).c_str(), hours, mins);
-    auto later = f.get_json(std::string("/rest/api/3/search/jql?jql=updated%20%3E%3D%20%22") +
-                            buf + "%22&fields=updated");
+    std::snprintf(buf, sizeof buf, "%s/%s/%s%%20%02d:%02d",
+                  upd.substr(0, 4).c_str(), upd.substr(5, 2).c_str(),
+                  upd.substr(8, 2).c_str(), hours, mins);
+    auto later = f.get_json(
+      std::string("/rest/api/3/search/jql?jql=updated%20%3E%3D%20%22") + buf
+      + "%22&fields=updated");
     for (auto& i : later.at("issues").as_array())
       CHECK(std::string(i.at("fields").at("updated").as_string()) != upd);
   }

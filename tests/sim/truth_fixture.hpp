@@ -52,16 +52,20 @@ inline workspace tiny_workspace() {
                {"gid-jsw", "jira-software-users", {1, 2, 3, 4}},
                {"gid-role", "g-role", {3}},
                {"gid-empty", "g-empty", {}}};
-  ws.application_roles = {
-    {"jira-software", "Jira Software", {"jira-software-users"}}};
+  ws.application_roles
+    = {{"jira-software", "Jira Software", {"jira-software-users"}}};
   ws.roles = {{10002, "Administrators", ""}, {10100, "Developers", ""}};
-  ws.permission_schemes = {
-    {100, "S", "", {{1, "BROWSE_PROJECTS", holder{"anyone", "", ""}}}}};
-  ws.security_schemes = {
-    {200, "Sec", "", 0,
-     {{300, "L", "",
-       {{1, holder{"group", "g-dev", "gid-dev"}},
-        {2, holder{"reporter", "", ""}}}}}}};
+  ws.permission_schemes
+    = {{100, "S", "", {{1, "BROWSE_PROJECTS", holder{"anyone", "", ""}}}}};
+  ws.security_schemes = {{200,
+                          "Sec",
+                          "",
+                          0,
+                          {{300,
+                            "L",
+                            "",
+                            {{1, holder{"group", "g-dev", "gid-dev"}},
+                             {2, holder{"reporter", "", ""}}}}}}};
   project p;
   p.id = 1;
   p.key = "P";
@@ -108,4 +112,4 @@ inline workspace tiny_workspace() {
   return ws;
 }
 
-}  // namespace jirasim::test
+} // namespace jirasim::test

@@ -50,7 +50,7 @@ TEST_CASE("each BROWSE_PROJECTS holder type grants exactly its users",
     {{"projectRole", "10100", "10100"}, {"a2", "a3"}},
     {{"projectRole", "10002", "10002"}, {}},
     {{"user", "a3", "a3"}, {"a3"}},
-    {{"user", "a4", "a4"}, {}},  // inactive
+    {{"user", "a4", "a4"}, {}}, // inactive
     {{"projectLead", "", ""}, {"a7"}},
     {{"reporter", "", ""}, {"a8"}},
     {{"assignee", "", ""}, {"a2"}},
@@ -72,7 +72,8 @@ TEST_CASE("each BROWSE_PROJECTS holder type grants exactly its users",
 TEST_CASE("grants are a union; project browse ignores issue-bound holders",
           "[sim][truth]") {
   auto ws = tiny_workspace();
-  set_browse(ws, {{"group", "g-dev", "gid-dev"}, {"user", "a3", "a3"},
+  set_browse(ws, {{"group", "g-dev", "gid-dev"},
+                  {"user", "a3", "a3"},
                   {"reporter", "", ""}});
   CHECK(issue_viewers(ws, "P-1") == ids{"a1", "a3", "a8"});
   CHECK(visible_account_ids(ws, {"project", "1"}) == ids{"a1", "a3"});
@@ -104,8 +105,8 @@ TEST_CASE("comment visibility intersects with the issue", "[sim][truth]") {
   set_browse(ws, {{"anyone", "", ""}});
   auto r1 = add_comment(ws, 10000, "a1", std::nullopt,
                         *group_visibility(ws, "g-role"));
-  auto r2 = add_comment(ws, 10000, "a1", std::nullopt,
-                        *role_visibility(ws, 10100));
+  auto r2
+    = add_comment(ws, 10000, "a1", std::nullopt, *role_visibility(ws, 10100));
   auto r3 = add_comment(ws, 10001, "a1", std::nullopt,
                         *group_visibility(ws, "g-dev"));
   auto r4 = add_comment(ws, 10000, "a1", std::nullopt);

@@ -60,8 +60,8 @@ TEST_CASE("default workspace has the documented size", "[sim][workspace]") {
     CHECK(find_issue_by_id_or_key(ws, i.key) == &i);
   }
   // ~2 years of history.
-  auto span_days = (ws.issues.back().created_ms - ws.issues.front().created_ms)
-                   / 86400000;
+  auto span_days
+    = (ws.issues.back().created_ms - ws.issues.front().created_ms) / 86400000;
   CHECK(span_days > 700);
   CHECK(span_days <= 730);
 }
@@ -96,8 +96,9 @@ TEST_CASE("every holder type appears among BROWSE_PROJECTS grants",
   std::map<int64_t, int> uses;
   for (auto& p : ws.projects)
     ++uses[p.permission_scheme_id];
-  CHECK(std::any_of(uses.begin(), uses.end(),
-                    [](auto& kv) { return kv.second >= 2; }));
+  CHECK(std::any_of(uses.begin(), uses.end(), [](auto& kv) {
+    return kv.second >= 2;
+  }));
 }
 
 TEST_CASE("users, groups and accounts have realistic variety",
@@ -124,7 +125,7 @@ TEST_CASE("users, groups and accounts have realistic variety",
   }
   CHECK(humans == 60);
   CHECK(hidden == 12);  // 20 %
-  CHECK(inactive == 3);  // 5 %
+  CHECK(inactive == 3); // 5 %
   CHECK(apps == 3);
   CHECK(customers == 3);
   CHECK(colon_ids > 0);
@@ -203,9 +204,9 @@ TEST_CASE("issues have skewed comments, restricted comments, secured issues "
   CHECK(epic_children > 0);
   CHECK(big_att == 2);
   CHECK(empty_att > 0);
-  CHECK(mimes == std::set<std::string>{"application/json", "application/pdf",
-                                       "image/png", "text/markdown",
-                                       "text/plain"});
+  CHECK(mimes
+        == std::set<std::string>{"application/json", "application/pdf",
+                                 "image/png", "text/markdown", "text/plain"});
   CHECK(ws.audit.size() > 100);
   for (size_t k = 1; k < ws.audit.size(); ++k) {
     CHECK(ws.audit[k - 1].id < ws.audit[k].id);
@@ -321,15 +322,43 @@ TEST_CASE("lazy bodies are stable and exercise the ADF node set",
         (void)a;
     }
   }
-  for (auto* n : {"doc", "paragraph", "text", "heading", "bulletList",
-                  "orderedList", "listItem", "codeBlock", "blockquote",
-                  "panel", "rule", "hardBreak", "mention", "emoji", "date",
-                  "status", "inlineCard", "blockCard", "mediaSingle", "media",
-                  "mediaGroup", "mediaInline", "table", "tableRow",
-                  "tableHeader", "tableCell", "expand", "taskList",
-                  "taskItem", "decisionList", "decisionItem",
-                  "layoutSection", "layoutColumn", "extension",
-                  "bodiedExtension", "inlineExtension", "caption",
+  for (auto* n : {"doc",
+                  "paragraph",
+                  "text",
+                  "heading",
+                  "bulletList",
+                  "orderedList",
+                  "listItem",
+                  "codeBlock",
+                  "blockquote",
+                  "panel",
+                  "rule",
+                  "hardBreak",
+                  "mention",
+                  "emoji",
+                  "date",
+                  "status",
+                  "inlineCard",
+                  "blockCard",
+                  "mediaSingle",
+                  "media",
+                  "mediaGroup",
+                  "mediaInline",
+                  "table",
+                  "tableRow",
+                  "tableHeader",
+                  "tableCell",
+                  "expand",
+                  "taskList",
+                  "taskItem",
+                  "decisionList",
+                  "decisionItem",
+                  "layoutSection",
+                  "layoutColumn",
+                  "extension",
+                  "bodiedExtension",
+                  "inlineExtension",
+                  "caption",
                   "placeholder"}) {
     INFO(n);
     CHECK(nodes.count(n) == 1);
@@ -365,7 +394,8 @@ TEST_CASE("time helpers format UTC and zones", "[sim][workspace]") {
   CHECK(format_jira_time(-1, "UTC") == "1969-12-31T23:59:59.999+0000");
 }
 
-TEST_CASE("200k issues generate in bounded time and memory", "[sim][workspace]") {
+TEST_CASE("200k issues generate in bounded time and memory",
+          "[sim][workspace]") {
   workspace_params p;
   p.issues = 200000;
   p.projects = 20;
@@ -373,9 +403,9 @@ TEST_CASE("200k issues generate in bounded time and memory", "[sim][workspace]")
   p.groups = 40;
   auto t0 = std::chrono::steady_clock::now();
   auto ws = generate(p);
-  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                            - t0)
-                .count();
+  auto secs
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+        .count();
   std::cerr << "generate(200000 issues): " << secs << " s\n";
   CHECK(ws.issues.size() == 200000);
   CHECK(secs < 60);
@@ -396,9 +426,9 @@ TEST_CASE("200k issues generate in bounded time and memory", "[sim][workspace]")
                          "America/Los_Angeles");
     REQUIRE(std::holds_alternative<jql_compiled>(q));
     auto ids = run_jql(ws, std::get<jql_compiled>(q), ws.now_ms);
-    auto jsecs = std::chrono::duration<double>(
-                   std::chrono::steady_clock::now() - t1)
-                   .count();
+    auto jsecs
+      = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1)
+          .count();
     std::cerr << "  run_jql over 200000 issues: " << jsecs << " s, "
               << ids.size() << " hits\n";
     CHECK(ids.size() > 1000);
@@ -434,9 +464,9 @@ TEST_CASE("truth export streams at a reasonable rate", "[sim][truth]") {
   o.attachments = false;
   auto t0 = std::chrono::steady_clock::now();
   write_truth(ws, sink, o);
-  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                            - t0)
-                .count();
+  auto secs
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+        .count();
   std::cerr << "write_truth(20000 issues, no attachments): " << secs << " s, "
             << sink_buf.lines << " lines, " << sink_buf.bytes << " bytes\n";
   size_t comments = 0;

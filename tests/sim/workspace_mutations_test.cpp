@@ -54,8 +54,8 @@ TEST_CASE("delete issue cascades and writes no audit record",
   CHECK(ws.attachment_issue.count(attachment_id) == 0);
   CHECK(ws.audit.size() == audit_before);
   CHECK(ws.issues.size() < issues_before);
-  CHECK(visible_account_ids(ws, {"comment", std::to_string(comment_id)})
-          .empty());
+  CHECK(
+    visible_account_ids(ws, {"comment", std::to_string(comment_id)}).empty());
   CHECK_FALSE(delete_issue(ws, id).ok);
 }
 
@@ -69,7 +69,7 @@ TEST_CASE("deleting a parent deletes its subtasks", "[sim][mutations]") {
   auto sub = create_issue(ws, n);
   REQUIRE(sub.ok);
   n.issue_type_id = 10002;
-  auto child = create_issue(ws, n);  // a non-subtask child
+  auto child = create_issue(ws, n); // a non-subtask child
   REQUIRE(child.ok);
   REQUIRE(delete_issue(ws, 10000).ok);
   CHECK(find_issue(ws, sub.id) == nullptr);
@@ -239,8 +239,8 @@ TEST_CASE("comment add/update/delete", "[sim][mutations]") {
   CHECK(find_issue(ws, 10000)->updated_ms == ws.now_ms);
   auto body1 = comment_body(ws, *find_issue(ws, 10000), *c);
   ws.now_ms += 1000;
-  REQUIRE(update_comment(ws, r.id, std::nullopt,
-                         *group_visibility(ws, "g-dev")).ok);
+  REQUIRE(
+    update_comment(ws, r.id, std::nullopt, *group_visibility(ws, "g-dev")).ok);
   REQUIRE(find_comment(ws, r.id, &c));
   CHECK(c->visibility.type == visibility_type::group);
   CHECK(c->visibility.identifier == "gid-dev");

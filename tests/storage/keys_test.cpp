@@ -9,8 +9,8 @@
 using namespace jirasync::storage;
 
 TEST_CASE("encoded numeric ids sort numerically", "[storage]") {
-  std::vector<std::string> ids{"10", "9", "100000", "10001", "2", "0",
-                               "18446744073709551615"};
+  std::vector<std::string> ids{
+    "10", "9", "100000", "10001", "2", "0", "18446744073709551615"};
   std::vector<std::string> enc;
   for (const auto& id : ids)
     enc.push_back(keys::encode_id(id));
@@ -39,14 +39,14 @@ TEST_CASE("non-numeric ids sort after numbers and round-trip", "[storage]") {
     CHECK(keys::encode_id("99999999") < e);
   }
   CHECK(keys::encode_id("abc") < keys::encode_id("abd"));
-  CHECK(keys::encode_id("10") == std::string("\x00\x00\x00\x00\x00\x00\x00\x00\x0a", 9));
+  CHECK(keys::encode_id("10")
+        == std::string("\x00\x00\x00\x00\x00\x00\x00\x00\x0a", 9));
 }
 
 TEST_CASE("pairs group children under their parent in order", "[storage]") {
-  std::vector<std::string> ks{keys::encode_pair("10", "200"),
-                              keys::encode_pair("9", "300"),
-                              keys::encode_pair("10", "30"),
-                              keys::encode_pair("10", "x")};
+  std::vector<std::string> ks{
+    keys::encode_pair("10", "200"), keys::encode_pair("9", "300"),
+    keys::encode_pair("10", "30"), keys::encode_pair("10", "x")};
   std::sort(ks.begin(), ks.end());
   CHECK(ks[0] == keys::encode_pair("9", "300"));
   CHECK(ks[1] == keys::encode_pair("10", "30"));

@@ -99,9 +99,11 @@ TEST_CASE("comment, attachment, project, user, group lines", "[storage]") {
   CHECK(to_line(any_record{a})
         == R"({"type":"attachment","id":"30001","issue_id":"10042",)"
            R"("filename":"a.txt","mime_type":"text/plain","size":1234,)"
-           R"("sha256":")" + std::string(64, 'a') + R"(",)"
-           R"("created":"2024-01-02T10:11:12.123Z","author":null,)"
-           R"("text":"hello","acl":"A1"})");
+           R"("sha256":")"
+             + std::string(64, 'a')
+             + R"(",)"
+               R"("created":"2024-01-02T10:11:12.123Z","author":null,)"
+               R"("text":"hello","acl":"A1"})");
   auto a2 = attachment_from_json(to_stored_json(a));
   REQUIRE(a2);
   CHECK(*a2 == a);

@@ -60,9 +60,8 @@ inline user_ref alice_ref() {
   return user_ref{"5b10a2844c20165700ede21g", "alice@example.com", "Alice"};
 }
 
-inline issue_record make_issue(std::string id, std::string key,
-                               std::string acl, std::string project_id
-                                                = "10000") {
+inline issue_record make_issue(std::string id, std::string key, std::string acl,
+                               std::string project_id = "10000") {
   issue_record i;
   i.id = std::move(id);
   i.key = std::move(key);

@@ -87,8 +87,7 @@ TEST_CASE("a writer killed mid-loop leaves records and checkpoint in step",
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv, envp.data())
-          == 0);
+  REQUIRE(posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv, envp.data()) == 0);
   posix_spawn_file_actions_destroy(&fa);
   auto started = db + ".started";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -140,9 +139,8 @@ TEST_CASE("a writer killed mid-loop leaves records and checkpoint in step",
 TEST_CASE("export of 100k records streams in bounded memory", "[storage]") {
   constexpr int total = 100'000;
   temp_dir dir;
-  auto acls = std::vector<acl_record>{make_acl(false, {"u1"}),
-                                      make_acl(false, {"u1", "u2"}),
-                                      make_acl(true, {})};
+  auto acls = std::vector<acl_record>{
+    make_acl(false, {"u1"}), make_acl(false, {"u1", "u2"}), make_acl(true, {})};
   const std::string body(600, 'm');
   {
     auto s = open_store(dir.db());

@@ -46,8 +46,7 @@ std::uint64_t count(store& s, record_type t) {
 
 } // namespace
 
-TEST_CASE("same record twice: one feed entry, counts unchanged",
-          "[storage]") {
+TEST_CASE("same record twice: one feed entry, counts unchanged", "[storage]") {
   temp_dir dir;
   auto s = open_store(dir.db());
   auto acl = make_acl(false, {"u1", "u2"});
@@ -64,7 +63,9 @@ TEST_CASE("same record twice: one feed entry, counts unchanged",
   CHECK(lines[0]
         == R"({"seq":1,"op":"upsert","record":{"type":"acl","id":")" + acl.id
              + R"(","anyone":false,"users":["u1","u2"]}})");
-  CHECK(lines[1].rfind(R"({"seq":2,"op":"upsert","record":{"type":"issue","id":"10001",)", 0) == 0);
+  CHECK(lines[1].rfind(
+          R"({"seq":2,"op":"upsert","record":{"type":"issue","id":"10001",)", 0)
+        == 0);
 
   auto again = apply_ok(*s, spec);
   CHECK(again[record_type::issue].unchanged == 1);
@@ -124,8 +125,8 @@ TEST_CASE("delete cascades to comments and attachments", "[storage]") {
   auto b = before;
   auto del_line = [&](std::uint64_t seq, std::string type, std::string id) {
     return R"({"seq":)" + std::to_string(seq)
-           + R"(,"op":"delete","record":{"type":")" + type + R"(","id":")"
-           + id + R"("}})";
+           + R"(,"op":"delete","record":{"type":")" + type + R"(","id":")" + id
+           + R"("}})";
   };
   CHECK(lines
         == std::vector<std::string>{
@@ -141,8 +142,7 @@ TEST_CASE("delete cascades to comments and attachments", "[storage]") {
   CHECK_FALSE(*s->get_attachment("30001"));
   CHECK_FALSE(*s->get_acl(acl.id));
   CHECK(s->comments_of_issue("10001")->empty());
-  CHECK(*s->issue_ids_of_project("10000")
-        == std::vector<std::string>{"10002"});
+  CHECK(*s->issue_ids_of_project("10000") == std::vector<std::string>{"10002"});
   CHECK(count(*s, record_type::issue) == 1);
   CHECK(count(*s, record_type::comment) == 1);
   CHECK(count(*s, record_type::attachment) == 0);
@@ -207,8 +207,7 @@ TEST_CASE("ACL dedup: one id, one export line", "[storage]") {
   }
 }
 
-TEST_CASE("issue key and project moves keep the indexes right",
-          "[storage]") {
+TEST_CASE("issue key and project moves keep the indexes right", "[storage]") {
   temp_dir dir;
   auto s = open_store(dir.db());
   auto acl = make_acl(true, {});
@@ -225,8 +224,7 @@ TEST_CASE("issue key and project moves keep the indexes right",
   REQUIRE(*s->get_issue_by_key("XYZ-5"));
   CHECK((*s->get_issue_by_key("XYZ-5"))->id == "10001");
   CHECK(s->issue_ids_of_project("10000")->empty());
-  CHECK(*s->issue_ids_of_project("10100")
-        == std::vector<std::string>{"10001"});
+  CHECK(*s->issue_ids_of_project("10100") == std::vector<std::string>{"10001"});
   CHECK(*s->project_ids_with_issues() == std::vector<std::string>{"10100"});
 }
 
@@ -248,8 +246,8 @@ TEST_CASE("replaying the feed from 0 gives the snapshot's live set",
     for (int n = 1; n <= 20; ++n) {
       auto id = std::to_string(10000 + n);
       auto pid = n % 2 ? "10000" : "10100";
-      b.upserts.push_back(make_issue(id, "K-" + std::to_string(n),
-                                     n % 3 ? a1.id : a2.id, pid));
+      b.upserts.push_back(
+        make_issue(id, "K-" + std::to_string(n), n % 3 ? a1.id : a2.id, pid));
       b.upserts.push_back(make_comment(std::to_string(20000 + n), id, a1.id));
       b.upserts.push_back(
         make_attachment(std::to_string(30000 + n), id, a2.id));
@@ -341,9 +339,9 @@ TEST_CASE("snapshot order and indexing filters", "[storage]") {
     got.push_back(type_id(l));
   CHECK(got
         == std::vector<std::string>{
-          "user:u1", "group:g1", "acl:" + a.id, "project:10000",
-          "issue:10001", "comment:20001", "attachment:30001",
-          "attachment:30002", "issue:10002", "issue:10003"});
+          "user:u1", "group:g1", "acl:" + a.id, "project:10000", "issue:10001",
+          "comment:20001", "attachment:30001", "attachment:30002",
+          "issue:10002", "issue:10003"});
 
   export_filters f;
   f.issues = false;
@@ -370,10 +368,9 @@ TEST_CASE("snapshot order and indexing filters", "[storage]") {
   REQUIRE(r);
   CHECK(r->filtered == 2);
   CHECK(feed
-        == std::vector<std::string>{"acl:" + a.id, "issue:10002",
-                                    "issue:10001", "issue:10003",
-                                    "attachment:30001", "project:10000",
-                                    "user:u1", "group:g1"});
+        == std::vector<std::string>{"acl:" + a.id, "issue:10002", "issue:10001",
+                                    "issue:10003", "attachment:30001",
+                                    "project:10000", "user:u1", "group:g1"});
 }
 
 TEST_CASE("who-can-see and status queries", "[storage]") {
@@ -501,8 +498,7 @@ TEST_CASE("open errors: missing, locked, newer schema", "[storage]") {
     auto r = store::open(dir.db());
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::locked);
-    CHECK(r.error().message.find(
-            "store is in use by another jirasync process")
+    CHECK(r.error().message.find("store is in use by another jirasync process")
           != std::string::npos);
     auto ro = store::open(dir.db(), {false, true});
     REQUIRE(ro);
@@ -522,13 +518,13 @@ TEST_CASE("open errors: missing, locked, newer schema", "[storage]") {
         descs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
       std::vector<rocksdb::ColumnFamilyHandle*> hs;
       rocksdb::DB* raw = nullptr;
-      REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{}, dir.db().string(),
-                                descs, &hs, &raw)
+      REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{}, dir.db().string(), descs,
+                                &hs, &raw)
                 .ok());
       auto meta = std::find(names.begin(), names.end(), "meta") - names.begin();
-      REQUIRE(raw->Put(rocksdb::WriteOptions{}, hs[meta], "schema_version",
-                       "99")
-                .ok());
+      REQUIRE(
+        raw->Put(rocksdb::WriteOptions{}, hs[meta], "schema_version", "99")
+          .ok());
       for (auto* h : hs)
         REQUIRE(raw->DestroyColumnFamilyHandle(h).ok());
       REQUIRE(raw->Close().ok());
@@ -561,9 +557,12 @@ TEST_CASE("an ACL change moves the reference and drops the old ACL",
   auto lines = feed_lines(*s, 2);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == R"({"seq":3,"op":"upsert","record":)" + to_line(a2) + "}");
-  CHECK(lines[1].rfind(R"({"seq":4,"op":"upsert","record":{"type":"issue","id":"10",)", 0) == 0);
-  CHECK(lines[2] == R"({"seq":5,"op":"delete","record":{"type":"acl","id":")"
-                      + a1.id + R"("}})");
+  CHECK(lines[1].rfind(
+          R"({"seq":4,"op":"upsert","record":{"type":"issue","id":"10",)", 0)
+        == 0);
+  CHECK(lines[2]
+        == R"({"seq":5,"op":"delete","record":{"type":"acl","id":")" + a1.id
+             + R"("}})");
   CHECK(count(*s, record_type::acl) == 1);
   CHECK_FALSE(*s->get_acl(a1.id));
   CHECK(*s->acl_refcount(a2.id) == 1);
@@ -572,15 +571,16 @@ TEST_CASE("an ACL change moves the reference and drops the old ACL",
     auto a3 = make_acl(true, {});
     write_batch_spec d;
     d.acls = {a3};
-    d.upserts = {make_issue("10", "ABC-1", a3.id),
-                 make_issue("10", "ABC-1", a2.id)};
+    d.upserts
+      = {make_issue("10", "ABC-1", a3.id), make_issue("10", "ABC-1", a2.id)};
     auto r = apply_ok(*s, d);
     CHECK(r[record_type::acl].added == 0);
     auto l = feed_lines(*s, 5);
     REQUIRE(l.size() == 4);
     CHECK(l[0] == R"({"seq":6,"op":"upsert","record":)" + to_line(a3) + "}");
-    CHECK(l[3] == R"({"seq":9,"op":"delete","record":{"type":"acl","id":")"
-                    + a3.id + R"("}})");
+    CHECK(l[3]
+          == R"({"seq":9,"op":"delete","record":{"type":"acl","id":")" + a3.id
+               + R"("}})");
     CHECK_FALSE(*s->get_acl(a3.id));
     CHECK(*s->acl_refcount(a2.id) == 1);
   }
