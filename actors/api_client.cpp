@@ -1,6 +1,6 @@
 #include "actors/api_client.hpp"
 
-#include "protocol/rate_limit.hpp"
+#include "protocol/jira/rate_limit.hpp"
 
 #include <caf/all.hpp>
 
@@ -26,7 +26,7 @@ struct pending_call {
 struct api_state {
   std::shared_ptr<protocol::http_client> client;
   caf::actor governor;
-  protocol::backoff_policy backoff;
+  sync::backoff_policy backoff;
   std::unordered_map<std::uint64_t, pending_call> calls;
   std::uint64_t next_id = 1;
   std::mt19937_64 rng{std::random_device{}()};
@@ -86,8 +86,8 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
                    clock_type::now() - call.started)
                    .count();
-  protocol::attempt_outcome out;
-  protocol::completion done;
+  sync::attempt_outcome out;
+  sync::completion done;
   done.bucket = call.request.bucket;
   done.latency_ms = latency;
   if (r.response) {
@@ -139,8 +139,8 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
     ++st.stats.responses_429;
   self->send(st.governor, done_atom_v, governor_done{done});
   std::uniform_real_distribution<double> unit{0.0, 1.0};
-  auto c = protocol::classify(out, call.attempt, st.backoff, unit(st.rng));
-  if (c.decision == protocol::retry_decision::retry) {
+  auto c = sync::classify(out, call.attempt, st.backoff, unit(st.rng));
+  if (c.decision == sync::retry_decision::retry) {
     ++st.stats.retries;
     self->delayed_send(self, std::chrono::milliseconds(c.delay_ms),
                        retry_atom_v, id);
@@ -149,7 +149,7 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   api_reply reply;
   reply.attempts = call.attempt;
   reply.status = out.status;
-  if (c.decision == protocol::retry_decision::success) {
+  if (c.decision == sync::retry_decision::success) {
     reply.ok = true;
     reply.body = std::move(r.response->body);
     reply.headers = std::move(r.response->headers);
@@ -164,7 +164,7 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
 caf::behavior api_client_impl(api_actor* self,
                               std::shared_ptr<protocol::http_client> client,
                               caf::actor governor,
-                              protocol::backoff_policy backoff) {
+                              sync::backoff_policy backoff) {
   self->state.client = std::move(client);
   self->state.governor = std::move(governor);
   self->state.backoff = backoff;
@@ -193,8 +193,7 @@ caf::behavior api_client_impl(api_actor* self,
 
 caf::actor spawn_api_client(caf::actor_system& sys,
                             std::shared_ptr<protocol::http_client> client,
-                            caf::actor governor,
-                            protocol::backoff_policy backoff) {
+                            caf::actor governor, sync::backoff_policy backoff) {
   return sys.spawn(api_client_impl, std::move(client), std::move(governor),
                    backoff);
 }

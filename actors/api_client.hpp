@@ -2,7 +2,7 @@
 // api_client: the HTTP bridge of the pipeline. For each api_call it asks the
 // rate_governor for a permit, starts the request on the http_client (Asio
 // threads), receives the completion back as a message, reports it to the
-// governor, classifies it (protocol::classify) and retries with backoff or
+// governor, classifies it (sync::classify) and retries with backoff or
 // answers. Actors never see sockets; no scheduler thread ever blocks.
 //
 // Messages:
@@ -11,7 +11,7 @@
 //   (stats_atom) -> api_stats
 
 #include "actors/messages.hpp"
-#include "protocol/retry_policy.hpp"
+#include "sync/retry_policy.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -21,7 +21,6 @@ namespace jirasync::actors {
 
 caf::actor spawn_api_client(caf::actor_system& sys,
                             std::shared_ptr<protocol::http_client> client,
-                            caf::actor governor,
-                            protocol::backoff_policy backoff);
+                            caf::actor governor, sync::backoff_policy backoff);
 
 } // namespace jirasync::actors

@@ -54,7 +54,7 @@ void start(downloader_actor* self, queued_job job, int attempt) {
   req.http.max_body_bytes = static_cast<std::uint64_t>(max > 0 ? max : 1);
   auto rp = job.promise;
   auto id = a.id;
-  bool want_text = protocol::is_text_mime(a.mime_type);
+  bool want_text = sync::is_text_mime(a.mime_type);
   self->request(st.env->api, caf::infinite, api_call{std::move(req)})
     .then([=](api_reply& r) {
       download_result res;

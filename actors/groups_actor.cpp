@@ -18,7 +18,7 @@ constexpr std::int64_t member_page_size = 50;
 struct groups_state {
   sync_env_ptr env;
   caf::response_promise rp;
-  std::shared_ptr<protocol::identity_directory> dir;
+  std::shared_ptr<sync::identity_directory> dir;
   std::vector<protocol::jira_group> groups;
   std::deque<std::size_t> todo;
   int active = 0;
@@ -146,7 +146,7 @@ void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
       if (!page.value.page.is_last && n > 0)
         return fetch_members(self, gi, start + n, acc);
       const auto& grp = st.groups[gi];
-      auto rec = protocol::to_group_record(grp, *acc);
+      auto rec = sync::to_group_record(grp, *acc);
       st.dir->group_members[rec.id] = rec.members;
       st.records.push_back(std::move(rec));
       --st.active;
@@ -197,7 +197,7 @@ caf::behavior groups_impl(groups_actor_t* self, sync_env_ptr env) {
     [=](run_atom, const users_result& users) -> caf::result<groups_result> {
       auto& st = self->state;
       st.rp = self->make_response_promise();
-      st.dir = std::make_shared<protocol::identity_directory>();
+      st.dir = std::make_shared<sync::identity_directory>();
       st.dir->universe = users.universe;
       fetch_groups(self, 0);
       return st.rp;

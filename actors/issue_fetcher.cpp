@@ -1,6 +1,6 @@
 #include "actors/issue_fetcher.hpp"
 
-#include "protocol/jql.hpp"
+#include "protocol/jira/jql.hpp"
 
 #include <caf/all.hpp>
 
@@ -77,8 +77,8 @@ using chunk_ptr = std::shared_ptr<chunk>;
 struct fetcher_state {
   sync_env_ptr env;
   protocol::jira_project project;
-  std::shared_ptr<const protocol::project_access> access;
-  std::unique_ptr<protocol::acl_resolver> resolver;
+  std::shared_ptr<const sync::project_access> access;
+  std::unique_ptr<sync::acl_resolver> resolver;
   caf::actor parent;
   caf::response_promise rp;
   std::string jql;
@@ -146,7 +146,7 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
   auto& acc = *st.access;
   auto spec = std::make_shared<storage::write_batch_spec>();
   std::map<std::string, storage::acl_record> acls;
-  auto acl_id = [&](const protocol::acl_set& s) {
+  auto acl_id = [&](const sync::acl_set& s) {
     auto rec = storage::make_acl(s.anyone, s.users);
     auto id = rec.id;
     acls.emplace(id, std::move(rec));
@@ -170,7 +170,7 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
       level = f.security->id;
     auto issue_acl = st.resolver->issue_acl(acc, reporter, assignee, level);
     auto issue_acl_id = acl_id(issue_acl);
-    auto rec = protocol::to_issue_record(i, st.env->mapping, issue_acl_id);
+    auto rec = sync::to_issue_record(i, st.env->mapping, issue_acl_id);
     if (rec.project_key.empty()) {
       rec.project_key = st.project.key;
       rec.project_id = st.project.id;
@@ -184,7 +184,7 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
       for (const auto& cm : w.comments) {
         auto cacl = st.resolver->comment_acl(acc, issue_acl, cm.visibility);
         spec->upserts.emplace_back(
-          protocol::to_comment_record(cm, i.id, f.attachments, acl_id(cacl)));
+          sync::to_comment_record(cm, i.id, f.attachments, acl_id(cacl)));
         ++delta.comments;
       }
     }
@@ -201,7 +201,7 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
                               + i.key.value_or(i.id) + ": " + d->second.error);
         continue;
       }
-      spec->upserts.emplace_back(protocol::to_attachment_record(
+      spec->upserts.emplace_back(sync::to_attachment_record(
         a, i.id, d->second.sha256, d->second.text, issue_acl_id));
       ++delta.attachments;
     }
@@ -390,15 +390,16 @@ void pump(fetcher_actor* self) {
     finish(self);
 }
 
-caf::behavior fetcher_impl(
-  fetcher_actor* self, sync_env_ptr env, protocol::jira_project project,
-  std::shared_ptr<const protocol::project_access> access,
-  std::shared_ptr<const protocol::identity_directory> dir, caf::actor parent) {
+caf::behavior fetcher_impl(fetcher_actor* self, sync_env_ptr env,
+                           protocol::jira_project project,
+                           std::shared_ptr<const sync::project_access> access,
+                           std::shared_ptr<const sync::identity_directory> dir,
+                           caf::actor parent) {
   auto& st = self->state;
   st.env = std::move(env);
   st.project = std::move(project);
   st.access = std::move(access);
-  st.resolver = std::make_unique<protocol::acl_resolver>(std::move(dir));
+  st.resolver = std::make_unique<sync::acl_resolver>(std::move(dir));
   st.parent = std::move(parent);
   st.result.project_key = st.project.key;
   return {
@@ -436,8 +437,8 @@ caf::behavior fetcher_impl(
 
 caf::actor spawn_issue_fetcher(
   caf::actor_system& sys, sync_env_ptr env, protocol::jira_project project,
-  std::shared_ptr<const protocol::project_access> access,
-  std::shared_ptr<const protocol::identity_directory> dir, caf::actor parent) {
+  std::shared_ptr<const sync::project_access> access,
+  std::shared_ptr<const sync::identity_directory> dir, caf::actor parent) {
   return sys.spawn(fetcher_impl, std::move(env), std::move(project),
                    std::move(access), std::move(dir), std::move(parent));
 }

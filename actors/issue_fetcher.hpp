@@ -19,7 +19,7 @@
 //   sends (progress_atom, progress_delta) to `parent` after each chunk.
 
 #include "actors/sync_env.hpp"
-#include "protocol/jql.hpp"
+#include "protocol/jira/jql.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -27,8 +27,8 @@ namespace jirasync::actors {
 
 caf::actor spawn_issue_fetcher(
   caf::actor_system& sys, sync_env_ptr env, protocol::jira_project project,
-  std::shared_ptr<const protocol::project_access> access,
-  std::shared_ptr<const protocol::identity_directory> dir, caf::actor parent);
+  std::shared_ptr<const sync::project_access> access,
+  std::shared_ptr<const sync::identity_directory> dir, caf::actor parent);
 
 /// The JQL of a project's id listing under the sync filters (pure; exposed
 /// for tests). Empty `error` on success.

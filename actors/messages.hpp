@@ -23,12 +23,12 @@
 //                    sends (progress_atom, progress_delta) to its parent
 //   sync_coordinator:(run_atom)                    -> sync_report
 
-#include "protocol/governor.hpp"
-#include "protocol/http_client.hpp"
-#include "protocol/jira_api.hpp"
-#include "protocol/jira_models.hpp"
-#include "protocol/permissions.hpp"
+#include "protocol/http/http_client.hpp"
+#include "protocol/jira/jira_api.hpp"
+#include "protocol/jira/jira_models.hpp"
 #include "storage/store.hpp"
+#include "sync/governor.hpp"
+#include "sync/permissions.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -73,11 +73,11 @@ struct api_stats {
 
 /// What api_client reports to the governor about one finished attempt.
 struct governor_done {
-  protocol::completion completion;
+  sync::completion completion;
 };
 
 struct governor_report {
-  protocol::governor_stats stats;
+  sync::governor_stats stats;
   /// Requests that had to wait for a rate limit (bucket, pause, quota).
   std::uint64_t rate_limit_waits = 0;
   /// Total milliseconds requests spent waiting for a permit.
@@ -137,7 +137,7 @@ struct users_result {
 struct groups_result {
   bool ok = false;
   std::string error;
-  std::shared_ptr<const protocol::identity_directory> directory;
+  std::shared_ptr<const sync::identity_directory> directory;
   std::uint64_t count = 0;
 };
 
@@ -152,7 +152,7 @@ struct projects_result {
 struct access_result {
   bool ok = false;
   std::string error;
-  std::shared_ptr<const protocol::project_access> access;
+  std::shared_ptr<const sync::project_access> access;
 };
 
 /// Progress a fetcher reports to the coordinator (deltas).

@@ -24,7 +24,7 @@ struct pending_permit {
 };
 
 struct governor_state {
-  std::unique_ptr<protocol::governor> gov;
+  std::unique_ptr<sync::governor> gov;
   std::deque<pending_permit> queue;
   /// Time the armed wake-up fires (0 = none armed).
   std::int64_t wake_at_ms = 0;
@@ -65,8 +65,8 @@ void drain(governor_actor* self) {
 }
 
 caf::behavior governor_impl(governor_actor* self,
-                            protocol::governor_options options) {
-  self->state.gov = std::make_unique<protocol::governor>(std::move(options));
+                            sync::governor_options options) {
+  self->state.gov = std::make_unique<sync::governor>(std::move(options));
   return {
     [=](permit_atom, const std::string& bucket,
         std::int64_t cost) -> caf::result<permit_atom> {
@@ -96,7 +96,7 @@ caf::behavior governor_impl(governor_actor* self,
 } // namespace
 
 caf::actor spawn_rate_governor(caf::actor_system& sys,
-                               protocol::governor_options options) {
+                               sync::governor_options options) {
   return sys.spawn(governor_impl, std::move(options));
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // rate_governor: one per Jira site. Every request asks it for a permit
-// first. It owns a protocol::governor (token buckets per endpoint class,
+// first. It owns a sync::governor (token buckets per endpoint class,
 // quota pause, AIMD concurrency, points budget) and parks permit requests
 // (response promises) until they can be granted, waking itself with a
 // delayed message - it never blocks a scheduler thread.
@@ -18,6 +18,6 @@
 namespace jirasync::actors {
 
 caf::actor spawn_rate_governor(caf::actor_system& sys,
-                               protocol::governor_options options);
+                               sync::governor_options options);
 
 } // namespace jirasync::actors

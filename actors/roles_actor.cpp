@@ -30,7 +30,7 @@ using shared_fetch_ptr = std::shared_ptr<shared_fetch>;
 /// One project's access being assembled.
 struct access_job {
   caf::response_promise rp;
-  std::shared_ptr<protocol::project_access> access;
+  std::shared_ptr<sync::project_access> access;
   int outstanding = 0;
   std::string error;
 };
@@ -249,7 +249,7 @@ caf::behavior roles_impl(roles_actor_t* self, sync_env_ptr env) {
         const protocol::jira_project& p) -> caf::result<access_result> {
       auto job = std::make_shared<access_job>();
       job->rp = self->make_response_promise();
-      job->access = std::make_shared<protocol::project_access>();
+      job->access = std::make_shared<sync::project_access>();
       job->access->project_id = p.id;
       job->access->project_key = p.key;
       if (p.lead)

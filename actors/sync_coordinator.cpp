@@ -35,10 +35,10 @@ struct coordinator_state {
   clock_type::time_point started;
   std::int64_t started_ms = 0;
   bool done = false;
-  std::shared_ptr<const protocol::identity_directory> dir;
+  std::shared_ptr<const sync::identity_directory> dir;
   caf::actor roles;
   std::vector<protocol::jira_project> projects;
-  std::vector<std::shared_ptr<const protocol::project_access>> access;
+  std::vector<std::shared_ptr<const sync::project_access>> access;
   std::deque<std::size_t> pending_projects;
   int projects_active = 0;
   static inline const char* name = "sync_coordinator";
@@ -155,15 +155,14 @@ void pump_projects(coordinator_actor* self) {
 /// Step 4 result: project records + ACLs in one batch, then step 5.
 void write_projects(coordinator_actor* self) {
   auto& st = self->state;
-  protocol::acl_resolver resolver{st.dir};
+  sync::acl_resolver resolver{st.dir};
   auto spec = std::make_shared<storage::write_batch_spec>();
   for (std::size_t i = 0; i < st.projects.size(); ++i) {
     if (!st.access[i])
       continue;
     auto set = resolver.project_acl(*st.access[i]);
     auto acl = storage::make_acl(set.anyone, set.users);
-    spec->upserts.emplace_back(
-      protocol::to_project_record(st.projects[i], acl.id));
+    spec->upserts.emplace_back(sync::to_project_record(st.projects[i], acl.id));
     spec->acls.push_back(std::move(acl));
   }
   self->request(st.base.writer, caf::infinite, write_atom_v, write_job{spec})

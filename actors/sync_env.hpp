@@ -5,7 +5,7 @@
 
 #include "actors/messages.hpp"
 #include "config/config.hpp"
-#include "protocol/record_mapping.hpp"
+#include "sync/record_mapping.hpp"
 
 #include <caf/actor.hpp>
 
@@ -36,7 +36,7 @@ struct pipeline_tuning {
 struct sync_env {
   protocol::api_target target;
   /// Site URL (browse links), field names for custom fields.
-  protocol::mapping_context mapping;
+  sync::mapping_context mapping;
   config::filters_config filters;
   config::indexing_config indexing;
   std::string filters_hash;

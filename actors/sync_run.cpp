@@ -8,8 +8,8 @@
 
 namespace jirasync::actors {
 
-protocol::governor_options run_options::default_governor_options() {
-  protocol::governor_options o;
+sync::governor_options run_options::default_governor_options() {
+  sync::governor_options o;
   // Jira Cloud burst buckets (per tenant x endpoint x method).
   o.default_bucket = {"default", 100, 100};
   o.buckets = {{"get", 100, 100},

@@ -5,8 +5,8 @@
 // `jirasync demo`; blocks the calling (non-actor) thread.
 
 #include "actors/sync_coordinator.hpp"
-#include "protocol/governor.hpp"
-#include "protocol/retry_policy.hpp"
+#include "sync/governor.hpp"
+#include "sync/retry_policy.hpp"
 
 #include <memory>
 
@@ -15,14 +15,14 @@ namespace jirasync::actors {
 struct run_options {
   pipeline_tuning tuning;
   /// Default: Jira Cloud's burst limits per endpoint class (see .cpp).
-  protocol::governor_options governor = default_governor_options();
-  protocol::backoff_policy backoff;
+  sync::governor_options governor = default_governor_options();
+  sync::backoff_policy backoff;
   /// Called on progress (from an actor thread). Default: none.
   progress_fn progress;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
 
-  static protocol::governor_options default_governor_options();
+  static sync::governor_options default_governor_options();
 };
 
 /// Runs a full sync of `cfg`'s site into `db`. Never throws on expected

@@ -53,7 +53,7 @@ void fetch_page(users_actor_t* self, std::int64_t start) {
         ++st.result.count;
         if (u.active && u.type == protocol::account_type::atlassian)
           st.result.universe.push_back(u.account_id);
-        spec->upserts.emplace_back(protocol::to_user_record(u));
+        spec->upserts.emplace_back(sync::to_user_record(u));
       }
       auto n = static_cast<std::int64_t>(users.value.size());
       self

@@ -3,7 +3,7 @@
 // stderr as "adf2md: ..."; exit 0, or 2 when the input is not JSON or holds
 // no ADF.
 #include "app/commands.hpp"
-#include "protocol/adf_markdown.hpp"
+#include "protocol/adf/adf_markdown.hpp"
 
 #include <boost/json.hpp>
 

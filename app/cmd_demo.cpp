@@ -8,7 +8,7 @@
 #include "actors/sync_run.hpp"
 #include "app/commands.hpp"
 #include "app/sync_display.hpp"
-#include "protocol/http_client.hpp"
+#include "protocol/http/http_client.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>

@@ -6,7 +6,7 @@
 //
 //   adf_bench [--mb N] [--rounds R]     (defaults: 64 MB, 3 rounds; best
 //                                        round reported)
-#include "protocol/adf_markdown.hpp"
+#include "protocol/adf/adf_markdown.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,4 +1,5 @@
-# Every third-party dependency, found once. See ../shared/docs/toolchain.md.
+# Every third-party dependency, found once (Debian 12 packages: see
+# scripts/install-deps.sh).
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(ZLIB REQUIRED)
@@ -41,9 +42,6 @@ target_compile_definitions(jirasync_asio PUBLIC
 target_link_libraries(jirasync_asio PUBLIC Boost::headers Boost::system
   OpenSSL::SSL OpenSSL::Crypto Threads::Threads)
 
-# The read-only shared folder (docs, third-party fixtures) beside the checkout.
-set(JIRASYNC_SHARED_DIR "${PROJECT_SOURCE_DIR}/../shared" CACHE PATH
-    "Folder holding docs/ and fixtures/ (read-only; default: ../shared)")
 
 # jirasync_add_library(NAME GLOBS <globs...> [EXCLUDE <regex>] [LIBS <public libs...>])
 # One static library per folder (or per protocol area), from a glob so that

@@ -2,7 +2,7 @@
 // redacted effective config printed by `jirasync config check`.
 #include "config/config.hpp"
 
-#include <openssl/evp.h>
+#include "common/sha256.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -11,26 +11,6 @@
 namespace jirasync::config {
 
 namespace {
-
-std::string hex(const unsigned char* data, size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 0xf];
-  }
-  return out;
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr)
-      != 1)
-    throw std::runtime_error("SHA-256 failed (OpenSSL EVP_Digest)");
-  return hex(md, len);
-}
 
 /// A TOML basic string.
 std::string toml_string(std::string_view s) {
@@ -107,7 +87,7 @@ std::string filters_hash(const filters_config& f) {
   bound("modified_before", f.modified_before);
   bound("created_after", f.created_after);
   bound("created_before", f.created_before);
-  return sha256_hex(canon);
+  return common::sha256_hex(canon);
 }
 
 std::string to_toml_redacted(const config& c) {

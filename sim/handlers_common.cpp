@@ -1,5 +1,5 @@
 // JSON renderers and parameter helpers shared by the REST handlers. Shapes
-// follow the real captures (shared/fixtures/jira-cloud/).
+// follow the real captures (tests/fixtures/jira-cloud/).
 #include "sim/server_handlers.hpp"
 #include "sim/server_http.hpp"
 #include "sim/sim_time.hpp"

@@ -1,6 +1,8 @@
 // Identity endpoints: /myself, /users/search, /group/bulk, /group/member,
 // /field, /auditing/record.
 #include "sim/server_handlers.hpp"
+
+#include "common/ascii.hpp"
 #include "sim/server_http.hpp"
 #include "sim/sim_time.hpp"
 
@@ -202,8 +204,8 @@ bool icontains(std::string_view hay, std::string_view needle) {
     return true;
   auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
                         [](char a, char b) {
-                          return std::tolower(static_cast<unsigned char>(a))
-                                 == std::tolower(static_cast<unsigned char>(b));
+                          return jirasync::common::ascii_lower(a)
+                                 == jirasync::common::ascii_lower(b);
                         });
   return it != hay.end();
 }

@@ -2,7 +2,7 @@
 // ~45 s and ~1.8 GB per TU). One coroutine per connection, on its own strand.
 #include "sim/server.hpp"
 
-#include "protocol/tls_certgen.hpp"
+#include "protocol/http/tls_certgen.hpp"
 #include "sim/server_http.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -1,7 +1,7 @@
 #pragma once
 // Internal to jira-sim's server side: what a REST handler gets and returns,
 // the route table, and the JSON renderers shared by handlers_*.cpp.
-// Shapes follow the real captures in shared/fixtures/jira-cloud/.
+// Shapes follow the real captures in tests/fixtures/jira-cloud/.
 
 #include "sim/limits.hpp"
 #include "sim/server.hpp"

@@ -1,5 +1,7 @@
 #include "sim/server_http.hpp"
 
+#include "common/ascii.hpp"
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -11,13 +13,7 @@ namespace jirasim {
 std::optional<std::string_view> find_header(const header_list& headers,
                                             std::string_view name) {
   for (auto& [k, v] : headers) {
-    if (k.size() != name.size())
-      continue;
-    bool eq = true;
-    for (std::size_t i = 0; i < k.size() && eq; ++i)
-      eq = std::tolower(static_cast<unsigned char>(k[i]))
-           == std::tolower(static_cast<unsigned char>(name[i]));
-    if (eq)
+    if (jirasync::common::ascii_iequals(k, name))
       return std::string_view(v);
   }
   return std::nullopt;

@@ -1,5 +1,7 @@
 #include "sim/sim_time.hpp"
 
+#include "common/time_format.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -39,8 +41,7 @@ std::string format_fields(date::local_time<ms_t> lt) {
 } // namespace
 
 std::string format_rfc3339_utc(int64_t ms) {
-  date::local_time<ms_t> lt{ms_t{ms}};
-  return format_fields(lt) + "Z";
+  return jirasync::common::format_rfc3339_ms(ms);
 }
 
 std::string format_jira_time(int64_t ms, std::string_view time_zone) {

@@ -1,11 +1,11 @@
 #include "sim/workspace.hpp"
 
+#include "common/sha256.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-
-#include <openssl/evp.h>
 
 #include "sim/adf_gen.hpp"
 #include "sim/generator_rng.hpp"
@@ -210,28 +210,11 @@ bool is_member(const group& g, user_ix u) {
 // --- credentials
 // ---------------------------------------------------------------------
 
-namespace {
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char d[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    s.push_back(d[md[i] >> 4]);
-    s.push_back(d[md[i] & 15]);
-  }
-  return s;
-}
-
-} // namespace
-
 std::string api_token_for(const workspace& ws, std::string_view account_id) {
   // Looks like an Atlassian API token; derived, never stored.
-  auto h = sha256_hex("jira-sim-token/" + std::to_string(ws.params.seed) + "/"
-                      + std::string{account_id});
+  auto h = jirasync::common::sha256_hex("jira-sim-token/"
+                                        + std::to_string(ws.params.seed) + "/"
+                                        + std::string{account_id});
   return "ATATT3xFfGF0" + h.substr(0, 48);
 }
 
@@ -515,26 +498,15 @@ std::string attachment_content_string(const workspace& ws,
 }
 
 std::string attachment_sha256(const workspace& ws, const attachment& a) {
-  auto* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  jirasync::common::sha256_hasher h;
   std::vector<char> buf(1 << 16);
   uint64_t off = 0;
   while (off < a.size_bytes) {
     auto n = attachment_content(ws, a, off, buf.data(), buf.size());
-    EVP_DigestUpdate(ctx, buf.data(), n);
+    h.update(buf.data(), n);
     off += n;
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  static constexpr char d[] = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < len; ++i) {
-    s.push_back(d[md[i] >> 4]);
-    s.push_back(d[md[i] & 15]);
-  }
-  return s;
+  return h.final_hex();
 }
 
 // --- indices

@@ -1,6 +1,6 @@
 #include "storage/queries.hpp"
 
-#include "storage/time_format.hpp"
+#include "common/time_format.hpp"
 
 #include <boost/json.hpp>
 
@@ -130,7 +130,7 @@ namespace {
 std::string time_or_never(const json::value* v) {
   if (!v || !v->is_int64() || v->get_int64() == 0)
     return "never";
-  return format_rfc3339_ms(v->get_int64());
+  return common::format_rfc3339_ms(v->get_int64());
 }
 
 std::string str(const json::object& o, std::string_view k) {

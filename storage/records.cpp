@@ -1,7 +1,7 @@
 #include "storage/records.hpp"
 
-#include "storage/hash.hpp"
-#include "storage/time_format.hpp"
+#include "common/sha256.hpp"
+#include "common/time_format.hpp"
 
 #include <boost/json.hpp>
 
@@ -53,7 +53,7 @@ std::string acl_id(const acl_record& acl) {
     canon += u;
     canon += '\n';
   }
-  return sha256_hex(canon).substr(0, 32);
+  return common::sha256_hex(canon).substr(0, 32);
 }
 
 acl_record make_acl(bool anyone, std::vector<std::string> users) {
@@ -90,7 +90,7 @@ json::array string_array(const std::vector<std::string>& xs) {
 }
 
 json::value time_value(std::int64_t ms) {
-  return json::value(format_rfc3339_ms(ms));
+  return json::value(common::format_rfc3339_ms(ms));
 }
 
 } // namespace
@@ -306,7 +306,7 @@ struct reader {
   std::int64_t time(std::string_view k) {
     auto* v = find(k);
     if (v && v->is_string())
-      if (auto ms = parse_rfc3339_ms(v->get_string()))
+      if (auto ms = common::parse_rfc3339_ms(v->get_string()))
         return *ms;
     ok = false;
     return 0;
@@ -579,7 +579,7 @@ std::optional<std::string> acl_of(const any_record& r) {
 }
 
 std::string fingerprint(const any_record& r) {
-  return sha256_hex(json::serialize(to_stored_json(r)));
+  return common::sha256_hex(json::serialize(to_stored_json(r)));
 }
 
 } // namespace jirasync::storage

@@ -1,6 +1,6 @@
 #include "storage/store.hpp"
 
-#include "storage/hash.hpp"
+#include "common/sha256.hpp"
 #include "storage/keys.hpp"
 
 #include <boost/json.hpp>
@@ -1007,14 +1007,14 @@ fs::path store::blob_path(std::string_view sha256) const {
 
 bool store::has_blob(std::string_view sha256) const {
   std::error_code ec;
-  return is_sha256_hex(sha256) && fs::exists(blob_path(sha256), ec);
+  return common::is_sha256_hex(sha256) && fs::exists(blob_path(sha256), ec);
 }
 
 result<void> store::adopt_blob(const fs::path& tmp_path,
                                std::string_view sha256) {
   if (impl_->opts.read_only)
     return store_error{errc::read_only, "the store is open read-only"};
-  if (!is_sha256_hex(sha256))
+  if (!common::is_sha256_hex(sha256))
     return invalid("not a lower-case hex SHA-256: " + std::string(sha256));
   std::error_code ec;
   auto dest = blob_path(sha256);

@@ -69,7 +69,7 @@ TEST_CASE("project JQL carries the date filters in the user's zone",
 
 TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
   caf::actor_system sys{test_config()};
-  protocol::governor_options o;
+  sync::governor_options o;
   o.default_bucket = {"default", 10, 2}; // 10/s, burst 2
   o.initial_concurrency = 16;
   auto gov = spawn_rate_governor(sys, o);
@@ -92,7 +92,7 @@ TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
     // Return the permit so concurrency is never the limit.
     self->send(
       gov, done_atom_v,
-      governor_done{protocol::completion{"get", 1, 200, {}, false, {}, {}}});
+      governor_done{sync::completion{"get", 1, 200, {}, false, {}, {}}});
   }
   REQUIRE(granted.size() == 4);
   CHECK(granted[1].count() < 50);  // burst of 2: immediate

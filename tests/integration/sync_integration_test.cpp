@@ -2,7 +2,7 @@
 // `jirasync export`, compared record by record with GET /_sim/truth.
 #include "child_process.hpp"
 
-#include "protocol/http_client.hpp"
+#include "protocol/http/http_client.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 #pragma once
 // Shared by tests/sim/server_*.cpp: an in-process jira-sim (real sockets on
 // 127.0.0.1), a client, and the "shape subset" comparer against the real
-// Jira Cloud captures in shared/fixtures/jira-cloud/.
+// Jira Cloud captures in tests/fixtures/jira-cloud/.
 
 #include "sim/server.hpp"
 #include "sim/server_app.hpp"
@@ -94,8 +94,7 @@ struct sim_fixture {
 };
 
 inline json::value load_fixture(const std::string& name) {
-  std::ifstream in(std::string(JIRASYNC_SHARED_DIR) + "/fixtures/jira-cloud/"
-                   + name);
+  std::ifstream in(std::string(JIRASYNC_FIXTURES_DIR) + "/jira-cloud/" + name);
   if (!in)
     throw std::runtime_error("missing fixture " + name);
   std::stringstream ss;

@@ -1,5 +1,5 @@
 // Every endpoint's response has the keys and JSON value types of the real
-// Jira Cloud captures (shared/fixtures/jira-cloud/).
+// Jira Cloud captures (tests/fixtures/jira-cloud/).
 #include "server_fixture.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,4 @@
 #include "storage/keys.hpp"
-#include "storage/time_format.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -64,18 +63,4 @@ TEST_CASE("be64 sorts sequence numbers", "[storage]") {
   CHECK(keys::decode_be64(keys::encode_be64(123456789012345ULL))
         == 123456789012345ULL);
   CHECK_FALSE(keys::decode_be64("short"));
-}
-
-TEST_CASE("RFC 3339 formatting with milliseconds in UTC", "[storage]") {
-  CHECK(format_rfc3339_ms(0) == "1970-01-01T00:00:00.000Z");
-  CHECK(format_rfc3339_ms(1704190272123) == "2024-01-02T10:11:12.123Z");
-  CHECK(format_rfc3339_ms(-1) == "1969-12-31T23:59:59.999Z");
-  CHECK(format_rfc3339_ms(951782400000) == "2000-02-29T00:00:00.000Z");
-  CHECK(parse_rfc3339_ms("2024-01-02T10:11:12.123Z") == 1704190272123);
-  CHECK(parse_rfc3339_ms("2024-01-02T11:11:12.123+0100") == 1704190272123);
-  CHECK(parse_rfc3339_ms("2024-01-02T05:11:12.123456-05:00") == 1704190272123);
-  CHECK(parse_rfc3339_ms("2024-01-02T10:11:12Z") == 1704190272000);
-  CHECK_FALSE(parse_rfc3339_ms("2024-02-30T10:11:12Z"));
-  CHECK_FALSE(parse_rfc3339_ms("2024-01-02 10:11"));
-  CHECK_FALSE(parse_rfc3339_ms("2024-01-02T10:11:12.123"));
 }

@@ -1,0 +1,358 @@
+#include "protocol/jira/rate_limit.hpp"
+
+#include "common/ascii.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <date/date.h>
+
+#include "protocol/jira/jira_time.hpp"
+
+namespace jirasync::protocol {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty()
+         && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'
+             || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Non-negative decimal integer (at most 18 digits).
+std::optional<std::int64_t> parse_uint(std::string_view s) {
+  s = trim(s);
+  if (s.empty() || s.size() > 18)
+    return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+std::optional<int> month_index(std::string_view m) {
+  static constexpr std::array<std::string_view, 12> names
+    = {"jan", "feb", "mar", "apr", "may", "jun",
+       "jul", "aug", "sep", "oct", "nov", "dec"};
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (common::ascii_iequals(m, names[i]))
+      return static_cast<int>(i) + 1;
+  return std::nullopt;
+}
+
+bool parse_hms(std::string_view s, int& h, int& m, int& sec) {
+  if (s.size() != 8 || s[2] != ':' || s[5] != ':')
+    return false;
+  auto two = [&](std::size_t at, int& out) {
+    auto v = parse_uint(s.substr(at, 2));
+    if (!v)
+      return false;
+    out = static_cast<int>(*v);
+    return true;
+  };
+  return two(0, h) && two(3, m) && two(6, sec) && h < 24 && m < 60 && sec < 61;
+}
+
+// HTTP-date (RFC 9110 5.6.7): IMF-fixdate, RFC 850 and asctime forms.
+std::optional<std::chrono::system_clock::time_point>
+parse_http_date(std::string_view s) {
+  std::vector<std::string_view> tok;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == ',' || s[i] == '-'))
+      ++i;
+    std::size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != ',' && s[i] != '-')
+      ++i;
+    if (i > start)
+      tok.push_back(s.substr(start, i - start));
+  }
+  std::optional<int> mon;
+  std::optional<std::int64_t> day, year;
+  std::string_view hms;
+  if (tok.size() == 5 && month_index(tok[1])) { // asctime
+    mon = month_index(tok[1]);
+    day = parse_uint(tok[2]);
+    hms = tok[3];
+    year = parse_uint(tok[4]);
+  } else if (tok.size() == 6) { // IMF-fixdate or RFC 850
+    if (!common::ascii_iequals(tok[5], "GMT")
+        && !common::ascii_iequals(tok[5], "UTC"))
+      return std::nullopt;
+    day = parse_uint(tok[1]);
+    mon = month_index(tok[2]);
+    year = parse_uint(tok[3]);
+    hms = tok[4];
+    if (year && tok[3].size() == 2) // RFC 850 two-digit year
+      *year += *year < 70 ? 2000 : 1900;
+  } else {
+    return std::nullopt;
+  }
+  int h = 0, m = 0, sec = 0;
+  // system_clock counts nanoseconds in 64 bits (+-292 years around 1970):
+  // years outside 1970..2200 are garbage here and would overflow.
+  if (!mon || !day || !year || !parse_hms(hms, h, m, sec) || *year < 1970
+      || *year > 2200)
+    return std::nullopt;
+  auto ymd = date::year{static_cast<int>(*year)}
+             / date::month{static_cast<unsigned>(*mon)}
+             / date::day{static_cast<unsigned>(*day)};
+  if (!ymd.ok())
+    return std::nullopt;
+  auto tp = date::sys_days{ymd} + std::chrono::hours{h}
+            + std::chrono::minutes{m} + std::chrono::seconds{std::min(sec, 59)};
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(tp);
+}
+
+rate_limit_reason reason_from(std::string_view raw) {
+  struct entry {
+    std::string_view name;
+    rate_limit_reason reason;
+  };
+  static constexpr std::array<entry, 5> table = {{
+    {"jira-quota-global-based", rate_limit_reason::quota_global},
+    {"jira-quota-tenant-based", rate_limit_reason::quota_tenant},
+    {"jira-burst-based", rate_limit_reason::burst},
+    {"jira-per-issue-on-write", rate_limit_reason::per_issue_on_write},
+    {"jira-cost-based", rate_limit_reason::cost_based},
+  }};
+  for (const auto& e : table)
+    if (common::ascii_iequals(raw, e.name))
+      return e.reason;
+  return rate_limit_reason::unknown;
+}
+
+// One structured-field list member: `"name";k=v;k=v` (name quoted or a
+// token). Calls `param(key, value)` for each parameter.
+struct sf_item {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+std::vector<sf_item> parse_sf_list(std::string_view s) {
+  std::vector<sf_item> items;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == ','))
+      ++i;
+    if (i >= s.size())
+      break;
+    sf_item item;
+    if (s[i] == '"') {
+      ++i;
+      while (i < s.size() && s[i] != '"') {
+        if (s[i] == '\\' && i + 1 < s.size())
+          ++i;
+        item.name += s[i++];
+      }
+      if (i < s.size())
+        ++i; // closing quote
+    } else {
+      while (i < s.size() && s[i] != ';' && s[i] != ',')
+        item.name += s[i++];
+      item.name = std::string(trim(item.name));
+    }
+    // Parameters until the next top-level comma.
+    while (i < s.size() && s[i] != ',') {
+      if (s[i] != ';') { // junk after the name: skip it
+        ++i;
+        continue;
+      }
+      ++i;
+      std::size_t start = i;
+      while (i < s.size() && s[i] != ';' && s[i] != ',')
+        ++i;
+      std::string_view kv = trim(s.substr(start, i - start));
+      auto eq = kv.find('=');
+      if (eq == std::string_view::npos)
+        item.params.emplace_back(std::string(kv), "");
+      else
+        item.params.emplace_back(std::string(trim(kv.substr(0, eq))),
+                                 std::string(trim(kv.substr(eq + 1))));
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+} // namespace
+
+std::string_view to_string(rate_limit_reason reason) {
+  switch (reason) {
+    case rate_limit_reason::none:
+      return "none";
+    case rate_limit_reason::quota_global:
+      return "jira-quota-global-based";
+    case rate_limit_reason::quota_tenant:
+      return "jira-quota-tenant-based";
+    case rate_limit_reason::burst:
+      return "jira-burst-based";
+    case rate_limit_reason::per_issue_on_write:
+      return "jira-per-issue-on-write";
+    case rate_limit_reason::cost_based:
+      return "jira-cost-based";
+    case rate_limit_reason::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::optional<milliseconds>
+parse_retry_after(std::string_view value,
+                  std::chrono::system_clock::time_point now) {
+  value = trim(value);
+  if (value.empty())
+    return std::nullopt;
+  if (value[0] >= '0' && value[0] <= '9') {
+    // delta-seconds; a fraction ("1.5") is tolerated and honoured.
+    auto dot = value.find('.');
+    auto secs = parse_uint(value.substr(0, dot));
+    if (!secs || *secs > 10'000'000)
+      return std::nullopt;
+    std::int64_t ms = *secs * 1000;
+    if (dot != std::string_view::npos) {
+      auto frac = value.substr(dot + 1);
+      if (frac.empty() || !parse_uint(frac))
+        return std::nullopt;
+      int scale = 100;
+      for (std::size_t k = 0; k < frac.size() && scale > 0; ++k, scale /= 10)
+        ms += (frac[k] - '0') * scale;
+    }
+    return milliseconds{ms};
+  }
+  auto when = parse_http_date(value);
+  if (!when)
+    return std::nullopt;
+  auto delta = std::chrono::duration_cast<milliseconds>(*when - now);
+  return std::max(delta, milliseconds{0});
+}
+
+bool rate_limit_signal::is_quota_reason() const {
+  return reason == rate_limit_reason::quota_global
+         || reason == rate_limit_reason::quota_tenant;
+}
+
+std::optional<milliseconds>
+rate_limit_signal::wait_hint(std::chrono::system_clock::time_point now) const {
+  std::optional<milliseconds> best;
+  auto consider = [&](milliseconds d) {
+    d = std::max(d, milliseconds{0});
+    if (!best || d > *best)
+      best = d;
+  };
+  if (retry_after)
+    consider(*retry_after);
+  if (beta_retry_after)
+    consider(*beta_retry_after);
+  if (is_quota_reason()) {
+    if (reset_at)
+      consider(std::chrono::duration_cast<milliseconds>(*reset_at - now));
+    // Capped at 10 days: larger values are garbage and would overflow.
+    constexpr std::int64_t max_secs = 10 * 24 * 3600;
+    for (const auto& st : states)
+      if (st.reset_secs)
+        consider(milliseconds{std::min(*st.reset_secs, max_secs) * 1000});
+  }
+  return best;
+}
+
+bool rate_limit_signal::any() const {
+  return retry_after || beta_retry_after || limit || remaining || reset_at
+         || near_limit || reason != rate_limit_reason::none || !policies.empty()
+         || !states.empty();
+}
+
+rate_limit_signal parse_rate_limit_headers(
+  const std::vector<std::pair<std::string, std::string>>& headers,
+  std::chrono::system_clock::time_point now) {
+  rate_limit_signal sig;
+  for (const auto& [raw_name, raw_value] : headers) {
+    std::string_view name = trim(raw_name);
+    std::string_view value = trim(raw_value);
+    if (common::ascii_iequals(name, "Retry-After")) {
+      if (!sig.retry_after)
+        sig.retry_after = parse_retry_after(value, now);
+    } else if (common::ascii_iequals(name, "Beta-Retry-After")) {
+      if (!sig.beta_retry_after)
+        sig.beta_retry_after = parse_retry_after(value, now);
+    } else if (common::ascii_iequals(name, "X-RateLimit-Limit")) {
+      if (!sig.limit)
+        sig.limit = parse_uint(value);
+    } else if (common::ascii_iequals(name, "X-RateLimit-Remaining")) {
+      if (!sig.remaining)
+        sig.remaining = parse_uint(value);
+    } else if (common::ascii_iequals(name, "X-RateLimit-Reset")) {
+      if (sig.reset_at)
+        continue;
+      // Instants outside 1970..2200 are garbage (and would overflow
+      // system_clock's nanoseconds).
+      constexpr std::int64_t max_ms = 7'258'118'400'000; // 2200-01-01
+      if (auto ms = parse_jira_time_ms(value); ms && *ms >= 0 && *ms < max_ms) {
+        sig.reset_at = std::chrono::system_clock::time_point{
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            milliseconds{*ms})};
+      } else if (auto secs = parse_uint(value);
+                 secs && *secs > 1'000'000'000 && *secs < max_ms / 1000) {
+        // Tolerated: epoch seconds instead of ISO 8601.
+        sig.reset_at
+          = std::chrono::system_clock::time_point{std::chrono::seconds{*secs}};
+      }
+    } else if (common::ascii_iequals(name, "X-RateLimit-NearLimit")) {
+      if (sig.near_limit)
+        continue;
+      if (common::ascii_iequals(value, "true"))
+        sig.near_limit = true;
+      else if (common::ascii_iequals(value, "false"))
+        sig.near_limit = false;
+    } else if (common::ascii_iequals(name, "RateLimit-Reason")) {
+      if (sig.reason != rate_limit_reason::none || value.empty())
+        continue;
+      sig.reason_raw = std::string(value);
+      sig.reason = reason_from(value);
+    } else if (common::ascii_iequals(name, "RateLimit-Policy")
+               || common::ascii_iequals(name, "Beta-RateLimit-Policy")) {
+      bool beta = common::ascii_iequals(name, "Beta-RateLimit-Policy");
+      for (auto& item : parse_sf_list(value)) {
+        rate_limit_policy p;
+        p.name = std::move(item.name);
+        p.beta = beta;
+        for (const auto& [k, v] : item.params) {
+          if (k == "q")
+            p.quota = parse_uint(v);
+          else if (k == "w")
+            p.window_secs = parse_uint(v);
+        }
+        if (!p.name.empty() || p.quota || p.window_secs)
+          sig.policies.push_back(std::move(p));
+      }
+    } else if (common::ascii_iequals(name, "RateLimit")
+               || common::ascii_iequals(name, "Beta-RateLimit")) {
+      bool beta = common::ascii_iequals(name, "Beta-RateLimit");
+      for (auto& item : parse_sf_list(value)) {
+        rate_limit_state st;
+        st.name = std::move(item.name);
+        st.beta = beta;
+        for (const auto& [k, v] : item.params) {
+          if (k == "r")
+            st.remaining = parse_uint(v);
+          else if (k == "t")
+            st.reset_secs = parse_uint(v);
+        }
+        if (!st.name.empty() || st.remaining || st.reset_secs)
+          sig.states.push_back(std::move(st));
+      }
+    }
+  }
+  return sig;
+}
+
+} // namespace jirasync::protocol

@@ -1,0 +1,128 @@
+#include "sync/permissions.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace jirasync::protocol;
+using namespace jirasync::sync;
+
+namespace {
+
+permission_holder holder(holder_type t, std::optional<std::string> param = {},
+                         std::optional<std::string> value = {}) {
+  permission_holder h;
+  h.type = t;
+  h.type_raw = std::string{to_string(t)};
+  h.parameter = std::move(param);
+  h.value = std::move(value);
+  return h;
+}
+
+std::shared_ptr<identity_directory> make_dir() {
+  auto d = std::make_shared<identity_directory>();
+  // u9 is not in the universe (inactive or app account).
+  d->universe = {"u1", "u2", "u3", "u4", "u5", "u6"};
+  d->group_members["g-dev"] = {"u1", "u2", "u9"};
+  d->group_members["g-ops"] = {"u3"};
+  d->group_members["g-sw"] = {"u5"};
+  d->group_id_by_name["dev"] = "g-dev";
+  d->group_id_by_name["ops"] = "g-ops";
+  d->app_role_groups["jira-software"] = {"g-sw"};
+  return d;
+}
+
+project_access make_project() {
+  project_access p;
+  p.project_id = "100";
+  p.project_key = "P";
+  p.lead_account_id = "u4";
+  project_role devs;
+  devs.id = "10001";
+  devs.name = "Developers";
+  role_actor ga;
+  ga.type = role_actor_type::group;
+  ga.group_name = "ops"; // name only: resolved through the directory
+  role_actor ua;
+  ua.type = role_actor_type::user;
+  ua.account_id = "u6";
+  devs.actors = {ga, ua};
+  p.roles["10001"] = devs;
+  return p;
+}
+
+} // namespace
+
+TEST_CASE("browse holders expand to active atlassian users",
+          "[jira][permissions]") {
+  auto dir = make_dir();
+  acl_resolver r{dir};
+  auto p = make_project();
+  p.browse_holders
+    = {holder(holder_type::group, "dev", "g-dev"),
+       holder(holder_type::project_role, "10001"),
+       holder(holder_type::project_lead), holder(holder_type::user, "u9"),
+       holder(holder_type::group_custom_field, "cf_1")};
+  auto acl = r.project_acl(p);
+  CHECK_FALSE(acl.anyone);
+  CHECK(acl.users == std::vector<std::string>{"u1", "u2", "u3", "u4", "u6"});
+}
+
+TEST_CASE("anyone and application roles", "[jira][permissions]") {
+  auto dir = make_dir();
+  acl_resolver r{dir};
+  auto p = make_project();
+  p.browse_holders = {holder(holder_type::anyone)};
+  auto acl = r.project_acl(p);
+  CHECK(acl.anyone);
+  CHECK(acl.users == dir->universe);
+  auto q = make_project();
+  q.project_id = "101";
+  q.browse_holders = {holder(holder_type::application_role, "jira-software")};
+  CHECK(r.project_acl(q).users == std::vector<std::string>{"u5"});
+  auto s = make_project();
+  s.project_id = "102";
+  s.browse_holders = {holder(holder_type::application_role)};
+  CHECK(r.project_acl(s).users == dir->universe);
+  CHECK_FALSE(r.project_acl(s).anyone);
+}
+
+TEST_CASE("reporter/assignee, security levels and comment visibility",
+          "[jira][permissions]") {
+  auto dir = make_dir();
+  acl_resolver r{dir};
+  auto p = make_project();
+  p.browse_holders
+    = {holder(holder_type::anyone), holder(holder_type::reporter)};
+  p.level_members["7"] = {holder(holder_type::group, "dev", "g-dev"),
+                          holder(holder_type::assignee)};
+  SECTION("project ACL ignores reporter") {
+    CHECK(r.project_acl(p).users == dir->universe);
+  }
+  SECTION("unsecured issue keeps the anyone flag") {
+    auto a = r.issue_acl(p, std::string{"u1"}, std::nullopt, std::nullopt);
+    CHECK(a.anyone);
+    CHECK(a.users == dir->universe);
+  }
+  SECTION("a level narrows and drops the anyone flag") {
+    auto a
+      = r.issue_acl(p, std::string{"u3"}, std::string{"u5"}, std::string{"7"});
+    CHECK_FALSE(a.anyone);
+    CHECK(a.users == std::vector<std::string>{"u1", "u2", "u5"});
+    // the assignee only counts when in the universe
+    auto b = r.issue_acl(p, std::nullopt, std::string{"u9"}, std::string{"7"});
+    CHECK(b.users == std::vector<std::string>{"u1", "u2"});
+  }
+  SECTION("comment visibility by group and by role") {
+    auto issue = r.issue_acl(p, std::nullopt, std::nullopt, std::nullopt);
+    comment_visibility g{"group", "dev", std::string{"g-dev"}};
+    auto c = r.comment_acl(p, issue, g);
+    CHECK_FALSE(c.anyone);
+    CHECK(c.users == std::vector<std::string>{"u1", "u2"});
+    comment_visibility role{"role", "Developers", std::nullopt};
+    CHECK(r.comment_acl(p, issue, role).users
+          == std::vector<std::string>{"u3", "u6"});
+    comment_visibility role_id{"role", "Developers", std::string{"10001"}};
+    CHECK(r.comment_acl(p, issue, role_id).users
+          == std::vector<std::string>{"u3", "u6"});
+    CHECK(r.comment_acl(p, issue, std::nullopt) == issue);
+  }
+}
