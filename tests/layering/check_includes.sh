@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Checks the dependency direction of the product tree:
+#   app -> actors -> sync -> (protocol, storage, config) -> common
+# protocol/ is three layers of its own: jira may use http; http and adf
+# stand alone. sim/ is an independent server: common/ and the TLS
+# certificate maker only (never protocol/jira, or a misreading of Jira shared
+# by both would pass its own tests).
+#   check_includes.sh [ROOT]   exit 0 when clean, 1 with one line per
+#                              forbidden include (FILE:LINE: ...)
+set -euo pipefail
+root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
+cd "$root"
+
+# The layers a folder may include from (besides its own).
+allowed() {
+  case "$1" in
+    common) echo "" ;;
+    config | storage | protocol/http | protocol/adf) echo "common" ;;
+    protocol/jira) echo "common protocol/http" ;;
+    sync) echo "common config storage protocol/http protocol/adf protocol/jira" ;;
+    actors) echo "common config storage protocol/http protocol/adf protocol/jira sync" ;;
+    app) echo "common config storage protocol/http protocol/adf protocol/jira sync actors" ;;
+    sim) echo "common" ;;
+  esac
+}
+# Single headers a folder may use from a layer it otherwise must not know.
+allowed_header() {
+  [ "$1" = sim ] && [ "$2" = protocol/http/tls_certgen.hpp ]
+}
+
+layer_of_path() { # a header path "x/y/z.hpp" -> its layer
+  case "$1" in
+    protocol/*/*) echo "${1%/*}" ;;
+    */*) echo "${1%%/*}" ;;
+    *) echo "" ;;
+  esac
+}
+
+bad=0
+checked=0
+for dir in common config storage protocol/http protocol/adf protocol/jira \
+           sync actors app sim; do
+  [ -d "$dir" ] || continue
+  ok=" $dir $(allowed "$dir") "
+  while IFS= read -r -d '' file; do
+    checked=$((checked + 1))
+    n=0
+    while IFS= read -r line; do
+      n=$((n + 1))
+      [[ $line =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([^\"]+)\" ]] || continue
+      header=${BASH_REMATCH[1]}
+      target=$(layer_of_path "$header")
+      [ -n "$target" ] || continue # same-folder include ("x.hpp")
+      case "$target" in
+        common|config|storage|sync|actors|app|sim|protocol/http|protocol/adf|protocol/jira) ;;
+        protocol) ;; # a header directly in protocol/ (none today)
+        *) continue ;; # not one of ours (e.g. "caf/...", "boost/...")
+      esac
+      [[ $ok == *" $target "* ]] && continue
+      allowed_header "$dir" "$header" && continue
+      echo "$file:$n: includes \"$header\": $dir/ must not depend on $target/" \
+           "(allowed: ${ok# $dir })"
+      bad=$((bad + 1))
+    done < "$file"
+  done < <(find "$dir" -maxdepth 1 -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0)
+done
+if [ "$bad" -gt 0 ]; then
+  echo "layering: $bad forbidden include(s) in $checked files" >&2
+  exit 1
+fi
+echo "layering: $checked files, every include points down the layers"
