@@ -1,4 +1,5 @@
 #include "common/ascii.hpp"
+#include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "common/time_format.hpp"
 
@@ -14,9 +15,8 @@ TEST_CASE("SHA-256 matches the FIPS 180-2 test vectors", "[common]") {
         == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(sha256_hex("abc")
         == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(
-    sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-    == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 TEST_CASE("incremental SHA-256 equals the one-shot digest", "[common]") {
@@ -66,4 +66,27 @@ TEST_CASE("RFC 3339 formatting with milliseconds in UTC", "[common]") {
   CHECK_FALSE(parse_rfc3339_ms("2024-02-30T10:11:12Z"));
   CHECK_FALSE(parse_rfc3339_ms("2024-01-02 10:11"));
   CHECK_FALSE(parse_rfc3339_ms("2024-01-02T10:11:12.123"));
+}
+
+TEST_CASE("one error type: code, message, record; result<T>", "[common]") {
+  auto e = make_error(errc::invalid_input, "nested deeper than 64 levels",
+                      "issue 10001");
+  CHECK(e.to_string() == "issue 10001: nested deeper than 64 levels");
+  CHECK(make_error(errc::timeout, "first byte").to_string() == "first byte");
+  CHECK(to_string(errc::no_space) == "no_space");
+
+  result<int> ok = 7;
+  REQUIRE(ok.has_value());
+  CHECK(*ok == 7);
+  result<int> bad = e;
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().code == errc::invalid_input);
+  CHECK(bad.error().record == "issue 10001");
+  CHECK_THROWS_AS(bad.value(), error_exception);
+
+  result<void> done;
+  CHECK(done.has_value());
+  result<void> failed = make_error(errc::io_error, "disk");
+  CHECK_FALSE(failed.has_value());
+  CHECK(failed.error().message == "disk");
 }
