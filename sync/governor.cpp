@@ -150,9 +150,9 @@ double governor::capacity(const class_state& c, std::int64_t now_ms) const {
   double base = c.configured_burst > 0
                   ? c.configured_burst
                   : bucket_rate(c) * opts_.burst_capacity_fraction;
-  auto rate = bucket_rate(c);
-  double factor
-    = rate > 0 ? pace(c, now_ms) / (rate * opts_.burst_rate_margin) : 1.0;
+  // Shrinks with the class's slow-down after 429s.
+  auto full = bucket_rate(c) * opts_.burst_rate_margin;
+  double factor = full > 0 ? pace(c, now_ms) / full : 1.0;
   return std::max(1.0, base * factor);
 }
 
@@ -179,10 +179,10 @@ int governor::limit_of(const class_state& c, std::int64_t now_ms) const {
   cap = std::max(1, cap);
   if (bucket_rate(c) <= 0)
     return cap; // no bucket: only the cap
+  // The bucket's pace is the target: the quota's pace holds requests by
+  // itself (and lets a head start through, which a concurrency of one
+  // would not).
   double rate = pace(c, now_ms);
-  if (protocol::info(c.cls).counts_points)
-    if (auto points = quota_.pace_per_sec(now_ms))
-      rate = std::min(rate, *points / quota_.average_cost(c.cls));
   if (c.latency_ms <= 0)
     return std::clamp(static_cast<int>(opts_.initial_concurrency), 1, cap);
   // Little's law: requests in flight = arrival rate x time in the system.

@@ -14,8 +14,8 @@
 //     structured quota headers were seen. A quota-reason 429 pauses EVERY
 //     class until the reset it states; so does a 503 with Retry-After.
 //   - SPEED: concurrency per class from Little's law: target rate (the
-//     class's pace, and the quota's pace in requests) x observed latency
-//     (EWMA), x concurrency_headroom, within [1, class cap]; the media host
+//     class's pace) x observed latency (EWMA) x concurrency_headroom,
+//     within [1, class cap]; the media host
 //     after attachment_content's 303 (endpoint_class::media_download) has
 //     no bucket, only its cap; max_concurrency bounds the total.
 //   - NEVER SILENT, NEVER FOREVER: every refusal carries a wait_info with a

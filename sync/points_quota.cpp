@@ -51,11 +51,15 @@ bool points_quota::roll(std::int64_t now_ms) {
   return true;
 }
 
-double points_quota::pace_per_ms(std::int64_t now_ms) const {
+double points_quota::available() const {
   if (!remaining_)
     return 0;
-  auto avail
-    = static_cast<double>(*remaining_) - in_flight_cost_ - reserve_points();
+  return std::max(0.0, static_cast<double>(*remaining_) - in_flight_cost_
+                         - reserve_points());
+}
+
+double points_quota::pace_per_ms(std::int64_t now_ms) const {
+  auto avail = available();
   if (avail <= 0)
     return 0;
   std::int64_t horizon
@@ -66,7 +70,8 @@ double points_quota::pace_per_ms(std::int64_t now_ms) const {
 }
 
 double points_quota::pacing_capacity(double pace_per_ms) const {
-  return std::max(1.0, pace_per_ms * opts_.pacing_burst_secs * 1000.0);
+  return std::max({1.0, pace_per_ms * opts_.pacing_burst_secs * 1000.0,
+                   available() * opts_.pacing_burst_share});
 }
 
 void points_quota::refill(std::int64_t now_ms) {
@@ -89,11 +94,6 @@ std::optional<double> points_quota::pace_per_sec(std::int64_t now_ms) const {
   if (!known_ || !remaining_)
     return std::nullopt;
   return pace_per_ms(now_ms) * 1000.0;
-}
-
-double points_quota::average_cost(protocol::endpoint_class cls) const {
-  auto a = costs_[index(cls)].average_reserved;
-  return a > 0 ? a : 1.0;
 }
 
 double points_quota::cost_ratio(protocol::endpoint_class cls) const {
@@ -165,11 +165,6 @@ void points_quota::take(protocol::endpoint_class cls, std::int64_t cost,
   cc.in_flight_estimate += cost;
   cc.in_flight_reserved += reserved;
   ++cc.in_flight;
-  cc.average_reserved
-    = cc.average_reserved <= 0
-        ? reserved
-        : cc.average_reserved
-            + opts_.cost_ratio_alpha * (reserved - cc.average_reserved);
   in_flight_cost_ += reserved;
   points_spent_ += cost;
 }

@@ -8,8 +8,9 @@
 // With figures it keeps `remaining` from ever reaching 0: a reserve of
 // reserve_fraction x q stays unused, and the points above the reserve are
 // spread evenly over the time left to the window's reset (a balance of
-// points refilled at (remaining - reserve - in flight) / time-to-reset, at
-// most pacing_burst_secs of it; a request goes while the balance is
+// points refilled at (remaining - reserve - in flight) / time-to-reset,
+// holding at most pacing_burst_secs of that pace or pacing_burst_share of
+// the points above the reserve; a request goes while the balance is
 // positive and leaves it in debt by its cost).
 // It learns, per endpoint class, how much the server really charges per
 // estimated point (the drop of r between two figures vs. the estimates of
@@ -41,9 +42,14 @@ struct quota_options {
   /// share a global pool). Without a known q, the largest r seen in the
   /// window stands in for it. Default: 0.05.
   double reserve_fraction = 0.05;
-  /// Points may be spent this many seconds ahead of the even pace (so
-  /// requests do not trickle one by one). Default: 2 s.
+  /// Points may be spent ahead of the even pace by the larger of this many
+  /// seconds of pace (so requests do not trickle one by one) ...
+  /// Default: 2 s.
   double pacing_burst_secs = 2;
+  /// ... and this share of the points above the reserve (so a sync that
+  /// needs a small part of the window is not slowed to the even pace; a
+  /// large one is spread once it has used this head start). Default: 0.1.
+  double pacing_burst_share = 0.1;
   /// Weight of a new sample in the learned actual/estimated cost ratio.
   /// Default: 0.2.
   double cost_ratio_alpha = 0.2;
@@ -122,10 +128,6 @@ public:
   /// reserve); nullopt when there is no quota or no remaining figure.
   std::optional<double> pace_per_sec(std::int64_t now_ms) const;
 
-  /// Average reserved cost of a request of `cls` (estimate x ratio), for
-  /// turning the points pace into requests per second. 1 before samples.
-  double average_cost(protocol::endpoint_class cls) const;
-
   /// The window's reset, when a future one was stated.
   std::optional<std::int64_t> reset_at_ms() const {
     return reset_at_ms_;
@@ -167,13 +169,13 @@ private:
     std::int64_t in_flight_estimate = 0;
     double in_flight_reserved = 0;
     int in_flight = 0;
-    /// EWMA of reserved cost per request; 0 = none yet.
-    double average_reserved = 0;
   };
 
   void learn(const quota_observation& obs, std::int64_t reset);
   void adopt_reset(const quota_observation& obs, std::int64_t now_ms);
   double pace_per_ms(std::int64_t now_ms) const;
+  /// Points above the reserve and what is in flight (>= 0).
+  double available() const;
   double pacing_capacity(double pace_per_ms) const;
   void refill(std::int64_t now_ms);
 

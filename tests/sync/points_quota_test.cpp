@@ -136,7 +136,9 @@ TEST_CASE("points quota: overtaken figures and a success after 'spent'",
 
 TEST_CASE("points quota: pacing spreads the points to the reset",
           "[sync][governor]") {
-  points_quota q{quota_options{}};
+  quota_options o;
+  o.pacing_burst_share = 0; // the even pace only
+  points_quota q{o};
   // 1,000 points above the reserve (5% of 20,000), 100 s to the reset:
   // 10 points/s, a balance of 2 s (20 points).
   answered(q, ec::search_jql, 1, figures(20'000, 2'000, t0 + 100'000), t0);
@@ -152,4 +154,12 @@ TEST_CASE("points quota: pacing spreads the points to the reset",
   CHECK(v.until_ms - t0 > 7'000);
   CHECK(v.until_ms - t0 < 10'000);
   CHECK(q.check(ec::search_jql, 1, v.until_ms).kind == quota_verdict::go);
+  // With the default head start (10% of the 1,000 points above the
+  // reserve) the same request leaves a debt of 1 point only.
+  points_quota h{quota_options{}};
+  answered(h, ec::search_jql, 1, figures(20'000, 2'000, t0 + 100'000), t0);
+  h.take(ec::bulkfetch, 101, t0);
+  auto w = h.check(ec::search_jql, 1, t0);
+  CHECK(w.kind == quota_verdict::pacing);
+  CHECK(w.until_ms - t0 < 200);
 }
