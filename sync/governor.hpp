@@ -11,13 +11,15 @@
 //     reason slows ONLY that class: its rate is halved and climbs back over
 //     burst_recovery_ms, and the class waits for Retry-After.
 //   - QUOTA: the hourly points quota (sync/points_quota), only once
-//     structured quota headers were seen. A quota-reason 429 pauses EVERY
-//     class until the reset it states; so does a 503 with Retry-After.
+//     structured quota headers were seen: a reserve of 5% of q, a head
+//     start, then the points spread over the time to the reset. A
+//     quota-reason 429 pauses EVERY class until the reset it states; so
+//     does a 503 with Retry-After.
 //   - SPEED: concurrency per class from Little's law: target rate (the
 //     class's pace) x observed latency (EWMA) x concurrency_headroom,
-//     within [1, class cap]; the media host
-//     after attachment_content's 303 (endpoint_class::media_download) has
-//     no bucket, only its cap; max_concurrency bounds the total.
+//     within [1, class cap]; the media host after attachment_content's 303
+//     (endpoint_class::media_download) has no bucket, only its cap;
+//     max_concurrency bounds the total.
 //   - NEVER SILENT, NEVER FOREVER: every refusal carries a wait_info with a
 //     reason, a text and a deadline in the future. A deadline that no server
 //     figure justifies (no Retry-After, no reset in the future: missing,
