@@ -192,6 +192,10 @@ struct sync_config {
   sync_strategy strategy = sync_strategy::scheduled;
   /// Minutes between scheduled cycles; 1 ..= 525600 (one year). Default: 60.
   std::int64_t interval_minutes = 60;
+  /// The longest a rate-limit wait may last when no server figure justifies
+  /// it (no Retry-After, no quota reset in the future); it ends with one
+  /// probe request. 1 ..= 3600. Default: 60.
+  std::int64_t max_unexplained_wait_secs = 60;
 
   friend bool operator==(const sync_config&, const sync_config&) = default;
 };

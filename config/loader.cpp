@@ -767,6 +767,18 @@ void loader::read_sync(table_reader& t, sync_config& out) {
     else
       out.interval_minutes = *v;
   }
+  if (auto v = t.get_int("max_unexplained_wait_secs")) {
+    // A wait nobody explains must stay short: an hour at most.
+    constexpr std::int64_t max_secs = 3600;
+    if (*v < 1)
+      error(t.line_of_key("max_unexplained_wait_secs"),
+            "sync.max_unexplained_wait_secs", "must be >= 1");
+    else if (*v > max_secs)
+      error(t.line_of_key("max_unexplained_wait_secs"),
+            "sync.max_unexplained_wait_secs", "must be <= 3600 (one hour)");
+    else
+      out.max_unexplained_wait_secs = *v;
+  }
 }
 
 void loader::read_storage(table_reader& t, storage_config& out) {
@@ -838,7 +850,8 @@ load_result loader::run(std::string_view text) {
   auto indexing = sub(
     "indexing", {"issues", "comments", "attachments", "attachment_max_bytes"});
   read_indexing(indexing, cfg.indexing);
-  auto sync = sub("sync", {"strategy", "interval_minutes"});
+  auto sync = sub(
+    "sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs"});
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);

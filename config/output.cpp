@@ -153,6 +153,8 @@ std::string to_toml_redacted(const config& c) {
   out += "\n[sync]\n";
   line("strategy", str(to_string(c.sync.strategy)));
   line("interval_minutes", std::to_string(c.sync.interval_minutes));
+  line("max_unexplained_wait_secs",
+       std::to_string(c.sync.max_unexplained_wait_secs));
 
   out += "\n[storage]\n";
   line("path", str(c.storage.path.string()));

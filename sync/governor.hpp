@@ -1,208 +1,427 @@
 #pragma once
-// The rate governor's arithmetic (the rate_governor actor only routes):
-// token buckets per endpoint class (Jira's burst limits), a global pause for
-// quota 429s and Retry-After, adaptive concurrency (AIMD on 429s and
-// latency) and an hourly points budget (the points cost model). Pure: the
-// clock is passed in as milliseconds, so tests drive time by hand.
+// The rate governor's arithmetic (the rate_governor actor only routes): it
+// decides, for each request, "go now" or "wait until T because R", from
+// what Jira documents and sends (jira-cloud-api.md, "Rate limits"):
+//
+//   - BURST: one token bucket per endpoint class (protocol/jira/jira_cost:
+//     one class = one of Jira's per-endpoint buckets), at the class's
+//     documented rate, lowered to X-RateLimit-Limit when the server states
+//     a smaller bucket, and emptied when X-RateLimit-Remaining says the
+//     server's bucket is emptier than ours. A 429 for a burst (or unnamed)
+//     reason slows ONLY that class: its rate is halved and climbs back over
+//     burst_recovery_ms, and the class waits for Retry-After.
+//   - QUOTA: the hourly points quota (sync/points_quota), only once
+//     structured quota headers were seen: a reserve of 5% of q, a head
+//     start, then the points spread over the time to the reset. A
+//     quota-reason 429 pauses EVERY class until the reset it states; so
+//     does a 503 with Retry-After.
+//   - SPEED: concurrency per class from Little's law: target rate (the
+//     class's pace) x observed latency (EWMA) x concurrency_headroom,
+//     within [1, class cap]; the media host after attachment_content's 303
+//     (endpoint_class::media_download) has no bucket, only its cap;
+//     max_concurrency bounds the total.
+//   - NEVER SILENT, NEVER FOREVER: every refusal carries a wait_info with a
+//     reason, a text and a deadline in the future. A deadline that no server
+//     figure justifies (no Retry-After, no reset in the future: missing,
+//     inconsistent or past) is capped at max_unexplained_wait_ms, and the
+//     wait ends with a PROBE: one request of the held scope goes alone and
+//     the others follow its answer. The first request of the run and the
+//     first of each class are probes too, so a bucket's real size is known
+//     before a burst is sent into it. A justified deadline is still capped
+//     at max_justified_wait_ms.
+//
+// Clock: every `now_ms` is milliseconds since the Unix epoch (UTC) from one
+// clock; instants in headers (X-RateLimit-Reset, X-Beta-RateLimit-Reset,
+// HTTP-date Retry-After) are compared with it. Pure: tests drive it by hand.
+//
+// Use (new API, by endpoint class):
+//   auto r = g.try_acquire(cls, cost, now);     // before each request
+//   if (!r.granted) -> ask again at r.wait.until_ms (or on any response);
+//                      r.wait says why (log it when > 1 s)
+//   g.on_response(report, now);                 // after each answer/failure
+//   g.next_wait(now), g.waits(now), g.stats()   // progress line, summary
+// The string overloads and `completion` keep the earlier interface working
+// (the class is looked up by name) until the actors move to the new one.
 //
 // Thread-safety: none; owned by one actor.
 
+#include "protocol/jira/jira_cost.hpp"
+#include "protocol/jira/rate_limit.hpp"
+#include "sync/points_quota.hpp"
+
+#include <array>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jirasync::sync {
 
-/// A token bucket: `rate_per_sec` tokens refill per second up to `burst`.
+/// Why a request is held back.
+enum class wait_reason {
+  none,
+  /// The class's (or the total) in-flight limit: until a response.
+  concurrency,
+  /// Our copy of the class's burst bucket is empty (well under a second).
+  burst_pacing,
+  /// The class got a 429 (jira-burst-based, or no/other non-quota reason).
+  burst_429,
+  /// A quota reason (jira-quota-*-based, jira-cost-based): every class
+  /// waits for the window's reset.
+  quota_429,
+  /// 503 with Retry-After: every class waits.
+  service_unavailable,
+  /// The quota's remaining points are down to the reserve: every class
+  /// waits for the reset.
+  quota_reserve,
+  /// The quota's points are spread over the time left to the reset.
+  quota_pacing,
+  /// A probe is out; the rest of its scope waits for its answer.
+  probe,
+};
+
+inline constexpr int wait_reason_count
+  = static_cast<int>(wait_reason::probe) + 1;
+
+/// "concurrency", "burst_pacing", "burst_429", ...
+std::string_view to_string(wait_reason reason);
+
+/// What a held request waits for.
+struct wait_info {
+  /// Default: none (nothing held).
+  wait_reason reason = wait_reason::none;
+  /// When the wait ends (ms since the epoch, later than the `now` asked
+  /// about); 0 when none.
+  std::int64_t until_ms = 0;
+  /// The class held, for class-level waits; nullopt for waits of all.
+  std::optional<protocol::endpoint_class> cls;
+  /// No server figure justified the deadline: it is the configured cap, and
+  /// a probe follows.
+  bool unexplained = false;
+  /// One line for logs and the progress line: the cause and the figures
+  /// behind it (no time of day: the caller formats until_ms).
+  std::string text;
+
+  bool waiting() const {
+    return reason != wait_reason::none;
+  }
+
+  /// True for every reason but concurrency (a rate limit holds it).
+  bool rate_limited() const {
+    return waiting() && reason != wait_reason::concurrency;
+  }
+};
+
+/// A burst bucket override: `name` is an endpoint class name (jira_cost's
+/// to_string), `rate_per_sec` its refill, `burst` our bucket size.
 struct bucket_config {
-  /// Endpoint class name (e.g. "get", "get_issue", "attachment_content").
   std::string name;
   /// Default: 100 per second (Jira's GET burst limit).
   double rate_per_sec = 100;
-  /// Bucket size. Default: 100.
+  /// Default: 100.
   double burst = 100;
 };
 
 struct governor_options {
-  /// Per-class buckets; a class not listed uses `default_bucket`.
-  /// Default: none.
+  /// Overrides of the endpoint table's burst rates, by class name (tests, a
+  /// simulator with scaled rates). Default: none (the table's rates).
   std::vector<bucket_config> buckets;
-  /// Default: {"default", 100/s, 100}.
-  bucket_config default_bucket{"default", 100, 100};
-  /// Concurrency window at start. Default: 8.
-  double initial_concurrency = 8;
-  /// Default: 1.
-  double min_concurrency = 1;
-  /// Default: 32.
-  double max_concurrency = 32;
-  /// A response slower than this counts as congestion (multiplicative
-  /// decrease, at most once per `decrease_interval_ms`). Default: 5000 ms.
-  std::int64_t latency_target_ms = 5000;
-  /// Minimum time between two multiplicative decreases. Default: 1000 ms.
-  std::int64_t decrease_interval_ms = 1000;
-  /// Points per UTC hour we allow ourselves; 0 = unlimited. Default: 0.
-  std::int64_t points_per_hour = 0;
-  /// Share of the server's quota LIMIT (X-RateLimit-Limit or the policy's
-  /// q=) kept unused, so the governor never triggers a lockout: no new
-  /// permit once (remaining - in-flight reserved cost - this request's
-  /// cost) would fall below the reserve; requests wait for the window reset
-  /// instead. Without a known limit the largest remaining seen in the
-  /// window stands in for it. Default: 0.05.
-  double points_reserve_fraction = 0.05;
-  /// Lower bound of that reserve once the limit is known from a header
-  /// (one search page of 100 issues with users costs a few hundred
-  /// points). Default: 500 points.
-  std::int64_t points_reserve_min = 500;
-  /// Weight of a new sample in the learned actual/estimated cost ratio
-  /// (exponential moving average per endpoint class). Default: 0.2.
-  double cost_ratio_alpha = 0.2;
-  /// The learned ratio is clamped to [1, this]: estimates are only ever
-  /// scaled up, so reservations stay conservative. Default: 50.
-  double cost_ratio_max = 50;
-  /// Pause after a 429 without Retry-After. Default: 1000 ms.
-  std::int64_t default_429_pause_ms = 1000;
+  /// When rate_per_sec > 0: the bucket of every class that has a Jira
+  /// bucket and no entry in `buckets`. Default: {"default", 0, 0} = the
+  /// endpoint table's rates.
+  bucket_config default_bucket{"default", 0, 0};
+  /// Our pace as a share of the bucket's rate: headroom for requests that
+  /// bunch up on the way to the server. Default: 0.95.
+  double burst_rate_margin = 0.95;
+  /// Our copy of a table/server bucket holds this share of one second of
+  /// its rate (an override's `burst` is taken as is). Default: 0.5.
+  double burst_capacity_fraction = 0.5;
+  /// A class's concurrency before its latency is known. Default: 4.
+  double initial_concurrency = 4;
+  /// Upper bound of one class's concurrency. Default: 32.
+  int class_max_concurrency = 32;
+  /// Concurrency of media_download (no bucket: only this cap). Default: 16.
+  int media_max_concurrency = 16;
+  /// Requests in flight over all classes. Default: 64.
+  double max_concurrency = 64;
+  /// Little's law: limit = ceil(rate x latency x this). Default: 1.5.
+  double concurrency_headroom = 1.5;
+  /// Weight of a new latency sample (EWMA). Default: 0.2.
+  double latency_alpha = 0.2;
+  /// A class's rate is multiplied by this on each of its 429s (floor 0.05).
+  /// Default: 0.5.
+  double burst_429_slowdown = 0.5;
+  /// ... and climbs back linearly to the full rate over this. Default:
+  /// 10,000 ms.
+  std::int64_t burst_recovery_ms = 10'000;
+  /// First wait of a class after a 429 that states no Retry-After and no
+  /// future reset; doubles with each further one, up to the cap.
+  /// Default: 1000 ms.
+  std::int64_t unexplained_burst_wait_ms = 1'000;
+  /// Cap of every wait no server figure justifies; it ends with a probe.
+  /// ([sync] max_unexplained_wait_secs.) Default: 60,000 ms.
+  std::int64_t max_unexplained_wait_ms = 60'000;
+  /// Cap of a wait a server figure states (Jira's window is an hour; a
+  /// longer figure is garbage). Default: 3,600,000 ms.
+  std::int64_t max_justified_wait_ms = 3'600'000;
+  /// Points quota: reserve, pacing, cost learning.
+  quota_options quota;
 };
 
 /// The answer to try_acquire().
 struct acquire_result {
   bool granted = false;
-  /// When not granted: the earliest time (ms) worth trying again; nullopt
-  /// means "blocked on concurrency: try again when a request completes".
+  /// Granted as a probe: the others of its scope wait for its answer.
+  bool probe = false;
+  /// When not granted: why and until when (always later than now).
+  wait_info wait;
+  /// Earlier interface: wait.until_ms, or nullopt when only the total
+  /// concurrency limit holds it (try again on a completion).
   std::optional<std::int64_t> retry_at_ms;
-  /// When not granted: true when the cause is a rate limit (bucket empty,
-  /// pause, quota) rather than the concurrency window.
+  /// Earlier interface: wait.rate_limited().
   bool rate_limited = false;
 };
 
 /// What one finished request reports back.
+struct response_report {
+  /// Default: unknown.
+  protocol::endpoint_class cls = protocol::endpoint_class::unknown;
+  /// HTTP status; 0 = no answer (transport failure).
+  int status = 0;
+  /// From permit to answer.
+  std::int64_t latency_ms = 0;
+  /// The cost given to try_acquire(); 0 = the class's average in flight.
+  std::int64_t estimated_cost = 0;
+  /// The answer's headers, parsed with `now` = the now_ms given to
+  /// on_response() (Retry-After is relative to it).
+  protocol::rate_limit_signal headers;
+};
+
+/// The earlier interface's report (api_client fills it today). Mapped onto
+/// response_report as well as it allows: `remaining`/`limit`/`reset_at_ms`
+/// are taken as the BURST figures, `quota_reset_at_ms` as the quota's t=.
 struct completion {
   std::string bucket;
   std::int64_t latency_ms = 0;
-  /// HTTP status (0 for transport failures).
   int status = 0;
-  /// Retry-After in ms, when sent.
   std::optional<std::int64_t> retry_after_ms;
-  /// The 429 named a quota reason: pause everything until the reset.
   bool quota_reason = false;
-  /// X-RateLimit-Remaining, when sent.
   std::optional<std::int64_t> remaining;
-  /// X-RateLimit-Reset as UTC ms, when sent. (On a burst 429 this is the
-  /// burst bucket's reset, not the quota window's.)
   std::optional<std::int64_t> reset_at_ms;
-  /// The quota limit: X-RateLimit-Limit or the (Beta-)RateLimit-Policy q=.
   std::optional<std::int64_t> limit = std::nullopt;
-  /// The quota window's reset as UTC ms, from (Beta-)RateLimit t= (jira-sim
-  /// and Jira send it on every response, X-RateLimit-Reset only on 429s).
   std::optional<std::int64_t> quota_reset_at_ms = std::nullopt;
-  /// The estimated cost given to try_acquire() for this request; when 0
-  /// the average in-flight estimate of `bucket` is used.
   std::int64_t cost_points = 0;
 };
 
+/// Per endpoint class.
+struct class_stats {
+  /// Permits granted.
+  std::uint64_t requests = 0;
+  std::uint64_t responses_429 = 0;
+  std::uint64_t probes = 0;
+  int in_flight = 0;
+  int peak_in_flight = 0;
+  /// The current Little's-law limit.
+  int concurrency_limit = 0;
+  /// Our current pace (requests/s); 0 = no bucket.
+  double rate_per_sec = 0;
+  /// Latency EWMA; 0 = no sample.
+  double latency_ms = 0;
+  /// Learned actual/estimated points ratio.
+  double cost_ratio = 1;
+};
+
 struct governor_stats {
+  /// Permits granted.
   std::uint64_t granted = 0;
   std::uint64_t responses_429 = 0;
+  /// Pauses started (global or per class).
   std::uint64_t pauses = 0;
+  /// Estimated points granted.
   std::int64_t points_spent = 0;
-  /// Permits refused because the quota reserve was reached (counted once
-  /// per refusal).
+  /// Refusals because the quota reserve was reached.
   std::uint64_t reserve_waits = 0;
+  /// 429s by RateLimit-Reason (index: protocol::rate_limit_reason).
+  std::array<std::uint64_t, protocol::rate_limit_reason_count>
+    responses_429_by_reason{};
+  /// Time requests were held, by wait_reason (index): for each scope (all
+  /// requests, each class) from its first refusal to its next grant,
+  /// summed over scopes.
+  std::array<std::int64_t, wait_reason_count> waited_ms{};
+  /// Holds started, by wait_reason.
+  std::array<std::uint64_t, wait_reason_count> waits{};
+  /// Capped waits that no server figure justified.
+  std::uint64_t unexplained_waits = 0;
+  std::uint64_t probes = 0;
+  /// Requests in flight at most, over all classes.
+  int peak_in_flight = 0;
+  /// Index: protocol::endpoint_class.
+  std::array<class_stats, protocol::endpoint_class_count> classes{};
 };
 
 class governor {
 public:
   explicit governor(governor_options options);
 
-  /// Takes a permit for one request of class `bucket` costing `cost_points`
-  /// at time `now_ms`, or says when to try again.
+  /// Takes a permit for one request of `cls` estimated at `cost_points`, or
+  /// says why not and until when.
+  acquire_result try_acquire(protocol::endpoint_class cls,
+                             std::int64_t cost_points, std::int64_t now_ms);
+
+  /// Returns the permit of a finished request (answered or not) and learns
+  /// from its headers.
+  void on_response(const response_report& r, std::int64_t now_ms);
+
+  /// Earlier interface: the class by name (unknown names share the
+  /// `unknown` class).
   acquire_result try_acquire(const std::string& bucket,
                              std::int64_t cost_points, std::int64_t now_ms);
 
-  /// Returns the permit of a finished request and learns from it.
+  /// Earlier interface, see completion.
   void on_complete(const completion& c, std::int64_t now_ms);
+
+  /// The wait that matters most now: a wait of everything, else the class
+  /// wait ending last; reason none when nothing is held.
+  wait_info next_wait(std::int64_t now_ms) const;
+
+  /// Every wait in effect now: of everything, then per class.
+  std::vector<wait_info> waits(std::int64_t now_ms) const;
 
   /// Requests holding a permit.
   int in_flight() const {
     return in_flight_;
   }
 
-  /// The current concurrency window (AIMD).
+  /// Earlier interface: the total concurrency limit.
   double concurrency() const {
-    return window_;
+    return opts_.max_concurrency;
   }
 
-  /// Requests are paused for everyone until this time (ms); 0 = no pause.
+  /// The Little's-law limit of `cls` now.
+  int concurrency_limit(protocol::endpoint_class cls,
+                        std::int64_t now_ms) const;
+
+  /// Our pace for `cls` now (requests/s; 0 = no bucket).
+  double rate_per_sec(protocol::endpoint_class cls, std::int64_t now_ms) const;
+
+  /// Every request is paused until this time; 0 = no pause.
   std::int64_t paused_until_ms() const {
-    return paused_until_ms_;
+    return pause_.until_ms;
   }
 
-  const governor_stats& stats() const {
-    return stats_;
+  /// Counters; time held so far includes holds still open at the last call.
+  governor_stats stats() const;
+
+  const points_quota& quota() const {
+    return quota_;
   }
 
-  /// The learned actual/estimated cost ratio of endpoint class `bucket`
-  /// (the global one when the class has no samples yet). 1 = no samples.
+  /// The learned actual/estimated cost ratio of `cls`.
+  double cost_ratio(protocol::endpoint_class cls) const {
+    return quota_.cost_ratio(cls);
+  }
+
+  /// Earlier interface: by class name.
   double cost_ratio(const std::string& bucket) const;
 
-  /// The quota limit in use (header or largest remaining seen); 0 = none.
-  std::int64_t quota_limit() const {
-    return limit_header_ ? limit_header_ : limit_seen_;
-  }
-
-  /// Estimated points (after the learned ratio) of requests in flight.
-  double in_flight_cost() const {
-    return in_flight_cost_;
-  }
-
 private:
-  struct bucket_state {
-    bucket_config cfg;
-    double tokens = 0;
-    std::int64_t last_ms = 0;
-    std::int64_t blocked_until_ms = 0;
+  /// A stated wait of a scope (everything, or one class).
+  struct pause_state {
+    std::int64_t until_ms = 0;
+    wait_reason reason = wait_reason::none;
+    std::string text;
+    bool unexplained = false;
   };
 
-  bucket_state& bucket(const std::string& name, std::int64_t now_ms);
-  void decrease(std::int64_t now_ms);
+  enum class probe_phase { none, needed, in_flight };
+
+  struct probe_state {
+    probe_phase phase = probe_phase::none;
+    std::int64_t started_ms = 0;
+    /// The probe's class (its latency says when to look again).
+    protocol::endpoint_class cls = protocol::endpoint_class::unknown;
+  };
+
+  /// Time held for one scope, from its first refusal to its next grant.
+  struct hold_state {
+    bool active = false;
+    std::int64_t since_ms = 0;
+    wait_reason reason = wait_reason::none;
+  };
+
+  struct class_state {
+    protocol::endpoint_class cls = protocol::endpoint_class::unknown;
+    /// Documented (or configured) bucket rate; 0 = no bucket.
+    double table_rate = 0;
+    /// Configured bucket size; 0 = derive from the rate.
+    double configured_burst = 0;
+    /// X-RateLimit-Limit seen; 0 = none.
+    double server_limit = 0;
+    double tokens = 0;
+    std::int64_t tokens_at_ms = 0;
+    bool tokens_fresh = true;
+    /// After a 429: the rate's share right then, and when.
+    double slow_floor = 1;
+    std::int64_t slow_since_ms = 0;
+    int unexplained_streak = 0;
+    pause_state pause;
+    probe_state probe;
+    hold_state hold;
+    /// The last refusal of this class (reported while its hold lasts).
+    wait_info hold_wait;
+    double latency_ms = 0;
+    int in_flight = 0;
+    class_stats stats;
+  };
+
+  struct observation;
+
+  class_state& cls_state(protocol::endpoint_class cls);
+  const class_state& cls_state(protocol::endpoint_class cls) const;
+  double bucket_rate(const class_state& c) const;
+  double pace(const class_state& c, std::int64_t now_ms) const;
+  double capacity(const class_state& c, std::int64_t now_ms) const;
+  void refill(class_state& c, std::int64_t now_ms);
+  int limit_of(const class_state& c, std::int64_t now_ms) const;
+
+  /// A refusal of a request of `asking`, for a wait of everything
+  /// (`of_all`) or of that class.
+  acquire_result refuse(protocol::endpoint_class asking, bool of_all,
+                        wait_reason reason, std::int64_t until_ms,
+                        std::string text, bool unexplained,
+                        std::int64_t now_ms);
+  /// The waits of everything (pause, probe, quota) for a request of `cls`;
+  /// sets `global_probe` when this request would be the probe.
+  std::optional<acquire_result> check_everything(protocol::endpoint_class cls,
+                                                 std::int64_t cost_points,
+                                                 std::int64_t now_ms,
+                                                 bool& global_probe);
+  void note_hold(hold_state& h, wait_reason reason, std::int64_t now_ms);
+  void close_hold(hold_state& h, std::int64_t now_ms);
+  void start_pause(pause_state& p, probe_state& probe, wait_reason reason,
+                   std::int64_t until_ms, std::string text, bool unexplained,
+                   std::int64_t now_ms);
+  /// A refusal while `probe` is out: ask again after about one latency of
+  /// its class, at the latest at its deadline (started + the cap).
+  acquire_result wait_for_probe(const probe_state& probe,
+                                protocol::endpoint_class asking, bool of_all,
+                                std::int64_t now_ms);
+  /// A stated deadline: capped at max_justified_wait_ms.
+  std::int64_t justified(std::int64_t until_ms, std::int64_t now_ms) const;
+  void handle(const observation& o, std::int64_t now_ms);
 
   governor_options opts_;
-  std::map<std::string, bucket_state> buckets_;
-  double window_;
+  std::array<class_state, protocol::endpoint_class_count> classes_;
+  points_quota quota_;
+  pause_state pause_;
+  probe_state probe_;
+  hold_state hold_;
+  wait_info hold_wait_;
+  /// The quota's own capped wait when it states no reset.
+  std::int64_t quota_wait_until_ms_ = 0;
   int in_flight_ = 0;
-  std::int64_t paused_until_ms_ = 0;
-  std::int64_t last_decrease_ms_ = -1'000'000'000;
-  std::int64_t hour_start_ms_ = -1;
-  std::int64_t hour_spent_ = 0;
-  struct cost_class {
-    /// Learned ratio; 0 = no sample yet.
-    double ratio = 0;
-    /// Raw estimates and count of this class's requests in flight.
-    std::int64_t in_flight_estimate = 0;
-    /// Their reserved (ratio-scaled) cost.
-    double in_flight_reserved = 0;
-    int in_flight = 0;
-  };
-
-  double reserve_points() const;
-  void learn(const completion& c, std::int64_t estimate, std::int64_t now_ms);
-
-  /// Server's remaining quota at the last response that said so.
-  std::optional<std::int64_t> remaining_;
-  /// When the server's quota window resets (UTC ms).
-  std::int64_t remaining_reset_ms_ = 0;
-  std::int64_t limit_header_ = 0;
-  std::int64_t limit_seen_ = 0;
-  /// Reserved (ratio-scaled) cost of the permits in flight.
-  double in_flight_cost_ = 0;
-  /// Raw estimates of the requests completed since the last observation,
-  /// in total and per class (a normalised LMS step spreads the error of a
-  /// mixed interval over its classes).
-  std::int64_t estimate_since_obs_ = 0;
-  std::map<std::string, std::int64_t> class_estimates_since_obs_;
-  double global_ratio_ = 0;
-  std::map<std::string, cost_class> costs_;
+  std::int64_t last_now_ms_ = 0;
   governor_stats stats_;
 };
 

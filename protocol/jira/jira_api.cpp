@@ -4,6 +4,11 @@
 
 namespace jirasync::protocol {
 
+using ec = endpoint_class;
+
+/// Unpaged answers holding one object (a scheme, a role, the caller).
+constexpr std::int64_t one_object = 1;
+
 std::string base64_encode(std::string_view in) {
   static constexpr char tbl[]
     = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -65,24 +70,29 @@ api_target make_api_token_target(std::string_view site, std::string_view email,
 
 namespace {
 
-api_request make(const api_target& t, std::string method, std::string path,
-                 std::string bucket, std::int64_t cost, std::string label) {
+// Every request takes its class, method, bucket name and cost from the
+// endpoint table: `objects` is how many objects the answer can hold (the
+// page size), or our guess for unpaged answers (the governor learns the
+// real ratio from the quota headers).
+api_request make(const api_target& t, endpoint_class cls, std::string path,
+                 std::int64_t objects, std::string label) {
+  const auto& e = info(cls);
   api_request r;
-  r.http.method = std::move(method);
+  r.http.method = std::string{e.method};
   r.http.url = t.api_base + path;
   r.http.headers.emplace_back("Authorization", t.authorization);
   r.http.headers.emplace_back("Accept", "application/json");
-  r.bucket = std::move(bucket);
-  r.cost = cost;
+  r.cls = cls;
+  r.bucket = std::string{e.name};
+  r.cost = estimated_points(cls, objects);
   r.label = std::move(label);
   return r;
 }
 
-api_request make_post(const api_target& t, std::string path,
-                      const boost::json::value& body, std::string bucket,
-                      std::int64_t cost, std::string label) {
-  auto r = make(t, "POST", std::move(path), std::move(bucket), cost,
-                std::move(label));
+api_request make_post(const api_target& t, endpoint_class cls, std::string path,
+                      const boost::json::value& body, std::int64_t objects,
+                      std::string label) {
+  auto r = make(t, cls, std::move(path), objects, std::move(label));
   r.http.headers.emplace_back("Content-Type", "application/json");
   r.http.body = boost::json::serialize(body);
   return r;
@@ -102,83 +112,86 @@ std::vector<std::string> issue_fields_needed() {
 }
 
 api_request get_myself(const api_target& t) {
-  return make(t, "GET", "/myself", "get", 3, "myself");
+  return make(t, ec::myself, "/myself", one_object, "myself");
 }
 
 api_request get_fields(const api_target& t) {
-  return make(t, "GET", "/field", "get", 1, "fields");
+  return make(t, ec::fields, "/field", one_object, "fields");
 }
 
 api_request get_users(const api_target& t, std::int64_t s, std::int64_t m) {
-  return make(t, "GET", "/users/search?" + page_params(s, m), "get", 1 + 2 * m,
+  return make(t, ec::users_search, "/users/search?" + page_params(s, m), m,
               "users");
 }
 
 api_request get_groups(const api_target& t, std::int64_t s, std::int64_t m) {
-  return make(t, "GET", "/group/bulk?" + page_params(s, m), "get", 1 + 2 * m,
+  return make(t, ec::group_bulk, "/group/bulk?" + page_params(s, m), m,
               "groups");
 }
 
 api_request get_group_members(const api_target& t, std::string_view group_id,
                               std::int64_t s, std::int64_t m) {
-  return make(t, "GET",
+  return make(t, ec::group_member,
               "/group/member?groupId=" + url_encode(group_id)
                 + "&includeInactiveUsers=true&" + page_params(s, m),
-              "get", 1 + 2 * m, "group members " + std::string{group_id});
+              m, "group members " + std::string{group_id});
 }
 
 api_request get_application_roles(const api_target& t) {
-  return make(t, "GET", "/applicationrole", "get", 3, "application roles");
+  return make(t, ec::application_roles, "/applicationrole", one_object,
+              "application roles");
 }
 
 api_request get_projects(const api_target& t, std::int64_t s, std::int64_t m) {
-  return make(t, "GET", "/project/search?expand=lead&" + page_params(s, m),
-              "get", 1 + m, "projects");
+  return make(t, ec::project_search,
+              "/project/search?expand=lead&" + page_params(s, m), m,
+              "projects");
 }
 
 api_request get_project_roles(const api_target& t, std::string_view key) {
-  return make(t, "GET", "/project/" + url_encode(key) + "/role", "project_role",
-              3, "roles of " + std::string{key});
+  return make(t, ec::project_roles, "/project/" + url_encode(key) + "/role",
+              one_object, "roles of " + std::string{key});
 }
 
 api_request get_project_role(const api_target& t, std::string_view key,
                              std::string_view role_id) {
-  return make(t, "GET",
+  return make(t, ec::project_role,
               "/project/" + url_encode(key) + "/role/" + url_encode(role_id),
-              "project_role", 3,
+              one_object,
               "role " + std::string{role_id} + " of " + std::string{key});
 }
 
 api_request get_project_permission_scheme(const api_target& t,
                                           std::string_view key) {
-  return make(t, "GET", "/project/" + url_encode(key) + "/permissionscheme",
-              "get", 3, "permission scheme of " + std::string{key});
+  return make(t, ec::permission_scheme,
+              "/project/" + url_encode(key) + "/permissionscheme", one_object,
+              "permission scheme of " + std::string{key});
 }
 
 api_request get_permission_scheme(const api_target& t,
                                   std::string_view scheme_id) {
-  return make(t, "GET",
+  return make(t, ec::permission_scheme,
               "/permissionscheme/" + url_encode(scheme_id)
                 + "?expand=permissions",
-              "get", 3, "permission scheme " + std::string{scheme_id});
+              one_object, "permission scheme " + std::string{scheme_id});
 }
 
 api_request get_project_security_scheme(const api_target& t,
                                         std::string_view key) {
-  return make(t, "GET",
+  return make(t, ec::security_levels,
               "/project/" + url_encode(key) + "/issuesecuritylevelscheme",
-              "get", 3, "security scheme of " + std::string{key});
+              one_object, "security scheme of " + std::string{key});
 }
 
 api_request get_security_level_members(const api_target& t,
                                        std::string_view scheme_id,
                                        std::string_view level_id,
                                        std::int64_t s, std::int64_t m) {
-  return make(t, "GET",
+  return make(t, ec::security_members,
               "/issuesecurityschemes/level/member?schemeId="
                 + url_encode(scheme_id) + "&levelId=" + url_encode(level_id)
                 + "&" + page_params(s, m),
-              "get", 3, "security level " + std::string{level_id});
+              m, "security level " + std::string{level_id});
 }
 
 api_request search_ids(const api_target& t, std::string_view jql,
@@ -190,15 +203,15 @@ api_request search_ids(const api_target& t, std::string_view jql,
   body["maxResults"] = max_results;
   if (token)
     body["nextPageToken"] = *token;
-  return make_post(t, "/search/jql", body, "post_search", 1 + max_results / 100,
+  return make_post(t, ec::search_jql, "/search/jql", body, max_results,
                    "search ids");
 }
 
 api_request approximate_count(const api_target& t, std::string_view jql) {
   boost::json::object body;
   body["jql"] = jql;
-  return make_post(t, "/search/approximate-count", body, "post_search", 1,
-                   "approximate count");
+  return make_post(t, ec::approximate_count, "/search/approximate-count", body,
+                   0, "approximate count");
 }
 
 api_request bulkfetch(const api_target& t, const std::vector<std::string>& ids,
@@ -212,23 +225,23 @@ api_request bulkfetch(const api_target& t, const std::vector<std::string>& ids,
   for (const auto& x : fields)
     f.emplace_back(x);
   body["fields"] = std::move(f);
-  return make_post(t, "/issue/bulkfetch", body, "post_bulkfetch",
-                   1 + static_cast<std::int64_t>(ids.size()), "bulkfetch");
+  return make_post(t, ec::bulkfetch, "/issue/bulkfetch", body,
+                   static_cast<std::int64_t>(ids.size()), "bulkfetch");
 }
 
 api_request get_comments(const api_target& t, std::string_view issue_id,
                          std::int64_t s, std::int64_t m) {
-  return make(t, "GET",
+  return make(t, ec::comments,
               "/issue/" + url_encode(issue_id) + "/comment?orderBy=created&"
                 + page_params(s, m),
-              "get_issue", 2, "comments of issue " + std::string{issue_id});
+              m, "comments of issue " + std::string{issue_id});
 }
 
 api_request get_attachment_content(const api_target& t,
                                    std::string_view attachment_id) {
-  auto r
-    = make(t, "GET", "/attachment/content/" + url_encode(attachment_id),
-           "attachment_content", 2, "attachment " + std::string{attachment_id});
+  auto r = make(t, ec::attachment_content,
+                "/attachment/content/" + url_encode(attachment_id), one_object,
+                "attachment " + std::string{attachment_id});
   r.http.headers.pop_back(); // Accept: application/json does not fit bytes
   r.http.headers.emplace_back("Accept", "*/*");
   return r;

@@ -11,6 +11,7 @@
 // Thread-safety: pure functions.
 
 #include "protocol/http/http_client.hpp"
+#include "protocol/jira/jira_cost.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -42,10 +43,13 @@ std::string url_encode(std::string_view value);
 /// A request plus what the governor needs to know about it.
 struct api_request {
   http_request http;
-  /// Burst bucket / endpoint class, e.g. "get", "get_issue", "post_search",
-  /// "attachment_content", "project_role".
+  /// Its endpoint class (= Jira burst bucket) from the endpoint table
+  /// (jira_cost.hpp); classify_path(http.method, http.url) gives the same.
+  endpoint_class cls = endpoint_class::unknown;
+  /// to_string(cls), e.g. "bulkfetch", "comments", "attachment_content".
+  /// Kept for callers that pass the class by name; prefer `cls`.
   std::string bucket;
-  /// Points cost (points model): 1 + per object kind expected.
+  /// Estimated points: estimated_points(cls, objects the page can hold).
   std::int64_t cost = 1;
   /// Short label for logs and failure reasons, e.g. "bulkfetch PROJ".
   std::string label;

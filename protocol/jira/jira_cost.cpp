@@ -1,7 +1,6 @@
 #include "protocol/jira/jira_cost.hpp"
 
 #include "common/ascii.hpp"
-#include "protocol/jira/rate_limit.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,6 +18,7 @@ constexpr std::array<endpoint_info, endpoint_class_count> table = {{
   {ec::users_search, "users_search", "GET", 100, 2, true},
   {ec::group_bulk, "group_bulk", "GET", 100, 2, true},
   {ec::group_member, "group_member", "GET", 100, 2, true},
+  {ec::application_roles, "application_roles", "GET", 100, 2, true},
   {ec::project_search, "project_search", "GET", 100, 1, true},
   {ec::permission_scheme, "permission_scheme", "GET", 100, 2, true},
   {ec::project_roles, "project_roles", "GET", 100, 2, true},
@@ -37,6 +37,7 @@ constexpr std::array<endpoint_info, endpoint_class_count> table = {{
   {ec::audit_records, "audit_records", "GET", 100, 1, true},
   {ec::oauth_token, "oauth_token", "POST", 10, 0, false},
   {ec::accessible_resources, "accessible_resources", "GET", 10, 0, false},
+  {ec::media_download, "media_download", "GET", 0, 0, false},
   {ec::unknown, "unknown", "GET", 100, 2, true},
 }};
 
@@ -78,6 +79,8 @@ endpoint_class classify_api(const std::vector<std::string_view>& s, bool get,
     return ec::group_bulk;
   if (n == 2 && is(0, "group") && is(1, "member") && get)
     return ec::group_member;
+  if (n == 1 && is(0, "applicationrole") && get)
+    return ec::application_roles;
   if (n == 2 && is(0, "project") && is(1, "search") && get)
     return ec::project_search;
   if (is(0, "project") && n >= 3 && get) {
@@ -143,6 +146,17 @@ const endpoint_info& info(endpoint_class cls) {
 
 std::string_view to_string(endpoint_class cls) {
   return info(cls).name;
+}
+
+endpoint_class endpoint_class_from_name(std::string_view name) {
+  for (const auto& e : table)
+    if (e.name == name)
+      return e.cls;
+  return ec::unknown;
+}
+
+bool has_burst_bucket(endpoint_class cls) {
+  return info(cls).burst_per_sec > 0;
 }
 
 std::int64_t points_cost(endpoint_class cls, std::int64_t objects_returned) {

@@ -1,6 +1,14 @@
 #pragma once
-// What each Jira endpoint the connector calls costs, for the rate governor
-// and the simulator's statistics.
+// THE table of endpoint classes: for each class of request the connector
+// sends, its burst bucket (rate), its method and its cost in points. The
+// request builders (jira_api) tag every request with its class, the
+// governor (sync/governor) paces by it and the summary names it; nothing
+// else holds a copy.
+//
+// One class = one of Jira's burst buckets: Jira keeps a token bucket per
+// tenant x endpoint x method (jira-cloud-api.md, "Rate limits"), so two
+// endpoints never share a bucket, and `burst_per_sec` is that endpoint's
+// documented rate.
 //
 // Points model (OAuth 3LO / Forge / Connect apps, jira-cloud-api.md): a call
 // costs 1 point plus a weight per returned object: 1 per core object (issue,
@@ -17,6 +25,15 @@
 // 200/s. POST search/jql, POST issue/bulkfetch and POST approximate-count
 // are reads sent as POST; we ASSUME they are limited like a GET (100/s).
 // OAuth endpoints: assumed 10/s (not documented; they are rarely called).
+// GET /project/{k}/role/{id} is the documented "project role" override
+// (200/s); the role LIST /project/{k}/role is another endpoint and keeps the
+// GET default (100/s). Comments (/issue/{id}/comment) are not "GET issue":
+// their own bucket at 100/s.
+//
+// media_download is not a Jira API request: the 303 of attachment_content
+// points at a media host (short-lived token URL). It has no burst bucket
+// (burst_per_sec 0), costs no points, and is bounded only by a concurrency
+// cap in the governor.
 //
 // Thread-safety: pure functions over constant tables.
 
@@ -29,6 +46,7 @@ enum class endpoint_class {
   users_search,      // GET  /rest/api/3/users/search
   group_bulk,        // GET  /rest/api/3/group/bulk
   group_member,      // GET  /rest/api/3/group/member
+  application_roles, // GET  /rest/api/3/applicationrole
   project_search,    // GET  /rest/api/3/project/search
   permission_scheme, // GET  /project/{k}/permissionscheme,
                      // /permissionscheme[/{id}]
@@ -50,6 +68,8 @@ enum class endpoint_class {
   audit_records,        // GET  /rest/api/3/auditing/record
   oauth_token,          // POST /oauth/token
   accessible_resources, // GET  /oauth/token/accessible-resources
+  media_download,       // GET  the media host after attachment_content's
+                        //      303 (not a Jira API request)
   unknown,
 };
 
@@ -62,7 +82,8 @@ struct endpoint_info {
   std::string_view name;
   /// "GET" or "POST".
   std::string_view method;
-  /// Burst bucket requests per second (per tenant x endpoint x method).
+  /// Burst bucket requests per second (per tenant x endpoint x method);
+  /// 0 = no Jira bucket (media_download).
   int burst_per_sec = 100;
   /// Points per returned object (0, 1 or 2).
   int object_weight = 0;
@@ -75,6 +96,13 @@ struct endpoint_info {
 const endpoint_info& info(endpoint_class cls);
 
 std::string_view to_string(endpoint_class cls);
+
+/// The class named `name` (to_string's inverse); unknown for any other
+/// text. Kept for callers that still pass the class as a string.
+endpoint_class endpoint_class_from_name(std::string_view name);
+
+/// True when requests of `cls` go through one of Jira's burst buckets.
+bool has_burst_bucket(endpoint_class cls);
 
 /// Points charged for a call that returned `objects_returned` objects
 /// (negative counts are treated as 0): 1 + weight * objects, or 0 for
@@ -90,7 +118,8 @@ std::int64_t estimated_points(endpoint_class cls,
 /// Classifies a request. `path` may be a full URL or a path, with or without
 /// a query string, with the OAuth prefix `/ex/jira/{cloudId}` and with
 /// api/2 or api/3. Method is case-insensitive; a method the endpoint is not
-/// called with gives unknown.
+/// called with gives unknown. (media_download is never the answer: a media
+/// URL is whatever the 303 said, the caller knows it followed one.)
 endpoint_class classify_path(std::string_view method, std::string_view path);
 
 } // namespace jirasync::protocol

@@ -184,6 +184,33 @@ std::vector<sf_item> parse_sf_list(std::string_view s) {
   return items;
 }
 
+// X-RateLimit-Reset / X-Beta-RateLimit-Reset: ISO 8601 (minute precision
+// for the Beta one), epoch seconds tolerated. Instants outside 1970..2200
+// are garbage (and would overflow system_clock's nanoseconds).
+std::optional<std::chrono::system_clock::time_point>
+parse_reset_instant(std::string_view value) {
+  constexpr std::int64_t max_ms = 7'258'118'400'000; // 2200-01-01
+  if (auto ms = parse_jira_time_ms(value); ms && *ms >= 0 && *ms < max_ms)
+    return std::chrono::system_clock::time_point{
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        milliseconds{*ms})};
+  if (auto secs = parse_uint(value);
+      secs && *secs > 1'000'000'000 && *secs < max_ms / 1000)
+    return std::chrono::system_clock::time_point{std::chrono::seconds{*secs}};
+  return std::nullopt;
+}
+
+std::optional<bool> parse_bool(std::string_view value) {
+  if (common::ascii_iequals(value, "true"))
+    return true;
+  if (common::ascii_iequals(value, "false"))
+    return false;
+  return std::nullopt;
+}
+
+// Larger values are garbage and would overflow: a wait is at most 10 days.
+constexpr std::int64_t max_wait_secs = 10 * 24 * 3600;
+
 } // namespace
 
 std::string_view to_string(rate_limit_reason reason) {
@@ -236,39 +263,100 @@ parse_retry_after(std::string_view value,
   return std::max(delta, milliseconds{0});
 }
 
+rate_limit_reason rate_limit_signal::effective_reason() const {
+  return reason != rate_limit_reason::none ? reason : beta_reason;
+}
+
 bool rate_limit_signal::is_quota_reason() const {
-  return reason == rate_limit_reason::quota_global
-         || reason == rate_limit_reason::quota_tenant;
+  auto r = effective_reason();
+  return r == rate_limit_reason::quota_global
+         || r == rate_limit_reason::quota_tenant;
+}
+
+burst_figures rate_limit_signal::burst() const {
+  return burst_figures{limit, remaining, reset_at, near_limit};
+}
+
+std::optional<quota_figures> rate_limit_signal::quota() const {
+  if (policies.empty() && states.empty() && !beta_reset_at && !beta_near_limit
+      && beta_reason == rate_limit_reason::none)
+    return std::nullopt;
+  quota_figures q;
+  q.reset_at = beta_reset_at;
+  q.near_limit = beta_near_limit;
+  // The tightest state: fewest points left (a state without r= only when
+  // no state has one).
+  const rate_limit_state* state = nullptr;
+  for (const auto& st : states)
+    if (!state
+        || (st.remaining
+            && (!state->remaining || *st.remaining < *state->remaining)))
+      state = &st;
+  const rate_limit_policy* policy = nullptr;
+  if (state && !state->name.empty()) {
+    for (const auto& p : policies)
+      if (p.name == state->name && (!policy || !policy->quota))
+        policy = &p;
+  }
+  if (!policy && (!state || state->name.empty()))
+    for (const auto& p : policies)
+      if (!policy || (p.quota && (!policy->quota || *p.quota < *policy->quota)))
+        policy = &p;
+  if (state) {
+    q.name = state->name;
+    q.remaining = state->remaining;
+    if (state->reset_secs)
+      q.reset_secs = std::min(*state->reset_secs, max_wait_secs);
+  }
+  if (policy) {
+    if (q.name.empty())
+      q.name = policy->name;
+    q.quota = policy->quota;
+    q.window_secs = policy->window_secs;
+  }
+  return q;
+}
+
+std::optional<milliseconds> rate_limit_signal::retry_after_max() const {
+  if (retry_after && beta_retry_after)
+    return std::max(*retry_after, *beta_retry_after);
+  return retry_after ? retry_after : beta_retry_after;
 }
 
 std::optional<milliseconds>
 rate_limit_signal::wait_hint(std::chrono::system_clock::time_point now) const {
   std::optional<milliseconds> best;
   auto consider = [&](milliseconds d) {
-    d = std::max(d, milliseconds{0});
+    d = std::clamp(d, milliseconds{0}, milliseconds{max_wait_secs * 1000});
     if (!best || d > *best)
       best = d;
   };
-  if (retry_after)
-    consider(*retry_after);
-  if (beta_retry_after)
-    consider(*beta_retry_after);
+  auto until = [&](std::chrono::system_clock::time_point at) {
+    if (at > now)
+      consider(std::chrono::duration_cast<milliseconds>(at - now));
+  };
+  auto explicit_wait = retry_after_max();
+  if (explicit_wait)
+    consider(*explicit_wait);
   if (is_quota_reason()) {
-    if (reset_at)
-      consider(std::chrono::duration_cast<milliseconds>(*reset_at - now));
-    // Capped at 10 days: larger values are garbage and would overflow.
-    constexpr std::int64_t max_secs = 10 * 24 * 3600;
-    for (const auto& st : states)
-      if (st.reset_secs)
-        consider(milliseconds{std::min(*st.reset_secs, max_secs) * 1000});
+    // The quota window's reset: t= (relative, so immune to clock skew),
+    // else X-Beta-RateLimit-Reset. X-RateLimit-Reset is the burst
+    // bucket's and says nothing about the window.
+    auto q = quota();
+    if (q && q->reset_secs)
+      consider(milliseconds{*q->reset_secs * 1000});
+    else if (q && q->reset_at)
+      until(*q->reset_at);
+  } else if (effective_reason() != rate_limit_reason::none && !explicit_wait
+             && reset_at) {
+    until(*reset_at);
   }
   return best;
 }
 
 bool rate_limit_signal::any() const {
-  return retry_after || beta_retry_after || limit || remaining || reset_at
-         || near_limit || reason != rate_limit_reason::none || !policies.empty()
-         || !states.empty();
+  return retry_after || beta_retry_after || burst().any()
+         || reason != rate_limit_reason::none || quota();
 }
 
 rate_limit_signal parse_rate_limit_headers(
@@ -291,28 +379,22 @@ rate_limit_signal parse_rate_limit_headers(
       if (!sig.remaining)
         sig.remaining = parse_uint(value);
     } else if (common::ascii_iequals(name, "X-RateLimit-Reset")) {
-      if (sig.reset_at)
-        continue;
-      // Instants outside 1970..2200 are garbage (and would overflow
-      // system_clock's nanoseconds).
-      constexpr std::int64_t max_ms = 7'258'118'400'000; // 2200-01-01
-      if (auto ms = parse_jira_time_ms(value); ms && *ms >= 0 && *ms < max_ms) {
-        sig.reset_at = std::chrono::system_clock::time_point{
-          std::chrono::duration_cast<std::chrono::system_clock::duration>(
-            milliseconds{*ms})};
-      } else if (auto secs = parse_uint(value);
-                 secs && *secs > 1'000'000'000 && *secs < max_ms / 1000) {
-        // Tolerated: epoch seconds instead of ISO 8601.
-        sig.reset_at
-          = std::chrono::system_clock::time_point{std::chrono::seconds{*secs}};
-      }
+      if (!sig.reset_at)
+        sig.reset_at = parse_reset_instant(value);
     } else if (common::ascii_iequals(name, "X-RateLimit-NearLimit")) {
-      if (sig.near_limit)
+      if (!sig.near_limit)
+        sig.near_limit = parse_bool(value);
+    } else if (common::ascii_iequals(name, "X-Beta-RateLimit-Reset")) {
+      if (!sig.beta_reset_at)
+        sig.beta_reset_at = parse_reset_instant(value);
+    } else if (common::ascii_iequals(name, "X-Beta-RateLimit-NearLimit")) {
+      if (!sig.beta_near_limit)
+        sig.beta_near_limit = parse_bool(value);
+    } else if (common::ascii_iequals(name, "X-Beta-RateLimit-Reason")) {
+      if (sig.beta_reason != rate_limit_reason::none || value.empty())
         continue;
-      if (common::ascii_iequals(value, "true"))
-        sig.near_limit = true;
-      else if (common::ascii_iequals(value, "false"))
-        sig.near_limit = false;
+      sig.beta_reason_raw = std::string(value);
+      sig.beta_reason = reason_from(value);
     } else if (common::ascii_iequals(name, "RateLimit-Reason")) {
       if (sig.reason != rate_limit_reason::none || value.empty())
         continue;

@@ -40,6 +40,7 @@ TEST_CASE("a minimal api_token file loads with every default filled",
   CHECK(c.indexing.attachment_max_bytes == 52428800);
   CHECK(c.sync.strategy == sync_strategy::scheduled);
   CHECK(c.sync.interval_minutes == 60);
+  CHECK(c.sync.max_unexplained_wait_secs == 60);
   // Relative storage.path: against the working directory, made absolute.
   CHECK(c.storage.path == std::filesystem::current_path() / "jirasync-data");
   CHECK(c.service.listen == "127.0.0.1:8080");
@@ -67,6 +68,7 @@ TEST_CASE("a full file sets every key", "[config]") {
                 "[sync]\n"
                 "strategy = \"manual\"\n"
                 "interval_minutes = 1\n"
+                "max_unexplained_wait_secs = 3600\n"
                 "[storage]\n"
                 "path = \"/var/lib/jirasync/../jirasync/db\"\n"
                 "[service]\n"
@@ -90,6 +92,7 @@ TEST_CASE("a full file sets every key", "[config]") {
   CHECK(c.indexing.attachment_max_bytes == 0);
   CHECK(c.sync.strategy == sync_strategy::manual);
   CHECK(c.sync.interval_minutes == 1);
+  CHECK(c.sync.max_unexplained_wait_secs == 3600);
   CHECK(c.storage.path == "/var/lib/jirasync/db");
   CHECK(c.service.listen == "[::1]:0");
   CHECK(c.service.listen_host == "::1");
@@ -639,4 +642,30 @@ TEST_CASE("numbers out of range are rejected", "[config]") {
   auto edge = load(minimal_toml + "[sync]\ninterval_minutes = 525600\n");
   REQUIRE(edge.errors == strings{});
   CHECK(edge.cfg->sync.interval_minutes == 525600);
+}
+
+TEST_CASE("sync.max_unexplained_wait_secs: 1 to 3600 seconds", "[config]") {
+  auto zero = load(minimal_toml + "[sync]\nmax_unexplained_wait_secs = 0\n");
+  CHECK(
+    zero.errors
+    == strings{"test.toml:6: sync.max_unexplained_wait_secs: must be >= 1"});
+  auto big = load(minimal_toml + "[sync]\nmax_unexplained_wait_secs = 3601\n");
+  CHECK(big.errors
+        == strings{"test.toml:6: sync.max_unexplained_wait_secs: must be <= "
+                   "3600 (one hour)"});
+  auto text
+    = load(minimal_toml + "[sync]\nmax_unexplained_wait_secs = \"60s\"\n");
+  CHECK(text.errors
+        == strings{"test.toml:6: sync.max_unexplained_wait_secs: expected an "
+                   "integer, got a string"});
+  auto typo = load(minimal_toml + "[sync]\nmax_unexplained_wait_sec = 5\n");
+  CHECK(typo.errors
+        == strings{"test.toml:6: sync.max_unexplained_wait_sec: unknown key "
+                   "(did you mean \"max_unexplained_wait_secs\"?)"});
+  for (int v : {1, 90, 3600}) {
+    auto ok = load(minimal_toml + "[sync]\nmax_unexplained_wait_secs = "
+                   + std::to_string(v) + "\n");
+    REQUIRE(ok.errors == strings{});
+    CHECK(ok.cfg->sync.max_unexplained_wait_secs == v);
+  }
 }

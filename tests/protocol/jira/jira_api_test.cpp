@@ -41,8 +41,51 @@ TEST_CASE("request builders: paths, params, bodies", "[jira][jira_api]") {
   auto bb = boost::json::parse(b.http.body).as_object();
   CHECK(bb.at("issueIdsOrKeys").as_array().size() == 2);
   CHECK(b.cost == 3);
-  CHECK(b.bucket == "post_bulkfetch");
+  CHECK(b.cls == endpoint_class::bulkfetch);
+  CHECK(b.bucket == "bulkfetch");
   CHECK(get_permission_scheme(t, "10").http.url
         == "https://h/rest/api/3/permissionscheme/10?expand=permissions");
   CHECK(get_attachment_content(t, "7").bucket == "attachment_content");
+}
+
+TEST_CASE("request builders: class and cost from the endpoint table",
+          "[jira][jira_api]") {
+  api_target t{"https://h/rest/api/3", "Basic QQ=="};
+  using ec = endpoint_class;
+  struct row {
+    api_request r;
+    ec cls;
+    std::int64_t cost;
+  };
+  for (const auto& [r, cls, cost] : {
+         row{get_myself(t), ec::myself, 3},
+         row{get_fields(t), ec::fields, 2},
+         row{get_users(t, 0, 100), ec::users_search, 201},
+         row{get_groups(t, 0, 50), ec::group_bulk, 101},
+         row{get_group_members(t, "g", 0, 50), ec::group_member, 101},
+         row{get_application_roles(t), ec::application_roles, 3},
+         row{get_projects(t, 0, 50), ec::project_search, 51},
+         row{get_project_roles(t, "P"), ec::project_roles, 3},
+         row{get_project_role(t, "P", "10002"), ec::project_role, 3},
+         row{get_project_permission_scheme(t, "P"), ec::permission_scheme, 3},
+         row{get_permission_scheme(t, "1"), ec::permission_scheme, 3},
+         row{get_project_security_scheme(t, "P"), ec::security_levels, 3},
+         row{get_security_level_members(t, "1", "2", 0, 50),
+             ec::security_members, 101},
+         row{search_ids(t, "x", std::nullopt, 500), ec::search_jql, 501},
+         row{approximate_count(t, "x"), ec::approximate_count, 1},
+         row{bulkfetch(t, {"1", "2", "3"}, {}), ec::bulkfetch, 4},
+         // Comments: their own 100/s bucket (they used to go to the issue
+         // bucket at 150/s while costed at 100/s), 1 point per comment.
+         row{get_comments(t, "10001", 0, 100), ec::comments, 101},
+         row{get_attachment_content(t, "7"), ec::attachment_content, 2},
+       }) {
+    INFO(r.label);
+    CHECK(r.cls == cls);
+    CHECK(r.bucket == to_string(cls));
+    CHECK(r.cost == cost);
+    // The table's classifier agrees with the builder.
+    CHECK(classify_path(r.http.method, r.http.url) == cls);
+    CHECK(r.http.method == info(cls).method);
+  }
 }

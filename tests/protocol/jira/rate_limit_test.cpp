@@ -146,7 +146,8 @@ TEST_CASE("rate-limit headers: garbage ignored field by field", "[jira]") {
   CHECK(epoch.reset_at->time_since_epoch() == std::chrono::seconds{1704189600});
 }
 
-TEST_CASE("wait_hint: Retry-After, and the reset for quota reasons", "[jira]") {
+TEST_CASE("wait_hint: Retry-After, and the quota reset for quota reasons",
+          "[jira]") {
   // Burst: only Retry-After counts, the far reset does not.
   auto burst
     = parse_rate_limit_headers({{"Retry-After", "2"},
@@ -154,13 +155,27 @@ TEST_CASE("wait_hint: Retry-After, and the reset for quota reasons", "[jira]") {
                                 {"X-RateLimit-Reset", "2015-10-21T08:27:30Z"}},
                                now);
   CHECK(burst.wait_hint(now) == 2'000ms);
-  // Quota: everything waits until the reset (1 h after now here).
+  // Burst without Retry-After: the bucket's own reset (X-RateLimit-Reset).
+  auto burst_reset
+    = parse_rate_limit_headers({{"RateLimit-Reason", "jira-burst-based"},
+                                {"X-RateLimit-Reset", "2015-10-21T07:27:33Z"}},
+                               now);
+  CHECK(burst_reset.wait_hint(now) == 3'000ms);
+  // Quota: X-RateLimit-Reset is the BURST bucket's and says nothing about
+  // the window (it used to be taken as the quota reset: an hour here).
   auto quota
     = parse_rate_limit_headers({{"Retry-After", "2"},
                                 {"RateLimit-Reason", "jira-quota-global-based"},
                                 {"X-RateLimit-Reset", "2015-10-21T08:27:30Z"}},
                                now);
-  CHECK(quota.wait_hint(now) == 3'600'000ms);
+  CHECK(quota.wait_hint(now) == 2'000ms);
+  // The quota window's reset as X-Beta-RateLimit-Reset: one hour.
+  auto quota_beta = parse_rate_limit_headers(
+    {{"Retry-After", "2"},
+     {"RateLimit-Reason", "jira-quota-global-based"},
+     {"X-Beta-RateLimit-Reset", "2015-10-21T08:27:30Z"}},
+    now);
+  CHECK(quota_beta.wait_hint(now) == 3'600'000ms);
   // Quota with only the structured header: t seconds.
   auto beta
     = parse_rate_limit_headers({{"RateLimit-Reason", "jira-quota-tenant-based"},
@@ -171,12 +186,126 @@ TEST_CASE("wait_hint: Retry-After, and the reset for quota reasons", "[jira]") {
   auto both = parse_rate_limit_headers(
     {{"Retry-After", "3"}, {"Beta-Retry-After", "4"}}, now);
   CHECK(both.wait_hint(now) == 4'000ms);
-  // A reset already past gives 0, not a negative wait.
-  auto past
-    = parse_rate_limit_headers({{"RateLimit-Reason", "jira-quota-global-based"},
-                                {"X-RateLimit-Reset", "2015-10-21T07:00:00Z"}},
-                               now);
-  CHECK(past.wait_hint(now) == 0ms);
+  CHECK(both.retry_after_max() == 4'000ms);
+  // A reset already past states no wait at all (not 0, not negative).
+  auto past = parse_rate_limit_headers(
+    {{"RateLimit-Reason", "jira-quota-global-based"},
+     {"X-Beta-RateLimit-Reset", "2015-10-21T07:00:00Z"}},
+    now);
+  CHECK_FALSE(past.wait_hint(now));
+  // 503 + Retry-After: the same handling as a rate limit.
+  auto unavailable = parse_rate_limit_headers({{"Retry-After", "12"}}, now);
+  CHECK(unavailable.wait_hint(now) == 12'000ms);
+}
+
+TEST_CASE("real 2026 headers: burst bucket and hourly quota kept apart",
+          "[jira]") {
+  // The values of a real OAuth-app response (jira-cloud-api.md).
+  auto s = parse_rate_limit_headers(
+    {{"X-RateLimit-Limit", "350"},
+     {"X-RateLimit-Remaining", "349"},
+     {"Beta-RateLimit-Policy", R"("tenant-app-quota";q=100100;w=3600)"},
+     {"Beta-RateLimit", R"("tenant-app-quota";r=17842;t=2107)"}},
+    now);
+  auto b = s.burst();
+  CHECK(b.limit == 350);
+  CHECK(b.remaining == 349);
+  CHECK_FALSE(b.reset_at);
+  auto q = s.quota();
+  REQUIRE(q);
+  CHECK(q->name == "tenant-app-quota");
+  CHECK(q->quota == 100100);
+  CHECK(q->window_secs == 3600);
+  CHECK(q->remaining == 17842);
+  CHECK(q->reset_secs == 2107);
+  CHECK_FALSE(q->reset_at);
+  CHECK(s.effective_reason() == rate_limit_reason::none);
+  CHECK_FALSE(s.is_quota_reason());
+  CHECK_FALSE(s.wait_hint(now)); // a success states no wait
+  // API-token traffic: the burst headers only, and NO quota.
+  auto token = parse_rate_limit_headers(
+    {{"X-RateLimit-Limit", "350"}, {"X-RateLimit-Remaining", "349"}}, now);
+  CHECK(token.burst().remaining == 349);
+  CHECK_FALSE(token.quota());
+  CHECK(token.any());
+}
+
+TEST_CASE("quota headers as seen in the wild", "[jira]") {
+  // The policy header disappears once r=0.
+  auto spent = parse_rate_limit_headers(
+    {{"X-RateLimit-Limit", "350"},
+     {"X-RateLimit-Remaining", "300"},
+     {"Beta-RateLimit", R"("tenant-app-quota";r=0;t=1200)"}},
+    now);
+  auto q = spent.quota();
+  REQUIRE(q);
+  CHECK(q->remaining == 0);
+  CHECK(q->reset_secs == 1200);
+  CHECK_FALSE(q->quota);
+  CHECK_FALSE(q->window_secs);
+  // t= disagreeing with X-Beta-RateLimit-Reset: both reported as sent.
+  auto disagree = parse_rate_limit_headers(
+    {{"Beta-RateLimit", R"("tenant-app-quota";r=5;t=2107)"},
+     {"X-Beta-RateLimit-Reset", "2015-10-21T07:40:00Z"},
+     {"X-Beta-RateLimit-NearLimit", "true"},
+     {"X-Beta-RateLimit-Reason", "jira-quota-tenant-based"}},
+    now);
+  auto d = disagree.quota();
+  REQUIRE(d);
+  CHECK(d->reset_secs == 2107);
+  REQUIRE(d->reset_at);
+  CHECK(*d->reset_at - now == 750s);
+  CHECK(d->near_limit == true);
+  // The Beta reason alone names the quota.
+  CHECK(disagree.reason == rate_limit_reason::none);
+  CHECK(disagree.beta_reason == rate_limit_reason::quota_tenant);
+  CHECK(disagree.beta_reason_raw == "jira-quota-tenant-based");
+  CHECK(disagree.is_quota_reason());
+  CHECK(disagree.wait_hint(now) == 2'107'000ms); // t= first
+  // A reset in the past is still reported; it states no wait.
+  auto past = parse_rate_limit_headers(
+    {{"Beta-RateLimit", R"("tenant-app-quota";r=0)"},
+     {"X-Beta-RateLimit-Reset", "2015-10-21T07:00:00Z"},
+     {"RateLimit-Reason", "jira-quota-tenant-based"}},
+    now);
+  REQUIRE(past.quota());
+  REQUIRE(past.quota()->reset_at);
+  CHECK(*past.quota()->reset_at < now);
+  CHECK_FALSE(past.quota()->reset_secs);
+  CHECK_FALSE(past.wait_hint(now));
+}
+
+TEST_CASE("quota headers: several entries, un-prefixed names", "[jira]") {
+  // The tightest state wins, with the policy of the same name.
+  auto s = parse_rate_limit_headers(
+    {{"Beta-RateLimit-Policy",
+      R"("global-app-quota";q=65000;w=3600, "tenant-app-quota";q=500000;w=3600)"},
+     {"Beta-RateLimit",
+      R"("tenant-app-quota";r=400000;t=100, "global-app-quota";r=500;t=90)"}},
+    now);
+  auto q = s.quota();
+  REQUIRE(q);
+  CHECK(q->name == "global-app-quota");
+  CHECK(q->quota == 65000);
+  CHECK(q->remaining == 500);
+  CHECK(q->reset_secs == 90);
+  // RateLimit-Policy / RateLimit may replace the Beta- ones.
+  auto plain = parse_rate_limit_headers(
+    {{"RateLimit-Policy", R"("tenant-app-quota";q=1000;w=60)"},
+     {"RateLimit", R"("tenant-app-quota";r=10;t=30)"}},
+    now);
+  auto p = plain.quota();
+  REQUIRE(p);
+  CHECK(p->quota == 1000);
+  CHECK(p->window_secs == 60);
+  CHECK(p->remaining == 10);
+  CHECK(p->reset_secs == 30);
+  // A policy alone (no state yet): q and w, nothing remaining.
+  auto policy_only = parse_rate_limit_headers(
+    {{"Beta-RateLimit-Policy", R"("tenant-app-quota";q=100100;w=3600)"}}, now);
+  REQUIRE(policy_only.quota());
+  CHECK(policy_only.quota()->quota == 100100);
+  CHECK_FALSE(policy_only.quota()->remaining);
 }
 
 TEST_CASE("endpoint costs: points model", "[jira]") {
@@ -199,6 +328,31 @@ TEST_CASE("endpoint costs: points model", "[jira]") {
   CHECK(estimated_points(endpoint_class::bulkfetch, 100)
         == points_cost(endpoint_class::bulkfetch, 100));
   CHECK(estimated_points(endpoint_class::users_search, 100) == 201);
+}
+
+TEST_CASE("endpoint table: the documented rates decide", "[jira]") {
+  using ec = endpoint_class;
+  // GET 100/s default; overrides GET issue 150, attachment content 300,
+  // project role 200 (the single role; the role list is another endpoint).
+  CHECK(info(ec::issue_get).burst_per_sec == 150);
+  CHECK(info(ec::comments).burst_per_sec == 100);
+  CHECK(info(ec::project_role).burst_per_sec == 200);
+  CHECK(info(ec::project_roles).burst_per_sec == 100);
+  CHECK(info(ec::application_roles).burst_per_sec == 100);
+  // The media host after the 303 is no Jira API request: no bucket, no
+  // points.
+  CHECK(info(ec::media_download).burst_per_sec == 0);
+  CHECK_FALSE(has_burst_bucket(ec::media_download));
+  CHECK_FALSE(info(ec::media_download).counts_points);
+  CHECK(points_cost(ec::media_download, 1) == 0);
+  CHECK(has_burst_bucket(ec::attachment_content));
+  // Names round-trip; anything else is unknown.
+  for (int i = 0; i < endpoint_class_count; ++i) {
+    auto cls = static_cast<ec>(i);
+    CHECK(endpoint_class_from_name(to_string(cls)) == cls);
+  }
+  CHECK(endpoint_class_from_name("get") == ec::unknown);
+  CHECK(endpoint_class_from_name("") == ec::unknown);
 }
 
 TEST_CASE("endpoint costs: burst buckets and names", "[jira]") {
@@ -229,6 +383,7 @@ TEST_CASE("classify_path", "[jira]") {
              ec::users_search},
          row{"GET", "/rest/api/3/group/bulk", ec::group_bulk},
          row{"GET", "/rest/api/3/group/member?groupId=x", ec::group_member},
+         row{"GET", "/rest/api/3/applicationrole", ec::application_roles},
          row{"GET", "/rest/api/3/project/search?expand=lead",
              ec::project_search},
          row{"GET", "/rest/api/3/project/ABC/permissionscheme",
