@@ -8,9 +8,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,11 +108,10 @@ std::vector<std::string> build_env(const subprocess_options& opts) {
   if (opts.inherit_env && environ) {
     for (char** e = environ; *e; ++e) {
       std::string_view entry{*e};
-      bool overridden
-        = std::any_of(opts.env.begin(), opts.env.end(),
-                      [&](const std::string& o) {
-                        return env_name(o) == env_name(entry);
-                      });
+      bool overridden = std::any_of(opts.env.begin(), opts.env.end(),
+                                    [&](const std::string& o) {
+                                      return env_name(o) == env_name(entry);
+                                    });
       if (!overridden)
         out.emplace_back(entry);
     }
@@ -143,7 +142,9 @@ std::vector<char*> c_array(std::vector<std::string>& strings) {
                                    int report_w, const struct rlimit* limits,
                                    const int* resources, std::size_t n_limits,
                                    int max_fd) {
-  auto fail = [report_w](int err) { child_fail(report_w, err); };
+  auto fail = [report_w](int err) {
+    child_fail(report_w, err);
+  };
   // Own process group, so that a kill at the deadline reaches whatever the
   // child starts in turn.
   ::setpgid(0, 0);
@@ -196,23 +197,40 @@ bool drain(int fd, std::string& keep, std::uint64_t& total, std::size_t cap) {
 
 std::string signal_name(int sig) {
   switch (sig) {
-    case SIGHUP: return "SIGHUP";
-    case SIGINT: return "SIGINT";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGTERM: return "SIGTERM";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    case SIGSYS: return "SIGSYS";
-    default: return "signal " + std::to_string(sig);
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGINT:
+      return "SIGINT";
+    case SIGQUIT:
+      return "SIGQUIT";
+    case SIGILL:
+      return "SIGILL";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGALRM:
+      return "SIGALRM";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGXCPU:
+      return "SIGXCPU";
+    case SIGXFSZ:
+      return "SIGXFSZ";
+    case SIGSYS:
+      return "SIGSYS";
+    default:
+      return "signal " + std::to_string(sig);
   }
 }
 
@@ -249,7 +267,8 @@ result<subprocess_result> run_subprocess(const subprocess_options& opts) {
   std::vector<struct rlimit> limits;
   std::vector<int> resources;
   for (const auto& l : opts.rlimits) {
-    limits.push_back({static_cast<rlim_t>(l.soft), static_cast<rlim_t>(l.hard)});
+    limits.push_back(
+      {static_cast<rlim_t>(l.soft), static_cast<rlim_t>(l.hard)});
     resources.push_back(l.resource);
   }
   struct rlimit nofile {};
@@ -290,9 +309,8 @@ result<subprocess_result> run_subprocess(const subprocess_options& opts) {
       // retry
     }
     auto code = child_errno == ENOENT ? errc::not_found : errc::io_error;
-    return make_error(code,
-                      errno_text("subprocess: cannot run " + *program,
-                                 child_errno));
+    return make_error(
+      code, errno_text("subprocess: cannot run " + *program, child_errno));
   }
 
   subprocess_result res;
@@ -342,11 +360,11 @@ result<subprocess_result> run_subprocess(const subprocess_options& opts) {
       break;
     }
     if (out_i >= 0 && (fds[out_i].revents & (POLLIN | POLLHUP | POLLERR)))
-      out_open = drain(out_r.get(), res.out, res.out_total,
-                       opts.max_stdout_bytes);
+      out_open
+        = drain(out_r.get(), res.out, res.out_total, opts.max_stdout_bytes);
     if (err_i >= 0 && (fds[err_i].revents & (POLLIN | POLLHUP | POLLERR)))
-      err_open = drain(err_r.get(), res.err, res.err_total,
-                       opts.max_stderr_bytes);
+      err_open
+        = drain(err_r.get(), res.err, res.err_total, opts.max_stderr_bytes);
     if (opts.kill_on_stdout_overflow && res.out_total > opts.max_stdout_bytes
         && !killed) {
       res.killed_for_output = true;

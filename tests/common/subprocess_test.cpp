@@ -265,8 +265,7 @@ TEST_CASE("subprocess: start failures are errors, not results",
   auto r = run_subprocess(o);
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == errc::not_found);
-  CHECK(r.error().message.find("/nonexistent/program")
-        != std::string::npos);
+  CHECK(r.error().message.find("/nonexistent/program") != std::string::npos);
 
   o.argv = {"jirasync-no-such-program-in-path"};
   r = run_subprocess(o);
