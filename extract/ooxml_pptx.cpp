@@ -74,6 +74,8 @@ protected:
       in_t_ = true;
     else if (local == "br")
       cur_->line();
+    else if (local == "tc")
+      ++cell_depth_;
   }
 
   void on_end(std::string_view ns, std::string_view local) override {
@@ -88,10 +90,14 @@ protected:
       return;
     if (local == "t")
       in_t_ = false;
+    else if (local == "p" && cell_depth_ > 0)
+      cur_->space();
     else if (local == "p")
       cur_->line();
-    else if (local == "tc")
+    else if (local == "tc") {
+      --cell_depth_;
       cur_->tab();
+    }
     else if (local == "tr")
       cur_->line();
   }
@@ -107,6 +113,7 @@ private:
   std::unique_ptr<text_sink> cur_;
   std::string shape_local_;
   bool in_t_ = false;
+  int cell_depth_ = 0;
 };
 
 /// Writes the shapes: titles first, then the rest in document order.
@@ -114,7 +121,10 @@ void emit(const std::vector<slide_reader::shape>& shapes, text_sink& sink) {
   for (bool titles : {true, false})
     for (auto& s : shapes)
       if (s.title == titles && !s.skip && !s.text.empty()) {
-        sink.text(s.text);
+        std::string_view t = s.text;
+        while (!t.empty() && t.back() == '\n')
+          t.remove_suffix(1);
+        sink.text(t);
         sink.line();
       }
 }
