@@ -62,16 +62,22 @@ constexpr std::array<magic, 20> binary_magics{{
   {"WEBP"sv, 8, "a WebP image"},
   {"\x1F\x8B"sv, 0, "a gzip archive"},
   {"BZh"sv, 0, "a bzip2 archive"},
-  {"\xFD" "7zXZ\0"sv, 0, "an xz archive"},
+  {"\xFD"
+   "7zXZ\0"sv,
+   0, "an xz archive"},
   {"7z\xBC\xAF\x27\x1C"sv, 0, "a 7-Zip archive"},
   {"Rar!\x1A\x07"sv, 0, "a RAR archive"},
-  {"\x7F" "ELF"sv, 0, "an ELF executable"},
+  {"\x7F"
+   "ELF"sv,
+   0, "an ELF executable"},
   {"SQLite format 3\0"sv, 0, "an SQLite database"},
   {"\xCA\xFE\xBA\xBE"sv, 0, "a Java class or Mach-O file"},
   {"OggS"sv, 0, "an Ogg media file"},
   {"ID3"sv, 0, "an MP3 audio file"},
   {"ftyp"sv, 4, "an MP4/QuickTime media file"},
-  {"\x00" "asm"sv, 0, "a WebAssembly module"},
+  {"\x00"
+   "asm"sv,
+   0, "a WebAssembly module"},
 }};
 
 std::string_view binary_label(std::string_view head) {
@@ -96,29 +102,30 @@ constexpr std::array<std::string_view, 3> html_exts{"html", "htm", "xhtml"};
 
 /// application/* types that are text.
 constexpr std::array<std::string_view, 22> text_app_mimes{
-  "application/json",       "application/xml",
-  "application/javascript", "application/ecmascript",
-  "application/x-javascript", "application/x-sh",
+  "application/json",          "application/xml",
+  "application/javascript",    "application/ecmascript",
+  "application/x-javascript",  "application/x-sh",
   "application/x-shellscript", "application/sql",
-  "application/x-sql",      "application/yaml",
-  "application/x-yaml",     "application/toml",
-  "application/csv",        "application/x-csv",
-  "application/x-ndjson",   "application/x-tex",
-  "application/x-latex",    "application/x-httpd-php",
-  "application/x-python",   "application/x-perl",
-  "application/x-ruby",     "application/graphql"};
+  "application/x-sql",         "application/yaml",
+  "application/x-yaml",        "application/toml",
+  "application/csv",           "application/x-csv",
+  "application/x-ndjson",      "application/x-tex",
+  "application/x-latex",       "application/x-httpd-php",
+  "application/x-python",      "application/x-perl",
+  "application/x-ruby",        "application/graphql"};
 
 /// Extensions read as text when the type says nothing better.
 constexpr std::array<std::string_view, 70> text_exts{
-  "txt",   "text",  "md",    "markdown", "mdown", "rst",  "adoc", "asciidoc",
-  "csv",   "tsv",   "json",  "jsonl",    "ndjson", "xml", "yaml", "yml",
-  "toml",  "ini",   "cfg",   "conf",     "properties", "env", "log", "out",
-  "sql",   "c",     "h",     "cc",       "cpp",  "cxx",  "hpp",  "hh",
-  "hxx",   "m",     "mm",    "java",     "kt",   "kts",  "scala", "groovy",
-  "gradle", "go",   "rs",    "py",       "rb",   "pl",   "pm",   "php",
-  "js",    "mjs",   "cjs",   "ts",       "tsx",  "jsx",  "cs",   "fs",
-  "swift", "r",     "lua",   "sh",       "bash", "zsh",  "ps1",  "bat",
-  "cmd",   "css",   "scss",  "diff",     "patch", "tex"};
+  "txt",      "text", "md",   "markdown", "mdown",  "rst",    "adoc",
+  "asciidoc", "csv",  "tsv",  "json",     "jsonl",  "ndjson", "xml",
+  "yaml",     "yml",  "toml", "ini",      "cfg",    "conf",   "properties",
+  "env",      "log",  "out",  "sql",      "c",      "h",      "cc",
+  "cpp",      "cxx",  "hpp",  "hh",       "hxx",    "m",      "mm",
+  "java",     "kt",   "kts",  "scala",    "groovy", "gradle", "go",
+  "rs",       "py",   "rb",   "pl",       "pm",     "php",    "js",
+  "mjs",      "cjs",  "ts",   "tsx",      "jsx",    "cs",     "fs",
+  "swift",    "r",    "lua",  "sh",       "bash",   "zsh",    "ps1",
+  "bat",      "cmd",  "css",  "scss",     "diff",   "patch",  "tex"};
 
 bool is_textual_mime(std::string_view mime) {
   if (starts_with(mime, "text/"))
@@ -141,7 +148,8 @@ std::string normalize_mime(std::string_view mime) {
   auto semi = mime.find(';');
   if (semi != std::string_view::npos)
     mime = mime.substr(0, semi);
-  while (!mime.empty() && std::isspace(static_cast<unsigned char>(mime.front())))
+  while (!mime.empty()
+         && std::isspace(static_cast<unsigned char>(mime.front())))
     mime.remove_prefix(1);
   while (!mime.empty() && std::isspace(static_cast<unsigned char>(mime.back())))
     mime.remove_suffix(1);
@@ -165,8 +173,8 @@ format_guess detect_format(std::string_view mime_in, std::string_view filename,
   const bool labelled_html = mime == "text/html"
                              || mime == "application/xhtml+xml"
                              || one_of(ext, html_exts);
-  const bool labelled_text = is_textual_mime(mime)
-                             || (says_nothing(mime) && one_of(ext, text_exts));
+  const bool labelled_text
+    = is_textual_mime(mime) || (says_nothing(mime) && one_of(ext, text_exts));
 
   if (size == 0) {
     if (labelled_html || labelled_text)
@@ -201,10 +209,11 @@ format_guess detect_format(std::string_view mime_in, std::string_view filename,
     return none(text_status::unsupported, shown + ": no text to extract");
   if (labelled_html || labelled_text) {
     if (!sniff.is_text)
-      return none(text_status::unsupported, "labelled " + shown
-                                              + " but " + sniff.why_not);
+      return none(text_status::unsupported,
+                  "labelled " + shown + " but " + sniff.why_not);
     return {labelled_html ? doc_format::html : doc_format::text,
-            text_status::extracted, {}};
+            text_status::extracted,
+            {}};
   }
   return none(text_status::unsupported,
               shown + (ext.empty() ? std::string{} : " (." + ext + ")")

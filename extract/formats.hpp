@@ -13,8 +13,7 @@ namespace jirasync::extract {
 
 /// PDF (poppler-cpp): the pages' text in reading order, a blank line
 /// between pages.
-extract_outcome extract_pdf(const std::filesystem::path& file,
-                            text_sink& sink);
+extract_outcome extract_pdf(const std::filesystem::path& file, text_sink& sink);
 
 /// A ZIP archive: Office Open XML by its package's main content type, else
 /// unsupported.

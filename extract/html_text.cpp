@@ -34,9 +34,9 @@ using namespace std::literals;
 
 constexpr std::array skipped{"script"sv, "style"sv, "template"sv};
 
-constexpr std::array paragraph_blocks{"p"sv,  "h1"sv, "h2"sv, "h3"sv,
-                                      "h4"sv, "h5"sv, "h6"sv, "title"sv,
-                                      "table"sv, "pre"sv, "blockquote"sv};
+constexpr std::array paragraph_blocks{
+  "p"sv,  "h1"sv,    "h2"sv,    "h3"sv,  "h4"sv,        "h5"sv,
+  "h6"sv, "title"sv, "table"sv, "pre"sv, "blockquote"sv};
 
 constexpr std::array line_blocks{
   "div"sv,     "section"sv,  "article"sv, "header"sv,  "footer"sv,
@@ -58,7 +58,7 @@ bool is_space(char c) {
 struct html_state {
   text_sink* sink = nullptr;
   htmlParserCtxtPtr ctxt = nullptr;
-  std::vector<std::string> open;   // element names, innermost last
+  std::vector<std::string> open;    // element names, innermost last
   std::size_t skip_from = SIZE_MAX; // depth where skipping began
   int pre = 0;
 
@@ -176,7 +176,9 @@ bool declares_charset(std::string_view head) {
 extract_outcome extract_html(const std::filesystem::path& file,
                              text_sink& sink) {
   static std::once_flag init;
-  std::call_once(init, [] { xmlInitParser(); });
+  std::call_once(init, [] {
+    xmlInitParser();
+  });
   std::ifstream in{file, std::ios::binary};
   if (!in)
     return extract_outcome::fail(text_status::failed, "cannot read the file");
@@ -201,9 +203,9 @@ extract_outcome extract_html(const std::filesystem::path& file,
   sax.warning = &html_state::ignore_message;
   sax.error = &html_state::ignore_message;
   sax.fatalError = &html_state::ignore_message;
-  auto ctxt = htmlCreatePushParserCtxt(
-    &sax, &st, nullptr, 0, nullptr,
-    we_decode ? XML_CHAR_ENCODING_UTF8 : XML_CHAR_ENCODING_NONE);
+  auto ctxt = htmlCreatePushParserCtxt(&sax, &st, nullptr, 0, nullptr,
+                                       we_decode ? XML_CHAR_ENCODING_UTF8
+                                                 : XML_CHAR_ENCODING_NONE);
   if (!ctxt)
     throw std::bad_alloc();
   st.ctxt = ctxt;

@@ -53,7 +53,7 @@ struct content_types_reader : xml_events {
   std::vector<std::pair<std::string, std::string>>& overrides;
   content_types_reader(std::vector<std::pair<std::string, std::string>>& d,
                        std::vector<std::pair<std::string, std::string>>& o)
-    : defaults(d), overrides(o) {
+      : defaults(d), overrides(o) {
     // nop
   }
   void start(std::string_view, std::string_view local,
@@ -85,7 +85,7 @@ struct rels_reader : xml_events {
   const std::string& source;
   std::vector<relationship>& out;
   rels_reader(const std::string& s, std::vector<relationship>& o)
-    : source(s), out(o) {
+      : source(s), out(o) {
     // nop
   }
   void start(std::string_view, std::string_view local,
@@ -207,8 +207,8 @@ extract_outcome ooxml_package::open() {
     kind_ = ooxml_kind::presentation;
   else
     return extract_outcome::fail(text_status::unsupported,
-                                 "an Office Open XML package of type '"
-                                   + type + "'");
+                                 "an Office Open XML package of type '" + type
+                                   + "'");
   return extract_outcome::ok();
 }
 
@@ -220,8 +220,8 @@ extract_outcome ooxml_package::relationships(const std::string& part,
   if (slash == std::string::npos)
     rels_name = "_rels/" + part + ".rels";
   else
-    rels_name = part.substr(0, slash) + "/_rels/" + part.substr(slash + 1)
-                + ".rels";
+    rels_name
+      = part.substr(0, slash) + "/_rels/" + part.substr(slash + 1) + ".rels";
   if (!zip_.contains(rels_name))
     return extract_outcome::ok();
   std::string xml;

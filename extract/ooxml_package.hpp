@@ -69,8 +69,7 @@ private:
 /// ("word/document.xml", "media/../header1.xml") -> "word/header1.xml";
 /// ("ppt/slides/slide1.xml", "/ppt/notesSlides/notesSlide1.xml") ->
 /// "ppt/notesSlides/notesSlide1.xml". Percent-escapes are decoded.
-std::string resolve_part(std::string_view source_part,
-                         std::string_view target);
+std::string resolve_part(std::string_view source_part, std::string_view target);
 
 /// Whether `ns` is the namespace of an OOXML markup family
 /// ("wordprocessingml", "spreadsheetml", "presentationml", "drawingml"), in

@@ -42,7 +42,7 @@ public:
   };
 
   slide_reader(bool notes, std::size_t max_bytes)
-    : notes_(notes), max_(max_bytes) {
+      : notes_(notes), max_(max_bytes) {
     // nop
   }
 
@@ -55,8 +55,9 @@ protected:
       if ((local == "sp" || local == "graphicFrame") && !cur_) {
         shapes.emplace_back();
         auto* s = &shapes.back();
-        cur_ = std::make_unique<text_sink>(
-          max_, [s](std::string_view t) { s->text += t; });
+        cur_ = std::make_unique<text_sink>(max_, [s](std::string_view t) {
+          s->text += t;
+        });
         shape_local_ = std::string{local};
       } else if (local == "ph" && cur_) {
         auto type = a.get({}, "type").value_or("body");
@@ -97,8 +98,7 @@ protected:
     else if (local == "tc") {
       --cell_depth_;
       cur_->tab();
-    }
-    else if (local == "tr")
+    } else if (local == "tr")
       cur_->line();
   }
 
@@ -141,8 +141,7 @@ const relationship* find_rel(const std::vector<relationship>& rels,
 
 extract_outcome pptx_text(ooxml_package& pkg, text_sink& sink) {
   presentation_reader pres;
-  if (auto r = parse_xml_part(pkg.zip(), pkg.main_part(), pres);
-      !r.extracted())
+  if (auto r = parse_xml_part(pkg.zip(), pkg.main_part(), pres); !r.extracted())
     return r;
   std::vector<relationship> rels;
   if (auto r = pkg.relationships(pkg.main_part(), rels); !r.extracted())
@@ -169,8 +168,7 @@ extract_outcome pptx_text(ooxml_package& pkg, text_sink& sink) {
           || !pkg.zip().contains(sr.target))
         continue;
       slide_reader notes{true, room};
-      if (auto r = parse_xml_part(pkg.zip(), sr.target, notes);
-          !r.extracted())
+      if (auto r = parse_xml_part(pkg.zip(), sr.target, notes); !r.extracted())
         return r;
       sink.paragraph();
       emit(notes.shapes, sink);

@@ -110,7 +110,7 @@ protected:
 class sheet_reader : public ooxml_reader {
 public:
   sheet_reader(const shared_strings& sst, text_sink& sink)
-    : sst_(sst), sink_(sink) {
+      : sst_(sst), sink_(sink) {
     // nop
   }
   bool done() const override {
@@ -212,10 +212,9 @@ extract_outcome xlsx_text(ooxml_package& pkg, text_sink& sink) {
     if (auto r = parse_xml_part(pkg.zip(), rel.target, reader); !r.extracted())
       return r;
     if (reader.too_many())
-      return extract_outcome::fail(text_status::too_large,
-                                   "more than "
-                                     + std::to_string(max_shared_strings)
-                                     + " shared strings");
+      return extract_outcome::fail(
+        text_status::too_large,
+        "more than " + std::to_string(max_shared_strings) + " shared strings");
     break;
   }
   for (auto& sheet : wb.sheets) {

@@ -62,15 +62,15 @@ extract_outcome extract_pdf(const std::filesystem::path& file,
   std::unique_ptr<poppler::document> doc{
     poppler::document::load_from_file(file.string())};
   if (!doc)
-    return extract_outcome::fail(
-      text_status::failed, with_diagnostic("not a readable PDF", diag));
+    return extract_outcome::fail(text_status::failed,
+                                 with_diagnostic("not a readable PDF", diag));
   if (doc->is_locked())
     return extract_outcome::fail(text_status::unsupported,
                                  "encrypted PDF: a password is required");
   int pages = doc->pages();
   if (pages <= 0)
-    return extract_outcome::fail(
-      text_status::failed, with_diagnostic("a PDF without pages", diag));
+    return extract_outcome::fail(text_status::failed,
+                                 with_diagnostic("a PDF without pages", diag));
   int unreadable = 0;
   for (int i = 0; i < pages && !sink.full(); ++i) {
     std::unique_ptr<poppler::page> page{doc->create_page(i)};
@@ -78,18 +78,18 @@ extract_outcome extract_pdf(const std::filesystem::path& file,
       ++unreadable;
       continue;
     }
-    auto text = page->text(poppler::rectf{},
-                           poppler::page::non_raw_non_physical_layout)
-                  .to_utf8();
+    auto text
+      = page->text(poppler::rectf{}, poppler::page::non_raw_non_physical_layout)
+          .to_utf8();
     // Each line of the page as a line of the text; trailing blanks and
     // empty lines (layout artefacts) dropped.
     std::string_view all{text.data(), text.size()};
     while (!all.empty()) {
       auto nl = all.find('\n');
       auto line = all.substr(0, nl);
-      while (!line.empty()
-             && (line.back() == ' ' || line.back() == '\r'
-                 || line.back() == '\f'))
+      while (
+        !line.empty()
+        && (line.back() == ' ' || line.back() == '\r' || line.back() == '\f'))
         line.remove_suffix(1);
       if (!line.empty()) {
         sink.text(line);
@@ -103,8 +103,8 @@ extract_outcome extract_pdf(const std::filesystem::path& file,
   }
   if (unreadable == pages)
     return extract_outcome::fail(
-      text_status::failed, with_diagnostic("no page of the PDF could be read",
-                                           diag));
+      text_status::failed,
+      with_diagnostic("no page of the PDF could be read", diag));
   return extract_outcome::ok();
 }
 

@@ -9,11 +9,11 @@
 #include <sys/resource.h>
 
 #if defined(__SANITIZE_ADDRESS__)
-#  define JIRASYNC_ASAN 1
+#define JIRASYNC_ASAN 1
 #elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-#    define JIRASYNC_ASAN 1
-#  endif
+#if __has_feature(address_sanitizer)
+#define JIRASYNC_ASAN 1
+#endif
 #endif
 
 namespace jirasync::extract {
@@ -77,8 +77,7 @@ std::optional<extract_outcome> parse_status_line(std::string_view err) {
     if (colon != std::string_view::npos) {
       auto st = parse_text_status(line.substr(0, colon));
       if (st && *st != text_status::extracted && *st != text_status::skipped)
-        found = extract_outcome::fail(*st,
-                                      std::string{line.substr(colon + 2)});
+        found = extract_outcome::fail(*st, std::string{line.substr(colon + 2)});
     }
     if (nl == std::string_view::npos)
       break;
@@ -124,8 +123,8 @@ extraction run_extraction(const runner_options& opts,
       std::string v = inherited && *inherited ? std::string{inherited} + ":"
                                               : std::string{};
       v += "hard_rss_limit_mb="
-           + std::to_string(std::max<std::uint64_t>(
-             1, lim.address_space_bytes >> 20));
+           + std::to_string(
+             std::max<std::uint64_t>(1, lim.address_space_bytes >> 20));
       sp.env.push_back("ASAN_OPTIONS=" + v);
     } else {
       sp.rlimits.push_back(
@@ -172,8 +171,8 @@ extraction run_extraction(const runner_options& opts,
     auto pos = r.err.find(cut_prefix);
     if (pos != std::string::npos) {
       e.truncated = true;
-      e.reason = first_line(std::string_view{r.err}.substr(
-        pos + cut_prefix.size()));
+      e.reason
+        = first_line(std::string_view{r.err}.substr(pos + cut_prefix.size()));
     }
     return e;
   }

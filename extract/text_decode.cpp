@@ -8,11 +8,11 @@ namespace {
 
 /// Windows-1252 0x80-0x9F; 0 where the code page leaves a hole (those bytes
 /// map to the C1 control of the same value, as in Latin-1).
-constexpr char16_t cp1252_c1[32] = {
-  0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-  0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
-  0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-  0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+constexpr char16_t cp1252_c1[32]
+  = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+     0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+     0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 bool is_control(unsigned char c) {
   if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
@@ -48,17 +48,23 @@ std::size_t incomplete_tail(std::string_view s) {
 
 std::string_view to_string(text_encoding e) {
   switch (e) {
-    case text_encoding::utf8: return "UTF-8";
-    case text_encoding::utf16le: return "UTF-16LE";
-    case text_encoding::utf16be: return "UTF-16BE";
-    case text_encoding::windows1252: return "windows-1252";
+    case text_encoding::utf8:
+      return "UTF-8";
+    case text_encoding::utf16le:
+      return "UTF-16LE";
+    case text_encoding::utf16be:
+      return "UTF-16BE";
+    case text_encoding::windows1252:
+      return "windows-1252";
   }
   return "UTF-8";
 }
 
 text_sniff sniff_text(std::string_view head, bool whole) {
   text_sniff s;
-  auto starts = [&](std::string_view p) { return head.substr(0, p.size()) == p; };
+  auto starts = [&](std::string_view p) {
+    return head.substr(0, p.size()) == p;
+  };
   if (starts("\xEF\xBB\xBF")) {
     s.bom_bytes = 3;
   } else if (starts("\xFF\xFE")) {
@@ -90,7 +96,8 @@ text_sniff sniff_text(std::string_view head, bool whole) {
   if (s.bom_bytes > 0)
     return s; // a UTF-8 BOM decides
   std::size_t valid_multi = 0, invalid = 0, i = 0;
-  auto scan = whole ? body : body.substr(0, body.size() - incomplete_tail(body));
+  auto scan
+    = whole ? body : body.substr(0, body.size() - incomplete_tail(body));
   while (i < scan.size()) {
     if (static_cast<unsigned char>(scan[i]) < 0x80) {
       ++i;
@@ -111,7 +118,7 @@ text_sniff sniff_text(std::string_view head, bool whole) {
 }
 
 text_decoder::text_decoder(text_encoding enc, std::size_t skip_bytes)
-  : enc_(enc), skip_(skip_bytes) {
+    : enc_(enc), skip_(skip_bytes) {
   // nop
 }
 
@@ -124,9 +131,13 @@ void text_decoder::feed(std::string_view chunk, std::string& out) {
   if (chunk.empty())
     return;
   switch (enc_) {
-    case text_encoding::utf8: feed_utf8(chunk, out); break;
+    case text_encoding::utf8:
+      feed_utf8(chunk, out);
+      break;
     case text_encoding::utf16le:
-    case text_encoding::utf16be: feed_utf16(chunk, out); break;
+    case text_encoding::utf16be:
+      feed_utf16(chunk, out);
+      break;
     case text_encoding::windows1252:
       for (char ch : chunk) {
         auto c = static_cast<unsigned char>(ch);

@@ -12,7 +12,7 @@ constexpr std::size_t flush_bytes = 64 << 10;
 } // namespace
 
 text_sink::text_sink(std::size_t max_bytes, writer out)
-  : max_(max_bytes), out_(std::move(out)) {
+    : max_(max_bytes), out_(std::move(out)) {
   // nop
 }
 
@@ -60,11 +60,20 @@ bool text_sink::text(std::string_view utf8) {
     return false;
   if (written_ > 0) {
     switch (pending_) {
-      case brk::none: break;
-      case brk::space: put(" "); break;
-      case brk::tab: put("\t"); break;
-      case brk::line: put("\n"); break;
-      case brk::paragraph: put("\n\n"); break;
+      case brk::none:
+        break;
+      case brk::space:
+        put(" ");
+        break;
+      case brk::tab:
+        put("\t");
+        break;
+      case brk::line:
+        put("\n");
+        break;
+      case brk::paragraph:
+        put("\n\n");
+        break;
     }
   }
   pending_ = brk::none;

@@ -82,7 +82,9 @@ private:
 class string_sink : public text_sink {
 public:
   explicit string_sink(std::size_t max_bytes)
-    : text_sink(max_bytes, [this](std::string_view s) { str_ += s; }) {
+      : text_sink(max_bytes, [this](std::string_view s) {
+          str_ += s;
+        }) {
     // nop
   }
   /// Everything written so far (call finish() first for the whole text).

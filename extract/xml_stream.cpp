@@ -3,12 +3,13 @@
 #include "extract/zip_archive.hpp"
 
 #include <climits>
+#include <cstdint>
 #include <cstring>
 
 // The billion-laughs protection API is declared only under XML_DTD, which
 // the Debian build of libexpat enables.
 #ifndef XML_DTD
-#  define XML_DTD
+#define XML_DTD
 #endif
 #include <expat.h>
 
@@ -67,6 +68,16 @@ struct xml_parser::impl {
   std::string refused; // why we stopped the parse ourselves
   bool stopped_done = false;
   bool ended = false;
+  /// Parse events so far (any callback).
+  std::uint64_t events = 0;
+  /// Reparse deferral: expat 2.5 re-scans an unfinished token from its
+  /// start on every XML_Parse call, so a 100 MiB attribute fed in 64 KiB
+  /// chunks costs O(n^2) (CVE-2023-52425, fixed upstream in 2.6 the same
+  /// way). After a call that produced no event, input is held back until
+  /// twice as much is waiting, which keeps the total work O(n log n).
+  std::string held;
+  std::size_t hold_until = 0;
+  std::size_t parse_calls = 0;
 
   void stop_if_done() {
     if (!stopped_done && ev->done()) {
@@ -80,6 +91,7 @@ struct xml_parser::impl {
     auto* me = static_cast<impl*>(self);
     std::string_view ns, local;
     split_name(name, ns, local);
+    ++me->events;
     me->ev->start(ns, local, xml_attrs{attrs});
     me->stop_if_done();
   }
@@ -87,11 +99,13 @@ struct xml_parser::impl {
     auto* me = static_cast<impl*>(self);
     std::string_view ns, local;
     split_name(name, ns, local);
+    ++me->events;
     me->ev->end(ns, local);
     me->stop_if_done();
   }
   static void on_text(void* self, const XML_Char* s, int len) {
     auto* me = static_cast<impl*>(self);
+    ++me->events;
     me->ev->text(std::string_view{s, static_cast<std::size_t>(len)});
     me->stop_if_done();
   }
@@ -101,9 +115,9 @@ struct xml_parser::impl {
     me->refused = "a DOCTYPE declaration (refused: entity expansion)";
     XML_StopParser(me->p, XML_FALSE);
   }
-  static void on_entity(void* self, const XML_Char*, int, const XML_Char*,
-                        int, const XML_Char*, const XML_Char*,
-                        const XML_Char*, const XML_Char*) {
+  static void on_entity(void* self, const XML_Char*, int, const XML_Char*, int,
+                        const XML_Char*, const XML_Char*, const XML_Char*,
+                        const XML_Char*) {
     auto* me = static_cast<impl*>(self);
     me->refused = "an entity declaration (refused)";
     XML_StopParser(me->p, XML_FALSE);
@@ -131,16 +145,35 @@ xml_parser::~xml_parser() {
 }
 
 bool xml_parser::feed(std::string_view chunk, bool last) {
-  if (impl_->ended)
+  auto& m = *impl_;
+  if (m.ended)
     return false;
-  // Chunks come from a 64 KiB buffer; an int always holds their length.
-  auto st = XML_Parse(impl_->p, chunk.data(),
-                      static_cast<int>(std::min<std::size_t>(chunk.size(),
-                                                             INT_MAX)),
+  std::string_view data = chunk;
+  if (m.hold_until > 0) {
+    m.held.append(chunk);
+    if (m.held.size() < m.hold_until && !last)
+      return true;
+    data = m.held;
+  }
+  if (data.size() > static_cast<std::size_t>(INT_MAX / 2)) {
+    m.refused = "more than 1 GiB of input without a complete token";
+    m.ended = true;
+    return false;
+  }
+  auto before = m.events;
+  ++m.parse_calls;
+  auto st = XML_Parse(m.p, data.data(), static_cast<int>(data.size()),
                       last ? XML_TRUE : XML_FALSE);
+  std::size_t fed = data.size();
+  m.held.clear();
+  m.hold_until = m.events == before ? 2 * fed : 0;
   if (st != XML_STATUS_OK || last)
-    impl_->ended = true;
-  return !impl_->ended;
+    m.ended = true;
+  return !m.ended;
+}
+
+std::size_t xml_parser::parse_calls() const {
+  return impl_->parse_calls;
 }
 
 extract_outcome xml_parser::outcome() const {
@@ -154,6 +187,14 @@ extract_outcome xml_parser::outcome() const {
   auto code = XML_GetErrorCode(impl_->p);
   if (code == XML_ERROR_NONE)
     return extract_outcome::ok();
+  if (code == XML_ERROR_NO_MEMORY)
+    return extract_outcome::fail(text_status::too_large,
+                                 "out of memory parsing the XML (a token "
+                                 "larger than the memory limit)");
+  if (code == XML_ERROR_AMPLIFICATION_LIMIT_BREACH) // expat >= 2.4
+    return extract_outcome::fail(text_status::too_large,
+                                 "XML entity expansion beyond the "
+                                 "amplification limit");
   return extract_outcome::fail(
     text_status::failed,
     std::string{"malformed XML: "} + XML_ErrorString(code) + " at line "

@@ -70,6 +70,11 @@ public:
   /// `done()`; failed with the reason (and line) otherwise.
   extract_outcome outcome() const;
 
+  /// Calls into expat so far: a token that spans many chunks is handed
+  /// over in doubling batches (see xml_stream.cpp), so this grows with the
+  /// logarithm of its size, not linearly.
+  std::size_t parse_calls() const;
+
 private:
   struct impl;
   std::unique_ptr<impl> impl_;

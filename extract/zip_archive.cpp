@@ -34,21 +34,20 @@ struct zip_archive::impl {
 };
 
 zip_archive::zip_archive(std::unique_ptr<impl> p, const budget& b)
-  : impl_(std::move(p)), budget_(b) {
+    : impl_(std::move(p)), budget_(b) {
   // nop
 }
 
 zip_archive::~zip_archive() = default;
 
-std::unique_ptr<zip_archive> zip_archive::open(const std::filesystem::path& file,
-                                               const budget& b,
-                                               extract_outcome& why) {
+std::unique_ptr<zip_archive>
+zip_archive::open(const std::filesystem::path& file, const budget& b,
+                  extract_outcome& why) {
   int code = 0;
   zip_t* z = zip_open(file.c_str(), ZIP_RDONLY, &code);
   if (!z) {
-    why = extract_outcome::fail(text_status::failed,
-                                "not a readable ZIP archive: "
-                                  + error_text(code));
+    why = extract_outcome::fail(
+      text_status::failed, "not a readable ZIP archive: " + error_text(code));
     return nullptr;
   }
   auto p = std::make_unique<impl>();
@@ -70,8 +69,7 @@ bool zip_archive::contains(const std::string& name) const {
   return zip_name_locate(impl_->z, name.c_str(), ZIP_FL_NOCASE) >= 0;
 }
 
-extract_outcome zip_archive::read(const std::string& name,
-                                  const chunk_fn& fn) {
+extract_outcome zip_archive::read(const std::string& name, const chunk_fn& fn) {
   auto idx = zip_name_locate(impl_->z, name.c_str(), ZIP_FL_NOCASE);
   if (idx < 0)
     return extract_outcome::fail(text_status::failed,
@@ -129,8 +127,7 @@ extract_outcome zip_archive::read(const std::string& name,
   return out;
 }
 
-extract_outcome zip_archive::read_all(const std::string& name,
-                                      std::string& out,
+extract_outcome zip_archive::read_all(const std::string& name, std::string& out,
                                       std::size_t max_bytes) {
   out.clear();
   bool over = false;
@@ -145,8 +142,7 @@ extract_outcome zip_archive::read_all(const std::string& name,
   if (res.extracted() && over)
     return extract_outcome::fail(text_status::too_large,
                                  "part " + name + " is larger than "
-                                   + std::to_string(max_bytes >> 20)
-                                   + " MiB");
+                                   + std::to_string(max_bytes >> 20) + " MiB");
   return res;
 }
 

@@ -63,7 +63,10 @@ inline std::vector<char32_t> code_points(const std::string& s) {
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    char32_t cp = n == 1   ? c
+                  : n == 2 ? (c & 0x1F)
+                  : n == 3 ? (c & 0x0F)
+                           : (c & 0x07);
     for (int k = 1; k < n && i + k < s.size(); ++k)
       cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(cp);
@@ -76,11 +79,20 @@ inline std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -144,8 +156,7 @@ inline std::string make_pdf(const std::vector<std::vector<std::string>>& pages,
     object(7 + 2 * i, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
                       "/Resources << /Font << /F1 3 0 R >> >> /Contents "
                         + std::to_string(8 + 2 * i) + " 0 R >>");
-    object(8 + 2 * i,
-           stream("", content, i == 0 ? opt.declared_length : 0));
+    object(8 + 2 * i, stream("", content, i == 0 ? opt.declared_length : 0));
   }
   object(3, "<< /Type /Font /Subtype /Type0 /BaseFont /JirasyncTest "
             "/Encoding /Identity-H /DescendantFonts [4 0 R] "
@@ -185,15 +196,16 @@ inline std::string make_pdf(const std::vector<std::vector<std::string>>& pages,
   std::string kids;
   for (int i = 0; i < n; ++i)
     kids += std::to_string(7 + 2 * i) + " 0 R ";
-  object(2, "<< /Type /Pages /Kids [" + kids
-              + "] /Count " + std::to_string(n) + " >>");
+  object(2, "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(n)
+              + " >>");
   object(1, "<< /Type /Catalog /Pages 2 0 R >>");
   int size = 7 + 2 * n;
   std::string encrypt;
   if (opt.encrypted) {
     object(size, "<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 "
-                 "/O <" + std::string(64, 'A') + "> /U <"
-                   + std::string(64, '5') + "> >>");
+                 "/O <"
+                   + std::string(64, 'A') + "> /U <" + std::string(64, '5')
+                   + "> >>");
     encrypt = " /Encrypt " + std::to_string(size) + " 0 R /ID [<"
               + std::string(32, '1') + "> <" + std::string(32, '1') + ">]";
     ++size;
@@ -205,21 +217,23 @@ inline std::string make_pdf(const std::vector<std::vector<std::string>>& pages,
     std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", offsets[i]);
     out += buf;
   }
-  out += "trailer\n<< /Size " + std::to_string(size) + " /Root 1 0 R"
-         + encrypt + " >>\nstartxref\n" + std::to_string(xref_at)
-         + "\n%%EOF\n";
+  out += "trailer\n<< /Size " + std::to_string(size) + " /Root 1 0 R" + encrypt
+         + " >>\nstartxref\n" + std::to_string(xref_at) + "\n%%EOF\n";
   return out;
 }
 
 // ---------------------------------------------------------------- ZIP
 
-/// Produces an entry's bytes on demand: `size` bytes of `pattern` repeated,
+/// Produces an entry's bytes on demand: `pattern` repeated `repeat` times,
 /// after `prefix` and before `suffix`.
 struct generated_entry {
   std::string prefix;
   std::string pattern;
-  std::uint64_t size = 0;
+  std::uint64_t repeat = 0;
   std::string suffix;
+  std::uint64_t size() const {
+    return pattern.size() * repeat;
+  }
 };
 
 /// An archive assembled entry by entry, written with libzip.
@@ -268,7 +282,7 @@ private:
     generated_entry g;
     std::uint64_t pos;
     std::uint64_t total() const {
-      return g.prefix.size() + g.size + g.suffix.size();
+      return g.prefix.size() + g.size() + g.suffix.size();
     }
   };
 
@@ -276,7 +290,9 @@ private:
                             zip_source_cmd_t cmd) {
     auto* st = static_cast<gen_state*>(ud);
     switch (cmd) {
-      case ZIP_SOURCE_OPEN: st->pos = 0; return 0;
+      case ZIP_SOURCE_OPEN:
+        st->pos = 0;
+        return 0;
       case ZIP_SOURCE_READ: {
         auto* out = static_cast<char*>(data);
         zip_uint64_t n = 0;
@@ -287,16 +303,17 @@ private:
           char c;
           if (p < pre)
             c = st->g.prefix[p];
-          else if (p < pre + st->g.size)
+          else if (p < pre + st->g.size())
             c = st->g.pattern[(p - pre) % st->g.pattern.size()];
           else
-            c = st->g.suffix[p - pre - st->g.size];
+            c = st->g.suffix[p - pre - st->g.size()];
           out[n++] = c;
           ++st->pos;
         }
         return static_cast<zip_int64_t>(n);
       }
-      case ZIP_SOURCE_CLOSE: return 0;
+      case ZIP_SOURCE_CLOSE:
+        return 0;
       case ZIP_SOURCE_STAT: {
         auto* s = static_cast<zip_stat_t*>(data);
         zip_stat_init(s);
@@ -304,13 +321,17 @@ private:
         s->valid |= ZIP_STAT_SIZE;
         return sizeof(zip_stat_t);
       }
-      case ZIP_SOURCE_ERROR: return 2 * sizeof(int);
-      case ZIP_SOURCE_FREE: delete st; return 0;
+      case ZIP_SOURCE_ERROR:
+        return 2 * sizeof(int);
+      case ZIP_SOURCE_FREE:
+        delete st;
+        return 0;
       case ZIP_SOURCE_SUPPORTS:
         return zip_source_make_command_bitmap(
           ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
           ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
-      default: return -1;
+      default:
+        return -1;
     }
   }
 
@@ -384,9 +405,10 @@ inline std::string package_rels(const std::string& main_part) {
 /// rels: (id, type, target).
 inline std::string part_rels(
   const std::vector<std::tuple<std::string, std::string, std::string>>& rels) {
-  std::string out = R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
-                    "\n<Relationships xmlns=\"http://schemas.openxmlformats.org/"
-                    "package/2006/relationships\">";
+  std::string out
+    = R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
+      "\n<Relationships xmlns=\"http://schemas.openxmlformats.org/"
+      "package/2006/relationships\">";
   for (auto& [id, type, target] : rels)
     out += "<Relationship Id=\"" + id + "\" Type=\"" + rel_type + type
            + "\" Target=\"" + target + "\"/>";
@@ -403,8 +425,8 @@ inline std::string content_types(
       "Extension=\"xml\" ContentType=\"application/xml\"/>"
       "<Default Extension=\"png\" ContentType=\"image/png\"/>";
   for (auto& [part, type] : overrides)
-    out += "<Override PartName=\"/" + part + "\" ContentType=\"" + type
-           + "\"/>";
+    out
+      += "<Override PartName=\"/" + part + "\" ContentType=\"" + type + "\"/>";
   return out + "</Types>";
 }
 
@@ -441,14 +463,14 @@ inline void add_docx_parts(zip_builder& zb, const docx_spec& d,
                      + "\" xmlns:r=\"" + r_ns + "\">";
   auto main_type = "application/vnd.openxmlformats-officedocument."
                    "wordprocessingml.document.main+xml";
-  zb.add("[Content_Types].xml",
-         content_types({{"word/document.xml", main_type},
-                        {"word/header1.xml",
-                         "application/vnd.openxmlformats-officedocument."
-                         "wordprocessingml.header+xml"},
-                        {"word/footer1.xml",
-                         "application/vnd.openxmlformats-officedocument."
-                         "wordprocessingml.footer+xml"}}));
+  zb.add(
+    "[Content_Types].xml",
+    content_types(
+      {{"word/document.xml", main_type},
+       {"word/header1.xml", "application/vnd.openxmlformats-officedocument."
+                            "wordprocessingml.header+xml"},
+       {"word/footer1.xml", "application/vnd.openxmlformats-officedocument."
+                            "wordprocessingml.footer+xml"}}));
   zb.add("_rels/.rels", package_rels("word/document.xml"));
   zb.add("word/_rels/document.xml.rels",
          part_rels({{"rId1", "header", "header1.xml"},
@@ -456,8 +478,8 @@ inline void add_docx_parts(zip_builder& zb, const docx_spec& d,
                     {"rId3", "image", "media/image1.png"}}));
   auto hdr = [&](const char* el, const std::string& text) {
     return R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
-           + std::string{"<w:"} + el + " xmlns:w=\"" + w_ns + "\">"
-           + w_p(text) + "</w:" + el + ">";
+           + std::string{"<w:"} + el + " xmlns:w=\"" + w_ns + "\">" + w_p(text)
+           + "</w:" + el + ">";
   };
   zb.add("word/header1.xml", hdr("hdr", d.header));
   zb.add("word/footer1.xml", hdr("ftr", d.footer));
@@ -466,9 +488,9 @@ inline void add_docx_parts(zip_builder& zb, const docx_spec& d,
     gen.suffix += "</w:body></w:document>";
     zb.add_generated("word/document.xml", gen);
   } else {
-    zb.add("word/document.xml",
-           d.document_prefix + wdoc + "<w:body>" + d.body_xml
-             + "<w:sectPr/></w:body></w:document>");
+    zb.add("word/document.xml", d.document_prefix + wdoc + "<w:body>"
+                                  + d.body_xml
+                                  + "<w:sectPr/></w:body></w:document>");
   }
 }
 
@@ -497,8 +519,8 @@ inline void make_xlsx(const std::filesystem::path& file,
     {"xl/sharedStrings.xml", "application/vnd.openxmlformats-officedocument."
                              "spreadsheetml.sharedStrings+xml"}};
   std::vector<std::tuple<std::string, std::string, std::string>> rels;
-  std::string wb = "<workbook xmlns=\"" + ns + "\" xmlns:r=\"" + r_ns
-                   + "\"><sheets>";
+  std::string wb
+    = "<workbook xmlns=\"" + ns + "\" xmlns:r=\"" + r_ns + "\"><sheets>";
   zip_builder zb;
   for (std::size_t i = 0; i < sheets.size(); ++i) {
     auto n = std::to_string(i + 1);
@@ -528,8 +550,8 @@ inline void make_xlsx(const std::filesystem::path& file,
           sh += "<c r=\"" + ref + "\" t=\"s\"><v>" + std::to_string(it->second)
                 + "</v></c>";
         } else if (kind == "i:") {
-          sh += "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>"
-                + xml_escape(v) + "</t></is></c>";
+          sh += "<c r=\"" + ref + "\" t=\"inlineStr\"><is><t>" + xml_escape(v)
+                + "</t></is></c>";
         } else if (kind == "b:") {
           sh += "<c r=\"" + ref + "\" t=\"b\"><v>" + v + "</v></c>";
         } else {
@@ -544,8 +566,8 @@ inline void make_xlsx(const std::filesystem::path& file,
   }
   wb += "</sheets></workbook>";
   rels.emplace_back("rId1", "sharedStrings", "sharedStrings.xml");
-  std::string sx = "<sst xmlns=\"" + ns + "\" count=\""
-                   + std::to_string(sst.size()) + "\">";
+  std::string sx
+    = "<sst xmlns=\"" + ns + "\" count=\"" + std::to_string(sst.size()) + "\">";
   for (auto& s : sst) {
     // Every other string as rich text runs, with a phonetic hint that is
     // not part of the text.
@@ -590,10 +612,11 @@ inline void make_pptx(const std::filesystem::path& file,
                       std::optional<generated_entry> media = std::nullopt) {
   const std::string pns
     = "http://schemas.openxmlformats.org/presentationml/2006/main";
-  const std::string ans = "http://schemas.openxmlformats.org/drawingml/2006/main";
+  const std::string ans
+    = "http://schemas.openxmlformats.org/drawingml/2006/main";
   auto root = [&](const char* el) {
-    return "<p:" + std::string{el} + " xmlns:p=\"" + pns + "\" xmlns:a=\""
-           + ans + "\" xmlns:r=\"" + r_ns + "\">";
+    return "<p:" + std::string{el} + " xmlns:p=\"" + pns + "\" xmlns:a=\"" + ans
+           + "\" xmlns:r=\"" + r_ns + "\">";
   };
   zip_builder zb;
   std::vector<std::pair<std::string, std::string>> overrides{

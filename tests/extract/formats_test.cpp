@@ -1,8 +1,8 @@
 // Real documents, generated here with known text, extracted in process:
 // every known string comes out, in order, with the layout the extractors
 // promise (page breaks, table rows, sheet names, slide order).
-#include "doc_builders.hpp"
 #include "common/utf8.hpp"
+#include "doc_builders.hpp"
 #include "extract/extract_file.hpp"
 
 #include <catch2/catch.hpp>
@@ -55,9 +55,8 @@ TEST_CASE("PDF: pages in order, lines in reading order, non-ASCII",
   auto r = run(file, "application/pdf");
   REQUIRE(r.outcome == extract_outcome::ok());
   check_in_order(r.text, {"Quarterly report", "Gr" + ue + "n light for " + zh,
-                          "Launch " + smile + " done",
-                          "Second page first line", "Second page last line",
-                          "Third page"});
+                          "Launch " + smile + " done", "Second page first line",
+                          "Second page last line", "Third page"});
   // A page break is a blank line; lines of one page are not.
   check_in_order(r.text, {"done\n\nSecond page first line\nSecond page last "
                           "line\n\nThird page"});
@@ -157,8 +156,8 @@ TEST_CASE("xlsx: sheets by name in tab order, shared strings resolved",
   // Rich-text runs are joined, phonetic hints left out.
   CHECK(r.text
         == "Budget " + ue + "\nItem\tCost\tNote\nServers\t1250.5\tGr" + ue
-             + "n\nInline " + zh + "\t42\tTRUE\nServers\tFALSE\n\nTeam "
-             + smile + "\nName\tRole\nAna\tLead\n\nEmpty\n");
+             + "n\nInline " + zh + "\t42\tTRUE\nServers\tFALSE\n\nTeam " + smile
+             + "\nName\tRole\nAna\tLead\n\nEmpty\n");
   CHECK(r.text.find("PHONETIC") == std::string::npos);
 }
 
@@ -166,15 +165,17 @@ TEST_CASE("pptx: slides in show order, title first, tables, notes",
           "[extract][pptx]") {
   scratch_dir dir;
   auto file = dir.path / "deck.pptx";
-  make_pptx(file, {{"Roadmap " + zh, {"First point", "Second " + ue}, {}, "Say hello " + smile},
+  make_pptx(file, {{"Roadmap " + zh,
+                    {"First point", "Second " + ue},
+                    {},
+                    "Say hello " + smile},
                    {"Numbers", {}, {{"Q1", "Q2"}, {"10", "20"}}, ""},
                    {"Thanks", {"Questions?"}, {}, ""}});
   auto r = run(file, "");
   REQUIRE(r.outcome == extract_outcome::ok());
   CHECK(r.text
-        == "Roadmap " + zh + "\nFirst point\nSecond " + ue
-             + "\n\nSay hello " + smile
-             + "\n\nNumbers\nQ1\tQ2\n10\t20\n\nThanks\nQuestions?\n");
+        == "Roadmap " + zh + "\nFirst point\nSecond " + ue + "\n\nSay hello "
+             + smile + "\n\nNumbers\nQ1\tQ2\n10\t20\n\nThanks\nQuestions?\n");
 }
 
 TEST_CASE("pptx: a huge media entry is never inflated", "[extract][pptx]") {
@@ -199,18 +200,21 @@ TEST_CASE("HTML: visible text only, entities decoded, blocks on lines",
     "<style>body { color: red }</style>"
     "<script>var secret = 'not text';</script></head><body>"
     "<h1>Version&nbsp;2 &amp; more</h1>"
-    "<p>Gr&uuml;n, " + zh + " and &#x1F600;\n   spread   over\nlines</p>"
-    "<div hidden>hidden text</div><template><p>template text</p></template>"
-    "<table><tr><th>Key</th><th>Value</th></tr>"
-    "<tr><td>a</td><td><b>bold</b> cell</td></tr></table>"
-    "<ul><li>one<li>two</ul><pre>  keep\n    indent</pre>"
-    "<!-- a comment --><p>Last <i>para</i>graph<br>new line</p>"
-    "</body></html>");
+    "<p>Gr&uuml;n, "
+      + zh
+      + " and &#x1F600;\n   spread   over\nlines</p>"
+        "<div hidden>hidden text</div><template><p>template text</p></template>"
+        "<table><tr><th>Key</th><th>Value</th></tr>"
+        "<tr><td>a</td><td><b>bold</b> cell</td></tr></table>"
+        "<ul><li>one<li>two</ul><pre>  keep\n    indent</pre>"
+        "<!-- a comment --><p>Last <i>para</i>graph<br>new line</p>"
+        "</body></html>");
   auto r = run(file, "text/html");
   REQUIRE(r.outcome == extract_outcome::ok());
   CHECK(r.text
-        == "Release notes\n\nVersion\xC2\xA0" "2 & more\n\nGr" + ue + "n, "
-             + zh + " and " + smile
+        == "Release notes\n\nVersion\xC2\xA0"
+           "2 & more\n\nGr"
+             + ue + "n, " + zh + " and " + smile
              + " spread over lines\n\nKey\tValue\na\tbold cell\n\none\ntwo"
                "\n\n  keep\n    indent\n\nLast paragraph\nnew line\n");
 }
@@ -218,9 +222,9 @@ TEST_CASE("HTML: visible text only, entities decoded, blocks on lines",
 TEST_CASE("HTML: tag soup is tolerated, a declared charset is honoured",
           "[extract][html]") {
   scratch_dir dir;
-  auto soup = dir.write("soup.htm",
-                        "<p>unclosed <b>bold <i>both</p><div>next</span>"
-                        "</div><p>x < y & z</p>");
+  auto soup
+    = dir.write("soup.htm", "<p>unclosed <b>bold <i>both</p><div>next</span>"
+                            "</div><p>x < y & z</p>");
   auto r = run(soup, "");
   REQUIRE(r.outcome.extracted());
   CHECK(r.text == "unclosed bold both\n\nnext\n\nx < y & z\n");
@@ -234,8 +238,7 @@ TEST_CASE("HTML: tag soup is tolerated, a declared charset is honoured",
 
   // No declaration, not UTF-8: the Latin-1 fallback.
   auto undeclared = dir.write("undeclared.html", "<p>na\xEFve caf\xE9</p>");
-  CHECK(run(undeclared, "text/html").text
-        == "na\xC3\xAFve caf\xC3\xA9\n");
+  CHECK(run(undeclared, "text/html").text == "na\xC3\xAFve caf\xC3\xA9\n");
 }
 
 TEST_CASE("text: as is, in every encoding, to valid UTF-8", "[extract][text]") {
@@ -254,18 +257,19 @@ TEST_CASE("text: as is, in every encoding, to valid UTF-8", "[extract][text]") {
         == code);
 
   // UTF-16 with a BOM, both byte orders; a surrogate pair for the emoji.
-  std::string le = "\xFF\xFE" + std::string("G\0r\0\xFC\0n\0 \0=\xD8\0\xDE",
-                                            14);
-  CHECK(run(dir.write("le.txt", le), "text/plain").text == "Gr" + ue + "n " + smile);
-  std::string be = "\xFE\xFF" + std::string("\0G\0r\0\xFC\0n\0 \xD8=\xDE\0",
-                                            14);
-  CHECK(run(dir.write("be.txt", be), "text/plain").text == "Gr" + ue + "n " + smile);
+  std::string le
+    = "\xFF\xFE" + std::string("G\0r\0\xFC\0n\0 \0=\xD8\0\xDE", 14);
+  CHECK(run(dir.write("le.txt", le), "text/plain").text
+        == "Gr" + ue + "n " + smile);
+  std::string be
+    = "\xFE\xFF" + std::string("\0G\0r\0\xFC\0n\0 \xD8=\xDE\0", 14);
+  CHECK(run(dir.write("be.txt", be), "text/plain").text
+        == "Gr" + ue + "n " + smile);
 
   // Latin-1 (read as Windows-1252) and damaged UTF-8.
   CHECK(run(dir.write("l1.txt", "caf\xE9 \x93quoted\x94"), "text/plain").text
         == "caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D");
-  CHECK(run(dir.write("bad.txt", "ok " + zh + " \xFF then " + ue),
-            "text/plain")
+  CHECK(run(dir.write("bad.txt", "ok " + zh + " \xFF then " + ue), "text/plain")
           .text
         == "ok " + zh + " \xEF\xBF\xBD then " + ue);
 }
@@ -290,8 +294,9 @@ TEST_CASE("unsupported and mislabelled files get a status and a reason",
   std::string png = "\x89PNG\r\n\x1A\n" + std::string(100, '\0');
   auto p = run(dir.write("x.png", png), "image/png");
   CHECK(p.outcome.status == text_status::unsupported);
-  CHECK(p.outcome.reason == "the content is a PNG image (image/png): no text "
-                            "to extract");
+  CHECK(p.outcome.reason
+        == "the content is a PNG image (image/png): no text "
+           "to extract");
   CHECK(p.text.empty());
 
   auto bin = run(dir.write("x.txt", std::string("abc\0def", 7)), "text/plain");
@@ -308,11 +313,10 @@ TEST_CASE("unsupported and mislabelled files get a status and a reason",
                                         + std::string(504, '\0')),
                  "application/msword");
   CHECK(ole.outcome.status == text_status::unsupported);
-  CHECK(ole.outcome.reason.find("OLE compound document")
-        != std::string::npos);
+  CHECK(ole.outcome.reason.find("OLE compound document") != std::string::npos);
 
-  auto other = run(dir.write("x.bin", "\x01\x02\x03"),
-                   "application/octet-stream");
+  auto other
+    = run(dir.write("x.bin", "\x01\x02\x03"), "application/octet-stream");
   CHECK(other.outcome.status == text_status::unsupported);
   CHECK(other.outcome.reason
         == "application/octet-stream (.bin): no text extractor for this "
@@ -330,8 +334,8 @@ TEST_CASE("a 0-byte file", "[extract]") {
   scratch_dir dir;
   auto empty = dir.write("empty", "");
   auto pdf = run(empty, "application/pdf");
-  CHECK(pdf.outcome == extract_outcome::fail(text_status::failed,
-                                             "empty file (0 bytes)"));
+  CHECK(pdf.outcome
+        == extract_outcome::fail(text_status::failed, "empty file (0 bytes)"));
   auto docx = run(empty, "application/vnd.openxmlformats-officedocument."
                          "wordprocessingml.document");
   CHECK(docx.outcome.status == text_status::failed);
