@@ -37,8 +37,8 @@ exit_code run_extract(const extract_args& a) {
   extract::text_sink sink{a.limits.max_text_bytes, [](std::string_view s) {
                             std::fwrite(s.data(), 1, s.size(), stdout);
                           }};
-  auto outcome = extract::extract_file({a.file, a.mime, a.name}, a.limits,
-                                       sink);
+  auto outcome
+    = extract::extract_file({a.file, a.mime, a.name}, a.limits, sink);
   if (!outcome.extracted()) {
     sink.flush();
     std::fflush(stdout);
@@ -63,21 +63,27 @@ registrar reg_extract{[](CLI::App& app, exit_code& code) {
                   "content and the extension)");
   cmd->add_option("--name", a->name,
                   "Its file name, for the extension (default: FILE's)");
-  cmd->add_option("--max-bytes", a->limits.max_text_bytes,
-                  "Text cap in bytes (default: 1 MiB)")
+  cmd
+    ->add_option("--max-bytes", a->limits.max_text_bytes,
+                 "Text cap in bytes (default: 1 MiB)")
     ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-zip-entry-bytes", a->limits.max_zip_entry_bytes,
-                  "Most bytes one Office part may inflate to "
-                  "(default: 128 MiB)")
+  cmd
+    ->add_option("--max-zip-entry-bytes", a->limits.max_zip_entry_bytes,
+                 "Most bytes one Office part may inflate to "
+                 "(default: 128 MiB)")
     ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-zip-total-bytes", a->limits.max_zip_total_bytes,
-                  "Most bytes all Office parts may inflate to "
-                  "(default: 512 MiB)")
+  cmd
+    ->add_option("--max-zip-total-bytes", a->limits.max_zip_total_bytes,
+                 "Most bytes all Office parts may inflate to "
+                 "(default: 512 MiB)")
     ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-zip-entries", a->limits.max_zip_entries,
-                  "Most entries in an Office file's ZIP (default: 100000)")
+  cmd
+    ->add_option("--max-zip-entries", a->limits.max_zip_entries,
+                 "Most entries in an Office file's ZIP (default: 100000)")
     ->check(CLI::PositiveNumber);
-  cmd->callback([a, &code] { code = run_extract(*a); });
+  cmd->callback([a, &code] {
+    code = run_extract(*a);
+  });
 }};
 
 } // namespace
