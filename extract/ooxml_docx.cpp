@@ -2,6 +2,8 @@
 // whose w:t hold the text; w:tab and w:br inside runs; w:tbl/w:tr/w:tc
 // tables. Deleted text (w:delText) and field codes (w:instrText) are not
 // w:t and so are left out; a field's result is ordinary runs and stays.
+// Text moved by a tracked change appears twice (w:moveFrom, w:moveTo): only
+// its new place is read.
 #include "extract/formats.hpp"
 
 #include <set>
@@ -24,6 +26,10 @@ protected:
                 const xml_attrs&) override {
     if (!in_ns(ns, "wordprocessingml"))
       return;
+    if (moved_from_ > 0 || local == "moveFrom") {
+      ++moved_from_;
+      return;
+    }
     if (local == "t")
       in_t_ = true;
     else if (local == "tab" && in_run())
@@ -41,6 +47,10 @@ protected:
   void on_end(std::string_view ns, std::string_view local) override {
     if (!in_ns(ns, "wordprocessingml"))
       return;
+    if (moved_from_ > 0) {
+      --moved_from_;
+      return;
+    }
     if (local == "t") {
       in_t_ = false;
     } else if (local == "r") {
@@ -72,6 +82,7 @@ private:
   bool in_t_ = false;
   int run_depth_ = 0;
   int cell_depth_ = 0;
+  int moved_from_ = 0; // depth inside w:moveFrom
 };
 
 } // namespace

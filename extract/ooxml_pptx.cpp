@@ -8,6 +8,7 @@
 #include "extract/formats.hpp"
 
 #include <memory>
+#include <unordered_map>
 
 namespace jirasync::extract {
 
@@ -129,14 +130,6 @@ void emit(const std::vector<slide_reader::shape>& shapes, text_sink& sink) {
       }
 }
 
-const relationship* find_rel(const std::vector<relationship>& rels,
-                             std::string_view id) {
-  for (auto& r : rels)
-    if (r.id == id)
-      return &r;
-  return nullptr;
-}
-
 } // namespace
 
 extract_outcome pptx_text(ooxml_package& pkg, text_sink& sink) {
@@ -146,10 +139,14 @@ extract_outcome pptx_text(ooxml_package& pkg, text_sink& sink) {
   std::vector<relationship> rels;
   if (auto r = pkg.relationships(pkg.main_part(), rels); !r.extracted())
     return r;
+  std::unordered_map<std::string_view, const relationship*> by_id;
+  for (auto& rel : rels)
+    by_id.emplace(rel.id, &rel);
   for (auto& id : pres.slide_ids) {
     if (sink.full())
       break;
-    auto rel = find_rel(rels, id);
+    auto it = by_id.find(id);
+    auto rel = it == by_id.end() ? nullptr : it->second;
     if (!rel || rel->type != "slide" || rel->target.empty()
         || !pkg.zip().contains(rel->target))
       continue;

@@ -8,6 +8,7 @@
 #include "extract/formats.hpp"
 
 #include <cstdint>
+#include <unordered_map>
 
 namespace jirasync::extract {
 
@@ -203,6 +204,9 @@ extract_outcome xlsx_text(ooxml_package& pkg, text_sink& sink) {
   std::vector<relationship> rels;
   if (auto r = pkg.relationships(pkg.main_part(), rels); !r.extracted())
     return r;
+  std::unordered_map<std::string_view, const relationship*> by_id;
+  for (auto& rel : rels)
+    by_id.emplace(rel.id, &rel);
   shared_strings sst;
   for (auto& rel : rels) {
     if (rel.type != "sharedStrings" || rel.target.empty()
@@ -220,10 +224,8 @@ extract_outcome xlsx_text(ooxml_package& pkg, text_sink& sink) {
   for (auto& sheet : wb.sheets) {
     if (sink.full())
       break;
-    const relationship* target = nullptr;
-    for (auto& rel : rels)
-      if (rel.id == sheet.rel_id)
-        target = &rel;
+    auto it = by_id.find(sheet.rel_id);
+    const relationship* target = it == by_id.end() ? nullptr : it->second;
     sink.paragraph();
     sink.text(sheet.name);
     sink.line();

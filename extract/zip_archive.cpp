@@ -2,6 +2,9 @@
 
 #include <zip.h>
 
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace jirasync::extract {
@@ -19,6 +22,14 @@ std::string error_text(int code) {
   return s;
 }
 
+std::string lower(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string mib(std::uint64_t bytes) {
   return std::to_string(bytes >> 20) + " MiB";
 }
@@ -27,6 +38,16 @@ std::string mib(std::uint64_t bytes) {
 
 struct zip_archive::impl {
   zip_t* z = nullptr;
+  /// Lower-case entry name -> index: libzip's ZIP_FL_NOCASE lookup scans
+  /// every entry, which made a 6,000-slide deck quadratic.
+  std::unordered_map<std::string, zip_uint64_t> by_name;
+
+  std::optional<zip_uint64_t> find(const std::string& name) const {
+    auto it = by_name.find(lower(name));
+    if (it == by_name.end())
+      return std::nullopt;
+    return it->second;
+  }
   ~impl() {
     if (z)
       zip_discard(z); // read-only: nothing to write back
@@ -60,21 +81,26 @@ zip_archive::open(const std::filesystem::path& file, const budget& b,
                                   + std::to_string(b.max_entries) + ")");
     return nullptr;
   }
+  for (zip_int64_t i = 0; i < n; ++i) {
+    const char* name = zip_get_name(z, static_cast<zip_uint64_t>(i), 0);
+    if (name) // the first of two names differing in case wins
+      p->by_name.emplace(lower(name), static_cast<zip_uint64_t>(i));
+  }
   why = extract_outcome::ok();
   return std::unique_ptr<zip_archive>(new zip_archive(std::move(p), b));
 }
 
 bool zip_archive::contains(const std::string& name) const {
   // OOXML part names compare case-insensitively (ECMA-376 Part 2, 9.1.1).
-  return zip_name_locate(impl_->z, name.c_str(), ZIP_FL_NOCASE) >= 0;
+  return impl_->find(name).has_value();
 }
 
 extract_outcome zip_archive::read(const std::string& name, const chunk_fn& fn) {
-  auto idx = zip_name_locate(impl_->z, name.c_str(), ZIP_FL_NOCASE);
-  if (idx < 0)
+  auto idx = impl_->find(name);
+  if (!idx)
     return extract_outcome::fail(text_status::failed,
                                  "the package has no part " + name);
-  zip_file_t* f = zip_fopen_index(impl_->z, static_cast<zip_uint64_t>(idx), 0);
+  zip_file_t* f = zip_fopen_index(impl_->z, *idx, 0);
   if (!f) {
     zip_error_t* err = zip_get_error(impl_->z);
     int code = zip_error_code_zip(err);

@@ -29,14 +29,19 @@ TEST_CASE("utf8: valid text is left as is", "[common][utf8]") {
 
 TEST_CASE("utf8: one U+FFFD per maximal invalid subpart", "[common][utf8]") {
   std::size_t n = 0;
-  CHECK(repaired("a\xFF" "b", &n) == "a" + fffd + "b"); // not a lead byte
+  CHECK(repaired("a\xFF"
+                 "b",
+                 &n)
+        == "a" + fffd + "b"); // not a lead byte
   CHECK(n == 1);
-  CHECK(repaired("\x80\x80") == fffd + fffd);         // stray continuations
-  CHECK(repaired("\xC0\xAF") == fffd + fffd);         // overlong '/'
+  CHECK(repaired("\x80\x80") == fffd + fffd);            // stray continuations
+  CHECK(repaired("\xC0\xAF") == fffd + fffd);            // overlong '/'
   CHECK(repaired("\xED\xA0\x80") == fffd + fffd + fffd); // a surrogate
   CHECK(repaired("\xF4\x90\x80\x80") == fffd + fffd + fffd + fffd); // > 10FFFF
-  CHECK(repaired("\xE4\xB8" "x") == fffd + "x");      // cut short: one
-  CHECK(repaired("\xF0\x9F\x98") == fffd);            // at the very end
+  CHECK(repaired("\xE4\xB8"
+                 "x")
+        == fffd + "x");                    // cut short: one
+  CHECK(repaired("\xF0\x9F\x98") == fffd); // at the very end
   // The Unicode 15 §3.9 example: 61 F1 80 80 E1 80 C2 62 80 63 80 BF 64.
   CHECK(repaired("\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64")
         == "a" + fffd + fffd + fffd + "b" + fffd + "c" + fffd + fffd + "d");
@@ -44,7 +49,8 @@ TEST_CASE("utf8: one U+FFFD per maximal invalid subpart", "[common][utf8]") {
 
 TEST_CASE("utf8: prefix length stops on a character boundary",
           "[common][utf8]") {
-  std::string s = "ab\xE4\xB8\xAD" "c"; // a b 中 c
+  std::string s = "ab\xE4\xB8\xAD"
+                  "c"; // a b 中 c
   CHECK(utf8_prefix_length(s, 10) == 6);
   CHECK(utf8_prefix_length(s, 6) == 6);
   CHECK(utf8_prefix_length(s, 5) == 5);

@@ -571,9 +571,13 @@ inline void make_xlsx(const std::filesystem::path& file,
   for (auto& s : sst) {
     // Every other string as rich text runs, with a phonetic hint that is
     // not part of the text.
-    if (s.size() > 3 && (&s - sst.data()) % 2 == 1)
-      sx += "<si><r><t>" + xml_escape(s.substr(0, 2)) + "</t></r><r><t>"
-            + xml_escape(s.substr(2)) + "</t></r><rPh sb=\"0\" eb=\"1\"><t>"
+    std::size_t cut = 2; // a character boundary at or after 2 bytes
+    while (cut < s.size()
+           && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+      ++cut;
+    if (cut + 1 < s.size() && (&s - sst.data()) % 2 == 1)
+      sx += "<si><r><t>" + xml_escape(s.substr(0, cut)) + "</t></r><r><t>"
+            + xml_escape(s.substr(cut)) + "</t></r><rPh sb=\"0\" eb=\"1\"><t>"
             + "PHONETIC</t></rPh></si>";
     else
       sx += "<si><t>" + xml_escape(s) + "</t></si>";

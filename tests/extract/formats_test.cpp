@@ -97,6 +97,7 @@ TEST_CASE("docx: header, paragraphs, table rows of cells, footer",
                + "<w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/>"
                  "<w:t>c</w:t></w:r><w:del><w:r><w:delText>gone</w:delText>"
                  "</w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r>"
+                 "<w:moveFrom><w:r><w:t>moved</w:t></w:r></w:moveFrom>"
                  "</w:p>";
   d.footer = "Page footer";
   auto file = dir.path / "notes.docx";
@@ -222,12 +223,13 @@ TEST_CASE("HTML: visible text only, entities decoded, blocks on lines",
 TEST_CASE("HTML: tag soup is tolerated, a declared charset is honoured",
           "[extract][html]") {
   scratch_dir dir;
+  // A hidden void element hides nothing after it.
   auto soup
     = dir.write("soup.htm", "<p>unclosed <b>bold <i>both</p><div>next</span>"
-                            "</div><p>x < y & z</p>");
+                            "</div><p>x < y & z</p><p>a<input hidden>b</p>");
   auto r = run(soup, "");
   REQUIRE(r.outcome.extracted());
-  CHECK(r.text == "unclosed bold both\n\nnext\n\nx < y & z\n");
+  CHECK(r.text == "unclosed bold both\n\nnext\n\nx < y & z\n\nab\n");
 
   // Windows-1252 bytes under a declared charset.
   auto latin = dir.write("latin.html",

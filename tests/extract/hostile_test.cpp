@@ -32,8 +32,8 @@ void make_docx_parts(const std::filesystem::path& file,
   if (header) {
     zb.add("word/_rels/document.xml.rels",
            part_rels({{"rId1", "header", "header1.xml"}}));
-    header->prefix = "<w:hdr xmlns:w=\"" + std::string{w_ns} + "\">"
-                     + header->prefix;
+    header->prefix
+      = "<w:hdr xmlns:w=\"" + std::string{w_ns} + "\">" + header->prefix;
     header->suffix += "</w:hdr>";
     zb.add_generated("word/header1.xml", *header);
   }
@@ -123,19 +123,20 @@ TEST_CASE("hostile files fail one by one; the good ones between them "
                    docx_mime, text_status::too_large,
                    "ZIP entry word/document.xml inflates past 16 MiB", ""});
   // Two parts under the entry budget, over the total.
-  make_docx_parts(dir.path / "total.docx",
-                  generated_entry{"", "<w:p/>", (std::uint64_t{14} << 20) / 6, ""},
-                  {"", "<w:p/>", (std::uint64_t{14} << 20) / 6, ""});
-  cases.push_back({"zip bomb across parts", dir.path / "total.docx",
-                   docx_mime, text_status::too_large,
+  make_docx_parts(
+    dir.path / "total.docx",
+    generated_entry{"", "<w:p/>", (std::uint64_t{14} << 20) / 6, ""},
+    {"", "<w:p/>", (std::uint64_t{14} << 20) / 6, ""});
+  cases.push_back({"zip bomb across parts", dir.path / "total.docx", docx_mime,
+                   text_status::too_large,
                    "the ZIP entries inflate past 24 MiB in total", ""});
   good();
   docx_spec lol;
   lol.document_prefix = billion_laughs;
   lol.body_xml = w_p("&lol9;");
   make_docx(dir.path / "lol.docx", lol);
-  cases.push_back({"billion laughs in a docx", dir.path / "lol.docx",
-                   docx_mime, text_status::failed,
+  cases.push_back({"billion laughs in a docx", dir.path / "lol.docx", docx_mime,
+                   text_status::failed,
                    "word/document.xml: XML with a DOCTYPE declaration "
                    "(refused: entity expansion) at line 2",
                    ""});
@@ -143,15 +144,13 @@ TEST_CASE("hostile files fail one by one; the good ones between them "
   std::string lol_xml = billion_laughs + "<lolz>&lol9;</lolz>\n";
   cases.push_back({"billion laughs as text", dir.write("lol.xml", lol_xml),
                    "application/xml", text_status::extracted, "", lol_xml});
-  cases.push_back({"0-byte file", dir.write("empty.pdf", ""),
-                   "application/pdf", text_status::failed,
-                   "empty file (0 bytes)", ""});
+  cases.push_back({"0-byte file", dir.write("empty.pdf", ""), "application/pdf",
+                   text_status::failed, "empty file (0 bytes)", ""});
   std::string binary;
   for (int i = 0; i < 4096; ++i)
     binary += static_cast<char>((i * 7919) % 256);
-  cases.push_back({"binary labelled text/plain",
-                   dir.write("notes.txt", binary), "text/plain",
-                   text_status::unsupported,
+  cases.push_back({"binary labelled text/plain", dir.write("notes.txt", binary),
+                   "text/plain", text_status::unsupported,
                    "labelled text/plain but it contains NUL bytes", ""});
   {
     // A pptx whose slide part inflates past the entry budget.
@@ -176,8 +175,7 @@ TEST_CASE("hostile files fail one by one; the good ones between them "
   }
   cases.push_back({"pptx with a huge entry", dir.path / "huge.pptx", "",
                    text_status::too_large,
-                   "ZIP entry ppt/slides/slide1.xml inflates past 16 MiB",
-                   ""});
+                   "ZIP entry ppt/slides/slide1.xml inflates past 16 MiB", ""});
   good();
 
   auto opts = real_child(lim);
@@ -204,8 +202,8 @@ TEST_CASE("hostile: a PDF declaring a 1 GB stream is repaired, not "
   scratch_dir dir;
   pdf_options o;
   o.declared_length = 1'000'000'000;
-  auto file = dir.write("decl.pdf", make_pdf({{"Hello page one"},
-                                              {"Page two"}}, o));
+  auto file
+    = dir.write("decl.pdf", make_pdf({{"Hello page one"}, {"Page two"}}, o));
   runner_limits lim;
   // Far below the declared 1 GB: had poppler believed the length, the
   // allocation would fail.
@@ -223,9 +221,9 @@ TEST_CASE("hostile: a zip bomb against the default budgets",
           "[extract][hostile]") {
   scratch_dir dir;
   // 136 MiB of blanks inside the body: past the 128 MiB entry budget.
-  make_docx_parts(dir.path / "bomb.docx", std::nullopt,
-                  {"", std::string(64, ' '), (std::uint64_t{136} << 20) / 64,
-                   ""});
+  make_docx_parts(
+    dir.path / "bomb.docx", std::nullopt,
+    {"", std::string(64, ' '), (std::uint64_t{136} << 20) / 64, ""});
   auto r = run_extraction(real_child(), {dir.path / "bomb.docx", "", {}});
   CHECK(r.status == text_status::too_large);
   CHECK(r.reason
@@ -238,8 +236,7 @@ TEST_CASE("hostile: a part that needs more memory than the limit fails "
   scratch_dir dir;
   // One 150 MiB attribute value: expat must hold the whole start tag.
   make_docx_parts(dir.path / "token.docx", std::nullopt,
-                  {"<w:p w:rsidR=\"", "A", std::uint64_t{150} << 20,
-                   "\"/>"});
+                  {"<w:p w:rsidR=\"", "A", std::uint64_t{150} << 20, "\"/>"});
   runner_limits lim;
   lim.address_space_bytes = std::uint64_t{256} << 20;
   lim.extract.max_zip_entry_bytes = std::uint64_t{512} << 20;
@@ -249,8 +246,8 @@ TEST_CASE("hostile: a part that needs more memory than the limit fails "
   if (sanitized_build()) {
     // ASan enforces the limit on resident memory and ends the child with
     // its report.
-    CHECK((r.status == text_status::failed
-           || r.status == text_status::too_large));
+    CHECK(
+      (r.status == text_status::failed || r.status == text_status::too_large));
   } else {
     CHECK(r.status == text_status::too_large);
   }

@@ -33,8 +33,8 @@ extraction run_fake(const std::filesystem::path& bin,
 TEST_CASE("runner: the child's command line", "[extract][runner]") {
   runner_options o{"/opt/jirasync", {}};
   o.limits.extract.max_text_bytes = 1000;
-  auto argv = extraction_argv(o, {"/store/blobs/ab", "application/pdf",
-                                  "report.pdf"});
+  auto argv
+    = extraction_argv(o, {"/store/blobs/ab", "application/pdf", "report.pdf"});
   CHECK(argv
         == std::vector<std::string>{
           "/opt/jirasync", "extract", "/store/blobs/ab", "--mime",
@@ -44,8 +44,7 @@ TEST_CASE("runner: the child's command line", "[extract][runner]") {
 }
 
 TEST_CASE("runner: status lines", "[extract][runner]") {
-  CHECK(status_line(extract_outcome::fail(text_status::too_large,
-                                          "two\nlines"))
+  CHECK(status_line(extract_outcome::fail(text_status::too_large, "two\nlines"))
         == "too_large: two lines");
   auto p = parse_status_line("poppler noise\nunsupported: encrypted PDF: "
                              "a password is required\n");
@@ -66,22 +65,25 @@ TEST_CASE("runner: exit 0 is text, exit 1 the status it prints",
   CHECK_FALSE(ok.truncated);
   CHECK(ok.reason.empty());
 
-  auto cut = run_fake(
-    fake_child(dir, "cut", "printf 'abc'; echo 'cut: text cut at the "
-                           "3-byte cap' >&2"));
+  auto cut = run_fake(fake_child(dir, "cut",
+                                 "printf 'abc'; echo 'cut: text cut at the "
+                                 "3-byte cap' >&2"));
   CHECK(cut.status == text_status::extracted);
   CHECK(cut.truncated);
   CHECK(cut.reason == "text cut at the 3-byte cap");
 
   auto no = run_fake(fake_child(
-    dir, "no", "echo 'unsupported: image/png: no text to extract' >&2; exit 1"));
+    dir, "no",
+    "echo 'unsupported: image/png: no text to extract' >&2; exit 1"));
   CHECK(no.status == text_status::unsupported);
   CHECK_FALSE(no.text);
   CHECK(no.reason == "image/png: no text to extract");
 
   // Invalid UTF-8 from a child never reaches the caller.
   auto bad = run_fake(fake_child(dir, "bad", "printf 'a\\377b'"));
-  CHECK(bad.text == "a\xEF\xBF\xBD" "b");
+  CHECK(bad.text
+        == "a\xEF\xBF\xBD"
+           "b");
 }
 
 TEST_CASE("runner: a crashing child fails that file alone",
@@ -90,8 +92,7 @@ TEST_CASE("runner: a crashing child fails that file alone",
   auto r = run_fake(fake_child(dir, "crash", "echo partial; kill -SEGV $$"));
   CHECK(r.status == text_status::failed);
   CHECK_FALSE(r.text);
-  CHECK(r.reason
-        == "the extractor crashed (killed by signal 11 (SIGSEGV))");
+  CHECK(r.reason == "the extractor crashed (killed by signal 11 (SIGSEGV))");
 
   auto odd = run_fake(fake_child(dir, "odd", "echo 'no protocol' >&2; exit 9"));
   CHECK(odd.status == text_status::failed);

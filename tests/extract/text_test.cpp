@@ -13,13 +13,12 @@
 using namespace jirasync::extract;
 
 TEST_CASE("text_status names are the record's", "[extract]") {
-  for (auto [s, name] :
-       {std::pair{text_status::extracted, "extracted"},
-        {text_status::unsupported, "unsupported"},
-        {text_status::too_large, "too_large"},
-        {text_status::failed, "failed"},
-        {text_status::timeout, "timeout"},
-        {text_status::skipped, "skipped"}}) {
+  for (auto [s, name] : {std::pair{text_status::extracted, "extracted"},
+                         {text_status::unsupported, "unsupported"},
+                         {text_status::too_large, "too_large"},
+                         {text_status::failed, "failed"},
+                         {text_status::timeout, "timeout"},
+                         {text_status::skipped, "skipped"}}) {
     CHECK(to_string(s) == name);
     CHECK(parse_text_status(name) == s);
   }
@@ -82,7 +81,8 @@ TEST_CASE("text_sink: the cap cuts on a character boundary and holds",
 
 TEST_CASE("text_sink: invalid UTF-8 never gets through", "[extract][sink]") {
   string_sink s{100};
-  s.text("ok\xFF" "ok\xC3");
+  s.text("ok\xFF"
+         "ok\xC3");
   s.finish();
   CHECK(s.str() == "ok\xEF\xBF\xBDok\xEF\xBF\xBD");
   CHECK(s.replacements() == 2);
@@ -137,10 +137,13 @@ TEST_CASE("decoder: broken input becomes U+FFFD", "[extract][decode]") {
   const std::string fffd = "\xEF\xBF\xBD";
   CHECK(decode(text_encoding::utf8, 0, "a\xE4\xB8", 1) == "a" + fffd);
   // An unpaired high surrogate, a lone low one, an odd trailing byte.
-  CHECK(decode(text_encoding::utf16le, 0, std::string{"\x3D\xD8" "A\0", 4}, 4)
+  CHECK(decode(text_encoding::utf16le, 0,
+               std::string{"\x3D\xD8"
+                           "A\0",
+                           4},
+               4)
         == fffd + "A");
-  CHECK(decode(text_encoding::utf16le, 0, std::string{"\0\xDC", 2}, 2)
-        == fffd);
+  CHECK(decode(text_encoding::utf16le, 0, std::string{"\0\xDC", 2}, 2) == fffd);
   CHECK(decode(text_encoding::utf16le, 0, std::string{"A\0B", 3}, 3)
         == "A" + fffd);
   // Windows-1252: C1 bytes are typography, its holes stay C1 controls.
@@ -175,8 +178,7 @@ TEST_CASE("sniff: binary, BOMs, UTF-8 or the Latin-1 fallback",
   // A sequence cut at the end of a sample is not held against it...
   CHECK(sniff_text("ok \xE4\xB8", false).encoding == text_encoding::utf8);
   // ...but at the end of the file it is.
-  CHECK(sniff_text("ok \xE4\xB8", true).encoding
-        == text_encoding::windows1252);
+  CHECK(sniff_text("ok \xE4\xB8", true).encoding == text_encoding::windows1252);
 }
 
 TEST_CASE("detect: the content decides, the label is checked against it",
@@ -204,8 +206,9 @@ TEST_CASE("detect: the content decides, the label is checked against it",
   auto gif = detect_format("text/plain", "", std::string{"GIF89a\0\0", 8}, 8);
   CHECK(gif.format == doc_format::none);
   CHECK(gif.status == text_status::unsupported);
-  CHECK(gif.reason == "the content is a GIF image (text/plain): no text to "
-                      "extract");
+  CHECK(gif.reason
+        == "the content is a GIF image (text/plain): no text to "
+           "extract");
   auto img = detect_format("image/svg+xml", "", "<svg/>", 6);
   CHECK(img.status == text_status::unsupported);
   CHECK(img.reason == "image/svg+xml: no text to extract");
@@ -213,8 +216,9 @@ TEST_CASE("detect: the content decides, the label is checked against it",
                             "wordprocessingml.document",
                             "", "not a zip", 9);
   CHECK(docx.status == text_status::failed);
-  CHECK(docx.reason == "labelled as an Office Open XML document but is not "
-                       "a ZIP archive");
+  CHECK(docx.reason
+        == "labelled as an Office Open XML document but is not "
+           "a ZIP archive");
   auto unknown = detect_format("", "", "just bytes", 10);
   CHECK(unknown.status == text_status::unsupported);
   CHECK(unknown.reason == "no type: no text extractor for this type");
@@ -275,8 +279,9 @@ TEST_CASE("xml: DOCTYPE and entity declarations are refused",
                               "]>\n<a>&y;</a>",
                               ev);
   CHECK(lol.status == text_status::failed);
-  CHECK(lol.reason == "XML with a DOCTYPE declaration (refused: entity "
-                      "expansion) at line 2");
+  CHECK(lol.reason
+        == "XML with a DOCTYPE declaration (refused: entity "
+           "expansion) at line 2");
   CHECK(ev.trace.empty());
 
   trace_events ev2;
@@ -322,10 +327,8 @@ TEST_CASE("xml: a huge token costs O(n log n), not O(n^2)", "[extract][xml]") {
 
 TEST_CASE("ooxml: relationship targets resolve to part names",
           "[extract][ooxml]") {
-  CHECK(resolve_part("word/document.xml", "header1.xml")
-        == "word/header1.xml");
-  CHECK(resolve_part("ppt/slides/slide1.xml",
-                     "../notesSlides/notesSlide1.xml")
+  CHECK(resolve_part("word/document.xml", "header1.xml") == "word/header1.xml");
+  CHECK(resolve_part("ppt/slides/slide1.xml", "../notesSlides/notesSlide1.xml")
         == "ppt/notesSlides/notesSlide1.xml");
   CHECK(resolve_part("ppt/slides/slide1.xml", "/ppt/media/a b.png")
         == "ppt/media/a b.png");
