@@ -28,10 +28,10 @@ using namespace jirasync::testing;
 using clock_type = std::chrono::steady_clock;
 
 const char* const words[]
-  = {"release", "build",  "Gr\xC3\xBCn", "\xE4\xB8\xAD\xE6\x96\x87",
-     "server",  "deploy", "customer",    "timeout",
+  = {"release", "build",  "Gr\xC3\xBCn",      "\xE4\xB8\xAD\xE6\x96\x87",
+     "server",  "deploy", "customer",         "timeout",
      "report",  "index",  "\xF0\x9F\x98\x80", "table",
-     "owner",   "status", "quarter",     "budget"};
+     "owner",   "status", "quarter",          "budget"};
 
 std::string sentence(std::size_t seed, int n) {
   std::string s;
@@ -63,8 +63,8 @@ std::vector<doc> generate(const scratch_dir& dir, std::size_t mb) {
       }
       pages.push_back(std::move(lines));
     }
-    docs.push_back({"pdf", dir.write("b.pdf", make_pdf(pages)),
-                    "application/pdf"});
+    docs.push_back(
+      {"pdf", dir.write("b.pdf", make_pdf(pages)), "application/pdf"});
   }
   { // docx: paragraphs with a table every 50
     docx_spec d;
@@ -73,8 +73,8 @@ std::vector<doc> generate(const scratch_dir& dir, std::size_t mb) {
     for (std::size_t i = 0; d.body_xml.size() < target; ++i) {
       d.body_xml += w_p(sentence(i, 12));
       if (i % 50 == 0)
-        d.body_xml += w_tbl({{"a", "b", "c"},
-                             {sentence(i, 2), sentence(i + 1, 2), "42"}});
+        d.body_xml += w_tbl(
+          {{"a", "b", "c"}, {sentence(i, 2), sentence(i + 1, 2), "42"}});
     }
     make_docx(dir.path / "b.docx", d);
     docs.push_back({"docx", dir.path / "b.docx", ""});
@@ -108,14 +108,15 @@ std::vector<doc> generate(const scratch_dir& dir, std::size_t mb) {
     std::string h = "<html><head><title>Bench</title><style>p{}</style>"
                     "</head><body>";
     for (std::size_t i = 0; h.size() < target; ++i) {
-      h += "<h2>" + sentence(i, 3) + "</h2><p>" + sentence(i, 20)
-           + " &amp; <b>" + sentence(i + 1, 3) + "</b></p>";
+      h += "<h2>" + sentence(i, 3) + "</h2><p>" + sentence(i, 20) + " &amp; <b>"
+           + sentence(i + 1, 3) + "</b></p>";
       if (i % 20 == 0)
-        h += "<table><tr><td>" + sentence(i, 2) + "</td><td>1</td></tr>"
-             "</table><script>var x = 1;</script>";
+        h += "<table><tr><td>" + sentence(i, 2)
+             + "</td><td>1</td></tr>"
+               "</table><script>var x = 1;</script>";
     }
-    docs.push_back({"html", dir.write("b.html", h + "</body></html>"),
-                    "text/html"});
+    docs.push_back(
+      {"html", dir.write("b.html", h + "</body></html>"), "text/html"});
   }
   { // text: UTF-8 and Latin-1
     std::string t, l1;
@@ -170,16 +171,17 @@ int main(int argc, char** argv) {
   auto docs = generate(dir, mb);
   extract_limits lim;
   lim.max_text_bytes = std::size_t{4} << 30; // whole documents
-  std::printf("%-15s %9s %9s %8s %8s %9s %9s\n", "format", "input MB",
-              "xml MB", "text MB", "best s", "in MB/s", "text MB/s");
+  std::printf("%-15s %9s %9s %8s %8s %9s %9s\n", "format", "input MB", "xml MB",
+              "text MB", "best s", "in MB/s", "text MB/s");
   for (auto& d : docs) {
     double best = 1e100;
     std::size_t text = 0;
     extract_outcome out;
     for (int r = 0; r < rounds; ++r) {
       std::size_t n = 0;
-      text_sink sink{lim.max_text_bytes,
-                     [&n](std::string_view s) { n += s.size(); }};
+      text_sink sink{lim.max_text_bytes, [&n](std::string_view s) {
+                       n += s.size();
+                     }};
       auto t0 = clock_type::now();
       out = extract_file({d.file, d.mime, {}}, lim, sink);
       sink.finish();
@@ -187,8 +189,8 @@ int main(int argc, char** argv) {
         best, std::chrono::duration<double>(clock_type::now() - t0).count());
       text = n;
     }
-    double in_mb = static_cast<double>(std::filesystem::file_size(d.file))
-                   / (1 << 20);
+    double in_mb
+      = static_cast<double>(std::filesystem::file_size(d.file)) / (1 << 20);
     double text_mb = static_cast<double>(text) / (1 << 20);
     std::printf("%-15s %9.1f %9.1f %8.1f %8.3f %9.1f %9.1f%s\n",
                 d.format.c_str(), in_mb, unzipped_mb(d.file), text_mb, best,
@@ -209,13 +211,13 @@ int main(int argc, char** argv) {
       ok += run_extraction(ro, {dir.path / "small.docx", "", {}}).status
             == text_status::extracted;
     double s = std::chrono::duration<double>(clock_type::now() - t0).count();
-    std::printf("runner: %d small docx (%.0f KB) through `jirasync extract`: "
-                "%.1f ms per file (%d extracted)\n",
-                n,
-                static_cast<double>(
-                  std::filesystem::file_size(dir.path / "small.docx"))
-                  / 1024,
-                1000 * s / n, ok);
+    std::printf(
+      "runner: %d small docx (%.0f KB) through `jirasync extract`: "
+      "%.1f ms per file (%d extracted)\n",
+      n,
+      static_cast<double>(std::filesystem::file_size(dir.path / "small.docx"))
+        / 1024,
+      1000 * s / n, ok);
   }
   return 0;
 }
