@@ -14,6 +14,16 @@ find_package(spdlog 1.10 CONFIG REQUIRED)
 find_package(date 3 CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# Attachment text extraction (extract/): PDF text (poppler-cpp), Office Open
+# XML (ZIP through libzip, XML through expat, whose billion-laughs guard
+# needs >= 2.4), HTML (libxml2's HTML parser). Tests assemble OOXML files
+# with libzip too.
+pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp>=22)
+# libzip through pkg-config: Debian 12's libzip CMake config names the
+# zipcmp/zipmerge/ziptool programs, which libzip-dev does not install.
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip>=1.7)
+find_package(expat 2.4 CONFIG REQUIRED)
+find_package(LibXml2 2.9 REQUIRED)
 if(JIRASYNC_TESTS)
   find_package(Catch2 2.13 CONFIG REQUIRED)
   # Tests check the produced Markdown by parsing it with GitHub's CommonMark.

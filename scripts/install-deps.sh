@@ -11,6 +11,7 @@ packages=(
   libssl-dev zlib1g-dev librocksdb-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libsystemd-dev
   libhowardhinnant-date-dev tzdata
+  libpoppler-cpp-dev libzip-dev libexpat1-dev libxml2-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev
 )
 missing=()

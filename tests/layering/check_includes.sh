@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Checks the dependency direction of the product tree:
 #   app -> actors -> sync -> (protocol, storage, config) -> common
+# extract/ (attachment text from untrusted files) uses common only; sync,
+# actors and app may use it.
 # protocol/ is three layers of its own: jira may use http; http and adf
 # stand alone. sim/ is an independent server: common/ and the TLS
 # certificate maker only (never protocol/jira, or a misreading of Jira shared
@@ -15,11 +17,11 @@ cd "$root"
 allowed() {
   case "$1" in
     common) echo "" ;;
-    config | storage | protocol/http | protocol/adf) echo "common" ;;
+    config | storage | protocol/http | protocol/adf | extract) echo "common" ;;
     protocol/jira) echo "common protocol/http" ;;
-    sync) echo "common config storage protocol/http protocol/adf protocol/jira" ;;
-    actors) echo "common config storage protocol/http protocol/adf protocol/jira sync" ;;
-    app) echo "common config storage protocol/http protocol/adf protocol/jira sync actors" ;;
+    sync) echo "common config storage protocol/http protocol/adf protocol/jira extract" ;;
+    actors) echo "common config storage protocol/http protocol/adf protocol/jira extract sync" ;;
+    app) echo "common config storage protocol/http protocol/adf protocol/jira extract sync actors" ;;
     sim) echo "common" ;;
   esac
 }
@@ -39,7 +41,7 @@ layer_of_path() { # a header path "x/y/z.hpp" -> its layer
 bad=0
 checked=0
 for dir in common config storage protocol/http protocol/adf protocol/jira \
-           sync actors app sim; do
+           extract sync actors app sim; do
   [ -d "$dir" ] || continue
   ok=" $dir $(allowed "$dir") "
   while IFS= read -r -d '' file; do
@@ -52,7 +54,7 @@ for dir in common config storage protocol/http protocol/adf protocol/jira \
       target=$(layer_of_path "$header")
       [ -n "$target" ] || continue # same-folder include ("x.hpp")
       case "$target" in
-        common|config|storage|sync|actors|app|sim|protocol/http|protocol/adf|protocol/jira) ;;
+        common|config|storage|extract|sync|actors|app|sim|protocol/http|protocol/adf|protocol/jira) ;;
         protocol) ;; # a header directly in protocol/ (none today)
         *) continue ;; # not one of ours (e.g. "caf/...", "boost/...")
       esac

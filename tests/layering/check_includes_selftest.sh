@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 inject() { # DIR/FILE HEADER
   rm -rf "$tmp/tree"
   mkdir -p "$tmp/tree"
-  for d in common config storage protocol sync actors app sim; do
+  for d in common config storage protocol extract sync actors app sim; do
     cp -r "$root/$d" "$tmp/tree/$d"
   done
   printf '#include "%s"\n' "$2" >> "$tmp/tree/$1"
@@ -33,4 +33,7 @@ inject sync/governor.hpp actors/messages.hpp                # upward
 inject storage/store.hpp config/config.hpp                  # sibling
 inject common/sha256.hpp protocol/http/http_client.hpp
 inject sim/workspace.hpp protocol/jira/jira_models.hpp      # sim stays apart
+inject extract/text_sink.hpp storage/records.hpp            # extract: common only
+inject common/error.hpp extract/text_status.hpp             # nor used below
+inject storage/store.hpp extract/runner.hpp
 echo "layering self-test: every forbidden include was caught"

@@ -1,0 +1,97 @@
+#pragma once
+// Extraction out of process: runs `jirasync extract FILE --mime T ...` (the
+// same code as the command line, extract_file.hpp) as a child with
+// resource limits, and maps how it ended to a text status. A crash, a
+// timeout, a zip bomb or memory exhaustion costs that one file its text,
+// never the caller.
+//
+// The child protocol (also what a user of `jirasync extract` sees):
+//   exit 0  the text on stdout (at most --max-bytes bytes); when it was cut
+//           at the cap, stderr holds "cut: <reason>"
+//   exit 1  no text; the last line of stderr is "<status>: <reason>" with
+//           status unsupported, too_large, failed or timeout
+//   exit 2  usage error (bad arguments, unreadable FILE)
+//
+// Thread-safety: run_extraction() may be called from several threads at
+// once; it blocks up to the wall-clock limit, so never on a CAF scheduler
+// thread (use a detached actor or a thread of its own).
+
+#include "extract/extract_file.hpp"
+#include "extract/text_status.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jirasync::extract {
+
+/// Limits of one extraction child.
+struct runner_limits {
+  /// CPU time (RLIMIT_CPU: SIGXCPU then, SIGKILL one second later); the
+  /// file's status is timeout. Default: 20 s.
+  std::chrono::seconds cpu{20};
+  /// Wall-clock time, for a child that sleeps or waits rather than
+  /// computes; killed, status timeout. Default: 60 s.
+  std::chrono::milliseconds wall{60'000};
+  /// Address space (RLIMIT_AS), 0 for none. Allocation beyond it fails in
+  /// the child: status too_large (or failed when a library aborts).
+  /// Under AddressSanitizer, which reserves terabytes of address space for
+  /// its shadow memory at start, RLIMIT_AS is not set; the child gets
+  /// ASAN_OPTIONS=hard_rss_limit_mb=<this in MiB> instead, so resident
+  /// memory stays bounded. Default: 1 GiB.
+  std::uint64_t address_space_bytes = std::uint64_t{1} << 30;
+  /// Open descriptors (RLIMIT_NOFILE). Default: 64.
+  std::uint64_t open_files = 64;
+  /// Caps inside the extractors (text cap, ZIP budgets), passed to the
+  /// child on its command line. The text cap is also the most stdout the
+  /// parent reads. Default: see extract_limits.
+  extract_limits extract;
+};
+
+struct runner_options {
+  /// The `jirasync` executable to run as the child (e.g. /proc/self/exe
+  /// resolved at start-up, or the path the tests built).
+  std::filesystem::path jirasync_bin;
+  runner_limits limits;
+};
+
+/// The result for one file.
+struct extraction {
+  text_status status = text_status::failed;
+  /// The text when extracted (valid UTF-8, at most the text cap).
+  std::optional<std::string> text;
+  /// Why there is no text, or why it was cut; empty when extracted in full.
+  std::string reason;
+  /// The text stopped at the cap.
+  bool truncated = false;
+  /// CPU time the child used.
+  std::chrono::microseconds cpu_time{0};
+};
+
+/// Extracts `req` in a child process. Never throws for anything the file
+/// or the child does.
+extraction run_extraction(const runner_options& opts,
+                          const extract_request& req);
+
+/// The child's command line for `req` (argv, the program first).
+std::vector<std::string> extraction_argv(const runner_options& opts,
+                                         const extract_request& req);
+
+/// The stderr line of a child that has no text: "<status>: <reason>".
+std::string status_line(const extract_outcome& o);
+
+/// The stderr line of a child whose text was cut at the cap.
+std::string cut_line(std::size_t max_bytes);
+
+/// Reads the child's stderr: the last "<status>: <reason>" line with a
+/// status other than extracted/skipped, if any.
+std::optional<extract_outcome> parse_status_line(std::string_view err);
+
+/// True in a build with AddressSanitizer (the address-space limit then
+/// turns into an RSS limit, see runner_limits).
+bool sanitized_build();
+
+} // namespace jirasync::extract
