@@ -20,6 +20,17 @@ std::string_view panel_alert(std::string_view panel_type) {
   return "[!NOTE]";
 }
 
+/// The end of the run of inline siblings (inline nodes or bare strings)
+/// starting at `i`.
+std::size_t inline_run_end(const json::array& children, std::size_t i) {
+  while (i < children.size()
+         && (children[i].is_string()
+             || (children[i].is_object()
+                 && is_inline(kind_of(children[i].get_object())))))
+    ++i;
+  return i;
+}
+
 } // namespace
 
 void renderer::render_blocks(const json::array& children, std::size_t depth,
@@ -27,31 +38,14 @@ void renderer::render_blocks(const json::array& children, std::size_t depth,
   std::size_t i = 0;
   while (i < children.size() && !stopped()) {
     auto node = children[i].if_object();
-    if (!node) {
-      // A bare string in a content array: lenient, it is text.
-      if (children[i].is_string()) {
-        std::size_t j = i;
-        while (
-          j < children.size()
-          && (children[j].is_string()
-              || (children[j].is_object()
-                  && is_inline(kind_of(type_of(children[j].get_object()))))))
-          ++j;
-        render_inline_blocks(children, i, j, depth, st);
-        i = j;
-      } else {
-        ++i;
-      }
+    if (!node && !children[i].is_string()) {
+      ++i;
       continue;
     }
-    auto k = kind_of(type_of(*node));
-    if (is_inline(k)) {
-      std::size_t j = i + 1;
-      while (j < children.size()
-             && (children[j].is_string()
-                 || (children[j].is_object()
-                     && is_inline(kind_of(type_of(children[j].get_object()))))))
-        ++j;
+    // Inline nodes, and bare strings (lenient: they are text), make an
+    // implicit paragraph with the inline siblings that follow.
+    if (!node || is_inline(kind_of(*node))) {
+      auto j = inline_run_end(children, i + 1);
       render_inline_blocks(children, i, j, depth, st);
       i = j;
       continue;
@@ -75,12 +69,8 @@ void renderer::render_inline_blocks(const json::array& children, std::size_t b,
                                     std::size_t e, std::size_t depth,
                                     block_state& st) {
   auto before = w_.line_count();
-  segs_.clear();
-  scratch_.clear();
-  if (!st.item_prefix.empty()) {
-    add_raw(st.item_prefix, {});
-    st.item_prefix = {};
-  }
+  begin_segments();
+  take_item_prefix(st);
   for (std::size_t i = b; i < e; ++i)
     collect_inline(children[i], {}, depth);
   emit_paragraph(inline_mode::normal);
@@ -91,10 +81,8 @@ void renderer::flush_item_prefix(block_state& st) {
   if (st.item_prefix.empty())
     return;
   auto before = w_.line_count();
-  segs_.clear();
-  scratch_.clear();
-  add_raw(st.item_prefix, {});
-  st.item_prefix = {};
+  begin_segments();
+  take_item_prefix(st);
   emit_paragraph(inline_mode::normal);
   after_block(st, kind::paragraph, before);
 }
@@ -134,12 +122,8 @@ void renderer::render_block(const json::object& node, std::size_t depth,
   }
   switch (k) {
     case kind::paragraph: {
-      segs_.clear();
-      scratch_.clear();
-      if (!st.item_prefix.empty()) {
-        add_raw(st.item_prefix, {});
-        st.item_prefix = {};
-      }
+      begin_segments();
+      take_item_prefix(st);
       collect_children_inline(node, {}, depth);
       emit_paragraph(inline_mode::normal);
       break;
@@ -147,13 +131,9 @@ void renderer::render_block(const json::object& node, std::size_t depth,
     case kind::heading: {
       auto level = attr_int(attrs_of(node), "level").value_or(1);
       level = std::clamp<std::int64_t>(level, 1, 6);
-      segs_.clear();
-      scratch_.clear();
+      begin_segments();
       collect_children_inline(node, {}, depth);
-      inline_.clear();
-      if (!render_inline(inline_, scratch_, inline_mode::heading,
-                         inline_budget(), segs_))
-        stopped_ = true;
+      render_segments(inline_mode::heading);
       // A trailing run of `#` would be read as the closing sequence.
       if (!inline_.empty() && inline_.back() == '#') {
         auto p = inline_.find_last_not_of('#');
@@ -189,7 +169,7 @@ void renderer::render_block(const json::object& node, std::size_t depth,
       bool para_first = false;
       if (c && !c->empty()) {
         auto first = (*c)[0].if_object();
-        auto fk = first ? kind_of(type_of(*first)) : kind::text;
+        auto fk = first ? kind_of(*first) : kind::text;
         para_first = fk == kind::paragraph || is_inline(fk);
       }
       w_.set_sep(para_first ? block_writer::sep::none
@@ -208,22 +188,20 @@ void renderer::render_block(const json::object& node, std::size_t depth,
     case kind::block_card:
     case kind::embed_card:
     case kind::caption: {
-      segs_.clear();
-      scratch_.clear();
+      begin_segments();
       if (k == kind::media_single)
         collect_media_single(node, depth);
       else if (k == kind::media)
         add_media(node, {});
       else if (k == kind::caption)
-        collect_children_inline(node, mark_set{m_em, false, {}, {}}, depth);
+        collect_children_inline(node, em_marks, depth);
       else
         add_card(attrs_of(node), {});
       emit_paragraph(inline_mode::normal);
       break;
     }
     case kind::media_group: {
-      segs_.clear();
-      scratch_.clear();
+      begin_segments();
       if (auto c = content_of(node)) {
         bool first = true;
         for (auto& child : *c) {
@@ -231,8 +209,7 @@ void renderer::render_block(const json::object& node, std::size_t depth,
           if (!m)
             continue;
           if (!first)
-            segs_.push_back(
-              segment{segment::type::soft_break, false, 0, 0, nullptr, {}});
+            add_break(segment::type::soft_break);
           first = false;
           add_file_ref(attrs_of(*m), {});
         }
@@ -263,8 +240,7 @@ void renderer::render_block(const json::object& node, std::size_t depth,
     case kind::inline_extension: {
       auto text = attr_str(attrs_of(node), "text");
       if (!text.empty()) {
-        segs_.clear();
-        scratch_.clear();
+        begin_segments();
         add_text(text, {});
         emit_paragraph(inline_mode::normal);
       }
@@ -283,9 +259,7 @@ void renderer::render_block(const json::object& node, std::size_t depth,
     default: {
       // doc, layouts, bodied extensions, sync blocks, table parts out of
       // place, unknown nodes: their content, or nothing.
-      auto c = content_of(node);
-      if (k == kind::unknown)
-        unknown_type(type, c != nullptr);
+      auto c = container_content(node, k, type);
       if (c) {
         block_state inner;
         inner.in_item = st.in_item;
@@ -320,7 +294,7 @@ void renderer::render_code_block(const json::object& node, std::size_t depth) {
       auto t = child.if_object();
       if (!t)
         continue;
-      auto ck = kind_of(type_of(*t));
+      auto ck = kind_of(*t);
       if (ck == kind::hard_break)
         code_.push_back('\n');
       else if (depth + 1 <= max_depth_)
@@ -332,12 +306,7 @@ void renderer::render_code_block(const json::object& node, std::size_t depth) {
       }
     }
   }
-  std::size_t longest = 0, cur = 0;
-  for (char ch : code_) {
-    cur = ch == '`' ? cur + 1 : 0;
-    longest = std::max(longest, cur);
-  }
-  std::size_t fence = std::max<std::size_t>(3, longest + 1);
+  std::size_t fence = std::max<std::size_t>(3, longest_run(code_, '`') + 1);
   auto& out = w_.out();
   w_.begin_line();
   out.append(fence, '`');

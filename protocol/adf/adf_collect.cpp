@@ -80,6 +80,16 @@ void renderer::collect_children_inline(const json::object& node,
   }
 }
 
+void renderer::collect_nested_inline(const json::object& node,
+                                     std::string_view type, const mark_set& m,
+                                     std::size_t depth) {
+  if (!enter(depth, type))
+    return;
+  path_.push_back(type);
+  collect_children_inline(node, m, depth);
+  path_.pop_back();
+}
+
 void renderer::collect_inline(const json::value& v, const mark_set& m,
                               std::size_t depth) {
   if (auto s = v.if_string()) {
@@ -104,8 +114,7 @@ void renderer::collect_inline_node(const json::object& node,
       add_text(str_of(node.if_contains("text")), m);
       return;
     case kind::hard_break:
-      segs_.push_back(
-        segment{segment::type::hard_break, false, 0, 0, nullptr, {}});
+      add_break(segment::type::hard_break);
       return;
     case kind::mention: {
       auto text = attr_str(attrs, "text");
@@ -168,9 +177,7 @@ void renderer::collect_inline_node(const json::object& node,
     case kind::placeholder:
       return;
     default: {
-      auto c = content_of(node);
-      if (k == kind::unknown)
-        unknown_type(type, c != nullptr);
+      auto c = container_content(node, k, type);
       if (c) {
         path_.push_back(type);
         // Blocks inside inline content (schema breaks): keep their words
@@ -320,19 +327,14 @@ void renderer::collect_media_single(const json::object& node,
     auto n = v.if_object();
     if (!n)
       continue;
-    auto k = kind_of(type_of(*n));
+    auto k = kind_of(*n);
     if (!first)
-      segs_.push_back(
-        segment{segment::type::soft_break, false, 0, 0, nullptr, {}});
+      add_break(segment::type::soft_break);
     auto size_before = segs_.size();
     if (k == kind::media) {
       add_media(*n, {});
     } else if (k == kind::caption) {
-      if (enter(depth + 1, "caption")) {
-        path_.push_back("caption");
-        collect_children_inline(*n, mark_set{m_em, false, {}, {}}, depth + 1);
-        path_.pop_back();
-      }
+      collect_nested_inline(*n, "caption", em_marks, depth + 1);
     } else {
       collect_inline_node(*n, {}, depth + 1);
     }
@@ -343,12 +345,16 @@ void renderer::collect_media_single(const json::object& node,
   }
 }
 
-void renderer::emit_paragraph(inline_mode mode) {
-  if (segs_.empty())
-    return;
+void renderer::render_segments(inline_mode mode) {
   inline_.clear();
   if (!render_inline(inline_, scratch_, mode, inline_budget(), segs_))
     stopped_ = true;
+}
+
+void renderer::emit_paragraph(inline_mode mode) {
+  if (segs_.empty())
+    return;
+  render_segments(mode);
   if (inline_.empty())
     return;
   if (mode == inline_mode::normal && looks_like_link_definition(inline_))

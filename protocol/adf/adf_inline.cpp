@@ -238,62 +238,37 @@ private:
     return cls::punct;
   }
 
-  static char delim_char(std::uint16_t bit) {
-    return bit == m_strong || bit == m_em ? '*' : bit == m_strike ? '~' : 0;
-  }
+  /// How a mark is written: its Markdown delimiter run (empty when there is
+  /// none: underline, sub, sup) and its HTML tags.
+  struct mark_syntax {
+    std::string_view md;
+    std::string_view html_open;
+    std::string_view html_close;
+  };
 
-  static std::string_view md_open(std::uint16_t bit) {
+  static mark_syntax syntax_of(std::uint16_t bit) {
     switch (bit) {
       case m_strong:
-        return "**";
+        return {"**", "<strong>", "</strong>"};
       case m_em:
-        return "*";
+        return {"*", "<em>", "</em>"};
       case m_strike:
-        return "~~";
-      default:
-        return {};
-    }
-  }
-
-  static std::string_view html_open(std::uint16_t bit) {
-    switch (bit) {
-      case m_strong:
-        return "<strong>";
-      case m_em:
-        return "<em>";
-      case m_strike:
-        return "<del>";
+        return {"~~", "<del>", "</del>"};
       case m_underline:
-        return "<u>";
+        return {{}, "<u>", "</u>"};
       case m_sub:
-        return "<sub>";
+        return {{}, "<sub>", "</sub>"};
       default:
-        return "<sup>";
-    }
-  }
-
-  static std::string_view html_close(std::uint16_t bit) {
-    switch (bit) {
-      case m_strong:
-        return "</strong>";
-      case m_em:
-        return "</em>";
-      case m_strike:
-        return "</del>";
-      case m_underline:
-        return "</u>";
-      case m_sub:
-        return "</sub>";
-      default:
-        return "</sup>";
+        return {{}, "<sup>", "</sup>"};
     }
   }
 
   void open(std::uint16_t bit, cls next) {
     flush_breaks();
     open_mark m{bit, buf_.size(), true, {}, {}};
-    char d = delim_char(bit);
-    if (d != 0) {
+    auto syntax = syntax_of(bit);
+    if (!syntax.md.empty()) {
+      char d = syntax.md.front();
       // A delimiter run can open when it is left-flanking: not followed by
       // white space, and followed by an alphanumeric or preceded by white
       // space / punctuation. Unknown (non-ASCII) neighbours count as the
@@ -315,7 +290,7 @@ private:
       }
       m.html = !ok;
     }
-    buf_.append(m.html ? html_open(bit) : md_open(bit));
+    buf_.append(m.html ? syntax.html_open : syntax.md);
     last_opener_end_ = buf_.size();
     stack_.push_back(m);
   }
@@ -350,6 +325,7 @@ private:
         buf_.push_back(')');
         continue;
       }
+      auto syntax = syntax_of(m.bit);
       if (!m.html) {
         // Right-flanking: not preceded by white space, and preceded by an
         // alphanumeric or followed by white space / punctuation.
@@ -358,11 +334,11 @@ private:
           = prev != cls::ws
             && (prev == cls::other || after == cls::ws || after == cls::punct);
         if (!ok) {
-          buf_.replace(m.pos, md_open(m.bit).size(), html_open(m.bit));
+          buf_.replace(m.pos, syntax.md.size(), syntax.html_open);
           m.html = true;
         }
       }
-      buf_.append(m.html ? html_close(m.bit) : md_open(m.bit));
+      buf_.append(m.html ? syntax.html_close : syntax.md);
     }
   }
 
@@ -470,26 +446,35 @@ private:
       escape(merged_);
   }
 
+  /// Bytes of the output budget left.
+  std::size_t room() const {
+    return budget_ > buf_.size() ? budget_ - buf_.size() : 0;
+  }
+
+  /// Appends Markdown as is, except `|` inside a table cell.
+  void append_verbatim(std::string_view s) {
+    if (mode_ != inline_mode::cell) {
+      buf_.append(s);
+      return;
+    }
+    for (char c : s) {
+      if (c == '|')
+        buf_.push_back('\\');
+      buf_.push_back(c);
+    }
+  }
+
   void emit_raw(std::string_view s) {
     if (s.front() == '[')
       escape_bang_before_bracket();
-    if (mode_ == inline_mode::cell) {
-      for (char c : s) {
-        if (c == '|')
-          buf_.push_back('\\');
-        buf_.push_back(c);
-      }
-    } else {
-      buf_.append(s);
-    }
+    append_verbatim(s);
     after_bracket_ = s.back() == ']';
   }
 
   /// Escapes text. Runs of ordinary bytes are appended in bulk.
   void escape(std::string_view s) {
-    std::size_t budget_left = budget_ > buf_.size() ? budget_ - buf_.size() : 0;
-    if (s.size() > budget_left) {
-      s = s.substr(0, utf8_floor(s, budget_left + 1));
+    if (s.size() > room()) {
+      s = s.substr(0, utf8_floor(s, room() + 1));
       over_ = true;
     }
     std::size_t i = 0;
@@ -580,9 +565,8 @@ private:
     code_.clear();
     for (std::size_t k = b; k < e; ++k)
       code_.append(view(segs[k]));
-    std::size_t budget_left = budget_ > buf_.size() ? budget_ - buf_.size() : 0;
-    if (code_.size() > budget_left) {
-      code_.resize(utf8_floor(code_, budget_left + 1));
+    if (code_.size() > room()) {
+      code_.resize(utf8_floor(code_, room() + 1));
       over_ = true;
     }
     for (auto& c : code_)
@@ -590,11 +574,7 @@ private:
         c = ' ';
     if (code_.empty())
       return;
-    std::size_t longest = 0, cur = 0;
-    for (char c : code_) {
-      cur = c == '`' ? cur + 1 : 0;
-      longest = std::max(longest, cur);
-    }
+    std::size_t longest = longest_run(code_, '`');
     bool all_space = code_.find_first_not_of(' ') == std::string::npos;
     bool pad = code_.front() == '`' || code_.back() == '`'
                || (!all_space && code_.front() == ' ' && code_.back() == ' ');
@@ -602,15 +582,7 @@ private:
     buf_.append(longest + 1, '`');
     if (pad)
       buf_.push_back(' ');
-    if (mode_ == inline_mode::cell) {
-      for (char c : code_) {
-        if (c == '|')
-          buf_.push_back('\\');
-        buf_.push_back(c);
-      }
-    } else {
-      buf_.append(code_);
-    }
+    append_verbatim(code_);
     if (pad)
       buf_.push_back(' ');
     buf_.append(longest + 1, '`');

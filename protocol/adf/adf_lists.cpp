@@ -21,7 +21,7 @@ void renderer::render_list(const json::object& node, kind k, std::size_t depth,
       ++i;
       continue;
     }
-    auto ik = kind_of(type_of(*item));
+    auto ik = kind_of(*item);
     if (!enter(depth + 1, type_of(*item)))
       break; // too deep: not even an empty marker
     marker.clear();
@@ -49,7 +49,7 @@ void renderer::render_list(const json::object& node, kind k, std::size_t depth,
     // Nested lists given as siblings of the items belong to this item.
     while (i < c->size()) {
       auto next = (*c)[i].if_object();
-      if (!next || family_of(kind_of(type_of(*next))) == list_family::none)
+      if (!next || family_of(kind_of(*next)) == list_family::none)
         break;
       render_block(*next, depth + 1, st);
       ++i;
@@ -93,11 +93,10 @@ void renderer::render_item_body(const json::object& item, kind ik,
 
 void renderer::render_single_in_item(const json::object& node,
                                      std::size_t depth, block_state& st) {
-  auto k = kind_of(type_of(node));
+  auto k = kind_of(node);
   if (is_inline(k)) {
     auto before = w_.line_count();
-    segs_.clear();
-    scratch_.clear();
+    begin_segments();
     collect_inline_node(node, {}, depth);
     emit_paragraph(inline_mode::normal);
     after_block(st, kind::paragraph, before);

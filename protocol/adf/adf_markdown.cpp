@@ -124,6 +124,14 @@ void renderer::unknown_type(std::string_view type, bool has_content) {
   }
 }
 
+const json::array* renderer::container_content(const json::object& node, kind k,
+                                               std::string_view type) {
+  auto c = content_of(node);
+  if (k == kind::unknown)
+    unknown_type(type, c != nullptr);
+  return c;
+}
+
 void renderer::finish() {
   auto& md = res_.markdown;
   if (stopped_ || md.size() > opts_.max_output_bytes) {

@@ -134,4 +134,9 @@ inline std::string_view type_of(const json::object& node) {
   return str_of(node.if_contains("type"));
 }
 
+/// The kind of a node object (by its "type").
+inline kind kind_of(const json::object& node) {
+  return kind_of(type_of(node));
+}
+
 } // namespace jirasync::protocol::adf_detail

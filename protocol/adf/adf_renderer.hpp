@@ -24,6 +24,9 @@
 
 namespace jirasync::protocol::adf_detail {
 
+/// Marks of a media caption.
+inline constexpr mark_set em_marks{m_em, false, {}, {}};
+
 /// Walks the ADF tree (recursion bounded by max_depth) and drives the block
 /// writer and the inline renderer.
 class renderer {
@@ -51,6 +54,11 @@ private:
   bool enter(std::size_t depth, std::string_view type);
 
   void unknown_type(std::string_view type, bool has_content);
+
+  /// The content of a node rendered for its content only (containers,
+  /// unknown nodes); an unknown type is reported once.
+  const json::array* container_content(const json::object& node, kind k,
+                                       std::string_view type);
 
   bool stopped() {
     if (!stopped_ && res_.markdown.size() > opts_.max_output_bytes)
@@ -129,6 +137,24 @@ private:
 
   // --- inline collection ---
 
+  /// Starts the segments of a new paragraph.
+  void begin_segments() {
+    segs_.clear();
+    scratch_.clear();
+  }
+
+  /// A list item's pending "[ ] "-style prefix starts the paragraph.
+  void take_item_prefix(block_state& st) {
+    if (!st.item_prefix.empty()) {
+      add_raw(st.item_prefix, {});
+      st.item_prefix = {};
+    }
+  }
+
+  void add_break(segment::type t) {
+    segs_.push_back(segment{t, false, 0, 0, nullptr, {}});
+  }
+
   void add_piece(segment::type t, std::string_view s, const mark_set& m) {
     segs_.push_back(segment{t, false, 0, s.size(), s.data(), m});
   }
@@ -151,6 +177,11 @@ private:
 
   void collect_children_inline(const json::object& node, const mark_set& m,
                                std::size_t depth);
+
+  /// The inline content of `node` entered as a child named `type` (a
+  /// caption, a cell's paragraph) at `depth`.
+  void collect_nested_inline(const json::object& node, std::string_view type,
+                             const mark_set& m, std::size_t depth);
 
   void collect_inline(const json::value& v, const mark_set& m,
                       std::size_t depth);
@@ -176,6 +207,10 @@ private:
                  std::string_view url_rest, const mark_set& m);
 
   void collect_media_single(const json::object& node, std::size_t depth);
+
+  /// Renders segs_ into inline_ (stops the conversion when the budget ran
+  /// out).
+  void render_segments(inline_mode mode);
 
   /// Renders segs_ as one paragraph (nothing when it comes out empty).
   void emit_paragraph(inline_mode mode);

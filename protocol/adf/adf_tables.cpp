@@ -17,7 +17,7 @@ void renderer::table_rows(const json::object& table, std::size_t depth) {
     if (!row)
       continue;
     std::size_t begin = cells_.size();
-    auto rk = kind_of(type_of(*row));
+    auto rk = kind_of(*row);
     if (rk == kind::table_row) {
       if (auto rc = content_of(*row))
         for (auto& cv : *rc)
@@ -31,7 +31,7 @@ void renderer::table_rows(const json::object& table, std::size_t depth) {
 }
 
 renderer::cell_ref renderer::make_cell(const json::object& cell) {
-  auto ck = kind_of(type_of(cell));
+  auto ck = kind_of(cell);
   bool is_cell = ck == kind::table_cell || ck == kind::table_header;
   auto attrs = attrs_of(cell);
   return cell_ref{&cell, ck == kind::table_header, is_cell,
@@ -43,8 +43,8 @@ bool renderer::inline_only(const cell_ref& cell) {
   if (cell.colspan > 1 || cell.rowspan > 1)
     return false;
   if (!cell.is_cell)
-    return is_inline(kind_of(type_of(*cell.node)))
-           || kind_of(type_of(*cell.node)) == kind::paragraph;
+    return is_inline(kind_of(*cell.node))
+           || kind_of(*cell.node) == kind::paragraph;
   auto c = content_of(*cell.node);
   if (!c)
     return true;
@@ -52,11 +52,11 @@ bool renderer::inline_only(const cell_ref& cell) {
     auto n = v.if_object();
     if (!n)
       continue;
-    auto k = kind_of(type_of(*n));
+    auto k = kind_of(*n);
     if (k == kind::paragraph) {
       if (auto pc = content_of(*n))
         for (auto& iv : *pc)
-          if (auto in = iv.if_object(); in && !is_inline(kind_of(type_of(*in))))
+          if (auto in = iv.if_object(); in && !is_inline(kind_of(*in)))
             return false;
     } else if (!is_inline(k)) {
       return false;
@@ -132,10 +132,9 @@ void renderer::render_pipe_table(std::size_t cols, std::size_t depth) {
 }
 
 void renderer::render_cell_inline(const cell_ref& cell, std::size_t depth) {
-  segs_.clear();
-  scratch_.clear();
+  begin_segments();
   if (!cell.is_cell) {
-    if (kind_of(type_of(*cell.node)) == kind::paragraph)
+    if (kind_of(*cell.node) == kind::paragraph)
       collect_children_inline(*cell.node, {}, depth);
     else
       collect_inline_node(*cell.node, {}, depth);
@@ -145,25 +144,17 @@ void renderer::render_cell_inline(const cell_ref& cell, std::size_t depth) {
       auto n = v.if_object();
       if (!n)
         continue;
-      if (kind_of(type_of(*n)) == kind::paragraph) {
+      if (kind_of(*n) == kind::paragraph) {
         if (!first_par)
-          segs_.push_back(
-            segment{segment::type::hard_break, false, 0, 0, nullptr, {}});
+          add_break(segment::type::hard_break);
         first_par = false;
-        if (enter(depth + 1, "paragraph")) {
-          path_.push_back("paragraph");
-          collect_children_inline(*n, {}, depth + 1);
-          path_.pop_back();
-        }
+        collect_nested_inline(*n, "paragraph", {}, depth + 1);
       } else {
         collect_inline_node(*n, {}, depth + 1);
       }
     }
   }
-  inline_.clear();
-  if (!render_inline(inline_, scratch_, inline_mode::cell, inline_budget(),
-                     segs_))
-    stopped_ = true;
+  render_segments(inline_mode::cell);
   // "<br>" at the edges of a cell adds nothing but noise.
   std::string_view v = inline_;
   while (v.substr(0, 4) == "<br>")

@@ -130,6 +130,17 @@ inline std::size_t utf8_floor(std::string_view s, std::size_t n) {
   return n;
 }
 
+/// Length of the longest run of `c` in `s` (code spans and fences must be
+/// longer than any backtick run inside).
+inline std::size_t longest_run(std::string_view s, char c) {
+  std::size_t longest = 0, cur = 0;
+  for (char ch : s) {
+    cur = ch == c ? cur + 1 : 0;
+    longest = cur > longest ? cur : longest;
+  }
+  return longest;
+}
+
 /// Whether the `&` at `amp` could start an entity (`&name;` / `&#..;`).
 inline bool entity_like(std::string_view s, std::size_t amp) {
   return amp + 1 < s.size()

@@ -47,9 +47,7 @@ void block_writer::flush_sep(bool empty_item_line) {
       else
         out_.append(levels_[i].width, ' ');
     }
-    while (!out_.empty() && out_.back() == ' ')
-      out_.pop_back();
-    out_.push_back('\n');
+    end_prefix_line();
   }
   sep_ = sep::none;
 }
@@ -59,33 +57,33 @@ void block_writer::begin_line_prefix() {
   // all but the innermost end their line alone (an item may start with
   // an empty line).
   for (auto pending = pending_markers(); pending > 1; --pending) {
-    for (auto& l : levels_) {
-      if (l.quote) {
-        out_.append("> ");
-      } else if (l.marker_pending) {
-        out_.append(l.marker);
-        l.marker_pending = false;
-        break;
-      } else {
-        out_.append(l.width, ' ');
-      }
-    }
-    while (!out_.empty() && out_.back() == ' ')
-      out_.pop_back();
-    out_.push_back('\n');
+    append_prefix(true);
+    end_prefix_line();
     ++lines_;
   }
+  append_prefix(false);
+  content_start_ = out_.size();
+}
+
+void block_writer::append_prefix(bool up_to_first_marker) {
   for (auto& l : levels_) {
     if (l.quote) {
       out_.append("> ");
     } else if (l.marker_pending) {
       out_.append(l.marker);
       l.marker_pending = false;
+      if (up_to_first_marker)
+        return;
     } else {
       out_.append(l.width, ' ');
     }
   }
-  content_start_ = out_.size();
+}
+
+void block_writer::end_prefix_line() {
+  while (!out_.empty() && out_.back() == ' ')
+    out_.pop_back();
+  out_.push_back('\n');
 }
 
 } // namespace jirasync::protocol::adf_detail

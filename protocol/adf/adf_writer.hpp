@@ -100,6 +100,11 @@ private:
   std::size_t pending_markers() const;
   void flush_sep(bool empty_item_line);
   void begin_line_prefix();
+  /// The prefix of every level (quote marks, indentation, pending markers),
+  /// or only up to the first pending marker.
+  void append_prefix(bool up_to_first_marker);
+  /// Ends a line that holds only a prefix (its trailing spaces trimmed).
+  void end_prefix_line();
 
   std::string& out_;
   std::vector<level> levels_;
