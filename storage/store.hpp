@@ -378,8 +378,8 @@ public:
   /// A caller meta entry (write_batch_spec::meta).
   result<std::optional<std::string>> get_meta(std::string_view key);
 
-  /// Implementation detail, defined in store.cpp (public only so that
-  /// helpers there can name it).
+  /// Implementation detail, defined in store_impl.hpp (public only so that
+  /// the helpers of the store_*.cpp files can name it).
   struct impl;
 
 private:
