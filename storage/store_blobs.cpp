@@ -27,10 +27,11 @@ bool store::has_blob(std::string_view sha256) const {
   return common::is_sha256_hex(sha256) && fs::exists(blob_path(sha256), ec);
 }
 
-result<void> store::adopt_blob(const fs::path& tmp_path,
-                               std::string_view sha256) {
+common::result<void> store::adopt_blob(const fs::path& tmp_path,
+                                       std::string_view sha256) {
   if (impl_->opts.read_only)
-    return store_error{errc::read_only, "the store is open read-only"};
+    return common::make_error(common::errc::read_only,
+                              "the store is open read-only");
   if (!common::is_sha256_hex(sha256))
     return invalid("not a lower-case hex SHA-256: " + std::string(sha256));
   std::error_code ec;
@@ -51,10 +52,11 @@ result<void> store::adopt_blob(const fs::path& tmp_path,
   return {};
 }
 
-result<std::uint64_t>
+common::result<std::uint64_t>
 store::collect_unreferenced_blobs(std::int64_t min_age_secs) {
   if (impl_->opts.read_only)
-    return store_error{errc::read_only, "the store is open read-only"};
+    return common::make_error(common::errc::read_only,
+                              "the store is open read-only");
   // One entry per distinct blob: small next to the blobs themselves.
   std::set<std::string> referenced;
   auto r = for_each_attachment([&](const attachment_record& a) {

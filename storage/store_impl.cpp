@@ -5,31 +5,6 @@
 
 namespace jirasync::storage {
 
-// --- errors
-// ----------------------------------------------------------------------
-
-std::string_view to_string(errc c) {
-  switch (c) {
-    case errc::not_found:
-      return "not_found";
-    case errc::locked:
-      return "locked";
-    case errc::schema_too_new:
-      return "schema_too_new";
-    case errc::no_space:
-      return "no_space";
-    case errc::io_error:
-      return "io_error";
-    case errc::corruption:
-      return "corruption";
-    case errc::invalid_argument:
-      return "invalid_argument";
-    case errc::read_only:
-      return "read_only";
-  }
-  return "unknown";
-}
-
 namespace detail {
 
 bool contains_icase(std::string_view hay, std::string_view needle) {
@@ -41,33 +16,34 @@ bool contains_icase(std::string_view hay, std::string_view needle) {
   return it != hay.end();
 }
 
-store_error from_status(const rocksdb::Status& s, std::string_view what) {
+common::error from_status(const rocksdb::Status& s, std::string_view what) {
   auto text = s.ToString();
-  errc code = errc::io_error;
+  common::errc code = common::errc::io_error;
   if (s.IsNoSpace() || contains_icase(text, "no space left"))
-    code = errc::no_space;
+    code = common::errc::no_space;
   else if (s.IsCorruption())
-    code = errc::corruption;
+    code = common::errc::corruption;
   else if (s.IsInvalidArgument())
-    code = errc::invalid_argument;
+    code = common::errc::invalid_argument;
   std::string msg{what};
   msg += ": ";
   msg += text;
-  return store_error{code, std::move(msg)};
+  return common::make_error(code, std::move(msg));
 }
 
-store_error from_fs(const std::error_code& ec, std::string what) {
-  errc code
-    = ec == std::errc::no_space_on_device ? errc::no_space : errc::io_error;
-  return store_error{code, what + ": " + ec.message()};
+common::error from_fs(const std::error_code& ec, std::string what) {
+  common::errc code = ec == std::errc::no_space_on_device
+                        ? common::errc::no_space
+                        : common::errc::io_error;
+  return common::make_error(code, what + ": " + ec.message());
 }
 
-store_error corrupt(std::string what) {
-  return store_error{errc::corruption, std::move(what)};
+common::error corrupt(std::string what) {
+  return common::make_error(common::errc::corruption, std::move(what));
 }
 
-store_error invalid(std::string what) {
-  return store_error{errc::invalid_argument, std::move(what)};
+common::error invalid(std::string what) {
+  return common::make_error(common::errc::invalid_argument, std::move(what));
 }
 
 std::optional<json::value> parse_json(std::string_view text) {
@@ -138,9 +114,9 @@ std::string delete_record_json(record_type t, std::string_view id) {
   return json::serialize(o);
 }
 
-result<std::vector<std::string>> collect_children(rocksdb::Iterator& it,
-                                                  const std::string& prefix,
-                                                  std::string_view index_cf) {
+common::result<std::vector<std::string>>
+collect_children(rocksdb::Iterator& it, const std::string& prefix,
+                 std::string_view index_cf) {
   std::vector<std::string> out;
   for (it.Seek(prefix); it.Valid() && it.key().starts_with(prefix); it.Next()) {
     auto rest = it.key().ToStringView().substr(prefix.size());
@@ -175,7 +151,7 @@ store::impl::~impl() {
   delete db;
 }
 
-result<std::optional<std::string>>
+common::result<std::optional<std::string>>
 store::impl::get_raw(rocksdb::ColumnFamilyHandle* h, std::string_view key,
                      const rocksdb::Snapshot* snap) const {
   rocksdb::ReadOptions ro;
@@ -189,7 +165,7 @@ store::impl::get_raw(rocksdb::ColumnFamilyHandle* h, std::string_view key,
   return std::optional<std::string>{std::move(v)};
 }
 
-result<std::vector<std::string>>
+common::result<std::vector<std::string>>
 store::impl::children(std::string_view index_cf, std::string_view parent,
                       const rocksdb::Snapshot* snap) const {
   auto prefix = keys::encode_id(parent);

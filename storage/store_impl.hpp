@@ -39,13 +39,13 @@ bool contains_icase(std::string_view hay, std::string_view needle);
 
 /// A RocksDB failure while doing `what`: no_space, corruption,
 /// invalid_argument or io_error, with RocksDB's message.
-store_error from_status(const rocksdb::Status& s, std::string_view what);
+common::error from_status(const rocksdb::Status& s, std::string_view what);
 
 /// A file-system failure while doing `what`: no_space or io_error.
-store_error from_fs(const std::error_code& ec, std::string what);
+common::error from_fs(const std::error_code& ec, std::string what);
 
-store_error corrupt(std::string what);
-store_error invalid(std::string what);
+common::error corrupt(std::string what);
+common::error invalid(std::string what);
 
 /// Stored JSON; nullopt when unparsable.
 std::optional<json::value> parse_json(std::string_view text);
@@ -74,9 +74,9 @@ std::string delete_record_json(record_type t, std::string_view id);
 
 /// The child ids under `prefix` (enc(parent)) of index CF `index_cf`, read
 /// through `it` (a plain or a batch-with-base iterator).
-result<std::vector<std::string>> collect_children(rocksdb::Iterator& it,
-                                                  const std::string& prefix,
-                                                  std::string_view index_cf);
+common::result<std::vector<std::string>>
+collect_children(rocksdb::Iterator& it, const std::string& prefix,
+                 std::string_view index_cf);
 
 } // namespace detail
 
@@ -105,12 +105,12 @@ struct store::impl {
     return cf(keys::record_cfs[static_cast<std::size_t>(t)]);
   }
 
-  result<std::optional<std::string>>
+  common::result<std::optional<std::string>>
   get_raw(rocksdb::ColumnFamilyHandle* h, std::string_view key,
           const rocksdb::Snapshot* snap = nullptr) const;
 
   template<class T, class Parse>
-  result<std::optional<T>>
+  common::result<std::optional<T>>
   get_typed(record_type t, std::string_view id, Parse parse,
             const rocksdb::Snapshot* snap = nullptr) const {
     if (!detail::valid_id(id))
@@ -131,8 +131,9 @@ struct store::impl {
   }
 
   template<class T, class Parse>
-  result<void> for_each_typed(record_type t, Parse parse,
-                              const std::function<bool(const T&)>& fn) const {
+  common::result<void>
+  for_each_typed(record_type t, Parse parse,
+                 const std::function<bool(const T&)>& fn) const {
     std::unique_ptr<rocksdb::Iterator> it{
       db->NewIterator(rocksdb::ReadOptions{}, record_cf(t))};
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -153,12 +154,12 @@ struct store::impl {
   }
 
   /// Children ids under enc(parent) in an index CF.
-  result<std::vector<std::string>>
+  common::result<std::vector<std::string>>
   children(std::string_view index_cf, std::string_view parent,
            const rocksdb::Snapshot* snap = nullptr) const;
 
   /// Defined in store_write.cpp.
-  result<apply_summary> apply(const write_batch_spec& spec);
+  common::result<apply_summary> apply(const write_batch_spec& spec);
 };
 
 /// A snapshot for multi-step reads; none needed on a read-only store.

@@ -41,13 +41,14 @@ store::store(std::unique_ptr<impl> p) : impl_(std::move(p)) {
 
 store::~store() = default;
 
-result<std::unique_ptr<store>> store::open(const fs::path& path,
-                                           open_options opts) {
+common::result<std::unique_ptr<store>> store::open(const fs::path& path,
+                                                   open_options opts) {
   std::error_code ec;
   bool exists = fs::exists(path / "CURRENT", ec);
   if (!exists) {
     if (opts.read_only || !opts.create_if_missing)
-      return store_error{errc::not_found, "no store at " + path.string()};
+      return common::make_error(common::errc::not_found,
+                                "no store at " + path.string());
     fs::create_directories(path, ec);
     if (ec)
       return from_fs(ec, "cannot create " + path.string());
@@ -106,9 +107,9 @@ result<std::unique_ptr<store>> store::open(const fs::path& path,
     if (s.IsIOError()
         && (contains_icase(text, "while lock file")
             || contains_icase(text, "lock hold by current process")))
-      return store_error{errc::locked,
-                         "store is in use by another jirasync process ("
-                           + path.string() + ")"};
+      return common::make_error(common::errc::locked,
+                                "store is in use by another jirasync process ("
+                                  + path.string() + ")");
     return from_status(s, "open store at " + path.string());
   }
   for (std::size_t i = 0; i < names.size(); ++i)
@@ -126,11 +127,11 @@ result<std::unique_ptr<store>> store::open(const fs::path& path,
                      + " has an unreadable schema version");
     }
     if (version > schema_version)
-      return store_error{
-        errc::schema_too_new,
+      return common::make_error(
+        common::errc::schema_too_new,
         "store at " + path.string() + " has schema version "
           + std::to_string(version) + ", newer than this jirasync supports ("
-          + std::to_string(schema_version) + "): upgrade jirasync"};
+          + std::to_string(schema_version) + "): upgrade jirasync");
   } else if (!opts.read_only) {
     rocksdb::WriteOptions wo;
     wo.sync = true;

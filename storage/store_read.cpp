@@ -8,21 +8,24 @@ namespace jirasync::storage {
 
 using namespace detail;
 
-result<std::optional<user_record>> store::get_user(std::string_view id) {
+common::result<std::optional<user_record>>
+store::get_user(std::string_view id) {
   return impl_->get_typed<user_record>(record_type::user, id, user_from_json);
 }
 
-result<std::optional<group_record>> store::get_group(std::string_view id) {
+common::result<std::optional<group_record>>
+store::get_group(std::string_view id) {
   return impl_->get_typed<group_record>(record_type::group, id,
                                         group_from_json);
 }
 
-result<std::optional<project_record>> store::get_project(std::string_view id) {
+common::result<std::optional<project_record>>
+store::get_project(std::string_view id) {
   return impl_->get_typed<project_record>(record_type::project, id,
                                           project_from_json);
 }
 
-result<std::optional<project_record>>
+common::result<std::optional<project_record>>
 store::get_project_by_key(std::string_view key) {
   std::optional<project_record> found;
   auto r = for_each_project([&](const project_record& p) {
@@ -37,12 +40,13 @@ store::get_project_by_key(std::string_view key) {
   return found;
 }
 
-result<std::optional<issue_record>> store::get_issue(std::string_view id) {
+common::result<std::optional<issue_record>>
+store::get_issue(std::string_view id) {
   return impl_->get_typed<issue_record>(record_type::issue, id,
                                         issue_from_json);
 }
 
-result<std::optional<issue_record>>
+common::result<std::optional<issue_record>>
 store::get_issue_by_key(std::string_view key) {
   if (key.empty())
     return std::optional<issue_record>{};
@@ -59,18 +63,19 @@ store::get_issue_by_key(std::string_view key) {
   return issue;
 }
 
-result<std::optional<comment_record>> store::get_comment(std::string_view id) {
+common::result<std::optional<comment_record>>
+store::get_comment(std::string_view id) {
   return impl_->get_typed<comment_record>(record_type::comment, id,
                                           comment_from_json);
 }
 
-result<std::optional<attachment_record>>
+common::result<std::optional<attachment_record>>
 store::get_attachment(std::string_view id) {
   return impl_->get_typed<attachment_record>(record_type::attachment, id,
                                              attachment_from_json);
 }
 
-result<std::optional<acl_record>> store::get_acl(std::string_view id) {
+common::result<std::optional<acl_record>> store::get_acl(std::string_view id) {
   if (!valid_id(id))
     return std::optional<acl_record>{};
   auto raw = impl_->get_raw(impl_->cf(keys::cf_acls), keys::encode_id(id));
@@ -84,7 +89,7 @@ result<std::optional<acl_record>> store::get_acl(std::string_view id) {
   return std::optional<acl_record>{std::move(parsed->first)};
 }
 
-result<std::uint64_t> store::acl_refcount(std::string_view id) {
+common::result<std::uint64_t> store::acl_refcount(std::string_view id) {
   if (!valid_id(id))
     return std::uint64_t{0};
   auto raw = impl_->get_raw(impl_->cf(keys::cf_acls), keys::encode_id(id));
@@ -98,37 +103,40 @@ result<std::uint64_t> store::acl_refcount(std::string_view id) {
   return static_cast<std::uint64_t>(std::max<std::int64_t>(0, parsed->second));
 }
 
-result<void> store::for_each_user(const visitor<user_record>& fn) {
+common::result<void> store::for_each_user(const visitor<user_record>& fn) {
   return impl_->for_each_typed<user_record>(record_type::user, user_from_json,
                                             fn);
 }
 
-result<void> store::for_each_group(const visitor<group_record>& fn) {
+common::result<void> store::for_each_group(const visitor<group_record>& fn) {
   return impl_->for_each_typed<group_record>(record_type::group,
                                              group_from_json, fn);
 }
 
-result<void> store::for_each_project(const visitor<project_record>& fn) {
+common::result<void>
+store::for_each_project(const visitor<project_record>& fn) {
   return impl_->for_each_typed<project_record>(record_type::project,
                                                project_from_json, fn);
 }
 
-result<void> store::for_each_issue(const visitor<issue_record>& fn) {
+common::result<void> store::for_each_issue(const visitor<issue_record>& fn) {
   return impl_->for_each_typed<issue_record>(record_type::issue,
                                              issue_from_json, fn);
 }
 
-result<void> store::for_each_comment(const visitor<comment_record>& fn) {
+common::result<void>
+store::for_each_comment(const visitor<comment_record>& fn) {
   return impl_->for_each_typed<comment_record>(record_type::comment,
                                                comment_from_json, fn);
 }
 
-result<void> store::for_each_attachment(const visitor<attachment_record>& fn) {
+common::result<void>
+store::for_each_attachment(const visitor<attachment_record>& fn) {
   return impl_->for_each_typed<attachment_record>(record_type::attachment,
                                                   attachment_from_json, fn);
 }
 
-result<void> store::for_each_acl(const visitor<acl_record>& fn) {
+common::result<void> store::for_each_acl(const visitor<acl_record>& fn) {
   std::unique_ptr<rocksdb::Iterator> it{
     impl_->db->NewIterator(rocksdb::ReadOptions{}, impl_->cf(keys::cf_acls))};
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -147,8 +155,9 @@ result<void> store::for_each_acl(const visitor<acl_record>& fn) {
   return {};
 }
 
-result<void> store::for_each_issue_of_project(std::string_view project_id,
-                                              const visitor<issue_record>& fn) {
+common::result<void>
+store::for_each_issue_of_project(std::string_view project_id,
+                                 const visitor<issue_record>& fn) {
   snapshot_guard snap{impl_->db, impl_->opts.read_only};
   auto prefix = keys::encode_id(project_id);
   rocksdb::ReadOptions ro;
@@ -175,12 +184,12 @@ result<void> store::for_each_issue_of_project(std::string_view project_id,
   return {};
 }
 
-result<std::vector<std::string>>
+common::result<std::vector<std::string>>
 store::issue_ids_of_project(std::string_view project_id) {
   return impl_->children(keys::cf_issues_by_project, project_id);
 }
 
-result<std::vector<std::string>> store::project_ids_with_issues() {
+common::result<std::vector<std::string>> store::project_ids_with_issues() {
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(
     rocksdb::ReadOptions{}, impl_->cf(keys::cf_issues_by_project))};
@@ -206,9 +215,9 @@ result<std::vector<std::string>> store::project_ids_with_issues() {
 namespace {
 
 template<class T, class Parse>
-result<std::vector<T>> children_of(store::impl& s, std::string_view index_cf,
-                                   record_type t, std::string_view parent,
-                                   Parse parse) {
+common::result<std::vector<T>>
+children_of(store::impl& s, std::string_view index_cf, record_type t,
+            std::string_view parent, Parse parse) {
   snapshot_guard snap{s.db, s.opts.read_only};
   auto ids = s.children(index_cf, parent, snap.get());
   if (!ids)
@@ -227,21 +236,21 @@ result<std::vector<T>> children_of(store::impl& s, std::string_view index_cf,
 
 } // namespace
 
-result<std::vector<comment_record>>
+common::result<std::vector<comment_record>>
 store::comments_of_issue(std::string_view id) {
   return children_of<comment_record>(*impl_, keys::cf_comments_by_issue,
                                      record_type::comment, id,
                                      comment_from_json);
 }
 
-result<std::vector<attachment_record>>
+common::result<std::vector<attachment_record>>
 store::attachments_of_issue(std::string_view id) {
   return children_of<attachment_record>(*impl_, keys::cf_attachments_by_issue,
                                         record_type::attachment, id,
                                         attachment_from_json);
 }
 
-result<void> store::for_each_feed(
+common::result<void> store::for_each_feed(
   std::uint64_t after_seq,
   const std::function<bool(std::uint64_t, std::string_view)>& fn) {
   if (after_seq == UINT64_MAX)
@@ -260,7 +269,7 @@ result<void> store::for_each_feed(
   return {};
 }
 
-result<std::uint64_t> store::last_seq() {
+common::result<std::uint64_t> store::last_seq() {
   auto raw = impl_->get_raw(impl_->cf(keys::cf_meta), keys::meta_feed_seq);
   if (!raw)
     return raw.error();
@@ -272,7 +281,7 @@ result<std::uint64_t> store::last_seq() {
   return *v;
 }
 
-result<record_counts> store::counts() {
+common::result<record_counts> store::counts() {
   record_counts out;
   for (std::size_t i = 0; i < record_type_count; ++i) {
     auto raw = impl_->get_raw(impl_->cf(keys::cf_meta),
@@ -289,7 +298,7 @@ result<record_counts> store::counts() {
   return out;
 }
 
-result<std::optional<project_checkpoint>>
+common::result<std::optional<project_checkpoint>>
 store::get_checkpoint(std::string_view project_key) {
   if (project_key.empty())
     return std::optional<project_checkpoint>{};
@@ -307,7 +316,7 @@ store::get_checkpoint(std::string_view project_key) {
   return c;
 }
 
-result<std::vector<project_checkpoint>> store::checkpoints() {
+common::result<std::vector<project_checkpoint>> store::checkpoints() {
   std::vector<project_checkpoint> out;
   std::unique_ptr<rocksdb::Iterator> it{impl_->db->NewIterator(
     rocksdb::ReadOptions{}, impl_->cf(keys::cf_checkpoints))};
@@ -325,7 +334,7 @@ result<std::vector<project_checkpoint>> store::checkpoints() {
   return out;
 }
 
-result<std::optional<sync_checkpoint>> store::get_sync_checkpoint() {
+common::result<std::optional<sync_checkpoint>> store::get_sync_checkpoint() {
   auto raw = impl_->get_raw(impl_->cf(keys::cf_meta), keys::meta_sync);
   if (!raw)
     return raw.error();
@@ -340,7 +349,8 @@ result<std::optional<sync_checkpoint>> store::get_sync_checkpoint() {
   return c;
 }
 
-result<std::optional<std::string>> store::get_meta(std::string_view key) {
+common::result<std::optional<std::string>>
+store::get_meta(std::string_view key) {
   std::string k{keys::meta_user_prefix};
   k += key;
   return impl_->get_raw(impl_->cf(keys::cf_meta), k);

@@ -27,7 +27,7 @@ public:
       defs_.emplace(a.id, &a);
   }
 
-  result<void> run(const write_batch_spec& spec) {
+  common::result<void> run(const write_batch_spec& spec) {
     for (const auto& a : spec.acls) {
       if (a.id != acl_id(a))
         return invalid("ACL " + a.id + " does not match its content (id "
@@ -95,8 +95,8 @@ private:
 
   // -- primitive reads/writes ------------------------------------------------
 
-  result<std::optional<std::string>> get(std::string_view cf_name,
-                                         std::string_view key) {
+  common::result<std::optional<std::string>> get(std::string_view cf_name,
+                                                 std::string_view key) {
     std::string v;
     auto s
       = wb_.GetFromBatchAndDB(s_.db, rocksdb::ReadOptions{}, s_.cf(cf_name),
@@ -108,8 +108,8 @@ private:
     return std::optional<std::string>{std::move(v)};
   }
 
-  result<void> put(std::string_view cf_name, std::string_view key,
-                   std::string_view value) {
+  common::result<void> put(std::string_view cf_name, std::string_view key,
+                           std::string_view value) {
     auto s = wb_.Put(s_.cf(cf_name), rocksdb::Slice(key.data(), key.size()),
                      rocksdb::Slice(value.data(), value.size()));
     if (!s.ok())
@@ -117,21 +117,21 @@ private:
     return {};
   }
 
-  result<void> del(std::string_view cf_name, std::string_view key) {
+  common::result<void> del(std::string_view cf_name, std::string_view key) {
     auto s = wb_.Delete(s_.cf(cf_name), rocksdb::Slice(key.data(), key.size()));
     if (!s.ok())
       return from_status(s, "batch delete");
     return {};
   }
 
-  result<void> emit(std::string_view op, std::string_view record_json) {
+  common::result<void> emit(std::string_view op, std::string_view record_json) {
     ++seq_;
     return put(keys::cf_feed, keys::encode_be64(seq_),
                feed_line(seq_, op, record_json));
   }
 
-  result<std::vector<std::string>> children(std::string_view index_cf,
-                                            std::string_view parent) {
+  common::result<std::vector<std::string>> children(std::string_view index_cf,
+                                                    std::string_view parent) {
     auto prefix = keys::encode_id(parent);
     auto* h = s_.cf(index_cf);
     std::unique_ptr<rocksdb::Iterator> it{wb_.NewIteratorWithBase(
@@ -141,7 +141,7 @@ private:
 
   // -- ACLs -------------------------------------------------------------------
 
-  result<acl_state*> load_acl(const std::string& id) {
+  common::result<acl_state*> load_acl(const std::string& id) {
     if (auto it = acls_.find(id); it != acls_.end())
       return &it->second;
     auto raw = s_.get_raw(s_.cf(keys::cf_acls), keys::encode_id(id));
@@ -163,7 +163,7 @@ private:
     return &acls_.emplace(id, std::move(st)).first->second;
   }
 
-  result<void> ref_acl(const std::string& id, const record_key& by) {
+  common::result<void> ref_acl(const std::string& id, const record_key& by) {
     auto st = load_acl(id);
     if (!st)
       return st.error();
@@ -179,7 +179,7 @@ private:
     return {};
   }
 
-  result<void> unref_acl(const std::string& id) {
+  common::result<void> unref_acl(const std::string& id) {
     auto st = load_acl(id);
     if (!st)
       return st.error();
@@ -189,7 +189,7 @@ private:
     return {};
   }
 
-  result<void> finish_acls() {
+  common::result<void> finish_acls() {
     auto& counts = summary_[record_type::acl];
     for (auto& [id, st] : acls_) {
       auto key = keys::encode_id(id);
@@ -212,7 +212,7 @@ private:
     return {};
   }
 
-  result<void> finish_counts() {
+  common::result<void> finish_counts() {
     for (std::size_t i = 0; i < record_type_count; ++i) {
       if (count_delta_[i] == 0)
         continue;
@@ -237,8 +237,8 @@ private:
   // -- records
   // ------------------------------------------------------------------
 
-  result<std::optional<any_record>> get_record(record_type t,
-                                               const std::string& id) {
+  common::result<std::optional<any_record>> get_record(record_type t,
+                                                       const std::string& id) {
     auto raw
       = get(keys::record_cfs[static_cast<std::size_t>(t)], keys::encode_id(id));
     if (!raw)
@@ -254,7 +254,7 @@ private:
     return rec;
   }
 
-  result<void> upsert(const any_record& r) {
+  common::result<void> upsert(const any_record& r) {
     auto t = type_of(r);
     auto key = key_of(r);
     if (!valid_id(key.id))
@@ -303,7 +303,8 @@ private:
     return {};
   }
 
-  result<void> update_indexes(const any_record& r, const any_record* old) {
+  common::result<void> update_indexes(const any_record& r,
+                                      const any_record* old) {
     if (auto* i = std::get_if<issue_record>(&r)) {
       auto* o = old ? std::get_if<issue_record>(old) : nullptr;
       if (o && o->key != i->key)
@@ -334,8 +335,8 @@ private:
 
   // Removes key→id only if the key still points at this issue (another
   // issue may have taken the key over).
-  result<void> drop_issue_key(const std::string& issue_key,
-                              const std::string& id) {
+  common::result<void> drop_issue_key(const std::string& issue_key,
+                                      const std::string& id) {
     auto cur = get(keys::cf_issue_keys, issue_key);
     if (!cur)
       return cur.error();
@@ -344,7 +345,7 @@ private:
     return {};
   }
 
-  result<void> remove(const record_key& k) {
+  common::result<void> remove(const record_key& k) {
     if (k.type == record_type::acl)
       return invalid("ACL " + k.id
                      + " cannot be deleted directly (it goes with its last "
@@ -420,9 +421,10 @@ private:
 
 } // namespace
 
-result<apply_summary> store::impl::apply(const write_batch_spec& spec) {
+common::result<apply_summary> store::impl::apply(const write_batch_spec& spec) {
   if (opts.read_only)
-    return store_error{errc::read_only, "the store is open read-only"};
+    return common::make_error(common::errc::read_only,
+                              "the store is open read-only");
   std::lock_guard<std::mutex> guard{write_mu};
   batch_builder b{*this, spec};
   JS_TRY(b.run(spec));
@@ -434,7 +436,7 @@ result<apply_summary> store::impl::apply(const write_batch_spec& spec) {
   return b.summary();
 }
 
-result<apply_summary> store::apply(const write_batch_spec& spec) {
+common::result<apply_summary> store::apply(const write_batch_spec& spec) {
   return impl_->apply(spec);
 }
 

@@ -3,6 +3,7 @@
 
 #include "storage/records.hpp"
 #include "storage/store.hpp"
+#include "test_util/catch_result.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -20,6 +20,7 @@
 extern char** environ;
 
 using namespace jirasync::storage;
+using jirasync::common::errc;
 using namespace jirasync::storage::test;
 
 namespace {

@@ -13,6 +13,7 @@
 #include <map>
 
 using namespace jirasync::storage;
+using jirasync::common::errc;
 using namespace jirasync::storage::test;
 namespace json = boost::json;
 
