@@ -33,6 +33,8 @@ class renderer {
 public:
   renderer(const adf_options& opts, adf_result& res);
 
+  /// Renders `root` (a doc, a content array or any single node) into the
+  /// result given to the constructor. Call once.
   void run(const json::value& root);
 
 private:
@@ -46,13 +48,17 @@ private:
     std::string_view item_prefix; // "[ ] " etc. for the first paragraph
   };
 
+  /// Adds a diagnostic; beyond max_diagnostics they are only counted.
   void diag(std::string msg);
 
+  /// The path of the current node for diagnostics
+  /// (`doc/bulletList/listItem`).
   std::string path_string() const;
 
   /// Enters a node: false (and a diagnostic, once) when it is too deep.
   bool enter(std::size_t depth, std::string_view type);
 
+  /// Reports an unknown (or missing) node type, once per type.
   void unknown_type(std::string_view type, bool has_content);
 
   /// The content of a node rendered for its content only (containers,
@@ -60,6 +66,7 @@ private:
   const json::array* container_content(const json::object& node, kind k,
                                        std::string_view type);
 
+  /// Whether the output passed max_output_bytes (the walk then stops).
   bool stopped() {
     if (!stopped_ && res_.markdown.size() > opts_.max_output_bytes)
       stopped_ = true;
@@ -72,6 +79,7 @@ private:
     return used >= opts_.max_output_bytes ? 0 : opts_.max_output_bytes - used;
   }
 
+  /// Cuts the output to max_output_bytes and counts dropped diagnostics.
   void finish();
 
   // --- blocks ---
