@@ -24,7 +24,7 @@ public:
     return !err_ && !stopped_;
   }
 
-  std::optional<store_error>& error() {
+  std::optional<common::error>& error() {
     return err_;
   }
 
@@ -46,7 +46,8 @@ public:
       return false;
     }
     if (!*a) {
-      err_ = store_error{errc::corruption, "record names missing ACL " + id};
+      err_ = common::make_error(common::errc::corruption,
+                                "record names missing ACL " + id);
       return false;
     }
     emitted_acls_.insert(id);
@@ -112,7 +113,7 @@ private:
   const export_filters& f_;
   const line_sink& out_;
   std::unordered_set<std::string> emitted_acls_;
-  std::optional<store_error> err_;
+  std::optional<common::error> err_;
   bool stopped_ = false;
 };
 
@@ -126,10 +127,10 @@ bool check(snapshot_writer& w, const R& r) {
 
 } // namespace
 
-result<export_stats> export_snapshot(store& db, const export_filters& f,
-                                     const line_sink& out) {
+common::result<export_stats> export_snapshot(store& db, const export_filters& f,
+                                             const line_sink& out) {
   snapshot_writer w{db, f, out};
-  auto finish = [&w]() -> result<export_stats> {
+  auto finish = [&w]() -> common::result<export_stats> {
     if (w.error())
       return *w.error();
     return w.stats;
@@ -158,13 +159,13 @@ result<export_stats> export_snapshot(store& db, const export_filters& f,
   return finish();
 }
 
-result<export_stats> export_feed(store& db, std::uint64_t since_seq,
-                                 const export_filters& f,
-                                 const line_sink& out) {
+common::result<export_stats> export_feed(store& db, std::uint64_t since_seq,
+                                         const export_filters& f,
+                                         const line_sink& out) {
   export_stats stats;
   bool filtering = !f.issues || !f.comments || !f.attachments;
   bool size_limit = f.attachments;
-  std::optional<store_error> err;
+  std::optional<common::error> err;
   auto r = db.for_each_feed(since_seq, [&](std::uint64_t,
                                            std::string_view line) {
     // Parse only when a filter could apply to this line.
@@ -180,7 +181,8 @@ result<export_stats> export_feed(store& db, std::uint64_t since_seq,
         if (auto* x = v.get_object().if_contains("record"); x && x->is_object())
           rec = &x->get_object();
       if (!rec) {
-        err = store_error{errc::corruption, "unreadable feed entry"};
+        err = common::make_error(common::errc::corruption,
+                                 "unreadable feed entry");
         return false;
       }
       auto* t = rec->if_contains("type");

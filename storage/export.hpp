@@ -45,14 +45,14 @@ struct export_stats {
 };
 
 /// Every live record (see the order above).
-result<export_stats> export_snapshot(store& db, const export_filters& filters,
-                                     const line_sink& out);
+common::result<export_stats>
+export_snapshot(store& db, const export_filters& filters, const line_sink& out);
 
 /// The change feed after `since_seq` (`{"seq":N,"op":...,"record":...}`).
 /// Filtered-out record types (and attachments over the size limit) are left
 /// out; ACL lines and deletes of emitted types are always kept.
-result<export_stats> export_feed(store& db, std::uint64_t since_seq,
-                                 const export_filters& filters,
-                                 const line_sink& out);
+common::result<export_stats> export_feed(store& db, std::uint64_t since_seq,
+                                         const export_filters& filters,
+                                         const line_sink& out);
 
 } // namespace jirasync::storage

@@ -12,7 +12,7 @@ namespace json = boost::json;
 
 namespace jirasync::storage {
 
-result<std::unique_ptr<store>>
+common::result<std::unique_ptr<store>>
 open_for_reading(const std::filesystem::path& path) {
   open_options o;
   o.create_if_missing = false;
@@ -21,15 +21,16 @@ open_for_reading(const std::filesystem::path& path) {
   // A read-only open races with a running writer (a flush or compaction can
   // remove a file the open is reading): retry a few times before giving up.
   for (int attempt = 0; attempt < 3 && !r
-                        && (r.error().code == errc::io_error
-                            || r.error().code == errc::corruption);
+                        && (r.error().code == common::errc::io_error
+                            || r.error().code == common::errc::corruption);
        ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     r = store::open(path, o);
   }
-  if (!r && r.error().code == errc::not_found)
-    return store_error{errc::not_found, "no store at " + path.string()
-                                          + ": run jirasync sync first"};
+  if (!r && r.error().code == common::errc::not_found)
+    return common::make_error(common::errc::not_found,
+                              "no store at " + path.string()
+                                + ": run jirasync sync first");
   return r;
 }
 
@@ -45,8 +46,8 @@ std::optional<record_ref> parse_record_ref(std::string_view text) {
   return record_ref{*type, std::string(text.substr(colon + 1))};
 }
 
-result<std::optional<acl_record>> acl_of_record(store& db,
-                                                const record_ref& ref) {
+common::result<std::optional<acl_record>> acl_of_record(store& db,
+                                                        const record_ref& ref) {
   std::optional<std::string> acl;
   switch (ref.type) {
     case record_type::issue: {
@@ -87,13 +88,13 @@ result<std::optional<acl_record>> acl_of_record(store& db,
   if (!a)
     return a.error();
   if (!*a)
-    return store_error{errc::corruption, std::string(to_string(ref.type)) + " "
-                                           + ref.id_or_key
-                                           + " names missing ACL " + *acl};
+    return common::make_error(common::errc::corruption,
+                              std::string(to_string(ref.type)) + " "
+                                + ref.id_or_key + " names missing ACL " + *acl);
   return a;
 }
 
-result<json::object> status_json(store& db) {
+common::result<json::object> status_json(store& db) {
   json::object o;
   o["path"] = db.path().string();
   o["schema_version"] = schema_version;

@@ -15,9 +15,10 @@
 namespace jirasync::storage {
 
 /// Opens the store at `path` read-only for the query commands (works while a
-/// sync holds the store). A missing store gives errc::not_found with the
-/// message "no store at PATH: run jirasync sync first".
-result<std::unique_ptr<store>> open_for_reading(const std::filesystem::path&);
+/// sync holds the store). A missing store gives common::errc::not_found with
+/// the message "no store at PATH: run jirasync sync first".
+common::result<std::unique_ptr<store>>
+open_for_reading(const std::filesystem::path&);
 
 /// A parsed RECORD argument: `issue:<id or key>`, `comment:<id>`,
 /// `attachment:<id>`.
@@ -31,13 +32,13 @@ std::optional<record_ref> parse_record_ref(std::string_view text);
 
 /// The ACL of the referenced record; nullopt when the record is unknown.
 /// Issues are looked up by id first, then by key.
-result<std::optional<acl_record>> acl_of_record(store& db,
-                                                const record_ref& ref);
+common::result<std::optional<acl_record>> acl_of_record(store& db,
+                                                        const record_ref& ref);
 
 /// Everything `jirasync status --json` prints:
 /// {"path","schema_version","last_seq","counts":{type: n},
 ///  "last_sync": sync_checkpoint|null, "projects":[project_checkpoint...]}.
-result<boost::json::object> status_json(store& db);
+common::result<boost::json::object> status_json(store& db);
 
 /// The human-readable rendering of status_json() (ends with a newline).
 std::string status_text(const boost::json::object& status);

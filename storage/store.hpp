@@ -11,8 +11,11 @@
 // iterators of one for_each_* call read one snapshot). apply() is serialized
 // by an internal mutex; by design the store_writer actor is its only caller.
 // Expected failures (I/O, full disk, corruption, lock held, bad input) are
-// returned as error values, never thrown.
+// returned as common::error values (common/error.hpp), never thrown; the
+// codes used: not_found, locked, schema_too_new, no_space, io_error,
+// corruption, invalid_argument, read_only.
 
+#include "common/error.hpp"
 #include "storage/records.hpp"
 
 #include <array>
@@ -25,109 +28,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace jirasync::storage {
-
-// --- errors
-// ----------------------------------------------------------------------
-
-enum class errc {
-  /// No store at the path (and opening was not allowed to create one).
-  not_found = 1,
-  /// Another process (or another store object) holds the store's lock.
-  locked,
-  /// The store was written by a newer jirasync (schema_version unknown).
-  schema_too_new,
-  /// Disk full or quota exceeded.
-  no_space,
-  /// Any other I/O error reported by RocksDB or the file system.
-  io_error,
-  /// RocksDB or a stored value is corrupt (e.g. unparsable JSON).
-  corruption,
-  /// The caller passed something invalid (e.g. a record naming an unknown
-  /// ACL, a malformed sha256); nothing was written.
-  invalid_argument,
-  /// The store is read-only (opened with read_only) and a write was asked.
-  read_only,
-};
-
-std::string_view to_string(errc);
-
-/// An expected failure: a code plus a one-line message (RocksDB's message
-/// included where there is one).
-struct store_error {
-  errc code = errc::io_error;
-  std::string message;
-};
-
-/// A value or an error.
-template<class T>
-class result {
-public:
-  result(T value) : v_(std::move(value)) {
-    // nop
-  }
-  result(store_error err) : v_(std::move(err)) {
-    // nop
-  }
-  explicit operator bool() const noexcept {
-    return v_.index() == 0;
-  }
-  bool ok() const noexcept {
-    return v_.index() == 0;
-  }
-  T& value() & {
-    return std::get<0>(v_);
-  }
-  const T& value() const& {
-    return std::get<0>(v_);
-  }
-  T&& value() && {
-    return std::get<0>(std::move(v_));
-  }
-  T& operator*() & {
-    return value();
-  }
-  const T& operator*() const& {
-    return value();
-  }
-  T* operator->() {
-    return &value();
-  }
-  const T* operator->() const {
-    return &value();
-  }
-  const store_error& error() const {
-    return std::get<1>(v_);
-  }
-
-private:
-  std::variant<T, store_error> v_;
-};
-
-/// Success or an error.
-template<>
-class result<void> {
-public:
-  result() = default;
-  result(store_error err) : err_(std::move(err)) {
-    // nop
-  }
-  explicit operator bool() const noexcept {
-    return !err_.has_value();
-  }
-  bool ok() const noexcept {
-    return !err_.has_value();
-  }
-  const store_error& error() const {
-    return *err_;
-  }
-
-private:
-  std::optional<store_error> err_;
-};
 
 // --- checkpoints
 // ---------------------------------------------------------------------
@@ -280,8 +183,8 @@ public:
   /// Opens (or creates) the store at `path`. Errors: not_found (missing and
   /// !create_if_missing, or read_only), locked ("store is in use by another
   /// jirasync process"), schema_too_new, io_error, no_space, corruption.
-  static result<std::unique_ptr<store>> open(const std::filesystem::path& path,
-                                             open_options opts = {});
+  static common::result<std::unique_ptr<store>>
+  open(const std::filesystem::path& path, open_options opts = {});
 
   ~store();
   store(const store&) = delete;
@@ -295,14 +198,14 @@ public:
   /// Commits `spec` in one WriteBatch (records, cascades, index entries, ACL
   /// refcounts, feed entries, counters, checkpoints, meta, feed seq). On
   /// error nothing is written.
-  result<apply_summary> apply(const write_batch_spec& spec);
+  common::result<apply_summary> apply(const write_batch_spec& spec);
 
   /// Moves a fully written temp file (under blob_tmp_dir()) to
   /// blob_path(sha256) with an atomic rename; when the blob already exists
   /// the temp file is deleted instead. `sha256` must be 64 lower-case hex
   /// digits (not re-verified against the content).
-  result<void> adopt_blob(const std::filesystem::path& tmp_path,
-                          std::string_view sha256);
+  common::result<void> adopt_blob(const std::filesystem::path& tmp_path,
+                                  std::string_view sha256);
 
   /// `<path>/blobs/tmp/` (created by open unless read_only).
   std::filesystem::path blob_tmp_dir() const;
@@ -314,24 +217,29 @@ public:
   /// files, skipping anything modified less than `min_age_secs` ago (a
   /// download may adopt a blob before its attachment record is written).
   /// Returns the number of files removed. Default min_age_secs: 3600.
-  result<std::uint64_t> collect_unreferenced_blobs(std::int64_t min_age_secs
-                                                   = 3600);
+  common::result<std::uint64_t>
+  collect_unreferenced_blobs(std::int64_t min_age_secs = 3600);
 
   // -- point reads ---------------------------------------------------------
 
-  result<std::optional<user_record>> get_user(std::string_view account_id);
-  result<std::optional<group_record>> get_group(std::string_view id);
-  result<std::optional<project_record>> get_project(std::string_view id);
+  common::result<std::optional<user_record>>
+  get_user(std::string_view account_id);
+  common::result<std::optional<group_record>> get_group(std::string_view id);
+  common::result<std::optional<project_record>>
+  get_project(std::string_view id);
   /// Linear in the number of projects (there are few).
-  result<std::optional<project_record>>
+  common::result<std::optional<project_record>>
   get_project_by_key(std::string_view key);
-  result<std::optional<issue_record>> get_issue(std::string_view id);
-  result<std::optional<issue_record>> get_issue_by_key(std::string_view key);
-  result<std::optional<comment_record>> get_comment(std::string_view id);
-  result<std::optional<attachment_record>> get_attachment(std::string_view id);
-  result<std::optional<acl_record>> get_acl(std::string_view id);
+  common::result<std::optional<issue_record>> get_issue(std::string_view id);
+  common::result<std::optional<issue_record>>
+  get_issue_by_key(std::string_view key);
+  common::result<std::optional<comment_record>>
+  get_comment(std::string_view id);
+  common::result<std::optional<attachment_record>>
+  get_attachment(std::string_view id);
+  common::result<std::optional<acl_record>> get_acl(std::string_view id);
   /// Number of stored records naming the ACL (0 when unknown).
-  result<std::uint64_t> acl_refcount(std::string_view id);
+  common::result<std::uint64_t> acl_refcount(std::string_view id);
 
   // -- streaming reads (id order = numeric for numeric ids; constant
   //    memory; the callback returns false to stop early) --------------------
@@ -339,47 +247,50 @@ public:
   template<class T>
   using visitor = std::function<bool(const T&)>;
 
-  result<void> for_each_user(const visitor<user_record>& fn);
-  result<void> for_each_group(const visitor<group_record>& fn);
-  result<void> for_each_project(const visitor<project_record>& fn);
-  result<void> for_each_issue(const visitor<issue_record>& fn);
-  result<void> for_each_comment(const visitor<comment_record>& fn);
-  result<void> for_each_attachment(const visitor<attachment_record>& fn);
-  result<void> for_each_acl(const visitor<acl_record>& fn);
+  common::result<void> for_each_user(const visitor<user_record>& fn);
+  common::result<void> for_each_group(const visitor<group_record>& fn);
+  common::result<void> for_each_project(const visitor<project_record>& fn);
+  common::result<void> for_each_issue(const visitor<issue_record>& fn);
+  common::result<void> for_each_comment(const visitor<comment_record>& fn);
+  common::result<void>
+  for_each_attachment(const visitor<attachment_record>& fn);
+  common::result<void> for_each_acl(const visitor<acl_record>& fn);
   /// Issues of one project (by project id), in issue id order.
-  result<void> for_each_issue_of_project(std::string_view project_id,
-                                         const visitor<issue_record>& fn);
+  common::result<void>
+  for_each_issue_of_project(std::string_view project_id,
+                            const visitor<issue_record>& fn);
   /// Ids only (for deletion reconciliation), in id order.
-  result<std::vector<std::string>>
+  common::result<std::vector<std::string>>
   issue_ids_of_project(std::string_view project_id);
   /// Distinct project ids that have issues in the store, in id order
   /// (includes projects whose project record is missing).
-  result<std::vector<std::string>> project_ids_with_issues();
-  result<std::vector<comment_record>> comments_of_issue(std::string_view id);
-  result<std::vector<attachment_record>>
+  common::result<std::vector<std::string>> project_ids_with_issues();
+  common::result<std::vector<comment_record>>
+  comments_of_issue(std::string_view id);
+  common::result<std::vector<attachment_record>>
   attachments_of_issue(std::string_view id);
 
   /// Feed entries with seq > after_seq, in seq order; `line` is the export
   /// line `{"seq":N,"op":...,"record":{...}}` (no newline).
-  result<void> for_each_feed(
+  common::result<void> for_each_feed(
     std::uint64_t after_seq,
     const std::function<bool(std::uint64_t seq, std::string_view line)>& fn);
   /// Highest seq written so far (0 when the feed is empty).
-  result<std::uint64_t> last_seq();
+  common::result<std::uint64_t> last_seq();
 
   // -- counts, checkpoints, meta -----------------------------------------
 
-  result<record_counts> counts();
-  result<std::optional<project_checkpoint>>
+  common::result<record_counts> counts();
+  common::result<std::optional<project_checkpoint>>
   get_checkpoint(std::string_view project_key);
   /// All project checkpoints, by project key.
-  result<std::vector<project_checkpoint>> checkpoints();
-  result<std::optional<sync_checkpoint>> get_sync_checkpoint();
+  common::result<std::vector<project_checkpoint>> checkpoints();
+  common::result<std::optional<sync_checkpoint>> get_sync_checkpoint();
   /// A caller meta entry (write_batch_spec::meta).
-  result<std::optional<std::string>> get_meta(std::string_view key);
+  common::result<std::optional<std::string>> get_meta(std::string_view key);
 
-  /// Implementation detail, defined in store.cpp (public only so that
-  /// helpers there can name it).
+  /// Implementation detail, defined in store_impl.hpp (public only so that
+  /// the helpers of the store_*.cpp files can name it).
   struct impl;
 
 private:

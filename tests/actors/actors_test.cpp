@@ -113,7 +113,7 @@ TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
 TEST_CASE("store_writer applies batches and keeps totals", "[actors]") {
   temp_store_dir dir;
   auto opened = storage::store::open(dir.path / "db");
-  REQUIRE(opened);
+  REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
   caf::actor_system sys{test_config()};
   auto writer = spawn_store_writer(sys, db);
@@ -160,7 +160,7 @@ TEST_CASE("store_writer applies batches and keeps totals", "[actors]") {
         FAIL(sys.render(err));
       });
   auto got = db->get_user("acc-1");
-  REQUIRE(got);
+  REQUIRE(got.has_value());
   REQUIRE(got.value());
   CHECK(got.value()->display_name == "Ann");
   self->send_exit(writer, caf::exit_reason::user_shutdown);

@@ -2,14 +2,10 @@
 // Helpers shared by the config tests: a fake environment and temp folders.
 
 #include "config/config.hpp"
+#include "test_util/temp_dir.hpp"
 
-#include <atomic>
-#include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
-#include <unistd.h>
 
 namespace jirasync::config::test {
 
@@ -30,41 +26,7 @@ inline env_lookup default_env() {
   return fake_env({{"JIRA_API_TOKEN", token_value}});
 }
 
-/// A unique temp folder, removed at scope exit.
-class temp_dir {
-public:
-  temp_dir() {
-    static std::atomic<int> counter{0};
-    auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path()
-            / ("jirasync-config-test-" + std::to_string(::getpid()) + "-"
-               + std::to_string(stamp) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  const std::filesystem::path& path() const {
-    return path_;
-  }
-
-  /// Writes `content` to path()/name and returns the full path.
-  std::filesystem::path write(const std::string& name,
-                              const std::string& content) const {
-    auto p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream out{p, std::ios::binary};
-    out << content;
-    return p;
-  }
-
-private:
-  std::filesystem::path path_;
-};
+using jirasync::test::temp_dir;
 
 /// The smallest valid api_token-mode file (4 lines).
 inline const std::string minimal_toml

@@ -23,24 +23,6 @@ extern char** environ;
 
 namespace jirasync::testing {
 
-/// A unique temp dir removed on destruction.
-struct temp_dir {
-  std::filesystem::path path;
-  temp_dir() {
-    auto tmpl = (std::filesystem::temp_directory_path() / "jirasync-it-XXXXXX")
-                  .string();
-    if (!::mkdtemp(tmpl.data()))
-      throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-};
-
 inline std::vector<char*> argv_of(std::vector<std::string>& args) {
   std::vector<char*> out;
   for (auto& a : args)

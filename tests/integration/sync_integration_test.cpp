@@ -3,6 +3,7 @@
 #include "child_process.hpp"
 
 #include "protocol/http/http_client.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -13,10 +14,10 @@
 #include <set>
 
 namespace json = boost::json;
+using jirasync::test::temp_dir;
 using jirasync::testing::read_file;
 using jirasync::testing::run_to_completion;
 using jirasync::testing::sim_process;
-using jirasync::testing::temp_dir;
 
 namespace {
 
@@ -207,25 +208,25 @@ struct sync_run {
 
 sync_run sync_and_export(const sim_process& sim, const temp_dir& dir) {
   ::setenv("JIRASYNC_IT_TOKEN", sim.str("api_token").c_str(), 1);
-  auto cfg = dir.path / "jirasync.toml";
+  auto cfg = dir.path() / "jirasync.toml";
   {
     std::ofstream out{cfg};
     out << "[jira]\nsite = \"" << sim.base_url() << "\"\n"
         << "email = \"" << sim.str("email") << "\"\n"
         << "api_token_env = \"JIRASYNC_IT_TOKEN\"\n"
         << "ca_file = \"" << sim.str("ca_file") << "\"\n"
-        << "[storage]\npath = \"" << (dir.path / "store").string() << "\"\n";
+        << "[storage]\npath = \"" << (dir.path() / "store").string() << "\"\n";
   }
   sync_run r;
   r.sync_rc
     = run_to_completion({JIRASYNC_BIN, "sync", "--config", cfg.string()},
-                        dir.path / "sync.out", dir.path / "sync.err");
-  r.sync_out = read_file(dir.path / "sync.out");
-  r.sync_err = read_file(dir.path / "sync.err");
+                        dir.path() / "sync.out", dir.path() / "sync.err");
+  r.sync_out = read_file(dir.path() / "sync.out");
+  r.sync_err = read_file(dir.path() / "sync.err");
   r.export_rc
     = run_to_completion({JIRASYNC_BIN, "export", "--config", cfg.string()},
-                        dir.path / "export.jsonl", dir.path / "export.err");
-  r.exported = read_file(dir.path / "export.jsonl");
+                        dir.path() / "export.jsonl", dir.path() / "export.err");
+  r.exported = read_file(dir.path() / "export.jsonl");
   return r;
 }
 

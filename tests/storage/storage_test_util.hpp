@@ -1,44 +1,19 @@
 #pragma once
-// Shared helpers of the storage tests: a unique temp dir and record makers.
+// Shared helpers of the storage tests: store openers and record makers.
 
 #include "storage/records.hpp"
 #include "storage/store.hpp"
+#include "test_util/catch_result.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
 
 namespace jirasync::storage::test {
 
-/// A fresh directory under $TMPDIR, removed with everything in it.
-class temp_dir {
-public:
-  temp_dir() {
-    auto base = std::filesystem::temp_directory_path();
-    std::string tmpl = (base / "jirasync-storage-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data()))
-      FAIL("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-
-  const std::filesystem::path& path() const {
-    return path_;
-  }
-  std::filesystem::path db() const {
-    return path_ / "db";
-  }
-
-private:
-  std::filesystem::path path_;
-};
+using jirasync::test::temp_dir;
 
 inline std::unique_ptr<store> open_store(const std::filesystem::path& p,
                                          open_options o = {}) {

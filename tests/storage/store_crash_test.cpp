@@ -20,6 +20,7 @@
 extern char** environ;
 
 using namespace jirasync::storage;
+using jirasync::common::errc;
 using namespace jirasync::storage::test;
 
 namespace {
@@ -73,7 +74,7 @@ TEST_CASE("storage crash child writer", "[.storage_child]") {
 TEST_CASE("a writer killed mid-loop leaves records and checkpoint in step",
           "[storage]") {
   temp_dir dir;
-  auto db = dir.db().string();
+  auto db = (dir.path() / "db").string();
   std::string env_entry = std::string(child_env) + "=" + db;
   std::vector<char*> envp;
   for (char** e = environ; *e; ++e)
@@ -143,7 +144,7 @@ TEST_CASE("export of 100k records streams in bounded memory", "[storage]") {
     make_acl(false, {"u1"}), make_acl(false, {"u1", "u2"}), make_acl(true, {})};
   const std::string body(600, 'm');
   {
-    auto s = open_store(dir.db());
+    auto s = open_store(dir.path() / "db");
     write_batch_spec p;
     p.acls = acls;
     p.upserts = {make_project("10000", "ABC", acls[0].id)};
@@ -164,7 +165,7 @@ TEST_CASE("export of 100k records streams in bounded memory", "[storage]") {
   // Reopen so that the data is read from disk, not from this process's
   // memtables.
   auto t0 = std::chrono::steady_clock::now();
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto t1 = std::chrono::steady_clock::now();
   auto base = rss_bytes();
   long peak = base;

@@ -13,6 +13,7 @@
 #include <map>
 
 using namespace jirasync::storage;
+using jirasync::common::errc;
 using namespace jirasync::storage::test;
 namespace json = boost::json;
 
@@ -48,7 +49,7 @@ std::uint64_t count(store& s, record_type t) {
 
 TEST_CASE("same record twice: one feed entry, counts unchanged", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto acl = make_acl(false, {"u1", "u2"});
   write_batch_spec spec;
   spec.acls = {acl};
@@ -97,7 +98,7 @@ TEST_CASE("same record twice: one feed entry, counts unchanged", "[storage]") {
 
 TEST_CASE("delete cascades to comments and attachments", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto acl = make_acl(false, {"u1"});
   auto acl2 = make_acl(false, {"u2"});
   write_batch_spec spec;
@@ -166,7 +167,7 @@ TEST_CASE("delete cascades to comments and attachments", "[storage]") {
 
 TEST_CASE("ACL dedup: one id, one export line", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto acl = make_acl(false, {"u1", "u2"});
   auto same = make_acl(false, {"u2", "u1"});
   REQUIRE(acl.id == same.id);
@@ -209,7 +210,7 @@ TEST_CASE("ACL dedup: one id, one export line", "[storage]") {
 
 TEST_CASE("issue key and project moves keep the indexes right", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto acl = make_acl(true, {});
   write_batch_spec spec;
   spec.acls = {acl};
@@ -231,7 +232,7 @@ TEST_CASE("issue key and project moves keep the indexes right", "[storage]") {
 TEST_CASE("replaying the feed from 0 gives the snapshot's live set",
           "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto a1 = make_acl(false, {"u1"});
   auto a2 = make_acl(false, {"u1", "u2"});
   auto a3 = make_acl(true, {});
@@ -315,7 +316,7 @@ TEST_CASE("replaying the feed from 0 gives the snapshot's live set",
 
 TEST_CASE("snapshot order and indexing filters", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto a = make_acl(false, {"u1"});
   write_batch_spec b;
   b.acls = {a};
@@ -375,7 +376,7 @@ TEST_CASE("snapshot order and indexing filters", "[storage]") {
 
 TEST_CASE("who-can-see and status queries", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto a = make_acl(false, {"u2", "u1"});
   write_batch_spec b;
   b.acls = {a};
@@ -434,7 +435,7 @@ TEST_CASE("who-can-see and status queries", "[storage]") {
 
 TEST_CASE("blob adopt moves once and deduplicates", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   const std::string sha(
     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
   auto write_tmp = [&](const std::string& name, const std::string& text) {
@@ -444,7 +445,7 @@ TEST_CASE("blob adopt moves once and deduplicates", "[storage]") {
   };
   auto t1 = write_tmp("one", "hello");
   REQUIRE(s->adopt_blob(t1, sha));
-  auto dest = dir.db() / "blobs" / "2c" / sha;
+  auto dest = dir.path() / "db" / "blobs" / "2c" / sha;
   CHECK(s->blob_path(sha) == dest);
   CHECK(std::filesystem::exists(dest));
   CHECK_FALSE(std::filesystem::exists(t1));
@@ -486,40 +487,40 @@ TEST_CASE("blob adopt moves once and deduplicates", "[storage]") {
 TEST_CASE("open errors: missing, locked, newer schema", "[storage]") {
   temp_dir dir;
   SECTION("missing store") {
-    auto r = store::open(dir.db(), {false, false});
+    auto r = store::open(dir.path() / "db", {false, false});
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::not_found);
-    auto ro = store::open(dir.db(), {true, true});
+    auto ro = store::open(dir.path() / "db", {true, true});
     REQUIRE_FALSE(ro);
     CHECK(ro.error().code == errc::not_found);
   }
   SECTION("locked store; read-only opens still work") {
-    auto s = open_store(dir.db());
-    auto r = store::open(dir.db());
+    auto s = open_store(dir.path() / "db");
+    auto r = store::open(dir.path() / "db");
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::locked);
     CHECK(r.error().message.find("store is in use by another jirasync process")
           != std::string::npos);
-    auto ro = store::open(dir.db(), {false, true});
+    auto ro = store::open(dir.path() / "db", {false, true});
     REQUIRE(ro);
     auto w = (*ro)->apply({});
     REQUIRE_FALSE(w);
     CHECK(w.error().code == errc::read_only);
   }
   SECTION("schema version from the future") {
-    { auto s = open_store(dir.db()); }
+    { auto s = open_store(dir.path() / "db"); }
     {
       std::vector<std::string> names;
-      REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions{},
-                                              dir.db().string(), &names)
+      REQUIRE(rocksdb::DB::ListColumnFamilies(
+                rocksdb::DBOptions{}, (dir.path() / "db").string(), &names)
                 .ok());
       std::vector<rocksdb::ColumnFamilyDescriptor> descs;
       for (auto& n : names)
         descs.emplace_back(n, rocksdb::ColumnFamilyOptions{});
       std::vector<rocksdb::ColumnFamilyHandle*> hs;
       rocksdb::DB* raw = nullptr;
-      REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{}, dir.db().string(), descs,
-                                &hs, &raw)
+      REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{},
+                                (dir.path() / "db").string(), descs, &hs, &raw)
                 .ok());
       auto meta = std::find(names.begin(), names.end(), "meta") - names.begin();
       REQUIRE(
@@ -530,7 +531,7 @@ TEST_CASE("open errors: missing, locked, newer schema", "[storage]") {
       REQUIRE(raw->Close().ok());
       delete raw;
     }
-    auto r = store::open(dir.db());
+    auto r = store::open(dir.path() / "db");
     REQUIRE_FALSE(r);
     CHECK(r.error().code == errc::schema_too_new);
     CHECK(r.error().message.find("schema version 99") != std::string::npos);
@@ -540,7 +541,7 @@ TEST_CASE("open errors: missing, locked, newer schema", "[storage]") {
 TEST_CASE("an ACL change moves the reference and drops the old ACL",
           "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto a1 = make_acl(false, {"u1"});
   auto a2 = make_acl(false, {"u2"});
   write_batch_spec b;
@@ -588,7 +589,7 @@ TEST_CASE("an ACL change moves the reference and drops the old ACL",
 
 TEST_CASE("iteration follows numeric id order", "[storage]") {
   temp_dir dir;
-  auto s = open_store(dir.db());
+  auto s = open_store(dir.path() / "db");
   auto a = make_acl(true, {});
   write_batch_spec b;
   b.acls = {a};

@@ -4,6 +4,7 @@
 #include "common/sha256.hpp"
 
 #include "http_test_util.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,7 +12,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 using namespace jirasync::protocol;
 using jirasync::protocol::detail::body_sink;
@@ -85,9 +85,8 @@ TEST_CASE("http body: errors", "[http]") {
     CHECK(e->code == http_errc::protocol);
   }
   SECTION("limit on decoded bytes, partial file removed") {
-    std::random_device rd;
-    auto path = fs::temp_directory_path()
-                / ("jirasync-body-test-" + std::to_string(rd()));
+    jirasync::test::temp_dir dir;
+    auto path = dir.path() / "body.bin";
     {
       body_sink sink("gzip", path, plain.size() - 1);
       REQUIRE_FALSE(sink.init_error());

@@ -5,6 +5,7 @@
 
 #include "protocol/http/http_client.hpp"
 #include "protocol/http/tls_certgen.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -27,7 +28,6 @@ extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #include <fstream>
 #include <future>
 #include <mutex>
-#include <random>
 #include <thread>
 
 using namespace jirasync;
@@ -40,21 +40,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// A unique temporary directory, removed at scope exit.
-struct temp_dir {
-  temp_dir() {
-    std::random_device rd;
-    path = fs::temp_directory_path()
-           / ("jirasync-http-test-" + std::to_string(rd()) + "-"
-              + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  fs::path path;
-};
+using jirasync::test::temp_dir;
 
 /// Expected digests (common::sha256_hasher is checked against known vectors
 /// in tests/common).
@@ -113,7 +99,7 @@ struct tls_fixture {
   explicit tls_fixture(std::vector<std::string> dns = {"localhost"},
                        std::vector<std::string> ips = {"127.0.0.1"}) {
     tls = generate_tls("jirasync test CA", dns, ips);
-    ca_file = dir.path / "ca.pem";
+    ca_file = dir.path() / "ca.pem";
     write_pem_file(ca_file, tls.ca.cert_pem);
   }
   test_server::options server_options() const {
@@ -575,7 +561,7 @@ TEST_CASE("http: large body streamed to a file with bounded memory", "[http]") {
   live_heap_sampler sampler;
 #endif
   auto req = get(srv.url("127.0.0.1", "/big"));
-  req.body_file = f.dir.path / "big.bin";
+  req.body_file = f.dir.path() / "big.bin";
   auto r = client.request(req);
   long after = vm_hwm_kib();
 #if defined(__SANITIZE_ADDRESS__)
@@ -623,7 +609,7 @@ TEST_CASE("http: body limits and broken bodies", "[http]") {
       return r;
     });
     auto req = get(srv.url("127.0.0.1", "/half"));
-    req.body_file = f.dir.path / "half.bin";
+    req.body_file = f.dir.path() / "half.bin";
     auto r = client.request(req);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error->code == http_errc::protocol);
@@ -637,7 +623,7 @@ TEST_CASE("http: body limits and broken bodies", "[http]") {
       return r;
     });
     auto req = get(srv.url("127.0.0.1", "/2m"));
-    req.body_file = f.dir.path / "2m.bin";
+    req.body_file = f.dir.path() / "2m.bin";
     req.max_body_bytes = 1 << 20;
     auto r = client.request(req);
     REQUIRE_FALSE(r.ok());
@@ -672,7 +658,7 @@ TEST_CASE("http: chunked bodies", "[http]") {
   }
   SECTION("limit hit while streaming to a file (no Content-Length)") {
     auto req = get(srv.url("127.0.0.1", "/chunked"));
-    req.body_file = f.dir.path / "chunked.bin";
+    req.body_file = f.dir.path() / "chunked.bin";
     req.max_body_bytes = 1 << 20;
     auto r = client.request(req);
     REQUIRE_FALSE(r.ok());
@@ -716,7 +702,7 @@ TEST_CASE("http: gzip bodies are decoded", "[http]") {
   }
   SECTION("to a file") {
     auto req = get(srv.url("127.0.0.1", "/gz"));
-    req.body_file = f.dir.path / "gz.txt";
+    req.body_file = f.dir.path() / "gz.txt";
     auto r = client.request(req);
     REQUIRE(r.ok());
     CHECK(read_file(*req.body_file) == plain);
@@ -729,7 +715,7 @@ TEST_CASE("http: gzip bodies are decoded", "[http]") {
     auto r = client.request(req);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error->code == http_errc::body_too_large);
-    req.body_file = f.dir.path / "gz-limit.txt";
+    req.body_file = f.dir.path() / "gz-limit.txt";
     auto r2 = client.request(req);
     REQUIRE_FALSE(r2.ok());
     CHECK(r2.error->code == http_errc::body_too_large);

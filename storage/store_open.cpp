@@ -1,0 +1,159 @@
+// store: opening (RocksDB options, column families, lock, schema version).
+#include "storage/store_impl.hpp"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/table.h>
+
+#include <algorithm>
+
+namespace fs = std::filesystem;
+
+namespace jirasync::storage {
+
+using namespace detail;
+
+namespace {
+
+// Every CF the store uses, in a fixed order (the default CF is unused but
+// RocksDB requires it).
+constexpr std::string_view all_cfs[] = {
+  keys::cf_users,
+  keys::cf_groups,
+  keys::cf_projects,
+  keys::cf_issues,
+  keys::cf_comments,
+  keys::cf_attachments,
+  keys::cf_acls,
+  keys::cf_feed,
+  keys::cf_checkpoints,
+  keys::cf_meta,
+  keys::cf_issue_keys,
+  keys::cf_issues_by_project,
+  keys::cf_comments_by_issue,
+  keys::cf_attachments_by_issue,
+};
+
+} // namespace
+
+store::store(std::unique_ptr<impl> p) : impl_(std::move(p)) {
+  // nop
+}
+
+store::~store() = default;
+
+common::result<std::unique_ptr<store>> store::open(const fs::path& path,
+                                                   open_options opts) {
+  std::error_code ec;
+  bool exists = fs::exists(path / "CURRENT", ec);
+  if (!exists) {
+    if (opts.read_only || !opts.create_if_missing)
+      return common::make_error(common::errc::not_found,
+                                "no store at " + path.string());
+    fs::create_directories(path, ec);
+    if (ec)
+      return from_fs(ec, "cannot create " + path.string());
+  }
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  // Keep the info logs from piling up in long-running services.
+  dbo.keep_log_file_num = 5;
+  // Memory stays flat however large the site: all memtables together are
+  // capped (a flush is forced beyond it) and the column families share one
+  // block cache instead of one 8 MB cache each.
+  dbo.db_write_buffer_size = 64u << 20;
+  std::vector<std::string> existing;
+  if (exists) {
+    auto s = rocksdb::DB::ListColumnFamilies(dbo, path.string(), &existing);
+    if (!s.ok())
+      return from_status(s, "open store at " + path.string());
+  }
+  std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
+  for (auto n : all_cfs) {
+    if (opts.read_only
+        && std::find(existing.begin(), existing.end(), n) == existing.end())
+      return corrupt("store at " + path.string() + " lacks column family "
+                     + std::string(n));
+    names.emplace_back(n);
+  }
+  // Column families of newer versions must be opened too (read-write opens
+  // require all of them); the schema check below then decides.
+  for (const auto& n : existing)
+    if (std::find(names.begin(), names.end(), n) == names.end())
+      names.push_back(n);
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(32u << 20);
+  rocksdb::ColumnFamilyOptions cfo;
+  cfo.write_buffer_size = 16u << 20;
+  cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const auto& n : names)
+    descs.emplace_back(n, cfo);
+  auto p = std::make_unique<impl>();
+  p->path = path;
+  p->opts = opts;
+  rocksdb::Status s;
+  if (opts.read_only)
+    s = rocksdb::DB::OpenForReadOnly(dbo, path.string(), descs, &p->handles,
+                                     &p->db);
+  else
+    s = rocksdb::DB::Open(dbo, path.string(), descs, &p->handles, &p->db);
+  if (!s.ok()) {
+    // RocksDB's wording for a lock held by another process ("While lock
+    // file") or by this one ("lock hold by current process"); other LOCK
+    // failures (e.g. "while open a file for lock": permissions) stay I/O
+    // errors.
+    auto text = s.ToString();
+    if (s.IsIOError()
+        && (contains_icase(text, "while lock file")
+            || contains_icase(text, "lock hold by current process")))
+      return common::make_error(common::errc::locked,
+                                "store is in use by another jirasync process ("
+                                  + path.string() + ")");
+    return from_status(s, "open store at " + path.string());
+  }
+  for (std::size_t i = 0; i < names.size(); ++i)
+    p->cfs.emplace(names[i], p->handles[i]);
+  // Schema version.
+  auto v = p->get_raw(p->cf(keys::cf_meta), keys::meta_schema_version);
+  if (!v)
+    return v.error();
+  if (*v) {
+    std::int64_t version = 0;
+    try {
+      version = std::stoll(**v);
+    } catch (const std::exception&) {
+      return corrupt("store at " + path.string()
+                     + " has an unreadable schema version");
+    }
+    if (version > schema_version)
+      return common::make_error(
+        common::errc::schema_too_new,
+        "store at " + path.string() + " has schema version "
+          + std::to_string(version) + ", newer than this jirasync supports ("
+          + std::to_string(schema_version) + "): upgrade jirasync");
+  } else if (!opts.read_only) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    auto ws = p->db->Put(wo, p->cf(keys::cf_meta), keys::meta_schema_version,
+                         std::to_string(schema_version));
+    if (!ws.ok())
+      return from_status(ws, "write schema version");
+  }
+  if (!opts.read_only) {
+    fs::create_directories(path / "blobs" / "tmp", ec);
+    if (ec)
+      return from_fs(ec, "cannot create " + (path / "blobs" / "tmp").string());
+  }
+  return std::unique_ptr<store>(new store(std::move(p)));
+}
+
+const fs::path& store::path() const noexcept {
+  return impl_->path;
+}
+
+bool store::read_only() const noexcept {
+  return impl_->opts.read_only;
+}
+
+} // namespace jirasync::storage
