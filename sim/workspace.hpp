@@ -380,6 +380,21 @@ struct audit_record {
   std::vector<audit_item> associated_items;
 };
 
+// Items and record heads shaped like the real audit log
+// (tests/fixtures/jira-cloud/ctreminiom__get-audit-records.json): users in
+// the "IDP Directory", groups in the Crowd identity-platform directory
+// (parent 10000, no id), projects / schemes / roles by id and name.
+audit_item user_audit_item(const user& u);
+audit_item group_audit_item(const group& g);
+audit_item project_audit_item(const project& p);
+audit_item scheme_audit_item(const permission_scheme& s);
+audit_item role_audit_item(const project_role& r);
+audit_item security_level_audit_item(const security_level& l);
+/// {summary, category, objectItem}; the rest (id, time, author, values)
+/// is filled in by the caller.
+audit_record audit_event(std::string summary, std::string category,
+                         audit_item object);
+
 // --- site
 // ------------------------------------------------------------------------------
 
