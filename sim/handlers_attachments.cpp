@@ -87,7 +87,9 @@ const issue* lookup(api_call& c, const attachment** a) {
   return find_attachment(c.ws, id, a);
 }
 
-api_result attachment_content_handler(api_call& c) {
+} // namespace
+
+api_result attachment_content(api_call& c) {
   const attachment* a = nullptr;
   auto* i = lookup(c, &a);
   if (!i || !a)
@@ -133,8 +135,6 @@ api_result attachment_by_id(api_call& c) {
   return json_result(200, attachment_json(c, *a), 1, 0);
 }
 
-} // namespace
-
 http_response handle_media(jira_app& app, const workspace& ws, http_request& r,
                            std::int64_t now_ms) {
   if (r.method != "GET")
@@ -155,16 +155,6 @@ http_response handle_media(jira_app& app, const workspace& ws, http_request& r,
   if (!i || !a)
     return json_response(404, R"({"error":"File not found"})");
   return serve_bytes(ws, *a, r);
-}
-
-void add_attachment_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/attachment/content/{}",
-               attachment_content_handler, burst_class::get_attachment_content,
-               "GET /attachment/content/{}"});
-  r.push_back({"GET", "/rest/api/3/attachment/meta", attachment_meta,
-               burst_class::get_default, "GET /attachment/meta"});
-  r.push_back({"GET", "/rest/api/3/attachment/{}", attachment_by_id,
-               burst_class::get_default, "GET /attachment/{}"});
 }
 
 } // namespace jirasim

@@ -49,16 +49,8 @@ std::vector<std::string> list_param(const http_request& r,
   for (auto& [k, v] : r.query) {
     if (k != key)
       continue;
-    std::size_t i = 0;
-    while (i <= v.size()) {
-      auto j = v.find(',', i);
-      if (j == std::string::npos)
-        j = v.size();
-      auto item = v.substr(i, j - i);
-      if (!item.empty())
-        out.push_back(item);
-      i = j + 1;
-    }
+    for (auto item : split_nonempty(v, ','))
+      out.emplace_back(item);
   }
   return out;
 }

@@ -188,6 +188,15 @@ visible_matches(api_call& c, std::string_view jql) {
   return out;
 }
 
+const issue* visible_issue(api_call& c, std::string_view id_or_key) {
+  auto* i = find_issue_by_id_or_key(c.ws, id_or_key);
+  if (!i || !c.vis->can_see_issue(c.ws, c.caller, *i))
+    return nullptr;
+  return i;
+}
+
+} // namespace
+
 api_result search_jql(api_call& c) {
   auto p = read_search(c);
   if (p.bad)
@@ -312,13 +321,6 @@ api_result bulkfetch(api_call& c) {
   return json_result(200, out, found.size() + objects, 0);
 }
 
-const issue* visible_issue(api_call& c, std::string_view id_or_key) {
-  auto* i = find_issue_by_id_or_key(c.ws, id_or_key);
-  if (!i || !c.vis->can_see_issue(c.ws, c.caller, *i))
-    return nullptr;
-  return i;
-}
-
 api_result get_issue(api_call& c) {
   auto* i = visible_issue(c, c.args[0]);
   if (!i)
@@ -358,28 +360,6 @@ api_result issue_comments(api_call& c) {
   auto count = list.size();
   o["comments"] = std::move(list);
   return json_result(200, o, count, 0);
-}
-
-} // namespace
-
-void add_issue_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/search/jql", search_jql,
-               burst_class::get_default, "GET /search/jql"});
-  r.push_back({"POST", "/rest/api/3/search/jql", search_jql, burst_class::write,
-               "POST /search/jql"});
-  r.push_back({"GET", "/rest/api/3/search", search_removed,
-               burst_class::get_default, "GET /search"});
-  r.push_back({"POST", "/rest/api/3/search", search_removed, burst_class::write,
-               "POST /search"});
-  r.push_back({"POST", "/rest/api/3/search/approximate-count",
-               approximate_count, burst_class::write,
-               "POST /search/approximate-count"});
-  r.push_back({"POST", "/rest/api/3/issue/bulkfetch", bulkfetch,
-               burst_class::write, "POST /issue/bulkfetch"});
-  r.push_back({"GET", "/rest/api/3/issue/{}", get_issue, burst_class::get_issue,
-               "GET /issue/{}"});
-  r.push_back({"GET", "/rest/api/3/issue/{}/comment", issue_comments,
-               burst_class::get_default, "GET /issue/{}/comment"});
 }
 
 } // namespace jirasim

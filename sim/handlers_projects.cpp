@@ -22,6 +22,77 @@ api_result no_project(std::string_view key) {
                              + std::string(key) + "'.");
 }
 
+json::object scheme_head(api_call& c, const permission_scheme& s) {
+  json::object o;
+  o["expand"] = "permissions,user,group,projectRole,field,all";
+  o["id"] = s.id;
+  o["self"] = c.base + "/rest/api/3/permissionscheme/" + std::to_string(s.id);
+  o["name"] = s.name;
+  o["description"] = s.description;
+  return o;
+}
+
+json::array grants_json(api_call& c, const permission_scheme& s) {
+  json::array a;
+  for (auto& g : s.grants) {
+    json::object o;
+    o["id"] = g.id;
+    o["self"] = c.base + "/rest/api/3/permissionscheme/" + std::to_string(s.id)
+                + "/permission/" + std::to_string(g.id);
+    o["holder"] = holder_json(g.holder);
+    o["permission"] = g.permission;
+    a.push_back(std::move(o));
+  }
+  return a;
+}
+
+bool wants_permissions(const api_call& c) {
+  auto ex = list_param(c.req, "expand");
+  return std::find(ex.begin(), ex.end(), "permissions") != ex.end()
+         || std::find(ex.begin(), ex.end(), "all") != ex.end();
+}
+
+api_result security_members_page(api_call& c, const issue_security_scheme& s,
+                                 const std::vector<std::string>& level_filter) {
+  auto start = int_param(c.req, "startAt", 0);
+  auto max = int_param(c.req, "maxResults", 50);
+  if (!start || !max || *start < 0 || *max < 0)
+    return error_result(
+      400, "startAt and maxResults must be non-negative integers.");
+  auto m = std::min<std::int64_t>(*max, 50);
+  std::vector<json::object> all;
+  for (auto& l : s.levels) {
+    if (!level_filter.empty()
+        && std::find(level_filter.begin(), level_filter.end(),
+                     std::to_string(l.id))
+             == level_filter.end())
+      continue;
+    for (auto& mem : l.members) {
+      json::object o;
+      o["id"] = std::to_string(mem.id);
+      o["issueSecurityLevelId"] = std::to_string(l.id);
+      o["issueSecuritySchemeId"] = std::to_string(s.id);
+      o["holder"] = holder_json(mem.holder);
+      all.push_back(std::move(o));
+    }
+  }
+  auto total = static_cast<std::int64_t>(all.size());
+  json::array values;
+  for (auto i = *start;
+       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
+    values.push_back(std::move(all[static_cast<std::size_t>(i)]));
+  json::object o;
+  o["maxResults"] = m;
+  o["startAt"] = *start;
+  o["total"] = total;
+  o["isLast"] = *start + static_cast<std::int64_t>(values.size()) >= total;
+  auto count = values.size();
+  o["values"] = std::move(values);
+  return json_result(200, o, 0, count);
+}
+
+} // namespace
+
 api_result project_search(api_call& c) {
   auto start = int_param(c.req, "startAt", 0);
   auto max = int_param(c.req, "maxResults", 50);
@@ -77,36 +148,6 @@ api_result project_search(api_call& c) {
   return json_result(200, o, count, lead ? count : 0);
 }
 
-json::object scheme_head(api_call& c, const permission_scheme& s) {
-  json::object o;
-  o["expand"] = "permissions,user,group,projectRole,field,all";
-  o["id"] = s.id;
-  o["self"] = c.base + "/rest/api/3/permissionscheme/" + std::to_string(s.id);
-  o["name"] = s.name;
-  o["description"] = s.description;
-  return o;
-}
-
-json::array grants_json(api_call& c, const permission_scheme& s) {
-  json::array a;
-  for (auto& g : s.grants) {
-    json::object o;
-    o["id"] = g.id;
-    o["self"] = c.base + "/rest/api/3/permissionscheme/" + std::to_string(s.id)
-                + "/permission/" + std::to_string(g.id);
-    o["holder"] = holder_json(g.holder);
-    o["permission"] = g.permission;
-    a.push_back(std::move(o));
-  }
-  return a;
-}
-
-bool wants_permissions(const api_call& c) {
-  auto ex = list_param(c.req, "expand");
-  return std::find(ex.begin(), ex.end(), "permissions") != ex.end()
-         || std::find(ex.begin(), ex.end(), "all") != ex.end();
-}
-
 api_result project_permission_scheme(api_call& c) {
   auto* p = visible_project(c, c.args[0]);
   if (!p)
@@ -146,7 +187,7 @@ api_result project_roles(api_call& c) {
   return json_result(200, o, 0, c.ws.roles.size());
 }
 
-api_result project_role_handler(api_call& c) {
+api_result project_role(api_call& c) {
   auto* p = visible_project(c, c.args[0]);
   if (!p)
     return no_project(c.args[0]);
@@ -239,45 +280,6 @@ api_result project_security_scheme(api_call& c) {
   return json_result(200, o, 0, 1 + s->levels.size());
 }
 
-api_result security_members_page(api_call& c, const issue_security_scheme& s,
-                                 const std::vector<std::string>& level_filter) {
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 50);
-  std::vector<json::object> all;
-  for (auto& l : s.levels) {
-    if (!level_filter.empty()
-        && std::find(level_filter.begin(), level_filter.end(),
-                     std::to_string(l.id))
-             == level_filter.end())
-      continue;
-    for (auto& mem : l.members) {
-      json::object o;
-      o["id"] = std::to_string(mem.id);
-      o["issueSecurityLevelId"] = std::to_string(l.id);
-      o["issueSecuritySchemeId"] = std::to_string(s.id);
-      o["holder"] = holder_json(mem.holder);
-      all.push_back(std::move(o));
-    }
-  }
-  auto total = static_cast<std::int64_t>(all.size());
-  json::array values;
-  for (auto i = *start;
-       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
-    values.push_back(std::move(all[static_cast<std::size_t>(i)]));
-  json::object o;
-  o["maxResults"] = m;
-  o["startAt"] = *start;
-  o["total"] = total;
-  o["isLast"] = *start + static_cast<std::int64_t>(values.size()) >= total;
-  auto count = values.size();
-  o["values"] = std::move(values);
-  return json_result(200, o, 0, count);
-}
-
 api_result security_scheme_members(api_call& c) {
   if (!c.is_admin())
     return error_result(
@@ -304,32 +306,6 @@ api_result security_level_members(api_call& c) {
   if (!s)
     return error_result(404, "Issue security scheme not found.");
   return security_members_page(c, *s, levels);
-}
-
-} // namespace
-
-void add_project_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/project/search", project_search,
-               burst_class::get_default, "GET /project/search"});
-  r.push_back({"GET", "/rest/api/3/project/{}/permissionscheme",
-               project_permission_scheme, burst_class::get_default,
-               "GET /project/{}/permissionscheme"});
-  r.push_back({"GET", "/rest/api/3/permissionscheme/{}",
-               permission_scheme_by_id, burst_class::get_default,
-               "GET /permissionscheme/{}"});
-  r.push_back({"GET", "/rest/api/3/project/{}/role", project_roles,
-               burst_class::get_project_role, "GET /project/{}/role"});
-  r.push_back({"GET", "/rest/api/3/project/{}/role/{}", project_role_handler,
-               burst_class::get_project_role, "GET /project/{}/role/{}"});
-  r.push_back({"GET", "/rest/api/3/project/{}/issuesecuritylevelscheme",
-               project_security_scheme, burst_class::get_default,
-               "GET /project/{}/issuesecuritylevelscheme"});
-  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/level/member",
-               security_level_members, burst_class::get_default,
-               "GET /issuesecurityschemes/level/member"});
-  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/{}/members",
-               security_scheme_members, burst_class::get_default,
-               "GET /issuesecurityschemes/{}/members"});
 }
 
 } // namespace jirasim

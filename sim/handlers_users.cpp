@@ -12,6 +12,48 @@ namespace jirasim {
 
 namespace {
 
+/// "2021-02-25T05:34:36.218+0000" prefix parse (date or date-time, UTC).
+std::optional<std::int64_t> parse_iso(std::string_view s) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (s.size() < 10
+      || std::sscanf(std::string(s).c_str(), "%4d-%2d-%2d", &y, &mo, &d) != 3)
+    return std::nullopt;
+  if (s.size() >= 16)
+    std::sscanf(std::string(s.substr(11)).c_str(), "%2d:%2d:%2d", &h, &mi,
+                &sec);
+  auto base = local_to_utc_ms(
+    "UTC", y, static_cast<unsigned>(mo), static_cast<unsigned>(d),
+    static_cast<unsigned>(h), static_cast<unsigned>(mi));
+  if (!base)
+    return std::nullopt;
+  return *base + sec * 1000;
+}
+
+bool icontains(std::string_view hay, std::string_view needle) {
+  if (needle.empty())
+    return true;
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                        [](char a, char b) {
+                          return jirasync::common::ascii_lower(a)
+                                 == jirasync::common::ascii_lower(b);
+                        });
+  return it != hay.end();
+}
+
+json::object audit_item_json(const audit_item& it) {
+  json::object o;
+  o["id"] = it.id;
+  o["name"] = it.name;
+  o["typeName"] = it.type_name;
+  if (!it.parent_id.empty())
+    o["parentId"] = it.parent_id;
+  if (!it.parent_name.empty())
+    o["parentName"] = it.parent_name;
+  return o;
+}
+
+} // namespace
+
 api_result myself(api_call& c) {
   auto o = user_json(c, c.caller);
   const auto& u = c.me();
@@ -182,46 +224,6 @@ api_result group_member(api_call& c) {
   return json_result(200, o, 0, count);
 }
 
-/// "2021-02-25T05:34:36.218+0000" prefix parse (date or date-time, UTC).
-std::optional<std::int64_t> parse_iso(std::string_view s) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (s.size() < 10
-      || std::sscanf(std::string(s).c_str(), "%4d-%2d-%2d", &y, &mo, &d) != 3)
-    return std::nullopt;
-  if (s.size() >= 16)
-    std::sscanf(std::string(s.substr(11)).c_str(), "%2d:%2d:%2d", &h, &mi,
-                &sec);
-  auto base = local_to_utc_ms(
-    "UTC", y, static_cast<unsigned>(mo), static_cast<unsigned>(d),
-    static_cast<unsigned>(h), static_cast<unsigned>(mi));
-  if (!base)
-    return std::nullopt;
-  return *base + sec * 1000;
-}
-
-bool icontains(std::string_view hay, std::string_view needle) {
-  if (needle.empty())
-    return true;
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                        [](char a, char b) {
-                          return jirasync::common::ascii_lower(a)
-                                 == jirasync::common::ascii_lower(b);
-                        });
-  return it != hay.end();
-}
-
-json::object audit_item_json(const audit_item& it) {
-  json::object o;
-  o["id"] = it.id;
-  o["name"] = it.name;
-  o["typeName"] = it.type_name;
-  if (!it.parent_id.empty())
-    o["parentId"] = it.parent_id;
-  if (!it.parent_name.empty())
-    o["parentName"] = it.parent_name;
-  return o;
-}
-
 api_result audit_records(api_call& c) {
   if (!c.is_admin())
     return error_result(403,
@@ -289,23 +291,6 @@ api_result audit_records(api_call& c) {
   auto count = recs.size();
   o["records"] = std::move(recs);
   return json_result(200, o, count, 0);
-}
-
-} // namespace
-
-void add_user_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/myself", myself, burst_class::get_default,
-               "GET /myself"});
-  r.push_back({"GET", "/rest/api/3/users/search", users_search,
-               burst_class::get_default, "GET /users/search"});
-  r.push_back({"GET", "/rest/api/3/field", field_list, burst_class::get_default,
-               "GET /field"});
-  r.push_back({"GET", "/rest/api/3/group/bulk", group_bulk,
-               burst_class::get_default, "GET /group/bulk"});
-  r.push_back({"GET", "/rest/api/3/group/member", group_member,
-               burst_class::get_default, "GET /group/member"});
-  r.push_back({"GET", "/rest/api/3/auditing/record", audit_records,
-               burst_class::get_default, "GET /auditing/record"});
 }
 
 } // namespace jirasim

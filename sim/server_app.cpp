@@ -41,39 +41,6 @@ std::optional<std::string> base64_decode(std::string_view in) {
   return out;
 }
 
-/// Splits a path into segments ("" segments dropped).
-std::vector<std::string_view> segments(std::string_view p) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < p.size()) {
-    auto j = p.find('/', i);
-    if (j == std::string_view::npos)
-      j = p.size();
-    if (j > i)
-      out.push_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-bool match(const route& rt, std::string_view method,
-           const std::vector<std::string_view>& segs,
-           std::vector<std::string>& args) {
-  if (rt.method != method)
-    return false;
-  auto pat = segments(rt.pattern);
-  if (pat.size() != segs.size())
-    return false;
-  args.clear();
-  for (std::size_t i = 0; i < pat.size(); ++i) {
-    if (pat[i] == "{}")
-      args.emplace_back(segs[i]);
-    else if (pat[i] != segs[i])
-      return false;
-  }
-  return true;
-}
-
 visibility_cache& thread_cache(std::uint64_t serial) {
   thread_local std::uint64_t cached_serial = 0;
   thread_local std::unique_ptr<visibility_cache> cache;
@@ -117,10 +84,6 @@ jira_app::jira_app(sim_options options)
       in_(std::make_unique<internals>(opt_)) {
   index_lag_ms_ = opt_.index_lag_ms;
   in_->serial = next_serial++;
-  add_user_routes(in_->routes);
-  add_project_routes(in_->routes);
-  add_issue_routes(in_->routes);
-  add_attachment_routes(in_->routes);
   set_base_url("https://127.0.0.1");
 }
 
@@ -273,11 +236,12 @@ http_response jira_app::handle(http_request& r) {
   }
 
   // Routing.
-  auto segs = segments(rest);
+  constexpr std::string_view api_prefix = "/rest/api/3";
+  auto segs = split_nonempty(rest.substr(api_prefix.size()), '/');
   const route* rt = nullptr;
   std::vector<std::string> args;
-  for (auto& candidate : in_->routes)
-    if (match(candidate, r.method, segs, args)) {
+  for (auto& candidate : api_routes())
+    if (candidate.match(r.method, segs, args)) {
       rt = &candidate;
       break;
     }

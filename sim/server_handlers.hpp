@@ -54,20 +54,60 @@ struct api_result {
 
 using api_fn = api_result (*)(api_call&);
 
+/// One REST endpoint. The table of them (server_routes.cpp) is the one place
+/// a path is written: matching, the stats key and the burst bucket all come
+/// from it.
 struct route {
+  route(std::string_view method, std::string_view path, api_fn fn,
+        burst_class burst);
   std::string method;
-  /// "/rest/api/3/issue/{}/comment": {} matches one segment.
-  std::string pattern;
+  /// Under /rest/api/3, e.g. "/issue/{}/comment": {} matches one segment.
+  std::string path;
   api_fn fn = nullptr;
   burst_class burst = burst_class::get_default;
-  /// Stats / bucket name, e.g. "GET /issue/{}".
+  /// "GET /issue/{}/comment": the stats key and the burst bucket's name.
   std::string name;
+  /// `path` split at '/', for matching.
+  std::vector<std::string> segments;
+
+  /// Does `method` + the path segments after /rest/api/3 match? Fills
+  /// `args` with the {} segments.
+  bool match(std::string_view method, const std::vector<std::string_view>& segs,
+             std::vector<std::string>& args) const;
 };
 
-void add_user_routes(std::vector<route>& r);
-void add_project_routes(std::vector<route>& r);
-void add_issue_routes(std::vector<route>& r);
-void add_attachment_routes(std::vector<route>& r);
+/// Every REST endpoint the simulator serves, in matching order.
+const std::vector<route>& api_routes();
+
+// --- the REST handlers (one per route) ---------------------------------------
+
+// handlers_users.cpp
+api_result myself(api_call& c);
+api_result users_search(api_call& c);
+api_result field_list(api_call& c);
+api_result group_bulk(api_call& c);
+api_result group_member(api_call& c);
+api_result audit_records(api_call& c);
+// handlers_projects.cpp
+api_result project_search(api_call& c);
+api_result project_permission_scheme(api_call& c);
+api_result permission_scheme_by_id(api_call& c);
+api_result project_roles(api_call& c);
+api_result project_role(api_call& c);
+api_result project_security_scheme(api_call& c);
+api_result security_scheme_members(api_call& c);
+api_result security_level_members(api_call& c);
+// handlers_issues.cpp
+api_result search_jql(api_call& c);
+api_result search_removed(api_call& c);
+api_result approximate_count(api_call& c);
+api_result bulkfetch(api_call& c);
+api_result get_issue(api_call& c);
+api_result issue_comments(api_call& c);
+// handlers_attachments.cpp
+api_result attachment_content(api_call& c);
+api_result attachment_meta(api_call& c);
+api_result attachment_by_id(api_call& c);
 
 // --- small helpers -----------------------------------------------------------
 

@@ -40,6 +40,20 @@ bool parse_target(std::string_view target, http_request& r) {
   return true;
 }
 
+std::vector<std::string_view> split_nonempty(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto j = s.find(sep, i);
+    if (j == std::string_view::npos)
+      j = s.size();
+    if (j > i)
+      out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 std::string url_encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

@@ -5,6 +5,7 @@
 #include "sim/server.hpp"
 
 #include <string_view>
+#include <vector>
 
 #include <boost/json/value.hpp>
 #include <boost/system/error_code.hpp>
@@ -14,6 +15,10 @@ namespace jirasim {
 /// Splits `target` into the decoded path and query parameters of `r`.
 /// Returns false (and leaves path = target) when it is not origin-form.
 bool parse_target(std::string_view target, http_request& r);
+
+/// The non-empty pieces of `s` between `sep`s ("/a//b/" -> {"a", "b"}):
+/// path segments, comma lists, space-separated scopes.
+std::vector<std::string_view> split_nonempty(std::string_view s, char sep);
 
 /// Percent-encodes `s` for use in a query parameter value.
 std::string url_encode(std::string_view s);
