@@ -335,12 +335,9 @@ api_result issue_comments(api_call& c) {
   auto* i = visible_issue(c, c.args[0]);
   if (!i)
     return error_result(404, not_found_issue);
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 100);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 100);
+  auto pg = read_page(c.req, 100, 100);
+  if (pg.error)
+    return *pg.error;
   auto order = c.req.param("orderBy").value_or("created");
   std::vector<const comment*> vis;
   for (auto& k : i->comments)
@@ -348,15 +345,13 @@ api_result issue_comments(api_call& c) {
       vis.push_back(&k);
   if (order == "-created")
     std::reverse(vis.begin(), vis.end());
-  auto total = static_cast<std::int64_t>(vis.size());
-  json::array list;
-  for (auto x = *start; x < total && static_cast<std::int64_t>(list.size()) < m;
-       ++x)
-    list.push_back(comment_json(c, *i, *vis[static_cast<std::size_t>(x)]));
+  auto list = pg.values(vis.size(), [&](std::size_t x) {
+    return comment_json(c, *i, *vis[x]);
+  });
   json::object o;
-  o["startAt"] = *start;
-  o["maxResults"] = m;
-  o["total"] = total;
+  o["startAt"] = pg.start;
+  o["maxResults"] = pg.max;
+  o["total"] = vis.size();
   auto count = list.size();
   o["comments"] = std::move(list);
   return json_result(200, o, count, 0);

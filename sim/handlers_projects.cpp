@@ -54,12 +54,9 @@ bool wants_permissions(const api_call& c) {
 
 api_result security_members_page(api_call& c, const issue_security_scheme& s,
                                  const std::vector<std::string>& level_filter) {
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 50);
+  auto pg = read_page(c.req, 50, 50);
+  if (pg.error)
+    return *pg.error;
   std::vector<json::object> all;
   for (auto& l : s.levels) {
     if (!level_filter.empty()
@@ -76,30 +73,19 @@ api_result security_members_page(api_call& c, const issue_security_scheme& s,
       all.push_back(std::move(o));
     }
   }
-  auto total = static_cast<std::int64_t>(all.size());
-  json::array values;
-  for (auto i = *start;
-       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
-    values.push_back(std::move(all[static_cast<std::size_t>(i)]));
   json::object o;
-  o["maxResults"] = m;
-  o["startAt"] = *start;
-  o["total"] = total;
-  o["isLast"] = *start + static_cast<std::int64_t>(values.size()) >= total;
-  auto count = values.size();
-  o["values"] = std::move(values);
+  auto count = page_bean(o, pg, all.size(), pg.values(all.size(), [&](auto i) {
+    return std::move(all[i]);
+  }));
   return json_result(200, o, 0, count);
 }
 
 } // namespace
 
 api_result project_search(api_call& c) {
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 100);
+  auto pg = read_page(c.req, 50, 100);
+  if (pg.error)
+    return *pg.error;
   auto keys = list_param(c.req, "keys");
   auto expand = list_param(c.req, "expand");
   bool lead = std::find(expand.begin(), expand.end(), "lead") != expand.end();
@@ -119,32 +105,24 @@ api_result project_search(api_call& c) {
   std::sort(sel.begin(), sel.end(), [](auto* a, auto* b) {
     return a->key < b->key;
   });
-  auto total = static_cast<std::int64_t>(sel.size());
-  json::array values;
-  for (auto i = *start;
-       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
-    values.push_back(
-      project_json(c, *sel[static_cast<std::size_t>(i)], lead, desc));
+  auto values = pg.values(sel.size(), [&](std::size_t i) {
+    return project_json(c, *sel[i], lead, desc);
+  });
   auto page = [&](std::int64_t at) {
-    std::string u = c.base + "/rest/api/3/project/search?startAt="
-                    + std::to_string(at) + "&maxResults=" + std::to_string(m);
+    std::string u = c.base
+                    + "/rest/api/3/project/search?startAt=" + std::to_string(at)
+                    + "&maxResults=" + std::to_string(pg.max);
     for (auto& k : keys)
       u += "&keys=" + url_encode(k);
     for (auto& e : expand)
       u += "&expand=" + url_encode(e);
     return u;
   };
-  bool last = *start + static_cast<std::int64_t>(values.size()) >= total;
   json::object o;
-  o["self"] = page(*start);
-  if (!last)
-    o["nextPage"] = page(*start + m);
-  o["maxResults"] = m;
-  o["startAt"] = *start;
-  o["total"] = total;
-  o["isLast"] = last;
-  auto count = values.size();
-  o["values"] = std::move(values);
+  o["self"] = page(pg.start);
+  if (!pg.is_last(values.size(), sel.size()))
+    o["nextPage"] = page(pg.start + pg.max);
+  auto count = page_bean(o, pg, sel.size(), std::move(values));
   return json_result(200, o, count, lead ? count : 0);
 }
 

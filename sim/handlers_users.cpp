@@ -52,6 +52,35 @@ json::object audit_item_json(const audit_item& it) {
   return o;
 }
 
+json::object audit_record_json(const audit_record& r) {
+  json::object o;
+  o["id"] = r.id;
+  o["summary"] = r.summary;
+  o["remoteAddress"] = r.remote_address;
+  o["authorKey"] = r.author_account_id;
+  o["authorAccountId"] = r.author_account_id;
+  o["created"] = format_jira_time(r.created_ms, "UTC");
+  o["category"] = r.category;
+  o["eventSource"] = "";
+  o["objectItem"] = audit_item_json(r.object_item);
+  json::array cv;
+  for (auto& v : r.changed_values) {
+    json::object vo;
+    vo["fieldName"] = v.field_name;
+    if (v.changed_from)
+      vo["changedFrom"] = *v.changed_from;
+    if (v.changed_to)
+      vo["changedTo"] = *v.changed_to;
+    cv.push_back(std::move(vo));
+  }
+  o["changedValues"] = std::move(cv);
+  json::array ai;
+  for (auto& a : r.associated_items)
+    ai.push_back(audit_item_json(a));
+  o["associatedItems"] = std::move(ai);
+  return o;
+}
+
 } // namespace
 
 api_result myself(api_call& c) {
@@ -94,16 +123,12 @@ api_result myself(api_call& c) {
 }
 
 api_result users_search(api_call& c) {
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 1000);
-  json::array a;
-  auto n = static_cast<std::int64_t>(c.ws.users.size());
-  for (auto i = *start; i < n && static_cast<std::int64_t>(a.size()) < m; ++i)
-    a.push_back(user_json(c, static_cast<user_ix>(i)));
+  auto pg = read_page(c.req, 50, 1000);
+  if (pg.error)
+    return *pg.error;
+  auto a = pg.values(c.ws.users.size(), [&](std::size_t i) {
+    return user_json(c, static_cast<user_ix>(i));
+  });
   auto count = a.size();
   return json_result(200, a, 0, count);
 }
@@ -140,12 +165,9 @@ api_result field_list(api_call& c) {
 }
 
 api_result group_bulk(api_call& c) {
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 50);
+  auto pg = read_page(c.req, 50, 50);
+  if (pg.error)
+    return *pg.error;
   auto ids = list_param(c.req, "groupId");
   auto names = list_param(c.req, "groupName");
   std::vector<const group*> sel;
@@ -159,22 +181,12 @@ api_result group_bulk(api_call& c) {
     }
     sel.push_back(&g);
   }
-  json::array values;
-  auto total = static_cast<std::int64_t>(sel.size());
-  for (auto i = *start;
-       i < total && static_cast<std::int64_t>(values.size()) < m; ++i) {
-    json::object o;
-    o["name"] = sel[static_cast<std::size_t>(i)]->name;
-    o["groupId"] = sel[static_cast<std::size_t>(i)]->group_id;
-    values.push_back(std::move(o));
-  }
   json::object o;
-  o["maxResults"] = m;
-  o["startAt"] = *start;
-  o["total"] = total;
-  o["isLast"] = *start + static_cast<std::int64_t>(values.size()) >= total;
-  auto count = values.size();
-  o["values"] = std::move(values);
+  auto count
+    = page_bean(o, pg, sel.size(), pg.values(sel.size(), [&](std::size_t i) {
+        return json::object{{"name", sel[i]->name},
+                            {"groupId", sel[i]->group_id}};
+      }));
   return json_result(200, o, 0, count);
 }
 
@@ -188,39 +200,28 @@ api_result group_member(api_call& c) {
     return error_result(400, "You must provide a group name or group ID.");
   if (!g)
     return error_result(404, "Specified group does not exist.");
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 1)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 50);
+  auto pg = read_page(c.req, 50, 50, 1);
+  if (pg.error)
+    return *pg.error;
   bool inactive = bool_param(c.req, "includeInactiveUsers", false);
   std::vector<user_ix> members;
   for (auto u : g->members)
     if (inactive || c.ws.users[u].active)
       members.push_back(u);
-  auto total = static_cast<std::int64_t>(members.size());
-  json::array values;
-  for (auto i = *start;
-       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
-    values.push_back(user_json(c, members[static_cast<std::size_t>(i)]));
+  auto values = pg.values(members.size(), [&](std::size_t i) {
+    return user_json(c, members[i]);
+  });
   auto page_url = [&](std::int64_t at) {
     return c.base + "/rest/api/3/group/member?groupId=" + g->group_id
            + "&includeInactiveUsers=" + (inactive ? "true" : "false")
            + "&startAt=" + std::to_string(at)
-           + "&maxResults=" + std::to_string(m);
+           + "&maxResults=" + std::to_string(pg.max);
   };
   json::object o;
-  o["self"] = page_url(*start);
-  bool last = *start + static_cast<std::int64_t>(values.size()) >= total;
-  if (!last)
-    o["nextPage"] = page_url(*start + m);
-  o["maxResults"] = m;
-  o["startAt"] = *start;
-  o["total"] = total;
-  o["isLast"] = last;
-  auto count = values.size();
-  o["values"] = std::move(values);
+  o["self"] = page_url(pg.start);
+  if (!pg.is_last(values.size(), members.size()))
+    o["nextPage"] = page_url(pg.start + pg.max);
+  auto count = page_bean(o, pg, members.size(), std::move(values));
   return json_result(200, o, 0, count);
 }
 
@@ -228,10 +229,9 @@ api_result audit_records(api_call& c) {
   if (!c.is_admin())
     return error_result(403,
                         "You do not have permission to view the audit log.");
-  auto offset = int_param(c.req, "offset", 0);
-  auto limit = int_param(c.req, "limit", 1000);
-  if (!offset || !limit || *offset < 0 || *limit < 0)
-    return error_result(400, "offset and limit must be non-negative integers.");
+  auto pg = read_page(c.req, 1000, INT64_MAX, 0, "offset", "limit");
+  if (pg.error)
+    return *pg.error;
   auto filter = c.req.param("filter").value_or("");
   std::optional<std::int64_t> from, to;
   if (auto f = c.req.param("from"))
@@ -252,42 +252,13 @@ api_result audit_records(api_call& c) {
       continue;
     sel.push_back(&r);
   }
-  json::array recs;
-  auto total = static_cast<std::int64_t>(sel.size());
-  for (auto i = *offset;
-       i < total && static_cast<std::int64_t>(recs.size()) < *limit; ++i) {
-    auto& r = *sel[static_cast<std::size_t>(i)];
-    json::object o;
-    o["id"] = r.id;
-    o["summary"] = r.summary;
-    o["remoteAddress"] = r.remote_address;
-    o["authorKey"] = r.author_account_id;
-    o["authorAccountId"] = r.author_account_id;
-    o["created"] = format_jira_time(r.created_ms, "UTC");
-    o["category"] = r.category;
-    o["eventSource"] = "";
-    o["objectItem"] = audit_item_json(r.object_item);
-    json::array cv;
-    for (auto& v : r.changed_values) {
-      json::object vo;
-      vo["fieldName"] = v.field_name;
-      if (v.changed_from)
-        vo["changedFrom"] = *v.changed_from;
-      if (v.changed_to)
-        vo["changedTo"] = *v.changed_to;
-      cv.push_back(std::move(vo));
-    }
-    o["changedValues"] = std::move(cv);
-    json::array ai;
-    for (auto& a : r.associated_items)
-      ai.push_back(audit_item_json(a));
-    o["associatedItems"] = std::move(ai);
-    recs.push_back(std::move(o));
-  }
+  auto recs = pg.values(sel.size(), [&](std::size_t i) {
+    return audit_record_json(*sel[i]);
+  });
   json::object o;
-  o["offset"] = *offset;
-  o["limit"] = *limit;
-  o["total"] = total;
+  o["offset"] = pg.start;
+  o["limit"] = pg.max;
+  o["total"] = sel.size();
   auto count = recs.size();
   o["records"] = std::move(recs);
   return json_result(200, o, count, 0);

@@ -119,6 +119,43 @@ api_result error_result(int status, std::string_view message);
 std::optional<std::int64_t> int_param(const http_request& r,
                                       std::string_view key, std::int64_t def);
 bool bool_param(const http_request& r, std::string_view key, bool def);
+/// The window of a paged request (Jira's startAt / maxResults).
+struct page_request {
+  std::int64_t start = 0;
+  /// After the endpoint's cap.
+  std::int64_t max = 0;
+  /// The 400 answer when a parameter is not a number or out of range.
+  std::optional<api_result> error;
+  /// Items [start, start + max) of `n`, each made by `make(index)`.
+  template<class Make>
+  json::array values(std::size_t n, Make make) const {
+    json::array out;
+    for (auto i = start; i < static_cast<std::int64_t>(n)
+                         && static_cast<std::int64_t>(out.size()) < max;
+         ++i)
+      out.push_back(make(static_cast<std::size_t>(i)));
+    return out;
+  }
+  /// Whether a page holding `count` items ends the `total`.
+  bool is_last(std::size_t count, std::size_t total) const {
+    return start + static_cast<std::int64_t>(count)
+           >= static_cast<std::int64_t>(total);
+  }
+};
+
+/// Reads `start_key` (default 0) and `max_key` (default `def`, at least
+/// `min`, capped at `cap`).
+page_request read_page(const http_request& r, std::int64_t def,
+                       std::int64_t cap, std::int64_t min = 0,
+                       std::string_view start_key = "startAt",
+                       std::string_view max_key = "maxResults");
+
+/// Appends Jira's PageBean fields maxResults, startAt, total, isLast and
+/// `values` to `o` (after any self / nextPage already in it); returns the
+/// number of values.
+std::size_t page_bean(json::object& o, const page_request& pg,
+                      std::size_t total, json::array values);
+
 /// Every value of a (possibly repeated, comma-separated) parameter.
 std::vector<std::string> list_param(const http_request& r,
                                     std::string_view key);
