@@ -26,57 +26,18 @@ std::uint64_t fnv1a(std::string_view s,
   return h;
 }
 
-std::string b64url(std::string_view in) {
-  static const char* a
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char ch : in) {
-    acc = (acc << 8) | ch;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += a[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    out += a[(acc << (6 - bits)) & 63];
-  return out;
-}
-
-std::optional<std::string> b64url_decode(std::string_view in) {
-  static const std::string_view a
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : in) {
-    auto p = a.find(ch);
-    if (p == std::string_view::npos)
-      return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(p);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
 /// The token binds the page offset to (query, fields, caller).
 std::string make_token(std::int64_t offset, std::uint64_t binding) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "v1|%lld|%016llx",
                 static_cast<long long>(offset),
                 static_cast<unsigned long long>(binding));
-  return b64url(buf);
+  return base64_encode(buf, base64_url);
 }
 
 std::optional<std::int64_t> read_token(std::string_view token,
                                        std::uint64_t binding) {
-  auto raw = b64url_decode(token);
+  auto raw = base64_decode(token, base64_url);
   if (!raw)
     return std::nullopt;
   long long off = 0;

@@ -66,23 +66,17 @@ group* group_by_id_or_name(workspace& ws, std::string_view s) {
   return nullptr;
 }
 
+// How the audit log names a holder type (Jira's permission screen labels).
 std::string holder_type_label(const holder& h) {
-  if (h.type == "group")
-    return "Group";
-  if (h.type == "projectRole")
-    return "Project Role";
-  if (h.type == "user")
-    return "Single user";
-  if (h.type == "applicationRole")
-    return "Application access";
-  if (h.type == "anyone")
-    return "Anyone";
-  if (h.type == "projectLead")
-    return "Project lead";
-  if (h.type == "reporter")
-    return "Reporter";
-  if (h.type == "assignee")
-    return "Current assignee";
+  static constexpr std::pair<std::string_view, std::string_view> labels[] = {
+    {"group", "Group"},       {"projectRole", "Project Role"},
+    {"user", "Single user"},  {"applicationRole", "Application access"},
+    {"anyone", "Anyone"},     {"projectLead", "Project lead"},
+    {"reporter", "Reporter"}, {"assignee", "Current assignee"},
+  };
+  for (auto [type, label] : labels)
+    if (h.type == type)
+      return std::string{label};
   return h.type;
 }
 

@@ -19,28 +19,6 @@ bool starts_with(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
 
-std::optional<std::string> base64_decode(std::string_view in) {
-  static const std::string_view alphabet
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : in) {
-    if (ch == '=')
-      break;
-    auto pos = alphabet.find(ch);
-    if (pos == std::string_view::npos)
-      return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
 visibility_cache& thread_cache(std::uint64_t serial) {
   thread_local std::uint64_t cached_serial = 0;
   thread_local std::unique_ptr<visibility_cache> cache;
@@ -217,7 +195,7 @@ http_response jira_app::handle(http_request& r) {
     }
   } else {
     if (auth && starts_with(*auth, "Basic ")) {
-      if (auto plain = base64_decode(auth->substr(6))) {
+      if (auto plain = base64_decode(auth->substr(6), base64_std)) {
         auto colon = plain->find(':');
         if (colon != std::string::npos) {
           auto u
