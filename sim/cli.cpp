@@ -69,8 +69,25 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
   value("--quota-scope", opt.limits.quota_scope,
         "tenant | global (RateLimit-Reason jira-quota-<scope>-based)")
     ->check(CLI::IsMember({"tenant", "global"}));
+  cli.add_flag("--quota-for-all", opt.limits.quota_for_all,
+               "Charge the points quota to API-token (Basic) traffic too "
+               "(Jira: OAuth apps only)");
   cli.add_flag("--no-rate-limit-headers", no_headers,
-               "Do not send X-RateLimit-* / Beta-RateLimit* on every response");
+               "Do not send X-RateLimit-* (burst bucket) and the quota "
+               "headers on normal responses (429s keep Retry-After, "
+               "RateLimit-Reason, X-RateLimit-Reset)");
+  cli.add_flag("--quota-headers-for-all", opt.limits.quota_headers_for_all,
+               "Send the quota headers (Beta-RateLimit-Policy, "
+               "Beta-RateLimit, X-Beta-RateLimit-*) on API-token (Basic) "
+               "responses too (Jira: OAuth apps only)");
+  cli.add_flag("--unprefixed-quota-headers",
+               opt.limits.unprefixed_quota_headers,
+               "RateLimit-Policy / RateLimit instead of "
+               "Beta-RateLimit-Policy / Beta-RateLimit");
+  cli.add_flag("--rate-limit-quirks", opt.limits.quirks,
+               "Once the quota is spent (r=0), as seen in 2026: no policy "
+               "header, t= later than the reset, X-Beta-RateLimit-Reset in "
+               "the past");
   value("--retry-after-grace-ms", opt.retry_after_grace_ms,
         "Stats: requests this soon after a Retry-After are not counted as "
         "ignoring it");

@@ -238,18 +238,17 @@ http_response jira_app::handle(http_request& r) {
   }
 
   // Rate limits.
-  auto decision = in_->limiter.admit(rt->name, rt->burst, now);
-  if (!decision.allowed) {
+  auto kind = bearer_area ? traffic::oauth : traffic::api_token;
+  auto admitted = in_->limiter.admit(rt->name, rt->burst, kind, now);
+  if (!admitted.allowed) {
     auto res = json_response(429, "");
-    res.headers.insert(res.headers.end(), decision.headers.begin(),
-                       decision.headers.end());
-    res.set("Retry-After", std::to_string(decision.retry_after_secs));
-    res.set("RateLimit-Reason", decision.reason);
-    bool burst = decision.reason == "jira-burst-based";
+    for (auto& h : in_->limiter.headers(admitted, kind, now))
+      res.headers.push_back(h);
+    bool burst = admitted.reason == "jira-burst-based";
     in_->note_retry_after(burst ? rt->name : "", now,
-                          decision.retry_after_secs);
+                          admitted.retry_after_secs);
     std::lock_guard sl{in_->stats_mu};
-    ++in_->stats.rate_limited_by_reason[decision.reason];
+    ++in_->stats.rate_limited_by_reason[admitted.reason];
     return res;
   }
 
@@ -293,13 +292,13 @@ http_response jira_app::handle(http_request& r) {
   lock.unlock();
 
   auto points = static_cast<std::int64_t>(1 + out.core + 2 * out.identity);
-  in_->limiter.spend(points, now);
+  in_->limiter.spend(points, kind, now);
   {
     std::lock_guard sl{in_->stats_mu};
     in_->stats.points_spent += static_cast<std::uint64_t>(points);
   }
   auto& res = out.res;
-  for (auto& h : in_->limiter.quota_headers(now))
+  for (auto& h : in_->limiter.headers(admitted, kind, now))
     res.headers.push_back(h);
   res.set("X-AREQUESTID", std::to_string(now));
   res.delay += in_->latency.delay_for(out.core + out.identity);

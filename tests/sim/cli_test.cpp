@@ -18,6 +18,11 @@ TEST_CASE("command line: options land in sim_options", "[sim][cli]") {
   CHECK(none.options->server.tls);
   CHECK(none.options->limits.burst_enabled);
   CHECK(none.options->faults.kinds == all_fault_kinds());
+  CHECK_FALSE(none.options->limits.quota_for_all);
+  CHECK_FALSE(none.options->limits.quota_headers_for_all);
+  CHECK_FALSE(none.options->limits.unprefixed_quota_headers);
+  CHECK_FALSE(none.options->limits.quirks);
+  CHECK(none.options->limits.send_headers);
 
   auto o = parse_command_line(
     {"--seed", "9", "--issues", "123", "--port", "0", "--http", "--no-burst",
