@@ -39,6 +39,15 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
   value("--heavy-comment-count", w.heavy_comment_count,
         "Comments on each heavy issue");
   value("--large-attachments", w.large_attachments, "Attachments > 5 MB");
+  bool no_admin = false;
+  cli.add_flag("--no-admin", no_admin,
+               "The API user is not a Jira administrator (not in site-admins "
+               "/ jira-admins-<site>): 403 where Jira requires Administer "
+               "Jira");
+  cli.add_flag("--browse-users-admins-only", w.browse_users_admins_only,
+               "Grant \"Browse users and groups\" to the admin groups only "
+               "(a non-admin API user then gets 403 on users/search, "
+               "group/bulk, group/member)");
   // Listener.
   bool plain_http = false;
   value("--port", opt.server.port, "TCP port on 127.0.0.1 (0 = any free)");
@@ -132,6 +141,7 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
     return out;
   }
   opt.server.tls = !plain_http;
+  w.api_user_admin = !no_admin;
   opt.limits.burst_enabled = !no_burst;
   opt.limits.send_headers = !no_headers;
   if (!fault_kinds.empty()) {

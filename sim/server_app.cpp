@@ -46,14 +46,7 @@ http_response unauthorized_gateway() {
 } // namespace
 
 bool api_call::is_admin() const {
-  if (caller == ws.api_user)
-    return true;
-  for (auto& g : ws.groups)
-    if ((g.name == "site-admins" || g.name.rfind("jira-admins", 0) == 0
-         || g.name == "administrators")
-        && is_member(g, caller))
-      return true;
-  return false;
+  return has_global_permission(ws, caller, "ADMINISTER");
 }
 
 jira_app::jira_app(sim_options options)
@@ -288,7 +281,8 @@ http_response jira_app::handle(http_request& r) {
                 &thread_cache(in_->serial)};
   if (call.tz.empty())
     call.tz = "UTC";
-  api_result out = rt->fn(call);
+  auto denied = forbidden(*rt, call);
+  api_result out = denied ? std::move(*denied) : rt->fn(call);
   lock.unlock();
 
   auto points = static_cast<std::int64_t>(1 + out.core + 2 * out.identity);

@@ -41,6 +41,7 @@ struct api_call {
   const user& me() const {
     return ws.users[caller];
   }
+  /// Holds "Administer Jira".
   bool is_admin() const;
 };
 
@@ -54,17 +55,44 @@ struct api_result {
 
 using api_fn = api_result (*)(api_call&);
 
+/// What a caller needs beyond a login, as the "Permissions required" line of
+/// the operation in Jira's REST reference (developer.atlassian.com, Jira
+/// Cloud platform REST API v3) says. Checked before the handler runs.
+enum class access : std::uint8_t {
+  /// "Permission to access Jira": any logged-in user (handlers still filter
+  /// by what the caller may browse).
+  jira,
+  /// "Browse users and groups global permission".
+  browse_users,
+  /// "Browse users and groups" or "Administer Jira".
+  browse_users_or_admin,
+  /// "Administer Jira global permission".
+  admin,
+  /// "Administer Jira global permission or Administer projects project
+  /// permission" for the project named by the first path argument (a
+  /// project the caller cannot browse is left to the handler's 404).
+  project_admin,
+};
+
+/// The 403 text. The body shape {"errorMessages":[...],"errors":{}} is
+/// documented; the words follow issue 14's observation of real Jira
+/// ("Administrator privileges are required") [full text UNVERIFIED].
+inline constexpr std::string_view forbidden_message
+  = "You are not authorized to perform this action. Administrator "
+    "privileges are required.";
+
 /// One REST endpoint. The table of them (server_routes.cpp) is the one place
 /// a path is written: matching, the stats key and the burst bucket all come
 /// from it.
 struct route {
   route(std::string_view method, std::string_view path, api_fn fn,
-        burst_class burst);
+        burst_class burst, access needs = access::jira);
   std::string method;
   /// Under /rest/api/3, e.g. "/issue/{}/comment": {} matches one segment.
   std::string path;
   api_fn fn = nullptr;
   burst_class burst = burst_class::get_default;
+  access needs = access::jira;
   /// "GET /issue/{}/comment": the stats key and the burst bucket's name.
   std::string name;
   /// `path` split at '/', for matching.
@@ -79,6 +107,10 @@ struct route {
 /// Every REST endpoint the simulator serves, in matching order.
 const std::vector<route>& api_routes();
 
+/// Jira's 403 when the caller of `c` lacks what `rt` needs; nullopt when
+/// the call may proceed.
+std::optional<api_result> forbidden(const route& rt, const api_call& c);
+
 // --- the REST handlers (one per route) ---------------------------------------
 
 // handlers_users.cpp
@@ -88,6 +120,7 @@ api_result field_list(api_call& c);
 api_result group_bulk(api_call& c);
 api_result group_member(api_call& c);
 api_result audit_records(api_call& c);
+api_result application_roles(api_call& c);
 // handlers_projects.cpp
 api_result project_search(api_call& c);
 api_result project_permission_scheme(api_call& c);

@@ -23,6 +23,8 @@ TEST_CASE("command line: options land in sim_options", "[sim][cli]") {
   CHECK_FALSE(none.options->limits.unprefixed_quota_headers);
   CHECK_FALSE(none.options->limits.quirks);
   CHECK(none.options->limits.send_headers);
+  CHECK(none.options->workspace.api_user_admin);
+  CHECK_FALSE(none.options->workspace.browse_users_admins_only);
 
   auto o = parse_command_line(
     {"--seed", "9", "--issues", "123", "--port", "0", "--http", "--no-burst",
