@@ -529,9 +529,30 @@ std::vector<audit_changed_value> holder_change(edit e, const holder& h,
   return v;
 }
 
-constexpr auto same_id = [](const auto& a, const auto& b) {
-  return a.id == b.id;
-};
+/// Permission grants and security level members are both {id, holder}
+/// entries; Jira audits a change as "<owner> updated" naming the holder
+/// (and, for grants, the permission).
+template<class Entry>
+mutation_result
+change_holder_entry(workspace& ws, std::vector<Entry>& list, edit e,
+                    const Entry& entry, const std::string& missing,
+                    const char* summary, const audit_item& owner) {
+  return edit_acl_list(
+    ws, list, e, entry,
+    [](const Entry& a, const Entry& b) {
+      return a.id == b.id;
+    },
+    "", missing,
+    [&](const Entry& x, auto&, auto&) {
+      auto r = audit_event(summary, "permissions", owner);
+      const std::string* permission = nullptr;
+      if constexpr (requires { x.permission; })
+        permission = &x.permission;
+      r.changed_values = holder_change(e, x.holder, permission);
+      return r;
+    },
+    entry.id);
+}
 
 mutation_result change_grant(workspace& ws, int64_t scheme_id, edit e,
                              const permission_grant& g) {
@@ -540,17 +561,11 @@ mutation_result change_grant(workspace& ws, int64_t scheme_id, edit e,
     return fail("Permission scheme " + std::to_string(scheme_id)
                 + " does not exist.");
   auto& s = const_cast<permission_scheme&>(*sc);
-  return edit_acl_list(
-    ws, s.grants, e, g, same_id, "",
-    "Permission grant " + std::to_string(g.id) + " does not exist in scheme "
-      + std::to_string(scheme_id),
-    [&](const permission_grant& x, auto&, auto&) {
-      auto r = audit_event("Permission scheme updated", "permissions",
-                           scheme_audit_item(s));
-      r.changed_values = holder_change(e, x.holder, &x.permission);
-      return r;
-    },
-    g.id);
+  return change_holder_entry(ws, s.grants, e, g,
+                             "Permission grant " + std::to_string(g.id)
+                               + " does not exist in scheme "
+                               + std::to_string(scheme_id),
+                             "Permission scheme updated", scheme_audit_item(s));
 }
 
 mutation_result change_level_member(workspace& ws, int64_t level_id, edit e,
@@ -560,16 +575,10 @@ mutation_result change_level_member(workspace& ws, int64_t level_id, edit e,
     return fail("Security level " + std::to_string(level_id)
                 + " does not exist.");
   auto& l = const_cast<security_level&>(*lc);
-  return edit_acl_list(
-    ws, l.members, e, m, same_id, "",
+  return change_holder_entry(
+    ws, l.members, e, m,
     "Security level member " + std::to_string(m.id) + " does not exist.",
-    [&](const security_level_member& x, auto&, auto&) {
-      auto r = audit_event("Issue security level updated", "permissions",
-                           security_level_audit_item(l));
-      r.changed_values = holder_change(e, x.holder, nullptr);
-      return r;
-    },
-    m.id);
+    "Issue security level updated", security_level_audit_item(l));
 }
 
 mutation_result change_role_actor(workspace& ws, std::string_view project_key,

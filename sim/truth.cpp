@@ -133,16 +133,7 @@ bool has_project_permission(const workspace& ws, user_ix u, const project& p,
 }
 
 bool can_browse_project(const workspace& ws, user_ix u, const project& p) {
-  if (!eligible(ws, u))
-    return false;
-  auto* s = find_permission_scheme(ws, p.permission_scheme_id);
-  if (!s)
-    return false;
-  for (auto& g : s->grants)
-    if (g.permission == "BROWSE_PROJECTS"
-        && holder_matches(ws, g.holder, u, p, nullptr))
-      return true;
-  return false;
+  return has_project_permission(ws, u, p, "BROWSE_PROJECTS");
 }
 
 bool can_see_issue(const workspace& ws, user_ix u, const issue& i) {
