@@ -266,15 +266,18 @@ private:
   void groups() {
     auto g = r(detail::k_groups);
     // Built-in groups of a Cloud site.
+    // The admin groups hold "Administer Jira"; a non-admin API user is in
+    // neither (user 1 is the admin then).
     {
       auto& x = new_group(g, "site-admins");
-      x.members = {0};
-      if (humans_ > 2)
+      if (p_.api_user_admin)
+        x.members = {0};
+      if (humans_ > 2 || !p_.api_user_admin)
         x.members.push_back(1);
     }
     {
       auto& x = new_group(g, "jira-admins-" + p_.site_name);
-      x.members = {0};
+      x.members = {p_.api_user_admin ? user_ix{0} : user_ix{1}};
     }
     {
       // Licensed Jira Software users: most humans.
@@ -312,6 +315,17 @@ private:
       x.members.erase(std::unique(x.members.begin(), x.members.end()),
                       x.members.end());
     }
+    // Global permissions as a Cloud site grants them by default: Administer
+    // Jira to the admin groups, Browse users and groups to them and to the
+    // product access groups (unless the site keeps it to admins).
+    for (auto admin :
+         {std::string{"site-admins"}, "jira-admins-" + p_.site_name})
+      for (auto* perm : {"ADMINISTER", "USER_PICKER"})
+        ws_.global_grants.push_back({perm, admin});
+    if (!p_.browse_users_admins_only)
+      for (auto* product :
+           {"jira-software-users", "jira-servicemanagement-users"})
+        ws_.global_grants.push_back({"USER_PICKER", product});
     ws_.application_roles = {
       {"jira-software", "Jira Software", {"jira-software-users"}},
       {"jira-servicedesk",
@@ -786,106 +800,64 @@ private:
       return start + static_cast<millis>(frac * static_cast<double>(span))
              + static_cast<millis>(g.below(1000));
     };
-    const std::string idp_dir = "IDP Directory";
-    for (user_ix u = 0; u < ws_.users.size(); ++u) {
-      audit_record a;
-      a.summary = "User created";
-      a.category = "user management";
-      a.created_ms = at(0.02 + 0.3 * g.unit());
-      a.object_item = {ws_.users[u].account_id, ws_.users[u].account_id, "USER",
-                       "10000", idp_dir};
+    // One event at a random time in [lo, lo + width) of the history,
+    // authored by the admin unless the system wrote it.
+    auto event
+      = [&](const char* summary, const char* category, audit_item object,
+            double lo, double width, bool by_admin = true) -> audit_record& {
+      auto& a = recs.emplace_back(audit_event(summary, category, object));
+      a.created_ms = at(lo + width * g.unit());
+      if (by_admin)
+        a.author_account_id = admin;
+      return a;
+    };
+    for (auto& u : ws_.users) {
+      auto& a = event("User created", "user management", user_audit_item(u),
+                      0.02, 0.3, false);
       a.changed_values.push_back(
         {"Active / Inactive", std::nullopt, std::string{"Active"}});
       a.associated_items.push_back(a.object_item);
-      recs.push_back(std::move(a));
-      if (!ws_.users[u].active) {
-        audit_record d;
-        d.summary = "User deactivated";
-        d.category = "user management";
-        d.created_ms = at(0.5 + 0.45 * g.unit());
-        d.author_account_id = admin;
-        d.object_item = {ws_.users[u].account_id, ws_.users[u].account_id,
-                         "USER", "10000", idp_dir};
-        d.changed_values.push_back({"Active / Inactive", std::string{"Active"},
-                                    std::string{"Inactive"}});
-        recs.push_back(std::move(d));
-      }
+      if (!u.active)
+        event("User deactivated", "user management", user_audit_item(u), 0.5,
+              0.45)
+          .changed_values.push_back({"Active / Inactive", std::string{"Active"},
+                                     std::string{"Inactive"}});
     }
-    const std::string crowd = "com.atlassian.crowd.directory."
-                              "IdentityPlatformRemoteDirectory";
     for (auto& gr : ws_.groups) {
-      audit_record a;
-      a.summary = "Group created";
-      a.category = "group management";
-      a.created_ms = at(0.01 + 0.05 * g.unit());
-      a.author_account_id = admin;
-      a.object_item = {"", gr.name, "GROUP", "10000", crowd};
-      recs.push_back(std::move(a));
+      event("Group created", "group management", group_audit_item(gr), 0.01,
+            0.05);
       // A sample of membership events.
-      for (size_t k = 0; k < gr.members.size() && k < 5; ++k) {
-        audit_record m;
-        m.summary = "User added to group";
-        m.category = "group management";
-        m.created_ms = at(0.35 + 0.2 * g.unit());
-        m.author_account_id = admin;
-        m.object_item = {"", gr.name, "GROUP", "10000", crowd};
-        auto& acc = ws_.users[gr.members[k]].account_id;
-        m.associated_items.push_back({acc, acc, "USER", "10000", idp_dir});
-        recs.push_back(std::move(m));
-      }
+      for (size_t k = 0; k < gr.members.size() && k < 5; ++k)
+        event("User added to group", "group management", group_audit_item(gr),
+              0.35, 0.2)
+          .associated_items.push_back(
+            user_audit_item(ws_.users[gr.members[k]]));
     }
-    for (auto& s : ws_.permission_schemes) {
-      audit_record a;
-      a.summary = "Permission scheme created";
-      a.category = "permissions";
-      a.created_ms = at(0.06 + 0.02 * g.unit());
-      a.author_account_id = admin;
-      a.object_item = {std::to_string(s.id), s.name, "SCHEME", "", ""};
-      a.changed_values.push_back({"Name", std::nullopt, s.name});
-      recs.push_back(std::move(a));
-    }
+    for (auto& s : ws_.permission_schemes)
+      event("Permission scheme created", "permissions", scheme_audit_item(s),
+            0.06, 0.02)
+        .changed_values.push_back({"Name", std::nullopt, s.name});
     for (auto& p : ws_.projects) {
-      audit_record a;
-      a.summary = "Project created";
-      a.category = "projects";
-      a.created_ms = at(0.0 + 0.01 * g.unit());
-      a.author_account_id = admin;
-      a.object_item = {std::to_string(p.id), p.name, "PROJECT", "", ""};
+      auto& a = event("Project created", "projects", project_audit_item(p), 0.0,
+                      0.01);
       a.changed_values.push_back({"Key", std::nullopt, p.key});
       a.changed_values.push_back({"Name", std::nullopt, p.name});
-      recs.push_back(std::move(a));
-      audit_record b;
-      b.summary = "Permission scheme added to project";
-      b.category = "permissions";
-      b.created_ms = at(0.08 + 0.01 * g.unit());
-      b.author_account_id = admin;
-      b.object_item = {std::to_string(p.id), p.name, "PROJECT", "", ""};
-      auto* sc = find_permission_scheme(ws_, p.permission_scheme_id);
-      b.associated_items.push_back(
-        {std::to_string(sc->id), sc->name, "SCHEME", "", ""});
-      recs.push_back(std::move(b));
-      audit_record c;
-      c.summary = "Project roles changed";
-      c.category = "projects";
-      c.created_ms = at(0.1 + 0.3 * g.unit());
-      c.author_account_id = admin;
-      c.object_item = {std::to_string(role_developers), "Developers",
-                       "PROJECT_ROLE", "", ""};
+      event("Permission scheme added to project", "permissions",
+            project_audit_item(p), 0.08, 0.01)
+        .associated_items.push_back(scheme_audit_item(
+          *find_permission_scheme(ws_, p.permission_scheme_id)));
+      auto& c
+        = event("Project roles changed", "projects",
+                role_audit_item(*find_role(ws_, role_developers)), 0.1, 0.3);
       c.changed_values.push_back({"Users", std::string{}, std::string{}});
-      c.associated_items.push_back(
-        {std::to_string(p.id), p.name, "PROJECT", "", ""});
-      recs.push_back(std::move(c));
+      c.associated_items.push_back(project_audit_item(p));
     }
-    {
-      audit_record w;
-      w.summary = "Workflow updated";
-      w.category = "workflows";
-      w.created_ms = at(0.7);
-      w.author_account_id = admin;
-      w.object_item = {"Software Simplified Workflow",
-                       "Software Simplified Workflow", "WORKFLOW", "", ""};
-      recs.push_back(std::move(w));
-    }
+    auto& w = recs.emplace_back(
+      audit_event("Workflow updated", "workflows",
+                  {"Software Simplified Workflow",
+                   "Software Simplified Workflow", "WORKFLOW", "", ""}));
+    w.created_ms = at(0.7);
+    w.author_account_id = admin;
     std::stable_sort(recs.begin(), recs.end(),
                      [](const audit_record& a, const audit_record& b) {
                        return a.created_ms < b.created_ms;

@@ -2,13 +2,15 @@
 // or the bytes with redirect=false; Range), /attachment/meta,
 // /attachment/{id}; and the media path itself (/_media/..., no auth).
 #include "sim/server_handlers.hpp"
+
+#include "common/sha256.hpp"
 #include "sim/server_http.hpp"
 #include "sim/server_internals.hpp"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <cstdio>
+#include <variant>
 
 namespace jirasim {
 
@@ -23,16 +25,7 @@ std::string media_signature(const jira_app& app, std::int64_t attachment_id,
   auto& in = const_cast<jira_app&>(app).in();
   std::string msg = in.media_secret + "|" + std::to_string(attachment_id) + "|"
                     + std::to_string(expires_ms);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(msg.data()), msg.size(),
-         digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
+  return jirasync::common::sha256_hex(msg);
 }
 
 namespace {
@@ -79,17 +72,13 @@ http_response serve_bytes(const workspace& ws, const attachment& a,
   return res;
 }
 
-const issue* lookup(api_call& c, const attachment** a) {
+/// The attachment in args[0] and its issue, or Jira's 404 / 403 answer.
+std::variant<std::pair<const issue*, const attachment*>, api_result>
+visible_attachment(api_call& c) {
+  const attachment* a = nullptr;
   char* end = nullptr;
   auto id = std::strtoll(c.args[0].c_str(), &end, 10);
-  if (*end != '\0')
-    return nullptr;
-  return find_attachment(c.ws, id, a);
-}
-
-api_result attachment_content_handler(api_call& c) {
-  const attachment* a = nullptr;
-  auto* i = lookup(c, &a);
+  auto* i = *end == '\0' ? find_attachment(c.ws, id, &a) : nullptr;
   if (!i || !a)
     return error_result(404, "The attachment with id '" + c.args[0]
                                + "' does not exist.");
@@ -97,6 +86,16 @@ api_result attachment_content_handler(api_call& c) {
     return error_result(
       403,
       "You do not have permission to view attachment with id: " + c.args[0]);
+  return std::pair{i, a};
+}
+
+} // namespace
+
+api_result attachment_content(api_call& c) {
+  auto found = visible_attachment(c);
+  if (auto* err = std::get_if<api_result>(&found))
+    return std::move(*err);
+  auto* a = std::get<0>(found).second;
   api_result out;
   out.core = 1;
   if (c.req.param("redirect") == std::optional<std::string_view>("false")) {
@@ -121,19 +120,11 @@ api_result attachment_meta(api_call&) {
 }
 
 api_result attachment_by_id(api_call& c) {
-  const attachment* a = nullptr;
-  auto* i = lookup(c, &a);
-  if (!i || !a)
-    return error_result(404, "The attachment with id '" + c.args[0]
-                               + "' does not exist.");
-  if (!can_see_attachment(c.ws, c.me().account_id, *i, *a))
-    return error_result(
-      403,
-      "You do not have permission to view attachment with id: " + c.args[0]);
-  return json_result(200, attachment_json(c, *a), 1, 0);
+  auto found = visible_attachment(c);
+  if (auto* err = std::get_if<api_result>(&found))
+    return std::move(*err);
+  return json_result(200, attachment_json(c, *std::get<0>(found).second), 1, 0);
 }
-
-} // namespace
 
 http_response handle_media(jira_app& app, const workspace& ws, http_request& r,
                            std::int64_t now_ms) {
@@ -155,16 +146,6 @@ http_response handle_media(jira_app& app, const workspace& ws, http_request& r,
   if (!i || !a)
     return json_response(404, R"({"error":"File not found"})");
   return serve_bytes(ws, *a, r);
-}
-
-void add_attachment_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/attachment/content/{}",
-               attachment_content_handler, burst_class::get_attachment_content,
-               "GET /attachment/content/{}"});
-  r.push_back({"GET", "/rest/api/3/attachment/meta", attachment_meta,
-               burst_class::get_default, "GET /attachment/meta"});
-  r.push_back({"GET", "/rest/api/3/attachment/{}", attachment_by_id,
-               burst_class::get_default, "GET /attachment/{}"});
 }
 
 } // namespace jirasim

@@ -43,22 +43,42 @@ bool bool_param(const http_request& r, std::string_view key, bool def) {
   return *v == "true" || *v == "1";
 }
 
+page_request read_page(const http_request& r, std::int64_t def,
+                       std::int64_t cap, std::int64_t min,
+                       std::string_view start_key, std::string_view max_key) {
+  page_request pg;
+  auto start = int_param(r, start_key, 0);
+  auto max = int_param(r, max_key, def);
+  if (!start || !max || *start < 0 || *max < min) {
+    pg.error = error_result(400, std::string{start_key} + " and "
+                                   + std::string{max_key}
+                                   + " must be non-negative integers.");
+    return pg;
+  }
+  pg.start = *start;
+  pg.max = std::min(*max, cap);
+  return pg;
+}
+
+std::size_t page_bean(json::object& o, const page_request& pg,
+                      std::size_t total, json::array values) {
+  auto count = values.size();
+  o["maxResults"] = pg.max;
+  o["startAt"] = pg.start;
+  o["total"] = total;
+  o["isLast"] = pg.is_last(count, total);
+  o["values"] = std::move(values);
+  return count;
+}
+
 std::vector<std::string> list_param(const http_request& r,
                                     std::string_view key) {
   std::vector<std::string> out;
   for (auto& [k, v] : r.query) {
     if (k != key)
       continue;
-    std::size_t i = 0;
-    while (i <= v.size()) {
-      auto j = v.find(',', i);
-      if (j == std::string::npos)
-        j = v.size();
-      auto item = v.substr(i, j - i);
-      if (!item.empty())
-        out.push_back(item);
-      i = j + 1;
-    }
+    for (auto item : split_nonempty(v, ','))
+      out.emplace_back(item);
   }
   return out;
 }

@@ -26,57 +26,18 @@ std::uint64_t fnv1a(std::string_view s,
   return h;
 }
 
-std::string b64url(std::string_view in) {
-  static const char* a
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char ch : in) {
-    acc = (acc << 8) | ch;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += a[(acc >> bits) & 63];
-    }
-  }
-  if (bits > 0)
-    out += a[(acc << (6 - bits)) & 63];
-  return out;
-}
-
-std::optional<std::string> b64url_decode(std::string_view in) {
-  static const std::string_view a
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : in) {
-    auto p = a.find(ch);
-    if (p == std::string_view::npos)
-      return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(p);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
 /// The token binds the page offset to (query, fields, caller).
 std::string make_token(std::int64_t offset, std::uint64_t binding) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "v1|%lld|%016llx",
                 static_cast<long long>(offset),
                 static_cast<unsigned long long>(binding));
-  return b64url(buf);
+  return base64_encode(buf, base64_url);
 }
 
 std::optional<std::int64_t> read_token(std::string_view token,
                                        std::uint64_t binding) {
-  auto raw = b64url_decode(token);
+  auto raw = base64_decode(token, base64_url);
   if (!raw)
     return std::nullopt;
   long long off = 0;
@@ -187,6 +148,15 @@ visible_matches(api_call& c, std::string_view jql) {
       out.push_back(i);
   return out;
 }
+
+const issue* visible_issue(api_call& c, std::string_view id_or_key) {
+  auto* i = find_issue_by_id_or_key(c.ws, id_or_key);
+  if (!i || !c.vis->can_see_issue(c.ws, c.caller, *i))
+    return nullptr;
+  return i;
+}
+
+} // namespace
 
 api_result search_jql(api_call& c) {
   auto p = read_search(c);
@@ -312,13 +282,6 @@ api_result bulkfetch(api_call& c) {
   return json_result(200, out, found.size() + objects, 0);
 }
 
-const issue* visible_issue(api_call& c, std::string_view id_or_key) {
-  auto* i = find_issue_by_id_or_key(c.ws, id_or_key);
-  if (!i || !c.vis->can_see_issue(c.ws, c.caller, *i))
-    return nullptr;
-  return i;
-}
-
 api_result get_issue(api_call& c) {
   auto* i = visible_issue(c, c.args[0]);
   if (!i)
@@ -333,12 +296,9 @@ api_result issue_comments(api_call& c) {
   auto* i = visible_issue(c, c.args[0]);
   if (!i)
     return error_result(404, not_found_issue);
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 100);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 100);
+  auto pg = read_page(c.req, 100, 100);
+  if (pg.error)
+    return *pg.error;
   auto order = c.req.param("orderBy").value_or("created");
   std::vector<const comment*> vis;
   for (auto& k : i->comments)
@@ -346,40 +306,16 @@ api_result issue_comments(api_call& c) {
       vis.push_back(&k);
   if (order == "-created")
     std::reverse(vis.begin(), vis.end());
-  auto total = static_cast<std::int64_t>(vis.size());
-  json::array list;
-  for (auto x = *start; x < total && static_cast<std::int64_t>(list.size()) < m;
-       ++x)
-    list.push_back(comment_json(c, *i, *vis[static_cast<std::size_t>(x)]));
+  auto list = pg.values(vis.size(), [&](std::size_t x) {
+    return comment_json(c, *i, *vis[x]);
+  });
   json::object o;
-  o["startAt"] = *start;
-  o["maxResults"] = m;
-  o["total"] = total;
+  o["startAt"] = pg.start;
+  o["maxResults"] = pg.max;
+  o["total"] = vis.size();
   auto count = list.size();
   o["comments"] = std::move(list);
   return json_result(200, o, count, 0);
-}
-
-} // namespace
-
-void add_issue_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/search/jql", search_jql,
-               burst_class::get_default, "GET /search/jql"});
-  r.push_back({"POST", "/rest/api/3/search/jql", search_jql, burst_class::write,
-               "POST /search/jql"});
-  r.push_back({"GET", "/rest/api/3/search", search_removed,
-               burst_class::get_default, "GET /search"});
-  r.push_back({"POST", "/rest/api/3/search", search_removed, burst_class::write,
-               "POST /search"});
-  r.push_back({"POST", "/rest/api/3/search/approximate-count",
-               approximate_count, burst_class::write,
-               "POST /search/approximate-count"});
-  r.push_back({"POST", "/rest/api/3/issue/bulkfetch", bulkfetch,
-               burst_class::write, "POST /issue/bulkfetch"});
-  r.push_back({"GET", "/rest/api/3/issue/{}", get_issue, burst_class::get_issue,
-               "GET /issue/{}"});
-  r.push_back({"GET", "/rest/api/3/issue/{}/comment", issue_comments,
-               burst_class::get_default, "GET /issue/{}/comment"});
 }
 
 } // namespace jirasim

@@ -112,15 +112,8 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
     return gateway_401();
   if (r.path == "/oauth/token/accessible-resources") {
     json::array scopes;
-    std::size_t i = 0;
-    while (i < scope.size()) {
-      auto j = scope.find(' ', i);
-      if (j == std::string::npos)
-        j = scope.size();
-      if (j > i)
-        scopes.emplace_back(scope.substr(i, j - i));
-      i = j + 1;
-    }
+    for (auto s : split_nonempty(scope, ' '))
+      scopes.emplace_back(s);
     json::object site;
     site["id"] = ws.site.cloud_id;
     site["name"] = ws.site.name;

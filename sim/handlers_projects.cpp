@@ -22,61 +22,6 @@ api_result no_project(std::string_view key) {
                              + std::string(key) + "'.");
 }
 
-api_result project_search(api_call& c) {
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 100);
-  auto keys = list_param(c.req, "keys");
-  auto expand = list_param(c.req, "expand");
-  bool lead = std::find(expand.begin(), expand.end(), "lead") != expand.end();
-  bool desc
-    = std::find(expand.begin(), expand.end(), "description") != expand.end();
-  std::vector<const project*> sel;
-  for (auto& p : c.ws.projects) {
-    if (!keys.empty()
-        && std::find(keys.begin(), keys.end(), p.key) == keys.end()
-        && std::find(keys.begin(), keys.end(), std::to_string(p.id))
-             == keys.end())
-      continue;
-    if (!can_browse_project(c.ws, c.caller, p))
-      continue;
-    sel.push_back(&p);
-  }
-  std::sort(sel.begin(), sel.end(), [](auto* a, auto* b) {
-    return a->key < b->key;
-  });
-  auto total = static_cast<std::int64_t>(sel.size());
-  json::array values;
-  for (auto i = *start;
-       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
-    values.push_back(
-      project_json(c, *sel[static_cast<std::size_t>(i)], lead, desc));
-  auto page = [&](std::int64_t at) {
-    std::string u = c.base + "/rest/api/3/project/search?startAt="
-                    + std::to_string(at) + "&maxResults=" + std::to_string(m);
-    for (auto& k : keys)
-      u += "&keys=" + url_encode(k);
-    for (auto& e : expand)
-      u += "&expand=" + url_encode(e);
-    return u;
-  };
-  bool last = *start + static_cast<std::int64_t>(values.size()) >= total;
-  json::object o;
-  o["self"] = page(*start);
-  if (!last)
-    o["nextPage"] = page(*start + m);
-  o["maxResults"] = m;
-  o["startAt"] = *start;
-  o["total"] = total;
-  o["isLast"] = last;
-  auto count = values.size();
-  o["values"] = std::move(values);
-  return json_result(200, o, count, lead ? count : 0);
-}
-
 json::object scheme_head(api_call& c, const permission_scheme& s) {
   json::object o;
   o["expand"] = "permissions,user,group,projectRole,field,all";
@@ -105,6 +50,80 @@ bool wants_permissions(const api_call& c) {
   auto ex = list_param(c.req, "expand");
   return std::find(ex.begin(), ex.end(), "permissions") != ex.end()
          || std::find(ex.begin(), ex.end(), "all") != ex.end();
+}
+
+api_result security_members_page(api_call& c, const issue_security_scheme& s,
+                                 const std::vector<std::string>& level_filter) {
+  auto pg = read_page(c.req, 50, 50);
+  if (pg.error)
+    return *pg.error;
+  std::vector<json::object> all;
+  for (auto& l : s.levels) {
+    if (!level_filter.empty()
+        && std::find(level_filter.begin(), level_filter.end(),
+                     std::to_string(l.id))
+             == level_filter.end())
+      continue;
+    for (auto& mem : l.members) {
+      json::object o;
+      o["id"] = std::to_string(mem.id);
+      o["issueSecurityLevelId"] = std::to_string(l.id);
+      o["issueSecuritySchemeId"] = std::to_string(s.id);
+      o["holder"] = holder_json(mem.holder);
+      all.push_back(std::move(o));
+    }
+  }
+  json::object o;
+  auto count = page_bean(o, pg, all.size(), pg.values(all.size(), [&](auto i) {
+    return std::move(all[i]);
+  }));
+  return json_result(200, o, 0, count);
+}
+
+} // namespace
+
+api_result project_search(api_call& c) {
+  auto pg = read_page(c.req, 50, 100);
+  if (pg.error)
+    return *pg.error;
+  auto keys = list_param(c.req, "keys");
+  auto expand = list_param(c.req, "expand");
+  bool lead = std::find(expand.begin(), expand.end(), "lead") != expand.end();
+  bool desc
+    = std::find(expand.begin(), expand.end(), "description") != expand.end();
+  std::vector<const project*> sel;
+  for (auto& p : c.ws.projects) {
+    if (!keys.empty()
+        && std::find(keys.begin(), keys.end(), p.key) == keys.end()
+        && std::find(keys.begin(), keys.end(), std::to_string(p.id))
+             == keys.end())
+      continue;
+    if (!can_browse_project(c.ws, c.caller, p))
+      continue;
+    sel.push_back(&p);
+  }
+  std::sort(sel.begin(), sel.end(), [](auto* a, auto* b) {
+    return a->key < b->key;
+  });
+  auto values = pg.values(sel.size(), [&](std::size_t i) {
+    return project_json(c, *sel[i], lead, desc);
+  });
+  auto page = [&](std::int64_t at) {
+    std::string u = c.base
+                    + "/rest/api/3/project/search?startAt=" + std::to_string(at)
+                    + "&maxResults=" + std::to_string(pg.max);
+    for (auto& k : keys)
+      u += "&keys=" + url_encode(k);
+    for (auto& e : expand)
+      u += "&expand=" + url_encode(e);
+    return u;
+  };
+  json::object o;
+  o["self"] = page(pg.start);
+  if (!pg.is_last(values.size(), sel.size()))
+    o["nextPage"] = page(pg.start + pg.max);
+  auto count = page_bean(o, pg, sel.size(), std::move(values));
+  return json_result(200, o, count, lead ? count : 0);
 }
 
 api_result project_permission_scheme(api_call& c) {
@@ -146,7 +165,7 @@ api_result project_roles(api_call& c) {
   return json_result(200, o, 0, c.ws.roles.size());
 }
 
-api_result project_role_handler(api_call& c) {
+api_result project_role(api_call& c) {
   auto* p = visible_project(c, c.args[0]);
   if (!p)
     return no_project(c.args[0]);
@@ -239,49 +258,7 @@ api_result project_security_scheme(api_call& c) {
   return json_result(200, o, 0, 1 + s->levels.size());
 }
 
-api_result security_members_page(api_call& c, const issue_security_scheme& s,
-                                 const std::vector<std::string>& level_filter) {
-  auto start = int_param(c.req, "startAt", 0);
-  auto max = int_param(c.req, "maxResults", 50);
-  if (!start || !max || *start < 0 || *max < 0)
-    return error_result(
-      400, "startAt and maxResults must be non-negative integers.");
-  auto m = std::min<std::int64_t>(*max, 50);
-  std::vector<json::object> all;
-  for (auto& l : s.levels) {
-    if (!level_filter.empty()
-        && std::find(level_filter.begin(), level_filter.end(),
-                     std::to_string(l.id))
-             == level_filter.end())
-      continue;
-    for (auto& mem : l.members) {
-      json::object o;
-      o["id"] = std::to_string(mem.id);
-      o["issueSecurityLevelId"] = std::to_string(l.id);
-      o["issueSecuritySchemeId"] = std::to_string(s.id);
-      o["holder"] = holder_json(mem.holder);
-      all.push_back(std::move(o));
-    }
-  }
-  auto total = static_cast<std::int64_t>(all.size());
-  json::array values;
-  for (auto i = *start;
-       i < total && static_cast<std::int64_t>(values.size()) < m; ++i)
-    values.push_back(std::move(all[static_cast<std::size_t>(i)]));
-  json::object o;
-  o["maxResults"] = m;
-  o["startAt"] = *start;
-  o["total"] = total;
-  o["isLast"] = *start + static_cast<std::int64_t>(values.size()) >= total;
-  auto count = values.size();
-  o["values"] = std::move(values);
-  return json_result(200, o, 0, count);
-}
-
 api_result security_scheme_members(api_call& c) {
-  if (!c.is_admin())
-    return error_result(
-      403, "You do not have permission to view issue security schemes.");
   char* end = nullptr;
   auto id = std::strtoll(c.args[0].c_str(), &end, 10);
   auto* s = (*end == '\0') ? find_security_scheme(c.ws, id) : nullptr;
@@ -292,9 +269,6 @@ api_result security_scheme_members(api_call& c) {
 }
 
 api_result security_level_members(api_call& c) {
-  if (!c.is_admin())
-    return error_result(
-      403, "You do not have permission to view issue security schemes.");
   auto schemes = list_param(c.req, "schemeId");
   auto levels = list_param(c.req, "levelId");
   if (schemes.size() != 1)
@@ -304,32 +278,6 @@ api_result security_level_members(api_call& c) {
   if (!s)
     return error_result(404, "Issue security scheme not found.");
   return security_members_page(c, *s, levels);
-}
-
-} // namespace
-
-void add_project_routes(std::vector<route>& r) {
-  r.push_back({"GET", "/rest/api/3/project/search", project_search,
-               burst_class::get_default, "GET /project/search"});
-  r.push_back({"GET", "/rest/api/3/project/{}/permissionscheme",
-               project_permission_scheme, burst_class::get_default,
-               "GET /project/{}/permissionscheme"});
-  r.push_back({"GET", "/rest/api/3/permissionscheme/{}",
-               permission_scheme_by_id, burst_class::get_default,
-               "GET /permissionscheme/{}"});
-  r.push_back({"GET", "/rest/api/3/project/{}/role", project_roles,
-               burst_class::get_project_role, "GET /project/{}/role"});
-  r.push_back({"GET", "/rest/api/3/project/{}/role/{}", project_role_handler,
-               burst_class::get_project_role, "GET /project/{}/role/{}"});
-  r.push_back({"GET", "/rest/api/3/project/{}/issuesecuritylevelscheme",
-               project_security_scheme, burst_class::get_default,
-               "GET /project/{}/issuesecuritylevelscheme"});
-  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/level/member",
-               security_level_members, burst_class::get_default,
-               "GET /issuesecurityschemes/level/member"});
-  r.push_back({"GET", "/rest/api/3/issuesecurityschemes/{}/members",
-               security_scheme_members, burst_class::get_default,
-               "GET /issuesecurityschemes/{}/members"});
 }
 
 } // namespace jirasim

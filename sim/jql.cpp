@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <cstdio>
 
+#include "common/ascii.hpp"
 #include "sim/parse_int.hpp"
 #include "sim/sim_time.hpp"
 #include "sim/truth.hpp"
@@ -13,440 +12,7 @@ namespace jirasim {
 
 namespace {
 
-// --- lexer
-// -----------------------------------------------------------------------
-
-enum class tok : uint8_t {
-  end,
-  word,
-  string,
-  lparen,
-  rparen,
-  comma,
-  eq,
-  ne,
-  gt,
-  ge,
-  lt,
-  le,
-  tilde,
-  not_tilde,
-  and_,
-  or_
-};
-
-struct token {
-  tok kind = tok::end;
-  std::string text;
-  size_t pos = 0; // 0-based
-};
-
-std::string lower(std::string_view s) {
-  std::string out{s};
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string syntax_error(const std::string& what, size_t pos) {
-  return "Error in the JQL Query: " + what + " (line 1, character "
-         + std::to_string(pos + 1) + ")";
-}
-
-bool word_char(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || c == '_' || c == '.' || c == '-' || c == '/'
-         || c == ':' || c == '[' || c == ']' || u >= 0x80;
-}
-
-std::variant<std::vector<token>, jql_error> lex(std::string_view s) {
-  std::vector<token> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++i;
-      continue;
-    }
-    token t;
-    t.pos = i;
-    auto two = s.substr(i, 2);
-    if (c == '"' || c == '\'') {
-      auto q = c;
-      ++i;
-      std::string v;
-      bool closed = false;
-      while (i < s.size()) {
-        if (s[i] == '\\' && i + 1 < s.size()) {
-          v += s[i + 1];
-          i += 2;
-          continue;
-        }
-        if (s[i] == q) {
-          closed = true;
-          ++i;
-          break;
-        }
-        v += s[i++];
-      }
-      if (!closed)
-        return jql_error{syntax_error(
-          "The quoted string '" + v + "' has not been completed.", t.pos)};
-      t.kind = tok::string;
-      t.text = std::move(v);
-    } else if (c == '(') {
-      t.kind = tok::lparen, t.text = "(", ++i;
-    } else if (c == ')') {
-      t.kind = tok::rparen, t.text = ")", ++i;
-    } else if (c == ',') {
-      t.kind = tok::comma, t.text = ",", ++i;
-    } else if (two == "!=") {
-      t.kind = tok::ne, t.text = "!=", i += 2;
-    } else if (two == ">=") {
-      t.kind = tok::ge, t.text = ">=", i += 2;
-    } else if (two == "<=") {
-      t.kind = tok::le, t.text = "<=", i += 2;
-    } else if (two == "!~") {
-      t.kind = tok::not_tilde, t.text = "!~", i += 2;
-    } else if (two == "&&") {
-      t.kind = tok::and_, t.text = "&&", i += 2;
-    } else if (two == "||") {
-      t.kind = tok::or_, t.text = "||", i += 2;
-    } else if (c == '=') {
-      t.kind = tok::eq, t.text = "=", ++i;
-    } else if (c == '>') {
-      t.kind = tok::gt, t.text = ">", ++i;
-    } else if (c == '<') {
-      t.kind = tok::lt, t.text = "<", ++i;
-    } else if (c == '~') {
-      t.kind = tok::tilde, t.text = "~", ++i;
-    } else if (c == '&') {
-      t.kind = tok::and_, t.text = "&", ++i;
-    } else if (c == '|') {
-      t.kind = tok::or_, t.text = "|", ++i;
-    } else if (word_char(c)) {
-      auto b = i;
-      while (i < s.size() && word_char(s[i]))
-        ++i;
-      t.kind = tok::word;
-      t.text = std::string{s.substr(b, i - b)};
-    } else {
-      char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x",
-                    static_cast<unsigned>(static_cast<unsigned char>(c)));
-      return jql_error{syntax_error("The character '" + std::string(1, c)
-                                      + "' is a reserved JQL character. You "
-                                        "must enclose it in a string or use "
-                                        "the escape '"
-                                      + esc + "' instead.",
-                                    i)};
-    }
-    out.push_back(std::move(t));
-  }
-  token e;
-  e.kind = tok::end;
-  e.pos = s.size();
-  out.push_back(std::move(e));
-  return out;
-}
-
-// --- parser
-// -------------------------------------------------------------------------
-
-constexpr const char* unsupported_fields[]
-  = {"status",   "priority",       "assignee",    "reporter",   "labels",
-     "summary",  "text",           "issuetype",   "type",       "resolution",
-     "sprint",   "component",      "fixversion",  "parent",     "creator",
-     "level",    "statuscategory", "description", "comment",    "attachments",
-     "resolved", "duedate",        "due",         "labels",     "epic link",
-     "watcher",  "voter",          "filter",      "lastviewed", "cf",
-     "issuetype"};
-
-struct parser {
-  std::vector<token> t;
-  size_t i = 0;
-  std::optional<jql_error> err;
-
-  const token& peek() const {
-    return t[i];
-  }
-
-  bool is_kw(const token& x, std::string_view kw) const {
-    return x.kind == tok::word && lower(x.text) == kw;
-  }
-
-  static std::string shown(const token& x) {
-    return x.kind == tok::end ? "EOF" : x.text;
-  }
-
-  void fail(std::string msg) {
-    if (!err)
-      err = jql_error{std::move(msg)};
-  }
-
-  std::optional<jql_field> field_of(const token& x) {
-    auto f = lower(x.text);
-    if (x.kind != tok::word && x.kind != tok::string) {
-      fail(syntax_error("Expecting a field name but got '" + shown(x) + "'.",
-                        x.pos));
-      return std::nullopt;
-    }
-    if (f == "project")
-      return jql_field::project;
-    if (f == "created" || f == "createddate")
-      return jql_field::created;
-    if (f == "updated" || f == "updateddate")
-      return jql_field::updated;
-    if (f == "id")
-      return jql_field::id;
-    if (f == "key" || f == "issuekey" || f == "issue")
-      return jql_field::key;
-    for (auto* u : unsupported_fields)
-      if (f == u || f.rfind("cf[", 0) == 0 || f.rfind("customfield_", 0) == 0) {
-        fail("jira-sim supports only project, created, updated, id and key "
-             "in JQL; field '"
-             + x.text + "' is not supported.");
-        return std::nullopt;
-      }
-    fail("Field '" + x.text
-         + "' does not exist or you do not have permission to view it.");
-    return std::nullopt;
-  }
-
-  std::optional<std::string> value() {
-    auto& x = peek();
-    if (x.kind == tok::word || x.kind == tok::string) {
-      if (x.kind == tok::word) {
-        auto l = lower(x.text);
-        if (l == "and" || l == "or" || l == "not" || l == "in" || l == "order"
-            || l == "empty" || l == "null" || l == "is") {
-          fail(syntax_error("Expecting either a value, list or function but "
-                            "got '"
-                              + x.text + "'. You must surround '" + x.text
-                              + "' in quotation marks to use it as "
-                                "a value.",
-                            x.pos));
-          return std::nullopt;
-        }
-      }
-      ++i;
-      return x.text;
-    }
-    fail(syntax_error("Expecting either a value, list or function but got '"
-                        + shown(x) + "'.",
-                      x.pos));
-    return std::nullopt;
-  }
-
-  std::optional<jql_node> clause() {
-    auto& ft = peek();
-    auto f = field_of(ft);
-    if (!f)
-      return std::nullopt;
-    ++i;
-    jql_node n;
-    n.clause.field = *f;
-    auto& o = peek();
-    bool list = false;
-    switch (o.kind) {
-      case tok::eq:
-        n.clause.op = jql_op::eq;
-        break;
-      case tok::ne:
-        n.clause.op = jql_op::ne;
-        break;
-      case tok::gt:
-        n.clause.op = jql_op::gt;
-        break;
-      case tok::ge:
-        n.clause.op = jql_op::ge;
-        break;
-      case tok::lt:
-        n.clause.op = jql_op::lt;
-        break;
-      case tok::le:
-        n.clause.op = jql_op::le;
-        break;
-      case tok::word:
-        if (is_kw(o, "in")) {
-          n.clause.op = jql_op::in;
-          list = true;
-          break;
-        }
-        if (is_kw(o, "not") && is_kw(t[i + 1], "in")) {
-          n.clause.op = jql_op::not_in;
-          list = true;
-          ++i;
-          break;
-        }
-        [[fallthrough]];
-      default:
-        if (o.kind == tok::tilde || o.kind == tok::not_tilde
-            || is_kw(o, "is")) {
-          fail("The operator '" + o.text + "' is not supported by the '"
-               + ft.text + "' field.");
-          return std::nullopt;
-        }
-        fail(syntax_error("Expecting operator but got '" + shown(o)
-                            + "'. The valid operators are '=', '!=', '<', "
-                              "'>', '<=', '>=', '~', '!~', 'IN', 'NOT IN', "
-                              "'IS' and 'IS NOT'.",
-                          o.pos));
-        return std::nullopt;
-    }
-    ++i;
-    if (!list) {
-      auto v = value();
-      if (!v)
-        return std::nullopt;
-      n.clause.values.push_back(std::move(*v));
-      return n;
-    }
-    if (peek().kind != tok::lparen) {
-      fail(syntax_error("Expecting '(' but got '" + shown(peek()) + "'.",
-                        peek().pos));
-      return std::nullopt;
-    }
-    ++i;
-    for (;;) {
-      auto v = value();
-      if (!v)
-        return std::nullopt;
-      n.clause.values.push_back(std::move(*v));
-      if (peek().kind == tok::comma) {
-        ++i;
-        continue;
-      }
-      if (peek().kind == tok::rparen) {
-        ++i;
-        break;
-      }
-      fail(syntax_error("Expecting ',' or ')' but got '" + shown(peek()) + "'.",
-                        peek().pos));
-      return std::nullopt;
-    }
-    return n;
-  }
-
-  std::optional<jql_node> factor(int depth) {
-    if (depth > 100) {
-      fail(syntax_error("The query is nested too deeply.", peek().pos));
-      return std::nullopt;
-    }
-    if (is_kw(peek(), "not")) {
-      ++i;
-      auto inner = factor(depth + 1);
-      if (!inner)
-        return std::nullopt;
-      jql_node n;
-      n.k = jql_node::kind::not_;
-      n.children.push_back(std::move(*inner));
-      return n;
-    }
-    if (peek().kind == tok::lparen) {
-      ++i;
-      auto inner = expr(depth + 1);
-      if (!inner)
-        return std::nullopt;
-      if (peek().kind != tok::rparen) {
-        fail(syntax_error("Expecting ')' but got '" + shown(peek()) + "'.",
-                          peek().pos));
-        return std::nullopt;
-      }
-      ++i;
-      return inner;
-    }
-    return clause();
-  }
-
-  bool at_and() const {
-    return peek().kind == tok::and_ || is_kw(peek(), "and");
-  }
-  bool at_or() const {
-    return peek().kind == tok::or_ || is_kw(peek(), "or");
-  }
-
-  std::optional<jql_node> term(int depth) {
-    auto first = factor(depth);
-    if (!first)
-      return std::nullopt;
-    if (!at_and())
-      return first;
-    jql_node n;
-    n.k = jql_node::kind::and_;
-    n.children.push_back(std::move(*first));
-    while (at_and()) {
-      ++i;
-      auto next = factor(depth);
-      if (!next)
-        return std::nullopt;
-      n.children.push_back(std::move(*next));
-    }
-    return n;
-  }
-
-  std::optional<jql_node> expr(int depth) {
-    auto first = term(depth);
-    if (!first)
-      return std::nullopt;
-    if (!at_or())
-      return first;
-    jql_node n;
-    n.k = jql_node::kind::or_;
-    n.children.push_back(std::move(*first));
-    while (at_or()) {
-      ++i;
-      auto next = term(depth);
-      if (!next)
-        return std::nullopt;
-      n.children.push_back(std::move(*next));
-    }
-    return n;
-  }
-
-  bool order_by(std::vector<jql_order>& out) {
-    // "ORDER" already consumed.
-    if (!is_kw(peek(), "by")) {
-      fail(syntax_error("Expecting 'by' but got '" + shown(peek()) + "'.",
-                        peek().pos));
-      return false;
-    }
-    ++i;
-    for (;;) {
-      auto& ft = peek();
-      if (ft.kind != tok::word && ft.kind != tok::string) {
-        fail(syntax_error("Expecting a field name but got '" + shown(ft) + "'.",
-                          ft.pos));
-        return false;
-      }
-      auto f = field_of(ft);
-      if (!f)
-        return false;
-      if (*f == jql_field::project) {
-        fail("Not able to sort using field 'project'.");
-        return false;
-      }
-      ++i;
-      jql_order o;
-      o.field = *f;
-      if (is_kw(peek(), "asc")) {
-        ++i;
-      } else if (is_kw(peek(), "desc")) {
-        o.descending = true;
-        ++i;
-      }
-      out.push_back(o);
-      if (peek().kind == tok::comma) {
-        ++i;
-        continue;
-      }
-      return true;
-    }
-  }
-};
-
-// --- binding
-// --------------------------------------------------------------------------
+using jirasync::common::ascii_to_lower;
 
 // Parses "yyyy/MM/dd[ HH:mm]" or "yyyy-MM-dd[ HH:mm]".
 std::optional<millis> parse_date(std::string_view s, std::string_view tz) {
@@ -493,32 +59,16 @@ std::optional<millis> parse_date(std::string_view s, std::string_view tz) {
                          static_cast<unsigned>(mi));
 }
 
-const char* field_name(jql_field f) {
-  switch (f) {
-    case jql_field::project:
-      return "project";
-    case jql_field::created:
-      return "created";
-    case jql_field::updated:
-      return "updated";
-    case jql_field::id:
-      return "id";
-    case jql_field::key:
-      return "key";
-  }
-  return "?";
-}
-
 const project* project_by_value(const workspace& ws, std::string_view v) {
   if (auto id = parse_i64(v))
     if (auto* p = find_project(ws, *id))
       return p;
-  auto l = lower(v);
+  auto l = ascii_to_lower(v);
   for (auto& p : ws.projects)
-    if (lower(p.key) == l)
+    if (ascii_to_lower(p.key) == l)
       return &p;
   for (auto& p : ws.projects)
-    if (lower(p.name) == l)
+    if (ascii_to_lower(p.name) == l)
       return &p;
   return nullptr;
 }
@@ -560,16 +110,11 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
   auto& b = out.clause;
   b.field = c.field;
   b.op = c.op;
-  bool range = c.op == jql_op::gt || c.op == jql_op::ge || c.op == jql_op::lt
-               || c.op == jql_op::le;
+  bool range = is_range(c.op);
   switch (c.field) {
     case jql_field::project:
       if (range)
-        return jql_error{"The operator '"
-                         + std::string{c.op == jql_op::gt   ? ">"
-                                       : c.op == jql_op::ge ? ">="
-                                       : c.op == jql_op::lt ? "<"
-                                                            : "<="}
+        return jql_error{"The operator '" + std::string{to_string(c.op)}
                          + "' is not supported by the 'project' field."};
       for (auto& v : c.values) {
         auto* p = project_by_value(ws, v);
@@ -587,7 +132,7 @@ std::optional<jql_error> bind_node(const workspace& ws, const jql_node& n,
         auto t = parse_date(v, tz);
         if (!t)
           return jql_error{"Date value '" + v + "' for field '"
-                           + field_name(c.field)
+                           + std::string{to_string(c.field)}
                            + "' is invalid. Valid formats include: "
                              "'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', "
                              "'yyyy/MM/dd', 'yyyy-MM-dd', or a period format "
@@ -681,8 +226,7 @@ bool eval(const jql_bound_node& n, const issue& i, const index_entry& v) {
       break;
   }
   auto& c = n.clause;
-  bool range = c.op == jql_op::gt || c.op == jql_op::ge || c.op == jql_op::lt
-               || c.op == jql_op::le;
+  bool range = is_range(c.op);
   switch (c.field) {
     case jql_field::project:
       return member_test(c.op, v.project_id, c.ids);
@@ -714,32 +258,6 @@ index_entry index_view(const issue& i, millis now_ms) {
   if (i.indexed_at_ms <= now_ms)
     return index_entry{true, i.project_id, i.key, i.created_ms, i.updated_ms};
   return i.previous_index;
-}
-
-std::variant<jql_query, jql_error> parse_jql(std::string_view text) {
-  auto lexed = lex(text);
-  if (auto* e = std::get_if<jql_error>(&lexed))
-    return *e;
-  parser p;
-  p.t = std::move(std::get<std::vector<token>>(lexed));
-  jql_query q;
-  if (p.peek().kind != tok::end && !p.is_kw(p.peek(), "order")) {
-    auto w = p.expr(0);
-    if (!w)
-      return *p.err;
-    q.where = std::move(*w);
-  }
-  if (p.is_kw(p.peek(), "order")) {
-    ++p.i;
-    if (!p.order_by(q.order))
-      return *p.err;
-  }
-  if (p.peek().kind != tok::end) {
-    auto& x = p.peek();
-    return jql_error{syntax_error(
-      "Expecting either 'OR' or 'AND' but got '" + x.text + "'.", x.pos)};
-  }
-  return q;
 }
 
 namespace {
@@ -795,51 +313,6 @@ bool jql_compiled::matches(const workspace&, const issue& i,
   if (!v.present)
     return false;
   return !where || eval(*where, i, v);
-}
-
-bool jql_compiled::less(const workspace& ws, const issue& a, const issue& b,
-                        millis now_ms) const {
-  auto va = index_view(a, now_ms);
-  auto vb = index_view(b, now_ms);
-  for (auto& o : order) {
-    int cmp = 0;
-    switch (o.field) {
-      case jql_field::created:
-        cmp = va.created_ms < vb.created_ms   ? -1
-              : va.created_ms > vb.created_ms ? 1
-                                              : 0;
-        break;
-      case jql_field::updated:
-        cmp = va.updated_ms < vb.updated_ms   ? -1
-              : va.updated_ms > vb.updated_ms ? 1
-                                              : 0;
-        break;
-      case jql_field::id:
-        cmp = a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-        break;
-      case jql_field::key: {
-        // Project key, then the number (numerically).
-        auto pa = find_project(ws, va.project_id);
-        auto pb = find_project(ws, vb.project_id);
-        std::string ka = pa ? pa->key : "";
-        std::string kb = pb ? pb->key : "";
-        cmp = ka.compare(kb);
-        cmp = cmp < 0 ? -1 : cmp > 0 ? 1 : 0;
-        if (cmp == 0) {
-          auto na = key_number(va.key).value_or(0);
-          auto nb = key_number(vb.key).value_or(0);
-          cmp = na < nb ? -1 : na > nb ? 1 : 0;
-        }
-        break;
-      }
-      case jql_field::project:
-        break;
-    }
-    if (cmp != 0)
-      return o.descending ? cmp > 0 : cmp < 0;
-  }
-  bool desc = order.empty() || order.front().descending;
-  return desc ? a.id > b.id : a.id < b.id;
 }
 
 std::vector<int64_t> run_jql(const workspace& ws, const jql_compiled& q,

@@ -1,17 +1,9 @@
 #pragma once
 
-// The JQL subset connectors send, parsed and evaluated against the
-// workspace's search index view (index lag respected).
+// The JQL subset connectors send, bound to a workspace and evaluated
+// against its search index view (index lag respected). The syntax lives in
+// jql_parser.hpp.
 //
-// Grammar (case-insensitive keywords):
-//   query   := [expr] [ORDER BY key [ASC|DESC] {, key [ASC|DESC]}]
-//   expr    := term {OR term};  term := factor {AND factor}
-//   factor  := NOT factor | "(" expr ")" | clause
-//   clause  := field op value | field [NOT] IN "(" value {, value} ")"
-//   field   := project | created | createdDate | updated | updatedDate |
-//              id | issuekey | key
-//   op      := = | != | > | >= | < | <=
-//   value   := bare word | "double" or 'single' quoted string | number
 // Dates: "yyyy/MM/dd HH:mm", "yyyy-MM-dd HH:mm", "yyyy/MM/dd", "yyyy-MM-dd",
 // read in the caller's profile time zone at minute precision (DST-correct).
 // An issue matches `updated >= D` iff its updated instant >= D's instant.
@@ -20,8 +12,9 @@
 // Values: project by id, key or name (case-insensitive; unknown -> error);
 // key/issuekey by key (old keys of moved issues resolve; unknown -> error,
 // as Jira); id by number (unknown ids simply match nothing). Date `=` is an
-// exact instant match. Other known Jira fields (status, assignee, ...) are
-// rejected as unsupported by the simulator.
+// exact instant match.
+//
+// Thread-safety: pure functions over a workspace the caller keeps stable.
 
 #include <cstdint>
 #include <memory>
@@ -31,46 +24,10 @@
 #include <variant>
 #include <vector>
 
+#include "sim/jql_parser.hpp"
 #include "sim/workspace.hpp"
 
 namespace jirasim {
-
-/// Why a query was rejected (HTTP 400 with {"errorMessages":[message]}).
-struct jql_error {
-  std::string message;
-};
-
-enum class jql_field : uint8_t { project, created, updated, id, key };
-enum class jql_op : uint8_t { eq, ne, gt, ge, lt, le, in, not_in };
-
-/// One parsed condition (values still as text; resolved at compile time).
-struct jql_clause {
-  jql_field field = jql_field::id;
-  jql_op op = jql_op::eq;
-  std::vector<std::string> values;
-};
-
-/// Expression tree node.
-struct jql_node {
-  enum class kind : uint8_t { clause, and_, or_, not_ } k = kind::clause;
-  jql_clause clause;              // kind::clause
-  std::vector<jql_node> children; // and_/or_ (>= 2), not_ (1)
-};
-
-struct jql_order {
-  jql_field field = jql_field::id;
-  bool descending = false;
-};
-
-/// A parsed query (syntax only).
-struct jql_query {
-  std::optional<jql_node> where; // empty query -> nullopt
-  std::vector<jql_order> order;
-};
-
-/// Parses. Errors: Jira-like "Error in the JQL Query: ..." or
-/// "Field 'foo' does not exist or you do not have permission to view it.".
-std::variant<jql_query, jql_error> parse_jql(std::string_view text);
 
 /// A clause with its values resolved against the workspace.
 struct jql_bound_clause {
@@ -100,11 +57,6 @@ struct jql_compiled {
   /// Does `i`'s index entry (as of `now_ms`) match? False for issues not yet
   /// in the index.
   bool matches(const workspace& ws, const issue& i, millis now_ms) const;
-  /// Strict weak order of two issues per ORDER BY (ties broken by id in the
-  /// direction of the first ORDER BY key). Without ORDER BY: id descending
-  /// (newest first).
-  bool less(const workspace& ws, const issue& a, const issue& b,
-            millis now_ms) const;
 };
 
 /// The index entry JQL sees for `i` at `now_ms` (the current fields once
@@ -126,8 +78,10 @@ std::variant<jql_compiled, jql_error> compile_jql(const workspace& ws,
                                                   std::string_view time_zone,
                                                   user_ix caller);
 
-/// Ids of the issues the index shows for the query at `now_ms`, ordered.
-/// (Permissions are NOT applied here: the server filters by caller.)
+/// Ids of the issues the index shows for the query at `now_ms`, ordered per
+/// ORDER BY (ties broken by id in the direction of the first key; without
+/// ORDER BY: id descending, newest first). Permissions are NOT applied here:
+/// the server filters by caller.
 std::vector<int64_t> run_jql(const workspace& ws, const jql_compiled& q,
                              millis now_ms);
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <concepts>
+#include <functional>
 
 #include <boost/json.hpp>
 
@@ -24,9 +26,6 @@ mutation_result done(int64_t id = 0, std::string key = {}) {
   r.key = std::move(key);
   return r;
 }
-
-const std::string crowd_dir = "com.atlassian.crowd.directory."
-                              "IdentityPlatformRemoteDirectory";
 
 // Captures the index entry JQL currently sees, then marks the issue as
 // changed now (visible to JQL after the lag).
@@ -67,27 +66,17 @@ group* group_by_id_or_name(workspace& ws, std::string_view s) {
   return nullptr;
 }
 
-audit_item user_item(const user& u) {
-  return {u.account_id, u.account_id, "USER", "10000", "IDP Directory"};
-}
-
+// How the audit log names a holder type (Jira's permission screen labels).
 std::string holder_type_label(const holder& h) {
-  if (h.type == "group")
-    return "Group";
-  if (h.type == "projectRole")
-    return "Project Role";
-  if (h.type == "user")
-    return "Single user";
-  if (h.type == "applicationRole")
-    return "Application access";
-  if (h.type == "anyone")
-    return "Anyone";
-  if (h.type == "projectLead")
-    return "Project lead";
-  if (h.type == "reporter")
-    return "Reporter";
-  if (h.type == "assignee")
-    return "Current assignee";
+  static constexpr std::pair<std::string_view, std::string_view> labels[] = {
+    {"group", "Group"},       {"projectRole", "Project Role"},
+    {"user", "Single user"},  {"applicationRole", "Application access"},
+    {"anyone", "Anyone"},     {"projectLead", "Project lead"},
+    {"reporter", "Reporter"}, {"assignee", "Current assignee"},
+  };
+  for (auto [type, label] : labels)
+    if (h.type == type)
+      return std::string{label};
   return h.type;
 }
 
@@ -99,24 +88,6 @@ std::string join(const std::vector<std::string>& v) {
     s += x;
   }
   return s;
-}
-
-// The audit record head shared by the grant add/remove mutations.
-audit_record scheme_updated_audit(const permission_scheme& s) {
-  audit_record r;
-  r.summary = "Permission scheme updated";
-  r.category = "permissions";
-  r.object_item = {std::to_string(s.id), s.name, "SCHEME", "", ""};
-  return r;
-}
-
-// The audit record head shared by the level member add/remove mutations.
-audit_record level_updated_audit(const security_level& l) {
-  audit_record r;
-  r.summary = "Issue security level updated";
-  r.category = "permissions";
-  r.object_item = {std::to_string(l.id), l.name, "SECURITY_LEVEL", "", ""};
-  return r;
 }
 
 } // namespace
@@ -480,152 +451,139 @@ mutation_result delete_attachment(workspace& ws, int64_t attachment_id) {
   return done(attachment_id);
 }
 
-// --- groups
-// ------------------------------------------------------------------------------
-
-mutation_result add_group_member(workspace& ws, std::string_view g_id_or_name,
-                                 std::string_view account_id) {
-  auto* g = group_by_id_or_name(ws, g_id_or_name);
-  if (!g)
-    return fail("Specified group does not exist.");
-  auto u = find_user_ix(ws, account_id);
-  if (!u)
-    return fail("User '" + std::string{account_id} + "' does not exist.");
-  auto it = std::lower_bound(g->members.begin(), g->members.end(), *u);
-  if (it != g->members.end() && *it == *u)
-    return fail("Cannot add user. User is already a member of '" + g->name
-                + "'");
-  g->members.insert(it, *u);
-  ++ws.acl_epoch;
-  audit_record r;
-  r.summary = "User added to group";
-  r.category = "group management";
-  r.object_item = {"", g->name, "GROUP", "10000", crowd_dir};
-  r.associated_items.push_back(user_item(ws.users[*u]));
-  return done(append_audit(ws, std::move(r)));
-}
-
-mutation_result remove_group_member(workspace& ws,
-                                    std::string_view g_id_or_name,
-                                    std::string_view account_id) {
-  auto* g = group_by_id_or_name(ws, g_id_or_name);
-  if (!g)
-    return fail("Specified group does not exist.");
-  auto u = find_user_ix(ws, account_id);
-  if (!u)
-    return fail("User '" + std::string{account_id} + "' does not exist.");
-  auto it = std::lower_bound(g->members.begin(), g->members.end(), *u);
-  if (it == g->members.end() || *it != *u)
-    return fail("User is not a member of '" + g->name + "'");
-  g->members.erase(it);
-  ++ws.acl_epoch;
-  audit_record r;
-  r.summary = "User removed from group";
-  r.category = "group management";
-  r.object_item = {"", g->name, "GROUP", "10000", crowd_dir};
-  r.associated_items.push_back(user_item(ws.users[*u]));
-  return done(append_audit(ws, std::move(r)));
-}
-
-// --- permission schemes
-// ----------------------------------------------------------------
-
-mutation_result add_permission_grant(workspace& ws, int64_t scheme_id,
-                                     std::string_view permission,
-                                     const holder& h) {
-  auto* sc = find_permission_scheme(ws, scheme_id);
-  if (!sc)
-    return fail("Permission scheme " + std::to_string(scheme_id)
-                + " does not exist.");
-  auto& s = const_cast<permission_scheme&>(*sc);
-  permission_grant g{ws.next_grant_id++, std::string{permission}, h};
-  auto gid = g.id;
-  s.grants.push_back(std::move(g));
-  ++ws.acl_epoch;
-  auto r = scheme_updated_audit(s);
-  r.changed_values = {{"Permission", std::string{}, std::string{permission}},
-                      {"Type", std::string{}, holder_type_label(h)},
-                      {"Value", std::string{}, h.parameter}};
-  append_audit(ws, std::move(r));
-  return done(gid);
-}
-
-mutation_result remove_permission_grant(workspace& ws, int64_t scheme_id,
-                                        int64_t grant_id) {
-  auto* sc = find_permission_scheme(ws, scheme_id);
-  if (!sc)
-    return fail("Permission scheme " + std::to_string(scheme_id)
-                + " does not exist.");
-  auto& s = const_cast<permission_scheme&>(*sc);
-  auto it = std::find_if(s.grants.begin(), s.grants.end(),
-                         [&](const permission_grant& g) {
-                           return g.id == grant_id;
-                         });
-  if (it == s.grants.end())
-    return fail("Permission grant " + std::to_string(grant_id)
-                + " does not exist in scheme " + std::to_string(scheme_id));
-  auto r = scheme_updated_audit(s);
-  r.changed_values = {{"Permission", it->permission, std::string{}},
-                      {"Type", holder_type_label(it->holder), std::string{}},
-                      {"Value", it->holder.parameter, std::string{}}};
-  s.grants.erase(it);
-  ++ws.acl_epoch;
-  append_audit(ws, std::move(r));
-  return done(grant_id);
-}
-
-// --- issue security
-// ------------------------------------------------------------------------
-
-mutation_result add_security_level_member(workspace& ws, int64_t level_id,
-                                          const holder& h) {
-  auto* lc = find_security_level(ws, level_id);
-  if (!lc)
-    return fail("Security level " + std::to_string(level_id)
-                + " does not exist.");
-  auto& l = const_cast<security_level&>(*lc);
-  security_level_member m{ws.next_level_member_id++, h};
-  auto mid = m.id;
-  l.members.push_back(std::move(m));
-  ++ws.acl_epoch;
-  auto r = level_updated_audit(l);
-  r.changed_values = {{"Type", std::string{}, holder_type_label(h)},
-                      {"Value", std::string{}, h.parameter}};
-  append_audit(ws, std::move(r));
-  return done(mid);
-}
-
-mutation_result remove_security_level_member(workspace& ws, int64_t level_id,
-                                             int64_t member_id) {
-  auto* lc = find_security_level(ws, level_id);
-  if (!lc)
-    return fail("Security level " + std::to_string(level_id)
-                + " does not exist.");
-  auto& l = const_cast<security_level&>(*lc);
-  auto it = std::find_if(l.members.begin(), l.members.end(),
-                         [&](const security_level_member& m) {
-                           return m.id == member_id;
-                         });
-  if (it == l.members.end())
-    return fail("Security level member " + std::to_string(member_id)
-                + " does not exist.");
-  auto r = level_updated_audit(l);
-  r.changed_values = {{"Type", holder_type_label(it->holder), std::string{}},
-                      {"Value", it->holder.parameter, std::string{}}};
-  l.members.erase(it);
-  ++ws.acl_epoch;
-  append_audit(ws, std::move(r));
-  return done(member_id);
-}
-
-// --- project roles
-// ------------------------------------------------------------------------
+// --- permission-relevant lists
+// ----------------------------------------------------------
 
 namespace {
 
+enum class edit { add, remove };
+
+/// The one shape of every edit of a list that decides visibility (group
+/// members, permission grants, security level members, role actors): the
+/// entry `same` as `entry` must be absent to add it / present to remove it
+/// (else the mutation fails with `already` / `missing`, changing nothing);
+/// the list changes (kept sorted when its entries are ordered); the
+/// visibility epoch moves; and Jira's audit record for the change
+/// (`audit(concerned entry, list before, list after)`) is appended.
+/// Returns `result_id`, or the audit record's id when none is given.
+template<class T, class Same, class Audit>
+mutation_result
+edit_acl_list(workspace& ws, std::vector<T>& list, edit e, const T& entry,
+              Same same, std::string_view already, std::string_view missing,
+              Audit audit, std::optional<int64_t> result_id = {}) {
+  auto it = std::find_if(list.begin(), list.end(), [&](const T& x) {
+    return same(x, entry);
+  });
+  if (e == edit::add && it != list.end())
+    return fail(std::string{already});
+  if (e == edit::remove && it == list.end())
+    return fail(std::string{missing});
+  const T concerned = e == edit::add ? entry : *it;
+  const auto before = list;
+  if (e == edit::add) {
+    list.push_back(entry);
+    if constexpr (std::totally_ordered<T>)
+      std::sort(list.begin(), list.end());
+  } else {
+    list.erase(it);
+  }
+  ++ws.acl_epoch;
+  auto audit_id = append_audit(ws, audit(concerned, before, list));
+  return done(result_id.value_or(audit_id));
+}
+
+mutation_result change_group_member(workspace& ws, std::string_view group,
+                                    std::string_view account_id, edit e) {
+  auto* g = group_by_id_or_name(ws, group);
+  if (!g)
+    return fail("Specified group does not exist.");
+  auto u = find_user_ix(ws, account_id);
+  if (!u)
+    return fail("User '" + std::string{account_id} + "' does not exist.");
+  return edit_acl_list(
+    ws, g->members, e, *u, std::equal_to<>{},
+    "Cannot add user. User is already a member of '" + g->name + "'",
+    "User is not a member of '" + g->name + "'", [&](user_ix m, auto&, auto&) {
+      auto r = audit_event(e == edit::add ? "User added to group"
+                                          : "User removed from group",
+                           "group management", group_audit_item(*g));
+      r.associated_items.push_back(user_audit_item(ws.users[m]));
+      return r;
+    });
+}
+
+/// The changed values of an audit record for a holder granted (add) or
+/// taken away (remove), optionally naming the permission.
+std::vector<audit_changed_value> holder_change(edit e, const holder& h,
+                                               const std::string* permission) {
+  auto change = [&](std::string field, std::string value) {
+    return e == edit::add
+             ? audit_changed_value{std::move(field), std::string{}, value}
+             : audit_changed_value{std::move(field), value, std::string{}};
+  };
+  std::vector<audit_changed_value> v;
+  if (permission)
+    v.push_back(change("Permission", *permission));
+  v.push_back(change("Type", holder_type_label(h)));
+  v.push_back(change("Value", h.parameter));
+  return v;
+}
+
+/// Permission grants and security level members are both {id, holder}
+/// entries; Jira audits a change as "<owner> updated" naming the holder
+/// (and, for grants, the permission).
+template<class Entry>
+mutation_result
+change_holder_entry(workspace& ws, std::vector<Entry>& list, edit e,
+                    const Entry& entry, const std::string& missing,
+                    const char* summary, const audit_item& owner) {
+  return edit_acl_list(
+    ws, list, e, entry,
+    [](const Entry& a, const Entry& b) {
+      return a.id == b.id;
+    },
+    "", missing,
+    [&](const Entry& x, auto&, auto&) {
+      auto r = audit_event(summary, "permissions", owner);
+      const std::string* permission = nullptr;
+      if constexpr (requires { x.permission; })
+        permission = &x.permission;
+      r.changed_values = holder_change(e, x.holder, permission);
+      return r;
+    },
+    entry.id);
+}
+
+mutation_result change_grant(workspace& ws, int64_t scheme_id, edit e,
+                             const permission_grant& g) {
+  auto* sc = find_permission_scheme(ws, scheme_id);
+  if (!sc)
+    return fail("Permission scheme " + std::to_string(scheme_id)
+                + " does not exist.");
+  auto& s = const_cast<permission_scheme&>(*sc);
+  return change_holder_entry(ws, s.grants, e, g,
+                             "Permission grant " + std::to_string(g.id)
+                               + " does not exist in scheme "
+                               + std::to_string(scheme_id),
+                             "Permission scheme updated", scheme_audit_item(s));
+}
+
+mutation_result change_level_member(workspace& ws, int64_t level_id, edit e,
+                                    const security_level_member& m) {
+  auto* lc = find_security_level(ws, level_id);
+  if (!lc)
+    return fail("Security level " + std::to_string(level_id)
+                + " does not exist.");
+  auto& l = const_cast<security_level&>(*lc);
+  return change_holder_entry(
+    ws, l.members, e, m,
+    "Security level member " + std::to_string(m.id) + " does not exist.",
+    "Issue security level updated", security_level_audit_item(l));
+}
+
 mutation_result change_role_actor(workspace& ws, std::string_view project_key,
                                   int64_t role_id, std::string_view account_id,
-                                  std::string_view group_id, bool add) {
+                                  std::string_view group_id, edit e) {
   auto* pc = find_project_by_id_or_key(ws, project_key);
   if (!pc)
     return fail("No project could be found with key '"
@@ -640,98 +598,137 @@ mutation_result change_role_actor(workspace& ws, std::string_view project_key,
   if (!group_id.empty() && !find_group_by_id(ws, group_id))
     return fail("Group '" + std::string{group_id} + "' does not exist.");
   auto& p = const_cast<project&>(*pc);
-  role_actors* ra = nullptr;
-  for (auto& x : p.roles)
-    if (x.role_id == role_id)
-      ra = &x;
-  if (!ra) {
+  auto ra = std::find_if(p.roles.begin(), p.roles.end(), [&](auto& x) {
+    return x.role_id == role_id;
+  });
+  if (ra == p.roles.end()) {
     p.roles.push_back(role_actors{role_id, {}, {}});
-    ra = &p.roles.back();
+    ra = p.roles.end() - 1;
   }
-  auto& list = account_id.empty() ? ra->group_ids : ra->user_account_ids;
-  std::string item{account_id.empty() ? group_id : account_id};
-  auto before = join(list);
-  auto it = std::find(list.begin(), list.end(), item);
-  if (add) {
-    if (it != list.end())
-      return fail("The actor is already in the role.");
-    list.push_back(item);
-    std::sort(list.begin(), list.end());
-  } else {
-    if (it == list.end())
-      return fail("The actor is not in the role.");
-    list.erase(it);
-  }
-  ++ws.acl_epoch;
-  audit_record r;
-  r.summary = "Project roles changed";
-  r.category = "projects";
-  r.object_item
-    = {std::to_string(role->id), role->name, "PROJECT_ROLE", "", ""};
-  r.changed_values
-    = {{account_id.empty() ? "Groups" : "Users", before, join(list)}};
-  r.associated_items.push_back(
-    {std::to_string(p.id), p.name, "PROJECT", "", ""});
-  return done(append_audit(ws, std::move(r)));
+  bool users = !account_id.empty();
+  auto& list = users ? ra->user_account_ids : ra->group_ids;
+  return edit_acl_list(
+    ws, list, e, std::string{users ? account_id : group_id}, std::equal_to<>{},
+    "The actor is already in the role.", "The actor is not in the role.",
+    [&](auto&, const std::vector<std::string>& before,
+        const std::vector<std::string>& after) {
+      auto r = audit_event("Project roles changed", "projects",
+                           role_audit_item(*role));
+      r.changed_values
+        = {{users ? "Users" : "Groups", join(before), join(after)}};
+      r.associated_items.push_back(project_audit_item(p));
+      return r;
+    });
 }
 
 } // namespace
+
+mutation_result add_group_member(workspace& ws, std::string_view group,
+                                 std::string_view account_id) {
+  return change_group_member(ws, group, account_id, edit::add);
+}
+
+mutation_result remove_group_member(workspace& ws, std::string_view group,
+                                    std::string_view account_id) {
+  return change_group_member(ws, group, account_id, edit::remove);
+}
+
+mutation_result add_permission_grant(workspace& ws, int64_t scheme_id,
+                                     std::string_view permission,
+                                     const holder& h) {
+  if (!find_permission_scheme(ws, scheme_id))
+    return fail("Permission scheme " + std::to_string(scheme_id)
+                + " does not exist.");
+  return change_grant(
+    ws, scheme_id, edit::add,
+    permission_grant{ws.next_grant_id++, std::string{permission}, h});
+}
+
+mutation_result remove_permission_grant(workspace& ws, int64_t scheme_id,
+                                        int64_t grant_id) {
+  return change_grant(ws, scheme_id, edit::remove,
+                      permission_grant{grant_id, {}, {}});
+}
+
+mutation_result add_security_level_member(workspace& ws, int64_t level_id,
+                                          const holder& h) {
+  if (!find_security_level(ws, level_id))
+    return fail("Security level " + std::to_string(level_id)
+                + " does not exist.");
+  return change_level_member(
+    ws, level_id, edit::add,
+    security_level_member{ws.next_level_member_id++, h});
+}
+
+mutation_result remove_security_level_member(workspace& ws, int64_t level_id,
+                                             int64_t member_id) {
+  return change_level_member(ws, level_id, edit::remove,
+                             security_level_member{member_id, {}});
+}
 
 mutation_result add_role_actor(workspace& ws, std::string_view project_key,
                                int64_t role_id, std::string_view account_id,
                                std::string_view group_id) {
   return change_role_actor(ws, project_key, role_id, account_id, group_id,
-                           true);
+                           edit::add);
 }
 
 mutation_result remove_role_actor(workspace& ws, std::string_view project_key,
                                   int64_t role_id, std::string_view account_id,
                                   std::string_view group_id) {
   return change_role_actor(ws, project_key, role_id, account_id, group_id,
-                           false);
+                           edit::remove);
 }
 
 // --- users
 // ----------------------------------------------------------------------------------
 
-mutation_result set_email_hidden(workspace& ws, std::string_view account_id,
-                                 bool hidden) {
+namespace {
+
+/// A profile flag (email visibility, active) as one edit: the user must
+/// exist and the flag must change; Jira audits it as a user-management
+/// event naming the flag's old and new label (`labels` = {false, true}).
+mutation_result change_user_flag(workspace& ws, std::string_view account_id,
+                                 bool user::*flag, bool value,
+                                 std::string_view already, std::string summary,
+                                 std::string field,
+                                 std::pair<const char*, const char*> labels,
+                                 bool changes_visibility) {
   auto u = find_user_ix(ws, account_id);
   if (!u)
     return fail("User '" + std::string{account_id} + "' does not exist.");
   auto& usr = ws.users[*u];
-  if (usr.email_hidden == hidden)
-    return fail("Email visibility is already set.");
-  usr.email_hidden = hidden;
-  audit_record r;
-  r.summary = "User updated";
-  r.category = "user management";
-  r.object_item = user_item(usr);
-  r.changed_values = {{"Email visibility", hidden ? "Anyone" : "Only you",
-                       hidden ? "Only you" : "Anyone"}};
-  r.associated_items.push_back(user_item(usr));
+  if (usr.*flag == value)
+    return fail(std::string{already});
+  usr.*flag = value;
+  if (changes_visibility)
+    ++ws.acl_epoch;
+  auto label = [&](bool v) {
+    return std::string{v ? labels.second : labels.first};
+  };
+  auto r
+    = audit_event(std::move(summary), "user management", user_audit_item(usr));
+  r.changed_values = {{std::move(field), label(!value), label(value)}};
+  r.associated_items.push_back(user_audit_item(usr));
   return done(append_audit(ws, std::move(r)));
+}
+
+} // namespace
+
+mutation_result set_email_hidden(workspace& ws, std::string_view account_id,
+                                 bool hidden) {
+  return change_user_flag(ws, account_id, &user::email_hidden, hidden,
+                          "Email visibility is already set.", "User updated",
+                          "Email visibility", {"Anyone", "Only you"}, false);
 }
 
 mutation_result set_user_active(workspace& ws, std::string_view account_id,
                                 bool active) {
-  auto u = find_user_ix(ws, account_id);
-  if (!u)
-    return fail("User '" + std::string{account_id} + "' does not exist.");
-  auto& usr = ws.users[*u];
-  if (usr.active == active)
-    return fail(active ? "User is already active."
-                       : "User is already inactive.");
-  usr.active = active;
-  ++ws.acl_epoch;
-  audit_record r;
-  r.summary = active ? "User activated" : "User deactivated";
-  r.category = "user management";
-  r.object_item = user_item(usr);
-  r.changed_values = {{"Active / Inactive", active ? "Inactive" : "Active",
-                       active ? "Active" : "Inactive"}};
-  r.associated_items.push_back(user_item(usr));
-  return done(append_audit(ws, std::move(r)));
+  return change_user_flag(ws, account_id, &user::active, active,
+                          active ? "User is already active."
+                                 : "User is already inactive.",
+                          active ? "User activated" : "User deactivated",
+                          "Active / Inactive", {"Inactive", "Active"}, true);
 }
 
 } // namespace jirasim

@@ -19,61 +19,6 @@ bool starts_with(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
 
-std::optional<std::string> base64_decode(std::string_view in) {
-  static const std::string_view alphabet
-    = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : in) {
-    if (ch == '=')
-      break;
-    auto pos = alphabet.find(ch);
-    if (pos == std::string_view::npos)
-      return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
-/// Splits a path into segments ("" segments dropped).
-std::vector<std::string_view> segments(std::string_view p) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < p.size()) {
-    auto j = p.find('/', i);
-    if (j == std::string_view::npos)
-      j = p.size();
-    if (j > i)
-      out.push_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
-bool match(const route& rt, std::string_view method,
-           const std::vector<std::string_view>& segs,
-           std::vector<std::string>& args) {
-  if (rt.method != method)
-    return false;
-  auto pat = segments(rt.pattern);
-  if (pat.size() != segs.size())
-    return false;
-  args.clear();
-  for (std::size_t i = 0; i < pat.size(); ++i) {
-    if (pat[i] == "{}")
-      args.emplace_back(segs[i]);
-    else if (pat[i] != segs[i])
-      return false;
-  }
-  return true;
-}
-
 visibility_cache& thread_cache(std::uint64_t serial) {
   thread_local std::uint64_t cached_serial = 0;
   thread_local std::unique_ptr<visibility_cache> cache;
@@ -101,14 +46,7 @@ http_response unauthorized_gateway() {
 } // namespace
 
 bool api_call::is_admin() const {
-  if (caller == ws.api_user)
-    return true;
-  for (auto& g : ws.groups)
-    if ((g.name == "site-admins" || g.name.rfind("jira-admins", 0) == 0
-         || g.name == "administrators")
-        && is_member(g, caller))
-      return true;
-  return false;
+  return has_global_permission(ws, caller, "ADMINISTER");
 }
 
 jira_app::jira_app(sim_options options)
@@ -117,10 +55,6 @@ jira_app::jira_app(sim_options options)
       in_(std::make_unique<internals>(opt_)) {
   index_lag_ms_ = opt_.index_lag_ms;
   in_->serial = next_serial++;
-  add_user_routes(in_->routes);
-  add_project_routes(in_->routes);
-  add_issue_routes(in_->routes);
-  add_attachment_routes(in_->routes);
   set_base_url("https://127.0.0.1");
 }
 
@@ -254,7 +188,7 @@ http_response jira_app::handle(http_request& r) {
     }
   } else {
     if (auth && starts_with(*auth, "Basic ")) {
-      if (auto plain = base64_decode(auth->substr(6))) {
+      if (auto plain = base64_decode(auth->substr(6), base64_std)) {
         auto colon = plain->find(':');
         if (colon != std::string::npos) {
           auto u
@@ -273,11 +207,12 @@ http_response jira_app::handle(http_request& r) {
   }
 
   // Routing.
-  auto segs = segments(rest);
+  constexpr std::string_view api_prefix = "/rest/api/3";
+  auto segs = split_nonempty(rest.substr(api_prefix.size()), '/');
   const route* rt = nullptr;
   std::vector<std::string> args;
-  for (auto& candidate : in_->routes)
-    if (match(candidate, r.method, segs, args)) {
+  for (auto& candidate : api_routes())
+    if (candidate.match(r.method, segs, args)) {
       rt = &candidate;
       break;
     }
@@ -296,18 +231,17 @@ http_response jira_app::handle(http_request& r) {
   }
 
   // Rate limits.
-  auto decision = in_->limiter.admit(rt->name, rt->burst, now);
-  if (!decision.allowed) {
+  auto kind = bearer_area ? traffic::oauth : traffic::api_token;
+  auto admitted = in_->limiter.admit(rt->name, rt->burst, kind, now);
+  if (!admitted.allowed) {
     auto res = json_response(429, "");
-    res.headers.insert(res.headers.end(), decision.headers.begin(),
-                       decision.headers.end());
-    res.set("Retry-After", std::to_string(decision.retry_after_secs));
-    res.set("RateLimit-Reason", decision.reason);
-    bool burst = decision.reason == "jira-burst-based";
+    for (auto& h : in_->limiter.headers(admitted, kind, now))
+      res.headers.push_back(h);
+    bool burst = admitted.reason == "jira-burst-based";
     in_->note_retry_after(burst ? rt->name : "", now,
-                          decision.retry_after_secs);
+                          admitted.retry_after_secs);
     std::lock_guard sl{in_->stats_mu};
-    ++in_->stats.rate_limited_by_reason[decision.reason];
+    ++in_->stats.rate_limited_by_reason[admitted.reason];
     return res;
   }
 
@@ -347,17 +281,18 @@ http_response jira_app::handle(http_request& r) {
                 &thread_cache(in_->serial)};
   if (call.tz.empty())
     call.tz = "UTC";
-  api_result out = rt->fn(call);
+  auto denied = forbidden(*rt, call);
+  api_result out = denied ? std::move(*denied) : rt->fn(call);
   lock.unlock();
 
   auto points = static_cast<std::int64_t>(1 + out.core + 2 * out.identity);
-  in_->limiter.spend(points, now);
+  in_->limiter.spend(points, kind, now);
   {
     std::lock_guard sl{in_->stats_mu};
     in_->stats.points_spent += static_cast<std::uint64_t>(points);
   }
   auto& res = out.res;
-  for (auto& h : in_->limiter.quota_headers(now))
+  for (auto& h : in_->limiter.headers(admitted, kind, now))
     res.headers.push_back(h);
   res.set("X-AREQUESTID", std::to_string(now));
   res.delay += in_->latency.delay_for(out.core + out.identity);

@@ -40,6 +40,58 @@ bool parse_target(std::string_view target, http_request& r) {
   return true;
 }
 
+std::vector<std::string_view> split_nonempty(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto j = s.find(sep, i);
+    if (j == std::string_view::npos)
+      j = s.size();
+    if (j > i)
+      out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view in,
+                                         std::string_view alphabet) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char ch : in) {
+    if (ch == '=')
+      break;
+    auto pos = alphabet.find(ch);
+    if (pos == std::string_view::npos)
+      return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(pos);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+std::string base64_encode(std::string_view in, std::string_view alphabet) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char ch : in) {
+    acc = (acc << 8) | ch;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += alphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0)
+    out += alphabet[(acc << (6 - bits)) & 63];
+  return out;
+}
+
 std::string url_encode(std::string_view s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

@@ -28,7 +28,6 @@ struct jira_app::internals {
   fault_injector faults;
   latency_model latency;
   oauth_state oauth;
-  std::vector<route> routes;
   std::int64_t grace_ms;
   std::int64_t media_ttl_secs;
   /// Key of the media URL signatures (random per process).

@@ -106,17 +106,34 @@ bool holder_matches(const workspace& ws, const holder& h, user_ix u,
   return false;
 }
 
-bool can_browse_project(const workspace& ws, user_ix u, const project& p) {
+bool has_global_permission(const workspace& ws, user_ix u,
+                           std::string_view permission) {
+  if (!eligible(ws, u))
+    return false;
+  for (auto& g : ws.global_grants)
+    if (g.permission == permission)
+      if (auto* grp = find_group_by_name(ws, g.group_name);
+          grp && is_member(*grp, u))
+        return true;
+  return false;
+}
+
+bool has_project_permission(const workspace& ws, user_ix u, const project& p,
+                            std::string_view permission) {
   if (!eligible(ws, u))
     return false;
   auto* s = find_permission_scheme(ws, p.permission_scheme_id);
   if (!s)
     return false;
   for (auto& g : s->grants)
-    if (g.permission == "BROWSE_PROJECTS"
+    if (g.permission == permission
         && holder_matches(ws, g.holder, u, p, nullptr))
       return true;
   return false;
+}
+
+bool can_browse_project(const workspace& ws, user_ix u, const project& p) {
+  return has_project_permission(ws, u, p, "BROWSE_PROJECTS");
 }
 
 bool can_see_issue(const workspace& ws, user_ix u, const issue& i) {

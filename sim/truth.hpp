@@ -60,6 +60,17 @@ bool can_see_issue(const workspace& ws, user_ix u, const issue& i);
 bool can_see_comment(const workspace& ws, user_ix u, const issue& i,
                      const comment& c);
 
+/// Does `u` hold the global permission `permission` ("ADMINISTER" =
+/// Administer Jira, "USER_PICKER" = Browse users and groups) through a
+/// group it is a direct member of? Active atlassian accounts only.
+bool has_global_permission(const workspace& ws, user_ix u,
+                           std::string_view permission);
+/// Does `u` hold the project permission `permission` (e.g.
+/// "ADMINISTER_PROJECTS") in `p` through a grant that does not depend on an
+/// issue (reporter / assignee holders never match here)?
+bool has_project_permission(const workspace& ws, user_ix u, const project& p,
+                            std::string_view permission);
+
 /// A record reference for `visible_account_ids`.
 struct record_ref {
   /// "project" | "issue" | "comment" | "attachment".

@@ -207,6 +207,43 @@ bool is_member(const group& g, user_ix u) {
   return std::binary_search(g.members.begin(), g.members.end(), u);
 }
 
+// --- audit shapes
+// --------------------------------------------------------------------
+
+audit_item user_audit_item(const user& u) {
+  return {u.account_id, u.account_id, "USER", "10000", "IDP Directory"};
+}
+
+audit_item group_audit_item(const group& g) {
+  return {"", g.name, "GROUP", "10000",
+          "com.atlassian.crowd.directory.IdentityPlatformRemoteDirectory"};
+}
+
+audit_item project_audit_item(const project& p) {
+  return {std::to_string(p.id), p.name, "PROJECT", "", ""};
+}
+
+audit_item scheme_audit_item(const permission_scheme& s) {
+  return {std::to_string(s.id), s.name, "SCHEME", "", ""};
+}
+
+audit_item role_audit_item(const project_role& r) {
+  return {std::to_string(r.id), r.name, "PROJECT_ROLE", "", ""};
+}
+
+audit_item security_level_audit_item(const security_level& l) {
+  return {std::to_string(l.id), l.name, "SECURITY_LEVEL", "", ""};
+}
+
+audit_record audit_event(std::string summary, std::string category,
+                         audit_item object) {
+  audit_record r;
+  r.summary = std::move(summary);
+  r.category = std::move(category);
+  r.object_item = std::move(object);
+  return r;
+}
+
 // --- credentials
 // ---------------------------------------------------------------------
 

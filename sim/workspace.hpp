@@ -87,6 +87,14 @@ struct workspace_params {
   std::string api_user_email = "sim-admin@example.com";
   /// Site name (<name>.atlassian.net in real Jira). Default: "acme-sim".
   std::string site_name = "acme-sim";
+  /// The API user is a Jira administrator: a member of site-admins and
+  /// jira-admins-<site>, the groups holding "Administer Jira". When false
+  /// it is in neither (user 1 stands in), so it lacks Administer Jira and
+  /// the project roles those groups are actors of. Default: true.
+  bool api_user_admin = true;
+  /// "Browse users and groups" is granted to the admin groups only, not to
+  /// the product access groups as well. Default: false.
+  bool browse_users_admins_only = false;
 };
 
 // --- identities --------------------------------------------------------------
@@ -127,6 +135,14 @@ struct application_role {
   std::string name;
   /// Names of the groups that grant this product (licence).
   std::vector<std::string> group_names;
+};
+
+/// A global permission granted to a group (Jira Cloud grants global
+/// permissions to groups only), e.g. {"ADMINISTER", "jira-admins-acme"}:
+/// "ADMINISTER" = Administer Jira, "USER_PICKER" = Browse users and groups.
+struct global_grant {
+  std::string permission;
+  std::string group_name;
 };
 
 /// Global project role definition (actors are per project).
@@ -380,6 +396,21 @@ struct audit_record {
   std::vector<audit_item> associated_items;
 };
 
+// Items and record heads shaped like the real audit log
+// (tests/fixtures/jira-cloud/ctreminiom__get-audit-records.json): users in
+// the "IDP Directory", groups in the Crowd identity-platform directory
+// (parent 10000, no id), projects / schemes / roles by id and name.
+audit_item user_audit_item(const user& u);
+audit_item group_audit_item(const group& g);
+audit_item project_audit_item(const project& p);
+audit_item scheme_audit_item(const permission_scheme& s);
+audit_item role_audit_item(const project_role& r);
+audit_item security_level_audit_item(const security_level& l);
+/// {summary, category, objectItem}; the rest (id, time, author, values)
+/// is filled in by the caller.
+audit_record audit_event(std::string summary, std::string category,
+                         audit_item object);
+
 // --- site
 // ------------------------------------------------------------------------------
 
@@ -404,10 +435,12 @@ struct workspace {
   millis index_lag_ms = 0;
 
   std::vector<user> users;
-  /// The API user (an admin, active, "atlassian").
+  /// The API user (active, "atlassian"; an admin unless
+  /// params.api_user_admin is false).
   user_ix api_user = 0;
   std::vector<group> groups;
   std::vector<application_role> application_roles;
+  std::vector<global_grant> global_grants;
   std::vector<project_role> roles;
   std::vector<permission_scheme> permission_schemes;
   std::vector<issue_security_scheme> security_schemes;

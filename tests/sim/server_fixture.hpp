@@ -6,6 +6,7 @@
 #include "sim/server.hpp"
 #include "sim/server_app.hpp"
 #include "sim/server_client.hpp"
+#include "sim/server_http.hpp"
 
 #include <boost/json.hpp>
 
@@ -85,6 +86,40 @@ struct sim_fixture {
       throw std::runtime_error(target + " -> " + std::to_string(r.status) + " "
                                + r.body);
     return parse(r.body);
+  }
+  /// An OAuth access token for the API user (3LO code flow, auto-consent)
+  /// and the gateway prefix "/ex/jira/<cloudId>" to put before API paths.
+  std::string oauth_token() {
+    auto cb = std::string("http://127.0.0.1:8765/callback");
+    auto auth = client->get(
+      "/authorize?audience=api.atlassian.com&client_id=cid"
+      "&scope=read%3Ajira-work%20offline_access&redirect_uri="
+      "http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&state=s&response_type=code"
+      "&prompt=consent");
+    auto loc = std::string(auth.header("Location").value_or(""));
+    jirasim::http_request redirect;
+    auto path_at = loc.find('/', loc.find("//") + 2);
+    if (auth.status != 302 || path_at == std::string::npos
+        || !jirasim::parse_target(loc.substr(path_at), redirect)
+        || !redirect.param("code"))
+      throw std::runtime_error("OAuth authorize failed");
+    auto code = std::string(*redirect.param("code"));
+    json::object body{{"grant_type", "authorization_code"},
+                      {"client_id", "cid"},
+                      {"client_secret", "sec"},
+                      {"code", code},
+                      {"redirect_uri", cb}};
+    auto tok
+      = client->request("POST", "/oauth/token", {}, json::serialize(body));
+    if (tok.status != 200)
+      throw std::runtime_error("OAuth token exchange failed");
+    return std::string(parse(tok.body).at("access_token").as_string());
+  }
+  /// GET `api_path` ("/rest/api/3/...") through the OAuth gateway path.
+  jirasim::client_response get_oauth(const std::string& api_path,
+                                     const std::string& access_token) {
+    return client->get("/ex/jira/" + app->cloud_id() + api_path,
+                       {{"Authorization", "Bearer " + access_token}});
   }
   json::value control(const std::string& method, const std::string& target,
                       const std::string& body = {}) {

@@ -147,6 +147,91 @@ TEST_CASE("config changes append audit records like Jira's",
   CHECK(ws.audit.size() == n1);
 }
 
+TEST_CASE("grant and member edits: Jira's changed values, errors as values",
+          "[sim][mutations]") {
+  auto ws = tiny_workspace();
+  using cv = audit_changed_value;
+  auto same = [](const cv& a, const cv& b) {
+    return a.field_name == b.field_name && a.changed_from == b.changed_from
+           && a.changed_to == b.changed_to;
+  };
+  auto values_are = [&](std::vector<cv> want) {
+    auto& got = ws.audit.back().changed_values;
+    REQUIRE(got.size() == want.size());
+    for (size_t k = 0; k < got.size(); ++k)
+      CHECK(same(got[k], want[k]));
+  };
+  auto epoch = ws.acl_epoch;
+  // Group members: sorted, duplicate / absent rejected, nothing changed.
+  REQUIRE(add_group_member(ws, "g-dev", "a3").ok);
+  CHECK(find_group_by_name(ws, "g-dev")->members
+        == std::vector<user_ix>{1, 3, 4});
+  CHECK(ws.acl_epoch == epoch + 1);
+  auto n = ws.audit.size();
+  auto dup = add_group_member(ws, "gid-dev", "a3");
+  CHECK(dup.error == "Cannot add user. User is already a member of 'g-dev'");
+  CHECK(remove_group_member(ws, "g-dev", "a2").error
+        == "User is not a member of 'g-dev'");
+  CHECK(ws.audit.size() == n);
+  CHECK(ws.acl_epoch == epoch + 1);
+  // Permission grants: the permission, holder type label and parameter.
+  auto g = add_permission_grant(ws, 100, "BROWSE_PROJECTS",
+                                holder{"group", "g-dev", "gid-dev"});
+  REQUIRE(g.ok);
+  CHECK(find_permission_scheme(ws, 100)->grants.back().id == g.id);
+  values_are({{"Permission", "", "BROWSE_PROJECTS"},
+              {"Type", "", "Group"},
+              {"Value", "", "g-dev"}});
+  REQUIRE(remove_permission_grant(ws, 100, g.id).ok);
+  values_are({{"Permission", "BROWSE_PROJECTS", ""},
+              {"Type", "Group", ""},
+              {"Value", "g-dev", ""}});
+  CHECK(remove_permission_grant(ws, 100, g.id).error
+        == "Permission grant " + std::to_string(g.id)
+             + " does not exist in scheme 100");
+  CHECK(add_permission_grant(ws, 999, "X", holder{"anyone", "", ""}).error
+        == "Permission scheme 999 does not exist.");
+  // Security level members: type label and value, the level as object.
+  auto m = add_security_level_member(ws, 300, holder{"assignee", "", ""});
+  REQUIRE(m.ok);
+  CHECK(ws.audit.back().summary == "Issue security level updated");
+  CHECK(ws.audit.back().object_item.type_name == "SECURITY_LEVEL");
+  CHECK(ws.audit.back().object_item.id == "300");
+  values_are({{"Type", "", "Current assignee"}, {"Value", "", ""}});
+  REQUIRE(remove_security_level_member(ws, 300, m.id).ok);
+  values_are({{"Type", "Current assignee", ""}, {"Value", "", ""}});
+  CHECK(remove_security_level_member(ws, 300, m.id).error
+        == "Security level member " + std::to_string(m.id)
+             + " does not exist.");
+  // Role actors: the whole list before and after, the project associated.
+  REQUIRE(add_role_actor(ws, "P", 10100, "", "gid-dev").ok);
+  values_are({{"Groups", "gid-role", "gid-dev, gid-role"}});
+  CHECK(ws.audit.back().associated_items.at(0).type_name == "PROJECT");
+  CHECK(add_role_actor(ws, "P", 10100, "", "gid-dev").error
+        == "The actor is already in the role.");
+  REQUIRE(remove_role_actor(ws, "P", 10100, "a2", "").ok);
+  values_are({{"Users", "a2", ""}});
+  CHECK(remove_role_actor(ws, "P", 10100, "a2", "").error
+        == "The actor is not in the role.");
+  // A role without actors in the project gets its first one.
+  REQUIRE(add_role_actor(ws, "Q", 10002, "a1", "").ok);
+  CHECK(find_role_actors(*find_project_by_id_or_key(ws, "Q"), 10002)
+          ->user_account_ids
+        == std::vector<std::string>{"a1"});
+  // Profile flags: labels of the old and new value; email visibility does
+  // not change who sees what.
+  auto before_email = ws.acl_epoch;
+  REQUIRE(set_email_hidden(ws, "a1", true).ok);
+  values_are({{"Email visibility", "Anyone", "Only you"}});
+  CHECK(ws.acl_epoch == before_email);
+  CHECK(set_email_hidden(ws, "a1", true).error
+        == "Email visibility is already set.");
+  REQUIRE(set_user_active(ws, "a1", false).ok);
+  values_are({{"Active / Inactive", "Active", "Inactive"}});
+  CHECK(ws.acl_epoch == before_email + 1);
+  CHECK(set_user_active(ws, "a1", false).error == "User is already inactive.");
+}
+
 TEST_CASE("issue updates bump updated and respect index lag",
           "[sim][mutations]") {
   auto ws = tiny_workspace();
