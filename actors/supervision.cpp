@@ -48,6 +48,17 @@ common::error request_failed(std::string_view what, const caf::error& err) {
   return common::make_error(code, std::move(msg));
 }
 
+std::string describe(std::chrono::milliseconds d) {
+  auto ms = d.count();
+  if (ms != 0 && ms % 3'600'000 == 0)
+    return std::to_string(ms / 3'600'000) + " h";
+  if (ms != 0 && ms % 60'000 == 0)
+    return std::to_string(ms / 60'000) + " min";
+  if (ms != 0 && ms % 1000 == 0)
+    return std::to_string(ms / 1000) + " s";
+  return std::to_string(ms) + " ms";
+}
+
 common::error prefixed(std::string_view what, common::error e) {
   e.message = std::string{what} + ": " + e.message;
   return e;

@@ -11,6 +11,7 @@
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,10 @@ std::string describe(const caf::error& err);
 /// names the request ("store write", "permit"); code timeout for
 /// request_timeout, internal otherwise.
 common::error request_failed(std::string_view what, const caf::error& err);
+
+/// A timeout for messages: "24 h", "90 min", "30 s", "250 ms" (the
+/// largest unit that divides it).
+std::string describe(std::chrono::milliseconds d);
 
 /// `e` with "<what>: " in front of its message (which step it failed in).
 common::error prefixed(std::string_view what, common::error e);

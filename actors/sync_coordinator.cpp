@@ -231,14 +231,9 @@ void pump_projects(coordinator_actor* self) {
           project_done(self, fetcher, std::move(r));
         },
         [=](caf::error& err) {
-          if (self->state.done)
-            return;
-          fetch_result r;
-          r.project_key = key;
-          auto e = request_failed("issues", err);
-          e.record = "project " + key;
-          r.failures.push_back(std::move(e));
-          project_done(self, fetcher, std::move(r));
+          // A fetcher answers its failures as values: an error here means
+          // it broke (an exception) or got stuck, which fails the run.
+          fail_run(self, request_failed("issue_fetcher of " + key, err));
         });
   }
   if (st.projects_active == 0 && st.pending_projects.empty())
@@ -307,10 +302,8 @@ void run_roles(coordinator_actor* self) {
           step_done();
         },
         [=](caf::error& err) {
-          if (self->state.done)
-            return;
-          project_failed(request_failed("permissions", err));
-          step_done();
+          // Expected failures are values; this is a broken roles_actor.
+          fail_run(self, request_failed("roles_actor", err));
         });
   }
 }
@@ -543,13 +536,11 @@ coordinator_impl(coordinator_actor* self, sync_env env,
     [=](deadline_atom) {
       if (check_fault(self, self->state.base.fault))
         return;
-      auto limit = std::chrono::duration_cast<std::chrono::seconds>(
-                     self->state.base.timeouts.run)
-                     .count();
-      fail_run(self, common::make_error(common::errc::timeout,
-                                        "the run did not finish within "
-                                          + std::to_string(limit)
-                                          + " s (timeouts.run)"));
+      fail_run(self,
+               common::make_error(common::errc::timeout,
+                                  "the run did not finish within "
+                                    + describe(self->state.base.timeouts.run)
+                                    + " (timeouts.run)"));
     },
   };
 }

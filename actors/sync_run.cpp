@@ -15,12 +15,6 @@ namespace {
 /// permit: the governor refuses first, with a clear reason.
 constexpr auto permit_margin = std::chrono::minutes(1);
 
-std::string seconds(std::chrono::milliseconds d) {
-  return std::to_string(
-           std::chrono::duration_cast<std::chrono::seconds>(d).count())
-         + " s";
-}
-
 /// Asks the coordinator for its report and waits for it, for the
 /// coordinator going down, or for the deadline - whichever comes first.
 sync_report await_report(caf::actor_system& sys,
@@ -51,7 +45,7 @@ sync_report await_report(caf::actor_system& sys,
       [&] {
         report.error = common::make_error(
           common::errc::timeout, "no report from the sync within "
-                                   + seconds(deadline)
+                                   + describe(deadline)
                                    + " (timeouts.run + timeouts.report_grace)");
       });
   return report;
