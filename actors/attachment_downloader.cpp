@@ -6,7 +6,6 @@
 #include <caf/all.hpp>
 
 #include <deque>
-#include <system_error>
 
 namespace jirasync::actors {
 
@@ -45,10 +44,10 @@ void complete(downloader_actor* self, download_promise rp,
   pump(self);
 }
 
-void remove_quietly(const std::filesystem::path& p) {
-  std::error_code ec;
-  std::filesystem::remove(p, ec); // best effort: a leftover temp file is
-                                  // collected with the unreferenced blobs
+/// Has the writer remove a temp file that will not be adopted (file
+/// system work stays off the scheduler threads).
+void discard(downloader_actor* self, const std::filesystem::path& tmp) {
+  self->send(self->state.env->writer, discard_atom_v, tmp);
 }
 
 void adopt(downloader_actor* self, download_promise rp, std::string id,
@@ -61,15 +60,13 @@ void adopt(downloader_actor* self, download_promise rp, std::string id,
   self->request(env.writer, env.timeouts.store, adopt_atom_v, std::move(job))
     .then(
       [=](adopt_reply& w) {
-        if (!w) {
-          remove_quietly(tmp);
-          return complete(self, rp, id, w.error());
-        }
+        if (!w)
+          return complete(self, rp, id, w.error()); // tmp removed by writer
         complete(self, rp, id,
                  sync::attachment_content{false, sha256, std::move(*w)});
       },
       [=](caf::error& err) {
-        remove_quietly(tmp);
+        discard(self, tmp);
         complete(self, rp, id, request_failed("blob adoption", err));
       });
 }
@@ -93,11 +90,11 @@ void start(downloader_actor* self, queued_job job, int attempt) {
     .then(
       [=](api_reply& r) {
         if (!r) {
-          remove_quietly(tmp);
+          discard(self, tmp);
           return complete(self, rp, id, r.error());
         }
         if (r->sha256_hex.empty()) {
-          remove_quietly(tmp);
+          discard(self, tmp);
           return complete(
             self, rp, id,
             common::make_error(common::errc::internal, "no content hash"));
@@ -105,7 +102,7 @@ void start(downloader_actor* self, queued_job job, int attempt) {
         auto expected = job.attachment.size_bytes;
         if (expected > 0
             && r->body_bytes != static_cast<std::uint64_t>(expected)) {
-          remove_quietly(tmp);
+          discard(self, tmp);
           if (attempt < max_size_mismatches)
             return start(self, job, attempt + 1);
           return complete(
@@ -119,7 +116,7 @@ void start(downloader_actor* self, queued_job job, int attempt) {
         adopt(self, rp, id, tmp, r->sha256_hex, want_text);
       },
       [=](caf::error& err) {
-        remove_quietly(tmp);
+        discard(self, tmp);
         complete(self, rp, id, request_failed("download", err));
       });
 }

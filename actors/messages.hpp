@@ -110,7 +110,8 @@ struct adopt_job {
   std::optional<std::uint64_t> text_max_bytes;
 };
 
-/// The blob is in the store; the text when it was asked for.
+/// The blob is in the store; the text when it was asked for. On failure the
+/// temp file is removed.
 using adopt_reply = common::result<std::optional<std::string>>;
 
 /// Totals over every apply() of the run.
@@ -226,6 +227,7 @@ CAF_ADD_ATOM(jirasync_actors, jirasync::actors, retry_atom, "retry")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, http_atom, "http")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, write_atom, "write")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, adopt_atom, "adopt")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, discard_atom, "discard")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, deadline_atom, "deadline")
@@ -253,3 +255,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::fetch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::sync_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::protocol::jira_project)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::protocol::http_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::filesystem::path)

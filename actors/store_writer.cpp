@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include <system_error>
+
 namespace jirasync::actors {
 
 namespace {
@@ -24,6 +26,12 @@ template<class StoreError>
 common::error store_failure(std::string_view what, const StoreError& e) {
   return common::make_error(common::errc::io_error,
                             std::string{what} + ": " + e.message);
+}
+
+void remove_quietly(const std::filesystem::path& p) {
+  std::error_code ec;
+  std::filesystem::remove(p, ec); // best effort: a leftover temp file is
+                                  // collected with the unreferenced blobs
 }
 
 store_writer_actor::behavior_type
@@ -55,6 +63,10 @@ writer_impl(writer_actor* self, std::shared_ptr<storage::store> db,
     [=](adopt_atom, const adopt_job& job) -> caf::result<adopt_reply> {
       if (auto err = check_fault(self, self->state.fault))
         return err;
+      auto failed = [&](common::error e) {
+        remove_quietly(job.tmp_path);
+        return adopt_reply{std::move(e)};
+      };
       std::optional<std::string> text;
       if (job.text_max_bytes) {
         // Read before adopting: adoption removes the temp file when the
@@ -63,14 +75,19 @@ writer_impl(writer_actor* self, std::shared_ptr<storage::store> db,
         if (!read) {
           auto e = read.error();
           e.message = "text: " + e.message;
-          return adopt_reply{std::move(e)};
+          return failed(std::move(e));
         }
         text = std::move(*read);
       }
       auto res = self->state.db->adopt_blob(job.tmp_path, job.sha256);
       if (!res)
-        return adopt_reply{store_failure("blob store", res.error())};
+        return failed(store_failure("blob store", res.error()));
       return adopt_reply{std::move(text)};
+    },
+    [=](discard_atom, const std::filesystem::path& tmp) {
+      if (check_fault(self, self->state.fault))
+        return;
+      remove_quietly(tmp);
     },
     [=](stats_atom) -> caf::result<store_totals> {
       if (auto err = check_fault(self, self->state.fault))

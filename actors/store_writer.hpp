@@ -11,6 +11,9 @@
 //   (write_atom, write_job) -> write_reply   (the store's error on failure:
 //                                             nothing of the batch written)
 //   (adopt_atom, adopt_job) -> adopt_reply   (the text when asked for)
+//   (discard_atom, path)    -> void: removes a temp file that will not be
+//                              adopted (a failed download); best effort,
+//                              leftovers go with the unreferenced blobs
 //   (stats_atom)            -> store_totals
 
 #include "actors/fault_injection.hpp"
@@ -18,6 +21,7 @@
 
 #include <caf/typed_actor.hpp>
 
+#include <filesystem>
 #include <memory>
 
 namespace jirasync::actors {
@@ -25,6 +29,7 @@ namespace jirasync::actors {
 using store_writer_actor
   = caf::typed_actor<caf::replies_to<write_atom, write_job>::with<write_reply>,
                      caf::replies_to<adopt_atom, adopt_job>::with<adopt_reply>,
+                     caf::reacts_to<discard_atom, std::filesystem::path>,
                      caf::replies_to<stats_atom>::with<store_totals>>;
 
 /// `fault`: test seam (fault_injection.hpp); empty in production.

@@ -209,6 +209,29 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
         CHECK(r.error().code == common::errc::not_found);
       },
       fail);
+  // A text over its cap fails the adoption and removes the temp file.
+  auto big = db->blob_tmp_dir() / "dl-2";
+  {
+    std::ofstream out{big, std::ios::binary};
+    out << "hello";
+  }
+  self->request(writer, 5s, adopt_atom_v, adopt_job{big, sha, 4})
+    .receive(
+      [&](adopt_reply& r) {
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == common::errc::invalid_input);
+        CHECK(r.error().message.rfind("text: ", 0) == 0);
+      },
+      fail);
+  CHECK_FALSE(std::filesystem::exists(big));
+  // A temp file that will not be adopted is discarded by the writer (the
+  // stats answer below comes after it: one sender, in order).
+  auto stale = db->blob_tmp_dir() / "dl-3";
+  {
+    std::ofstream out{stale, std::ios::binary};
+    out << "x";
+  }
+  self->send(writer, discard_atom_v, stale);
   self->request(writer, 5s, stats_atom_v)
     .receive(
       [&](store_totals& t) {
@@ -217,6 +240,7 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
         CHECK(t.batches == 2);
       },
       fail);
+  CHECK_FALSE(std::filesystem::exists(stale));
   auto got = db->get_user("acc-1");
   REQUIRE(got);
   REQUIRE(got.value());

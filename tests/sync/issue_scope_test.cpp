@@ -42,7 +42,6 @@ TEST_CASE("within_filters applies the exact bounds the minute literals "
   auto after = f.modified_after->utc_ms;
   auto before = f.created_before->utc_ms;
   protocol::jira_issue i;
-  i.id = "1";
   i.fields.created_ms = after - 60'000;
   i.fields.updated_ms = after; // on the bound: in
   CHECK(within_filters(f, i));
