@@ -39,7 +39,10 @@ common::error request_failed(std::string_view what, const caf::error& err) {
   auto code = err == caf::sec::request_timeout ? common::errc::timeout
                                                : common::errc::internal;
   auto msg = std::string{what} + ": ";
-  if (err == caf::sec::request_timeout)
+  const auto& ctx = err.context();
+  if (ctx.size() > 0 && ctx.match_element<std::string>(0))
+    msg += ctx.get_as<std::string>(0); // the answering actor's own words
+  else if (err == caf::sec::request_timeout)
     msg += "no answer within its timeout";
   else if (err == caf::sec::request_receiver_down)
     msg += "the actor that should answer has stopped";

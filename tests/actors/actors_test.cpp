@@ -1,5 +1,6 @@
 #include "actors/rate_governor.hpp"
 #include "actors/store_writer.hpp"
+#include "actors/supervision.hpp"
 #include "common/sha256.hpp"
 #include "deterministic_fixture.hpp"
 
@@ -57,6 +58,7 @@ permit_answers collect(caf::scoped_actor& self) {
       },
       [&](caf::error& err) {
         CHECK(err == caf::sec::request_timeout);
+        CHECK(describe(err) == "no rate-limit permit within 1 s");
         ++out.refused;
       },
       caf::after(0s) >>
@@ -246,4 +248,28 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
   REQUIRE(got.value());
   CHECK(got.value()->display_name == "Ann");
   self->send_exit(writer, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("CAF errors become readable lines and common errors", "[actors]") {
+  CHECK(describe(std::chrono::hours(24)) == "24 h");
+  CHECK(describe(std::chrono::minutes(90)) == "90 min");
+  CHECK(describe(std::chrono::seconds(30)) == "30 s");
+  CHECK(describe(std::chrono::milliseconds(1500)) == "1500 ms");
+  CHECK(describe(caf::error{}) == "no error");
+  auto timeout = request_failed("store write",
+                                caf::make_error(caf::sec::request_timeout));
+  CHECK(timeout.code == common::errc::timeout);
+  CHECK(timeout.message == "store write: no answer within its timeout");
+  auto crashed = request_failed(
+    "users", caf::make_error(caf::sec::runtime_error,
+                             "users_actor: exception: boom"));
+  CHECK(crashed.code == common::errc::internal);
+  CHECK(crashed.message == "users: users_actor: exception: boom");
+  auto gone = request_failed("download",
+                             caf::make_error(caf::sec::request_receiver_down));
+  CHECK(gone.message
+        == "download: the actor that should answer has stopped");
+  auto e = prefixed("groups", common::make_error(common::errc::unavailable,
+                                                 "HTTP 503", "x"));
+  CHECK(e.to_string() == "x: groups: HTTP 503");
 }
