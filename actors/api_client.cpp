@@ -1,14 +1,13 @@
 #include "actors/api_client.hpp"
 
-#include "protocol/jira/rate_limit.hpp"
+#include "actors/supervision.hpp"
+#include "sync/attempt_assessment.hpp"
 
 #include <caf/all.hpp>
 
 #include <chrono>
 #include <random>
 #include <unordered_map>
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::protocol::http_result)
 
 namespace jirasync::actors {
 
@@ -17,7 +16,7 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 struct pending_call {
-  caf::response_promise promise;
+  caf::typed_response_promise<api_reply> promise;
   protocol::api_request request;
   int attempt = 0;
   clock_type::time_point started;
@@ -25,8 +24,8 @@ struct pending_call {
 
 struct api_state {
   std::shared_ptr<protocol::http_client> client;
-  caf::actor governor;
-  sync::backoff_policy backoff;
+  rate_governor_actor governor;
+  api_client_options options;
   std::unordered_map<std::uint64_t, pending_call> calls;
   std::uint64_t next_id = 1;
   std::mt19937_64 rng{std::random_device{}()};
@@ -34,12 +33,17 @@ struct api_state {
   static inline const char* name = "api_client";
 };
 
-using api_actor = caf::stateful_actor<api_state>;
+using api_actor = api_client_actor::stateful_base<api_state>;
 
-bool transient(protocol::http_errc e) {
-  using protocol::http_errc;
-  return e == http_errc::dns || e == http_errc::connect
-         || e == http_errc::timeout || e == http_errc::protocol;
+void finish(api_actor* self, std::uint64_t id, api_reply reply) {
+  auto& st = self->state;
+  auto i = st.calls.find(id);
+  if (i == st.calls.end())
+    return;
+  if (!reply)
+    ++st.stats.failures;
+  i->second.promise.deliver(std::move(reply));
+  st.calls.erase(i);
 }
 
 void start_attempt(api_actor* self, std::uint64_t id) {
@@ -48,33 +52,32 @@ void start_attempt(api_actor* self, std::uint64_t id) {
   if (i == st.calls.end())
     return;
   self
-    ->request(st.governor, caf::infinite, permit_atom_v,
+    ->request(st.governor, st.options.permit_timeout, permit_atom_v,
               i->second.request.bucket, i->second.request.cost)
-    .then([=](permit_atom) {
-      auto& st = self->state;
-      auto j = st.calls.find(id);
-      if (j == st.calls.end())
-        return;
-      ++j->second.attempt;
-      ++st.stats.requests;
-      j->second.started = clock_type::now();
-      auto hdl = caf::actor_cast<caf::actor>(self);
-      st.client->async_request(
-        j->second.request.http, [hdl, id](protocol::http_result r) {
-          caf::anon_send(hdl, http_atom_v, id, std::move(r));
-        });
-    });
-}
-
-void finish(api_actor* self, std::uint64_t id, api_reply reply) {
-  auto& st = self->state;
-  auto i = st.calls.find(id);
-  if (i == st.calls.end())
-    return;
-  if (!reply.ok)
-    ++st.stats.failures;
-  i->second.promise.deliver(std::move(reply));
-  st.calls.erase(i);
+    .then(
+      [=](permit_atom) {
+        auto& st = self->state;
+        auto j = st.calls.find(id);
+        if (j == st.calls.end())
+          return;
+        ++j->second.attempt;
+        ++st.stats.requests;
+        j->second.started = clock_type::now();
+        auto hdl = caf::actor_cast<api_client_actor>(self);
+        st.client->async_request(
+          j->second.request.http, [hdl, id](protocol::http_result r) {
+            caf::anon_send(hdl, http_atom_v, id, std::move(r));
+          });
+      },
+      [=](caf::error& err) {
+        auto& st = self->state;
+        auto j = st.calls.find(id);
+        if (j == st.calls.end())
+          return;
+        auto e = request_failed("rate-limit permit", err);
+        e.message = j->second.request.label + ": " + e.message;
+        finish(self, id, std::move(e));
+      });
 }
 
 void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
@@ -86,104 +89,67 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
                    clock_type::now() - call.started)
                    .count();
-  sync::attempt_outcome out;
-  sync::completion done;
-  done.bucket = call.request.bucket;
-  done.latency_ms = latency;
-  if (r.response) {
-    out.status = r.response->status;
-    done.status = out.status;
-    auto now = std::chrono::system_clock::now();
-    auto sig = protocol::parse_rate_limit_headers(r.response->headers, now);
-    if (auto hint = sig.wait_hint(now))
-      out.retry_after_ms = hint->count();
-    out.quota_reason = sig.is_quota_reason();
-    done.retry_after_ms = out.retry_after_ms;
-    done.quota_reason = out.quota_reason;
-    done.remaining = sig.remaining;
-    if (sig.reset_at)
-      done.reset_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           sig.reset_at->time_since_epoch())
-                           .count();
-    // Quota limit and window reset for the governor's reserve (the
-    // structured headers come on every answer, X-RateLimit-Reset on 429s).
-    done.cost_points = call.request.cost;
-    done.limit = sig.limit;
-    for (const auto& p : sig.policies)
-      if (!done.limit && p.quota)
-        done.limit = p.quota;
-    for (const auto& q : sig.states)
-      if (q.reset_secs && !done.quota_reset_at_ms)
-        done.quota_reset_at_ms
-          = std::chrono::duration_cast<std::chrono::milliseconds>(
-              now.time_since_epoch())
-              .count()
-            + *q.reset_secs * 1000;
-    if (out.status >= 200 && out.status < 300 && !call.request.http.body_file
-        && !r.response->body.empty()
-        && !protocol::parse_json(r.response->body).ok()) {
-      // A 2xx with a broken JSON body (cut off on the way): transient.
-      out.status = 0;
-      out.transient_transport = true;
-      out.detail = "HTTP 200 with an invalid JSON body";
-    }
-    if (out.status >= 400) {
-      auto err = protocol::parse_jira_error(r.response->body, out.status);
-      out.detail = err.describe();
-    }
-  } else if (r.error) {
-    out.transient_transport = transient(r.error->code);
-    out.detail = r.error->message;
-  }
-  if (out.status == 429)
+  auto a = sync::assess_attempt(r, call.request.bucket, call.request.cost,
+                                call.request.http.body_file.has_value(),
+                                latency, std::chrono::system_clock::now());
+  if (a.outcome.status == 429)
     ++st.stats.responses_429;
-  self->send(st.governor, done_atom_v, governor_done{done});
+  self->send(st.governor, done_atom_v, governor_done{a.done});
   std::uniform_real_distribution<double> unit{0.0, 1.0};
-  auto c = sync::classify(out, call.attempt, st.backoff, unit(st.rng));
+  auto c
+    = sync::classify(a.outcome, call.attempt, st.options.backoff, unit(st.rng));
   if (c.decision == sync::retry_decision::retry) {
     ++st.stats.retries;
     self->delayed_send(self, std::chrono::milliseconds(c.delay_ms),
                        retry_atom_v, id);
     return;
   }
-  api_reply reply;
-  reply.attempts = call.attempt;
-  reply.status = out.status;
-  if (c.decision == sync::retry_decision::success) {
-    reply.ok = true;
-    reply.body = std::move(r.response->body);
-    reply.headers = std::move(r.response->headers);
-    reply.sha256_hex = std::move(r.response->sha256_hex);
-    reply.body_bytes = r.response->body_bytes;
-  } else {
-    reply.error = call.request.label + ": " + c.reason;
-  }
-  finish(self, id, std::move(reply));
+  if (c.decision != sync::retry_decision::success)
+    return finish(self, id,
+                  common::make_error(sync::give_up_code(a.outcome),
+                                     call.request.label + ": " + c.reason));
+  api_response resp;
+  resp.attempts = call.attempt;
+  resp.status = a.outcome.status;
+  resp.body = std::move(r.response->body);
+  resp.headers = std::move(r.response->headers);
+  resp.sha256_hex = std::move(r.response->sha256_hex);
+  resp.body_bytes = r.response->body_bytes;
+  finish(self, id, std::move(resp));
 }
 
-caf::behavior api_client_impl(api_actor* self,
-                              std::shared_ptr<protocol::http_client> client,
-                              caf::actor governor,
-                              sync::backoff_policy backoff) {
-  self->state.client = std::move(client);
-  self->state.governor = std::move(governor);
-  self->state.backoff = backoff;
+api_client_actor::behavior_type
+api_client_impl(api_actor* self, std::shared_ptr<protocol::http_client> client,
+                rate_governor_actor governor, api_client_options options) {
+  fail_on_exception(self);
+  auto& st = self->state;
+  st.client = std::move(client);
+  st.governor = std::move(governor);
+  st.options = std::move(options);
   return {
     [=](api_call& call) -> caf::result<api_reply> {
+      if (auto err = check_fault(self, self->state.options.fault))
+        return err;
       auto& st = self->state;
       auto id = st.next_id++;
-      auto rp = self->make_response_promise();
+      auto rp = self->make_response_promise<api_reply>();
       st.calls.emplace(id, pending_call{rp, std::move(call.request), 0, {}});
       start_attempt(self, id);
       return rp;
     },
     [=](http_atom, std::uint64_t id, protocol::http_result& r) {
+      if (check_fault(self, self->state.options.fault))
+        return;
       on_result(self, id, std::move(r));
     },
     [=](retry_atom, std::uint64_t id) {
+      if (check_fault(self, self->state.options.fault))
+        return;
       start_attempt(self, id);
     },
-    [=](stats_atom) -> api_stats {
+    [=](stats_atom) -> caf::result<api_stats> {
+      if (auto err = check_fault(self, self->state.options.fault))
+        return err;
       return self->state.stats;
     },
   };
@@ -191,11 +157,12 @@ caf::behavior api_client_impl(api_actor* self,
 
 } // namespace
 
-caf::actor spawn_api_client(caf::actor_system& sys,
-                            std::shared_ptr<protocol::http_client> client,
-                            caf::actor governor, sync::backoff_policy backoff) {
+api_client_actor spawn_api_client(caf::actor_system& sys,
+                                  std::shared_ptr<protocol::http_client> client,
+                                  rate_governor_actor governor,
+                                  api_client_options options) {
   return sys.spawn(api_client_impl, std::move(client), std::move(governor),
-                   backoff);
+                   std::move(options));
 }
 
 } // namespace jirasync::actors

@@ -2,25 +2,48 @@
 // api_client: the HTTP bridge of the pipeline. For each api_call it asks the
 // rate_governor for a permit, starts the request on the http_client (Asio
 // threads), receives the completion back as a message, reports it to the
-// governor, classifies it (sync::classify) and retries with backoff or
-// answers. Actors never see sockets; no scheduler thread ever blocks.
+// governor, classifies it (sync::assess_attempt + sync::classify) and
+// retries with backoff or answers. Actors never see sockets; no scheduler
+// thread ever blocks.
 //
 // Messages:
-//   (api_call) -> api_reply   (after permits and retries; never an error
-//                              message: failures are api_reply{ok=false})
+//   (api_call) -> api_reply        after permits and retries; failures are
+//                                  values (api_reply holds the error)
 //   (stats_atom) -> api_stats
+//   (http_atom, id, http_result)   internal: a completion from the client
+//   (retry_atom, id)               internal: a backoff ended
 
+#include "actors/fault_injection.hpp"
 #include "actors/messages.hpp"
+#include "actors/rate_governor.hpp"
 #include "sync/retry_policy.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 namespace jirasync::actors {
 
-caf::actor spawn_api_client(caf::actor_system& sys,
-                            std::shared_ptr<protocol::http_client> client,
-                            caf::actor governor, sync::backoff_policy backoff);
+using api_client_actor = caf::typed_actor<
+  caf::replies_to<api_call>::with<api_reply>,
+  caf::replies_to<stats_atom>::with<api_stats>,
+  caf::reacts_to<http_atom, std::uint64_t, protocol::http_result>,
+  caf::reacts_to<retry_atom, std::uint64_t>>;
+
+struct api_client_options {
+  sync::backoff_policy backoff;
+  /// How long to wait for a permit: the governor's max_wait plus a margin
+  /// (the governor refuses first). Default: 91 min.
+  std::chrono::milliseconds permit_timeout = std::chrono::minutes(91);
+  /// Test seam (fault_injection.hpp). Default: none.
+  fault_hook fault;
+};
+
+api_client_actor spawn_api_client(caf::actor_system& sys,
+                                  std::shared_ptr<protocol::http_client> client,
+                                  rate_governor_actor governor,
+                                  api_client_options options);
 
 } // namespace jirasync::actors

@@ -1,18 +1,20 @@
 #include "actors/attachment_downloader.hpp"
 
+#include "actors/supervision.hpp"
+#include "actors/sync_env.hpp"
+
 #include <caf/all.hpp>
 
 #include <deque>
-#include <fstream>
-#include <sstream>
-#include <system_error>
 
 namespace jirasync::actors {
 
 namespace {
 
+using download_promise = caf::typed_response_promise<download_result>;
+
 struct queued_job {
-  caf::response_promise promise;
+  download_promise promise;
   protocol::jira_attachment attachment;
 };
 
@@ -24,22 +26,50 @@ struct downloader_state {
   static inline const char* name = "attachment_downloader";
 };
 
-using downloader_actor = caf::stateful_actor<downloader_state>;
-
-void pump(downloader_actor* self);
-
-void complete(downloader_actor* self, caf::response_promise rp,
-              download_result res) {
-  rp.deliver(std::move(res));
-  --self->state.active;
-  pump(self);
-}
+using downloader_actor
+  = attachment_downloader_actor::stateful_base<downloader_state>;
 
 /// A 200 whose body is not the attachment (cut off, or an error page from
 /// a proxy) is retried this often; the size from the metadata tells.
 constexpr int max_size_mismatches = 5;
 
-void start(downloader_actor* self, queued_job job, int attempt = 1);
+void pump(downloader_actor* self);
+
+void complete(downloader_actor* self, download_promise rp,
+              const std::string& id, sync::download_outcome outcome) {
+  if (!outcome)
+    outcome.error().record = "attachment " + id;
+  rp.deliver(download_result{id, std::move(outcome)});
+  --self->state.active;
+  pump(self);
+}
+
+/// Has the writer remove a temp file that will not be adopted (file
+/// system work stays off the scheduler threads).
+void discard(downloader_actor* self, const std::filesystem::path& tmp) {
+  self->send(self->state.env->writer, discard_atom_v, tmp);
+}
+
+void adopt(downloader_actor* self, download_promise rp, std::string id,
+           std::filesystem::path tmp, std::string sha256, bool want_text) {
+  const auto& env = *self->state.env;
+  adopt_job job{tmp, sha256, std::nullopt};
+  if (want_text)
+    job.text_max_bytes
+      = static_cast<std::uint64_t>(env.indexing.attachment_max_bytes);
+  self->request(env.writer, env.timeouts.store, adopt_atom_v, std::move(job))
+    .then(
+      [=](adopt_reply& w) {
+        if (!w)
+          return complete(self, rp, id, w.error()); // tmp removed by writer
+        complete(self, rp, id,
+                 sync::attachment_content{false, sha256, std::move(*w)});
+      },
+      [=](caf::error& err) {
+        discard(self, tmp);
+        complete(self, rp, id, request_failed("blob adoption", err));
+      });
+}
 
 void start(downloader_actor* self, queued_job job, int attempt) {
   auto& st = self->state;
@@ -55,50 +85,40 @@ void start(downloader_actor* self, queued_job job, int attempt) {
   auto rp = job.promise;
   auto id = a.id;
   bool want_text = sync::is_text_mime(a.mime_type);
-  self->request(st.env->api, caf::infinite, api_call{std::move(req)})
-    .then([=](api_reply& r) {
-      download_result res;
-      res.attachment_id = id;
-      std::error_code ec;
-      if (!r.ok || r.sha256_hex.empty()) {
-        std::filesystem::remove(tmp, ec);
-        res.error = r.ok ? "attachment " + id + ": no content hash" : r.error;
-        complete(self, rp, std::move(res));
-        return;
-      }
-      if (r.body_bytes != static_cast<std::uint64_t>(job.attachment.size_bytes)
-          && job.attachment.size_bytes > 0) {
-        std::filesystem::remove(tmp, ec);
-        if (attempt < max_size_mismatches)
-          return start(self, job, attempt + 1);
-        res.error = "attachment " + id + ": got " + std::to_string(r.body_bytes)
-                    + " bytes, expected "
-                    + std::to_string(job.attachment.size_bytes) + " after "
-                    + std::to_string(attempt) + " attempt(s)";
-        complete(self, rp, std::move(res));
-        return;
-      }
-      res.sha256 = r.sha256_hex;
-      if (want_text) {
-        std::ifstream in{tmp, std::ios::binary};
-        std::ostringstream buf;
-        buf << in.rdbuf();
-        res.text = buf.str();
-      }
-      self
-        ->request(self->state.env->writer, caf::infinite, adopt_atom_v,
-                  adopt_job{tmp, res.sha256})
-        .then([=](write_reply& w) mutable {
-          if (!w.ok) {
-            std::error_code ec2;
-            std::filesystem::remove(tmp, ec2);
-            res.error = "attachment " + id + ": " + w.error;
-          } else {
-            res.ok = true;
-          }
-          complete(self, rp, std::move(res));
-        });
-    });
+  self
+    ->request(st.env->api, st.env->timeouts.api_call, api_call{std::move(req)})
+    .then(
+      [=](api_reply& r) {
+        if (!r) {
+          discard(self, tmp);
+          return complete(self, rp, id, r.error());
+        }
+        if (r->sha256_hex.empty()) {
+          discard(self, tmp);
+          return complete(
+            self, rp, id,
+            common::make_error(common::errc::internal, "no content hash"));
+        }
+        auto expected = job.attachment.size_bytes;
+        if (expected > 0
+            && r->body_bytes != static_cast<std::uint64_t>(expected)) {
+          discard(self, tmp);
+          if (attempt < max_size_mismatches)
+            return start(self, job, attempt + 1);
+          return complete(
+            self, rp, id,
+            common::make_error(common::errc::unavailable,
+                               "got " + std::to_string(r->body_bytes)
+                                 + " bytes, expected "
+                                 + std::to_string(expected) + " after "
+                                 + std::to_string(attempt) + " attempt(s)"));
+        }
+        adopt(self, rp, id, tmp, r->sha256_hex, want_text);
+      },
+      [=](caf::error& err) {
+        discard(self, tmp);
+        complete(self, rp, id, request_failed("download", err));
+      });
 }
 
 void pump(downloader_actor* self) {
@@ -106,24 +126,24 @@ void pump(downloader_actor* self) {
   while (st.active < st.env->tuning.downloads_parallel && !st.queue.empty()) {
     auto job = std::move(st.queue.front());
     st.queue.pop_front();
-    start(self, std::move(job));
+    start(self, std::move(job), 1);
   }
 }
 
-caf::behavior downloader_impl(downloader_actor* self, sync_env_ptr env) {
+attachment_downloader_actor::behavior_type
+downloader_impl(downloader_actor* self, sync_env_ptr env) {
+  fail_on_exception(self);
   self->state.env = std::move(env);
   return {
     [=](download_atom,
         const download_job& job) -> caf::result<download_result> {
+      if (auto err = check_fault(self, self->state.env->fault))
+        return err;
       const auto& a = job.attachment;
-      auto max = self->state.env->indexing.attachment_max_bytes;
-      if (!self->state.env->indexing.attachments || a.size_bytes > max) {
-        download_result res;
-        res.attachment_id = a.id;
-        res.skipped = true;
-        return res;
-      }
-      auto rp = self->make_response_promise();
+      const auto& indexing = self->state.env->indexing;
+      if (!indexing.attachments || a.size_bytes > indexing.attachment_max_bytes)
+        return download_result{a.id, sync::attachment_content{true, "", {}}};
+      auto rp = self->make_response_promise<download_result>();
       self->state.queue.push_back(queued_job{rp, a});
       pump(self);
       return rp;
@@ -133,8 +153,8 @@ caf::behavior downloader_impl(downloader_actor* self, sync_env_ptr env) {
 
 } // namespace
 
-caf::actor spawn_attachment_downloader(caf::actor_system& sys,
-                                       sync_env_ptr env) {
+attachment_downloader_actor spawn_attachment_downloader(caf::actor_system& sys,
+                                                        sync_env_ptr env) {
   return sys.spawn(downloader_impl, std::move(env));
 }
 

@@ -1,9 +1,12 @@
 #include "actors/groups_actor.hpp"
 
-#include <boost/json.hpp>
+#include "actors/supervision.hpp"
+#include "actors/sync_env.hpp"
+#include "protocol/jira/application_role.hpp"
+#include "sync/directory_builder.hpp"
+
 #include <caf/all.hpp>
 
-#include <algorithm>
 #include <deque>
 
 namespace jirasync::actors {
@@ -14,10 +17,12 @@ namespace {
 constexpr int groups_parallel = 4;
 /// Jira's maximum page size of /group/member.
 constexpr std::int64_t member_page_size = 50;
+/// Groups per /group/bulk page.
+constexpr std::int64_t group_page_size = 50;
 
 struct groups_state {
   sync_env_ptr env;
-  caf::response_promise rp;
+  caf::typed_response_promise<groups_reply> rp;
   std::shared_ptr<sync::identity_directory> dir;
   std::vector<protocol::jira_group> groups;
   std::deque<std::size_t> todo;
@@ -27,21 +32,25 @@ struct groups_state {
   static inline const char* name = "groups_actor";
 };
 
-using groups_actor_t = caf::stateful_actor<groups_state>;
+using groups_actor_t = groups_actor::stateful_base<groups_state>;
 
 std::string first_error(const std::vector<protocol::parse_error>& errs) {
   return errs.empty() ? std::string{"unusable response"}
                       : errs.front().to_string();
 }
 
-void fail(groups_actor_t* self, std::string reason) {
+common::error unusable(std::string_view what,
+                       const std::vector<protocol::parse_error>& errs) {
+  return common::make_error(common::errc::invalid_input,
+                            std::string{what} + ": " + first_error(errs));
+}
+
+void fail(groups_actor_t* self, common::error e) {
   auto& st = self->state;
   if (st.failed)
     return;
   st.failed = true;
-  groups_result res;
-  res.error = std::move(reason);
-  st.rp.deliver(std::move(res));
+  st.rp.deliver(groups_reply{std::move(e)});
 }
 
 void finish(groups_actor_t* self) {
@@ -51,107 +60,81 @@ void finish(groups_actor_t* self) {
     spec->upserts.emplace_back(std::move(g));
   auto count = st.records.size();
   st.records.clear();
-  self->request(st.env->writer, caf::infinite, write_atom_v, write_job{spec})
-    .then([=](write_reply& w) {
-      if (!w.ok)
-        return fail(self, w.error);
-      groups_result res;
-      res.ok = true;
-      res.directory = self->state.dir;
-      res.count = count;
-      self->state.rp.deliver(std::move(res));
-    });
+  self
+    ->request(st.env->writer, st.env->timeouts.store, write_atom_v,
+              write_job{spec})
+    .then(
+      [=](write_reply& w) {
+        if (!w)
+          return fail(self, w.error());
+        self->state.rp.deliver(
+          groups_reply{groups_result{self->state.dir, count}});
+      },
+      [=](caf::error& err) {
+        fail(self, request_failed("groups: store write", err));
+      });
 }
 
 void fetch_application_roles(groups_actor_t* self) {
-  auto& env = *self->state.env;
+  const auto& env = *self->state.env;
   self
-    ->request(env.api, caf::infinite,
+    ->request(env.api, env.timeouts.api_call,
               api_call{protocol::get_application_roles(env.target)})
-    .then([=](api_reply& r) {
-      auto& st = self->state;
-      if (!r.ok) {
-        // No /applicationrole (no admin right, or a simulator without it):
-        // fall back to Atlassian's default product groups. A product whose
-        // group does not exist matches nobody, the safe direction.
-        static const std::pair<const char*, const char*> defaults[] = {
-          {"jira-software", "jira-software-users"},
-          {"jira-servicedesk", "jira-servicemanagement-users"},
-          {"jira-core", "jira-core-users"},
-          {"jira-product-discovery", "jira-product-discovery-users"},
-        };
-        for (const auto& [key, group] : defaults) {
-          auto i = st.dir->group_id_by_name.find(group);
-          if (i != st.dir->group_id_by_name.end())
-            st.dir->app_role_groups[key].push_back(i->second);
+    .then(
+      [=](api_reply& r) {
+        auto& dir = *self->state.dir;
+        if (!r) {
+          // No /applicationrole (no admin right, or a site without it).
+          sync::add_default_application_roles(dir);
+        } else {
+          // An unusable answer grants nothing through products: the safe
+          // direction.
+          auto roles
+            = protocol::parse_text(r->body, protocol::parse_application_roles);
+          if (!roles.fatal)
+            sync::add_application_roles(dir, roles.value);
         }
-      } else {
-        auto doc = protocol::parse_json(r.body);
-        if (doc.ok() && doc.value.is_array()) {
-          for (const auto& role : doc.value.as_array()) {
-            if (!role.is_object())
-              continue;
-            const auto& o = role.as_object();
-            auto* key = o.if_contains("key");
-            if (!key || !key->is_string())
-              continue;
-            auto& ids = st.dir->app_role_groups[std::string{key->as_string()}];
-            if (auto* det = o.if_contains("groupDetails");
-                det && det->is_array()) {
-              for (const auto& g : det->as_array())
-                if (g.is_object())
-                  if (auto* gid = g.as_object().if_contains("groupId");
-                      gid && gid->is_string())
-                    ids.emplace_back(gid->as_string());
-            } else if (auto* names = o.if_contains("groups");
-                       names && names->is_array()) {
-              for (const auto& n : names->as_array())
-                if (n.is_string()) {
-                  auto i
-                    = st.dir->group_id_by_name.find(std::string{n.as_string()});
-                  if (i != st.dir->group_id_by_name.end())
-                    ids.push_back(i->second);
-                }
-            }
-          }
-        }
-      }
-      finish(self);
-    });
+        finish(self);
+      },
+      [=](caf::error& err) {
+        fail(self, request_failed("application roles", err));
+      });
 }
 
 void pump(groups_actor_t* self);
 
 void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
                    std::shared_ptr<std::vector<std::string>> acc) {
-  auto& env = *self->state.env;
+  const auto& env = *self->state.env;
   const auto& g = self->state.groups[gi];
   self
-    ->request(env.api, caf::infinite,
+    ->request(env.api, env.timeouts.api_call,
               api_call{protocol::get_group_members(env.target, g.group_id,
                                                    start, member_page_size)})
-    .then([=](api_reply& r) {
-      auto& st = self->state;
-      if (st.failed)
-        return;
-      if (!r.ok)
-        return fail(self, "group members: " + r.error);
-      auto page
-        = protocol::parse_text(r.body, protocol::parse_group_member_page);
-      if (page.fatal)
-        return fail(self, "group members: " + first_error(page.errors));
-      for (auto& u : page.value.values)
-        acc->push_back(u.account_id);
-      auto n = static_cast<std::int64_t>(page.value.values.size());
-      if (!page.value.page.is_last && n > 0)
-        return fetch_members(self, gi, start + n, acc);
-      const auto& grp = st.groups[gi];
-      auto rec = sync::to_group_record(grp, *acc);
-      st.dir->group_members[rec.id] = rec.members;
-      st.records.push_back(std::move(rec));
-      --st.active;
-      pump(self);
-    });
+    .then(
+      [=](api_reply& r) {
+        auto& st = self->state;
+        if (st.failed)
+          return;
+        if (!r)
+          return fail(self, prefixed("group members", r.error()));
+        auto page
+          = protocol::parse_text(r->body, protocol::parse_group_member_page);
+        if (page.fatal)
+          return fail(self, unusable("group members", page.errors));
+        for (auto& u : page.value.values)
+          acc->push_back(u.account_id);
+        auto n = static_cast<std::int64_t>(page.value.values.size());
+        if (!page.value.page.is_last && n > 0)
+          return fetch_members(self, gi, start + n, acc);
+        st.records.push_back(
+          sync::add_group_members(*st.dir, st.groups[gi], std::move(*acc)));
+        --st.active;
+        pump(self);
+      },
+      [=](caf::error& err) {
+        fail(self, request_failed("group members", err));
+      });
 }
 
 void pump(groups_actor_t* self) {
@@ -167,36 +150,44 @@ void pump(groups_actor_t* self) {
 }
 
 void fetch_groups(groups_actor_t* self, std::int64_t start) {
-  auto& env = *self->state.env;
+  const auto& env = *self->state.env;
   self
-    ->request(env.api, caf::infinite,
-              api_call{protocol::get_groups(env.target, start, 50)})
-    .then([=](api_reply& r) {
-      auto& st = self->state;
-      if (!r.ok)
-        return fail(self, "groups: " + r.error);
-      auto page = protocol::parse_text(r.body, protocol::parse_group_page);
-      if (page.fatal)
-        return fail(self, "groups: " + first_error(page.errors));
-      for (auto& g : page.value.values) {
-        st.dir->group_id_by_name[g.name] = g.group_id;
-        st.groups.push_back(std::move(g));
-      }
-      auto n = static_cast<std::int64_t>(page.value.values.size());
-      if (!page.value.page.is_last && n > 0)
-        return fetch_groups(self, start + n);
-      for (std::size_t i = 0; i < st.groups.size(); ++i)
-        st.todo.push_back(i);
-      pump(self);
-    });
+    ->request(
+      env.api, env.timeouts.api_call,
+      api_call{protocol::get_groups(env.target, start, group_page_size)})
+    .then(
+      [=](api_reply& r) {
+        auto& st = self->state;
+        if (!r)
+          return fail(self, prefixed("groups", r.error()));
+        auto page = protocol::parse_text(r->body, protocol::parse_group_page);
+        if (page.fatal)
+          return fail(self, unusable("groups", page.errors));
+        sync::add_group_names(*st.dir, page.value.values);
+        for (auto& g : page.value.values)
+          st.groups.push_back(std::move(g));
+        auto n = static_cast<std::int64_t>(page.value.values.size());
+        if (!page.value.page.is_last && n > 0)
+          return fetch_groups(self, start + n);
+        for (std::size_t i = 0; i < st.groups.size(); ++i)
+          st.todo.push_back(i);
+        pump(self);
+      },
+      [=](caf::error& err) {
+        fail(self, request_failed("groups", err));
+      });
 }
 
-caf::behavior groups_impl(groups_actor_t* self, sync_env_ptr env) {
+groups_actor::behavior_type groups_impl(groups_actor_t* self,
+                                        sync_env_ptr env) {
+  fail_on_exception(self);
   self->state.env = std::move(env);
   return {
-    [=](run_atom, const users_result& users) -> caf::result<groups_result> {
+    [=](run_atom, const users_result& users) -> caf::result<groups_reply> {
+      if (auto err = check_fault(self, self->state.env->fault))
+        return err;
       auto& st = self->state;
-      st.rp = self->make_response_promise();
+      st.rp = self->make_response_promise<groups_reply>();
       st.dir = std::make_shared<sync::identity_directory>();
       st.dir->universe = users.universe;
       fetch_groups(self, 0);
@@ -207,7 +198,7 @@ caf::behavior groups_impl(groups_actor_t* self, sync_env_ptr env) {
 
 } // namespace
 
-caf::actor spawn_groups_actor(caf::actor_system& sys, sync_env_ptr env) {
+groups_actor spawn_groups_actor(caf::actor_system& sys, sync_env_ptr env) {
   return sys.spawn(groups_impl, std::move(env));
 }
 

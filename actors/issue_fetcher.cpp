@@ -1,32 +1,15 @@
 #include "actors/issue_fetcher.hpp"
 
-#include "protocol/jira/jql.hpp"
+#include "actors/supervision.hpp"
+#include "actors/sync_env.hpp"
+#include "sync/issue_scope.hpp"
 
 #include <caf/all.hpp>
 
 #include <chrono>
 #include <deque>
-#include <map>
 
 namespace jirasync::actors {
-
-protocol::jql_result project_jql(const config::filters_config& f,
-                                 const std::string& key,
-                                 const std::string& tz) {
-  protocol::jql_query q;
-  q.project_keys = {key};
-  if (f.modified_after)
-    q.updated_from_ms = f.modified_after->utc_ms;
-  if (f.modified_before)
-    q.updated_to_ms = f.modified_before->utc_ms;
-  if (f.created_after)
-    q.created_from_ms = f.created_after->utc_ms;
-  if (f.created_before)
-    q.created_to_ms = f.created_before->utc_ms;
-  q.time_zone = tz;
-  q.order = protocol::jql_order::id;
-  return protocol::build_jql(q);
-}
 
 namespace {
 
@@ -41,35 +24,12 @@ std::string first_error(const std::vector<protocol::parse_error>& errs) {
                       : errs.front().to_string();
 }
 
-/// JQL minute literals widen the window; drop what lies outside the exact
-/// bounds.
-bool within_filters(const config::filters_config& f,
-                    const protocol::jira_issue& i) {
-  auto created = i.fields.created_ms.value_or(0);
-  auto updated = i.fields.updated_ms.value_or(created);
-  if (f.modified_after && updated < f.modified_after->utc_ms)
-    return false;
-  if (f.modified_before && updated > f.modified_before->utc_ms)
-    return false;
-  if (f.created_after && created < f.created_after->utc_ms)
-    return false;
-  if (f.created_before && created > f.created_before->utc_ms)
-    return false;
-  return true;
-}
-
-/// One issue of a chunk while its comments and attachments arrive.
-struct issue_work {
-  protocol::jira_issue issue;
-  std::vector<protocol::jira_comment> comments;
-  std::map<std::string, download_result> downloads;
-  std::string error;
-};
-
+/// One bulkfetch's issues while their comments and attachments arrive.
 struct chunk {
-  std::vector<issue_work> issues;
+  std::vector<sync::issue_work> issues;
+  std::vector<common::error> failures;
+  /// Parts still running (comment pages, downloads) + 1 while starting.
   int outstanding = 0;
-  std::vector<std::string> failures;
 };
 
 using chunk_ptr = std::shared_ptr<chunk>;
@@ -79,8 +39,8 @@ struct fetcher_state {
   protocol::jira_project project;
   std::shared_ptr<const sync::project_access> access;
   std::unique_ptr<sync::acl_resolver> resolver;
-  caf::actor parent;
-  caf::response_promise rp;
+  progress_sink_actor parent;
+  caf::typed_response_promise<fetch_result> rp;
   std::string jql;
   /// bulkfetch `fields`: system fields + every custom field id.
   std::vector<std::string> fields;
@@ -90,35 +50,27 @@ struct fetcher_state {
   std::deque<std::string> ids;
   int chunks_in_flight = 0;
   bool finished = false;
-  std::int64_t max_updated_ms = 0;
-  std::string last_issue_id;
+  /// Over the batches committed so far.
+  sync::project_cursor cursor;
   fetch_result result;
   static inline const char* name = "issue_fetcher";
 };
 
-using fetcher_actor = caf::stateful_actor<fetcher_state>;
+using fetcher_actor = issue_fetcher_actor::stateful_base<fetcher_state>;
 
 void pump(fetcher_actor* self);
 
-storage::project_checkpoint make_checkpoint(fetcher_state& st, bool done) {
-  storage::project_checkpoint cp;
-  cp.project_key = st.project.key;
-  cp.project_id = st.project.id;
-  cp.last_updated_ms = st.max_updated_ms;
-  cp.last_issue_id = st.last_issue_id;
-  cp.filters_hash = st.env->filters_hash;
-  cp.full_sync_done = done;
-  cp.synced_at_ms = now_ms();
-  return cp;
+common::error project_error(fetcher_actor* self, common::error e) {
+  e.record = "project " + self->state.project.key;
+  return e;
 }
 
-void fail_project(fetcher_actor* self, std::string reason) {
+void fail_project(fetcher_actor* self, common::error e) {
   auto& st = self->state;
   if (st.finished)
     return;
   st.finished = true;
-  st.result.ok = false;
-  st.result.error = std::move(reason);
+  st.result.failures.push_back(project_error(self, std::move(e)));
   st.rp.deliver(std::move(st.result));
 }
 
@@ -128,106 +80,76 @@ void finish(fetcher_actor* self) {
     return;
   st.finished = true;
   auto spec = std::make_shared<storage::write_batch_spec>();
-  spec->checkpoints.push_back(make_checkpoint(st, st.result.failures.empty()));
-  self->request(st.env->writer, caf::infinite, write_atom_v, write_job{spec})
-    .then([=](write_reply& w) {
-      auto& st = self->state;
-      st.result.ok = true;
-      if (!w.ok)
-        st.result.failures.push_back("checkpoint of " + st.project.key + ": "
-                                     + w.error);
-      st.rp.deliver(std::move(st.result));
-    });
+  spec->checkpoints.push_back(
+    sync::make_project_checkpoint(st.project, st.cursor, st.env->filters_hash,
+                                  st.result.failures.empty(), now_ms()));
+  auto deliver = [=](std::optional<common::error> e) {
+    auto& st = self->state;
+    if (e) {
+      e->record = "checkpoint of " + st.project.key;
+      st.result.failures.push_back(std::move(*e));
+    }
+    st.rp.deliver(std::move(st.result));
+  };
+  self
+    ->request(st.env->writer, st.env->timeouts.store, write_atom_v,
+              write_job{spec})
+    .then(
+      [=](write_reply& w) {
+        deliver(w ? std::nullopt : std::optional{w.error()});
+      },
+      [=](caf::error& err) {
+        deliver(request_failed("store write", err));
+      });
 }
 
-/// Builds the chunk's records and writes them in one batch.
+/// Builds the chunk's batch (sync::build_page) and writes it.
 void write_chunk(fetcher_actor* self, chunk_ptr c) {
   auto& st = self->state;
-  auto& acc = *st.access;
-  auto spec = std::make_shared<storage::write_batch_spec>();
-  std::map<std::string, storage::acl_record> acls;
-  auto acl_id = [&](const sync::acl_set& s) {
-    auto rec = storage::make_acl(s.anyone, s.users);
-    auto id = rec.id;
-    acls.emplace(id, std::move(rec));
-    return id;
-  };
+  sync::page_context ctx{st.project, *st.access, *st.resolver, st.env->mapping,
+                         st.env->indexing.comments};
+  auto page = sync::build_page(ctx, c->issues);
+  for (auto& f : page.failures)
+    c->failures.push_back(std::move(f));
+  st.result.attachments_skipped += page.attachments_skipped;
+  auto cursor = st.cursor;
+  cursor.advance(page.max_updated_ms, page.last_issue_id);
+  page.spec.checkpoints.push_back(sync::make_project_checkpoint(
+    st.project, cursor, st.env->filters_hash, false, now_ms()));
   progress_delta delta;
   delta.project_key = st.project.key;
-  for (auto& w : c->issues) {
-    const auto& i = w.issue;
-    if (!w.error.empty()) {
-      c->failures.push_back(w.error);
-      continue;
-    }
-    const auto& f = i.fields;
-    std::optional<std::string> reporter, assignee, level;
-    if (f.reporter)
-      reporter = f.reporter->account_id;
-    if (f.assignee)
-      assignee = f.assignee->account_id;
-    if (f.security)
-      level = f.security->id;
-    auto issue_acl = st.resolver->issue_acl(acc, reporter, assignee, level);
-    auto issue_acl_id = acl_id(issue_acl);
-    auto rec = sync::to_issue_record(i, st.env->mapping, issue_acl_id);
-    if (rec.project_key.empty()) {
-      rec.project_key = st.project.key;
-      rec.project_id = st.project.id;
-    }
-    if (rec.updated_ms > st.max_updated_ms)
-      st.max_updated_ms = rec.updated_ms;
-    st.last_issue_id = rec.id;
-    spec->upserts.emplace_back(std::move(rec));
-    ++delta.issues;
-    if (st.env->indexing.comments) {
-      for (const auto& cm : w.comments) {
-        auto cacl = st.resolver->comment_acl(acc, issue_acl, cm.visibility);
-        spec->upserts.emplace_back(
-          sync::to_comment_record(cm, i.id, f.attachments, acl_id(cacl)));
-        ++delta.comments;
-      }
-    }
-    for (const auto& a : f.attachments) {
-      auto d = w.downloads.find(a.id);
-      if (d == w.downloads.end())
-        continue;
-      if (d->second.skipped) {
-        ++st.result.attachments_skipped;
-        continue;
-      }
-      if (!d->second.ok) {
-        c->failures.push_back("attachment " + a.id + " of issue "
-                              + i.key.value_or(i.id) + ": " + d->second.error);
-        continue;
-      }
-      spec->upserts.emplace_back(sync::to_attachment_record(
-        a, i.id, d->second.sha256, d->second.text, issue_acl_id));
-      ++delta.attachments;
-    }
-  }
-  for (auto& [id, a] : acls)
-    spec->acls.push_back(std::move(a));
-  spec->checkpoints.push_back(make_checkpoint(st, false));
-  self->request(st.env->writer, caf::infinite, write_atom_v, write_job{spec})
-    .then([=](write_reply& wr) {
-      auto& st = self->state;
-      if (!wr.ok) {
-        // The whole batch is lost: every record of the chunk failed.
-        for (const auto& w : c->issues)
-          st.result.failures.push_back(
-            "issue " + w.issue.key.value_or(w.issue.id) + ": " + wr.error);
-      } else {
-        st.result.issues += delta.issues;
-        st.result.comments += delta.comments;
-        st.result.attachments += delta.attachments;
-        self->send(st.parent, progress_atom_v, delta);
-      }
-      for (auto& f : c->failures)
+  delta.issues = static_cast<std::int64_t>(page.issues);
+  delta.comments = static_cast<std::int64_t>(page.comments);
+  delta.attachments = static_cast<std::int64_t>(page.attachments);
+  auto spec = std::make_shared<storage::write_batch_spec>(std::move(page.spec));
+  auto written = [=](std::optional<common::error> lost) {
+    auto& st = self->state;
+    if (lost) {
+      // The whole batch is lost: every record of the chunk failed.
+      for (auto& f : sync::lost_page(c->issues, *lost))
         st.result.failures.push_back(std::move(f));
-      --st.chunks_in_flight;
-      pump(self);
-    });
+    } else {
+      st.cursor = cursor;
+      st.result.issues += static_cast<std::uint64_t>(delta.issues);
+      st.result.comments += static_cast<std::uint64_t>(delta.comments);
+      st.result.attachments += static_cast<std::uint64_t>(delta.attachments);
+      self->send(st.parent, progress_atom_v, delta);
+    }
+    for (auto& f : c->failures)
+      st.result.failures.push_back(std::move(f));
+    --st.chunks_in_flight;
+    pump(self);
+  };
+  self
+    ->request(st.env->writer, st.env->timeouts.store, write_atom_v,
+              write_job{spec})
+    .then(
+      [=](write_reply& w) {
+        written(w ? std::nullopt : std::optional{w.error()});
+      },
+      [=](caf::error& err) {
+        written(request_failed("store write", err));
+      });
 }
 
 void part_done(fetcher_actor* self, const chunk_ptr& c) {
@@ -237,59 +159,72 @@ void part_done(fetcher_actor* self, const chunk_ptr& c) {
 
 void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
                          std::int64_t start) {
-  auto& env = *self->state.env;
+  const auto& env = *self->state.env;
   const auto& id = c->issues[wi].issue.id;
+  auto comment_failed = [=](common::error e) {
+    auto& w = c->issues[wi];
+    e.message = "comments: " + e.message;
+    e.record = w.record_name();
+    w.error = std::move(e);
+    part_done(self, c);
+  };
   self
-    ->request(env.api, caf::infinite,
+    ->request(env.api, env.timeouts.api_call,
               api_call{protocol::get_comments(env.target, id, start,
                                               env.tuning.comment_page_size)})
-    .then([=](api_reply& r) {
-      auto& w = c->issues[wi];
-      auto label = "issue " + w.issue.key.value_or(w.issue.id);
-      if (!r.ok) {
-        w.error = label + ": comments: " + r.error;
-        return part_done(self, c);
-      }
-      auto page = protocol::parse_text(r.body, protocol::parse_comment_page);
-      if (page.fatal) {
-        w.error = label + ": comments: " + first_error(page.errors);
-        return part_done(self, c);
-      }
-      auto n = static_cast<std::int64_t>(page.value.comments.size());
-      for (auto& cm : page.value.comments)
-        w.comments.push_back(std::move(cm));
-      if (n > 0 && start + n < page.value.total)
-        return fetch_more_comments(self, c, wi, start + n);
-      part_done(self, c);
-    });
+    .then(
+      [=](api_reply& r) {
+        if (!r)
+          return comment_failed(r.error());
+        auto page = protocol::parse_text(r->body, protocol::parse_comment_page);
+        if (page.fatal)
+          return comment_failed(common::make_error(common::errc::invalid_input,
+                                                   first_error(page.errors)));
+        auto& w = c->issues[wi];
+        auto n = static_cast<std::int64_t>(page.value.comments.size());
+        for (auto& cm : page.value.comments)
+          w.comments.push_back(std::move(cm));
+        if (n > 0 && start + n < page.value.total)
+          return fetch_more_comments(self, c, wi, start + n);
+        part_done(self, c);
+      },
+      [=](caf::error& err) {
+        comment_failed(request_failed("comment page", err));
+      });
 }
 
+void download(fetcher_actor* self, chunk_ptr c, std::size_t wi,
+              const protocol::jira_attachment& a) {
+  const auto& env = *self->state.env;
+  auto aid = a.id;
+  self
+    ->request(env.downloader, env.timeouts.download, download_atom_v,
+              download_job{a})
+    .then(
+      [=](download_result& d) {
+        c->issues[wi].downloads.insert_or_assign(aid, std::move(d.outcome));
+        part_done(self, c);
+      },
+      [=](caf::error& err) {
+        c->issues[wi].downloads.insert_or_assign(
+          aid, request_failed("download", err));
+        part_done(self, c);
+      });
+}
+
+/// Starts the comment pages and downloads the chunk's issues need.
 void process_issues(fetcher_actor* self, chunk_ptr c) {
-  auto& st = self->state;
   // +1 guards against completing while parts are still being started.
   c->outstanding = 1;
   for (std::size_t wi = 0; wi < c->issues.size(); ++wi) {
     auto& w = c->issues[wi];
-    auto& f = w.issue.fields;
-    if (f.comment && st.env->indexing.comments) {
-      w.comments = std::move(f.comment->comments);
-      auto embedded = static_cast<std::int64_t>(w.comments.size());
-      if (f.comment->total > embedded) {
-        ++c->outstanding;
-        fetch_more_comments(self, c, wi, embedded);
-      }
-      f.comment.reset();
-    }
-    for (const auto& a : f.attachments) {
+    if (w.more_comments_from) {
       ++c->outstanding;
-      auto aid = a.id;
-      self
-        ->request(st.env->downloader, caf::infinite, download_atom_v,
-                  download_job{a})
-        .then([=](download_result& d) {
-          c->issues[wi].downloads[aid] = std::move(d);
-          part_done(self, c);
-        });
+      fetch_more_comments(self, c, wi, *w.more_comments_from);
+    }
+    for (const auto& a : w.issue.fields.attachments) {
+      ++c->outstanding;
+      download(self, c, wi, a);
     }
   }
   part_done(self, c);
@@ -303,45 +238,37 @@ void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
     for (const auto& [id, name] : st.env->mapping.field_names)
       st.fields.push_back(id);
   }
-  const auto& fields = st.fields;
+  auto chunk_failed = [=](common::error e) {
+    auto c = std::make_shared<chunk>();
+    c->failures.push_back(
+      sync::failed_bulkfetch(ids, self->state.project.key, std::move(e)));
+    c->outstanding = 1;
+    part_done(self, c);
+  };
   self
-    ->request(st.env->api, caf::infinite,
-              api_call{protocol::bulkfetch(st.env->target, ids, fields)})
-    .then([=](api_reply& r) {
-      auto& st = self->state;
-      auto c = std::make_shared<chunk>();
-      if (!r.ok) {
-        c->failures.push_back("issues " + ids.front() + ".." + ids.back()
-                              + " of " + st.project.key + ": " + r.error);
-        c->outstanding = 1;
-        return part_done(self, c);
-      }
-      auto res = protocol::parse_text(r.body, protocol::parse_bulkfetch);
-      if (res.fatal) {
-        c->failures.push_back("issues " + ids.front() + ".." + ids.back()
-                              + " of " + st.project.key
-                              + ": bulkfetch: " + first_error(res.errors));
-        c->outstanding = 1;
-        return part_done(self, c);
-      }
-      // Records the parser had to drop are failures, not silent skips.
-      for (const auto& e : res.errors)
-        c->failures.push_back(st.project.key + ": bulkfetch: " + e.to_string());
-      for (const auto& e : res.value.issue_errors) {
-        std::string msg;
-        for (const auto& m : e.messages)
-          msg += (msg.empty() ? "" : "; ") + m;
-        c->failures.push_back("issue " + e.id.value_or("?") + ": " + msg);
-      }
-      for (auto& i : res.value.issues) {
-        if (!within_filters(st.env->filters, i))
-          continue;
-        issue_work w;
-        w.issue = std::move(i);
-        c->issues.push_back(std::move(w));
-      }
-      process_issues(self, c);
-    });
+    ->request(st.env->api, st.env->timeouts.api_call,
+              api_call{protocol::bulkfetch(st.env->target, ids, st.fields)})
+    .then(
+      [=](api_reply& r) {
+        if (!r)
+          return chunk_failed(r.error());
+        auto res = protocol::parse_text(r->body, protocol::parse_bulkfetch);
+        if (res.fatal)
+          return chunk_failed(
+            common::make_error(common::errc::invalid_input,
+                               "bulkfetch: " + first_error(res.errors)));
+        auto& st = self->state;
+        auto work = sync::chunk_from_bulkfetch(std::move(res.value), res.errors,
+                                               st.env->filters, st.project.key,
+                                               st.env->indexing.comments);
+        auto c = std::make_shared<chunk>();
+        c->issues = std::move(work.issues);
+        c->failures = std::move(work.failures);
+        process_issues(self, c);
+      },
+      [=](caf::error& err) {
+        chunk_failed(request_failed("bulkfetch", err));
+      });
 }
 
 void fetch_ids(fetcher_actor* self) {
@@ -349,25 +276,31 @@ void fetch_ids(fetcher_actor* self) {
   st.ids_in_flight = true;
   self
     ->request(
-      st.env->api, caf::infinite,
+      st.env->api, st.env->timeouts.api_call,
       api_call{protocol::search_ids(st.env->target, st.jql, st.next_token,
                                     st.env->tuning.id_page_size)})
-    .then([=](api_reply& r) {
-      auto& st = self->state;
-      st.ids_in_flight = false;
-      if (!r.ok)
-        return fail_project(self,
-                            st.project.key + ": issue search: " + r.error);
-      auto page = protocol::parse_text(r.body, protocol::parse_search_page);
-      if (page.fatal)
-        return fail_project(
-          self, st.project.key + ": issue search: " + first_error(page.errors));
-      for (auto& i : page.value.issues)
-        st.ids.push_back(std::move(i.id));
-      st.next_token = page.value.next_page_token;
-      st.ids_done = page.value.is_last || !st.next_token;
-      pump(self);
-    });
+    .then(
+      [=](api_reply& r) {
+        auto& st = self->state;
+        st.ids_in_flight = false;
+        if (!r)
+          return fail_project(self, prefixed("issue search", r.error()));
+        auto page = protocol::parse_text(r->body, protocol::parse_search_page);
+        if (page.fatal)
+          return fail_project(
+            self,
+            common::make_error(common::errc::invalid_input,
+                               "issue search: " + first_error(page.errors)));
+        for (auto& i : page.value.issues)
+          st.ids.push_back(std::move(i.id));
+        st.next_token = page.value.next_page_token;
+        st.ids_done = page.value.is_last || !st.next_token;
+        pump(self);
+      },
+      [=](caf::error& err) {
+        self->state.ids_in_flight = false;
+        fail_project(self, request_failed("issue search", err));
+      });
 }
 
 void pump(fetcher_actor* self) {
@@ -390,11 +323,37 @@ void pump(fetcher_actor* self) {
     finish(self);
 }
 
-caf::behavior fetcher_impl(fetcher_actor* self, sync_env_ptr env,
-                           protocol::jira_project project,
-                           std::shared_ptr<const sync::project_access> access,
-                           std::shared_ptr<const sync::identity_directory> dir,
-                           caf::actor parent) {
+/// The issue count for the progress bar; a failure only loses the estimate.
+void estimate(fetcher_actor* self) {
+  auto& st = self->state;
+  self
+    ->request(st.env->api, st.env->timeouts.api_call,
+              api_call{protocol::approximate_count(st.env->target, st.jql)})
+    .then(
+      [=](api_reply& r) {
+        if (!r)
+          return;
+        auto n
+          = protocol::parse_text(r->body, protocol::parse_approximate_count);
+        if (n.fatal)
+          return;
+        progress_delta d;
+        d.project_key = self->state.project.key;
+        d.estimated = n.value;
+        self->send(self->state.parent, progress_atom_v, d);
+      },
+      [](caf::error&) {
+        // nop: only an estimate for the progress bar
+      });
+}
+
+issue_fetcher_actor::behavior_type
+fetcher_impl(fetcher_actor* self, sync_env_ptr env,
+             protocol::jira_project project,
+             std::shared_ptr<const sync::project_access> access,
+             std::shared_ptr<const sync::identity_directory> dir,
+             progress_sink_actor parent) {
+  fail_on_exception(self);
   auto& st = self->state;
   st.env = std::move(env);
   st.project = std::move(project);
@@ -404,29 +363,19 @@ caf::behavior fetcher_impl(fetcher_actor* self, sync_env_ptr env,
   st.result.project_key = st.project.key;
   return {
     [=](run_atom) -> caf::result<fetch_result> {
+      if (auto err = check_fault(self, self->state.env->fault))
+        return err;
       auto& st = self->state;
-      st.rp = self->make_response_promise();
-      auto q = project_jql(st.env->filters, st.project.key, st.env->time_zone);
+      st.rp = self->make_response_promise<fetch_result>();
+      auto q
+        = sync::project_jql(st.env->filters, st.project.key, st.env->time_zone);
       if (!q.ok()) {
-        fail_project(self, st.project.key + ": " + *q.error);
+        fail_project(
+          self, common::make_error(common::errc::invalid_argument, *q.error));
         return st.rp;
       }
       st.jql = q.jql;
-      self
-        ->request(st.env->api, caf::infinite,
-                  api_call{protocol::approximate_count(st.env->target, q.jql)})
-        .then([=](api_reply& r) {
-          if (!r.ok)
-            return; // only an estimate for the progress bar
-          auto n
-            = protocol::parse_text(r.body, protocol::parse_approximate_count);
-          if (n.fatal)
-            return;
-          progress_delta d;
-          d.project_key = self->state.project.key;
-          d.estimated = n.value;
-          self->send(self->state.parent, progress_atom_v, d);
-        });
+      estimate(self);
       fetch_ids(self);
       return st.rp;
     },
@@ -435,10 +384,12 @@ caf::behavior fetcher_impl(fetcher_actor* self, sync_env_ptr env,
 
 } // namespace
 
-caf::actor spawn_issue_fetcher(
-  caf::actor_system& sys, sync_env_ptr env, protocol::jira_project project,
-  std::shared_ptr<const sync::project_access> access,
-  std::shared_ptr<const sync::identity_directory> dir, caf::actor parent) {
+issue_fetcher_actor
+spawn_issue_fetcher(caf::actor_system& sys, sync_env_ptr env,
+                    protocol::jira_project project,
+                    std::shared_ptr<const sync::project_access> access,
+                    std::shared_ptr<const sync::identity_directory> dir,
+                    progress_sink_actor parent) {
   return sys.spawn(fetcher_impl, std::move(env), std::move(project),
                    std::move(access), std::move(dir), std::move(parent));
 }

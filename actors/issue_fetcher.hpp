@@ -7,33 +7,37 @@
 // /issue/{id}/comment only when an issue has more, has the attachments
 // downloaded by the attachment_downloader pool, then writes the chunk
 // (issues + comments + attachments + ACLs + the project's checkpoint) in
-// ONE store batch. The next id page is fetched only when the chunks of the
-// previous one have drained, so memory stays flat for any project size.
+// ONE store batch built by sync::build_page. The next id page is fetched
+// only when the chunks of the previous one have drained, so memory stays
+// flat for any project size.
 //
 // A failed bulkfetch fails its issues, a failed comment page fails its
-// issue, a failed download fails its attachment - each with a reason line
-// in fetch_result::failures; a failed id search fails the project.
+// issue, a failed download fails its attachment - each named in
+// fetch_result::failures; a failed id search fails the project ("project
+// KEY").
 //
 // Messages:
 //   (run_atom) -> fetch_result
 //   sends (progress_atom, progress_delta) to `parent` after each chunk.
 
-#include "actors/sync_env.hpp"
-#include "protocol/jira/jql.hpp"
+#include "actors/messages.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 namespace jirasync::actors {
 
-caf::actor spawn_issue_fetcher(
-  caf::actor_system& sys, sync_env_ptr env, protocol::jira_project project,
-  std::shared_ptr<const sync::project_access> access,
-  std::shared_ptr<const sync::identity_directory> dir, caf::actor parent);
+/// Where a fetcher reports its progress (the coordinator).
+using progress_sink_actor
+  = caf::typed_actor<caf::reacts_to<progress_atom, progress_delta>>;
 
-/// The JQL of a project's id listing under the sync filters (pure; exposed
-/// for tests). Empty `error` on success.
-protocol::jql_result project_jql(const config::filters_config& filters,
-                                 const std::string& project_key,
-                                 const std::string& time_zone);
+using issue_fetcher_actor
+  = caf::typed_actor<caf::replies_to<run_atom>::with<fetch_result>>;
+
+issue_fetcher_actor
+spawn_issue_fetcher(caf::actor_system& sys, sync_env_ptr env,
+                    protocol::jira_project project,
+                    std::shared_ptr<const sync::project_access> access,
+                    std::shared_ptr<const sync::identity_directory> dir,
+                    progress_sink_actor parent);
 
 } // namespace jirasync::actors

@@ -1,33 +1,30 @@
 #pragma once
-// Every message the sync pipeline's actors exchange, and the single CAF
-// type-ID block. Payload structs are local-only (never sent over a network):
-// they are whitelisted with CAF_ALLOW_UNSAFE_MESSAGE_TYPE instead of being
-// made serializable, and big or shared payloads travel as shared_ptr.
+// Every message the sync pipeline's actors exchange and the single CAF
+// type-ID block (atoms). Payload structs are local-only (never sent over a
+// network): they are whitelisted with CAF_ALLOW_UNSAFE_MESSAGE_TYPE instead
+// of being made serializable, and big or shared payloads travel as
+// shared_ptr.
 //
-// Message contracts (dynamically typed handles; each actor header repeats
-// its own part):
-//   rate_governor:   (permit_atom, bucket, cost)   -> (permit_atom)  [delayed]
-//                    (done_atom, governor_done)    -> void
-//                    (stats_atom)                  -> governor_report
-//   api_client:      (api_call)                    -> api_reply
-//                    (stats_atom)                  -> api_stats
-//   store_writer:    (write_atom, write_job)       -> write_reply
-//                    (adopt_atom, adopt_job)       -> write_reply
-//                    (stats_atom)                  -> store_totals
-//   attachment_downloader: (download_atom, download_job) -> download_result
-//   users_actor:     (run_atom)                    -> users_result
-//   groups_actor:    (run_atom, users_result)      -> groups_result
-//   projects_actor:  (run_atom)                    -> projects_result
-//   roles_actor:     (run_atom, jira_project)      -> access_result
-//   issue_fetcher:   (run_atom)                    -> fetch_result
-//                    sends (progress_atom, progress_delta) to its parent
-//   sync_coordinator:(run_atom)                    -> sync_report
+// Expected failures travel as values: replies are common::result<T> (or
+// carry common::error lists), never a bool + string. A caf::error reaching a
+// requester means the request itself failed (no answer within its timeout,
+// receiver gone); every request handles it.
+//
+// Each actor's typed interface (its handle type, the contract of each
+// message and a spawn function) is in its own header:
+//   rate_governor.hpp, api_client.hpp, store_writer.hpp,
+//   attachment_downloader.hpp, users_actor.hpp, groups_actor.hpp,
+//   projects_actor.hpp, roles_actor.hpp, issue_fetcher.hpp,
+//   sync_coordinator.hpp.
 
+#include "common/error.hpp"
 #include "protocol/http/http_client.hpp"
 #include "protocol/jira/jira_api.hpp"
 #include "protocol/jira/jira_models.hpp"
 #include "storage/store.hpp"
+#include "sync/checkpoints.hpp"
 #include "sync/governor.hpp"
+#include "sync/page_builder.hpp"
 #include "sync/permissions.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -42,26 +39,34 @@
 
 namespace jirasync::actors {
 
-/// The answer of api_client to one api_call, after permits and retries.
-struct api_reply {
-  /// True when the final attempt was a success (2xx).
-  bool ok = false;
-  /// HTTP status of the final attempt (0 = transport failure).
+/// What every actor of one run shares (sync_env.hpp).
+struct sync_env;
+using sync_env_ptr = std::shared_ptr<const sync_env>;
+
+// --- api_client -------------------------------------------------------------
+
+struct api_call {
+  protocol::api_request request;
+};
+
+/// A successful (2xx) answer of api_client, after permits and retries.
+struct api_response {
+  /// HTTP status of the final attempt.
   int status = 0;
   std::string body;
   protocol::header_list headers;
   /// Set for body_file downloads.
   std::string sha256_hex;
   std::uint64_t body_bytes = 0;
-  /// When !ok: a one-line reason naming the request, e.g.
-  /// "bulkfetch: HTTP 503 after 6 attempt(s) (retries exhausted)".
-  std::string error;
   int attempts = 0;
 };
 
-struct api_call {
-  protocol::api_request request;
-};
+/// An api_call's answer. Errors name the request and why it gave up, e.g.
+/// "bulkfetch: HTTP 503 after 6 attempt(s) (retries exhausted)", with the
+/// code of the final status (unauthenticated for 401, not_found for 404,
+/// unavailable after retries or transport failures) or timeout when no
+/// rate-limit permit came in time.
+using api_reply = common::result<api_response>;
 
 /// api_client counters.
 struct api_stats {
@@ -70,6 +75,8 @@ struct api_stats {
   std::uint64_t responses_429 = 0;
   std::uint64_t failures = 0; // calls that gave up
 };
+
+// --- rate_governor ----------------------------------------------------------
 
 /// What api_client reports to the governor about one finished attempt.
 struct governor_done {
@@ -85,19 +92,27 @@ struct governor_report {
   double concurrency = 0;
 };
 
+// --- store_writer -----------------------------------------------------------
+
 struct write_job {
   std::shared_ptr<storage::write_batch_spec> spec;
 };
 
+/// A batch committed, or why not (nothing of it was written).
+using write_reply = common::result<void>;
+
 struct adopt_job {
+  /// A fully written temp file under the store's blob_tmp_dir().
   std::filesystem::path tmp_path;
   std::string sha256;
+  /// When set, the file's text is read first (text/* attachments), at most
+  /// this many bytes. Default: not read.
+  std::optional<std::uint64_t> text_max_bytes;
 };
 
-struct write_reply {
-  bool ok = false;
-  std::string error;
-};
+/// The blob is in the store; the text when it was asked for. On failure the
+/// temp file is removed.
+using adopt_reply = common::result<std::optional<std::string>>;
 
 /// Totals over every apply() of the run.
 struct store_totals {
@@ -108,52 +123,47 @@ struct store_totals {
   std::uint64_t batches = 0;
 };
 
+// --- attachment_downloader --------------------------------------------------
+
 struct download_job {
   protocol::jira_attachment attachment;
 };
 
 struct download_result {
   std::string attachment_id;
-  bool ok = false;
-  /// Skipped because larger than indexing.attachment_max_bytes (not an
-  /// error; the attachment is not emitted).
-  bool skipped = false;
-  std::string sha256;
-  std::optional<std::string> text;
-  std::string error;
+  /// Content (or skipped), else the error naming the attachment.
+  sync::download_outcome outcome;
 };
+
+// --- the steps --------------------------------------------------------------
 
 /// Users of the site (step 1).
 struct users_result {
-  bool ok = false;
-  std::string error;
   /// Sorted accountIds of active atlassian users (the ACL universe).
   std::vector<std::string> universe;
   std::uint64_t count = 0;
-  /// The API user's /myself-independent info is not here; see sync_env.
 };
+
+using users_reply = common::result<users_result>;
 
 /// Groups, memberships, application roles (step 2).
 struct groups_result {
-  bool ok = false;
-  std::string error;
   std::shared_ptr<const sync::identity_directory> directory;
   std::uint64_t count = 0;
 };
 
+using groups_reply = common::result<groups_result>;
+
 /// Projects in scope after the sync filters (step 3).
 struct projects_result {
-  bool ok = false;
-  std::string error;
   std::vector<protocol::jira_project> projects;
 };
 
+using projects_reply = common::result<projects_result>;
+
 /// Roles, permission scheme and issue security of one project (step 4).
-struct access_result {
-  bool ok = false;
-  std::string error;
-  std::shared_ptr<const sync::project_access> access;
-};
+using access_reply
+  = common::result<std::shared_ptr<const sync::project_access>>;
 
 /// Progress a fetcher reports to the coordinator (deltas).
 struct progress_delta {
@@ -164,28 +174,27 @@ struct progress_delta {
   std::int64_t attachments = 0;
 };
 
-/// The outcome of one project's issue pipeline.
+/// The outcome of one project's issue pipeline (step 5).
 struct fetch_result {
   std::string project_key;
-  /// False when the project as a whole failed (e.g. id search failed).
-  bool ok = false;
-  std::string error;
   std::uint64_t issues = 0;
   std::uint64_t comments = 0;
   std::uint64_t attachments = 0;
   std::uint64_t attachments_skipped = 0;
-  /// Records that failed, one line each ("issue 10001: ...").
-  std::vector<std::string> failures;
+  /// Records that failed, each naming its record ("issue ABC-1",
+  /// "attachment 5 of issue ABC-1"); a project that failed as a whole
+  /// (its id search failed) names "project ABC".
+  std::vector<common::error> failures;
 };
+
+// --- the run ----------------------------------------------------------------
 
 /// The outcome of a whole sync run.
 struct sync_report {
-  /// "ok" | "partial" | "failed".
-  std::string result = "failed";
-  /// Fatal reason when failed.
-  std::string error;
-  /// True when the failure was bad credentials (HTTP 401).
-  bool auth_failed = false;
+  /// Why the run failed as a whole (bad credentials: unauthenticated; an
+  /// actor that crashed or stopped: internal; the run's deadline: timeout);
+  /// nullopt when it ran to its end.
+  std::optional<common::error> error;
   std::uint64_t users = 0;
   std::uint64_t groups = 0;
   std::uint64_t projects = 0;
@@ -197,8 +206,13 @@ struct sync_report {
   api_stats api;
   governor_report governor;
   std::int64_t duration_ms = 0;
-  /// Failed projects and records, one line each.
-  std::vector<std::string> failures;
+  /// Failed projects and records, each naming what failed.
+  std::vector<common::error> failures;
+
+  /// failed when `error` is set, partial when records failed, else ok.
+  sync::run_result result() const {
+    return sync::result_of(error, failures.size());
+  }
 };
 
 } // namespace jirasync::actors
@@ -213,26 +227,32 @@ CAF_ADD_ATOM(jirasync_actors, jirasync::actors, retry_atom, "retry")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, http_atom, "http")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, write_atom, "write")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, adopt_atom, "adopt")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, discard_atom, "discard")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, deadline_atom, "deadline")
 CAF_END_TYPE_ID_BLOCK(jirasync_actors)
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_call)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_done)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_job)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::store_totals)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::users_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::groups_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::projects_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::access_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::users_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::groups_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::projects_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::access_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::progress_delta)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::fetch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::sync_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::protocol::jira_project)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::protocol::http_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::filesystem::path)

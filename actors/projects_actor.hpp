@@ -1,21 +1,21 @@
 #pragma once
 // projects_actor: step 3 of a sync. Pages GET /project/search?expand=lead
-// and applies the sync filters (project keys in / not in): projects out of
+// and applies the sync filters (sync::project_in_scope): projects out of
 // scope are never looked at again.
 //
 // Messages:
-//   (run_atom) -> projects_result
+//   (run_atom) -> projects_reply   the projects in scope, or the error that
+//                                  stopped the step
 
-#include "actors/sync_env.hpp"
+#include "actors/messages.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 namespace jirasync::actors {
 
-caf::actor spawn_projects_actor(caf::actor_system& sys, sync_env_ptr env);
+using projects_actor
+  = caf::typed_actor<caf::replies_to<run_atom>::with<projects_reply>>;
 
-/// The sync filter on project keys (pure; exposed for tests).
-bool project_in_scope(const config::filters_config& filters,
-                      const std::string& key);
+projects_actor spawn_projects_actor(caf::actor_system& sys, sync_env_ptr env);
 
 } // namespace jirasync::actors

@@ -7,14 +7,19 @@
 // may be in progress at the same time.
 //
 // Messages:
-//   (run_atom, protocol::jira_project) -> access_result
+//   (run_atom, protocol::jira_project) -> access_reply
+//       the project's access, or the first error that kept it from being
+//       read (the project then fails; the run goes on without it)
 
-#include "actors/sync_env.hpp"
+#include "actors/messages.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 namespace jirasync::actors {
 
-caf::actor spawn_roles_actor(caf::actor_system& sys, sync_env_ptr env);
+using roles_actor = caf::typed_actor<
+  caf::replies_to<run_atom, protocol::jira_project>::with<access_reply>>;
+
+roles_actor spawn_roles_actor(caf::actor_system& sys, sync_env_ptr env);
 
 } // namespace jirasync::actors

@@ -1,6 +1,11 @@
 #include "actors/store_writer.hpp"
 
+#include "actors/supervision.hpp"
+#include "common/file_read.hpp"
+
 #include <caf/all.hpp>
+
+#include <system_error>
 
 namespace jirasync::actors {
 
@@ -8,21 +13,41 @@ namespace {
 
 struct writer_state {
   std::shared_ptr<storage::store> db;
+  fault_hook fault;
   store_totals totals;
   static inline const char* name = "store_writer";
 };
 
-using writer_actor = caf::stateful_actor<writer_state>;
+using writer_actor = store_writer_actor::stateful_base<writer_state>;
 
-caf::behavior writer_impl(writer_actor* self,
-                          std::shared_ptr<storage::store> db) {
+/// The store's error as the pipeline's (store errors carry a message; the
+/// code says "the store failed", whatever its own code was).
+template<class StoreError>
+common::error store_failure(std::string_view what, const StoreError& e) {
+  return common::make_error(common::errc::io_error,
+                            std::string{what} + ": " + e.message);
+}
+
+void remove_quietly(const std::filesystem::path& p) {
+  std::error_code ec;
+  std::filesystem::remove(p, ec); // best effort: a leftover temp file is
+                                  // collected with the unreferenced blobs
+}
+
+store_writer_actor::behavior_type
+writer_impl(writer_actor* self, std::shared_ptr<storage::store> db,
+            fault_hook fault) {
+  fail_on_exception(self);
   self->state.db = std::move(db);
+  self->state.fault = std::move(fault);
   return {
-    [=](write_atom, const write_job& job) -> write_reply {
+    [=](write_atom, const write_job& job) -> caf::result<write_reply> {
+      if (auto err = check_fault(self, self->state.fault))
+        return err;
       auto& st = self->state;
       auto res = st.db->apply(*job.spec);
       if (!res)
-        return write_reply{false, "store: " + res.error().message};
+        return write_reply{store_failure("store", res.error())};
       ++st.totals.batches;
       for (std::size_t t = 0; t < storage::record_type_count; ++t) {
         if (t == static_cast<std::size_t>(storage::record_type::acl))
@@ -33,15 +58,40 @@ caf::behavior writer_impl(writer_actor* self,
         st.totals.unchanged += c.unchanged;
         st.totals.deleted += c.deleted;
       }
-      return write_reply{true, {}};
+      return write_reply{};
     },
-    [=](adopt_atom, const adopt_job& job) -> write_reply {
+    [=](adopt_atom, const adopt_job& job) -> caf::result<adopt_reply> {
+      if (auto err = check_fault(self, self->state.fault))
+        return err;
+      auto failed = [&](common::error e) {
+        remove_quietly(job.tmp_path);
+        return adopt_reply{std::move(e)};
+      };
+      std::optional<std::string> text;
+      if (job.text_max_bytes) {
+        // Read before adopting: adoption removes the temp file when the
+        // blob already exists.
+        auto read = common::read_file(job.tmp_path, *job.text_max_bytes);
+        if (!read) {
+          auto e = read.error();
+          e.message = "text: " + e.message;
+          return failed(std::move(e));
+        }
+        text = std::move(*read);
+      }
       auto res = self->state.db->adopt_blob(job.tmp_path, job.sha256);
       if (!res)
-        return write_reply{false, "blob store: " + res.error().message};
-      return write_reply{true, {}};
+        return failed(store_failure("blob store", res.error()));
+      return adopt_reply{std::move(text)};
     },
-    [=](stats_atom) -> store_totals {
+    [=](discard_atom, const std::filesystem::path& tmp) {
+      if (check_fault(self, self->state.fault))
+        return;
+      remove_quietly(tmp);
+    },
+    [=](stats_atom) -> caf::result<store_totals> {
+      if (auto err = check_fault(self, self->state.fault))
+        return err;
       return self->state.totals;
     },
   };
@@ -49,9 +99,10 @@ caf::behavior writer_impl(writer_actor* self,
 
 } // namespace
 
-caf::actor spawn_store_writer(caf::actor_system& sys,
-                              std::shared_ptr<storage::store> db) {
-  return sys.spawn(writer_impl, std::move(db));
+store_writer_actor spawn_store_writer(caf::actor_system& sys,
+                                      std::shared_ptr<storage::store> db,
+                                      fault_hook fault) {
+  return sys.spawn<caf::detached>(writer_impl, std::move(db), std::move(fault));
 }
 
 } // namespace jirasync::actors

@@ -5,12 +5,14 @@
 #include "actors/issue_fetcher.hpp"
 #include "actors/projects_actor.hpp"
 #include "actors/roles_actor.hpp"
+#include "actors/supervision.hpp"
 #include "actors/users_actor.hpp"
 
 #include <caf/all.hpp>
 
 #include <chrono>
 #include <deque>
+#include <map>
 
 namespace jirasync::actors {
 
@@ -18,33 +20,46 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
+/// How often the progress counters (requests, rate-limit waits) refresh.
+constexpr auto tick_interval = std::chrono::milliseconds(250);
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
            std::chrono::system_clock::now().time_since_epoch())
     .count();
 }
 
+/// Watched actors by address -> their name for the failure line.
+using watch_list = std::map<caf::actor_addr, std::string>;
+
 struct coordinator_state {
   sync_env base;
   sync_env_ptr env;
-  caf::actor governor;
+  rate_governor_actor governor;
   progress_fn progress;
-  caf::response_promise rp;
+  caf::typed_response_promise<sync_report> rp;
+  bool running = false;
+  bool done = false;
   sync_report report;
   progress_snapshot snap;
   clock_type::time_point started;
   std::int64_t started_ms = 0;
-  bool done = false;
   std::shared_ptr<const sync::identity_directory> dir;
-  caf::actor roles;
+  roles_actor roles;
   std::vector<protocol::jira_project> projects;
   std::vector<std::shared_ptr<const sync::project_access>> access;
   std::deque<std::size_t> pending_projects;
   int projects_active = 0;
+  /// Children spawned by this coordinator and still running; shared with
+  /// the cleanup functor that stops them when the coordinator ends.
+  std::shared_ptr<watch_list> children = std::make_shared<watch_list>();
+  /// The site-wide actors this run depends on (not stopped by us).
+  watch_list site;
   static inline const char* name = "sync_coordinator";
 };
 
-using coordinator_actor = caf::stateful_actor<coordinator_state>;
+using coordinator_actor
+  = sync_coordinator_actor::stateful_base<coordinator_state>;
 
 void show(coordinator_actor* self) {
   if (self->state.progress)
@@ -56,250 +71,436 @@ void phase(coordinator_actor* self, std::string name) {
   show(self);
 }
 
-/// Collects the counters of api_client, governor and store_writer, writes
-/// the sync checkpoint and answers the run.
+/// Monitors a child and keeps it on the list of actors to stop.
+template<class Handle>
+Handle watch_child(coordinator_actor* self, Handle child, std::string name) {
+  self->monitor(child);
+  self->state.children->emplace(child.address(), std::move(name));
+  return child;
+}
+
+/// Stops a child whose work is done; its down message is then expected.
+template<class Handle>
+void stop_child(coordinator_actor* self, const Handle& child) {
+  auto addr = child.address();
+  if (self->state.children->erase(addr) == 0)
+    return;
+  self->demonitor(addr);
+  self->send_exit(addr, caf::exit_reason::user_shutdown);
+}
+
+// --- the end of a run --------------------------------------------------------
+
+void deliver(coordinator_actor* self) {
+  auto& st = self->state;
+  phase(self, "done");
+  st.rp.deliver(std::move(st.report));
+  // One run per coordinator; the cleanup functor stops what still runs.
+  self->quit();
+}
+
+void collect_store_totals(coordinator_actor* self) {
+  const auto& base = self->state.base;
+  self->request(base.writer, base.timeouts.stats, stats_atom_v)
+    .then(
+      [=](store_totals& t) {
+        self->state.report.store = t;
+        deliver(self);
+      },
+      [=](caf::error&) {
+        deliver(self); // totals unknown; the failure is reported already
+      });
+}
+
+void write_run_checkpoint(coordinator_actor* self) {
+  auto& st = self->state;
+  auto& rep = st.report;
+  rep.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      clock_type::now() - st.started)
+                      .count();
+  auto spec = std::make_shared<storage::write_batch_spec>();
+  spec->sync = sync::make_sync_checkpoint(
+    rep.error, rep.failures.size(), st.started_ms, now_ms(),
+    st.base.filters_hash,
+    {{"requests", static_cast<std::int64_t>(rep.api.requests)},
+     {"rate_limit_waits",
+      static_cast<std::int64_t>(rep.governor.rate_limit_waits)},
+     {"duration_ms", rep.duration_ms}});
+  auto written = [=](std::optional<common::error> e) {
+    if (e) {
+      e->record = "sync checkpoint";
+      self->state.report.failures.push_back(std::move(*e));
+    }
+    collect_store_totals(self);
+  };
+  self
+    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
+              write_job{spec})
+    .then(
+      [=](write_reply& w) {
+        written(w ? std::nullopt : std::optional{w.error()});
+      },
+      [=](caf::error& err) {
+        written(request_failed("store write", err));
+      });
+}
+
+void collect_governor_stats(coordinator_actor* self) {
+  auto& st = self->state;
+  self->request(st.governor, st.base.timeouts.stats, stats_atom_v)
+    .then(
+      [=](governor_report& g) {
+        self->state.report.governor = g;
+        write_run_checkpoint(self);
+      },
+      [=](caf::error&) {
+        write_run_checkpoint(self); // counters unknown
+      });
+}
+
+/// Collects the counters of api_client and the governor, writes the run's
+/// checkpoint, collects the store totals and answers the run. Each step
+/// goes on when a counter cannot be read (the actor may be the one that
+/// failed).
 void conclude(coordinator_actor* self) {
   auto& st = self->state;
   if (st.done)
     return;
   st.done = true;
-  auto& rep = st.report;
-  if (rep.error.empty())
-    rep.result = rep.failures.empty() ? "ok" : "partial";
-  else
-    rep.result = "failed";
-  self->request(st.base.api, caf::infinite, stats_atom_v)
-    .then([=](api_stats& a) {
-      self->state.report.api = a;
-      self->request(self->state.governor, caf::infinite, stats_atom_v)
-        .then([=](governor_report& g) {
-          self->state.report.governor = g;
-          auto& st = self->state;
-          auto& rep = st.report;
-          rep.duration_ms
-            = std::chrono::duration_cast<std::chrono::milliseconds>(
-                clock_type::now() - st.started)
-                .count();
-          auto spec = std::make_shared<storage::write_batch_spec>();
-          storage::sync_checkpoint cp;
-          cp.mode = "full";
-          cp.started_at_ms = st.started_ms;
-          cp.finished_at_ms = now_ms();
-          cp.filters_hash = st.base.filters_hash;
-          cp.result = rep.result;
-          cp.error = rep.error.empty() && !rep.failures.empty()
-                       ? std::to_string(rep.failures.size())
-                           + " record(s) or project(s) failed"
-                       : rep.error;
-          cp.counters["requests"] = static_cast<std::int64_t>(rep.api.requests);
-          cp.counters["rate_limit_waits"]
-            = static_cast<std::int64_t>(rep.governor.rate_limit_waits);
-          cp.counters["duration_ms"] = rep.duration_ms;
-          spec->sync = cp;
-          self
-            ->request(st.base.writer, caf::infinite, write_atom_v,
-                      write_job{spec})
-            .then([=](write_reply&) {
-              self
-                ->request(self->state.base.writer, caf::infinite, stats_atom_v)
-                .then([=](store_totals& t) {
-                  auto& st = self->state;
-                  st.report.store = t;
-                  phase(self, "done");
-                  st.rp.deliver(st.report);
-                });
-            });
-        });
-    });
+  self->request(st.base.api, st.base.timeouts.stats, stats_atom_v)
+    .then(
+      [=](api_stats& a) {
+        self->state.report.api = a;
+        collect_governor_stats(self);
+      },
+      [=](caf::error&) {
+        collect_governor_stats(self); // counters unknown
+      });
 }
 
-void fail_run(coordinator_actor* self, std::string reason) {
-  self->state.report.result = "failed";
-  self->state.report.error = std::move(reason);
+void fail_run(coordinator_actor* self, common::error e) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  if (!st.report.error)
+    st.report.error = std::move(e);
   conclude(self);
+}
+
+// --- step 5: issue pipelines -------------------------------------------------
+
+void pump_projects(coordinator_actor* self);
+
+void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
+                  fetch_result r) {
+  auto& st = self->state;
+  stop_child(self, fetcher);
+  --st.projects_active;
+  ++st.snap.projects_done;
+  for (auto& f : r.failures)
+    st.report.failures.push_back(std::move(f));
+  st.report.issues += r.issues;
+  st.report.comments += r.comments;
+  st.report.attachments += r.attachments;
+  st.report.attachments_skipped += r.attachments_skipped;
+  show(self);
+  pump_projects(self);
 }
 
 void pump_projects(coordinator_actor* self) {
   auto& st = self->state;
+  if (st.done)
+    return;
   while (st.projects_active < st.env->tuning.projects_parallel
          && !st.pending_projects.empty()) {
     auto pi = st.pending_projects.front();
     st.pending_projects.pop_front();
     ++st.projects_active;
-    auto fetcher = spawn_issue_fetcher(self->system(), st.env, st.projects[pi],
-                                       st.access[pi], st.dir,
-                                       caf::actor_cast<caf::actor>(self));
-    self->request(fetcher, caf::infinite, run_atom_v)
-      .then([=](fetch_result& r) {
-        auto& st = self->state;
-        --st.projects_active;
-        ++st.snap.projects_done;
-        if (!r.ok)
-          st.report.failures.push_back("project " + r.project_key + ": "
-                                       + r.error);
-        for (auto& f : r.failures)
-          st.report.failures.push_back(std::move(f));
-        st.report.issues += r.issues;
-        st.report.comments += r.comments;
-        st.report.attachments += r.attachments;
-        st.report.attachments_skipped += r.attachments_skipped;
-        self->send_exit(fetcher, caf::exit_reason::normal);
-        show(self);
-        pump_projects(self);
-      });
+    const auto& project = st.projects[pi];
+    auto fetcher = watch_child(
+      self,
+      spawn_issue_fetcher(self->system(), st.env, project, st.access[pi],
+                          st.dir, caf::actor_cast<progress_sink_actor>(self)),
+      "issue_fetcher of " + project.key);
+    auto key = project.key;
+    self->request(fetcher, st.env->timeouts.run, run_atom_v)
+      .then(
+        [=](fetch_result& r) {
+          if (self->state.done)
+            return;
+          project_done(self, fetcher, std::move(r));
+        },
+        [=](caf::error& err) {
+          // A fetcher answers its failures as values: an error here means
+          // it broke (an exception) or got stuck, which fails the run.
+          fail_run(self, request_failed("issue_fetcher of " + key, err));
+        });
   }
   if (st.projects_active == 0 && st.pending_projects.empty())
     conclude(self);
 }
 
-/// Step 4 result: project records + ACLs in one batch, then step 5.
+// --- step 4: project access --------------------------------------------------
+
+/// Project records + ACLs in one batch, then step 5.
 void write_projects(coordinator_actor* self) {
   auto& st = self->state;
-  sync::acl_resolver resolver{st.dir};
-  auto spec = std::make_shared<storage::write_batch_spec>();
-  for (std::size_t i = 0; i < st.projects.size(); ++i) {
-    if (!st.access[i])
-      continue;
-    auto set = resolver.project_acl(*st.access[i]);
-    auto acl = storage::make_acl(set.anyone, set.users);
-    spec->upserts.emplace_back(sync::to_project_record(st.projects[i], acl.id));
-    spec->acls.push_back(std::move(acl));
-  }
-  self->request(st.base.writer, caf::infinite, write_atom_v, write_job{spec})
-    .then([=](write_reply& w) {
-      if (!w.ok)
-        return fail_run(self, "projects: " + w.error);
-      auto& st = self->state;
-      phase(self, "issues");
-      for (std::size_t i = 0; i < st.projects.size(); ++i)
-        if (st.access[i])
-          st.pending_projects.push_back(i);
-      pump_projects(self);
-    });
+  if (st.roles)
+    stop_child(self, st.roles);
+  auto spec = std::make_shared<storage::write_batch_spec>(
+    sync::build_project_batch(st.projects, st.access, st.dir));
+  auto next = [=] {
+    auto& st = self->state;
+    phase(self, "issues");
+    for (std::size_t i = 0; i < st.projects.size(); ++i)
+      if (st.access[i])
+        st.pending_projects.push_back(i);
+    pump_projects(self);
+  };
+  self
+    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
+              write_job{spec})
+    .then(
+      [=](write_reply& w) {
+        if (!w)
+          return fail_run(self, prefixed("projects", w.error()));
+        next();
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("projects: store write", err));
+      });
 }
 
 void run_roles(coordinator_actor* self) {
   auto& st = self->state;
   phase(self, "permissions");
-  st.roles = spawn_roles_actor(self->system(), st.env);
   st.access.resize(st.projects.size());
   if (st.projects.empty())
     return write_projects(self);
+  st.roles = watch_child(self, spawn_roles_actor(self->system(), st.env),
+                         "roles_actor");
   auto remaining = std::make_shared<std::size_t>(st.projects.size());
   for (std::size_t i = 0; i < st.projects.size(); ++i) {
-    self->request(st.roles, caf::infinite, run_atom_v, st.projects[i])
-      .then([=](access_result& r) {
-        auto& st = self->state;
-        if (r.ok)
-          st.access[i] = r.access;
-        else
-          st.report.failures.push_back("project " + st.projects[i].key + ": "
-                                       + r.error);
-        if (--*remaining == 0)
-          write_projects(self);
-      });
+    auto project_failed = [=](common::error e) {
+      auto& st = self->state;
+      e.record = "project " + st.projects[i].key;
+      st.report.failures.push_back(std::move(e));
+    };
+    auto step_done = [=] {
+      if (--*remaining == 0)
+        write_projects(self);
+    };
+    self->request(st.roles, st.env->timeouts.run, run_atom_v, st.projects[i])
+      .then(
+        [=](access_reply& r) {
+          if (self->state.done)
+            return;
+          if (r)
+            self->state.access[i] = *r;
+          else
+            project_failed(r.error());
+          step_done();
+        },
+        [=](caf::error& err) {
+          // Expected failures are values; this is a broken roles_actor.
+          fail_run(self, request_failed("roles_actor", err));
+        });
   }
 }
 
-void run_identities(coordinator_actor* self) {
+// --- steps 1-3
+// ----------------------------------------------------------------
+
+void run_projects(coordinator_actor* self) {
   auto& st = self->state;
-  auto& sys = self->system();
-  phase(self, "users");
-  auto users = spawn_users_actor(sys, st.env);
-  self->request(users, caf::infinite, run_atom_v).then([=](users_result& u) {
-    if (!u.ok)
-      return fail_run(self, u.error);
-    self->state.report.users = u.count;
-    phase(self, "groups");
-    auto groups = spawn_groups_actor(self->system(), self->state.env);
-    self->request(groups, caf::infinite, run_atom_v, u)
-      .then([=](groups_result& g) {
-        if (!g.ok)
-          return fail_run(self, g.error);
+  phase(self, "projects");
+  auto projects = watch_child(
+    self, spawn_projects_actor(self->system(), st.env), "projects_actor");
+  self->request(projects, st.env->timeouts.run, run_atom_v)
+    .then(
+      [=](projects_reply& p) {
+        stop_child(self, projects);
+        if (!p)
+          return fail_run(self, p.error());
         auto& st = self->state;
-        st.report.groups = g.count;
-        st.dir = g.directory;
-        phase(self, "projects");
-        auto projects = spawn_projects_actor(self->system(), st.env);
-        self->request(projects, caf::infinite, run_atom_v)
-          .then([=](projects_result& p) {
-            if (!p.ok)
-              return fail_run(self, p.error);
-            auto& st = self->state;
-            st.projects = std::move(p.projects);
-            st.report.projects = st.projects.size();
-            st.snap.projects_total = st.projects.size();
-            run_roles(self);
-          });
+        st.projects = std::move(p->projects);
+        st.report.projects = st.projects.size();
+        st.snap.projects_total = st.projects.size();
+        run_roles(self);
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("projects", err));
       });
-  });
 }
+
+void run_groups(coordinator_actor* self, users_result users) {
+  auto& st = self->state;
+  phase(self, "groups");
+  auto groups = watch_child(self, spawn_groups_actor(self->system(), st.env),
+                            "groups_actor");
+  self->request(groups, st.env->timeouts.run, run_atom_v, std::move(users))
+    .then(
+      [=](groups_reply& g) {
+        stop_child(self, groups);
+        if (!g)
+          return fail_run(self, g.error());
+        auto& st = self->state;
+        st.report.groups = g->count;
+        st.dir = g->directory;
+        run_projects(self);
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("groups", err));
+      });
+}
+
+void run_users(coordinator_actor* self) {
+  auto& st = self->state;
+  phase(self, "users");
+  auto users = watch_child(self, spawn_users_actor(self->system(), st.env),
+                           "users_actor");
+  self->request(users, st.env->timeouts.run, run_atom_v)
+    .then(
+      [=](users_reply& u) {
+        stop_child(self, users);
+        if (!u)
+          return fail_run(self, u.error());
+        self->state.report.users = u->count;
+        run_groups(self, std::move(*u));
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("users", err));
+      });
+}
+
+// --- step 0
+// -------------------------------------------------------------------
 
 void read_fields(coordinator_actor* self) {
   auto& st = self->state;
   self
-    ->request(st.base.api, caf::infinite,
+    ->request(st.base.api, st.base.timeouts.api_call,
               api_call{protocol::get_fields(st.base.target)})
-    .then([=](api_reply& r) {
-      auto& st = self->state;
-      if (!r.ok)
-        return fail_run(self, "fields: " + r.error);
-      auto fields = protocol::parse_text(r.body, protocol::parse_fields);
-      if (fields.fatal)
-        return fail_run(self, "fields: unusable response");
-      for (const auto& f : fields.value)
-        if (f.custom)
-          st.base.mapping.field_names[f.id] = f.name;
-      // The environment is complete: freeze it and add the downloader.
-      auto env = std::make_shared<sync_env>(st.base);
-      env->downloader = spawn_attachment_downloader(
-        self->system(), std::make_shared<const sync_env>(st.base));
-      st.env = env;
-      run_identities(self);
-    });
+    .then(
+      [=](api_reply& r) {
+        auto& st = self->state;
+        if (!r)
+          return fail_run(self, prefixed("fields", r.error()));
+        auto fields = protocol::parse_text(r->body, protocol::parse_fields);
+        if (fields.fatal)
+          return fail_run(self,
+                          common::make_error(common::errc::invalid_input,
+                                             "fields: unusable response"));
+        for (const auto& f : fields.value)
+          if (f.custom)
+            st.base.mapping.field_names[f.id] = f.name;
+        // The environment is complete: freeze it and add the downloader.
+        auto env = std::make_shared<sync_env>(st.base);
+        env->downloader = watch_child(
+          self,
+          spawn_attachment_downloader(
+            self->system(), std::make_shared<const sync_env>(st.base)),
+          "attachment_downloader");
+        st.env = env;
+        run_users(self);
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("fields", err));
+      });
 }
 
-void run(coordinator_actor* self) {
+void connect(coordinator_actor* self) {
   auto& st = self->state;
-  st.started = clock_type::now();
-  st.started_ms = now_ms();
   phase(self, "connect");
   self
-    ->request(st.base.api, caf::infinite,
+    ->request(st.base.api, st.base.timeouts.api_call,
               api_call{protocol::get_myself(st.base.target)})
-    .then([=](api_reply& r) {
-      auto& st = self->state;
-      if (!r.ok) {
-        if (r.status == 401) {
-          st.report.auth_failed = true;
-          return fail_run(self, "authentication failed (HTTP 401): check "
-                                "jira.email and the API token");
+    .then(
+      [=](api_reply& r) {
+        auto& st = self->state;
+        if (!r) {
+          auto e = r.error();
+          if (e.code == common::errc::unauthenticated)
+            return fail_run(
+              self, common::make_error(e.code, "authentication failed (HTTP "
+                                               "401): check jira.email and the "
+                                               "API token"));
+          return fail_run(self, prefixed("cannot reach Jira", std::move(e)));
         }
-        return fail_run(self, "cannot reach Jira: " + r.error);
-      }
-      auto me = protocol::parse_text(r.body, protocol::parse_myself);
-      if (me.fatal)
-        return fail_run(self, "myself: unusable response");
-      if (me.value.time_zone && !me.value.time_zone->empty())
-        st.base.time_zone = *me.value.time_zone;
-      read_fields(self);
-    });
+        auto me = protocol::parse_text(r->body, protocol::parse_myself);
+        if (me.fatal)
+          return fail_run(self,
+                          common::make_error(common::errc::invalid_input,
+                                             "myself: unusable response"));
+        if (me.value.time_zone && !me.value.time_zone->empty())
+          st.base.time_zone = *me.value.time_zone;
+        read_fields(self);
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("cannot reach Jira", err));
+      });
 }
 
-caf::behavior coordinator_impl(coordinator_actor* self, sync_env env,
-                               caf::actor governor, progress_fn progress) {
+/// Watches the site-wide actors the run depends on.
+template<class Handle>
+void watch_site(coordinator_actor* self, const Handle& h, std::string name) {
+  self->monitor(h);
+  self->state.site.emplace(h.address(), std::move(name));
+}
+
+sync_coordinator_actor::behavior_type
+coordinator_impl(coordinator_actor* self, sync_env env,
+                 rate_governor_actor governor, progress_fn progress) {
+  fail_on_exception(self);
   auto& st = self->state;
   st.base = std::move(env);
   st.governor = std::move(governor);
   st.progress = std::move(progress);
+  // Whatever ends the coordinator (its run is over, an exception, an exit
+  // from its caller), the children still running are stopped with it.
+  self->attach_functor([children = st.children](const caf::error&) {
+    for (const auto& [addr, name] : *children)
+      caf::anon_send_exit(addr, caf::exit_reason::user_shutdown);
+  });
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    std::string who;
+    if (auto i = st.children->find(dm.source); i != st.children->end()) {
+      who = i->second;
+      st.children->erase(i);
+    } else if (auto j = st.site.find(dm.source); j != st.site.end()) {
+      who = j->second;
+      st.site.erase(j);
+    } else {
+      return; // stopped by us
+    }
+    fail_run(self, common::make_error(
+                     common::errc::internal,
+                     who + " stopped unexpectedly: " + describe(dm.reason)));
+  });
   return {
     [=](run_atom) -> caf::result<sync_report> {
-      self->state.rp = self->make_response_promise();
-      run(self);
+      if (auto err = check_fault(self, self->state.base.fault))
+        return err;
+      auto& st = self->state;
+      if (st.running)
+        return caf::make_error(caf::sec::runtime_error,
+                               "a sync_coordinator runs one sync");
+      st.running = true;
+      st.rp = self->make_response_promise<sync_report>();
+      st.started = clock_type::now();
+      st.started_ms = now_ms();
+      watch_site(self, st.base.api, "api_client");
+      watch_site(self, st.base.writer, "store_writer");
+      watch_site(self, st.governor, "rate_governor");
+      self->delayed_send(self, st.base.timeouts.run, deadline_atom_v);
       self->send(self, tick_atom_v);
-      return self->state.rp;
+      connect(self);
+      return st.rp;
     },
     [=](progress_atom, const progress_delta& d) {
+      if (check_fault(self, self->state.base.fault))
+        return;
       auto& s = self->state.snap;
       s.issues_estimated += static_cast<std::uint64_t>(d.estimated);
       s.issues_done += static_cast<std::uint64_t>(d.issues);
@@ -308,26 +509,48 @@ caf::behavior coordinator_impl(coordinator_actor* self, sync_env env,
       show(self);
     },
     [=](tick_atom) {
-      if (self->state.done)
+      if (check_fault(self, self->state.base.fault))
         return;
-      self->request(self->state.base.api, caf::infinite, stats_atom_v)
-        .then([=](api_stats& a) {
-          self->state.snap.requests = a.requests;
-          self->request(self->state.governor, caf::infinite, stats_atom_v)
-            .then([=](governor_report& g) {
-              self->state.snap.rate_limit_waits = g.rate_limit_waits;
-              show(self);
-            });
-        });
-      self->delayed_send(self, std::chrono::milliseconds(250), tick_atom_v);
+      auto& st = self->state;
+      if (st.done)
+        return;
+      self->request(st.base.api, st.base.timeouts.stats, stats_atom_v)
+        .then(
+          [=](api_stats& a) {
+            self->state.snap.requests = a.requests;
+          },
+          [](caf::error&) {
+            // nop: progress only; a dead actor fails the run elsewhere
+          });
+      self->request(st.governor, st.base.timeouts.stats, stats_atom_v)
+        .then(
+          [=](governor_report& g) {
+            self->state.snap.rate_limit_waits = g.rate_limit_waits;
+            show(self);
+          },
+          [](caf::error&) {
+            // nop: progress only
+          });
+      self->delayed_send(self, tick_interval, tick_atom_v);
+    },
+    [=](deadline_atom) {
+      if (check_fault(self, self->state.base.fault))
+        return;
+      fail_run(self,
+               common::make_error(common::errc::timeout,
+                                  "the run did not finish within "
+                                    + describe(self->state.base.timeouts.run)
+                                    + " (timeouts.run)"));
     },
   };
 }
 
 } // namespace
 
-caf::actor spawn_sync_coordinator(caf::actor_system& sys, sync_env env,
-                                  caf::actor governor, progress_fn progress) {
+sync_coordinator_actor spawn_sync_coordinator(caf::actor_system& sys,
+                                              sync_env env,
+                                              rate_governor_actor governor,
+                                              progress_fn progress) {
   return sys.spawn(coordinator_impl, std::move(env), std::move(governor),
                    std::move(progress));
 }

@@ -1,14 +1,18 @@
 #pragma once
 // What every actor of one sync run shares (immutable once the run starts):
-// where the site is, the settings that steer the pipeline, and the handles
-// of the site-wide actors.
+// where the site is, the settings that steer the pipeline, the timeouts,
+// the handles of the site-wide actors, and the test seam.
 
+#include "actors/api_client.hpp"
+#include "actors/attachment_downloader.hpp"
+#include "actors/fault_injection.hpp"
 #include "actors/messages.hpp"
+#include "actors/store_writer.hpp"
+#include "actors/timeouts.hpp"
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
 
-#include <caf/actor.hpp>
-
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -43,12 +47,14 @@ struct sync_env {
   /// The API user's IANA time zone (JQL literals). Default: "UTC".
   std::string time_zone = "UTC";
   pipeline_tuning tuning;
+  actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;
-  caf::actor api;
-  caf::actor writer;
-  caf::actor downloader;
+  api_client_actor api;
+  store_writer_actor writer;
+  /// Set by the coordinator once it spawned the pool.
+  attachment_downloader_actor downloader;
+  /// Test seam (fault_injection.hpp); empty in production.
+  fault_hook fault;
 };
-
-using sync_env_ptr = std::shared_ptr<const sync_env>;
 
 } // namespace jirasync::actors

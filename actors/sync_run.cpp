@@ -3,10 +3,55 @@
 #include "actors/api_client.hpp"
 #include "actors/rate_governor.hpp"
 #include "actors/store_writer.hpp"
+#include "actors/supervision.hpp"
 
 #include <caf/all.hpp>
 
 namespace jirasync::actors {
+
+namespace {
+
+/// How much longer than the governor's max_wait api_client waits for a
+/// permit: the governor refuses first, with a clear reason.
+constexpr auto permit_margin = std::chrono::minutes(1);
+
+/// Asks the coordinator for its report and waits for it, for the
+/// coordinator going down, or for the deadline - whichever comes first.
+sync_report await_report(caf::actor_system& sys,
+                         const sync_coordinator_actor& coordinator,
+                         const timeouts& limits) {
+  sync_report report;
+  caf::scoped_actor self{sys};
+  self->monitor(coordinator);
+  self->send(coordinator, run_atom_v);
+  auto deadline = limits.run + limits.report_grace;
+  self->receive(
+    [&](sync_report& r) {
+      report = std::move(r);
+    },
+    [&](caf::down_msg& dm) {
+      report.error
+        = common::make_error(common::errc::internal,
+                             "the sync coordinator stopped before reporting: "
+                               + describe(dm.reason));
+    },
+    [&](caf::error& err) {
+      report.error = common::make_error(common::errc::internal,
+                                        "the sync coordinator refused the "
+                                        "run: "
+                                          + describe(err));
+    },
+    caf::after(deadline) >>
+      [&] {
+        report.error = common::make_error(
+          common::errc::timeout, "no report from the sync within "
+                                   + describe(deadline)
+                                   + " (timeouts.run + timeouts.report_grace)");
+      });
+  return report;
+}
+
+} // namespace
 
 sync::governor_options run_options::default_governor_options() {
   sync::governor_options o;
@@ -38,9 +83,17 @@ sync_report run_sync(const config::config& cfg,
   sync_report report;
   {
     caf::actor_system sys{sys_cfg};
-    auto governor = spawn_rate_governor(sys, opts.governor);
-    auto api = spawn_api_client(sys, client, governor, opts.backoff);
-    auto writer = spawn_store_writer(sys, db);
+    rate_governor_options gopts;
+    gopts.governor = opts.governor;
+    gopts.max_wait = opts.timeouts.permit;
+    gopts.fault = opts.fault;
+    auto governor = spawn_rate_governor(sys, std::move(gopts));
+    api_client_options aopts;
+    aopts.backoff = opts.backoff;
+    aopts.permit_timeout = opts.timeouts.permit + permit_margin;
+    aopts.fault = opts.fault;
+    auto api = spawn_api_client(sys, client, governor, std::move(aopts));
+    auto writer = spawn_store_writer(sys, db, opts.fault);
 
     sync_env env;
     env.target = protocol::make_api_token_target(cfg.jira.site, cfg.jira.email,
@@ -50,23 +103,20 @@ sync_report run_sync(const config::config& cfg,
     env.indexing = cfg.indexing;
     env.filters_hash = config::filters_hash(cfg.filters);
     env.tuning = opts.tuning;
+    env.timeouts = opts.timeouts;
     env.db = db;
     env.api = api;
     env.writer = writer;
+    env.fault = opts.fault;
     auto coordinator
       = spawn_sync_coordinator(sys, std::move(env), governor, opts.progress);
-    caf::scoped_actor self{sys};
-    self->request(coordinator, caf::infinite, run_atom_v)
-      .receive(
-        [&](sync_report& r) {
-          report = std::move(r);
-        },
-        [&](caf::error& err) {
-          report.result = "failed";
-          report.error = "internal: " + sys.render(err);
-        });
-    for (auto& a : {coordinator, api, governor, writer})
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+    report = await_report(sys, coordinator, opts.timeouts);
+    // The coordinator stops its own children when it ends; these exit
+    // reasons terminate actors under CAF's default exit handler.
+    caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(api, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(governor, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(writer, caf::exit_reason::user_shutdown);
   } // the actor system waits for every actor here
   return report;
 }

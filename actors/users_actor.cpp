@@ -1,8 +1,10 @@
 #include "actors/users_actor.hpp"
 
-#include <caf/all.hpp>
+#include "actors/supervision.hpp"
+#include "actors/sync_env.hpp"
+#include "sync/directory_builder.hpp"
 
-#include <algorithm>
+#include <caf/all.hpp>
 
 namespace jirasync::actors {
 
@@ -10,67 +12,75 @@ namespace {
 
 struct users_state {
   sync_env_ptr env;
-  caf::response_promise rp;
+  caf::typed_response_promise<users_reply> rp;
   users_result result;
   static inline const char* name = "users_actor";
 };
 
-using users_actor_t = caf::stateful_actor<users_state>;
+using users_actor_t = users_actor::stateful_base<users_state>;
 
-void fail(users_actor_t* self, std::string reason) {
-  auto& st = self->state;
-  st.result.ok = false;
-  st.result.error = std::move(reason);
-  st.rp.deliver(std::move(st.result));
+void fail(users_actor_t* self, common::error e) {
+  self->state.rp.deliver(users_reply{std::move(e)});
 }
 
 void fetch_page(users_actor_t* self, std::int64_t start) {
-  auto& env = *self->state.env;
-  auto page_size = env.tuning.user_page_size;
+  const auto& env = *self->state.env;
   self
-    ->request(env.api, caf::infinite,
-              api_call{protocol::get_users(env.target, start, page_size)})
-    .then([=](api_reply& r) {
-      if (!r.ok)
-        return fail(self, "users: " + r.error);
-      auto users = protocol::parse_text(r.body, protocol::parse_users);
-      if (users.fatal)
-        return fail(self, "users: "
-                            + (users.errors.empty()
-                                 ? std::string{"unusable response"}
-                                 : users.errors.front().to_string()));
-      auto& st = self->state;
-      if (users.value.empty()) {
-        auto& u = st.result.universe;
-        std::sort(u.begin(), u.end());
-        u.erase(std::unique(u.begin(), u.end()), u.end());
-        st.result.ok = true;
-        st.rp.deliver(std::move(st.result));
-        return;
-      }
-      auto spec = std::make_shared<storage::write_batch_spec>();
-      for (const auto& u : users.value) {
-        ++st.result.count;
-        if (u.active && u.type == protocol::account_type::atlassian)
-          st.result.universe.push_back(u.account_id);
-        spec->upserts.emplace_back(sync::to_user_record(u));
-      }
-      auto n = static_cast<std::int64_t>(users.value.size());
-      self
-        ->request(st.env->writer, caf::infinite, write_atom_v, write_job{spec})
-        .then([=](write_reply& w) {
-          if (!w.ok)
-            return fail(self, w.error);
-          fetch_page(self, start + n);
-        });
-    });
+    ->request(env.api, env.timeouts.api_call,
+              api_call{protocol::get_users(env.target, start,
+                                           env.tuning.user_page_size)})
+    .then(
+      [=](api_reply& r) {
+        if (!r)
+          return fail(self, prefixed("users", r.error()));
+        auto users = protocol::parse_text(r->body, protocol::parse_users);
+        if (users.fatal)
+          return fail(self, common::make_error(
+                              common::errc::invalid_input,
+                              "users: "
+                                + (users.errors.empty()
+                                     ? std::string{"unusable "
+                                                   "response"}
+                                     : users.errors.front().to_string())));
+        auto& st = self->state;
+        if (users.value.empty()) {
+          sync::finish_universe(st.result.universe);
+          st.rp.deliver(users_reply{std::move(st.result)});
+          return;
+        }
+        auto page = sync::build_user_page(users.value);
+        st.result.count += users.value.size();
+        st.result.universe.insert(st.result.universe.end(),
+                                  page.universe.begin(), page.universe.end());
+        auto n = static_cast<std::int64_t>(users.value.size());
+        auto spec
+          = std::make_shared<storage::write_batch_spec>(std::move(page.spec));
+        self
+          ->request(st.env->writer, st.env->timeouts.store, write_atom_v,
+                    write_job{spec})
+          .then(
+            [=](write_reply& w) {
+              if (!w)
+                return fail(self, w.error());
+              fetch_page(self, start + n);
+            },
+            [=](caf::error& err) {
+              fail(self, request_failed("users: store write", err));
+            });
+      },
+      [=](caf::error& err) {
+        fail(self, request_failed("users", err));
+      });
 }
 
-caf::behavior users_impl(users_actor_t* self, sync_env_ptr env) {
+users_actor::behavior_type users_impl(users_actor_t* self, sync_env_ptr env) {
+  fail_on_exception(self);
   self->state.env = std::move(env);
   return {
-    [=](run_atom) -> caf::result<users_result> {
-      self->state.rp = self->make_response_promise();
+    [=](run_atom) -> caf::result<users_reply> {
+      if (auto err = check_fault(self, self->state.env->fault))
+        return err;
+      self->state.rp = self->make_response_promise<users_reply>();
       fetch_page(self, 0);
       return self->state.rp;
     },
@@ -79,7 +89,7 @@ caf::behavior users_impl(users_actor_t* self, sync_env_ptr env) {
 
 } // namespace
 
-caf::actor spawn_users_actor(caf::actor_system& sys, sync_env_ptr env) {
+users_actor spawn_users_actor(caf::actor_system& sys, sync_env_ptr env) {
   return sys.spawn(users_impl, std::move(env));
 }
 

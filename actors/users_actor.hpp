@@ -4,14 +4,18 @@
 // "atlassian" accounts, sorted).
 //
 // Messages:
-//   (run_atom) -> users_result
+//   (run_atom) -> users_reply   the universe, or the error that stopped the
+//                               step (the run fails with it)
 
-#include "actors/sync_env.hpp"
+#include "actors/messages.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/typed_actor.hpp>
 
 namespace jirasync::actors {
 
-caf::actor spawn_users_actor(caf::actor_system& sys, sync_env_ptr env);
+using users_actor
+  = caf::typed_actor<caf::replies_to<run_atom>::with<users_reply>>;
+
+users_actor spawn_users_actor(caf::actor_system& sys, sync_env_ptr env);
 
 } // namespace jirasync::actors

@@ -222,7 +222,7 @@ int run_demo(const demo_args& a) {
   auto first = actors::run_sync(cfg, db, opts);
   finish_progress(tty);
   print_summary(std::cout, first);
-  if (first.result == "failed")
+  if (first.result() == sync::run_result::failed)
     return exit_code_of(first);
   print_samples(*db);
 

@@ -39,8 +39,8 @@ int run_sync_command(const sync_args& args) {
   auto report = actors::run_sync(*cfg, store, opts);
   finish_progress(tty);
   print_summary(std::cout, report);
-  if (report.result == "failed")
-    std::cerr << "jirasync: sync failed: " << report.error << "\n";
+  if (report.error)
+    std::cerr << "jirasync: sync failed: " << report.error->to_string() << "\n";
   return exit_code_of(report);
 }
 

@@ -74,10 +74,10 @@ void finish_progress(bool tty) {
 }
 
 void print_summary(std::ostream& out, const actors::sync_report& r) {
-  out << "sync " << r.result << " in " << r.duration_ms / 1000 << "."
-      << (r.duration_ms % 1000) / 100 << " s\n";
-  if (!r.error.empty())
-    out << "  error: " << r.error << "\n";
+  out << "sync " << sync::to_string(r.result()) << " in "
+      << r.duration_ms / 1000 << "." << (r.duration_ms % 1000) / 100 << " s\n";
+  if (r.error)
+    out << "  error: " << r.error->to_string() << "\n";
   out << "  users " << r.users << ", groups " << r.groups << ", projects "
       << r.projects << "\n"
       << "  issues " << r.issues << ", comments " << r.comments
@@ -100,15 +100,16 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
         out << "    ... and " << r.failures.size() - 50 << " more\n";
         break;
       }
-      out << "    " << f << "\n";
+      out << "    " << f.to_string() << "\n";
     }
   }
 }
 
 int exit_code_of(const actors::sync_report& r) {
-  if (r.result == "ok")
+  auto result = r.result();
+  if (result == sync::run_result::ok)
     return static_cast<int>(exit_code::ok);
-  if (r.result == "partial")
+  if (result == sync::run_result::partial)
     return static_cast<int>(exit_code::partial);
   return static_cast<int>(exit_code::failure);
 }

@@ -1,16 +1,19 @@
-#include "actors/issue_fetcher.hpp"
-#include "actors/projects_actor.hpp"
 #include "actors/rate_governor.hpp"
 #include "actors/store_writer.hpp"
+#include "actors/supervision.hpp"
+#include "common/sha256.hpp"
+#include "deterministic_fixture.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 using namespace jirasync;
 using namespace jirasync::actors;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -29,110 +32,144 @@ struct temp_store_dir {
   }
 };
 
-caf::actor_system_config& test_config() {
+caf::actor_system_config& threaded_config() {
   static caf::actor_system_config cfg = [] {
     caf::actor_system_config c;
     c.set("scheduler.max-threads", 2);
+    c.set("logger.console", caf::atom("none"));
     return c;
   }();
   return cfg;
 }
 
-} // namespace
+/// What reached the test's actor since the last call: permits granted and
+/// permits refused.
+struct permit_answers {
+  int granted = 0;
+  int refused = 0;
+};
 
-TEST_CASE("project key filter: in / not in", "[actors]") {
-  config::filters_config f;
-  CHECK(project_in_scope(f, "ABC"));
-  f.project_keys = {"ABC", "DEF"};
-  CHECK(project_in_scope(f, "ABC"));
-  CHECK_FALSE(project_in_scope(f, "XYZ"));
-  f.project_keys_op = config::keys_op::not_in;
-  CHECK_FALSE(project_in_scope(f, "ABC"));
-  CHECK(project_in_scope(f, "XYZ"));
-}
-
-TEST_CASE("project JQL carries the date filters in the user's zone",
-          "[actors]") {
-  config::filters_config f;
-  auto plain = project_jql(f, "ABC", "UTC");
-  REQUIRE(plain.ok());
-  CHECK(plain.jql.find("project = \"ABC\"") != std::string::npos);
-  CHECK(plain.jql.find("updated") == std::string::npos);
-  f.modified_after = config::parse_date_bound("2024-01-02");
-  f.created_before = config::parse_date_bound("2024-03-01T10:00:00Z");
-  auto q = project_jql(f, "ABC", "Europe/Berlin");
-  REQUIRE(q.ok());
-  // 2024-01-02T00:00Z is 01:00 in Berlin (CET).
-  CHECK(q.jql.find("updated >= \"2024/01/02 01:00\"") != std::string::npos);
-  CHECK(q.jql.find("created <= \"2024/03/01 11:00\"") != std::string::npos);
-}
-
-TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
-  caf::actor_system sys{test_config()};
-  sync::governor_options o;
-  o.default_bucket = {"default", 10, 2}; // 10/s, burst 2
-  o.initial_concurrency = 16;
-  auto gov = spawn_rate_governor(sys, o);
-  caf::scoped_actor self{sys};
-  auto start = std::chrono::steady_clock::now();
-  std::vector<std::chrono::milliseconds> granted;
-  for (int i = 0; i < 4; ++i) {
-    self
-      ->request(gov, std::chrono::seconds(5), permit_atom_v, std::string{"get"},
-                std::int64_t{1})
-      .receive(
-        [&](permit_atom) {
-          granted.push_back(
-            std::chrono::duration_cast<std::chrono::milliseconds>(
-              std::chrono::steady_clock::now() - start));
-        },
-        [&](caf::error& err) {
-          FAIL(sys.render(err));
-        });
-    // Return the permit so concurrency is never the limit.
-    self->send(
-      gov, done_atom_v,
-      governor_done{sync::completion{"get", 1, 200, {}, false, {}, {}}});
-  }
-  REQUIRE(granted.size() == 4);
-  CHECK(granted[1].count() < 50);  // burst of 2: immediate
-  CHECK(granted[2].count() >= 90); // then one every 100 ms
-  CHECK(granted[3].count() >= 190);
-  self->request(gov, std::chrono::seconds(5), stats_atom_v)
-    .receive(
-      [&](governor_report& r) {
-        CHECK(r.stats.granted == 4);
-        CHECK(r.rate_limit_waits == 2);
+permit_answers collect(caf::scoped_actor& self) {
+  permit_answers out;
+  for (bool more = true; more;)
+    self->receive(
+      [&](permit_atom) {
+        ++out.granted;
       },
       [&](caf::error& err) {
-        FAIL(sys.render(err));
-      });
-  self->send_exit(gov, caf::exit_reason::user_shutdown);
+        CHECK(err == caf::sec::request_timeout);
+        CHECK(describe(err) == "no rate-limit permit within 1 s");
+        ++out.refused;
+      },
+      caf::after(0s) >>
+        [&] {
+          more = false;
+        });
+  return out;
 }
 
-TEST_CASE("store_writer applies batches and keeps totals", "[actors]") {
+rate_governor_options governor_on(testing::deterministic_fixture& fx) {
+  rate_governor_options o;
+  o.now = [&fx] {
+    return fx.now_ms();
+  };
+  return o;
+}
+
+} // namespace
+
+TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
+  testing::deterministic_fixture fx;
+  auto o = governor_on(fx);
+  o.governor.default_bucket = {"default", 10, 2}; // 10/s, burst 2
+  o.governor.initial_concurrency = 16;
+  auto gov = spawn_rate_governor(fx.sys(), o);
+  auto& self = fx.self();
+  for (int i = 0; i < 4; ++i)
+    self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
+  fx.run();
+  // The burst of 2 at once, the rest one per 100 ms of the test clock.
+  CHECK(collect(self).granted == 2);
+  fx.advance(99ms);
+  CHECK(collect(self).granted == 0);
+  fx.advance(1ms);
+  CHECK(collect(self).granted == 1);
+  fx.advance(99ms);
+  CHECK(collect(self).granted == 0);
+  fx.advance(1ms);
+  CHECK(collect(self).granted == 1);
+  self->send(gov, stats_atom_v);
+  fx.run();
+  self->receive(
+    [&](governor_report& r) {
+      CHECK(r.stats.granted == 4);
+      CHECK(r.rate_limit_waits == 2);
+      // Waits: 100 ms for the third permit, 200 ms for the fourth.
+      CHECK(r.wait_ms == 300);
+    },
+    caf::after(0s) >>
+      [] {
+        FAIL("no governor report");
+      });
+  self->send_exit(gov, caf::exit_reason::user_shutdown);
+  fx.run();
+}
+
+TEST_CASE("rate_governor refuses a permit parked longer than max_wait",
+          "[actors]") {
+  testing::deterministic_fixture fx;
+  auto o = governor_on(fx);
+  o.governor.initial_concurrency = 1; // one request at a time
+  o.max_wait = 1000ms;
+  auto gov = spawn_rate_governor(fx.sys(), o);
+  auto& self = fx.self();
+  self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
+  self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
+  fx.run();
+  auto first = collect(self);
+  CHECK(first.granted == 1);
+  CHECK(first.refused == 0);
+  // The second waits for a completion that never comes...
+  fx.advance(999ms);
+  CHECK(collect(self).refused == 0);
+  // ... until max_wait: refused with a timeout, not left waiting forever.
+  fx.advance(1ms);
+  auto later = collect(self);
+  CHECK(later.granted == 0);
+  CHECK(later.refused == 1);
+  // A completion afterwards grants nothing more (nothing is parked).
+  self->send(gov, done_atom_v,
+             governor_done{sync::completion{"get", 1, 200, {}, false, {}, {}}});
+  fx.run();
+  CHECK(collect(self).granted == 0);
+  self->send_exit(gov, caf::exit_reason::user_shutdown);
+  fx.run();
+}
+
+TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
+          "[actors]") {
   temp_store_dir dir;
   auto opened = storage::store::open(dir.path / "db");
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
-  caf::actor_system sys{test_config()};
+  caf::actor_system sys{threaded_config()};
   auto writer = spawn_store_writer(sys, db);
   caf::scoped_actor self{sys};
+  auto fail = [&](caf::error& err) {
+    FAIL(sys.render(err));
+  };
   auto spec = std::make_shared<storage::write_batch_spec>();
   storage::user_record u;
   u.account_id = "acc-1";
   u.display_name = "Ann";
   spec->upserts.emplace_back(u);
   for (int round = 0; round < 2; ++round)
-    self
-      ->request(writer, std::chrono::seconds(5), write_atom_v, write_job{spec})
+    self->request(writer, 5s, write_atom_v, write_job{spec})
       .receive(
         [&](write_reply& r) {
-          CHECK(r.ok);
+          CHECK(r.has_value());
         },
-        [&](caf::error& err) {
-          FAIL(sys.render(err));
-        });
+        fail);
   // An upsert naming an unknown ACL fails the whole batch, as a value.
   auto bad = std::make_shared<storage::write_batch_spec>();
   storage::project_record p;
@@ -140,28 +177,99 @@ TEST_CASE("store_writer applies batches and keeps totals", "[actors]") {
   p.key = "P";
   p.acl = "no-such-acl";
   bad->upserts.emplace_back(p);
-  self->request(writer, std::chrono::seconds(5), write_atom_v, write_job{bad})
+  self->request(writer, 5s, write_atom_v, write_job{bad})
     .receive(
       [&](write_reply& r) {
-        CHECK_FALSE(r.ok);
-        CHECK(r.error.rfind("store: ", 0) == 0);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == common::errc::io_error);
+        CHECK(r.error().message.rfind("store: ", 0) == 0);
       },
-      [&](caf::error& err) {
-        FAIL(sys.render(err));
-      });
-  self->request(writer, std::chrono::seconds(5), stats_atom_v)
+      fail);
+  // A downloaded file is adopted into the blob store, its text read first.
+  auto tmp = db->blob_tmp_dir() / "dl-1";
+  {
+    std::ofstream out{tmp, std::ios::binary};
+    out << "hello";
+  }
+  auto sha = common::sha256_hex("hello");
+  self->request(writer, 5s, adopt_atom_v, adopt_job{tmp, sha, 100})
+    .receive(
+      [&](adopt_reply& r) {
+        REQUIRE(r.has_value());
+        CHECK(*r == std::optional<std::string>{"hello"});
+      },
+      fail);
+  CHECK(db->has_blob(sha));
+  CHECK_FALSE(std::filesystem::exists(tmp));
+  // A missing file fails the adoption as a value.
+  self
+    ->request(writer, 5s, adopt_atom_v,
+              adopt_job{db->blob_tmp_dir() / "none", sha, 100})
+    .receive(
+      [&](adopt_reply& r) {
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == common::errc::not_found);
+      },
+      fail);
+  // A text over its cap fails the adoption and removes the temp file.
+  auto big = db->blob_tmp_dir() / "dl-2";
+  {
+    std::ofstream out{big, std::ios::binary};
+    out << "hello";
+  }
+  self->request(writer, 5s, adopt_atom_v, adopt_job{big, sha, 4})
+    .receive(
+      [&](adopt_reply& r) {
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == common::errc::invalid_input);
+        CHECK(r.error().message.rfind("text: ", 0) == 0);
+      },
+      fail);
+  CHECK_FALSE(std::filesystem::exists(big));
+  // A temp file that will not be adopted is discarded by the writer (the
+  // stats answer below comes after it: one sender, in order).
+  auto stale = db->blob_tmp_dir() / "dl-3";
+  {
+    std::ofstream out{stale, std::ios::binary};
+    out << "x";
+  }
+  self->send(writer, discard_atom_v, stale);
+  self->request(writer, 5s, stats_atom_v)
     .receive(
       [&](store_totals& t) {
         CHECK(t.added == 1);
         CHECK(t.unchanged == 1);
         CHECK(t.batches == 2);
       },
-      [&](caf::error& err) {
-        FAIL(sys.render(err));
-      });
+      fail);
+  CHECK_FALSE(std::filesystem::exists(stale));
   auto got = db->get_user("acc-1");
   REQUIRE(got.has_value());
   REQUIRE(got.value());
   CHECK(got.value()->display_name == "Ann");
   self->send_exit(writer, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("CAF errors become readable lines and common errors", "[actors]") {
+  CHECK(describe(std::chrono::hours(24)) == "24 h");
+  CHECK(describe(std::chrono::minutes(90)) == "90 min");
+  CHECK(describe(std::chrono::seconds(30)) == "30 s");
+  CHECK(describe(std::chrono::milliseconds(1500)) == "1500 ms");
+  CHECK(describe(caf::error{}) == "no error");
+  auto timeout = request_failed("store write",
+                                caf::make_error(caf::sec::request_timeout));
+  CHECK(timeout.code == common::errc::timeout);
+  CHECK(timeout.message == "store write: no answer within its timeout");
+  auto crashed = request_failed(
+    "users", caf::make_error(caf::sec::runtime_error,
+                             "users_actor: exception: boom"));
+  CHECK(crashed.code == common::errc::internal);
+  CHECK(crashed.message == "users: users_actor: exception: boom");
+  auto gone = request_failed("download",
+                             caf::make_error(caf::sec::request_receiver_down));
+  CHECK(gone.message
+        == "download: the actor that should answer has stopped");
+  auto e = prefixed("groups", common::make_error(common::errc::unavailable,
+                                                 "HTTP 503", "x"));
+  CHECK(e.to_string() == "x: groups: HTTP 503");
 }

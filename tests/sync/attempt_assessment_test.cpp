@@ -1,0 +1,103 @@
+#include "sync/attempt_assessment.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace jirasync;
+using namespace jirasync::sync;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto now = std::chrono::system_clock::time_point{1'700'000'000'000ms};
+
+protocol::http_result answer(int status, std::string body,
+                             protocol::header_list headers = {}) {
+  protocol::http_result r;
+  r.response.emplace();
+  r.response->status = status;
+  r.response->body = std::move(body);
+  r.response->headers = std::move(headers);
+  return r;
+}
+
+protocol::http_result transport(protocol::http_errc code, std::string msg) {
+  protocol::http_result r;
+  r.error = protocol::http_error{code, std::move(msg)};
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("assess: a 2xx with JSON is a success the governor learns from",
+          "[sync]") {
+  auto a
+    = assess_attempt(answer(200, R"({"ok":true})"), "get", 7, false, 42, now);
+  CHECK(a.outcome.status == 200);
+  CHECK_FALSE(a.outcome.transient_transport);
+  CHECK(a.outcome.detail.empty());
+  CHECK(a.done.bucket == "get");
+  CHECK(a.done.status == 200);
+  CHECK(a.done.latency_ms == 42);
+  CHECK(a.done.cost_points == 7);
+}
+
+TEST_CASE("assess: a 2xx with a cut-off JSON body is transient", "[sync]") {
+  auto a = assess_attempt(answer(200, R"({"issues":[{"id":)"), "get", 1, false,
+                          1, now);
+  CHECK(a.outcome.status == 0);
+  CHECK(a.outcome.transient_transport);
+  CHECK(a.outcome.detail == "HTTP 200 with an invalid JSON body");
+  // The governor still saw a 200.
+  CHECK(a.done.status == 200);
+  // A download streams its body to a file: never checked as JSON.
+  auto file = assess_attempt(answer(200, "binary \x01"), "attachment_content",
+                             1, true, 1, now);
+  CHECK(file.outcome.status == 200);
+  CHECK_FALSE(file.outcome.transient_transport);
+}
+
+TEST_CASE("assess: rate-limit headers reach the policy and the governor",
+          "[sync]") {
+  auto a = assess_attempt(
+    answer(429, R"({"errorMessages":["Rate limit exceeded."]})",
+           {{"Retry-After", "7"},
+            {"X-RateLimit-Limit", "100"},
+            {"X-RateLimit-Remaining", "0"},
+            {"Beta-RateLimit", R"("global-app-quota";r=11000;t=600)"}}),
+    "post_search", 3, false, 5, now);
+  CHECK(a.outcome.status == 429);
+  CHECK(a.outcome.retry_after_ms == std::optional<std::int64_t>{7000});
+  CHECK(a.done.retry_after_ms == std::optional<std::int64_t>{7000});
+  CHECK(a.done.remaining == std::optional<std::int64_t>{0});
+  CHECK(a.done.limit == std::optional<std::int64_t>{100});
+  CHECK(a.done.quota_reset_at_ms
+        == std::optional<std::int64_t>{1'700'000'000'000 + 600'000});
+  CHECK(a.outcome.detail.find("Rate limit exceeded.") != std::string::npos);
+}
+
+TEST_CASE("assess: transport failures, transient or not", "[sync]") {
+  auto t = assess_attempt(
+    transport(protocol::http_errc::timeout, "first-byte timeout"), "get", 1,
+    false, 1, now);
+  CHECK(t.outcome.status == 0);
+  CHECK(t.outcome.transient_transport);
+  CHECK(t.outcome.detail == "first-byte timeout");
+  auto tls = assess_attempt(
+    transport(protocol::http_errc::tls, "certificate verify failed"), "get", 1,
+    false, 1, now);
+  CHECK_FALSE(tls.outcome.transient_transport);
+  CHECK(give_up_code(tls.outcome) == common::errc::unavailable);
+}
+
+TEST_CASE("error codes of HTTP statuses", "[sync]") {
+  using common::errc;
+  CHECK(errc_of_http_status(401) == errc::unauthenticated);
+  CHECK(errc_of_http_status(403) == errc::permission_denied);
+  CHECK(errc_of_http_status(404) == errc::not_found);
+  CHECK(errc_of_http_status(410) == errc::not_found);
+  CHECK(errc_of_http_status(400) == errc::invalid_argument);
+  CHECK(errc_of_http_status(429) == errc::unavailable);
+  CHECK(errc_of_http_status(409) == errc::unavailable);
+  CHECK(errc_of_http_status(503) == errc::unavailable);
+  CHECK(errc_of_http_status(0) == errc::unavailable);
+}
