@@ -5,6 +5,7 @@
 // searched for the client secret, the code and the tokens.
 #include "background_process.hpp"
 #include "child_process.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include "protocol/http/http_client.hpp"
 #include "protocol/http/http_server.hpp"
@@ -25,7 +26,7 @@ using jirasync::testing::free_loopback_port;
 using jirasync::testing::read_file;
 using jirasync::testing::run_to_completion;
 using jirasync::testing::sim_process;
-using jirasync::testing::temp_dir;
+using jirasync::test::temp_dir;
 namespace protocol = jirasync::protocol;
 using jirasync::protocol::header_list;
 
@@ -60,7 +61,7 @@ struct login_fixture {
   }
 
   std::filesystem::path store() const {
-    return dir.path / "store";
+    return dir.path() / "store";
   }
   std::filesystem::path token_file() const {
     return store() / "auth" / "oauth-tokens.json";
@@ -68,7 +69,7 @@ struct login_fixture {
 
   std::filesystem::path config(const std::string& site = "",
                                const std::string& env = secret_env) {
-    auto p = dir.path / ("jirasync-" + std::to_string(++runs) + ".toml");
+    auto p = dir.path() / ("jirasync-" + std::to_string(++runs) + ".toml");
     std::ofstream out{p};
     out << "[jira]\n"
         << "site = \"" << (site.empty() ? sim.base_url() : site) << "\"\n"
@@ -96,15 +97,15 @@ struct login_fixture {
       args.push_back("60");
     }
     return std::make_unique<background_process>(
-      args, dir.path / ("login-" + n + ".out"),
-      dir.path / ("login-" + n + ".err"));
+      args, dir.path() / ("login-" + n + ".out"),
+      dir.path() / ("login-" + n + ".err"));
   }
 
   /// Runs a command to completion; its output is kept for the secret check.
   int run(std::vector<std::string> args, std::string& out, std::string& err) {
     auto n = std::to_string(++runs);
-    auto o = dir.path / ("run-" + n + ".out");
-    auto e = dir.path / ("run-" + n + ".err");
+    auto o = dir.path() / ("run-" + n + ".out");
+    auto e = dir.path() / ("run-" + n + ".err");
     args.insert(args.begin(), JIRASYNC_BIN);
     int rc = run_to_completion(args, o, e);
     out = read_file(o);
@@ -468,7 +469,7 @@ TEST_CASE("auth: wrong mode, no login, unusable redirect_uri",
           "[integration][oauth]") {
   login_fixture f;
   std::string out, err;
-  auto api_cfg = f.dir.path / "api-token.toml";
+  auto api_cfg = f.dir.path() / "api-token.toml";
   {
     std::ofstream o{api_cfg};
     o << "[jira]\nsite = \"" << f.sim.base_url() << "\"\nemail = \""
@@ -484,7 +485,7 @@ TEST_CASE("auth: wrong mode, no login, unusable redirect_uri",
     out.rfind("not logged in: no OAuth tokens at " + f.token_file().string(), 0)
     == 0);
 
-  auto https_cfg = f.dir.path / "https-redirect.toml";
+  auto https_cfg = f.dir.path() / "https-redirect.toml";
   {
     auto text = read_file(cfg);
     auto at = text.find(f.callback);

@@ -5,6 +5,8 @@
 // deadline (timeouts.run below, generous): a hang would show up as a
 // "did not finish" report, which the checks reject.
 #include "child_process.hpp"
+#include "test_util/catch_result.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include "actors/sync_run.hpp"
 
@@ -15,7 +17,7 @@
 
 using namespace jirasync;
 using jirasync::testing::sim_process;
-using jirasync::testing::temp_dir;
+using jirasync::test::temp_dir;
 
 namespace {
 
@@ -33,7 +35,7 @@ run_with(const sim_process& sim, const temp_dir& dir, actors::fault_hook fault,
   cfg.jira.email = sim.str("email");
   cfg.jira.api_token = config::secret{sim.str("api_token")};
   cfg.jira.ca_file = sim.str("ca_file");
-  auto opened = storage::store::open(dir.path / "store");
+  auto opened = storage::store::open(dir.path() / "store");
   REQUIRE(opened);
   std::shared_ptr<storage::store> db{std::move(opened.value())};
   actors::run_options opts;

@@ -72,7 +72,7 @@ sample pick(sim_fixture& f) {
 
 } // namespace
 
-TEST_CASE("--no-admin: the API user is in no admin group, the truth is whole",
+TEST_CASE("jira-sim --no-admin: the API user is in no admin group, the truth is whole",
           "[sim][admin]") {
   auto ws_admin = generate(small_options().workspace);
   auto ws = generate(no_admin_options().workspace);
@@ -105,7 +105,7 @@ TEST_CASE("--no-admin: the API user is in no admin group, the truth is whole",
   CHECK(truth_issues == ws.issues.size());
 }
 
-TEST_CASE("--no-admin: 403 where Jira requires Administer Jira",
+TEST_CASE("jira-sim --no-admin: 403 where Jira requires Administer Jira",
           "[sim][admin]") {
   sim_fixture f{no_admin_options()};
   auto s = pick(f);
@@ -155,7 +155,7 @@ TEST_CASE("--no-admin: 403 where Jira requires Administer Jira",
   }
 }
 
-TEST_CASE("--no-admin: content, identities and configuration stay readable",
+TEST_CASE("jira-sim --no-admin: content, identities and configuration stay readable",
           "[sim][admin]") {
   sim_fixture f{no_admin_options()};
   auto s = pick(f);
@@ -188,7 +188,7 @@ TEST_CASE("--no-admin: content, identities and configuration stay readable",
   CHECK(f.get("/rest/api/3/group/member?groupId=" + gid).status == 200);
 }
 
-TEST_CASE("--browse-users-admins-only: users and groups need an admin",
+TEST_CASE("jira-sim --browse-users-admins-only: users and groups need an admin",
           "[sim][admin]") {
   auto o = no_admin_options();
   o.workspace.browse_users_admins_only = true;

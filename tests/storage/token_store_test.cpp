@@ -3,6 +3,8 @@
 // (no temporary left behind), the cross-process lock.
 #include "storage/token_store.hpp"
 
+#include "test_util/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -19,26 +21,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class temp_dir {
-public:
-  temp_dir() {
-    std::string tmpl
-      = (fs::temp_directory_path() / "jirasync-tokens-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data()))
-      FAIL("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const {
-    return path_;
-  }
-
-private:
-  fs::path path_;
-};
+using jirasync::test::temp_dir;
 
 /// Sets the umask for a scope.
 struct umask_scope {
