@@ -9,6 +9,7 @@
 #include "actors/users_actor.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <deque>
@@ -40,6 +41,8 @@ struct coordinator_state {
   caf::typed_response_promise<sync_report> rp;
   bool running = false;
   bool done = false;
+  /// The run was asked to stop (sync_env::stop): no new project starts.
+  bool stopping = false;
   sync_report report;
   progress_snapshot snap;
   clock_type::time_point started;
@@ -61,12 +64,20 @@ struct coordinator_state {
 using coordinator_actor
   = sync_coordinator_actor::stateful_base<coordinator_state>;
 
+/// The run's logger (its name, the run id, is on every line).
+spdlog::logger& logger(coordinator_actor* self) {
+  const auto& log = self->state.base.log;
+  return log ? *log : *spdlog::default_logger();
+}
+
 void show(coordinator_actor* self) {
   if (self->state.progress)
     self->state.progress(self->state.snap);
 }
 
 void phase(coordinator_actor* self, std::string name) {
+  if (self->state.snap.phase != name)
+    logger(self).info("phase {}", name);
   self->state.snap.phase = std::move(name);
   show(self);
 }
@@ -91,25 +102,32 @@ void stop_child(coordinator_actor* self, const Handle& child) {
 
 // --- the end of a run --------------------------------------------------------
 
+void log_outcome(coordinator_actor* self) {
+  const auto& rep = self->state.report;
+  auto& log = logger(self);
+  for (const auto& f : rep.failures)
+    log.warn("failed: {}", f.to_string());
+  auto counts = fmt::format(
+    "added {}, updated {}, unchanged {}, deleted {}; {} request(s), {} "
+    "rate-limit wait(s), {} ms",
+    rep.store.added, rep.store.updated, rep.store.unchanged,
+    rep.store.deleted, rep.api.requests, rep.governor.rate_limit_waits,
+    rep.duration_ms);
+  if (rep.error)
+    log.error("run {}: {} ({})", sync::to_string(rep.result()),
+              rep.error->to_string(), counts);
+  else
+    log.info("run {}: {} failure(s); {}", sync::to_string(rep.result()),
+             rep.failures.size(), counts);
+}
+
 void deliver(coordinator_actor* self) {
   auto& st = self->state;
   phase(self, "done");
+  log_outcome(self);
   st.rp.deliver(std::move(st.report));
   // One run per coordinator; the cleanup functor stops what still runs.
   self->quit();
-}
-
-void collect_store_totals(coordinator_actor* self) {
-  const auto& base = self->state.base;
-  self->request(base.writer, base.timeouts.stats, stats_atom_v)
-    .then(
-      [=](store_totals& t) {
-        self->state.report.store = t;
-        deliver(self);
-      },
-      [=](caf::error&) {
-        deliver(self); // totals unknown; the failure is reported already
-      });
 }
 
 void write_run_checkpoint(coordinator_actor* self) {
@@ -126,12 +144,17 @@ void write_run_checkpoint(coordinator_actor* self) {
      {"rate_limit_waits",
       static_cast<std::int64_t>(rep.governor.rate_limit_waits)},
      {"duration_ms", rep.duration_ms}});
+  // What `jirasync status` and /status show as the last run's counts.
+  spec->sync->added = rep.store.added;
+  spec->sync->updated = rep.store.updated;
+  spec->sync->unchanged = rep.store.unchanged;
+  spec->sync->deleted = rep.store.deleted;
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";
       self->state.report.failures.push_back(std::move(*e));
     }
-    collect_store_totals(self);
+    deliver(self);
   };
   self
     ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
@@ -145,16 +168,30 @@ void write_run_checkpoint(coordinator_actor* self) {
       });
 }
 
+/// The store totals go into the run's checkpoint, so they are read first.
+void collect_store_totals(coordinator_actor* self) {
+  const auto& base = self->state.base;
+  self->request(base.writer, base.timeouts.stats, stats_atom_v)
+    .then(
+      [=](store_totals& t) {
+        self->state.report.store = t;
+        write_run_checkpoint(self);
+      },
+      [=](caf::error&) {
+        write_run_checkpoint(self); // totals unknown; failure reported
+      });
+}
+
 void collect_governor_stats(coordinator_actor* self) {
   auto& st = self->state;
   self->request(st.governor, st.base.timeouts.stats, stats_atom_v)
     .then(
       [=](governor_report& g) {
         self->state.report.governor = g;
-        write_run_checkpoint(self);
+        collect_store_totals(self);
       },
       [=](caf::error&) {
-        write_run_checkpoint(self); // counters unknown
+        collect_store_totals(self); // counters unknown
       });
 }
 
@@ -187,9 +224,29 @@ void fail_run(coordinator_actor* self, common::error e) {
   conclude(self);
 }
 
-// --- step 5: issue pipelines -------------------------------------------------
-
 void pump_projects(coordinator_actor* self);
+
+/// sync_env::stop was requested: before step 5 the run ends at once (the
+/// steps before write nothing partial that matters: users and groups are
+/// written page by page, idempotently); during step 5 no project starts
+/// and the running fetchers write their chunks in flight, then answer.
+void begin_stop(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.stopping || st.done)
+    return;
+  st.stopping = true;
+  logger(self).warn("stop requested: finishing the writes in flight");
+  auto e = common::make_error(common::errc::cancelled,
+                              "interrupted: stopped on request before the "
+                              "end of the run");
+  if (st.snap.phase != "issues")
+    return fail_run(self, std::move(e));
+  if (!st.report.error)
+    st.report.error = std::move(e);
+  pump_projects(self);
+}
+
+// --- step 5: issue pipelines -------------------------------------------------
 
 void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
                   fetch_result r) {
@@ -211,6 +268,8 @@ void pump_projects(coordinator_actor* self) {
   auto& st = self->state;
   if (st.done)
     return;
+  if (st.stopping)
+    st.pending_projects.clear();
   while (st.projects_active < st.env->tuning.projects_parallel
          && !st.pending_projects.empty()) {
     auto pi = st.pending_projects.front();
@@ -514,6 +573,10 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       auto& st = self->state;
       if (st.done)
         return;
+      if (st.base.stop.stop_requested())
+        begin_stop(self);
+      if (st.done)
+        return;
       self->request(st.base.api, st.base.timeouts.stats, stats_atom_v)
         .then(
           [=](api_stats& a) {
@@ -525,7 +588,12 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       self->request(st.governor, st.base.timeouts.stats, stats_atom_v)
         .then(
           [=](governor_report& g) {
-            self->state.snap.rate_limit_waits = g.rate_limit_waits;
+            auto& snap = self->state.snap;
+            snap.rate_limit_waits = g.rate_limit_waits;
+            snap.concurrency = g.concurrency;
+            snap.in_flight = 0;
+            for (const auto& c : g.stats.classes)
+              snap.in_flight += static_cast<std::uint64_t>(c.in_flight);
             show(self);
           },
           [](caf::error&) {

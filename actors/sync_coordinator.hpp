@@ -27,6 +27,11 @@
 //   (progress_atom, progress_delta)  from issue fetchers
 //   (tick_atom)      internal: refreshes request counters for progress
 //   (deadline_atom)  internal: timeouts::run has passed
+//
+// Stopping (sync_env::stop, checked with each tick): before the issues
+// step the run ends at once; during it no new project starts, the running
+// fetchers take no new chunk and answer once their chunks in flight are
+// written. The report's error is then errc::cancelled ("interrupted").
 
 #include "actors/issue_fetcher.hpp"
 #include "actors/rate_governor.hpp"
@@ -57,6 +62,10 @@ struct progress_snapshot {
   std::uint64_t attachments_done = 0;
   std::uint64_t requests = 0;
   std::uint64_t rate_limit_waits = 0;
+  /// Requests holding a permit now, and the governor's concurrency window
+  /// (refreshed with requests).
+  std::uint64_t in_flight = 0;
+  double concurrency = 0;
 };
 
 using progress_fn = std::function<void(const progress_snapshot&)>;

@@ -6,6 +6,7 @@
 #include "actors/supervision.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 namespace jirasync::actors {
 
@@ -108,6 +109,8 @@ sync_report run_sync(const config::config& cfg,
     env.api = api;
     env.writer = writer;
     env.fault = opts.fault;
+    env.stop = opts.stop;
+    env.log = opts.log ? opts.log : spdlog::default_logger();
     auto coordinator
       = spawn_sync_coordinator(sys, std::move(env), governor, opts.progress);
     report = await_report(sys, coordinator, opts.timeouts);

@@ -12,7 +12,10 @@
 #include "sync/governor.hpp"
 #include "sync/retry_policy.hpp"
 
+#include <spdlog/logger.h>
+
 #include <memory>
+#include <stop_token>
 
 namespace jirasync::actors {
 
@@ -30,6 +33,12 @@ struct run_options {
   /// Test seam (fault_injection.hpp): makes actors of the run throw or
   /// quit. Default: none (production never sets it).
   fault_hook fault;
+  /// Stops the run gracefully (see sync_env::stop): the report then has
+  /// error code errc::cancelled. Default: never stopped.
+  std::stop_token stop;
+  /// The run's logger (named after the run id). Default: null = spdlog's
+  /// default logger.
+  std::shared_ptr<spdlog::logger> log;
 
   static sync::governor_options default_governor_options();
 };

@@ -82,6 +82,16 @@ public:
     return status_;
   }
 
+  /// Sends `sig` to the process (unless it has been reaped already).
+  void signal(int sig) {
+    if (!exited())
+      ::kill(pid_, sig);
+  }
+
+  pid_t pid() const {
+    return pid_;
+  }
+
   std::string out() const {
     return read_file(out_);
   }

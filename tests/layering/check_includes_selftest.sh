@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 inject() { # DIR/FILE HEADER
   rm -rf "$tmp/tree"
   mkdir -p "$tmp/tree"
-  for d in common config storage protocol extract sync actors app sim; do
+  for d in common config storage protocol extract sync actors service app sim; do
     cp -r "$root/$d" "$tmp/tree/$d"
   done
   printf '#include "%s"\n' "$2" >> "$tmp/tree/$1"
@@ -36,4 +36,6 @@ inject sim/workspace.hpp protocol/jira/jira_models.hpp      # sim stays apart
 inject extract/text_sink.hpp storage/records.hpp            # extract: common only
 inject common/error.hpp extract/text_status.hpp             # nor used below
 inject storage/store.hpp extract/runner.hpp
+inject actors/sync_run.hpp service/scheduler.hpp            # service sits above actors
+inject service/metrics.hpp app/commands.hpp                 # and below app
 echo "layering self-test: every forbidden include was caught"
