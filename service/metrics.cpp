@@ -1,6 +1,6 @@
 #include "service/metrics.hpp"
 
-#include <cstdio>
+#include <charconv>
 #include <string_view>
 
 namespace jirasync::service {
@@ -45,9 +45,10 @@ public:
 
 private:
   static std::string number(double v) {
+    // The shortest text that reads back as the same double ("3.753").
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
   }
   static std::string number(std::uint64_t v) {
     return std::to_string(v);

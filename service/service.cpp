@@ -264,14 +264,23 @@ void service_runner::loop() {
       }
     release_feed_waiters(now);
     refresh_state(now);
+    // sd_notify may block (a full notification socket): never under the
+    // lock, which the server and the actors' progress reports need.
     auto line = status_line(state_);
-    if (line != last_status_line_) {
+    bool status_changed = line != last_status_line_;
+    if (status_changed)
       last_status_line_ = line;
-      notifier_.status(line);
-    }
-    if (auto every = notifier_.watchdog_interval(); every && now >= next_watchdog_ms) {
-      notifier_.watchdog();
+    auto every = notifier_.watchdog_interval();
+    bool ping = every && now >= next_watchdog_ms;
+    if (ping)
       next_watchdog_ms = now + every->count();
+    if (status_changed || ping) {
+      lk.unlock();
+      if (status_changed)
+        notifier_.status(line);
+      if (ping)
+        notifier_.watchdog();
+      lk.lock();
     }
     if (now >= next_size_ms) {
       lk.unlock();
@@ -439,7 +448,7 @@ void service_runner::reload() {
 
 int service_runner::shut_down() {
   auto log = spdlog::default_logger();
-  notifier_.stopping();
+  notifier_.stopping(); // not under the lock (sd_notify may block)
   auto limit = std::chrono::seconds(cfg_.service.shutdown_timeout_secs);
   std::unique_lock lk{mtx_};
   state_.state = "stopping";

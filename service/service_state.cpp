@@ -169,11 +169,10 @@ json::object status_json(const service_state& s) {
 
 std::string status_line(const service_state& s) {
   if (s.run) {
+    // Only what changes a few times a run: one notification per phase.
     const auto& p = s.run->progress;
     return std::string{s.run->stopping ? "stopping run " : "running "}
-           + s.run->id + " (" + (p.phase.empty() ? "start" : p.phase) + ", "
-           + std::to_string(p.issues_done) + " issues, "
-           + std::to_string(p.requests) + " requests)";
+           + s.run->id + " (" + (p.phase.empty() ? "start" : p.phase) + ")";
   }
   std::string line = s.state;
   if (s.last_run)

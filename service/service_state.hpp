@@ -122,8 +122,9 @@ std::vector<std::string> degraded_projects(const actors::sync_report& report);
 /// Times are RFC 3339 UTC with milliseconds, or null.
 boost::json::object status_json(const service_state& s);
 
-/// One line for systemd's STATUS= and the logs, e.g. "running (issues,
-/// 1200 issues)", "idle; next run 2026-12-06T07:00:00.000Z".
+/// One line for systemd's STATUS=, changing a few times a run: "running
+/// 3f2a9c1e (issues)", "idle; last run ok; next run
+/// 2026-12-06T07:00:00.000Z".
 std::string status_line(const service_state& s);
 
 } // namespace jirasync::service

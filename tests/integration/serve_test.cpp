@@ -13,8 +13,15 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <cstdio>
 #include <future>
 #include <set>
+
+#include <sys/socket.h>
+#include <sys/un.h>
 
 namespace json = boost::json;
 using namespace jirasync::testing;
@@ -41,6 +48,55 @@ background_process start_serve(const temp_dir& dir,
                             dir.path() / "serve.err"};
 }
 
+/// A datagram socket standing in for systemd's notification socket.
+class notify_socket {
+public:
+  explicit notify_socket(const std::filesystem::path& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+    if (fd_ < 0
+        || ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+      throw std::runtime_error("cannot bind " + path.string());
+    reader_ = std::thread([this] {
+      read_loop();
+    });
+  }
+  ~notify_socket() {
+    stop_ = true;
+    reader_.join();
+    ::close(fd_);
+  }
+  /// Every message received so far.
+  std::vector<std::string> drain() {
+    std::lock_guard lk{mtx_};
+    return got_;
+  }
+
+private:
+  /// Reads all the time, as systemd does (a full socket blocks the sender).
+  void read_loop() {
+    char buf[4096];
+    while (!stop_) {
+      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        std::this_thread::sleep_for(10ms);
+        continue;
+      }
+      std::lock_guard lk{mtx_};
+      got_.emplace_back(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::mutex mtx_;
+  std::vector<std::string> got_;
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
+};
+
 std::int64_t runs(json::object& status, const char* result) {
   return as_int(status.at("runs").at(result));
 }
@@ -54,7 +110,7 @@ std::string run_cli(const temp_dir& dir, std::vector<std::string> args,
 
 } // namespace
 
-TEST_CASE("serve (manual): triggers, status, metrics, feed, long-poll, "
+TEST_CASE("serve (manual): triggers - status - metrics - feed - long-poll - "
           "SIGTERM",
           "[integration][service]") {
   auto sim = start_sim();
@@ -64,7 +120,13 @@ TEST_CASE("serve (manual): triggers, status, metrics, feed, long-poll, "
   c.port = free_loopback_port();
   auto cfg = write_serve_config(sim, dir.path(), c);
   sim_call(sim, "POST", "/_sim/stats/reset");
+  // As under systemd (Type=notify, WatchdogSec=1).
+  notify_socket notify{dir.path() / "notify.sock"};
+  ::setenv("NOTIFY_SOCKET", (dir.path() / "notify.sock").c_str(), 1);
+  ::setenv("WATCHDOG_USEC", "1000000", 1);
   auto serve = start_serve(dir, cfg, {"--log-format", "json"});
+  ::unsetenv("NOTIFY_SOCKET");
+  ::unsetenv("WATCHDOG_USEC");
   admin_client admin{c.port};
   INFO("serve stderr:\n" << serve.err());
 
@@ -91,7 +153,7 @@ TEST_CASE("serve (manual): triggers, status, metrics, feed, long-poll, "
   CHECK(second.at("already_queued") == false);
   CHECK(third.at("already_queued") == true);
   std::set<std::string> phases;
-  REQUIRE(eventually(
+  bool two_runs = eventually(
     [&] {
       auto s = admin.status();
       if (s.empty())
@@ -102,7 +164,10 @@ TEST_CASE("serve (manual): triggers, status, metrics, feed, long-poll, "
       return runs(s, "ok") + runs(s, "partial") + runs(s, "failed") == 2
              && s.at("state") == "idle";
     },
-    120s));
+    120s);
+  if (!two_runs)
+    FAIL("serve stderr:\n" << serve.err() << "\nstatus: "
+                             << json::serialize(admin.status()));
   INFO("phases seen: " << phases.size());
   CHECK(phases.count("issues") + phases.count("users")
           + phases.count("permissions") + phases.count("groups")
@@ -190,6 +255,20 @@ TEST_CASE("serve (manual): triggers, status, metrics, feed, long-poll, "
   REQUIRE(code);
   CHECK(*code == 0);
 
+  // sd_notify: ready first, status lines, watchdog pings, stopping last.
+  auto msgs = notify.drain();
+  REQUIRE(msgs.size() >= 3);
+  CHECK(msgs.front() == "READY=1");
+  CHECK(msgs.back() == "STOPPING=1");
+  auto count = [&](const std::string& prefix) {
+    return std::count_if(msgs.begin(), msgs.end(), [&](const std::string& m) {
+      return m.rfind(prefix, 0) == 0;
+    });
+  };
+  CHECK(count("WATCHDOG=1") >= 2);
+  CHECK(count("STATUS=running ") >= 3); // a few per run (its phases)
+  CHECK(count("STATUS=idle; last run ok") >= 1);
+
   // JSON logs: one object a line, a run id on every line of a run, the API
   // token nowhere.
   auto err = serve.err();
@@ -212,8 +291,8 @@ TEST_CASE("serve (manual): triggers, status, metrics, feed, long-poll, "
   CHECK(run_ids.size() == 3);
 }
 
-TEST_CASE("serve (scheduled, non-loopback): a failing run keeps the service "
-          "up, SIGHUP fixes it, the retry succeeds; no token, no admin",
+TEST_CASE("serve (scheduled - non-loopback): a failing run keeps the service "
+          "up - SIGHUP fixes it - the retry succeeds - no token - no admin",
           "[integration][service]") {
   auto sim = start_sim("0");
   temp_dir dir;

@@ -21,12 +21,12 @@ TEST_CASE("bearer_matches wants exactly 'Bearer TOKEN'", "[service]") {
 
 TEST_CASE("parse_feed_query reads since, limit and wait", "[service]") {
   auto q = parse_feed_query("since=42&limit=10&wait=30", 60s);
-  REQUIRE(q);
+  REQUIRE(q.has_value());
   CHECK(q->since == 42);
   CHECK(q->limit == 10);
   CHECK(q->wait == 30s);
   auto d = parse_feed_query("", 60s);
-  REQUIRE(d);
+  REQUIRE(d.has_value());
   CHECK(d->since == 0);
   CHECK(d->limit == 0);
   CHECK(d->wait == 0s);
