@@ -110,9 +110,8 @@ void log_outcome(coordinator_actor* self) {
   auto counts = fmt::format(
     "added {}, updated {}, unchanged {}, deleted {}; {} request(s), {} "
     "rate-limit wait(s), {} ms",
-    rep.store.added, rep.store.updated, rep.store.unchanged,
-    rep.store.deleted, rep.api.requests, rep.governor.rate_limit_waits,
-    rep.duration_ms);
+    rep.store.added, rep.store.updated, rep.store.unchanged, rep.store.deleted,
+    rep.api.requests, rep.governor.rate_limit_waits, rep.duration_ms);
   if (rep.error)
     log.error("run {}: {} ({})", sync::to_string(rep.result()),
               rep.error->to_string(), counts);

@@ -20,8 +20,7 @@ struct log_args {
 
 /// Adds both options to `cmd`; values land in `args` (keep it alive, e.g.
 /// in the shared_ptr the callback captures).
-void add_log_options(CLI::App& cmd, log_args& args,
-                     const char* default_level);
+void add_log_options(CLI::App& cmd, log_args& args, const char* default_level);
 
 /// Sets up spdlog from `args` (already validated by the parser);
 /// `default_level` when --log-level was not given.

@@ -92,9 +92,8 @@ std::optional<log_format> parse_log_format(std::string_view text) {
 
 std::optional<spdlog::level::level_enum>
 parse_log_level(std::string_view text) {
-  static constexpr std::array<std::pair<std::string_view,
-                                        spdlog::level::level_enum>,
-                              7>
+  static constexpr std::array<
+    std::pair<std::string_view, spdlog::level::level_enum>, 7>
     names{{{"trace", spdlog::level::trace},
            {"debug", spdlog::level::debug},
            {"info", spdlog::level::info},

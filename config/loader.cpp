@@ -829,7 +829,8 @@ void loader::read_service(table_reader& t, service_config& out) {
     if (auto v = t.get_int(key)) {
       if (*v < lo || *v > hi)
         error(t.line_of_key(key), t.path(key),
-              "must be in " + std::to_string(lo) + " ..= " + std::to_string(hi));
+              "must be in " + std::to_string(lo)
+                + " ..= " + std::to_string(hi));
       else
         field = *v;
     }

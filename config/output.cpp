@@ -165,7 +165,8 @@ std::string to_toml_redacted(const config& c) {
   line("admin_token_file", str(c.service.admin_token_file.string()));
   if (!c.service.admin_token.empty())
     out += "# admin_token: " + to_string(c.service.admin_token) + "\n";
-  line("shutdown_timeout_secs", std::to_string(c.service.shutdown_timeout_secs));
+  line("shutdown_timeout_secs",
+       std::to_string(c.service.shutdown_timeout_secs));
   line("retry_initial_secs", std::to_string(c.service.retry_initial_secs));
   line("retry_max_secs", std::to_string(c.service.retry_max_secs));
   return out;

@@ -10,8 +10,7 @@ namespace jirasync::service {
 namespace {
 
 common::error bad(std::string message) {
-  return common::make_error(common::errc::invalid_argument,
-                            std::move(message));
+  return common::make_error(common::errc::invalid_argument, std::move(message));
 }
 
 std::optional<std::uint64_t> parse_u64(std::string_view text) {

@@ -18,7 +18,7 @@
 //   jirasync_rate_limited_by_reason_total{reason} 429s by RateLimit-Reason
 //   jirasync_rate_limit_waits_total{reason}      holds by wait reason
 //   jirasync_rate_limit_wait_seconds_total{reason}
-//   jirasync_records_total{op}                   added/updated/unchanged/deleted
+//   jirasync_records_total{op} added/updated/unchanged/deleted
 //   jirasync_record_failures_total               failure lines of runs
 //   jirasync_requests_in_flight                  now (0 between runs)
 //   jirasync_governor_concurrency                the window (last known)

@@ -130,10 +130,9 @@ void scheduler::set_options(schedule_options options, std::int64_t now_ms) {
     return;
   }
   if (!was_scheduled || !due_ms_) {
-    due_ms_ = last_start_ms_ ? std::max(*last_start_ms_
-                                          + opt_.interval.count(),
-                                        now_ms)
-                             : now_ms;
+    due_ms_ = last_start_ms_
+                ? std::max(*last_start_ms_ + opt_.interval.count(), now_ms)
+                : now_ms;
     due_reason_ = last_start_ms_ ? run_reason::schedule : run_reason::start;
   } else if (last_start_ms_) {
     // A new interval moves the next scheduled run.

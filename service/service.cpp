@@ -226,8 +226,7 @@ int service_runner::run() {
             "http://{}",
             cfg_.storage.path.string(), to_string(cfg_.sync.strategy),
             cfg_.sync.strategy == config::sync_strategy::scheduled
-              ? " every " + std::to_string(cfg_.sync.interval_minutes)
-                  + " min"
+              ? " every " + std::to_string(cfg_.sync.interval_minutes) + " min"
               : std::string{},
             server_->local_address());
   notifier_.ready();
@@ -317,16 +316,16 @@ void service_runner::start_run(run_ticket t) {
   state_.run = cr;
   state_.state = "running";
   worker_busy_ = true;
-  worker_ = std::thread([this, t, id, cfg = cfg_, stop = run_stop_.get_token()] {
-    run_one(t, id, cfg, stop);
-  });
+  worker_
+    = std::thread([this, t, id, cfg = cfg_, stop = run_stop_.get_token()] {
+        run_one(t, id, cfg, stop);
+      });
 }
 
 void service_runner::run_one(run_ticket t, std::string id, config::config cfg,
                              std::stop_token stop) {
   auto log = common::run_logger(id);
-  log->info("run started ({}{})", to_string(t.reason),
-            t.full ? ", full" : "");
+  log->info("run started ({}{})", to_string(t.reason), t.full ? ", full" : "");
   auto o = opts_.run;
   o.stop = stop;
   o.log = log;
@@ -433,7 +432,8 @@ void service_runner::reload() {
   }
   if (next.service.listen_loopback == false && next.service.admin_token.empty())
     next.service.admin_token = cfg_.service.admin_token;
-  if (config::filters_hash(next.filters) != config::filters_hash(cfg_.filters)) {
+  if (config::filters_hash(next.filters)
+      != config::filters_hash(cfg_.filters)) {
     next_full_ = true;
     log->info("the sync filters changed: the next run is full");
   }
@@ -539,9 +539,9 @@ void service_runner::handle(protocol::server_request req,
       std::lock_guard lk{mtx_};
       r = ready_of(state_);
     }
-    out.send(r.ready ? json_response(200, {{"ready", true}})
-                     : json_response(503, {{"ready", false},
-                                           {"reason", r.reason}}));
+    out.send(r.ready
+               ? json_response(200, {{"ready", true}})
+               : json_response(503, {{"ready", false}, {"reason", r.reason}}));
     return;
   }
   std::string token;
@@ -642,14 +642,13 @@ void service_runner::handle_feed(const protocol::server_request& req,
   }
   auto last = db_->last_seq();
   if (!last) {
-    out.send(error_response(500, "cannot read the feed: "
-                                   + last.error().message));
+    out.send(
+      error_response(500, "cannot read the feed: " + last.error().message));
     return;
   }
   feed_job job{*q, out, 0};
   if (*last <= q->since && q->wait.count() > 0) {
-    job.deadline_ms
-      = now_ms() + std::chrono::milliseconds(q->wait).count();
+    job.deadline_ms = now_ms() + std::chrono::milliseconds(q->wait).count();
     std::lock_guard lk{mtx_};
     if (!shutdown_) {
       waiters_.push_back(std::move(job));
@@ -718,8 +717,7 @@ void service_runner::stream_feed(feed_job job) {
       return job.query.limit == 0 || lines < job.query.limit;
     });
   if (!r) {
-    spdlog::error("GET /feed?since={}: {}", job.query.since,
-                  r.error().message);
+    spdlog::error("GET /feed?since={}: {}", job.query.since, r.error().message);
     return; // the stream stays unfinished: the client sees it cut
   }
   if (flush())

@@ -37,8 +37,8 @@ constexpr std::size_t max_failures_shown = 100;
 json::object finished_json(const finished_run& r) {
   const auto& rep = r.report;
   json::array failures;
-  for (std::size_t i = 0;
-       i < rep.failures.size() && i < max_failures_shown; ++i)
+  for (std::size_t i = 0; i < rep.failures.size() && i < max_failures_shown;
+       ++i)
     failures.emplace_back(rep.failures[i].to_string());
   json::array degraded;
   for (auto& k : degraded_projects(rep))
@@ -47,8 +47,8 @@ json::object finished_json(const finished_run& r) {
   if (rep.error)
     error = rep.error->to_string();
   else if (r.outcome == run_outcome::partial)
-    error = std::to_string(rep.failures.size())
-            + " record(s) or project(s) failed";
+    error
+      = std::to_string(rep.failures.size()) + " record(s) or project(s) failed";
   return {{"id", r.id},
           {"reason", to_string(r.reason)},
           {"full", r.full},
@@ -134,8 +134,8 @@ json::object status_json(const service_state& s) {
   o["strategy"] = s.strategy;
   o["interval_minutes"] = s.interval_minutes;
   o["ready"] = ready.ready;
-  o["not_ready_reason"] = ready.ready ? json::value(nullptr)
-                                      : json::value(ready.reason);
+  o["not_ready_reason"]
+    = ready.ready ? json::value(nullptr) : json::value(ready.reason);
   if (s.run)
     o["run"] = json::object{{"id", s.run->id},
                             {"reason", to_string(s.run->reason)},
@@ -157,8 +157,7 @@ json::object status_json(const service_state& s) {
   json::object runs;
   for (auto outcome : {run_outcome::ok, run_outcome::partial,
                        run_outcome::failed, run_outcome::cancelled})
-    runs[to_string(outcome)]
-      = s.totals.runs[static_cast<std::size_t>(outcome)];
+    runs[to_string(outcome)] = s.totals.runs[static_cast<std::size_t>(outcome)];
   o["runs"] = std::move(runs);
   o["store"] = json::object{{"path", s.store_path},
                             {"last_seq", s.last_seq},

@@ -11,8 +11,8 @@ systemd_notifier::systemd_notifier() {
   std::uint64_t usec = 0;
   // > 0: a watchdog is expected from this process (0: none, < 0: error).
   if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0)
-    watchdog_interval_ = std::chrono::milliseconds(
-      std::max<std::uint64_t>(usec / 2000, 1));
+    watchdog_interval_
+      = std::chrono::milliseconds(std::max<std::uint64_t>(usec / 2000, 1));
 }
 
 void systemd_notifier::ready() const {

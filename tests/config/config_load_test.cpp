@@ -566,8 +566,7 @@ TEST_CASE("a non-loopback service.listen needs an admin token", "[config]") {
   for (const char* loopback :
        {"127.0.0.1:0", "127.1.2.3:80", "[::1]:0", "LocalHost:8080"}) {
     INFO(loopback);
-    auto ok = load(minimal_toml + "[service]\nlisten = \"" + loopback
-                   + "\"\n");
+    auto ok = load(minimal_toml + "[service]\nlisten = \"" + loopback + "\"\n");
     REQUIRE(ok.errors == strings{});
     CHECK(ok.cfg->service.listen_loopback);
     CHECK(ok.cfg->service.admin_token.empty());

@@ -45,8 +45,8 @@ int run_cli(const std::filesystem::path& dir, std::vector<std::string> args,
 /// The snapshot export of the store of `cfg`.
 std::string export_of(const std::filesystem::path& cfg) {
   std::string out;
-  int rc = run_cli(cfg.parent_path(), {"export", "--config", cfg.string()},
-                   out);
+  int rc
+    = run_cli(cfg.parent_path(), {"export", "--config", cfg.string()}, out);
   REQUIRE(rc == 0);
   return out;
 }
@@ -62,9 +62,9 @@ std::string reference_export(const sim_process& sim, const temp_dir& dir) {
 
 background_process start_sync(const std::filesystem::path& cfg) {
   auto dir = cfg.parent_path();
-  return background_process{
-    {JIRASYNC_BIN, "sync", "--config", cfg.string()}, dir / "sync.out",
-    dir / "sync.err"};
+  return background_process{{JIRASYNC_BIN, "sync", "--config", cfg.string()},
+                            dir / "sync.out",
+                            dir / "sync.err"};
 }
 
 /// Waits for the issues step, and a little into it (the step lasts

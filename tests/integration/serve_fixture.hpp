@@ -61,8 +61,7 @@ write_serve_config(const sim_process& sim, const std::filesystem::path& dir,
 class admin_client {
 public:
   explicit admin_client(std::uint16_t port)
-      : base_("http://127.0.0.1:" + std::to_string(port)),
-        client_(options()) {
+      : base_("http://127.0.0.1:" + std::to_string(port)), client_(options()) {
     // nop
   }
 

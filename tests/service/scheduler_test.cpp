@@ -104,8 +104,9 @@ TEST_CASE("a failed run is retried with doubling delays up to the cap, and "
     REQUIRE(r);
     CHECK(r->reason == run_reason::retry);
   }
-  CHECK(delays == std::vector<std::int64_t>{1 * min, 2 * min, 4 * min,
-                                            8 * min, 8 * min, 8 * min});
+  CHECK(delays
+        == std::vector<std::int64_t>{1 * min, 2 * min, 4 * min, 8 * min,
+                                     8 * min, 8 * min});
   CHECK(s.consecutive_failures() == 6);
   s.finished(run_outcome::ok, now + min);
   CHECK(s.consecutive_failures() == 0);

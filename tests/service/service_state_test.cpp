@@ -29,13 +29,16 @@ finished_run a_run(run_outcome outcome) {
   rep.api.requests = 40;
   rep.api.retries = 2;
   rep.governor.rate_limit_waits = 3;
-  rep.governor.stats.classes[static_cast<std::size_t>(
-                                protocol::endpoint_class::bulkfetch)]
-    .requests = 7;
-  rep.governor.stats.waits[static_cast<std::size_t>(
-    sync::wait_reason::burst_429)] = 2;
-  rep.governor.stats.waited_ms[static_cast<std::size_t>(
-    sync::wait_reason::burst_429)] = 1500;
+  rep.governor.stats
+    .classes[static_cast<std::size_t>(protocol::endpoint_class::bulkfetch)]
+    .requests
+    = 7;
+  rep.governor.stats
+    .waits[static_cast<std::size_t>(sync::wait_reason::burst_429)]
+    = 2;
+  rep.governor.stats
+    .waited_ms[static_cast<std::size_t>(sync::wait_reason::burst_429)]
+    = 1500;
   rep.duration_ms = 2500;
   if (outcome == run_outcome::partial)
     rep.failures = {
@@ -109,8 +112,7 @@ TEST_CASE("a run rejected for its credentials makes the service not ready",
            "failed (HTTP 401)");
   auto o = status_json(s);
   CHECK(o.at("ready") == false);
-  CHECK(o.at("last_run").at("error")
-        == "authentication failed (HTTP 401)");
+  CHECK(o.at("last_run").at("error") == "authentication failed (HTTP 401)");
   CHECK(o.at("last_success_at").is_null());
   service_state starting;
   CHECK(ready_of(starting).reason == "starting");
