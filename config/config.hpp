@@ -1,6 +1,6 @@
 #pragma once
-// The jirasync configuration: the TOML file of docs/INTERFACE.md loaded into
-// typed structs, validated, with secrets resolved from the environment or
+// The jirasync configuration: the TOML file of docs/configuration.md loaded
+// into typed structs, validated, with secrets resolved from the environment or
 // from files. Every key and its default is declared here, once; see
 // config/README.md for the user-facing description.
 //

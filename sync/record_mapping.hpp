@@ -1,5 +1,5 @@
 #pragma once
-// Jira models -> storage records (the export format of INTERFACE.md):
+// Jira models -> storage records (the export format of docs/export-format.md):
 // ADF -> Markdown with media nodes resolved by filename to the issue's
 // attachments, custom fields keyed by field NAME (from GET /field),
 // url = site + "/browse/" + key, timestamps as UTC milliseconds.

@@ -3,6 +3,7 @@
 #include "actors/supervision.hpp"
 #include "common/sha256.hpp"
 #include "deterministic_fixture.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -17,20 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct temp_store_dir {
-  std::filesystem::path path;
-  temp_store_dir() {
-    auto tmpl
-      = (std::filesystem::temp_directory_path() / "jirasync-actors-XXXXXX")
-          .string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~temp_store_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using temp_store_dir = jirasync::test::temp_dir;
 
 caf::actor_system_config& threaded_config() {
   static caf::actor_system_config cfg = [] {
@@ -149,7 +137,7 @@ TEST_CASE("rate_governor refuses a permit parked longer than max_wait",
 TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
           "[actors]") {
   temp_store_dir dir;
-  auto opened = storage::store::open(dir.path / "db");
+  auto opened = storage::store::open(dir.path() / "db");
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
   caf::actor_system sys{threaded_config()};
@@ -256,20 +244,19 @@ TEST_CASE("CAF errors become readable lines and common errors", "[actors]") {
   CHECK(describe(std::chrono::seconds(30)) == "30 s");
   CHECK(describe(std::chrono::milliseconds(1500)) == "1500 ms");
   CHECK(describe(caf::error{}) == "no error");
-  auto timeout = request_failed("store write",
-                                caf::make_error(caf::sec::request_timeout));
+  auto timeout
+    = request_failed("store write", caf::make_error(caf::sec::request_timeout));
   CHECK(timeout.code == common::errc::timeout);
   CHECK(timeout.message == "store write: no answer within its timeout");
-  auto crashed = request_failed(
-    "users", caf::make_error(caf::sec::runtime_error,
-                             "users_actor: exception: boom"));
+  auto crashed
+    = request_failed("users", caf::make_error(caf::sec::runtime_error,
+                                              "users_actor: exception: boom"));
   CHECK(crashed.code == common::errc::internal);
   CHECK(crashed.message == "users: users_actor: exception: boom");
   auto gone = request_failed("download",
                              caf::make_error(caf::sec::request_receiver_down));
-  CHECK(gone.message
-        == "download: the actor that should answer has stopped");
-  auto e = prefixed("groups", common::make_error(common::errc::unavailable,
-                                                 "HTTP 503", "x"));
+  CHECK(gone.message == "download: the actor that should answer has stopped");
+  auto e = prefixed(
+    "groups", common::make_error(common::errc::unavailable, "HTTP 503", "x"));
   CHECK(e.to_string() == "x: groups: HTTP 503");
 }
