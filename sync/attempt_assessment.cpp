@@ -57,16 +57,26 @@ attempt_assessment assess_attempt(const protocol::http_result& r,
       if (q.reset_secs && !done.quota_reset_at_ms)
         done.quota_reset_at_ms = to_ms(now) + *q.reset_secs * 1000;
     if (out.status >= 200 && out.status < 300 && !body_in_file
-        && !resp.body.empty() && !protocol::parse_json(resp.body).ok()) {
-      // A 2xx with a broken JSON body (cut off on the way): transient.
-      out.status = 0;
-      out.transient_transport = true;
-      out.detail = "HTTP 200 with an invalid JSON body";
+        && !resp.body.empty()) {
+      auto fault = protocol::json_fault(resp.body);
+      if (fault == protocol::json_text_fault::truncated) {
+        // Cut off on the way: transient.
+        out.status = 0;
+        out.transient_transport = true;
+        out.detail = "HTTP 200 with a truncated JSON body";
+      } else if (fault == protocol::json_text_fault::malformed) {
+        // The same bytes would come again: permanent. (Too deep values
+        // and invalid UTF-8 are not faults of the body: they fail their
+        // records when the body is parsed.)
+        out.malformed_body = true;
+        out.detail = "HTTP 200 with a malformed JSON body";
+      }
     }
     if (out.status >= 400)
       out.detail = protocol::parse_jira_error(resp.body, out.status).describe();
   } else if (r.error) {
     out.transient_transport = transient(r.error->code);
+    out.dns_failure = r.error->code == protocol::http_errc::dns;
     out.detail = r.error->message;
   }
   return a;
@@ -97,6 +107,8 @@ common::errc errc_of_http_status(int status) {
 }
 
 common::errc give_up_code(const attempt_outcome& o) {
+  if (o.malformed_body || (o.status >= 300 && o.status < 400))
+    return common::errc::invalid_input;
   return errc_of_http_status(o.status);
 }
 
