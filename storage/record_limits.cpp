@@ -16,16 +16,15 @@ namespace {
 
 // `depth` is the level of `v` (the record is 1). Stops at the first
 // violation; recursion is bounded by record_max_depth + 1.
-std::optional<limit_violation> check_at(const json::value& v,
-                                        std::size_t depth,
+std::optional<limit_violation> check_at(const json::value& v, std::size_t depth,
                                         const std::string& path,
                                         bool exempt_arrays) {
   if (v.is_string()) {
     if (v.get_string().size() > record_max_string_bytes)
-      return limit_violation{
-        path, "string of " + std::to_string(v.get_string().size())
-                + " bytes, longer than "
-                + std::to_string(record_max_string_bytes)};
+      return limit_violation{path, "string of "
+                                     + std::to_string(v.get_string().size())
+                                     + " bytes, longer than "
+                                     + std::to_string(record_max_string_bytes)};
     return std::nullopt;
   }
   if (!v.is_array() && !v.is_object())
@@ -37,10 +36,9 @@ std::optional<limit_violation> check_at(const json::value& v,
   if (v.is_array()) {
     const auto& a = v.get_array();
     if (!exempt_arrays && a.size() > record_max_array_size)
-      return limit_violation{
-        path, "array of " + std::to_string(a.size())
-                + " elements, more than "
-                + std::to_string(record_max_array_size)};
+      return limit_violation{path, "array of " + std::to_string(a.size())
+                                     + " elements, more than "
+                                     + std::to_string(record_max_array_size)};
     for (std::size_t i = 0; i < a.size(); ++i)
       if (auto bad = check_at(a[i], depth + 1,
                               path + "[" + std::to_string(i) + "]", false))
@@ -88,8 +86,7 @@ common::result<void> check_record(const any_record& r) {
   auto fail = [&](std::string field, std::string message) {
     return common::make_error(
       common::errc::invalid_input,
-      (field.empty() ? std::string{} : field + ": ") + message,
-      record_name(r));
+      (field.empty() ? std::string{} : field + ": ") + message, record_name(r));
   };
   json::value stored = to_stored_json(r);
   if (auto bad = check_value(stored))

@@ -74,6 +74,9 @@ common::result<void> store::adopt_blob(const fs::path& tmp_path,
       return from_fs(ec, "cannot remove " + tmp_path.string());
     return {};
   }
+  if (!fs::exists(tmp_path, ec))
+    return common::make_error(common::errc::not_found,
+                              "no downloaded file " + tmp_path.string());
   // Content first: durable and owner-only before it gets its name.
   fs::permissions(tmp_path, fs::perms::owner_read | fs::perms::owner_write,
                   fs::perm_options::replace, ec);
@@ -96,8 +99,8 @@ common::result<void> store::adopt_blob(const fs::path& tmp_path,
   return {};
 }
 
-common::result<std::string> store::read_blob_text(std::string_view sha256,
-                                                  std::uint64_t max_bytes) const {
+common::result<std::string>
+store::read_blob_text(std::string_view sha256, std::uint64_t max_bytes) const {
   if (!common::is_sha256_hex(sha256))
     return invalid("not a lower-case hex SHA-256: " + std::string(sha256));
   auto p = blob_path(sha256);

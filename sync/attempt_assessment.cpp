@@ -59,17 +59,16 @@ attempt_assessment assess_attempt(const protocol::http_result& r,
     if (out.status >= 200 && out.status < 300 && !body_in_file
         && !resp.body.empty()) {
       auto fault = protocol::json_fault(resp.body);
-      if (fault == protocol::json_text_fault::truncated) {
-        // Cut off on the way: transient.
+      if (fault != protocol::json_text_fault::none) {
+        // Cut off or garbled on the way (a proxy's page spliced in):
+        // transient. A body that is only too deep or holds invalid UTF-8
+        // is usable (json_fault none): its records fail when it is
+        // parsed, and it is never retried.
         out.status = 0;
         out.transient_transport = true;
-        out.detail = "HTTP 200 with a truncated JSON body";
-      } else if (fault == protocol::json_text_fault::malformed) {
-        // The same bytes would come again: permanent. (Too deep values
-        // and invalid UTF-8 are not faults of the body: they fail their
-        // records when the body is parsed.)
-        out.malformed_body = true;
-        out.detail = "HTTP 200 with a malformed JSON body";
+        out.detail = fault == protocol::json_text_fault::truncated
+                       ? "HTTP 200 with a truncated JSON body"
+                       : "HTTP 200 with a malformed JSON body";
       }
     }
     if (out.status >= 400)
@@ -107,7 +106,7 @@ common::errc errc_of_http_status(int status) {
 }
 
 common::errc give_up_code(const attempt_outcome& o) {
-  if (o.malformed_body || (o.status >= 300 && o.status < 400))
+  if (o.status >= 300 && o.status < 400)
     return common::errc::invalid_input;
   return errc_of_http_status(o.status);
 }

@@ -1,7 +1,7 @@
 #include "sync/page_builder.hpp"
 
-#include "sync/attempt_assessment.hpp"
 #include "storage/record_limits.hpp"
+#include "sync/attempt_assessment.hpp"
 #include "sync/issue_scope.hpp"
 
 #include <utility>

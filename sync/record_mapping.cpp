@@ -62,10 +62,10 @@ boost::json::value normalize_custom_value(const boost::json::value& v) {
   return v;
 }
 
-std::string
-render_markdown(const boost::json::value& adf,
-                const std::vector<protocol::jira_attachment>& atts,
-                mapping_diagnostics* diagnostics, std::string_view field) {
+std::string render_markdown(const boost::json::value& adf,
+                            const std::vector<protocol::jira_attachment>& atts,
+                            mapping_diagnostics* diagnostics,
+                            std::string_view field) {
   if (adf.is_null())
     return {};
   if (adf.is_string())
@@ -104,8 +104,7 @@ storage::issue_record to_issue_record(const protocol::jira_issue& i,
   }
   r.summary = f.summary.value_or("");
   if (f.description)
-    r.markdown
-      = render_markdown(*f.description, f.attachments, diagnostics);
+    r.markdown = render_markdown(*f.description, f.attachments, diagnostics);
   if (f.status) {
     r.status = f.status->name;
     r.status_category = f.status->category_key;

@@ -52,11 +52,9 @@ render_markdown(const boost::json::value& adf,
                 mapping_diagnostics* diagnostics = nullptr,
                 std::string_view field = "description");
 
-storage::issue_record to_issue_record(const protocol::jira_issue& issue,
-                                      const mapping_context& ctx,
-                                      std::string acl_id,
-                                      mapping_diagnostics* diagnostics
-                                      = nullptr);
+storage::issue_record
+to_issue_record(const protocol::jira_issue& issue, const mapping_context& ctx,
+                std::string acl_id, mapping_diagnostics* diagnostics = nullptr);
 
 storage::comment_record
 to_comment_record(const protocol::jira_comment& c, const std::string& issue_id,

@@ -33,13 +33,8 @@ classification classify(const attempt_outcome& o, int attempt,
                         const backoff_policy& policy, double jitter_unit) {
   classification c;
   auto attempts = " after " + std::to_string(attempt) + " attempt(s)";
-  if (o.status >= 200 && o.status < 300 && !o.malformed_body) {
+  if (o.status >= 200 && o.status < 300) {
     c.decision = retry_decision::success;
-    return c;
-  }
-  if (o.malformed_body) {
-    c.decision = retry_decision::give_up;
-    c.reason = describe(o) + attempts;
     return c;
   }
   if (o.status >= 300 && o.status < 400) {

@@ -51,9 +51,6 @@ struct attempt_outcome {
   /// most one more try (dns_max_attempts), not the full backoff. Default:
   /// false.
   bool dns_failure = false;
-  /// A 2xx whose body is malformed JSON (not cut off: the same bytes will
-  /// come again): permanent, never retried. Default: false.
-  bool malformed_body = false;
 };
 
 /// Attempts in total for a DNS failure ("host not found"): fail fast.
@@ -91,8 +88,8 @@ struct classification {
 std::int64_t backoff_delay_ms(const backoff_policy& policy, int attempt,
                               double jitter_unit);
 
-/// Classifies attempt number `attempt` (1-based). 2xx -> success (unless
-/// malformed_body: give_up); 3xx -> give_up ("no followable Location");
+/// Classifies attempt number `attempt` (1-based). 2xx -> success; 3xx ->
+/// give_up ("without a followable Location");
 /// 429 -> retry after Retry-After (else backoff), cause burst or quota;
 /// 500/502/503/504 and 409 and transient transport failures -> retry with
 /// Retry-After if given, else backoff; everything else (400, 401, 403, 404,

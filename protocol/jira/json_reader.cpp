@@ -66,9 +66,9 @@ const std::string& cut_marker() {
 
 /// `text` with every value nested deeper than `max_depth` replaced by the
 /// cut marker (as a JSON string). Linear: each cut value is skipped once.
-/// An unterminated deep value is left as is (the parser then reports the
-/// truncation).
-std::string cut_deep(std::string_view text, std::size_t max_depth) {
+/// An unterminated deep value sets `unterminated` (the text was cut off).
+std::string cut_deep(std::string_view text, std::size_t max_depth,
+                     bool& unterminated) {
   std::string marker_json = "\"\\u0000" + cut_marker().substr(1) + "\"";
   std::string out;
   out.reserve(text.size());
@@ -107,7 +107,7 @@ std::string cut_deep(std::string_view text, std::size_t max_depth) {
           }
         }
         if (j >= text.size()) {
-          out.append(text.substr(i));
+          unterminated = true;
           return out;
         }
         out += marker_json;
@@ -183,7 +183,7 @@ std::vector<json_reader::defect> find_defects(json::value& root) {
       } else if (!valid_utf8(str)) {
         std::string fixed;
         common::append_valid_utf8(fixed, str);
-        str = fixed;
+        str = std::string_view(fixed);
         add("invalid UTF-8 in a string");
       }
     } else if (v.is_array()) {
@@ -224,18 +224,32 @@ loaded_json load_json(std::string_view text) {
   if (first == json::error::too_deep || first == json::error::syntax) {
     std::string cut;
     std::string_view src = text;
-    if (first == json::error::too_deep) {
-      cut = cut_deep(text, json_max_depth);
-      src = cut;
-    }
     ec = {};
-    out.doc.value = parse_once(src, true, ec, used);
+    if (first == json::error::syntax)
+      out.doc.value = parse_once(src, true, ec, used);
+    if (first == json::error::too_deep || ec == json::error::too_deep) {
+      bool unterminated = false;
+      cut = cut_deep(text, json_max_depth, unterminated);
+      if (unterminated) {
+        out.doc.value = nullptr;
+        out.doc.errors.push_back(
+          {"", "",
+           invalid_json(text.size(),
+                        json::make_error_code(json::error::incomplete))});
+        out.doc.fatal = true;
+        out.truncated = true;
+        return out;
+      }
+      src = cut;
+      ec = {};
+      out.doc.value = parse_once(src, true, ec, used);
+    }
     if (!ec) {
       out.defects = find_defects(out.doc.value);
       if (!out.defects.empty())
         return out;
-      ec = first; // nothing found: report the first failure
     } else if (first == json::error::too_deep) {
+      // Offsets of the cut text do not match the input's.
       first = ec;
       first_msg = ec == json::error::incomplete
                     ? invalid_json(text.size(), ec)
@@ -605,8 +619,7 @@ thread_local defect_index* current_defects = nullptr;
 
 } // namespace
 
-defect_scope::defect_scope(const json::value& doc,
-                           std::vector<defect>& defects)
+defect_scope::defect_scope(const json::value& doc, std::vector<defect>& defects)
     : saved_(current_defects), index_(new defect_index) {
   auto& index = *static_cast<defect_index*>(index_);
   // The defect and every value on the way to it hold it (the first defect

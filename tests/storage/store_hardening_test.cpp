@@ -160,8 +160,8 @@ TEST_CASE("store files are for the owner only, also in old stores",
   // A store made by an earlier version (0755/0644) is fixed on open.
   fs::permissions(root, fs::perms(0755), fs::perm_options::replace);
   for (auto& e : fs::recursive_directory_iterator(root))
-    fs::permissions(e.path(), e.is_directory() ? fs::perms(0755)
-                                               : fs::perms(0644),
+    fs::permissions(e.path(),
+                    e.is_directory() ? fs::perms(0755) : fs::perms(0644),
                     fs::perm_options::replace);
   { auto s = open_store(root); }
   check_all();
@@ -195,7 +195,9 @@ TEST_CASE("an adopted blob is fsynced with its directory before it returns",
   temp_dir dir;
   auto s = open_store(dir.path());
   std::vector<fs::path> synced;
-  testing::on_fsync = [&](const fs::path& p) { synced.push_back(p); };
+  testing::on_fsync = [&](const fs::path& p) {
+    synced.push_back(p);
+  };
   auto sha = jirasync::common::sha256_hex("content");
   auto tmp = s->blob_tmp_dir() / "dl";
   write_file(tmp, "content");

@@ -37,9 +37,9 @@ TEST_CASE("downloads are checked against the metadata, 0 bytes too",
           "got an HTML page (text/html), expected application/pdf"});
   // HTML attachments are HTML; loose labels of other types pass.
   CHECK(content_mismatch(meta(5, "text/html"), 5, "TEXT/HTML") == std::nullopt);
-  CHECK(content_mismatch(meta(5, "application/pdf"), 5,
-                         "application/octet-stream")
-        == std::nullopt);
+  CHECK(
+    content_mismatch(meta(5, "application/pdf"), 5, "application/octet-stream")
+    == std::nullopt);
   // No size in the metadata: only the type is checked.
   CHECK(content_mismatch(meta(0, "image/png", false), 99, "image/png")
         == std::nullopt);

@@ -280,9 +280,8 @@ boost::json::value deep_adf(std::size_t levels) {
   for (std::size_t i = 0; i < levels; ++i)
     node = boost::json::object{{"type", "blockquote"},
                                {"content", boost::json::array{node}}};
-  return boost::json::object{{"type", "doc"},
-                             {"version", 1},
-                             {"content", boost::json::array{node}}};
+  return boost::json::object{
+    {"type", "doc"}, {"version", 1}, {"content", boost::json::array{node}}};
 }
 
 } // namespace

@@ -35,7 +35,8 @@ json::value hostile_node(std::mt19937& rng) {
   switch (pick(7)) {
     case 0: { // deep lists
       json::value v = json::object{{"type", "text"}, {"text", "x"}};
-      int depth = std::vector<int>{33, 300, 1200}[static_cast<std::size_t>(pick(3))];
+      int depth
+        = std::vector<int>{33, 300, 1200}[static_cast<std::size_t>(pick(3))];
       for (int i = 0; i < depth; ++i)
         v = json::object{{"type", i % 2 ? "bulletList" : "listItem"},
                          {"content", json::array{v}}};
@@ -67,7 +68,8 @@ void plant(json::value& v, std::mt19937& rng, int& budget) {
     if (auto* c = o->if_contains("content"); c && c->is_array()) {
       auto& a = c->get_array();
       if (!a.empty()) {
-        auto i = std::uniform_int_distribution<std::size_t>(0, a.size() - 1)(rng);
+        auto i
+          = std::uniform_int_distribution<std::size_t>(0, a.size() - 1)(rng);
         if (std::uniform_int_distribution<int>(0, 3)(rng) == 0) {
           a[i] = hostile_node(rng);
           --budget;

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -20,7 +21,8 @@ using namespace jirasync::protocol;
 namespace {
 
 template<class T>
-std::function<void(std::string_view)> check(parsed<T> (*fn)(const boost::json::value&)) {
+std::function<void(std::string_view)>
+check(parsed<T> (*fn)(const boost::json::value&)) {
   return [fn](std::string_view text) {
     auto r = parse_text(text, fn);
     if (r.fatal)
@@ -50,8 +52,10 @@ std::string mutate(std::string s, std::mt19937& rng) {
         auto colon = s.find(':', at);
         if (colon == std::string::npos)
           break;
-        std::size_t depth = std::vector<std::size_t>{33, 300, 2001, 20000}[pick(4)];
-        s.insert(colon + 1, std::string(depth, '[') + "1" + std::string(depth, ']') + ",\"x\":");
+        std::size_t depth
+          = std::vector<std::size_t>{33, 300, 2001, 20000}[pick(4)];
+        s.insert(colon + 1, std::string(depth, '[') + "1"
+                              + std::string(depth, ']') + ",\"x\":");
         break;
       }
       case 3: { // a string becomes a number
@@ -91,18 +95,30 @@ std::string mutate(std::string s, std::mt19937& rng) {
 TEST_CASE("fuzz: mutated real captures never break the JSON models",
           "[jira][hostile][fuzz]") {
   std::vector<std::function<void(std::string_view)>> parsers{
-    check(parse_audit_page),          check(parse_fields),
-    check(parse_comment_page),        check(parse_attachment),
-    check(parse_issue),               check(parse_oauth_token),
-    check(parse_project_role),        check(parse_search_page),
-    check(parse_approximate_count),   check(parse_bulkfetch),
-    check(parse_users),               check(parse_myself),
-    check(parse_group_page),          check(parse_group_member_page),
-    check(parse_project_page),        check(parse_permission_scheme_ref),
-    check(parse_permission_scheme),   check(parse_permission_schemes),
-    check(parse_project_role_map),    check(parse_project_roles),
-    check(parse_security_level_scheme), check(parse_security_schemes),
-    check(parse_security_member_page), check(parse_application_roles),
+    check(parse_audit_page),
+    check(parse_fields),
+    check(parse_comment_page),
+    check(parse_attachment),
+    check(parse_issue),
+    check(parse_oauth_token),
+    check(parse_project_role),
+    check(parse_search_page),
+    check(parse_approximate_count),
+    check(parse_bulkfetch),
+    check(parse_users),
+    check(parse_myself),
+    check(parse_group_page),
+    check(parse_group_member_page),
+    check(parse_project_page),
+    check(parse_permission_scheme_ref),
+    check(parse_permission_scheme),
+    check(parse_permission_schemes),
+    check(parse_project_role_map),
+    check(parse_project_roles),
+    check(parse_security_level_scheme),
+    check(parse_security_schemes),
+    check(parse_security_member_page),
+    check(parse_application_roles),
   };
   std::vector<std::string> fixtures;
   for (const auto& e : std::filesystem::directory_iterator(
