@@ -7,6 +7,7 @@
 // fixed number of cases, so a failure reproduces.
 #include "jira_test_util.hpp"
 
+#include "protocol/jira/application_role.hpp"
 #include "protocol/jira/jira_models.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@
 #include <random>
 
 using namespace jirasync::protocol;
+using jirasync::protocol::test::read_fixture;
 
 namespace {
 
