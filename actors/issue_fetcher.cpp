@@ -111,6 +111,8 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
   auto page = sync::build_page(ctx, c->issues);
   for (auto& f : page.failures)
     c->failures.push_back(std::move(f));
+  for (auto& w : page.warnings)
+    st.result.warnings.push_back(std::move(w));
   st.result.attachments_skipped += page.attachments_skipped;
   auto cursor = st.cursor;
   cursor.advance(page.max_updated_ms, page.last_issue_id);
@@ -181,7 +183,13 @@ void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
           return comment_failed(common::make_error(common::errc::invalid_input,
                                                    first_error(page.errors)));
         auto& w = c->issues[wi];
-        auto n = static_cast<std::int64_t>(page.value.comments.size());
+        // A comment the parser had to drop is a failure naming it (the
+        // issue and its other comments are still written).
+        for (const auto& e : page.errors)
+          c->failures.push_back(common::make_error(
+            common::errc::invalid_input, "comment page: " + e.to_string(),
+            "comments of " + w.record_name()));
+        auto n = page.value.received;
         for (auto& cm : page.value.comments)
           w.comments.push_back(std::move(cm));
         if (n > 0 && start + n < page.value.total)

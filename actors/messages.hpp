@@ -105,8 +105,9 @@ struct adopt_job {
   /// A fully written temp file under the store's blob_tmp_dir().
   std::filesystem::path tmp_path;
   std::string sha256;
-  /// When set, the file's text is read first (text/* attachments), at most
-  /// this many bytes. Default: not read.
+  /// When set, the text of the adopted blob is read (text/* attachments):
+  /// its first this-many bytes, streamed (store::read_blob_text). Default:
+  /// not read.
   std::optional<std::uint64_t> text_max_bytes;
 };
 
@@ -142,6 +143,9 @@ struct users_result {
   /// Sorted accountIds of active atlassian users (the ACL universe).
   std::vector<std::string> universe;
   std::uint64_t count = 0;
+  /// Users the parser had to drop, each named (they get no access: the
+  /// safe direction). Default: {}.
+  std::vector<common::error> failures;
 };
 
 using users_reply = common::result<users_result>;
@@ -150,6 +154,9 @@ using users_reply = common::result<users_result>;
 struct groups_result {
   std::shared_ptr<const sync::identity_directory> directory;
   std::uint64_t count = 0;
+  /// Groups and members the parser had to drop, each named (they grant
+  /// nothing: the safe direction). Default: {}.
+  std::vector<common::error> failures;
 };
 
 using groups_reply = common::result<groups_result>;
@@ -185,6 +192,9 @@ struct fetch_result {
   /// "attachment 5 of issue ABC-1"); a project that failed as a whole
   /// (its id search failed) names "project ABC".
   std::vector<common::error> failures;
+  /// Content cut or rendered leniently (ADF converter diagnostics), each
+  /// naming its record; the records were written.
+  std::vector<common::error> warnings;
 };
 
 // --- the run ----------------------------------------------------------------
@@ -208,6 +218,9 @@ struct sync_report {
   std::int64_t duration_ms = 0;
   /// Failed projects and records, each naming what failed.
   std::vector<common::error> failures;
+  /// Records written with content cut or rendered leniently (ADF converter
+  /// diagnostics), each naming its record. Not failures.
+  std::vector<common::error> warnings;
 
   /// failed when `error` is set, partial when records failed, else ok.
   sync::run_result result() const {

@@ -125,7 +125,8 @@ void write_run_checkpoint(coordinator_actor* self) {
     {{"requests", static_cast<std::int64_t>(rep.api.requests)},
      {"rate_limit_waits",
       static_cast<std::int64_t>(rep.governor.rate_limit_waits)},
-     {"duration_ms", rep.duration_ms}});
+     {"duration_ms", rep.duration_ms},
+     {"content_warnings", static_cast<std::int64_t>(rep.warnings.size())}});
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";
@@ -199,6 +200,8 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   ++st.snap.projects_done;
   for (auto& f : r.failures)
     st.report.failures.push_back(std::move(f));
+  for (auto& w : r.warnings)
+    st.report.warnings.push_back(std::move(w));
   st.report.issues += r.issues;
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
@@ -346,6 +349,8 @@ void run_groups(coordinator_actor* self, users_result users) {
           return fail_run(self, g.error());
         auto& st = self->state;
         st.report.groups = g->count;
+        for (auto& f : g->failures)
+          st.report.failures.push_back(std::move(f));
         st.dir = g->directory;
         run_projects(self);
       },
@@ -366,6 +371,8 @@ void run_users(coordinator_actor* self) {
         if (!u)
           return fail_run(self, u.error());
         self->state.report.users = u->count;
+        for (auto& f : u->failures)
+          self->state.report.failures.push_back(f);
         run_groups(self, std::move(*u));
       },
       [=](caf::error& err) {
