@@ -90,7 +90,7 @@ void fetch_application_roles(groups_actor_t* self) {
           // An unusable answer grants nothing through products: the safe
           // direction.
           auto roles
-            = protocol::parse_text(r->body, protocol::parse_application_roles);
+            = r->parse(protocol::parse_application_roles);
           if (!roles.fatal)
             sync::add_application_roles(dir, roles.value);
         }
@@ -119,7 +119,7 @@ void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
         if (!r)
           return fail(self, prefixed("group members", r.error()));
         auto page
-          = protocol::parse_text(r->body, protocol::parse_group_member_page);
+          = r->parse(protocol::parse_group_member_page);
         if (page.fatal)
           return fail(self, unusable("group members", page.errors));
         for (auto& u : page.value.values)
@@ -160,7 +160,7 @@ void fetch_groups(groups_actor_t* self, std::int64_t start) {
         auto& st = self->state;
         if (!r)
           return fail(self, prefixed("groups", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_group_page);
+        auto page = r->parse(protocol::parse_group_page);
         if (page.fatal)
           return fail(self, unusable("groups", page.errors));
         sync::add_group_names(*st.dir, page.value.values);

@@ -89,7 +89,7 @@ void fetch_role(roles_actor_t* self, job_ptr job, std::string key,
       [=](api_reply& r) {
         if (!r)
           return part_done(job, r.error());
-        auto role = protocol::parse_text(r->body, protocol::parse_project_role);
+        auto role = r->parse(protocol::parse_project_role);
         if (role.fatal)
           return part_done(
             job, unusable("role " + role_id + " of " + key, role.errors));
@@ -112,7 +112,7 @@ void fetch_roles(roles_actor_t* self, job_ptr job) {
         if (!r)
           return part_done(job, r.error());
         auto links
-          = protocol::parse_text(r->body, protocol::parse_project_role_map);
+          = r->parse(protocol::parse_project_role_map);
         if (links.fatal)
           return part_done(job, unusable("roles of " + key, links.errors));
         // One part per role, then this part is done.
@@ -139,7 +139,7 @@ void fetch_permission_scheme(roles_actor_t* self, const std::string& id,
         if (!r)
           return resolve(f, r.error());
         auto s
-          = protocol::parse_text(r->body, protocol::parse_permission_scheme);
+          = r->parse(protocol::parse_permission_scheme);
         if (s.fatal)
           return resolve(f, unusable("permission scheme " + id, s.errors));
         f->browse = sync::browse_holders(std::move(s.value));
@@ -172,7 +172,7 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
       [=](api_reply& r) {
         if (!r)
           return part_done(job, r.error());
-        auto ref = protocol::parse_text(r->body,
+        auto ref = r->parse(
                                         protocol::parse_permission_scheme_ref);
         if (ref.fatal)
           return part_done(job,
@@ -219,7 +219,7 @@ void fetch_level_members(roles_actor_t* self, std::string scheme_id,
         if (!r)
           return resolve(f, r.error());
         auto page
-          = protocol::parse_text(r->body, protocol::parse_security_member_page);
+          = r->parse(protocol::parse_security_member_page);
         if (page.fatal)
           return resolve(
             f, unusable("security level " + level_ids[li], page.errors));
@@ -250,7 +250,7 @@ void fetch_security(roles_actor_t* self, job_ptr job) {
             return part_done(job);
           return part_done(job, r.error());
         }
-        auto s = protocol::parse_text(r->body,
+        auto s = r->parse(
                                       protocol::parse_security_level_scheme);
         if (s.fatal || !s.value.id || s.value.levels.empty())
           return part_done(job);

@@ -206,6 +206,7 @@ void one_run(const options& o, int run) {
 
   // The governor's own figures (counters of the run checkpoint).
   std::map<std::string, std::int64_t> peaks;
+  std::map<std::string, std::int64_t> latency;
   std::map<std::string, std::int64_t> counters;
   try {
     auto st = json::parse(read_file(dir / "status.json")).as_object();
@@ -216,6 +217,8 @@ void one_run(const options& o, int run) {
       counters[key] = num(v);
       if (key.rfind("peak_in_flight.", 0) == 0)
         peaks[key.substr(15)] = num(v);
+      if (key.rfind("latency_ms.", 0) == 0)
+        latency[key.substr(11)] = num(v);
     }
   } catch (const std::exception&) {
     // no status: the figures below stay empty
@@ -227,9 +230,11 @@ void one_run(const options& o, int run) {
                   static_cast<long long>(i->second));
     std::printf("\n");
   } else {
-    std::printf("  peak in flight per class (jirasync):");
+    std::printf("  peak in flight per class (jirasync; its latency "
+                "estimate in ms):");
     for (const auto& [k, v] : peaks)
-      std::printf(" %s %lld", k.c_str(), static_cast<long long>(v));
+      std::printf(" %s %lld (%lld ms)", k.c_str(), static_cast<long long>(v),
+                  static_cast<long long>(latency[k]));
     if (auto i = counters.find("peak_in_flight"); i != counters.end())
       std::printf("; all %lld", static_cast<long long>(i->second));
     std::printf("\n");

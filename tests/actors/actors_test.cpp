@@ -1,8 +1,6 @@
-#include "actors/rate_governor.hpp"
 #include "actors/store_writer.hpp"
 #include "actors/supervision.hpp"
 #include "common/sha256.hpp"
-#include "deterministic_fixture.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -42,109 +40,7 @@ caf::actor_system_config& threaded_config() {
   return cfg;
 }
 
-/// What reached the test's actor since the last call: permits granted and
-/// permits refused.
-struct permit_answers {
-  int granted = 0;
-  int refused = 0;
-};
-
-permit_answers collect(caf::scoped_actor& self) {
-  permit_answers out;
-  for (bool more = true; more;)
-    self->receive(
-      [&](permit_atom) {
-        ++out.granted;
-      },
-      [&](caf::error& err) {
-        CHECK(err == caf::sec::request_timeout);
-        CHECK(describe(err) == "no rate-limit permit within 1 s");
-        ++out.refused;
-      },
-      caf::after(0s) >>
-        [&] {
-          more = false;
-        });
-  return out;
-}
-
-rate_governor_options governor_on(testing::deterministic_fixture& fx) {
-  rate_governor_options o;
-  o.now = [&fx] {
-    return fx.now_ms();
-  };
-  return o;
-}
-
 } // namespace
-
-TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
-  testing::deterministic_fixture fx;
-  auto o = governor_on(fx);
-  o.governor.default_bucket = {"default", 10, 2}; // 10/s, burst 2
-  o.governor.initial_concurrency = 16;
-  auto gov = spawn_rate_governor(fx.sys(), o);
-  auto& self = fx.self();
-  for (int i = 0; i < 4; ++i)
-    self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
-  fx.run();
-  // The burst of 2 at once, the rest one per 100 ms of the test clock.
-  CHECK(collect(self).granted == 2);
-  fx.advance(99ms);
-  CHECK(collect(self).granted == 0);
-  fx.advance(1ms);
-  CHECK(collect(self).granted == 1);
-  fx.advance(99ms);
-  CHECK(collect(self).granted == 0);
-  fx.advance(1ms);
-  CHECK(collect(self).granted == 1);
-  self->send(gov, stats_atom_v);
-  fx.run();
-  self->receive(
-    [&](governor_report& r) {
-      CHECK(r.stats.granted == 4);
-      CHECK(r.rate_limit_waits == 2);
-      // Waits: 100 ms for the third permit, 200 ms for the fourth.
-      CHECK(r.wait_ms == 300);
-    },
-    caf::after(0s) >>
-      [] {
-        FAIL("no governor report");
-      });
-  self->send_exit(gov, caf::exit_reason::user_shutdown);
-  fx.run();
-}
-
-TEST_CASE("rate_governor refuses a permit parked longer than max_wait",
-          "[actors]") {
-  testing::deterministic_fixture fx;
-  auto o = governor_on(fx);
-  o.governor.initial_concurrency = 1; // one request at a time
-  o.max_wait = 1000ms;
-  auto gov = spawn_rate_governor(fx.sys(), o);
-  auto& self = fx.self();
-  self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
-  self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
-  fx.run();
-  auto first = collect(self);
-  CHECK(first.granted == 1);
-  CHECK(first.refused == 0);
-  // The second waits for a completion that never comes...
-  fx.advance(999ms);
-  CHECK(collect(self).refused == 0);
-  // ... until max_wait: refused with a timeout, not left waiting forever.
-  fx.advance(1ms);
-  auto later = collect(self);
-  CHECK(later.granted == 0);
-  CHECK(later.refused == 1);
-  // A completion afterwards grants nothing more (nothing is parked).
-  self->send(gov, done_atom_v,
-             governor_done{sync::completion{"get", 1, 200, {}, false, {}, {}}});
-  fx.run();
-  CHECK(collect(self).granted == 0);
-  self->send_exit(gov, caf::exit_reason::user_shutdown);
-  fx.run();
-}
 
 TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
           "[actors]") {
