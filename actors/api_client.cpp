@@ -132,11 +132,10 @@ void start_attempt(api_actor* self, std::uint64_t id) {
         ++st.stats.requests;
         j->second.started = clock_type::now();
         auto hdl = caf::actor_cast<api_client_actor>(self);
-        st.client->async_request(next_hop(j->second),
-                                 [hdl, id](protocol::http_result r) {
-                                   caf::anon_send(hdl, http_atom_v, id,
-                                                  std::move(r));
-                                 });
+        st.client->async_request(
+          next_hop(j->second), [hdl, id](protocol::http_result r) {
+            caf::anon_send(hdl, http_atom_v, id, std::move(r));
+          });
       },
       [=](caf::error& err) {
         auto& st = self->state;
@@ -172,9 +171,8 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
     else
       unusable = true;
   }
-  auto a = sync::assess_attempt(r, cls, media ? 0 : call.request.cost,
-                                unusable, latency,
-                                std::chrono::system_clock::now());
+  auto a = sync::assess_attempt(r, cls, media ? 0 : call.request.cost, unusable,
+                                latency, std::chrono::system_clock::now());
   if (a.outcome.status == 429)
     ++st.stats.responses_429;
   self->send(st.governor, done_atom_v, a.report);
@@ -183,8 +181,8 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   if (!media && call.request.cls == endpoint_class::attachment_content
       && r.response && is_redirect(r.response->status)) {
     auto loc = r.response->header("location");
-    auto url = loc ? resolve_location(call.request.http.url, *loc)
-                   : std::nullopt;
+    auto url
+      = loc ? resolve_location(call.request.http.url, *loc) : std::nullopt;
     if (!url)
       return finish(self, id,
                     common::make_error(common::errc::unavailable,
@@ -239,7 +237,8 @@ api_client_impl(api_actor* self, std::shared_ptr<protocol::http_client> client,
       auto& st = self->state;
       auto id = st.next_id++;
       auto rp = self->make_response_promise<api_reply>();
-      st.calls.emplace(id, pending_call{rp, std::move(call.request), 0, {}, {}});
+      st.calls.emplace(id,
+                       pending_call{rp, std::move(call.request), 0, {}, {}});
       start_attempt(self, id);
       return rp;
     },

@@ -89,8 +89,7 @@ void fetch_application_roles(groups_actor_t* self) {
         } else {
           // An unusable answer grants nothing through products: the safe
           // direction.
-          auto roles
-            = r->parse(protocol::parse_application_roles);
+          auto roles = r->parse(protocol::parse_application_roles);
           if (!roles.fatal)
             sync::add_application_roles(dir, roles.value);
         }
@@ -118,8 +117,7 @@ void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
           return;
         if (!r)
           return fail(self, prefixed("group members", r.error()));
-        auto page
-          = r->parse(protocol::parse_group_member_page);
+        auto page = r->parse(protocol::parse_group_member_page);
         if (page.fatal)
           return fail(self, unusable("group members", page.errors));
         for (auto& u : page.value.values)

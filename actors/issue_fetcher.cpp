@@ -333,8 +333,7 @@ void estimate(fetcher_actor* self) {
       [=](api_reply& r) {
         if (!r)
           return;
-        auto n
-          = r->parse(protocol::parse_approximate_count);
+        auto n = r->parse(protocol::parse_approximate_count);
         if (n.fatal)
           return;
         progress_delta d;

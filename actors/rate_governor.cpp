@@ -48,7 +48,8 @@ struct governor_state {
   /// Time the armed wake-up fires (0 = none armed).
   std::int64_t wake_at_ms = 0;
   /// The last wait logged per scope (each class, then everything).
-  std::array<std::pair<sync::wait_reason, std::int64_t>, endpoint_class_count + 1>
+  std::array<std::pair<sync::wait_reason, std::int64_t>,
+             endpoint_class_count + 1>
     logged{};
   static inline const char* name = "rate_governor";
 };
@@ -70,9 +71,9 @@ void expire(governor_actor* self, std::int64_t now) {
   for (auto& q : st.queues)
     while (!q.empty() && q.front().enqueued_ms + st.max_wait_ms <= now) {
       q.front().promise.deliver(caf::make_error(
-        caf::sec::request_timeout, "no rate-limit permit within "
-                                     + describe(std::chrono::milliseconds(
-                                       st.max_wait_ms))));
+        caf::sec::request_timeout,
+        "no rate-limit permit within "
+          + describe(std::chrono::milliseconds(st.max_wait_ms))));
       q.pop_front();
     }
 }

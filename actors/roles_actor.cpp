@@ -111,8 +111,7 @@ void fetch_roles(roles_actor_t* self, job_ptr job) {
       [=](api_reply& r) {
         if (!r)
           return part_done(job, r.error());
-        auto links
-          = r->parse(protocol::parse_project_role_map);
+        auto links = r->parse(protocol::parse_project_role_map);
         if (links.fatal)
           return part_done(job, unusable("roles of " + key, links.errors));
         // One part per role, then this part is done.
@@ -138,8 +137,7 @@ void fetch_permission_scheme(roles_actor_t* self, const std::string& id,
       [=](api_reply& r) {
         if (!r)
           return resolve(f, r.error());
-        auto s
-          = r->parse(protocol::parse_permission_scheme);
+        auto s = r->parse(protocol::parse_permission_scheme);
         if (s.fatal)
           return resolve(f, unusable("permission scheme " + id, s.errors));
         f->browse = sync::browse_holders(std::move(s.value));
@@ -172,8 +170,7 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
       [=](api_reply& r) {
         if (!r)
           return part_done(job, r.error());
-        auto ref = r->parse(
-                                        protocol::parse_permission_scheme_ref);
+        auto ref = r->parse(protocol::parse_permission_scheme_ref);
         if (ref.fatal)
           return part_done(job,
                            unusable("permission scheme of " + key, ref.errors));
@@ -218,8 +215,7 @@ void fetch_level_members(roles_actor_t* self, std::string scheme_id,
       [=](api_reply& r) {
         if (!r)
           return resolve(f, r.error());
-        auto page
-          = r->parse(protocol::parse_security_member_page);
+        auto page = r->parse(protocol::parse_security_member_page);
         if (page.fatal)
           return resolve(
             f, unusable("security level " + level_ids[li], page.errors));
@@ -250,8 +246,7 @@ void fetch_security(roles_actor_t* self, job_ptr job) {
             return part_done(job);
           return part_done(job, r.error());
         }
-        auto s = r->parse(
-                                      protocol::parse_security_level_scheme);
+        auto s = r->parse(protocol::parse_security_level_scheme);
         if (s.fatal || !s.value.id || s.value.levels.empty())
           return part_done(job);
         auto scheme_id = *s.value.id;

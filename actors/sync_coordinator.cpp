@@ -131,8 +131,7 @@ void write_run_checkpoint(coordinator_actor* self) {
   auto spec = std::make_shared<storage::write_batch_spec>();
   spec->sync = sync::make_sync_checkpoint(
     rep.error, rep.failures.size(), st.started_ms, now_ms(),
-    st.base.filters_hash,
-    run_counters(rep));
+    st.base.filters_hash, run_counters(rep));
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";

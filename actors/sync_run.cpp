@@ -64,8 +64,8 @@ sync_report run_sync(const config::config& cfg,
   hopts.allow_insecure_http = cfg.jira.allow_insecure_http;
   // As many connections as the governor lets requests fly: a request
   // waiting for a connection would look like latency to Little's law.
-  hopts.max_connections_per_host = static_cast<std::size_t>(
-    std::max(1.0, opts.governor.max_concurrency));
+  hopts.max_connections_per_host
+    = static_cast<std::size_t>(std::max(1.0, opts.governor.max_concurrency));
   auto client = std::make_shared<protocol::http_client>(hopts);
 
   caf::actor_system_config sys_cfg;

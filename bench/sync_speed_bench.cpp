@@ -165,16 +165,15 @@ void one_run(const options& o, int run) {
   auto t0 = std::chrono::steady_clock::now();
   int rc = run_to_completion({o.jirasync, "sync", "--config", cfg.string()},
                              dir / "sync.out", dir / "sync.err");
-  auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                            - t0)
-                .count();
-  run_to_completion(
-    {o.jirasync, "status", "--json", "--config", cfg.string()},
-    dir / "status.json", dir / "status.err");
+  auto wall
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+        .count();
+  run_to_completion({o.jirasync, "status", "--json", "--config", cfg.string()},
+                    dir / "status.json", dir / "status.err");
 
-  auto stats = json::parse(http_get(sim.base_url() + "/_sim/stats",
-                                    sim.str("ca_file")))
-                 .as_object();
+  auto stats
+    = json::parse(http_get(sim.base_url() + "/_sim/stats", sim.str("ca_file")))
+        .as_object();
   std::printf("run %d: sync exit %d, wall %.2f s (%s issues, latency %.0f ms, "
               "burst scale %g)\n",
               run, rc, wall, o.issues.c_str(), o.latency_ms, o.burst_scale);
@@ -192,17 +191,20 @@ void one_run(const options& o, int run) {
     std::printf("    %-44s %6lld\n", route.c_str(), static_cast<long long>(n));
     auto m = model_of(route);
     auto rate = m.rate * o.burst_scale;
-    loads.push_back({route, static_cast<std::uint64_t>(n), m.rate > 0 ? rate : 0,
-                     rate, m.depth_before, m.depth_after});
+    loads.push_back({route, static_cast<std::uint64_t>(n),
+                     m.rate > 0 ? rate : 0, rate, m.depth_before,
+                     m.depth_after});
   }
   std::printf("    %-44s %6lld\n", "total", static_cast<long long>(total));
-  std::printf("  429s: %lld", static_cast<long long>(num(stats.at("rate_limited"))));
+  std::printf("  429s: %lld",
+              static_cast<long long>(num(stats.at("rate_limited"))));
   for (const auto& [k, v] : stats.at("rate_limited_by_reason").as_object())
     std::printf(" (%s %lld)", std::string{k}.c_str(),
                 static_cast<long long>(num(v)));
-  std::printf("; faults %zu kinds; arrived during Retry-After %lld\n",
-              stats.at("faults_by_kind").as_object().size(),
-              static_cast<long long>(num(stats.at("arrived_during_retry_after"))));
+  std::printf(
+    "; faults %zu kinds; arrived during Retry-After %lld\n",
+    stats.at("faults_by_kind").as_object().size(),
+    static_cast<long long>(num(stats.at("arrived_during_retry_after"))));
 
   // The governor's own figures (counters of the run checkpoint).
   std::map<std::string, std::int64_t> peaks;
@@ -210,8 +212,7 @@ void one_run(const options& o, int run) {
   std::map<std::string, std::int64_t> counters;
   try {
     auto st = json::parse(read_file(dir / "status.json")).as_object();
-    const auto& ctr
-      = st.at("last_sync").as_object().at("counters").as_object();
+    const auto& ctr = st.at("last_sync").as_object().at("counters").as_object();
     for (const auto& [k, v] : ctr) {
       std::string key{k};
       counters[key] = num(v);

@@ -19,8 +19,8 @@ bool transient(protocol::http_errc e) {
 
 attempt_assessment assess_attempt(const protocol::http_result& r,
                                   protocol::endpoint_class cls,
-                                  std::int64_t cost_points,
-                                  bool body_unusable, std::int64_t latency_ms,
+                                  std::int64_t cost_points, bool body_unusable,
+                                  std::int64_t latency_ms,
                                   std::chrono::system_clock::time_point now) {
   attempt_assessment a;
   auto& out = a.outcome;
@@ -40,8 +40,8 @@ attempt_assessment assess_attempt(const protocol::http_result& r,
       // A 2xx with a broken body (cut off on the way): transient.
       out.status = 0;
       out.transient_transport = true;
-      out.detail = "HTTP " + std::to_string(resp.status)
-                   + " with an invalid JSON body";
+      out.detail
+        = "HTTP " + std::to_string(resp.status) + " with an invalid JSON body";
     }
     if (out.status >= 400)
       out.detail = protocol::parse_jira_error(resp.body, out.status).describe();

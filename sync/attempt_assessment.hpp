@@ -35,8 +35,8 @@ struct attempt_assessment {
 /// arrived (anchors Retry-After dates and the quota window's reset).
 attempt_assessment assess_attempt(const protocol::http_result& result,
                                   protocol::endpoint_class cls,
-                                  std::int64_t cost_points,
-                                  bool body_unusable, std::int64_t latency_ms,
+                                  std::int64_t cost_points, bool body_unusable,
+                                  std::int64_t latency_ms,
                                   std::chrono::system_clock::time_point now);
 
 /// The error code of an HTTP status: 401 unauthenticated, 403

@@ -703,8 +703,9 @@ std::map<std::string, std::int64_t> governor_counters(const governor_stats& s) {
   c["responses_429"] = i64(s.responses_429);
   for (int r = 0; r < protocol::rate_limit_reason_count; ++r)
     if (auto n = s.responses_429_by_reason[static_cast<std::size_t>(r)])
-      c["429." + std::string{protocol::to_string(
-                   static_cast<protocol::rate_limit_reason>(r))}]
+      c["429."
+        + std::string{protocol::to_string(
+          static_cast<protocol::rate_limit_reason>(r))}]
         = i64(n);
   for (int w = 0; w < wait_reason_count; ++w)
     if (auto ms = s.waited_ms[static_cast<std::size_t>(w)])

@@ -152,20 +152,19 @@ TEST_CASE("CAF errors become readable lines and common errors", "[actors]") {
   CHECK(describe(std::chrono::seconds(30)) == "30 s");
   CHECK(describe(std::chrono::milliseconds(1500)) == "1500 ms");
   CHECK(describe(caf::error{}) == "no error");
-  auto timeout = request_failed("store write",
-                                caf::make_error(caf::sec::request_timeout));
+  auto timeout
+    = request_failed("store write", caf::make_error(caf::sec::request_timeout));
   CHECK(timeout.code == common::errc::timeout);
   CHECK(timeout.message == "store write: no answer within its timeout");
-  auto crashed = request_failed(
-    "users", caf::make_error(caf::sec::runtime_error,
-                             "users_actor: exception: boom"));
+  auto crashed
+    = request_failed("users", caf::make_error(caf::sec::runtime_error,
+                                              "users_actor: exception: boom"));
   CHECK(crashed.code == common::errc::internal);
   CHECK(crashed.message == "users: users_actor: exception: boom");
   auto gone = request_failed("download",
                              caf::make_error(caf::sec::request_receiver_down));
-  CHECK(gone.message
-        == "download: the actor that should answer has stopped");
-  auto e = prefixed("groups", common::make_error(common::errc::unavailable,
-                                                 "HTTP 503", "x"));
+  CHECK(gone.message == "download: the actor that should answer has stopped");
+  auto e = prefixed(
+    "groups", common::make_error(common::errc::unavailable, "HTTP 503", "x"));
   CHECK(e.to_string() == "x: groups: HTTP 503");
 }

@@ -45,16 +45,16 @@ TEST_CASE("assess: a 2xx whose body the caller could not parse is transient",
           "[sync]") {
   // The caller parsed the body once and failed; assess_attempt reads no
   // body of a 2xx itself.
-  auto a = assess_attempt(answer(200, R"({"issues":[{"id":)"), ec::bulkfetch,
-                          1, true, 1, now);
+  auto a = assess_attempt(answer(200, R"({"issues":[{"id":)"), ec::bulkfetch, 1,
+                          true, 1, now);
   CHECK(a.outcome.status == 0);
   CHECK(a.outcome.transient_transport);
   CHECK(a.outcome.detail == "HTTP 200 with an invalid JSON body");
   // The governor still saw a 200.
   CHECK(a.report.status == 200);
   // Not flagged (a download, or a body the caller did not need): a success.
-  auto file = assess_attempt(answer(200, "binary \x01"),
-                             ec::attachment_content, 1, false, 1, now);
+  auto file = assess_attempt(answer(200, "binary \x01"), ec::attachment_content,
+                             1, false, 1, now);
   CHECK(file.outcome.status == 200);
   CHECK_FALSE(file.outcome.transient_transport);
 }
@@ -89,14 +89,14 @@ TEST_CASE("assess: rate-limit headers reach the policy and the governor",
 
 TEST_CASE("assess: transport failures, transient or not", "[sync]") {
   auto t = assess_attempt(
-    transport(protocol::http_errc::timeout, "first-byte timeout"), ec::users_search,
-    1, false, 1, now);
+    transport(protocol::http_errc::timeout, "first-byte timeout"),
+    ec::users_search, 1, false, 1, now);
   CHECK(t.outcome.status == 0);
   CHECK(t.outcome.transient_transport);
   CHECK(t.outcome.detail == "first-byte timeout");
   auto tls = assess_attempt(
-    transport(protocol::http_errc::tls, "certificate verify failed"), ec::users_search,
-    1, false, 1, now);
+    transport(protocol::http_errc::tls, "certificate verify failed"),
+    ec::users_search, 1, false, 1, now);
   CHECK_FALSE(tls.outcome.transient_transport);
   CHECK(give_up_code(tls.outcome) == common::errc::unavailable);
 }

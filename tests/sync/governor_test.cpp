@@ -942,7 +942,8 @@ TEST_CASE("describe_wait and governor_counters: what the log, the progress "
   w.reason = wait_reason::burst_429;
   w.cls = ec::comments;
   w.until_ms = t0 + 2'001; // 22:13:22.001 -> rounded up
-  CHECK(describe_wait(w) == "waiting for burst_429 of comments until 22:13:23 UTC");
+  CHECK(describe_wait(w)
+        == "waiting for burst_429 of comments until 22:13:23 UTC");
   w.cls.reset();
   w.reason = wait_reason::quota_429;
   w.until_ms = t0 + 120'000;
@@ -952,11 +953,11 @@ TEST_CASE("describe_wait and governor_counters: what the log, the progress "
   std::int64_t now = t0;
   probe_once(g, ec::comments, real_burst, now);
   REQUIRE(g.try_acquire(ec::comments, 1, now).granted);
-  g.on_response(answer(ec::comments, 429,
-                       {{"RateLimit-Reason", "jira-burst-based"},
-                        {"Retry-After", "2"}},
-                       now),
-                now);
+  g.on_response(
+    answer(ec::comments, 429,
+           {{"RateLimit-Reason", "jira-burst-based"}, {"Retry-After", "2"}},
+           now),
+    now);
   CHECK_FALSE(g.try_acquire(ec::comments, 1, now).granted);
   REQUIRE(g.try_acquire(ec::comments, 1, now + 2'000).granted);
   auto c = governor_counters(g.stats());

@@ -425,8 +425,9 @@ TEST_CASE("http: redirects", "[http]") {
     // as two requests of their own.
     auto req = get(srv.url("127.0.0.1", "/r2"));
     req.follow_redirects = false;
-    req.body_file = std::filesystem::temp_directory_path()
-                    / ("jirasync-http-noredirect-" + std::to_string(::getpid()));
+    req.body_file
+      = std::filesystem::temp_directory_path()
+        / ("jirasync-http-noredirect-" + std::to_string(::getpid()));
     auto r = client.request(req);
     INFO(describe(r));
     REQUIRE(r.ok());
