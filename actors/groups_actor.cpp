@@ -91,8 +91,7 @@ void fetch_application_roles(groups_actor_t* self) {
         } else {
           // An unusable answer grants nothing through products: the safe
           // direction.
-          auto roles
-            = protocol::parse_text(r->body, protocol::parse_application_roles);
+          auto roles = r->parse(protocol::parse_application_roles);
           if (!roles.fatal)
             sync::add_application_roles(dir, roles.value);
         }
@@ -120,8 +119,7 @@ void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
           return;
         if (!r)
           return fail(self, prefixed("group members", r.error()));
-        auto page
-          = protocol::parse_text(r->body, protocol::parse_group_member_page);
+        auto page = r->parse(protocol::parse_group_member_page);
         if (page.fatal)
           return fail(self, unusable("group members", page.errors));
         for (const auto& e : page.errors)
@@ -166,7 +164,7 @@ void fetch_groups(groups_actor_t* self, std::int64_t start) {
         auto& st = self->state;
         if (!r)
           return fail(self, prefixed("groups", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_group_page);
+        auto page = r->parse(protocol::parse_group_page);
         if (page.fatal)
           return fail(self, unusable("groups", page.errors));
         for (const auto& e : page.errors)

@@ -178,7 +178,7 @@ void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
       [=](api_reply& r) {
         if (!r)
           return comment_failed(r.error());
-        auto page = protocol::parse_text(r->body, protocol::parse_comment_page);
+        auto page = r->parse(protocol::parse_comment_page);
         if (page.fatal)
           return comment_failed(common::make_error(common::errc::invalid_input,
                                                    first_error(page.errors)));
@@ -260,7 +260,7 @@ void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
       [=](api_reply& r) {
         if (!r)
           return chunk_failed(r.error());
-        auto res = protocol::parse_text(r->body, protocol::parse_bulkfetch);
+        auto res = r->parse(protocol::parse_bulkfetch);
         if (res.fatal)
           return chunk_failed(
             common::make_error(common::errc::invalid_input,
@@ -293,7 +293,7 @@ void fetch_ids(fetcher_actor* self) {
         st.ids_in_flight = false;
         if (!r)
           return fail_project(self, prefixed("issue search", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_search_page);
+        auto page = r->parse(protocol::parse_search_page);
         if (page.fatal)
           return fail_project(
             self,
@@ -341,8 +341,7 @@ void estimate(fetcher_actor* self) {
       [=](api_reply& r) {
         if (!r)
           return;
-        auto n
-          = protocol::parse_text(r->body, protocol::parse_approximate_count);
+        auto n = r->parse(protocol::parse_approximate_count);
         if (n.fatal)
           return;
         progress_delta d;

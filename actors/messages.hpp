@@ -21,6 +21,7 @@
 #include "protocol/http/http_client.hpp"
 #include "protocol/jira/jira_api.hpp"
 #include "protocol/jira/jira_models.hpp"
+#include "protocol/jira/json_reader.hpp"
 #include "storage/store.hpp"
 #include "sync/checkpoints.hpp"
 #include "sync/governor.hpp"
@@ -53,12 +54,26 @@ struct api_call {
 struct api_response {
   /// HTTP status of the final attempt.
   int status = 0;
+  /// The body as received (empty for body_file downloads).
   std::string body;
+  /// The body parsed, once, by api_client (it checks every JSON answer
+  /// that way); null for downloads and empty bodies.
+  std::shared_ptr<const boost::json::value> json;
   protocol::header_list headers;
   /// Set for body_file downloads.
   std::string sha256_hex;
   std::uint64_t body_bytes = 0;
   int attempts = 0;
+
+  /// Applies one of protocol's parse_* functions to the parsed body
+  /// (parse_text's result for a body that was not parsed).
+  template<class T>
+  protocol::parsed<T>
+  parse(protocol::parsed<T> (*fn)(const boost::json::value&)) const {
+    if (json)
+      return fn(*json);
+    return protocol::parse_text(body, fn);
+  }
 };
 
 /// An api_call's answer. Errors name the request and why it gave up, e.g.
@@ -70,7 +85,8 @@ using api_reply = common::result<api_response>;
 
 /// api_client counters.
 struct api_stats {
-  std::uint64_t requests = 0; // attempts sent (retries included)
+  /// HTTP requests sent (retries and media downloads included).
+  std::uint64_t requests = 0;
   std::uint64_t retries = 0;
   std::uint64_t responses_429 = 0;
   std::uint64_t failures = 0; // calls that gave up
@@ -78,18 +94,20 @@ struct api_stats {
 
 // --- rate_governor ----------------------------------------------------------
 
-/// What api_client reports to the governor about one finished attempt.
-struct governor_done {
-  sync::completion completion;
+/// A permit for one request of `cls`, estimated at `cost` points.
+struct permit_request {
+  /// Default: unknown.
+  protocol::endpoint_class cls = protocol::endpoint_class::unknown;
+  std::int64_t cost = 0;
 };
 
+/// The governor's state, for the progress line and the summary.
 struct governor_report {
+  /// Counters (requests, 429s by reason, time waited by reason, peaks per
+  /// class, the longest wait and why).
   sync::governor_stats stats;
-  /// Requests that had to wait for a rate limit (bucket, pause, quota).
-  std::uint64_t rate_limit_waits = 0;
-  /// Total milliseconds requests spent waiting for a permit.
-  std::int64_t wait_ms = 0;
-  double concurrency = 0;
+  /// The wait that matters most right now (reason none: nothing held).
+  sync::wait_info current;
 };
 
 // --- store_writer -----------------------------------------------------------
@@ -249,7 +267,8 @@ CAF_END_TYPE_ID_BLOCK(jirasync_actors)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_stats)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_done)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::permit_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::sync::response_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_reply)

@@ -93,7 +93,7 @@ void fetch_role(roles_actor_t* self, job_ptr job, std::string key,
       [=](api_reply& r) {
         if (!r)
           return part_done(job, r.error());
-        auto role = protocol::parse_text(r->body, protocol::parse_project_role);
+        auto role = r->parse(protocol::parse_project_role);
         if (role.fatal || !role.errors.empty())
           return part_done(
             job, unusable("role " + role_id + " of " + key, role.errors));
@@ -115,8 +115,7 @@ void fetch_roles(roles_actor_t* self, job_ptr job) {
       [=](api_reply& r) {
         if (!r)
           return part_done(job, r.error());
-        auto links
-          = protocol::parse_text(r->body, protocol::parse_project_role_map);
+        auto links = r->parse(protocol::parse_project_role_map);
         if (links.fatal || !links.errors.empty())
           return part_done(job, unusable("roles of " + key, links.errors));
         // One part per role, then this part is done.
@@ -142,8 +141,7 @@ void fetch_permission_scheme(roles_actor_t* self, const std::string& id,
       [=](api_reply& r) {
         if (!r)
           return resolve(f, r.error());
-        auto s
-          = protocol::parse_text(r->body, protocol::parse_permission_scheme);
+        auto s = r->parse(protocol::parse_permission_scheme);
         if (s.fatal || !s.errors.empty())
           return resolve(f, unusable("permission scheme " + id, s.errors));
         f->browse = sync::browse_holders(std::move(s.value));
@@ -176,8 +174,7 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
       [=](api_reply& r) {
         if (!r)
           return part_done(job, r.error());
-        auto ref = protocol::parse_text(r->body,
-                                        protocol::parse_permission_scheme_ref);
+        auto ref = r->parse(protocol::parse_permission_scheme_ref);
         if (ref.fatal || !ref.errors.empty())
           return part_done(job,
                            unusable("permission scheme of " + key, ref.errors));
@@ -222,8 +219,7 @@ void fetch_level_members(roles_actor_t* self, std::string scheme_id,
       [=](api_reply& r) {
         if (!r)
           return resolve(f, r.error());
-        auto page
-          = protocol::parse_text(r->body, protocol::parse_security_member_page);
+        auto page = r->parse(protocol::parse_security_member_page);
         if (page.fatal || !page.errors.empty())
           return resolve(
             f, unusable("security level " + level_ids[li], page.errors));
@@ -254,8 +250,7 @@ void fetch_security(roles_actor_t* self, job_ptr job) {
             return part_done(job);
           return part_done(job, r.error());
         }
-        auto s = protocol::parse_text(r->body,
-                                      protocol::parse_security_level_scheme);
+        auto s = r->parse(protocol::parse_security_level_scheme);
         if (s.fatal || !s.errors.empty())
           return part_done(job, unusable("issue security scheme of "
                                            + job->access->project_key,

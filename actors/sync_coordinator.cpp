@@ -112,6 +112,17 @@ void collect_store_totals(coordinator_actor* self) {
       });
 }
 
+/// The counters the run checkpoint keeps (`jirasync status`): requests,
+/// retries, duration and the governor's figures (sync::governor_counters).
+std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
+  auto c = sync::governor_counters(rep.governor.stats);
+  c["requests"] = static_cast<std::int64_t>(rep.api.requests);
+  c["retries"] = static_cast<std::int64_t>(rep.api.retries);
+  c["duration_ms"] = rep.duration_ms;
+  c["content_warnings"] = static_cast<std::int64_t>(rep.warnings.size());
+  return c;
+}
+
 void write_run_checkpoint(coordinator_actor* self) {
   auto& st = self->state;
   auto& rep = st.report;
@@ -121,12 +132,7 @@ void write_run_checkpoint(coordinator_actor* self) {
   auto spec = std::make_shared<storage::write_batch_spec>();
   spec->sync = sync::make_sync_checkpoint(
     rep.error, rep.failures.size(), st.started_ms, now_ms(),
-    st.base.filters_hash,
-    {{"requests", static_cast<std::int64_t>(rep.api.requests)},
-     {"rate_limit_waits",
-      static_cast<std::int64_t>(rep.governor.rate_limit_waits)},
-     {"duration_ms", rep.duration_ms},
-     {"content_warnings", static_cast<std::int64_t>(rep.warnings.size())}});
+    st.base.filters_hash, run_counters(rep));
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";
@@ -393,7 +399,7 @@ void read_fields(coordinator_actor* self) {
         auto& st = self->state;
         if (!r)
           return fail_run(self, prefixed("fields", r.error()));
-        auto fields = protocol::parse_text(r->body, protocol::parse_fields);
+        auto fields = r->parse(protocol::parse_fields);
         if (fields.fatal)
           return fail_run(self,
                           common::make_error(common::errc::invalid_input,
@@ -434,7 +440,7 @@ void connect(coordinator_actor* self) {
                                                "API token"));
           return fail_run(self, prefixed("cannot reach Jira", std::move(e)));
         }
-        auto me = protocol::parse_text(r->body, protocol::parse_myself);
+        auto me = r->parse(protocol::parse_myself);
         if (me.fatal)
           return fail_run(self,
                           common::make_error(common::errc::invalid_input,
@@ -532,7 +538,13 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       self->request(st.governor, st.base.timeouts.stats, stats_atom_v)
         .then(
           [=](governor_report& g) {
-            self->state.snap.rate_limit_waits = g.rate_limit_waits;
+            auto& snap = self->state.snap;
+            snap.responses_429 = g.stats.responses_429;
+            // Pacing and concurrency waits are the normal flow; a wait of
+            // a second or more is worth a word.
+            bool shown = g.current.rate_limited()
+                         && g.current.until_ms - now_ms() >= 1'000;
+            snap.waiting = shown ? sync::describe_wait(g.current) : "";
             show(self);
           },
           [](caf::error&) {

@@ -33,7 +33,7 @@ void fetch_page(users_actor_t* self, std::int64_t start) {
       [=](api_reply& r) {
         if (!r)
           return fail(self, prefixed("users", r.error()));
-        auto users = protocol::parse_text(r->body, protocol::parse_users);
+        auto users = r->parse(protocol::parse_users);
         if (users.fatal)
           return fail(self, common::make_error(
                               common::errc::invalid_input,
