@@ -127,7 +127,8 @@ TEST_CASE("assess: transport failures, transient or not", "[sync]") {
   CHECK_FALSE(tls.outcome.transient_transport);
   CHECK(give_up_code(tls.outcome) == common::errc::unavailable);
   auto dns = assess_attempt(
-    transport(protocol::http_errc::dns, "resolve: host not found"), "get", 1,
+    transport(protocol::http_errc::dns, "resolve: host not found"),
+    ec::users_search, 1,
     json_text_fault::none, 1, now);
   CHECK(dns.outcome.dns_failure);
   CHECK_FALSE(t.outcome.dns_failure);
