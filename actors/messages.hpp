@@ -26,6 +26,7 @@
 #include "sync/governor.hpp"
 #include "sync/page_builder.hpp"
 #include "sync/permissions.hpp"
+#include "sync/permissions_gaps.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -142,6 +143,11 @@ struct users_result {
   /// Sorted accountIds of active atlassian users (the ACL universe).
   std::vector<std::string> universe;
   std::uint64_t count = 0;
+  /// Atlassian accounts whose email Jira hides.
+  std::uint64_t hidden_email = 0;
+  /// Set when users/search was refused (403): the universe is then the API
+  /// user alone and every project is degraded.
+  std::optional<sync::access_gap> gap;
 };
 
 using users_reply = common::result<users_result>;
@@ -185,6 +191,8 @@ struct fetch_result {
   /// "attachment 5 of issue ABC-1"); a project that failed as a whole
   /// (its id search failed) names "project ABC".
   std::vector<common::error> failures;
+  /// Comment visibility types the ACL resolver did not know.
+  sync::unknown_kinds unknown;
 };
 
 // --- the run ----------------------------------------------------------------
@@ -208,10 +216,20 @@ struct sync_report {
   std::int64_t duration_ms = 0;
   /// Failed projects and records, each naming what failed.
   std::vector<common::error> failures;
+  /// Projects synced with narrower ACLs because permission data could not
+  /// be read (docs/permissions.md), each with the parts and permissions.
+  std::vector<sync::degraded_project> degraded;
+  /// Atlassian accounts whose email Jira hides (`jirasync users
+  /// --hidden-email`).
+  std::uint64_t hidden_email_users = 0;
+  /// Holder and comment visibility types not understood (granting
+  /// nothing).
+  sync::unknown_kinds unknown;
 
-  /// failed when `error` is set, partial when records failed, else ok.
+  /// failed when `error` is set, partial when records failed or projects
+  /// are degraded, else ok.
   sync::run_result result() const {
-    return sync::result_of(error, failures.size());
+    return sync::result_of(error, failures.size() + degraded.size());
   }
 };
 

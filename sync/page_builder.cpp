@@ -63,6 +63,13 @@ std::string acl_collector::add(const acl_set& set) {
   return id;
 }
 
+const std::string& acl_collector::add(const acl_ref& acl) {
+  auto i = acls_.find(acl->id);
+  if (i == acls_.end())
+    i = acls_.emplace(acl->id, *acl).first;
+  return i->first;
+}
+
 void acl_collector::move_into(storage::write_batch_spec& spec) {
   for (auto& [id, a] : acls_)
     spec.acls.push_back(std::move(a));
@@ -87,8 +94,7 @@ built_page build_page(const page_context& ctx,
       assignee = f.assignee->account_id;
     if (f.security)
       level = f.security->id;
-    auto issue_acl
-      = ctx.resolver.issue_acl(ctx.access, reporter, assignee, level);
+    auto issue_acl = ctx.acls.issue(ctx.access, reporter, assignee, level);
     auto issue_acl_id = acls.add(issue_acl);
     auto rec = to_issue_record(i, ctx.mapping, issue_acl_id);
     if (rec.project_key.empty()) {
@@ -102,8 +108,7 @@ built_page build_page(const page_context& ctx,
     ++out.issues;
     if (ctx.comments) {
       for (const auto& cm : w.comments) {
-        auto cacl
-          = ctx.resolver.comment_acl(ctx.access, issue_acl, cm.visibility);
+        auto cacl = ctx.acls.comment(ctx.access, issue_acl, cm.visibility);
         out.spec.upserts.emplace_back(
           to_comment_record(cm, i.id, f.attachments, acls.add(cacl)));
         ++out.comments;
