@@ -76,6 +76,37 @@ std::string http_get(const std::string& url, const std::string& ca_file) {
   return r.response->body;
 }
 
+/// POSTs to the sim's control API; the HTTP status (400 = refused, e.g.
+/// "The actor is already in the role.").
+int http_post(const std::string& url, const std::string& ca_file,
+              const std::string& body) {
+  jirasync::protocol::http_client_options o;
+  o.ca_file = ca_file;
+  o.threads = 1;
+  jirasync::protocol::http_client client{o};
+  jirasync::protocol::http_request req;
+  req.method = "POST";
+  req.url = url;
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = body;
+  auto r = client.request(req);
+  if (!r.response)
+    throw std::runtime_error("POST " + url + " failed");
+  return r.response->status;
+}
+
+/// Project key -> the parts of its gaps, from `status --json`.
+std::map<std::string, std::set<std::string>>
+degraded_parts(const json::object& status) {
+  std::map<std::string, std::set<std::string>> out;
+  for (auto& d : status.at("degraded_projects").as_array()) {
+    auto& parts = out[std::string{d.at("project_key").as_string()}];
+    for (auto& g : d.at("gaps").as_array())
+      parts.insert(std::string{g.at("part").as_string()});
+  }
+  return out;
+}
+
 struct run_out {
   int rc = -1;
   std::string out, err;
@@ -257,7 +288,8 @@ TEST_CASE("without admin rights: zero over-shares, degraded projects named",
   CHECK(
     sync.out.find("(" + std::to_string(hidden.size()) + " with hidden email")
     != std::string::npos);
-  CHECK(st.at("hidden_email_users").as_uint64() == hidden.size());
+  CHECK(st.at("hidden_email_users").to_number<std::uint64_t>()
+        == hidden.size());
   auto users = c.run({"users", "--hidden-email"});
   REQUIRE(users.rc == 0);
   CHECK(listed(users.out) == hidden);
@@ -270,4 +302,85 @@ TEST_CASE("without admin rights: zero over-shares, degraded projects named",
   auto all = c.run({"users"});
   REQUIRE(all.rc == 0);
   CHECK(listed(all.out).size() > hidden.size());
+
+  // Now the bot administers the projects whose scheme grants "Administer
+  // projects" to the Administrators role (10002): their permission schemes
+  // and roles become readable, the level members and products stay closed.
+  // The next sync replaces the narrow ACLs by wider, still correct ones.
+  std::string bot;
+  auto sim_users
+    = json::parse(http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
+  for (auto& u : sim_users.as_array())
+    if (u.as_object().at("api_user").as_bool())
+      bot = std::string{u.as_object().at("account_id").as_string()};
+  REQUIRE_FALSE(bot.empty());
+  auto before = degraded_parts(st);
+  std::size_t added = 0;
+  for (const auto& [key, parts] : before)
+    added
+      += http_post(sim.base_url() + "/_sim/mutate", sim.str("ca_file"),
+                   R"({"op":"add_role_actor","project":")" + key
+                     + R"(","role_id":10002,"account_id":")" + bot + R"("})")
+         == 200;
+  REQUIRE(added > 0);
+  auto again = c.run({"sync"});
+  INFO("second sync stdout:\n" << again.out);
+  CHECK((again.rc == 0 || again.rc == 3));
+  auto exported2 = c.run({"export"});
+  REQUIRE(exported2.rc == 0);
+  auto truth2
+    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+  auto counts2 = compare_acls(truth2, parse_jsonl(exported2.out));
+  std::cout << "no-admin sync, bot administering its projects: "
+            << counts2.records << " records; over-shared grants "
+            << counts2.over << "; under-shared grants " << counts2.under
+            << " on " << counts2.under_records << " record(s)\n";
+  CHECK(counts2.over == 0);
+  CHECK(counts2.over_anyone == 0);
+  CHECK(counts2.under < counts.under);
+  auto status2 = c.run({"status", "--json"});
+  REQUIRE(status2.rc == 0);
+  auto after = degraded_parts(json::parse(status2.out).as_object());
+  std::size_t scheme_read = 0;
+  for (const auto& [key, parts] : before)
+    if (!after.count(key) || !after.at(key).count("permission scheme"))
+      ++scheme_read;
+  CHECK(scheme_read > 0);
+}
+
+TEST_CASE("without Browse users and groups: every project degraded, still no "
+          "over-share",
+          "[integration][permissions]") {
+  sim_process sim{{JIRA_SIM_BIN, "--no-admin", "--browse-users-admins-only",
+                   "--seed", "5", "--issues", "150", "--projects", "3",
+                   "--users", "20", "--heavy-comment-issues", "0",
+                   "--large-attachments", "0", "--port", "0"}};
+  connector c{sim};
+  auto sync = c.run({"sync"});
+  INFO("sync stdout:\n" << sync.out << "\nsync stderr:\n" << sync.err);
+  REQUIRE(sync.rc == 3);
+  auto exported = c.run({"export"});
+  REQUIRE(exported.rc == 0);
+  auto truth
+    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+  auto got = parse_jsonl(exported.out);
+  auto counts = compare_acls(truth, got);
+  std::cout << "no-admin, no user browsing: " << counts.records
+            << " records; over-shared grants " << counts.over
+            << "; under-shared grants " << counts.under << "\n";
+  REQUIRE(counts.records > 0);
+  CHECK(counts.over == 0);
+  CHECK(counts.over_anyone == 0);
+  auto status = c.run({"status", "--json"});
+  REQUIRE(status.rc == 0);
+  auto st = json::parse(status.out).as_object();
+  auto& degraded = st.at("degraded_projects").as_array();
+  REQUIRE(degraded.size() > 0);
+  for (auto& d : degraded) {
+    std::set<std::string> parts;
+    for (auto& g : d.at("gaps").as_array())
+      parts.insert(std::string{g.at("part").as_string()});
+    CHECK(parts.count("users") == 1);
+    CHECK(parts.count("groups") == 1);
+  }
 }
