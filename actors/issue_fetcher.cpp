@@ -39,6 +39,8 @@ struct fetcher_state {
   protocol::jira_project project;
   std::shared_ptr<const sync::project_access> access;
   std::unique_ptr<sync::acl_resolver> resolver;
+  /// Memoised ACLs over `resolver` (one per distinct input of the project).
+  std::unique_ptr<sync::acl_memo> acls;
   progress_sink_actor parent;
   caf::typed_response_promise<fetch_result> rp;
   std::string jql;
@@ -71,6 +73,7 @@ void fail_project(fetcher_actor* self, common::error e) {
     return;
   st.finished = true;
   st.result.failures.push_back(project_error(self, std::move(e)));
+  st.result.unknown = st.resolver->unknown();
   st.rp.deliver(std::move(st.result));
 }
 
@@ -89,6 +92,7 @@ void finish(fetcher_actor* self) {
       e->record = "checkpoint of " + st.project.key;
       st.result.failures.push_back(std::move(*e));
     }
+    st.result.unknown = st.resolver->unknown();
     st.rp.deliver(std::move(st.result));
   };
   self
@@ -106,7 +110,7 @@ void finish(fetcher_actor* self) {
 /// Builds the chunk's batch (sync::build_page) and writes it.
 void write_chunk(fetcher_actor* self, chunk_ptr c) {
   auto& st = self->state;
-  sync::page_context ctx{st.project, *st.access, *st.resolver, st.env->mapping,
+  sync::page_context ctx{st.project, *st.access, *st.acls, st.env->mapping,
                          st.env->indexing.comments};
   auto page = sync::build_page(ctx, c->issues);
   for (auto& f : page.failures)
@@ -366,6 +370,7 @@ fetcher_impl(fetcher_actor* self, sync_env_ptr env,
   st.project = std::move(project);
   st.access = std::move(access);
   st.resolver = std::make_unique<sync::acl_resolver>(std::move(dir));
+  st.acls = std::make_unique<sync::acl_memo>(*st.resolver);
   st.parent = std::move(parent);
   st.result.project_key = st.project.key;
   return {

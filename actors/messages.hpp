@@ -27,6 +27,7 @@
 #include "sync/governor.hpp"
 #include "sync/page_builder.hpp"
 #include "sync/permissions.hpp"
+#include "sync/permissions_gaps.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -164,6 +165,11 @@ struct users_result {
   /// Users the parser had to drop, each named (they get no access: the
   /// safe direction). Default: {}.
   std::vector<common::error> failures;
+  /// Atlassian accounts whose email Jira hides.
+  std::uint64_t hidden_email = 0;
+  /// Set when users/search was refused (403): the universe is then the API
+  /// user alone and every project is degraded.
+  std::optional<sync::access_gap> gap;
 };
 
 using users_reply = common::result<users_result>;
@@ -213,6 +219,8 @@ struct fetch_result {
   /// Content cut or rendered leniently (ADF converter diagnostics), each
   /// naming its record; the records were written.
   std::vector<common::error> warnings;
+  /// Comment visibility types the ACL resolver did not know.
+  sync::unknown_kinds unknown;
 };
 
 // --- the run ----------------------------------------------------------------
@@ -239,10 +247,20 @@ struct sync_report {
   /// Records written with content cut or rendered leniently (ADF converter
   /// diagnostics), each naming its record. Not failures.
   std::vector<common::error> warnings;
+  /// Projects synced with narrower ACLs because permission data could not
+  /// be read (docs/permissions.md), each with the parts and permissions.
+  std::vector<sync::degraded_project> degraded;
+  /// Atlassian accounts whose email Jira hides (`jirasync users
+  /// --hidden-email`).
+  std::uint64_t hidden_email_users = 0;
+  /// Holder and comment visibility types not understood (granting
+  /// nothing).
+  sync::unknown_kinds unknown;
 
-  /// failed when `error` is set, partial when records failed, else ok.
+  /// failed when `error` is set, partial when records failed or projects
+  /// are degraded, else ok.
   sync::run_result result() const {
-    return sync::result_of(error, failures.size());
+    return sync::result_of(error, failures.size() + degraded.size());
   }
 };
 

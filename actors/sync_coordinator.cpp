@@ -131,8 +131,10 @@ void write_run_checkpoint(coordinator_actor* self) {
                       .count();
   auto spec = std::make_shared<storage::write_batch_spec>();
   spec->sync = sync::make_sync_checkpoint(
-    rep.error, rep.failures.size(), st.started_ms, now_ms(),
-    st.base.filters_hash, run_counters(rep));
+    rep.error, rep.failures.size() + rep.degraded.size(), st.started_ms,
+    now_ms(), st.base.filters_hash, run_counters(rep));
+  sync::add_permission_report(*spec, rep.failures.size(), rep.error.has_value(),
+                              rep.degraded, rep.hidden_email_users);
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";
@@ -212,6 +214,7 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
   st.report.attachments_skipped += r.attachments_skipped;
+  st.report.unknown.merge(r.unknown);
   show(self);
   pump_projects(self);
 }
@@ -258,6 +261,13 @@ void write_projects(coordinator_actor* self) {
     stop_child(self, st.roles);
   auto spec = std::make_shared<storage::write_batch_spec>(
     sync::build_project_batch(st.projects, st.access, st.dir));
+  for (const auto& a : st.access) {
+    if (!a)
+      continue;
+    if (auto d = sync::assess(*a, *st.dir))
+      st.report.degraded.push_back(std::move(*d));
+    st.report.unknown.merge(sync::unknown_holders(*a));
+  }
   auto next = [=] {
     auto& st = self->state;
     phase(self, "issues");
@@ -379,6 +389,7 @@ void run_users(coordinator_actor* self) {
         self->state.report.users = u->count;
         for (auto& f : u->failures)
           self->state.report.failures.push_back(f);
+        self->state.report.hidden_email_users = u->hidden_email;
         run_groups(self, std::move(*u));
       },
       [=](caf::error& err) {
@@ -447,6 +458,7 @@ void connect(coordinator_actor* self) {
                                              "myself: unusable response"));
         if (me.value.time_zone && !me.value.time_zone->empty())
           st.base.time_zone = *me.value.time_zone;
+        st.base.api_user = me.value;
         read_fields(self);
       },
       [=](caf::error& err) {

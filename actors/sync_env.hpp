@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace jirasync::actors {
@@ -50,6 +51,9 @@ struct sync_env {
   std::string filters_hash;
   /// The API user's IANA time zone (JQL literals). Default: "UTC".
   std::string time_zone = "UTC";
+  /// The API user (GET /myself): the one account certain to see what the
+  /// run fetches (fail-safe ACLs). Set by the coordinator.
+  std::optional<protocol::jira_user> api_user;
   pipeline_tuning tuning;
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;

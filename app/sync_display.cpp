@@ -142,8 +142,11 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << r.duration_ms / 1000 << "." << (r.duration_ms % 1000) / 100 << " s\n";
   if (r.error)
     out << "  error: " << r.error->to_string() << "\n";
-  out << "  users " << r.users << ", groups " << r.groups << ", projects "
-      << r.projects << "\n"
+  out << "  users " << r.users;
+  if (r.hidden_email_users > 0)
+    out << " (" << r.hidden_email_users
+        << " with hidden email: jirasync users --hidden-email)";
+  out << ", groups " << r.groups << ", projects " << r.projects << "\n"
       << "  issues " << r.issues << ", comments " << r.comments
       << ", attachments " << r.attachments;
   if (r.attachments_skipped > 0)
@@ -168,6 +171,20 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       out << "    " << w.to_string() << "\n";
     }
   }
+  if (!r.degraded.empty()) {
+    out << "  degraded (narrower ACLs, permission data not readable; see "
+           "docs/permissions.md): "
+        << r.degraded.size() << "\n";
+    for (const auto& d : r.degraded)
+      out << "    " << sync::describe(d) << "\n";
+  }
+  if (r.unknown.holders > 0)
+    out << "  unknown holder types (granting nothing): " << r.unknown.holders
+        << ", e.g. \"" << r.unknown.holder_example << "\"\n";
+  if (r.unknown.visibilities > 0)
+    out << "  unknown comment visibility types (granting nothing): "
+        << r.unknown.visibilities << ", e.g. \"" << r.unknown.visibility_example
+        << "\"\n";
   if (!r.failures.empty()) {
     out << "  failed: " << r.failures.size() << "\n";
     std::size_t shown = 0;
