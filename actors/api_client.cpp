@@ -168,9 +168,14 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
     auto parsed = protocol::parse_json(r.response->body);
     if (parsed.ok())
       doc = std::make_shared<const boost::json::value>(std::move(parsed.value));
-    else if (fault = protocol::json_fault(r.response->body);
-             fault == protocol::json_text_fault::none)
+    else if (parsed.fatal
+             && (fault = protocol::json_fault(r.response->body))
+                  == protocol::json_text_fault::none)
       fault = protocol::json_text_fault::malformed; // not JSON at all
+    // Usable with defects (a value too deep, invalid UTF-8): no shared
+    // document, so api_response::parse reads the text with parse_text,
+    // which fails exactly the records holding a defect (rare: the one
+    // case parsed twice).
   }
   auto a = sync::assess_attempt(r, cls, media ? 0 : call.request.cost, fault,
                                 latency, std::chrono::system_clock::now());

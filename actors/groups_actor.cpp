@@ -121,8 +121,7 @@ void fetch_application_roles(groups_actor_t* self) {
         } else {
           // An unusable answer grants nothing through products: the safe
           // direction, reported like a refusal.
-          auto roles
-            = r->parse(protocol::parse_application_roles);
+          auto roles = r->parse(protocol::parse_application_roles);
           if (roles.fatal)
             sync::application_roles_unknown(
               dir, access_gap_unusable("application roles", roles.errors));

@@ -108,8 +108,7 @@ built_page build_page(const page_context& ctx,
       assignee = f.assignee->account_id;
     if (f.security)
       level = f.security->id;
-    auto issue_acl
-      = ctx.acls.issue(ctx.access, reporter, assignee, level);
+    auto issue_acl = ctx.acls.issue(ctx.access, reporter, assignee, level);
     auto rec = to_issue_record(i, ctx.mapping, "-", &diags);
     if (rec.project_key.empty()) {
       rec.project_key = ctx.project.key;
@@ -132,8 +131,7 @@ built_page build_page(const page_context& ctx,
     ++out.issues;
     if (ctx.comments) {
       for (const auto& cm : w.comments) {
-        auto cacl
-          = ctx.acls.comment(ctx.access, issue_acl, cm.visibility);
+        auto cacl = ctx.acls.comment(ctx.access, issue_acl, cm.visibility);
         auto crec = to_comment_record(cm, i.id, f.attachments, "-", &diags);
         auto name = "comment " + cm.id + " of " + w.record_name();
         if (auto ok = storage::check_record(crec); !ok) {

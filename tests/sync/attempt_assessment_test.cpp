@@ -69,7 +69,7 @@ TEST_CASE("assess: a 2xx too deep to parse is a success, not retried",
   backoff_policy p;
   std::string deep = R"({"issues":[{"id":"1","fields":{"d":)";
   deep += std::string(5000, '[') + std::string(5000, ']') + "}}]}";
-    CHECK(protocol::json_fault(deep) == json_text_fault::none);
+  CHECK(protocol::json_fault(deep) == json_text_fault::none);
   auto d = assess_attempt(answer(200, deep), ec::bulkfetch, 1,
                           protocol::json_fault(deep), 1, now);
   CHECK(d.outcome.status == 200);
@@ -128,8 +128,7 @@ TEST_CASE("assess: transport failures, transient or not", "[sync]") {
   CHECK(give_up_code(tls.outcome) == common::errc::unavailable);
   auto dns = assess_attempt(
     transport(protocol::http_errc::dns, "resolve: host not found"),
-    ec::users_search, 1,
-    json_text_fault::none, 1, now);
+    ec::users_search, 1, json_text_fault::none, 1, now);
   CHECK(dns.outcome.dns_failure);
   CHECK_FALSE(t.outcome.dns_failure);
 }
