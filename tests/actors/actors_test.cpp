@@ -173,8 +173,12 @@ namespace {
 api_client_actor
 fake_api(caf::actor_system& sys,
          std::vector<std::pair<std::string, std::string>> answers) {
+  // The table is a spawn argument, not a capture: CAF 0.17 applies an
+  // empty argument tuple through a null pointer, which UBSan reports.
+  using table = std::vector<std::pair<std::string, std::string>>;
   return sys.spawn(
-    [answers](api_client_actor::pointer) -> api_client_actor::behavior_type {
+    [](api_client_actor::pointer,
+       table answers) -> api_client_actor::behavior_type {
       return {
         [answers](api_call& c) -> api_reply {
           for (const auto& [fragment, body] : answers)
@@ -194,7 +198,8 @@ fake_api(caf::actor_system& sys,
         [](http_atom, std::uint64_t, protocol::http_result&) {},
         [](retry_atom, std::uint64_t) {},
       };
-    });
+    },
+    std::move(answers));
 }
 
 } // namespace
