@@ -6,6 +6,7 @@
 // projects are named by the summary and by `jirasync status`. Also
 // `jirasync users --hidden-email` against the truth's hidden-email users.
 #include "child_process.hpp"
+#include "export_data.hpp"
 
 #include "protocol/http/http_client.hpp"
 #include "test_util/temp_dir.hpp"
@@ -24,57 +25,9 @@ using jirasync::test::temp_dir;
 using jirasync::testing::read_file;
 using jirasync::testing::run_to_completion;
 using jirasync::testing::sim_process;
+using namespace jirasync::testing; // dataset, parse_jsonl, http_get
 
 namespace {
-
-struct acl_entry {
-  bool anyone = false;
-  std::set<std::string> users;
-};
-
-/// An export or the truth: ACLs by id, records by "type:id".
-struct dataset {
-  std::map<std::string, acl_entry> acls;
-  std::map<std::string, json::object> records;
-};
-
-dataset parse_jsonl(const std::string& text) {
-  dataset d;
-  std::istringstream in{text};
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty())
-      continue;
-    auto o = json::parse(line).as_object();
-    std::string type{o.at("type").as_string()};
-    if (type == "acl") {
-      acl_entry a;
-      a.anyone = o.at("anyone").as_bool();
-      for (auto& u : o.at("users").as_array())
-        a.users.insert(std::string{u.as_string()});
-      d.acls[std::string{o.at("id").as_string()}] = std::move(a);
-      continue;
-    }
-    auto* id = o.if_contains("id");
-    if (!id)
-      id = o.if_contains("account_id");
-    d.records[type + ":" + std::string{id->as_string()}] = std::move(o);
-  }
-  return d;
-}
-
-std::string http_get(const std::string& url, const std::string& ca_file) {
-  jirasync::protocol::http_client_options o;
-  o.ca_file = ca_file;
-  o.threads = 1;
-  jirasync::protocol::http_client client{o};
-  jirasync::protocol::http_request req;
-  req.url = url;
-  req.max_body_bytes = 1ull << 32;
-  auto r = client.request(req);
-  if (!r.response || r.response->status != 200)
-    throw std::runtime_error("GET " + url + " failed");
-  return r.response->body;
-}
 
 /// POSTs to the sim's control API; the HTTP status (400 = refused, e.g.
 /// "The actor is already in the role.").

@@ -1,6 +1,7 @@
 // jirasync against a real jira-sim over TLS: `jirasync sync` then
 // `jirasync export`, compared record by record with GET /_sim/truth.
 #include "child_process.hpp"
+#include "export_data.hpp"
 
 #include "protocol/http/http_client.hpp"
 #include "test_util/temp_dir.hpp"
@@ -19,54 +20,9 @@ using jirasync::test::temp_dir;
 using jirasync::testing::read_file;
 using jirasync::testing::run_to_completion;
 using jirasync::testing::sim_process;
+using namespace jirasync::testing; // dataset, parse_jsonl, http_get
 
 namespace {
-
-struct acl_entry {
-  bool anyone = false;
-  std::set<std::string> users;
-};
-
-struct dataset {
-  std::map<std::string, acl_entry> acls;
-  /// "type:id" -> record
-  std::map<std::string, json::object> records;
-  std::map<std::string, std::size_t> per_type;
-};
-
-std::string record_id(const json::object& o) {
-  for (const char* k : {"id", "account_id"})
-    if (auto* v = o.if_contains(k); v && v->is_string())
-      return std::string{v->as_string()};
-  return {};
-}
-
-dataset parse_jsonl(const std::string& text) {
-  dataset d;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string::npos)
-      end = text.size();
-    auto line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.empty())
-      continue;
-    auto o = json::parse(line).as_object();
-    std::string type{o.at("type").as_string()};
-    if (type == "acl") {
-      acl_entry a;
-      a.anyone = o.at("anyone").as_bool();
-      for (auto& u : o.at("users").as_array())
-        a.users.insert(std::string{u.as_string()});
-      d.acls[std::string{o.at("id").as_string()}] = std::move(a);
-      continue;
-    }
-    ++d.per_type[type];
-    d.records[type + ":" + record_id(o)] = std::move(o);
-  }
-  return d;
-}
 
 bool same(const json::value& a, const json::value& b) {
   if (a.is_number() && b.is_number()) {
@@ -194,20 +150,6 @@ std::vector<std::string> compare(const dataset& truth, const dataset& got) {
     if (!truth.records.count(key))
       diffs.push_back("extra " + key);
   return diffs;
-}
-
-std::string http_get(const std::string& url, const std::string& ca_file) {
-  jirasync::protocol::http_client_options o;
-  o.ca_file = ca_file;
-  o.threads = 1;
-  jirasync::protocol::http_client client{o};
-  jirasync::protocol::http_request req;
-  req.url = url;
-  req.max_body_bytes = 1ull << 32;
-  auto r = client.request(req);
-  if (!r.response || r.response->status != 200)
-    throw std::runtime_error("GET " + url + " failed");
-  return r.response->body;
 }
 
 struct sync_run {
