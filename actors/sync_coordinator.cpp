@@ -11,6 +11,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -107,17 +108,24 @@ void log_outcome(coordinator_actor* self) {
   auto& log = logger(self);
   for (const auto& f : rep.failures)
     log.warn("failed: {}", f.to_string());
+  for (const auto& d : rep.degraded)
+    log.warn("degraded (narrower ACLs): {}", sync::describe(d));
+  std::int64_t waited_ms = 0;
+  for (auto ms : rep.governor.stats.waited_ms)
+    waited_ms += ms;
   auto counts = fmt::format(
     "added {}, updated {}, unchanged {}, deleted {}; {} request(s), {} "
-    "rate-limit wait(s), {} ms",
+    "429(s), {} ms held by the rate governor, {} content warning(s); {} ms",
     rep.store.added, rep.store.updated, rep.store.unchanged, rep.store.deleted,
-    rep.api.requests, rep.governor.rate_limit_waits, rep.duration_ms);
+    rep.api.requests, rep.governor.stats.responses_429, waited_ms,
+    rep.warnings.size(), rep.duration_ms);
   if (rep.error)
     log.error("run {}: {} ({})", sync::to_string(rep.result()),
               rep.error->to_string(), counts);
   else
-    log.info("run {}: {} failure(s); {}", sync::to_string(rep.result()),
-             rep.failures.size(), counts);
+    log.info("run {}: {} failure(s), {} degraded project(s); {}",
+             sync::to_string(rep.result()), rep.failures.size(),
+             rep.degraded.size(), counts);
 }
 
 void deliver(coordinator_actor* self) {
@@ -137,12 +145,10 @@ void write_run_checkpoint(coordinator_actor* self) {
                       .count();
   auto spec = std::make_shared<storage::write_batch_spec>();
   spec->sync = sync::make_sync_checkpoint(
-    rep.error, rep.failures.size(), st.started_ms, now_ms(),
-    st.base.filters_hash,
-    {{"requests", static_cast<std::int64_t>(rep.api.requests)},
-     {"rate_limit_waits",
-      static_cast<std::int64_t>(rep.governor.rate_limit_waits)},
-     {"duration_ms", rep.duration_ms}});
+    rep.error, rep.failures.size() + rep.degraded.size(), st.started_ms,
+    now_ms(), st.base.filters_hash, run_counters(rep));
+  sync::add_permission_report(*spec, rep.failures.size(), rep.error.has_value(),
+                              rep.degraded, rep.hidden_email_users);
   // What `jirasync status` and /status show as the last run's counts.
   spec->sync->added = rep.store.added;
   spec->sync->updated = rep.store.updated;
@@ -255,10 +261,13 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   ++st.snap.projects_done;
   for (auto& f : r.failures)
     st.report.failures.push_back(std::move(f));
+  for (auto& w : r.warnings)
+    st.report.warnings.push_back(std::move(w));
   st.report.issues += r.issues;
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
   st.report.attachments_skipped += r.attachments_skipped;
+  st.report.unknown.merge(r.unknown);
   show(self);
   pump_projects(self);
 }
@@ -307,6 +316,13 @@ void write_projects(coordinator_actor* self) {
     stop_child(self, st.roles);
   auto spec = std::make_shared<storage::write_batch_spec>(
     sync::build_project_batch(st.projects, st.access, st.dir));
+  for (const auto& a : st.access) {
+    if (!a)
+      continue;
+    if (auto d = sync::assess(*a, *st.dir))
+      st.report.degraded.push_back(std::move(*d));
+    st.report.unknown.merge(sync::unknown_holders(*a));
+  }
   auto next = [=] {
     auto& st = self->state;
     phase(self, "issues");
@@ -404,6 +420,8 @@ void run_groups(coordinator_actor* self, users_result users) {
           return fail_run(self, g.error());
         auto& st = self->state;
         st.report.groups = g->count;
+        for (auto& f : g->failures)
+          st.report.failures.push_back(std::move(f));
         st.dir = g->directory;
         run_projects(self);
       },
@@ -424,6 +442,9 @@ void run_users(coordinator_actor* self) {
         if (!u)
           return fail_run(self, u.error());
         self->state.report.users = u->count;
+        for (auto& f : u->failures)
+          self->state.report.failures.push_back(f);
+        self->state.report.hidden_email_users = u->hidden_email;
         run_groups(self, std::move(*u));
       },
       [=](caf::error& err) {
@@ -444,7 +465,7 @@ void read_fields(coordinator_actor* self) {
         auto& st = self->state;
         if (!r)
           return fail_run(self, prefixed("fields", r.error()));
-        auto fields = protocol::parse_text(r->body, protocol::parse_fields);
+        auto fields = r->parse(protocol::parse_fields);
         if (fields.fatal)
           return fail_run(self,
                           common::make_error(common::errc::invalid_input,
@@ -485,13 +506,14 @@ void connect(coordinator_actor* self) {
                                                "API token"));
           return fail_run(self, prefixed("cannot reach Jira", std::move(e)));
         }
-        auto me = protocol::parse_text(r->body, protocol::parse_myself);
+        auto me = r->parse(protocol::parse_myself);
         if (me.fatal)
           return fail_run(self,
                           common::make_error(common::errc::invalid_input,
                                              "myself: unusable response"));
         if (me.value.time_zone && !me.value.time_zone->empty())
           st.base.time_zone = *me.value.time_zone;
+        st.base.api_user = me.value;
         read_fields(self);
       },
       [=](caf::error& err) {
@@ -588,11 +610,12 @@ coordinator_impl(coordinator_actor* self, sync_env env,
         .then(
           [=](governor_report& g) {
             auto& snap = self->state.snap;
-            snap.rate_limit_waits = g.rate_limit_waits;
-            snap.concurrency = g.concurrency;
-            snap.in_flight = 0;
-            for (const auto& c : g.stats.classes)
-              snap.in_flight += static_cast<std::uint64_t>(c.in_flight);
+            snap.governor = g.stats;
+            // Pacing and concurrency waits are the normal flow; a wait of
+            // a second or more is worth a word.
+            bool shown = g.current.rate_limited()
+                         && g.current.until_ms - now_ms() >= 1'000;
+            snap.waiting = shown ? sync::describe_wait(g.current) : "";
             show(self);
           },
           [](caf::error&) {
@@ -613,6 +636,22 @@ coordinator_impl(coordinator_actor* self, sync_env env,
 }
 
 } // namespace
+
+std::uint64_t progress_snapshot::in_flight() const {
+  std::uint64_t n = 0;
+  for (const auto& c : governor.classes)
+    n += static_cast<std::uint64_t>(std::max(c.in_flight, 0));
+  return n;
+}
+
+std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
+  auto c = sync::governor_counters(rep.governor.stats);
+  c["requests"] = static_cast<std::int64_t>(rep.api.requests);
+  c["retries"] = static_cast<std::int64_t>(rep.api.retries);
+  c["duration_ms"] = rep.duration_ms;
+  c["content_warnings"] = static_cast<std::int64_t>(rep.warnings.size());
+  return c;
+}
 
 sync_coordinator_actor spawn_sync_coordinator(caf::actor_system& sys,
                                               sync_env env,

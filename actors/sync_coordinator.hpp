@@ -39,7 +39,10 @@
 
 #include <caf/typed_actor.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 
 namespace jirasync::actors {
 
@@ -61,14 +64,28 @@ struct progress_snapshot {
   std::uint64_t comments_done = 0;
   std::uint64_t attachments_done = 0;
   std::uint64_t requests = 0;
-  std::uint64_t rate_limit_waits = 0;
-  /// Requests holding a permit now, and the governor's concurrency window
-  /// (refreshed with requests).
-  std::uint64_t in_flight = 0;
-  double concurrency = 0;
+  /// The rate governor's figures at the last refresh (with `requests`,
+  /// every tick): 429s in total, by RateLimit-Reason and by class; holds
+  /// and time held by wait reason; per class the requests in flight and
+  /// the Little's-law concurrency limit. The progress line, /status and
+  /// /metrics read these; nothing counts them a second time.
+  sync::governor_stats governor;
+  /// "waiting for <reason> until HH:MM:SS UTC" while a rate-limit wait
+  /// of at least a second holds requests back (sync::describe_wait); ""
+  /// otherwise.
+  std::string waiting;
+
+  /// Requests holding a rate-governor permit now (all classes).
+  std::uint64_t in_flight() const;
 };
 
 using progress_fn = std::function<void(const progress_snapshot&)>;
+
+/// The counters a run's checkpoint keeps (`jirasync status`; /status shows
+/// them too): the governor's (sync::governor_counters), "requests",
+/// "retries", "duration_ms", "content_warnings". The permission report
+/// adds its own (sync::add_permission_report).
+std::map<std::string, std::int64_t> run_counters(const sync_report& report);
 
 /// `env` needs target, mapping.site, filters, indexing, filters_hash,
 /// tuning, timeouts, db, api and writer (and fault in tests); the

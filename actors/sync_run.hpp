@@ -21,13 +21,20 @@ namespace jirasync::actors {
 
 struct run_options {
   pipeline_tuning tuning;
-  /// Default: Jira Cloud's burst limits per endpoint class (see .cpp).
-  sync::governor_options governor = default_governor_options();
+  /// Default: the endpoint table's burst rates (Jira Cloud's documented
+  /// buckets, protocol/jira/jira_cost). max_unexplained_wait_ms is taken
+  /// from the config ([sync] max_unexplained_wait_secs).
+  sync::governor_options governor;
   sync::backoff_policy backoff;
   /// Bounds of every wait of the run. Default: timeouts{}.
   actors::timeouts timeouts;
   /// Called on progress (from an actor thread). Default: none.
   progress_fn progress;
+  /// The run's logger (named after the run id: common/log.hpp), from
+  /// actor threads: phases, failures, the outcome, and every rate-limit
+  /// wait longer than 1 s with its reason and end time (warn). Default:
+  /// null = spdlog's default logger.
+  std::shared_ptr<spdlog::logger> log;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
   /// Test seam (fault_injection.hpp): makes actors of the run throw or
@@ -36,11 +43,6 @@ struct run_options {
   /// Stops the run gracefully (see sync_env::stop): the report then has
   /// error code errc::cancelled. Default: never stopped.
   std::stop_token stop;
-  /// The run's logger (named after the run id). Default: null = spdlog's
-  /// default logger.
-  std::shared_ptr<spdlog::logger> log;
-
-  static sync::governor_options default_governor_options();
 };
 
 /// Runs a full sync of `cfg`'s site into `db`. Never throws on expected

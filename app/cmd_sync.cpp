@@ -33,7 +33,9 @@ struct sync_args {
 };
 
 int run_sync_command(const sync_args& args) {
-  setup_logging_from(args.log, spdlog::level::warn);
+  bool tty = ::isatty(STDERR_FILENO) == 1;
+  // On a TTY a log line first erases the progress bar (redrawn next).
+  setup_logging_from(args.log, spdlog::level::warn, tty);
   auto cfg = load_config_or_report(args.config_path);
   if (!cfg)
     return static_cast<int>(exit_code::usage);
@@ -66,7 +68,6 @@ int run_sync_command(const sync_args& args) {
     return static_cast<int>(exit_code::failure);
   }
   std::shared_ptr<storage::store> store{std::move(db.value())};
-  bool tty = ::isatty(STDERR_FILENO) == 1;
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
   opts.stop = stop.get_token();

@@ -22,13 +22,15 @@ void add_log_options(CLI::App& cmd, log_args& args, const char* default_level) {
 }
 
 void setup_logging_from(const log_args& args,
-                        spdlog::level::level_enum default_level) {
+                        spdlog::level::level_enum default_level,
+                        bool erase_line) {
   common::log_options o;
   o.format
     = common::parse_log_format(args.format).value_or(common::log_format::human);
   o.level = args.level.empty()
               ? default_level
               : common::parse_log_level(args.level).value_or(default_level);
+  o.erase_line = erase_line;
   common::setup_logging(o);
 }
 

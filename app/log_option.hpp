@@ -23,8 +23,10 @@ struct log_args {
 void add_log_options(CLI::App& cmd, log_args& args, const char* default_level);
 
 /// Sets up spdlog from `args` (already validated by the parser);
-/// `default_level` when --log-level was not given.
+/// `default_level` when --log-level was not given; `erase_line` on a TTY
+/// showing a progress bar (common::log_options::erase_line).
 void setup_logging_from(const log_args& args,
-                        spdlog::level::level_enum default_level);
+                        spdlog::level::level_enum default_level,
+                        bool erase_line = false);
 
 } // namespace jirasync::app

@@ -17,7 +17,9 @@ actors::progress_fn make_progress_printer(bool tty);
 /// Clears the live bar line (TTY) before other output.
 void finish_progress(bool tty);
 
-/// The end-of-run summary (records, requests, waits, duration, failures).
+/// The end-of-run summary (records, requests, the governor's figures:
+/// requests and peak in flight per class, 429s by reason, time waited by
+/// reason, the longest wait and why; duration, failures).
 void print_summary(std::ostream& out, const actors::sync_report& report);
 
 /// exit_code for a report: ok 0, partial 3, failed 1.

@@ -80,6 +80,27 @@ public:
   }
 };
 
+/// Erases the terminal line, then writes what `inner` formats.
+class erasing_formatter final : public spdlog::formatter {
+public:
+  explicit erasing_formatter(std::unique_ptr<spdlog::formatter> inner)
+    : inner_(std::move(inner)) {
+  }
+
+  void format(const spdlog::details::log_msg& msg,
+              spdlog::memory_buf_t& dest) override {
+    append(dest, "\r\x1b[K");
+    inner_->format(msg, dest);
+  }
+
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<erasing_formatter>(inner_->clone());
+  }
+
+private:
+  std::unique_ptr<spdlog::formatter> inner_;
+};
+
 } // namespace
 
 std::optional<log_format> parse_log_format(std::string_view text) {
@@ -115,7 +136,10 @@ std::unique_ptr<spdlog::formatter> make_log_formatter(log_format format) {
 
 void setup_logging(const log_options& options) {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  sink->set_formatter(make_log_formatter(options.format));
+  auto formatter = make_log_formatter(options.format);
+  if (options.erase_line)
+    formatter = std::make_unique<erasing_formatter>(std::move(formatter));
+  sink->set_formatter(std::move(formatter));
   auto logger = std::make_shared<spdlog::logger>("", std::move(sink));
   logger->set_level(options.level);
   // Warnings and errors reach the file at once (a crash loses nothing).

@@ -30,6 +30,10 @@ struct log_options {
   log_format format = log_format::human;
   /// Lines below this level are dropped. Default: info.
   spdlog::level::level_enum level = spdlog::level::info;
+  /// Start every line with "\r\x1b[K" (erase the terminal line): for a
+  /// TTY where a live progress line is drawn, which a log line then
+  /// replaces (the next progress call draws it again). Default: false.
+  bool erase_line = false;
 };
 
 /// "human" | "json"; nullopt otherwise.

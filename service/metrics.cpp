@@ -74,8 +74,19 @@ std::string_view sv(std::string_view v) {
 } // namespace
 
 std::string metrics_text(const service_state& s) {
-  const auto& t = s.totals;
   const auto* live = s.run ? &s.run->progress : nullptr;
+  // Counters: the finished runs plus what the run in progress has done so
+  // far (its governor's live figures). When it ends, its final figures
+  // (never smaller) replace the live ones in the totals.
+  auto t = s.totals;
+  if (live)
+    t.add_governor(live->governor);
+  // Gauges of the governor: the run in progress, else the last run's end.
+  const sync::governor_stats* gov = nullptr;
+  if (live)
+    gov = &live->governor;
+  else if (s.last_run)
+    gov = &s.last_run->report.governor.stats;
   writer w;
 
   w.head("jirasync_runs_total", "counter", "Finished sync runs by result.");
@@ -108,7 +119,7 @@ std::string metrics_text(const service_state& s) {
          "HTTP requests sent to Jira (attempts, retries included).");
   w.sample("jirasync_requests_total", t.requests + (live ? live->requests : 0));
   w.head("jirasync_requests_by_class_total", "counter",
-         "Requests by endpoint class (finished runs).");
+         "Requests by endpoint class (rate-governor permits).");
   for (int i = 0; i < protocol::endpoint_class_count; ++i)
     w.sample("jirasync_requests_by_class_total",
              t.class_requests[static_cast<std::size_t>(i)], "class",
@@ -120,27 +131,26 @@ std::string metrics_text(const service_state& s) {
          "Requests given up after their retries (finished runs).");
   w.sample("jirasync_requests_gave_up_total", t.gave_up);
   w.head("jirasync_rate_limited_total", "counter",
-         "HTTP 429 answers by endpoint class (finished runs).");
+         "HTTP 429 answers by endpoint class.");
   for (int i = 0; i < protocol::endpoint_class_count; ++i)
     w.sample("jirasync_rate_limited_total",
              t.class_429[static_cast<std::size_t>(i)], "class",
              protocol::to_string(static_cast<protocol::endpoint_class>(i)));
   w.head("jirasync_rate_limited_by_reason_total", "counter",
-         "HTTP 429 answers by RateLimit-Reason (finished runs).");
+         "HTTP 429 answers by RateLimit-Reason (none: no reason stated).");
   for (int i = 0; i < protocol::rate_limit_reason_count; ++i)
     w.sample("jirasync_rate_limited_by_reason_total",
              t.by_reason_429[static_cast<std::size_t>(i)], "reason",
              protocol::to_string(static_cast<protocol::rate_limit_reason>(i)));
   w.head("jirasync_rate_limit_waits_total", "counter",
-         "Times requests were held by the rate governor, by reason "
-         "(finished runs).");
+         "Times requests were held by the rate governor, by reason.");
   for (int i = 1; i < sync::wait_reason_count; ++i)
     w.sample("jirasync_rate_limit_waits_total",
              t.waits[static_cast<std::size_t>(i)], "reason",
              sync::to_string(static_cast<sync::wait_reason>(i)));
   w.head("jirasync_rate_limit_wait_seconds_total", "counter",
-         "Time requests were held by the rate governor, by reason "
-         "(finished runs).");
+         "Time requests were held by the rate governor, by reason (a hold "
+         "still going counts up to the last refresh).");
   for (int i = 1; i < sync::wait_reason_count; ++i)
     w.sample("jirasync_rate_limit_wait_seconds_total",
              seconds(t.waited_ms[static_cast<std::size_t>(i)]), "reason",
@@ -156,18 +166,29 @@ std::string metrics_text(const service_state& s) {
   w.head("jirasync_record_failures_total", "counter",
          "Failed records and projects named in run summaries.");
   w.sample("jirasync_record_failures_total", t.record_failures);
+  w.head("jirasync_content_warnings_total", "counter",
+         "Records written with content cut or rendered leniently (finished "
+         "runs).");
+  w.sample("jirasync_content_warnings_total", t.content_warnings);
+  w.head("jirasync_last_run_degraded_projects", "gauge",
+         "Projects the last finished run synced with narrower ACLs "
+         "(permission data not readable).");
+  w.sample("jirasync_last_run_degraded_projects",
+           s.last_run ? s.last_run->report.degraded.size() : std::size_t{0});
 
   w.head("jirasync_requests_in_flight", "gauge",
-         "Requests holding a rate-governor permit now.");
-  w.sample("jirasync_requests_in_flight", live ? live->in_flight : 0);
+         "Requests holding a rate-governor permit now (0 between runs).");
+  w.sample("jirasync_requests_in_flight", live ? live->in_flight() : 0);
   w.head("jirasync_governor_concurrency", "gauge",
-         "The rate governor's concurrency window (the last known value).");
-  double concurrency = 0;
-  if (live)
-    concurrency = live->concurrency;
-  else if (s.last_run)
-    concurrency = s.last_run->report.governor.concurrency;
-  w.sample("jirasync_governor_concurrency", concurrency);
+         "The rate governor's concurrency limit per endpoint class (Little's "
+         "law: pace x latency; the run in progress, else the last run's "
+         "end).");
+  for (int i = 0; i < protocol::endpoint_class_count; ++i)
+    w.sample("jirasync_governor_concurrency",
+             gov ? gov->classes[static_cast<std::size_t>(i)].concurrency_limit
+                 : 0,
+             "class",
+             protocol::to_string(static_cast<protocol::endpoint_class>(i)));
   w.head("jirasync_feed_last_seq", "gauge",
          "Sequence number of the change feed's last entry.");
   w.sample("jirasync_feed_last_seq", s.last_seq);

@@ -2,8 +2,9 @@
 // GET /metrics: the service state in the Prometheus text exposition format
 // (version 0.0.4). Counters are totals since the process started, over the
 // finished runs plus the run in progress where the live figure is known
-// (requests, rate-limit waits); gauges describe now. Every metric is named
-// once, here, with its HELP line (docs/service.md lists them):
+// (requests, and the rate governor's counters from its progress snapshot);
+// gauges describe now. Every metric is named once, here, with its HELP
+// line (docs/service.md lists them):
 //
 //   jirasync_runs_total{result}                  finished runs by result
 //   jirasync_run_in_progress                     1 while a run is going
@@ -20,8 +21,10 @@
 //   jirasync_rate_limit_wait_seconds_total{reason}
 //   jirasync_records_total{op} added/updated/unchanged/deleted
 //   jirasync_record_failures_total               failure lines of runs
+//   jirasync_content_warnings_total              records cut/rendered leniently
+//   jirasync_last_run_degraded_projects          narrower ACLs in the last run
 //   jirasync_requests_in_flight                  now (0 between runs)
-//   jirasync_governor_concurrency                the window (last known)
+//   jirasync_governor_concurrency{class}         Little's-law limit (last known)
 //   jirasync_feed_last_seq                       the change feed's last seq
 //   jirasync_store_size_bytes                    bytes under storage.path
 //

@@ -351,6 +351,17 @@ void service_runner::run_one(run_ticket t, std::string id, config::config cfg,
   fr.finished_ms = now_ms();
   fr.report = std::move(report);
   std::lock_guard lk{mtx_};
+  if (state_.run && state_.run->id == fr.id) {
+    // The final figures are asked of the governor and the api client at
+    // the end of a run; when that failed (an actor down), the last live
+    // ones stand in, so the /metrics counters never go backwards.
+    const auto& live = state_.run->progress;
+    auto& rep = fr.report;
+    if (rep.governor.stats.granted < live.governor.granted)
+      rep.governor.stats = live.governor;
+    if (rep.api.requests < live.requests)
+      rep.api.requests = live.requests;
+  }
   sched_->finished(fr.outcome, fr.finished_ms);
   state_.totals.add(fr);
   if (fr.outcome == run_outcome::ok || fr.outcome == run_outcome::partial)

@@ -27,8 +27,10 @@ json::object progress_json(const actors::progress_snapshot& p) {
           {"comments_done", p.comments_done},
           {"attachments_done", p.attachments_done},
           {"requests", p.requests},
-          {"rate_limit_waits", p.rate_limit_waits},
-          {"in_flight", p.in_flight}};
+          {"responses_429", p.governor.responses_429},
+          {"in_flight", p.in_flight()},
+          {"waiting", p.waiting.empty() ? json::value(nullptr)
+                                        : json::value(p.waiting)}};
 }
 
 /// At most this many failure lines in /status (the count is complete).
@@ -40,15 +42,25 @@ json::object finished_json(const finished_run& r) {
   for (std::size_t i = 0; i < rep.failures.size() && i < max_failures_shown;
        ++i)
     failures.emplace_back(rep.failures[i].to_string());
-  json::array degraded;
-  for (auto& k : degraded_projects(rep))
-    degraded.emplace_back(k);
+  json::array failed;
+  for (auto& k : failed_projects(rep))
+    failed.emplace_back(k);
+  json::object counters;
+  for (const auto& [name, value] : actors::run_counters(rep))
+    counters[name] = value;
   json::value error = nullptr;
-  if (rep.error)
+  if (rep.error) {
     error = rep.error->to_string();
-  else if (r.outcome == run_outcome::partial)
-    error
-      = std::to_string(rep.failures.size()) + " record(s) or project(s) failed";
+  } else if (r.outcome == run_outcome::partial) {
+    std::string why;
+    if (!rep.failures.empty())
+      why = std::to_string(rep.failures.size())
+            + " record(s) or project(s) failed";
+    if (!rep.degraded.empty())
+      why += (why.empty() ? "" : "; ") + std::to_string(rep.degraded.size())
+             + " project(s) degraded (permission data not readable)";
+    error = std::move(why);
+  }
   return {{"id", r.id},
           {"reason", to_string(r.reason)},
           {"full", r.full},
@@ -70,10 +82,14 @@ json::object finished_json(const finished_run& r) {
             {"comments", rep.comments},
             {"attachments", rep.attachments}}},
           {"requests", rep.api.requests},
-          {"rate_limit_waits", rep.governor.rate_limit_waits},
+          {"responses_429", rep.governor.stats.responses_429},
+          {"counters", std::move(counters)},
+          {"content_warnings", rep.warnings.size()},
+          {"hidden_email_users", rep.hidden_email_users},
           {"failures_total", rep.failures.size()},
           {"failures", std::move(failures)},
-          {"degraded_projects", std::move(degraded)}};
+          {"failed_projects", std::move(failed)},
+          {"degraded_projects", sync::degraded_to_json(rep.degraded)}};
 }
 
 } // namespace
@@ -84,8 +100,17 @@ void run_totals::add(const finished_run& run) {
   requests += rep.api.requests;
   retries += rep.api.retries;
   gave_up += rep.api.failures;
-  rate_limit_waits += rep.governor.rate_limit_waits;
-  const auto& g = rep.governor.stats;
+  add_governor(rep.governor.stats);
+  added += rep.store.added;
+  updated += rep.store.updated;
+  unchanged += rep.store.unchanged;
+  deleted += rep.store.deleted;
+  record_failures += rep.failures.size();
+  content_warnings += rep.warnings.size();
+  duration_ms_sum += rep.duration_ms;
+}
+
+void run_totals::add_governor(const sync::governor_stats& g) {
   for (std::size_t i = 0; i < class_requests.size(); ++i) {
     class_requests[i] += g.classes[i].requests;
     class_429[i] += g.classes[i].responses_429;
@@ -96,12 +121,6 @@ void run_totals::add(const finished_run& run) {
     waits[i] += g.waits[i];
     waited_ms[i] += g.waited_ms[i];
   }
-  added += rep.store.added;
-  updated += rep.store.updated;
-  unchanged += rep.store.unchanged;
-  deleted += rep.store.deleted;
-  record_failures += rep.failures.size();
-  duration_ms_sum += rep.duration_ms;
 }
 
 readiness ready_of(const service_state& s) {
@@ -116,7 +135,7 @@ readiness ready_of(const service_state& s) {
   return {true, ""};
 }
 
-std::vector<std::string> degraded_projects(const actors::sync_report& report) {
+std::vector<std::string> failed_projects(const actors::sync_report& report) {
   std::vector<std::string> keys;
   constexpr std::string_view prefix = "project ";
   for (const auto& f : report.failures)

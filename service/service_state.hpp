@@ -50,7 +50,7 @@ struct run_totals {
   std::uint64_t requests = 0;
   std::uint64_t retries = 0;
   std::uint64_t gave_up = 0;
-  std::uint64_t rate_limit_waits = 0;
+  /// The rate governor's counters (add_governor).
   /// Index: protocol::endpoint_class.
   std::array<std::uint64_t, protocol::endpoint_class_count> class_requests{};
   std::array<std::uint64_t, protocol::endpoint_class_count> class_429{};
@@ -66,10 +66,15 @@ struct run_totals {
   std::uint64_t deleted = 0;
   /// Record-level failures (summary lines) over all runs.
   std::uint64_t record_failures = 0;
+  /// Records written with content cut or rendered leniently.
+  std::uint64_t content_warnings = 0;
   std::int64_t duration_ms_sum = 0;
 
   /// Adds one finished run.
   void add(const finished_run& run);
+  /// Adds a run's governor counters (a finished run's final ones, or - for
+  /// /metrics - the live ones of the run in progress on a copy).
+  void add_governor(const sync::governor_stats& g);
 };
 
 struct service_state {
@@ -105,17 +110,24 @@ readiness ready_of(const service_state& s);
 
 /// Projects that failed as a whole in `report` (failures naming
 /// "project KEY"), sorted, without duplicates.
-std::vector<std::string> degraded_projects(const actors::sync_report& report);
+std::vector<std::string> failed_projects(const actors::sync_report& report);
+
 
 /// GET /status (docs/service.md shows an example):
 /// {"state","strategy","interval_minutes","ready","not_ready_reason",
-///  "run":null|{"id","reason","full","started_at","stopping","progress":{...}},
+///  "run":null|{"id","reason","full","started_at","stopping","progress":
+///              {phase, counts, "requests","responses_429","in_flight",
+///               "waiting":null|"waiting for ..."}},
 ///  "last_run":null|{"id","reason","full","result","error","started_at",
 ///                   "finished_at","duration_ms","counts":{added,updated,
 ///                   unchanged,deleted},"records":{users,groups,projects,
 ///                   issues,comments,attachments},"requests",
-///                   "rate_limit_waits","failures_total","failures":[first
-///                   100 lines],"degraded_projects":[KEY...]},
+///                   "responses_429","counters":{the run checkpoint's:
+///                   actors::run_counters},"content_warnings",
+///                   "hidden_email_users","failures_total","failures":[first
+///                   100 lines],"failed_projects":[KEY...],
+///                   "degraded_projects":[{"project_key","gaps":[...]}]
+///                   (sync::degraded_to_json, as in `jirasync status`)},
 ///  "last_success_at","next_run_at","next_run_is_retry","queued",
 ///  "consecutive_failures","runs":{ok,partial,failed,cancelled},
 ///  "store":{"path","last_seq","size_bytes"},"started_at"}

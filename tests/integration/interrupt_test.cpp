@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <csignal>
+
 namespace json = boost::json;
 using namespace jirasync::testing;
 using namespace std::chrono_literals;
