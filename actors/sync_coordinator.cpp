@@ -110,12 +110,18 @@ void log_outcome(coordinator_actor* self) {
     log.warn("failed: {}", f.to_string());
   for (const auto& d : rep.degraded)
     log.warn("degraded (narrower ACLs): {}", sync::describe(d));
+  // Time held for rate limits (every reason but none and concurrency, as
+  // sync::wait_info::rate_limited), summed over the governor's scopes.
   std::int64_t waited_ms = 0;
-  for (auto ms : rep.governor.stats.waited_ms)
-    waited_ms += ms;
+  for (int r = 0; r < sync::wait_reason_count; ++r) {
+    sync::wait_info w;
+    w.reason = static_cast<sync::wait_reason>(r);
+    if (w.rate_limited())
+      waited_ms += rep.governor.stats.waited_ms[static_cast<std::size_t>(r)];
+  }
   auto counts = fmt::format(
     "added {}, updated {}, unchanged {}, deleted {}; {} request(s), {} "
-    "429(s), {} ms held by the rate governor, {} content warning(s); {} ms",
+    "429(s), {} ms held for rate limits, {} content warning(s); {} ms",
     rep.store.added, rep.store.updated, rep.store.unchanged, rep.store.deleted,
     rep.api.requests, rep.governor.stats.responses_429, waited_ms,
     rep.warnings.size(), rep.duration_ms);

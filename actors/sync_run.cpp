@@ -83,7 +83,9 @@ sync_report run_sync(const config::config& cfg,
     auto log = opts.log ? opts.log : spdlog::default_logger();
     // The governor's wait lines go through the run's logger like every
     // other line of the run (run id, format, level, sink).
-    gopts.log = [log](const std::string& line) { log->warn("{}", line); };
+    gopts.log = [log](const std::string& line) {
+      log->warn("{}", line);
+    };
     gopts.fault = opts.fault;
     auto governor = spawn_rate_governor(sys, std::move(gopts));
     api_client_options aopts;

@@ -84,8 +84,7 @@ public:
 class erasing_formatter final : public spdlog::formatter {
 public:
   explicit erasing_formatter(std::unique_ptr<spdlog::formatter> inner)
-    : inner_(std::move(inner)) {
-  }
+      : inner_(std::move(inner)) {}
 
   void format(const spdlog::details::log_msg& msg,
               spdlog::memory_buf_t& dest) override {

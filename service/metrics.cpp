@@ -184,11 +184,10 @@ std::string metrics_text(const service_state& s) {
          "law: pace x latency; the run in progress, else the last run's "
          "end).");
   for (int i = 0; i < protocol::endpoint_class_count; ++i)
-    w.sample("jirasync_governor_concurrency",
-             gov ? gov->classes[static_cast<std::size_t>(i)].concurrency_limit
-                 : 0,
-             "class",
-             protocol::to_string(static_cast<protocol::endpoint_class>(i)));
+    w.sample(
+      "jirasync_governor_concurrency",
+      gov ? gov->classes[static_cast<std::size_t>(i)].concurrency_limit : 0,
+      "class", protocol::to_string(static_cast<protocol::endpoint_class>(i)));
   w.head("jirasync_feed_last_seq", "gauge",
          "Sequence number of the change feed's last entry.");
   w.sample("jirasync_feed_last_seq", s.last_seq);

@@ -24,9 +24,9 @@
 //   jirasync_content_warnings_total              records cut/rendered leniently
 //   jirasync_last_run_degraded_projects          narrower ACLs in the last run
 //   jirasync_requests_in_flight                  now (0 between runs)
-//   jirasync_governor_concurrency{class}         Little's-law limit (last known)
-//   jirasync_feed_last_seq                       the change feed's last seq
-//   jirasync_store_size_bytes                    bytes under storage.path
+//   jirasync_governor_concurrency{class}         Little's-law limit (last
+//   known) jirasync_feed_last_seq                       the change feed's last
+//   seq jirasync_store_size_bytes                    bytes under storage.path
 //
 // Thread-safety: a pure function.
 

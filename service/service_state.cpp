@@ -29,8 +29,8 @@ json::object progress_json(const actors::progress_snapshot& p) {
           {"requests", p.requests},
           {"responses_429", p.governor.responses_429},
           {"in_flight", p.in_flight()},
-          {"waiting", p.waiting.empty() ? json::value(nullptr)
-                                        : json::value(p.waiting)}};
+          {"waiting",
+           p.waiting.empty() ? json::value(nullptr) : json::value(p.waiting)}};
 }
 
 /// At most this many failure lines in /status (the count is complete).

@@ -112,7 +112,6 @@ readiness ready_of(const service_state& s);
 /// "project KEY"), sorted, without duplicates.
 std::vector<std::string> failed_projects(const actors::sync_report& report);
 
-
 /// GET /status (docs/service.md shows an example):
 /// {"state","strategy","interval_minutes","ready","not_ready_reason",
 ///  "run":null|{"id","reason","full","started_at","stopping","progress":

@@ -168,4 +168,18 @@ inline double metric(const std::string& text, const std::string& name) {
   return std::stod(text.substr(pos, text.find('\n', pos) - pos));
 }
 
+/// The sum of every sample whose line starts with `prefix` (e.g.
+/// "NAME{" for all label values of NAME); 0 when there is none.
+inline double metric_sum(const std::string& text, const std::string& prefix) {
+  double sum = 0;
+  std::size_t pos = 0;
+  while ((pos = text.find("\n" + prefix, pos)) != std::string::npos) {
+    auto end = text.find('\n', pos + 1);
+    auto line = text.substr(pos + 1, end - pos - 1);
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+    pos = end;
+  }
+  return sum;
+}
+
 } // namespace jirasync::testing

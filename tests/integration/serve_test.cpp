@@ -14,8 +14,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <csignal>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <future>
 #include <mutex>
@@ -157,14 +157,20 @@ TEST_CASE("serve (manual): triggers - status - metrics - feed - long-poll - "
   CHECK(second.at("already_queued") == false);
   CHECK(third.at("already_queued") == true);
   std::set<std::string> phases;
+  int governor_progress = 0;
   bool two_runs = eventually(
     [&] {
       auto s = admin.status();
       if (s.empty())
         return false;
-      if (s.at("run").is_object())
-        phases.insert(
-          std::string{s.at("run").at("progress").at("phase").as_string()});
+      if (s.at("run").is_object()) {
+        const auto& p = s.at("run").at("progress").as_object();
+        phases.insert(std::string{p.at("phase").as_string()});
+        // The governor's live figures are part of the progress.
+        if (p.at("in_flight").is_number() && p.at("responses_429").is_number()
+            && (p.at("waiting").is_null() || p.at("waiting").is_string()))
+          ++governor_progress;
+      }
       return runs(s, "ok") + runs(s, "partial") + runs(s, "failed") == 2
              && s.at("state") == "idle";
     },
@@ -176,6 +182,7 @@ TEST_CASE("serve (manual): triggers - status - metrics - feed - long-poll - "
   CHECK(phases.count("issues") + phases.count("users")
           + phases.count("permissions") + phases.count("groups")
         > 0);
+  CHECK(governor_progress > 0);
   std::this_thread::sleep_for(1500ms);
   auto after = admin.status();
   CHECK(runs(after, "ok") == 2); // not three
@@ -185,6 +192,13 @@ TEST_CASE("serve (manual): triggers - status - metrics - feed - long-poll - "
   CHECK(as_int(second_run.at("counts").at("added")) == 0);
   CHECK(as_int(second_run.at("counts").at("updated")) == 0);
   CHECK(as_int(second_run.at("counts").at("unchanged")) > 60);
+  // The run checkpoint's counters (as in `jirasync status`), permissions
+  // complete (the sim's account is an admin).
+  CHECK(as_int(second_run.at("counters").at("requests"))
+        == as_int(second_run.at("requests")));
+  CHECK(as_int(second_run.at("counters").at("granted")) > 0);
+  CHECK(second_run.at("degraded_projects").as_array().empty());
+  CHECK(second_run.at("failed_projects").as_array().empty());
 
   // One changed issue and one new comment: the next run's real counts, in
   // /status and in `jirasync status`.
@@ -237,13 +251,30 @@ TEST_CASE("serve (manual): triggers - status - metrics - feed - long-poll - "
   CHECK(rc == 0);
   CHECK(status_text.find("added 1, updated 2,") != std::string::npos);
 
-  // /metrics against the sim's own count of the requests it received.
-  auto sim_requests
-    = as_int(sim_call(sim, "GET", "/_sim/stats").at("api_requests"));
+  // /metrics against the sim's own counts of the requests it received: the
+  // REST API's and the media host's (attachment content's 303 leads to a
+  // request of its own, endpoint class media_download).
+  auto sim_stats = sim_call(sim, "GET", "/_sim/stats");
+  auto sim_api = as_int(sim_stats.at("api_requests"));
+  const auto* media = sim_stats.at("requests_by_endpoint")
+                        .as_object()
+                        .if_contains("GET /_media");
+  auto sim_media = media ? as_int(*media) : 0;
+  CHECK(sim_media > 0);
   auto [mcode, metrics] = admin.get("/metrics");
   CHECK(mcode == 200);
   CHECK(metric(metrics, "jirasync_requests_total")
-        == static_cast<double>(sim_requests));
+        == static_cast<double>(sim_api + sim_media));
+  CHECK(metric(metrics,
+               "jirasync_requests_by_class_total{class=\"media_download\"}")
+        == static_cast<double>(sim_media));
+  // The governor's figures: its 429s (by reason) are the sim's, and every
+  // endpoint class has a concurrency limit (the last run's, between runs).
+  CHECK(metric_sum(metrics, "jirasync_rate_limited_by_reason_total{")
+        == static_cast<double>(as_int(sim_stats.at("rate_limited"))));
+  CHECK(metric(metrics, "jirasync_requests_in_flight") == 0);
+  CHECK(metric(metrics, "jirasync_governor_concurrency{class=\"bulkfetch\"}")
+        >= 1);
   CHECK(metric(metrics, "jirasync_runs_total{result=\"ok\"}") == 3);
   CHECK(metric(metrics, "jirasync_run_in_progress") == 0);
   CHECK(metric(metrics, "jirasync_records_total{op=\"added\"}") > 60);

@@ -29,8 +29,9 @@ finished_run a_run(run_outcome outcome) {
   rep.store = {1, 1, 70, 0, 9};
   rep.api.requests = 40;
   rep.api.retries = 2;
-  auto& bulk = rep.governor.stats.classes[static_cast<std::size_t>(
-    protocol::endpoint_class::bulkfetch)];
+  auto& bulk
+    = rep.governor.stats
+        .classes[static_cast<std::size_t>(protocol::endpoint_class::bulkfetch)];
   bulk.requests = 7;
   bulk.responses_429 = 3;
   bulk.concurrency_limit = 5;
@@ -50,9 +51,8 @@ finished_run a_run(run_outcome outcome) {
                                      "unsupported ADF node rendered as text",
                                      "issue OPS-2")};
   if (outcome == run_outcome::partial) {
-    rep.degraded = {{"WEB",
-                     {{"permission scheme", "Administer projects",
-                       "HTTP 403"}}}};
+    rep.degraded
+      = {{"WEB", {{"permission scheme", "Administer projects", "HTTP 403"}}}};
     rep.failures = {
       common::make_error(common::errc::permission_denied, "HTTP 403",
                          "project OPS"),
@@ -185,13 +185,15 @@ TEST_CASE("metrics_text renders counters and gauges in Prometheus format",
   s.run = current_run{};
   auto& p = s.run->progress;
   p.requests = 5;
-  auto& comments = p.governor.classes[static_cast<std::size_t>(
-    protocol::endpoint_class::comments)];
+  auto& comments
+    = p.governor
+        .classes[static_cast<std::size_t>(protocol::endpoint_class::comments)];
   comments.in_flight = 2;
   comments.concurrency_limit = 9;
   comments.responses_429 = 1;
-  auto& live_bulk = p.governor.classes[static_cast<std::size_t>(
-    protocol::endpoint_class::bulkfetch)];
+  auto& live_bulk
+    = p.governor
+        .classes[static_cast<std::size_t>(protocol::endpoint_class::bulkfetch)];
   live_bulk.in_flight = 1;
   live_bulk.requests = 4;
   p.governor.responses_429_by_reason[static_cast<std::size_t>(
