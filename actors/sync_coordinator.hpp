@@ -27,6 +27,11 @@
 //   (progress_atom, progress_delta)  from issue fetchers
 //   (tick_atom)      internal: refreshes request counters for progress
 //   (deadline_atom)  internal: timeouts::run has passed
+//
+// Stopping (sync_env::stop, checked with each tick): before the issues
+// step the run ends at once; during it no new project starts, the running
+// fetchers take no new chunk and answer once their chunks in flight are
+// written. The report's error is then errc::cancelled ("interrupted").
 
 #include "actors/issue_fetcher.hpp"
 #include "actors/rate_governor.hpp"
@@ -34,7 +39,10 @@
 
 #include <caf/typed_actor.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 
 namespace jirasync::actors {
 
@@ -56,14 +64,28 @@ struct progress_snapshot {
   std::uint64_t comments_done = 0;
   std::uint64_t attachments_done = 0;
   std::uint64_t requests = 0;
-  std::uint64_t responses_429 = 0;
+  /// The rate governor's figures at the last refresh (with `requests`,
+  /// every tick): 429s in total, by RateLimit-Reason and by class; holds
+  /// and time held by wait reason; per class the requests in flight and
+  /// the Little's-law concurrency limit. The progress line, /status and
+  /// /metrics read these; nothing counts them a second time.
+  sync::governor_stats governor;
   /// "waiting for <reason> until HH:MM:SS UTC" while a rate-limit wait
   /// of at least a second holds requests back (sync::describe_wait); ""
   /// otherwise.
   std::string waiting;
+
+  /// Requests holding a rate-governor permit now (all classes).
+  std::uint64_t in_flight() const;
 };
 
 using progress_fn = std::function<void(const progress_snapshot&)>;
+
+/// The counters a run's checkpoint keeps (`jirasync status`; /status shows
+/// them too): the governor's (sync::governor_counters), "requests",
+/// "retries", "duration_ms", "content_warnings". The permission report
+/// adds its own (sync::add_permission_report).
+std::map<std::string, std::int64_t> run_counters(const sync_report& report);
 
 /// `env` needs target, mapping.site, filters, indexing, filters_hash,
 /// tuning, timeouts, db, api and writer (and fault in tests); the

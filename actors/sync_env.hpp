@@ -12,9 +12,12 @@
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
 
+#include <spdlog/logger.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 namespace jirasync::actors {
@@ -63,6 +66,13 @@ struct sync_env {
   attachment_downloader_actor downloader;
   /// Test seam (fault_injection.hpp); empty in production.
   fault_hook fault;
+  /// Asked to stop (a signal, POST /sync/cancel): no new work is taken;
+  /// what is in flight is written, then the run ends with errc::cancelled.
+  /// Default: a token that is never stopped.
+  std::stop_token stop;
+  /// The run's logger (its name is the run id, on every line); null =
+  /// spdlog's default logger.
+  std::shared_ptr<spdlog::logger> log;
 };
 
 } // namespace jirasync::actors

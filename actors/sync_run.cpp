@@ -6,6 +6,7 @@
 #include "actors/supervision.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -79,7 +80,12 @@ sync_report run_sync(const config::config& cfg,
     gopts.governor.max_unexplained_wait_ms
       = cfg.sync.max_unexplained_wait_secs * 1000;
     gopts.max_wait = opts.timeouts.permit;
-    gopts.log = opts.log;
+    auto log = opts.log ? opts.log : spdlog::default_logger();
+    // The governor's wait lines go through the run's logger like every
+    // other line of the run (run id, format, level, sink).
+    gopts.log = [log](const std::string& line) {
+      log->warn("{}", line);
+    };
     gopts.fault = opts.fault;
     auto governor = spawn_rate_governor(sys, std::move(gopts));
     api_client_options aopts;
@@ -102,6 +108,8 @@ sync_report run_sync(const config::config& cfg,
     env.api = api;
     env.writer = writer;
     env.fault = opts.fault;
+    env.stop = opts.stop;
+    env.log = log;
     auto coordinator
       = spawn_sync_coordinator(sys, std::move(env), governor, opts.progress);
     report = await_report(sys, coordinator, opts.timeouts);

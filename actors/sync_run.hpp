@@ -12,7 +12,10 @@
 #include "sync/governor.hpp"
 #include "sync/retry_policy.hpp"
 
+#include <spdlog/logger.h>
+
 #include <memory>
+#include <stop_token>
 
 namespace jirasync::actors {
 
@@ -27,14 +30,19 @@ struct run_options {
   actors::timeouts timeouts;
   /// Called on progress (from an actor thread). Default: none.
   progress_fn progress;
-  /// Log lines of the run (rate-limit waits longer than 1 s, with reason
-  /// and end time), from an actor thread. Default: none.
-  log_fn log;
+  /// The run's logger (named after the run id: common/log.hpp), from
+  /// actor threads: phases, failures, the outcome, and every rate-limit
+  /// wait longer than 1 s with its reason and end time (warn). Default:
+  /// null = spdlog's default logger.
+  std::shared_ptr<spdlog::logger> log;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
   /// Test seam (fault_injection.hpp): makes actors of the run throw or
   /// quit. Default: none (production never sets it).
   fault_hook fault;
+  /// Stops the run gracefully (see sync_env::stop): the report then has
+  /// error code errc::cancelled. Default: never stopped.
+  std::stop_token stop;
 };
 
 /// Runs a full sync of `cfg`'s site into `db`. Never throws on expected

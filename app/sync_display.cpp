@@ -20,8 +20,8 @@ std::string render(const actors::progress_snapshot& s) {
     o << "/~" << s.issues_estimated;
   o << " | comments " << s.comments_done << " | attachments "
     << s.attachments_done << " | requests " << s.requests;
-  if (s.responses_429 > 0)
-    o << " | 429s " << s.responses_429;
+  if (s.governor.responses_429 > 0)
+    o << " | 429s " << s.governor.responses_429;
   if (!s.waiting.empty())
     o << " | " << s.waiting;
   return o.str();
@@ -118,15 +118,6 @@ actors::progress_fn make_progress_printer(bool tty) {
     } else {
       std::fprintf(stderr, "jirasync: %s\n", render(s).c_str());
     }
-  };
-}
-
-actors::log_fn make_log_printer(bool tty) {
-  return [tty](const std::string& line) {
-    // The bar is redrawn by the next progress call.
-    std::fprintf(stderr, "%sjirasync: %s\n", tty ? "\r\033[K" : "",
-                 line.c_str());
-    std::fflush(stderr);
   };
 }
 

@@ -14,10 +14,6 @@ namespace jirasync::app {
 /// on every phase change and every 5 seconds.
 actors::progress_fn make_progress_printer(bool tty);
 
-/// A log sink for the run's log lines (rate-limit waits longer than 1 s):
-/// "jirasync: <line>" on stderr, clearing the bar first on a TTY.
-actors::log_fn make_log_printer(bool tty);
-
 /// Clears the live bar line (TTY) before other output.
 void finish_progress(bool tty);
 

@@ -226,6 +226,21 @@ struct host_port {
   std::uint16_t port = 0;
 };
 
+/// 127.0.0.0/8, ::1 or "localhost" (any case): reachable from this host
+/// only.
+bool is_loopback_host(const std::string& host) {
+  if (auto v4 = boost::urls::parse_ipv4_address(host))
+    return (v4->to_uint() >> 24) == 127;
+  if (auto v6 = boost::urls::parse_ipv6_address(host))
+    return v6->is_loopback();
+  std::string lower = host;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) {
+                   return std::tolower(c);
+                 });
+  return lower == "localhost";
+}
+
 std::optional<host_port> parse_listen(std::string_view s) {
   std::string_view host;
   std::string_view port;
@@ -815,6 +830,36 @@ void loader::read_service(table_reader& t, service_config& out) {
             "expected host:port such as \"127.0.0.1:8080\" or \"[::1]:8080\"");
     }
   }
+  out.listen_loopback = is_loopback_host(out.listen_host);
+  auto bounded = [&](std::string_view key, std::int64_t lo, std::int64_t hi,
+                     std::int64_t& field) {
+    if (auto v = t.get_int(key)) {
+      if (*v < lo || *v > hi)
+        error(t.line_of_key(key), t.path(key),
+              "must be in " + std::to_string(lo)
+                + " ..= " + std::to_string(hi));
+      else
+        field = *v;
+    }
+  };
+  bounded("shutdown_timeout_secs", 1, 3600, out.shutdown_timeout_secs);
+  bounded("retry_initial_secs", 1, 86400, out.retry_initial_secs);
+  bounded("retry_max_secs", 1, 86400, out.retry_max_secs);
+  if (out.retry_max_secs < out.retry_initial_secs)
+    error(t.line_of_key("retry_max_secs"), "service.retry_max_secs",
+          "must be >= service.retry_initial_secs");
+  if (auto v = t.get_string("admin_token_env"))
+    out.admin_token_env = *v;
+  if (auto v = t.get_string("admin_token_file"))
+    out.admin_token_file = *v;
+  bool given = !out.admin_token_env.empty() || !out.admin_token_file.empty();
+  resolve_secret(t, "admin_token_env", "admin_token_file", out.admin_token_env,
+                 out.admin_token_file, given, "", out.admin_token);
+  if (!given && !out.listen_loopback)
+    error(t.line_of_key("listen"), "service.admin_token_env",
+          "required when service.listen is not a loopback address (the admin "
+          "endpoints then need a bearer token): set service.admin_token_env "
+          "or service.admin_token_file");
 }
 
 load_result loader::run(std::string_view text) {
@@ -863,7 +908,9 @@ load_result loader::run(std::string_view text) {
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);
-  auto service = sub("service", {"listen"});
+  auto service = sub("service", {"listen", "admin_token_env",
+                                 "admin_token_file", "shutdown_timeout_secs",
+                                 "retry_initial_secs", "retry_max_secs"});
   read_service(service, cfg.service);
 
   if (errors_.empty())

@@ -317,7 +317,9 @@ TEST_CASE("faults and burst limits give the same exact result",
   auto what = line.substr(comma + 2, paren - comma - 2);
   // A 503 fault pauses everything for its Retry-After (2 s).
   CHECK(seconds >= 2.0);
-  CHECK(r.sync_err.find("jirasync: rate limit: waiting for " + what + " until ")
+  // A warning of the run's log (sync's default level): "<time> warning
+  // [run <id>] rate limit: waiting for ...".
+  CHECK(r.sync_err.find("] rate limit: waiting for " + what + " until ")
         != std::string::npos);
 }
 
