@@ -1,11 +1,14 @@
 #include "actors/api_client.hpp"
 
 #include "actors/supervision.hpp"
+#include "common/ascii.hpp"
 #include "sync/attempt_assessment.hpp"
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <unordered_map>
 
@@ -15,11 +18,19 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
+/// A 401 in OAuth mode is answered with a refresh and another attempt at
+/// most this often per call (the session itself refuses to refresh again
+/// for a token it has just refreshed because of a 401).
+constexpr int max_auth_retries = 2;
+
 struct pending_call {
   caf::typed_response_promise<api_reply> promise;
   protocol::api_request request;
   int attempt = 0;
   clock_type::time_point started;
+  /// OAuth mode: the token generation the request carries.
+  std::uint64_t generation = 0;
+  int auth_retries = 0;
 };
 
 struct api_state {
@@ -46,7 +57,61 @@ void finish(api_actor* self, std::uint64_t id, api_reply reply) {
   st.calls.erase(i);
 }
 
+/// Replaces (or adds) the request's Authorization header.
+void set_authorization(protocol::http_request& r, const std::string& value) {
+  std::erase_if(r.headers, [](const auto& h) {
+    return common::ascii_iequals(h.first, "authorization");
+  });
+  r.headers.emplace_back("Authorization", value);
+}
+
+void request_permit(api_actor* self, std::uint64_t id);
+
+/// OAuth mode: asks the token_keeper for the token to send with (after a
+/// 401 to `refused`: a refreshed one), then for a permit. A token comes
+/// first so that a refresh does not hold a rate-limit permit.
+void request_token(api_actor* self, std::uint64_t id,
+                   std::optional<std::uint64_t> refused) {
+  auto& st = self->state;
+  auto on_grant = [=](bearer_reply& b) {
+    auto& st = self->state;
+    auto j = st.calls.find(id);
+    if (j == st.calls.end())
+      return;
+    if (!b) {
+      auto e = b.error();
+      e.message = j->second.request.label + ": " + e.message;
+      return finish(self, id, std::move(e));
+    }
+    set_authorization(j->second.request.http, b->authorization);
+    j->second.generation = b->generation;
+    request_permit(self, id);
+  };
+  auto on_error = [=](caf::error& err) {
+    auto& st = self->state;
+    auto j = st.calls.find(id);
+    if (j == st.calls.end())
+      return;
+    auto e = request_failed("OAuth access token", err);
+    e.message = j->second.request.label + ": " + e.message;
+    finish(self, id, std::move(e));
+  };
+  if (refused)
+    self->request(st.options.keeper, st.options.token_timeout, token_atom_v,
+                  *refused)
+      .then(on_grant, on_error);
+  else
+    self->request(st.options.keeper, st.options.token_timeout, token_atom_v)
+      .then(on_grant, on_error);
+}
+
 void start_attempt(api_actor* self, std::uint64_t id) {
+  if (self->state.options.keeper)
+    return request_token(self, id, std::nullopt);
+  request_permit(self, id);
+}
+
+void request_permit(api_actor* self, std::uint64_t id) {
   auto& st = self->state;
   auto i = st.calls.find(id);
   if (i == st.calls.end())
@@ -95,6 +160,14 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   if (a.outcome.status == 429)
     ++st.stats.responses_429;
   self->send(st.governor, done_atom_v, governor_done{a.done});
+  if (st.options.keeper && a.outcome.status == 401
+      && call.auth_retries < max_auth_retries) {
+    // The access token was refused (expired early, revoked): the keeper
+    // refreshes it - once for all the requests refused with it - and the
+    // request goes again with the new one.
+    ++call.auth_retries;
+    return request_token(self, id, call.generation);
+  }
   std::uniform_real_distribution<double> unit{0.0, 1.0};
   auto c
     = sync::classify(a.outcome, call.attempt, st.options.backoff, unit(st.rng));

@@ -6,6 +6,13 @@
 // retries with backoff or answers. Actors never see sockets; no scheduler
 // thread ever blocks.
 //
+// OAuth mode (options.keeper set): before each attempt it asks the
+// token_keeper for the Bearer token and puts it in the Authorization
+// header; a 401 is reported to the keeper with the token's generation and
+// the request goes again with the refreshed token (at most twice per call).
+// A keeper that has no token (re-authentication required, ...) fails the
+// call with its reason.
+//
 // Messages:
 //   (api_call) -> api_reply        after permits and retries; failures are
 //                                  values (api_reply holds the error)
@@ -16,6 +23,7 @@
 #include "actors/fault_injection.hpp"
 #include "actors/messages.hpp"
 #include "actors/rate_governor.hpp"
+#include "actors/token_keeper.hpp"
 #include "sync/retry_policy.hpp"
 
 #include <caf/typed_actor.hpp>
@@ -39,6 +47,12 @@ struct api_client_options {
   std::chrono::milliseconds permit_timeout = std::chrono::minutes(91);
   /// Test seam (fault_injection.hpp). Default: none.
   fault_hook fault;
+  /// OAuth mode: where the Bearer tokens come from. Default: none (API-token
+  /// mode: the requests carry their Authorization header already).
+  token_keeper_actor keeper;
+  /// How long to wait for a token: a refresh with its retries and the
+  /// token file's lock. Default: 10 min.
+  std::chrono::milliseconds token_timeout = std::chrono::minutes(10);
 };
 
 api_client_actor spawn_api_client(caf::actor_system& sys,

@@ -13,7 +13,7 @@
 //
 // Supervision: it monitors every child it spawns (users, groups, projects,
 // roles, downloader, fetchers) and the site-wide actors it uses (api_client,
-// rate_governor, store_writer). A watched actor that goes down before its
+// rate_governor, store_writer, and token_keeper in OAuth mode). A watched actor that goes down before its
 // work is done - an exception, an error exit, even a normal exit - fails
 // the run with the reason. Every request has a finite timeout and an error
 // handler; the run itself fails with errc::timeout after timeouts::run.
@@ -25,6 +25,8 @@
 // Messages:
 //   (run_atom) -> sync_report   always a report: failures are values in it
 //   (progress_atom, progress_delta)  from issue fetchers
+//   (auth_atom, error)  from the token_keeper (OAuth mode): the login ended
+//                       for good; the run fails with this error at once
 //   (tick_atom)      internal: refreshes request counters for progress
 //   (deadline_atom)  internal: timeouts::run has passed
 
@@ -41,6 +43,7 @@ namespace jirasync::actors {
 using sync_coordinator_actor
   = caf::typed_actor<caf::replies_to<run_atom>::with<sync_report>,
                      caf::reacts_to<progress_atom, progress_delta>,
+                     caf::reacts_to<auth_atom, common::error>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<deadline_atom>>;
 
 /// What the progress display shows.

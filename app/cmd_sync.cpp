@@ -1,6 +1,7 @@
 // `jirasync sync --config F [--full]`: one sync cycle (full for now:
 // incremental sync is a later step). Progress on stderr, summary on stdout.
-// Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial.
+// Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial, 4 credentials
+// refused or OAuth re-authentication required.
 #include "actors/sync_run.hpp"
 #include "app/commands.hpp"
 #include "app/config_option.hpp"

@@ -240,6 +240,36 @@ http_response handle_control(jira_app& app, http_request& r) {
     app.reset_stats();
     return ok_json(json::object{{"ok", true}});
   }
+  if (p == "/_sim/oauth/resources" && r.method == "POST") {
+    // Other sites the same login can reach, served after the site's own by
+    // GET /oauth/token/accessible-resources (a user of several Atlassian
+    // sites sees them all there: docs/jira-cloud-api.md "Auth").
+    boost::system::error_code ec;
+    auto v = parse_body(r.body, ec);
+    auto* extra = ec || !v.is_object() ? nullptr
+                                       : v.as_object().if_contains("extra");
+    if (!extra || !extra->is_array())
+      return bad("body must be {\"extra\":[{\"id\",\"name\",\"url\"},...]}");
+    json::array resources;
+    for (auto& e : extra->as_array()) {
+      auto* o = e.if_object();
+      if (!o || !o->contains("id") || !o->at("id").is_string()
+          || !o->contains("url") || !o->at("url").is_string())
+        return bad("every extra resource needs a string id and url");
+      json::object res;
+      res["id"] = o->at("id");
+      res["name"] = o->contains("name") ? o->at("name") : json::value("");
+      res["url"] = o->at("url");
+      res["scopes"] = o->contains("scopes") ? o->at("scopes")
+                                            : json::value(json::array{});
+      res["avatarUrl"] = "https://site-admin-avatar-cdn.prod.public.atl-paas."
+                         "net/avatars/240/rocket.png";
+      resources.push_back(std::move(res));
+    }
+    std::lock_guard lock{app.in().resources_mu};
+    app.in().extra_resources = std::move(resources);
+    return ok_json(json::object{{"ok", true}});
+  }
   if (p == "/_sim/limits/reset" && r.method == "POST") {
     app.in().limiter.reset();
     return ok_json(json::object{{"ok", true}});

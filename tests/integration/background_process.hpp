@@ -82,6 +82,12 @@ public:
     return status_;
   }
 
+  /// Sends `sig` (e.g. SIGKILL: a crash) unless it has exited.
+  void signal(int sig) {
+    if (pid_ > 0 && !exited())
+      ::kill(pid_, sig);
+  }
+
   std::string out() const {
     return read_file(out_);
   }
