@@ -78,11 +78,8 @@ void request_token(api_actor* self, std::uint64_t id,
     auto j = st.calls.find(id);
     if (j == st.calls.end())
       return;
-    if (!b) {
-      auto e = b.error();
-      e.message = j->second.request.label + ": " + e.message;
-      return finish(self, id, std::move(e));
-    }
+    if (!b) // about the login, not this request: the same words for all
+      return finish(self, id, b.error());
     set_authorization(j->second.request.http, b->authorization);
     j->second.generation = b->generation;
     request_permit(self, id);
@@ -97,8 +94,9 @@ void request_token(api_actor* self, std::uint64_t id,
     finish(self, id, std::move(e));
   };
   if (refused)
-    self->request(st.options.keeper, st.options.token_timeout, token_atom_v,
-                  *refused)
+    self
+      ->request(st.options.keeper, st.options.token_timeout, token_atom_v,
+                *refused)
       .then(on_grant, on_error);
   else
     self->request(st.options.keeper, st.options.token_timeout, token_atom_v)

@@ -420,8 +420,8 @@ void connect(coordinator_actor* self) {
       [=](api_reply& r) {
         auto& st = self->state;
         if (!r)
-          return fail_run(self, sync::connect_failure(st.base.auth,
-                                                      st.base.email, r.error()));
+          return fail_run(self, sync::connect_failure(
+                                  st.base.auth, st.base.email, r.error()));
         auto me = protocol::parse_text(r->body, protocol::parse_myself);
         if (me.fatal)
           return fail_run(self,

@@ -13,12 +13,12 @@
 //
 // Supervision: it monitors every child it spawns (users, groups, projects,
 // roles, downloader, fetchers) and the site-wide actors it uses (api_client,
-// rate_governor, store_writer, and token_keeper in OAuth mode). A watched actor that goes down before its
-// work is done - an exception, an error exit, even a normal exit - fails
-// the run with the reason. Every request has a finite timeout and an error
-// handler; the run itself fails with errc::timeout after timeouts::run.
-// An exception in the coordinator's own handlers ends it with an error
-// (its caller, run_sync, monitors it). When the coordinator ends, for
+// rate_governor, store_writer, and token_keeper in OAuth mode). A watched actor
+// that goes down before its work is done - an exception, an error exit, even a
+// normal exit - fails the run with the reason. Every request has a finite
+// timeout and an error handler; the run itself fails with errc::timeout after
+// timeouts::run. An exception in the coordinator's own handlers ends it with an
+// error (its caller, run_sync, monitors it). When the coordinator ends, for
 // whatever reason, the children still running are stopped
 // (exit_reason::user_shutdown): a run never leaves actors behind.
 //

@@ -8,8 +8,8 @@
 #include "actors/fault_injection.hpp"
 #include "actors/messages.hpp"
 #include "actors/store_writer.hpp"
-#include "actors/token_keeper.hpp"
 #include "actors/timeouts.hpp"
+#include "actors/token_keeper.hpp"
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
 

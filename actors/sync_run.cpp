@@ -91,8 +91,8 @@ oauth_keeper_options(const config::config& cfg,
   token_keeper_options o;
   o.stored = std::move(*loaded);
   if (o.stored)
-    if (auto m = sync::login_mismatch(*o.stored, cfg.jira.site,
-                                      cfg.jira.client_id)) {
+    if (auto m
+        = sync::login_mismatch(*o.stored, cfg.jira.site, cfg.jira.client_id)) {
       o.stored->reauth_reason = m->message;
       o.stored->reauth_at_ms = 0;
     }
@@ -162,8 +162,8 @@ sync_report run_sync(const config::config& cfg,
     sync_env env;
     if (oauth) {
       // The Bearer token is put in by api_client at each attempt.
-      env.target = protocol::make_oauth_target(cfg.jira.api_gateway, cloud_id,
-                                               "");
+      env.target
+        = protocol::make_oauth_target(cfg.jira.api_gateway, cloud_id, "");
     } else {
       env.target = protocol::make_api_token_target(
         cfg.jira.site, cfg.jira.email, cfg.jira.api_token.reveal());

@@ -24,8 +24,7 @@ struct keeper_state {
   token_keeper_options opt;
   std::optional<sync::oauth_session> session;
   std::optional<storage::token_store> store;
-  std::unordered_map<std::uint64_t,
-                     caf::typed_response_promise<bearer_reply>>
+  std::unordered_map<std::uint64_t, caf::typed_response_promise<bearer_reply>>
     waiting;
   std::uint64_t next_id = 1;
   /// Held from reading the token file to storing the rotated tokens.
@@ -69,9 +68,8 @@ void deliver(keeper_actor* self, const sync::oauth_effects& fx) {
     auto i = st.waiting.find(id);
     if (i == st.waiting.end())
       continue;
-    i->second.deliver(
-      bearer_reply{bearer_grant{st.session->authorization(),
-                                st.session->generation()}});
+    i->second.deliver(bearer_reply{
+      bearer_grant{st.session->authorization(), st.session->generation()}});
     st.waiting.erase(i);
   }
   for (auto id : fx.failed) {
@@ -115,8 +113,8 @@ void apply(keeper_actor* self, sync::oauth_effects fx) {
     if (fx.send_refresh) {
       auto serial = ++st.grant_serial;
       ++st.stats.grants_sent;
-      auto req = protocol::oauth_refresh_request(st.opt.oauth,
-                                                 s.refresh_token());
+      auto req
+        = protocol::oauth_refresh_request(st.opt.oauth, s.refresh_token());
       req.timeouts.total = grant_timeout;
       auto hdl = caf::actor_cast<token_keeper_actor>(self);
       st.opt.transport(std::move(req), [hdl, serial](protocol::http_result r) {
@@ -156,26 +154,25 @@ void try_lock(keeper_actor* self, std::uint64_t round) {
                    "for "
                      + describe(st.opt.lock_timeout)
                  : lk.error().message;
-    return apply(self,
-                 s.on_refresh_result(
-                   protocol::oauth_token_error{protocol::oauth_failure::transient,
-                                               0,
-                                               {},
-                                               "cannot lock the OAuth tokens: "
-                                                 + why},
-                   now_ms(self)));
+    return apply(self, s.on_refresh_result(
+                         protocol::oauth_token_error{
+                           protocol::oauth_failure::transient,
+                           0,
+                           {},
+                           "cannot lock the OAuth tokens: " + why},
+                         now_ms(self)));
   }
   st.lock.emplace(std::move(*lk));
   auto disk = st.store->load();
   if (!disk)
-    return apply(self, s.on_refresh_result(
-                         protocol::oauth_token_error{
-                           protocol::oauth_failure::rejected,
-                           0,
-                           {},
-                           "cannot read the stored OAuth tokens: "
-                             + disk.error().message},
-                         now_ms(self)));
+    return apply(
+      self, s.on_refresh_result(
+              protocol::oauth_token_error{
+                protocol::oauth_failure::rejected,
+                0,
+                {},
+                "cannot read the stored OAuth tokens: " + disk.error().message},
+              now_ms(self)));
   apply(self, s.on_store_read(*disk, now_ms(self)));
 }
 

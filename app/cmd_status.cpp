@@ -1,7 +1,7 @@
 // `jirasync status --config F [--json]`: checkpoints per project, record
 // counts, last sync result; in OAuth mode also the stored login's state
-// (logged in, re-authentication required and why, not logged in). Exit 0; 1 when the store is missing/unreadable;
-// 2 for a bad command line or config.
+// (logged in, re-authentication required and why, not logged in). Exit 0; 1
+// when the store is missing/unreadable; 2 for a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
 #include "app/store_option.hpp"
@@ -53,8 +53,8 @@ std::optional<boost::json::object> oauth_login_json(const config::config& cfg) {
     a["state"] = "reauth_required";
     a["since"] = common::format_rfc3339_ms(t.reauth_at_ms);
     a["reason"] = *t.reauth_reason;
-  } else if (auto m = sync::login_mismatch(t, cfg.jira.site,
-                                           cfg.jira.client_id)) {
+  } else if (auto m
+             = sync::login_mismatch(t, cfg.jira.site, cfg.jira.client_id)) {
     a["state"] = "reauth_required";
     a["reason"] = m->message;
   } else {

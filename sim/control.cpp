@@ -246,8 +246,8 @@ http_response handle_control(jira_app& app, http_request& r) {
     // sites sees them all there: docs/jira-cloud-api.md "Auth").
     boost::system::error_code ec;
     auto v = parse_body(r.body, ec);
-    auto* extra = ec || !v.is_object() ? nullptr
-                                       : v.as_object().if_contains("extra");
+    auto* extra
+      = ec || !v.is_object() ? nullptr : v.as_object().if_contains("extra");
     if (!extra || !extra->is_array())
       return bad("body must be {\"extra\":[{\"id\",\"name\",\"url\"},...]}");
     json::array resources;
@@ -260,8 +260,8 @@ http_response handle_control(jira_app& app, http_request& r) {
       res["id"] = o->at("id");
       res["name"] = o->contains("name") ? o->at("name") : json::value("");
       res["url"] = o->at("url");
-      res["scopes"] = o->contains("scopes") ? o->at("scopes")
-                                            : json::value(json::array{});
+      res["scopes"]
+        = o->contains("scopes") ? o->at("scopes") : json::value(json::array{});
       res["avatarUrl"] = "https://site-admin-avatar-cdn.prod.public.atl-paas."
                          "net/avatars/240/rocket.png";
       resources.push_back(std::move(res));

@@ -89,11 +89,12 @@ struct keeper_fixture {
     o.oauth.auth_url = "https://auth.example";
     o.oauth.client_id = "cid";
     o.oauth.client_secret = "secret";
-    o.transport = [ep = endpoint](protocol::http_request r,
-                                  std::function<void(protocol::http_result)> d) {
-      ep->requests.push_back(std::move(r));
-      ep->pending.push_back(std::move(d));
-    };
+    o.transport
+      = [ep = endpoint](protocol::http_request r,
+                        std::function<void(protocol::http_result)> d) {
+          ep->requests.push_back(std::move(r));
+          ep->pending.push_back(std::move(d));
+        };
     o.now = [this] {
       return fx.now_ms();
     };
@@ -148,8 +149,7 @@ struct file_size_limit {
   }
 };
 
-std::string refresh_param(const protocol::http_request& r,
-                          const char* key) {
+std::string refresh_param(const protocol::http_request& r, const char* key) {
   auto o = boost::json::parse(r.body).as_object();
   auto* v = o.if_contains(key);
   return v ? std::string(v->as_string()) : std::string{};
@@ -285,8 +285,7 @@ TEST_CASE("token_keeper: invalid_grant fails everyone once, is recorded and "
   keeper_fixture k;
   k.start(k.expired_login());
   auto& self = k.fx.self();
-  self->send(k.keeper, auth_atom_v,
-             caf::actor_cast<auth_listener_actor>(self));
+  self->send(k.keeper, auth_atom_v, caf::actor_cast<auth_listener_actor>(self));
   for (int i = 0; i < 3; ++i)
     self->send(k.keeper, token_atom_v);
   k.fx.run();
@@ -368,7 +367,7 @@ TEST_CASE("token_keeper: waits for another process's lock, and its wait "
           "ends",
           "[actors][oauth]") {
   keeper_fixture k;
-  k.start(k.expired_login(), 0ms); // give up on the lock at the first try
+  k.start(k.expired_login(), 0ms);   // give up on the lock at the first try
   auto other = k.store.acquire(0ms); // "another jirasync process"
   REQUIRE(other);
   k.fx.self()->send(k.keeper, token_atom_v);

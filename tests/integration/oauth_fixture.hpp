@@ -53,14 +53,13 @@ struct login_fixture {
   /// `sim_args`: the workspace and any further jira-sim options. The app's
   /// registered callback URL is `callback` unless `registered_callback` says
   /// otherwise.
-  explicit login_fixture(std::vector<std::string> sim_args = {"--issues",
-                                                              "10"},
+  explicit login_fixture(std::vector<std::string> sim_args = {"--issues", "10"},
                          std::string registered_callback = "")
       : port(free_loopback_port()),
         callback("http://127.0.0.1:" + std::to_string(port) + "/callback"),
-        sim(sim_command(std::move(sim_args),
-                        registered_callback.empty() ? callback
-                                                    : registered_callback)) {
+        sim(sim_command(std::move(sim_args), registered_callback.empty()
+                                               ? callback
+                                               : registered_callback)) {
     ::setenv(secret_env, client_secret, 1);
   }
 
@@ -200,7 +199,7 @@ inline std::string param(const std::string& url, const std::string& key) {
 
 /// The URL with query parameter `key` set to `value` (it must exist).
 inline std::string with_param(const std::string& url, const std::string& key,
-                       const std::string& value) {
+                              const std::string& value) {
   auto start = url.find(key + "=");
   REQUIRE(start != std::string::npos);
   start += key.size() + 1;
@@ -223,7 +222,7 @@ inline json::object api_user(login_fixture& f) {
 /// Follows the printed URL like a browser (the sim consents at once and
 /// redirects to the callback), returning the code it carried.
 inline std::string authorize(login_fixture& f, background_process& login,
-                      std::string* state_out = nullptr) {
+                             std::string* state_out = nullptr) {
   auto url = login.wait_for_line("https://", 30s);
   REQUIRE(url.has_value());
   if (state_out)

@@ -115,8 +115,8 @@ TEST_CASE("oauth sync: access tokens that expire during the run are "
           "refreshed before they do",
           "[integration][oauth]") {
   // 2-second access tokens: the run outlives several of them.
-  login_fixture f{workspace({"--access-token-ttl-secs", "2",
-                             "--latency-base-ms", "2"})};
+  login_fixture f{
+    workspace({"--access-token-ttl-secs", "2", "--latency-base-ms", "2"})};
   auto cfg = f.config();
   auto code = log_in(f, cfg);
   std::vector<std::string> secrets{client_secret, code};
@@ -126,9 +126,9 @@ TEST_CASE("oauth sync: access tokens that expire during the run are "
 
   auto started = std::chrono::steady_clock::now();
   sync_exactly(f, cfg);
-  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                            - started)
-                .count();
+  auto secs
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+        .count();
   auto stats = sim_stats(f);
   INFO("run took " << secs << " s; " << json::serialize(stats));
   REQUIRE(secs > 2.5); // the run did outlive a token
@@ -291,8 +291,8 @@ TEST_CASE("oauth sync: a refresh token family revoked mid-run stops the "
 TEST_CASE("oauth sync: a rotation lost in a crash is recovered within the "
           "reuse leeway; a run killed at any moment leaves a usable login",
           "[integration][oauth]") {
-  login_fixture f{workspace({"--access-token-ttl-secs", "1",
-                             "--latency-base-ms", "2"})};
+  login_fixture f{
+    workspace({"--access-token-ttl-secs", "1", "--latency-base-ms", "2"})};
   auto cfg = f.config();
   auto code = log_in(f, cfg);
   std::vector<std::string> secrets{client_secret, code};

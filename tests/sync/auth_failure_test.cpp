@@ -7,8 +7,7 @@ using namespace jirasync;
 using common::errc;
 using config::auth_method;
 
-TEST_CASE("connect_failure: API-token mode names the likely causes",
-          "[sync]") {
+TEST_CASE("connect_failure: API-token mode names the likely causes", "[sync]") {
   auto e401 = sync::connect_failure(
     auth_method::api_token, "bot@acme.com",
     common::make_error(errc::unauthenticated,
