@@ -1,9 +1,11 @@
 // `jirasync status --config F [--json]`: checkpoints per project, record
-// counts, last sync result; in OAuth mode also the stored login's state
-// (logged in, re-authentication required and why, not logged in). Exit 0; 1
+// counts, last sync result, degraded projects and hidden-email users; in
+// OAuth mode also the stored login's state (logged in, re-authentication
+// required and why, not logged in). Exit 0; 1
 // when the store is missing/unreadable; 2 for a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
+#include "app/permissions_status.hpp"
 #include "app/store_option.hpp"
 #include "common/time_format.hpp"
 #include "storage/queries.hpp"
@@ -100,13 +102,20 @@ exit_code run_status(const status_options& o) {
     std::cerr << "status: " << st.error().message << '\n';
     return exit_code::failure;
   }
+  auto perms = permissions_status(*opened->db);
+  if (!perms) {
+    std::cerr << "status: " << perms.error().message << '\n';
+    return exit_code::failure;
+  }
+  for (auto& kv : *perms)
+    (*st)[kv.key()] = kv.value();
   auto login = oauth_login_json(opened->cfg);
-  if (o.json) {
-    if (login)
-      (*st)["oauth_login"] = *login;
+  if (login)
+    (*st)["oauth_login"] = *login;
+  if (o.json)
     std::cout << boost::json::serialize(*st) << '\n';
-  } else {
-    std::cout << storage::status_text(*st);
+  else {
+    std::cout << storage::status_text(*st) << permissions_status_text(*perms);
     if (login)
       std::cout << oauth_login_text(*login);
   }

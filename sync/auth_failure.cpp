@@ -36,7 +36,9 @@ common::error connect_failure(config::auth_method auth, std::string_view email,
                 "read:jira-user (add it in the developer console and "
                 "log in again)");
   }
-  return common::make_error(e.code, "cannot reach Jira: " + e.message);
+  auto other = e;
+  other.message = "cannot reach Jira: " + e.message;
+  return other;
 }
 
 } // namespace jirasync::sync

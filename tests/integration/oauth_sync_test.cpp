@@ -7,7 +7,7 @@
 // shown, no retry loop), and a refresh whose answer was lost in a crash.
 // Every output is searched for the client secret and the tokens.
 #include "oauth_fixture.hpp"
-#include "truth_compare.hpp"
+#include "export_data.hpp"
 
 #include <csignal>
 #include <thread>
@@ -67,7 +67,7 @@ std::int64_t token_calls(const json::object& stats) {
 void sync_exactly(login_fixture& f, const std::filesystem::path& cfg) {
   auto s = run(f, {"sync", "--config", cfg.string()});
   auto e = run(f, {"export", "--config", cfg.string()});
-  truth::check_exact(f.sim, s.rc, e.rc, e.out,
+  check_exact(f.sim, s.rc, e.rc, e.out,
                      "sync stdout:\n" + s.out + "\nsync stderr:\n" + s.err);
   CHECK(s.out.rfind("sync ok", 0) == 0);
 }
@@ -177,7 +177,7 @@ TEST_CASE("oauth sync: the server stops accepting the access token mid-run "
   std::string out, err;
   int rc = f.finish(*sync, out, err);
   auto e = run(f, {"export", "--config", cfg.string()});
-  truth::check_exact(f.sim, rc, e.rc, e.out,
+  check_exact(f.sim, rc, e.rc, e.out,
                      "sync stdout:\n" + out + "\nsync stderr:\n" + err);
   auto stats = sim_stats(f);
   INFO(json::serialize(stats));
