@@ -19,12 +19,15 @@
 //   is. A failed media download starts again at attachment content (a
 //   fresh redirect and media token).
 //
-// OAuth mode (options.keeper set): before each attempt it asks the
-// token_keeper for the Bearer token and puts it in the Authorization
-// header; a 401 is reported to the keeper with the token's generation and
-// the request goes again with the refreshed token (at most twice per call).
-// A keeper that has no token (re-authentication required, ...) fails the
-// call with its reason.
+// OAuth mode (options.keeper set): before each attempt - before its permit,
+// so that a refresh never holds one - it asks the token_keeper for the
+// Bearer token and puts it in the Authorization header. A permit granted
+// after the token's refresh point (a long quota wait) asks for the token
+// once more and sends at once. A 401 is reported to the governor (the
+// permit returns) and to the keeper with the token's generation, and the
+// request goes again with the refreshed token (at most twice per call). The
+// media download hop carries no token. A keeper that has no token
+// (re-authentication required, ...) fails the call with its reason.
 //
 // Messages:
 //   (api_call) -> api_reply        after permits and retries; failures are

@@ -102,6 +102,11 @@ struct bearer_grant {
   /// The session generation of that token: a 401 to it is reported with
   /// it, so that a token refreshed meanwhile is not refreshed again.
   std::uint64_t generation = 0;
+  /// How long from its delivery the token may still be put on a request
+  /// (the session's refresh point less now, >= 0): a request that waited
+  /// longer for its rate-limit permit asks again rather than send a token
+  /// that is about to expire.
+  std::int64_t valid_for_ms = 0;
 };
 
 /// A token, or why there is none (errc::unauthenticated with "re-authenticate

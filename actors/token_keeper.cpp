@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace jirasync::actors {
@@ -68,8 +69,11 @@ void deliver(keeper_actor* self, const sync::oauth_effects& fx) {
     auto i = st.waiting.find(id);
     if (i == st.waiting.end())
       continue;
-    i->second.deliver(bearer_reply{
-      bearer_grant{st.session->authorization(), st.session->generation()}});
+    auto left = st.session->due_at_ms() - now_ms(self);
+    i->second.deliver(
+      bearer_reply{bearer_grant{st.session->authorization(),
+                                st.session->generation(),
+                                std::max<std::int64_t>(0, left)}});
     st.waiting.erase(i);
   }
   for (auto id : fx.failed) {

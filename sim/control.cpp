@@ -274,6 +274,22 @@ http_response handle_control(jira_app& app, http_request& r) {
     app.in().limiter.reset();
     return ok_json(json::object{{"ok", true}});
   }
+  if (p == "/_sim/limits/spend" && r.method == "POST") {
+    // Points spent by someone else in this window: Jira's global pool of
+    // 65,000 points per hour is "shared by all tenants of an app"
+    // (Atlassian, "Rate limiting", 2026), so another tenant's traffic can
+    // empty it between two of our requests and the next one gets a quota
+    // 429 however well we paced.
+    boost::system::error_code ec;
+    auto v = parse_body(r.body, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("points")
+        || num(v.as_object(), "points") < 0)
+      return bad("body must be {\"points\": N} with N >= 0");
+    auto now = app.clock().now_ms();
+    app.in().limiter.spend(num(v.as_object(), "points"), traffic::oauth, now);
+    return ok_json(
+      json::object{{"ok", true}, {"spent", app.in().limiter.spent(now)}});
+  }
   if (p == "/_sim/faults" && r.method == "POST") {
     boost::system::error_code ec;
     auto v = parse_body(r.body, ec);

@@ -75,6 +75,15 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
       return json_response(
         400,
         R"({"error":"unsupported_response_type","error_description":"response_type must be code"})");
+    // Back to the app's callback with `q` and the state, as a 302.
+    auto back_to_app = [&](std::string q) {
+      if (auto st = r.param("state"))
+        q += "&state=" + url_encode(*st);
+      http_response res;
+      res.status = 302;
+      res.set("Location", with_query(std::string(*redirect), q));
+      return res;
+    };
     // Declined consent ("Cancel" on the consent page, or an account that
     // may not authorize the app): back to the client with
     // error=access_denied and the state (RFC 6749 4.1.2.1, which
@@ -83,12 +92,7 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
     if (r.param("sim_consent") == std::optional<std::string_view>("deny")) {
       std::string q = "error=access_denied&error_description="
                       + url_encode("User did not authorize the request");
-      if (auto st = r.param("state"))
-        q += "&state=" + url_encode(*st);
-      http_response res;
-      res.status = 302;
-      res.set("Location", with_query(std::string(*redirect), q));
-      return res;
+      return back_to_app(q);
     }
     // Auto-consent as the API user, or as `sim_account_id` (tests).
     std::string account = ws.users[ws.api_user].account_id;
@@ -103,12 +107,7 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
       account, std::string(*client), std::string(*redirect),
       std::string(r.param("scope").value_or("")), now_ms);
     std::string q = "code=" + url_encode(code);
-    if (auto st = r.param("state"))
-      q += "&state=" + url_encode(*st);
-    http_response res;
-    res.status = 302;
-    res.set("Location", with_query(std::string(*redirect), q));
-    return res;
+    return back_to_app(q);
   }
   if (r.path == "/oauth/token") {
     if (r.method != "POST")

@@ -100,6 +100,10 @@ std::int64_t oauth_session::margin_ms() const {
   return std::min(opt_.refresh_margin_ms, lifetime / 4);
 }
 
+std::int64_t oauth_session::due_at_ms() const {
+  return current_ ? current_->expires_at_ms - margin_ms() : 0;
+}
+
 bool oauth_session::due(std::int64_t now_ms) const {
   return !usable(now_ms) || now_ms >= current_->expires_at_ms - margin_ms();
 }

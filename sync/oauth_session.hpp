@@ -149,6 +149,10 @@ public:
     return generation_;
   }
 
+  /// When the current access token becomes due for a refresh (its expiry
+  /// less the margin, ms since the epoch); 0 when there is none.
+  std::int64_t due_at_ms() const;
+
   /// The refresh token to send with effects.send_refresh. Never log it.
   const std::string& refresh_token() const;
 

@@ -189,6 +189,8 @@ TEST_CASE("token_keeper: one refresh for many waiting requests, stored "
     REQUIRE(r);
     CHECK(r->authorization == "Bearer AT2");
     CHECK(r->generation == 2);
+    // Usable until the refresh point: an hour less the 5-minute margin.
+    CHECK(r->valid_for_ms == 3'300'000);
   }
   // The rotated refresh token is in the file (0600).
   auto t = k.on_disk();
@@ -200,10 +202,15 @@ TEST_CASE("token_keeper: one refresh for many waiting requests, stored "
   struct stat sb {};
   REQUIRE(::stat(k.store.file().c_str(), &sb) == 0);
   CHECK((sb.st_mode & 0777) == 0600);
-  // Now valid: answered at once, no new grant.
+  // Now valid: answered at once, no new grant; 10 minutes later its
+  // refresh point is 10 minutes closer.
+  k.fx.advance(10min);
   self->send(k.keeper, token_atom_v);
   k.fx.run();
-  CHECK(k.replies().at(0)->generation == 2);
+  auto later = k.replies();
+  REQUIRE(later.size() == 1);
+  CHECK(later[0]->generation == 2);
+  CHECK(later[0]->valid_for_ms == 2'700'000);
   CHECK(k.endpoint->requests.size() == 1);
   self->send(k.keeper, stats_atom_v);
   k.fx.run();

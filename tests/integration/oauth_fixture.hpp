@@ -189,6 +189,45 @@ struct login_fixture {
         CHECK(text.find(s) == std::string::npos);
       }
   }
+
+  /// After a full run: every command that shows what the run left (`status`
+  /// in text and JSON, `config check`, `auth status`, `export`, `users`)
+  /// runs once more, then none of `secrets` may be in any output so far
+  /// (stdout and stderr: jirasync logs to stderr) nor in any file under the
+  /// test's folder - the store (RocksDB data and LOG files, blobs, the
+  /// checkpoints with their error texts), the configs, the captured
+  /// outputs - except the one file that must hold them, the token file.
+  void check_no_secret_anywhere(const std::filesystem::path& cfg,
+                                const std::vector<std::string>& secrets) {
+    std::string out, err;
+    for (std::vector<std::string> cmd :
+         {std::vector<std::string>{"status"},
+          {"status", "--json"},
+          {"config", "check"},
+          {"auth", "status"},
+          {"export"},
+          {"users"}}) {
+      cmd.push_back("--config");
+      cmd.push_back(cfg.string());
+      int rc = run(cmd, out, err);
+      INFO(cmd.front() << " exited " << rc << ": " << err);
+      CHECK(rc != 2); // every command understood
+    }
+    check_no_secret_in_outputs(secrets);
+    std::size_t files = 0;
+    for (const auto& e :
+         std::filesystem::recursive_directory_iterator(dir.path())) {
+      if (!e.is_regular_file() || e.path() == token_file())
+        continue;
+      ++files;
+      auto bytes = read_file(e.path());
+      for (const auto& s : secrets) {
+        INFO(e.path());
+        CHECK(bytes.find(s) == std::string::npos);
+      }
+    }
+    CHECK(files > 10); // the store, the configs, the outputs were read
+  }
 };
 
 inline std::string param(const std::string& url, const std::string& key) {

@@ -10,6 +10,7 @@
 #include "export_data.hpp"
 
 #include <csignal>
+#include <iostream>
 #include <thread>
 
 using namespace jirasync::testing;
@@ -21,20 +22,7 @@ namespace {
 /// The workspace of sync_integration_test (heavy comment pages, a large
 /// attachment) at a size that takes the sync a few seconds.
 std::vector<std::string> workspace(std::vector<std::string> extra = {}) {
-  std::vector<std::string> a{"--seed",
-                             "11",
-                             "--issues",
-                             "700",
-                             "--projects",
-                             "5",
-                             "--users",
-                             "40",
-                             "--heavy-comment-issues",
-                             "2",
-                             "--heavy-comment-count",
-                             "230",
-                             "--large-attachments",
-                             "1"};
+  auto a = full_sync_workspace();
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
@@ -79,15 +67,22 @@ void remember_tokens(login_fixture& f, std::vector<std::string>& secrets) {
   secrets.emplace_back(t.at("refresh_token").as_string());
 }
 
+/// `jirasync auth login` with the test as the browser; the secrets so far
+/// (client secret, authorization code, the login's tokens) for the check.
+std::vector<std::string> logged_in(login_fixture& f,
+                                   const std::filesystem::path& cfg) {
+  std::vector<std::string> secrets{client_secret, log_in(f, cfg)};
+  remember_tokens(f, secrets);
+  return secrets;
+}
+
 } // namespace
 
 TEST_CASE("oauth sync: auth login, then a full sync equals the sim's truth",
           "[integration][oauth]") {
   login_fixture f{workspace()};
   auto cfg = f.config();
-  auto code = log_in(f, cfg);
-  std::vector<std::string> secrets{client_secret, code};
-  remember_tokens(f, secrets);
+  auto secrets = logged_in(f, cfg);
   REQUIRE(f.sim_call("POST", "/_sim/stats/reset").response->status == 200);
 
   // The config has no API token at all: every request is a Bearer request
@@ -108,7 +103,7 @@ TEST_CASE("oauth sync: auth login, then a full sync equals the sim's truth",
   CHECK(st.out.find("last sync: ok") != std::string::npos);
   CHECK(st.out.find("oauth login: ") != std::string::npos);
   CHECK(st.out.find("; access token valid until ") != std::string::npos);
-  f.check_no_secret_in_outputs(secrets);
+  f.check_no_secret_anywhere(cfg, secrets);
 }
 
 TEST_CASE("oauth sync: access tokens that expire during the run are "
@@ -118,9 +113,7 @@ TEST_CASE("oauth sync: access tokens that expire during the run are "
   login_fixture f{
     workspace({"--access-token-ttl-secs", "2", "--latency-base-ms", "2"})};
   auto cfg = f.config();
-  auto code = log_in(f, cfg);
-  std::vector<std::string> secrets{client_secret, code};
-  remember_tokens(f, secrets);
+  auto secrets = logged_in(f, cfg);
   std::string rt_login{f.stored_tokens().at("refresh_token").as_string()};
   REQUIRE(f.sim_call("POST", "/_sim/stats/reset").response->status == 200);
 
@@ -144,7 +137,7 @@ TEST_CASE("oauth sync: access tokens that expire during the run are "
   CHECK(t.at("generation").to_number<std::int64_t>() == calls + 1);
   CHECK(mode_of(f.token_file()) == 0600);
   remember_tokens(f, secrets);
-  f.check_no_secret_in_outputs(secrets);
+  f.check_no_secret_anywhere(cfg, secrets);
 }
 
 TEST_CASE("oauth sync: the server stops accepting the access token mid-run "
@@ -152,9 +145,7 @@ TEST_CASE("oauth sync: the server stops accepting the access token mid-run "
           "[integration][oauth]") {
   login_fixture f{workspace({"--latency-base-ms", "2"})};
   auto cfg = f.config();
-  auto code = log_in(f, cfg);
-  std::vector<std::string> secrets{client_secret, code};
-  remember_tokens(f, secrets);
+  auto secrets = logged_in(f, cfg);
   REQUIRE(f.sim_call("POST", "/_sim/stats/reset").response->status == 200);
 
   auto sync = std::make_unique<background_process>(
@@ -186,7 +177,7 @@ TEST_CASE("oauth sync: the server stops accepting the access token mid-run "
   CHECK(token_calls(stats) == 1);
   CHECK(f.stored_tokens().at("generation").to_number<std::int64_t>() == 2);
   remember_tokens(f, secrets);
-  f.check_no_secret_in_outputs(secrets);
+  f.check_no_secret_anywhere(cfg, secrets);
 }
 
 TEST_CASE("oauth sync: a refresh token family revoked mid-run stops the "
@@ -194,9 +185,7 @@ TEST_CASE("oauth sync: a refresh token family revoked mid-run stops the "
           "[integration][oauth]") {
   login_fixture f{workspace({"--latency-base-ms", "2"})};
   auto cfg = f.config();
-  auto code = log_in(f, cfg);
-  std::vector<std::string> secrets{client_secret, code};
-  remember_tokens(f, secrets);
+  auto secrets = logged_in(f, cfg);
   std::string rt1{f.stored_tokens().at("refresh_token").as_string()};
 
   // Two hours later a check rotates rt1 out (the access token had died);
@@ -285,7 +274,7 @@ TEST_CASE("oauth sync: a refresh token family revoked mid-run stops the "
   secrets.push_back(log_in(f, cfg));
   sync_exactly(f, cfg);
   remember_tokens(f, secrets);
-  f.check_no_secret_in_outputs(secrets);
+  f.check_no_secret_anywhere(cfg, secrets);
 }
 
 TEST_CASE("oauth sync: a rotation lost in a crash is recovered within the "
@@ -294,9 +283,7 @@ TEST_CASE("oauth sync: a rotation lost in a crash is recovered within the "
   login_fixture f{
     workspace({"--access-token-ttl-secs", "1", "--latency-base-ms", "2"})};
   auto cfg = f.config();
-  auto code = log_in(f, cfg);
-  std::vector<std::string> secrets{client_secret, code};
-  remember_tokens(f, secrets);
+  auto secrets = logged_in(f, cfg);
   std::string rt1{f.stored_tokens().at("refresh_token").as_string()};
 
   // A process refreshed with rt1 (so Atlassian rotated it out) and died
@@ -337,5 +324,107 @@ TEST_CASE("oauth sync: a rotation lost in a crash is recovered within the "
         == 0);
   CHECK(mode_of(f.token_file()) == 0600);
   remember_tokens(f, secrets);
-  f.check_no_secret_in_outputs(secrets);
+  f.check_no_secret_anywhere(cfg, secrets);
+}
+
+namespace {
+
+/// Jira's global pool, 65,000 points per hour (Atlassian, "Rate limiting",
+/// 2026: "global pool 65,000 points shared by all tenants of an app"),
+/// scaled from an hour to a minute: 1,083 points per 60-second window,
+/// the same points per second.
+constexpr std::int64_t scaled_quota = 65'000 * 60 / 3600;
+
+/// 429s of `stats` whose reason is a quota (jira-quota-*-based).
+std::int64_t quota_429s(const json::object& stats) {
+  std::int64_t n = 0;
+  for (const auto& [reason, count] :
+       stats.at("rate_limited_by_reason").as_object())
+    if (std::string_view(reason).rfind("jira-quota-", 0) == 0)
+      n += count.to_number<std::int64_t>();
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("oauth sync under the points quota (65,000 an hour scaled to a "
+          "minute): paced by the Beta-RateLimit headers, no quota 429; a "
+          "quota 429 anyway pauses everything until the stated reset",
+          "[integration][oauth][quota]") {
+  // A workspace whose full sync costs more points than one window holds, so
+  // the run must spread itself over more than one window.
+  login_fixture f{{"--seed", "7", "--issues", "150", "--projects", "3",
+                   "--users", "20", "--heavy-comment-issues", "0",
+                   "--large-attachments", "0", "--quota-points",
+                   std::to_string(scaled_quota), "--quota-window-secs", "60",
+                   "--quota-scope", "global"}};
+  auto cfg = f.config();
+  auto secrets = logged_in(f, cfg);
+  REQUIRE(f.sim_call("POST", "/_sim/stats/reset").response->status == 200);
+
+  // 1. Paced: the run never reaches r=0, so it never meets a quota 429.
+  auto s = run(f, {"sync", "--config", cfg.string()});
+  auto e = run(f, {"export", "--config", cfg.string()});
+  check_exact(f.sim, s.rc, e.rc, e.out,
+              "sync stdout:\n" + s.out + "\nsync stderr:\n" + s.err);
+  auto stats = sim_stats(f);
+  INFO("sync stdout:\n" << s.out << "\nsim stats: " << json::serialize(stats));
+  auto spent = stats.at("points_spent").to_number<std::int64_t>();
+  std::cout << "quota scenario, paced: " << spent << " points over windows of "
+            << scaled_quota << "; quota 429s " << quota_429s(stats) << "\n";
+  REQUIRE(spent > scaled_quota); // the run did need more than one window
+  CHECK(quota_429s(stats) == 0);
+  CHECK(stats.at("rate_limited").to_number<std::int64_t>() == 0);
+  // The governor held the run back for the quota (reserve or pacing), and
+  // said so while it waited.
+  CHECK(s.out.find("429 responses 0)") != std::string::npos);
+  CHECK(s.err.find("jirasync: rate limit: waiting for quota_")
+        != std::string::npos);
+
+  // 2. Another tenant of the app empties the global pool mid-run: the next
+  // request gets a quota 429 however well we paced. The governor pauses
+  // EVERY request until the reset the 429 states; the run then completes
+  // exactly.
+  REQUIRE(f.sim_call("POST", "/_sim/stats/reset").response->status == 200);
+  auto sync = std::make_unique<background_process>(
+    std::vector<std::string>{JIRASYNC_BIN, "sync", "--full", "--config",
+                             cfg.string()},
+    f.dir.path() / "quota429.out", f.dir.path() / "quota429.err");
+  bool emptied = false;
+  for (int i = 0; i < 3000 && !emptied; ++i) {
+    if (sim_stats(f).at("api_requests").to_number<std::int64_t>() >= 20) {
+      auto r = f.sim_call("POST", "/_sim/limits/spend", R"({"points":100000})");
+      REQUIRE(r.ok());
+      REQUIRE(r.response->status == 200);
+      emptied = true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(emptied);
+  std::string out, err;
+  auto rc = sync->wait_exit(300s);
+  REQUIRE(rc.has_value());
+  out = sync->out();
+  err = sync->err();
+  f.outputs.push_back(out);
+  f.outputs.push_back(err);
+  auto e2 = run(f, {"export", "--config", cfg.string()});
+  check_exact(f.sim, *rc, e2.rc, e2.out,
+              "sync stdout:\n" + out + "\nsync stderr:\n" + err);
+  auto after = sim_stats(f);
+  INFO("sync stdout:\n" << out << "\nsync stderr:\n"
+                        << err << "\nsim stats: " << json::serialize(after));
+  CHECK(quota_429s(after) >= 1);
+  // Nothing arrived while the stated Retry-After was pending: the pause
+  // held every class, not just the one that met the 429.
+  CHECK(after.at("arrived_during_retry_after").to_number<std::int64_t>() == 0);
+  CHECK(err.find("jirasync: rate limit: waiting for quota_429 until ")
+        != std::string::npos);
+  auto by_reason = out.find("  429s by reason:");
+  REQUIRE(by_reason != std::string::npos);
+  CHECK(out.substr(by_reason, out.find('\n', by_reason) - by_reason)
+          .find("jira-quota-global-based ")
+        != std::string::npos);
+  remember_tokens(f, secrets);
+  f.check_no_secret_anywhere(cfg, secrets);
 }

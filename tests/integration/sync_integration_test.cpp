@@ -67,28 +67,21 @@ std::size_t max_comments_per_issue(const std::string& truth_text) {
   return best;
 }
 
-const std::vector<std::string> workspace_args = {"--seed",
-                                                 "11",
-                                                 "--issues",
-                                                 "700",
-                                                 "--projects",
-                                                 "5",
-                                                 "--users",
-                                                 "40",
-                                                 "--heavy-comment-issues",
-                                                 "2",
-                                                 "--heavy-comment-count",
-                                                 "230",
-                                                 "--large-attachments",
-                                                 "1",
-                                                 "--port",
-                                                 "0"};
+
+/// jira-sim with the full-sync workspace on a free port.
+std::vector<std::string> sim_command() {
+  std::vector<std::string> args{JIRA_SIM_BIN};
+  for (auto& a : full_sync_workspace())
+    args.push_back(a);
+  args.push_back("--port");
+  args.push_back("0");
+  return args;
+}
 
 } // namespace
 
 TEST_CASE("sync + export equal the sim's ground truth", "[integration]") {
-  std::vector<std::string> args{JIRA_SIM_BIN};
-  args.insert(args.end(), workspace_args.begin(), workspace_args.end());
+  auto args = sim_command();
   sim_process sim{args};
   temp_dir dir;
   auto r = sync_and_export(sim, dir);
@@ -102,8 +95,7 @@ TEST_CASE("sync + export equal the sim's ground truth", "[integration]") {
 
 TEST_CASE("faults and burst limits give the same exact result",
           "[integration]") {
-  std::vector<std::string> args{JIRA_SIM_BIN};
-  args.insert(args.end(), workspace_args.begin(), workspace_args.end());
+  auto args = sim_command();
   // Burst buckets at a quarter of Jira's rates, stated in X-RateLimit-* as
   // Jira does; 5% faults, the 503s with a Retry-After of 2 s (a wait the
   // log must explain).
