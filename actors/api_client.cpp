@@ -362,8 +362,9 @@ api_client_impl(api_actor* self, std::shared_ptr<protocol::http_client> client,
       auto& st = self->state;
       auto id = st.next_id++;
       auto rp = self->make_response_promise<api_reply>();
-      st.calls.emplace(id,
-                       pending_call{rp, std::move(call.request), 0, {}, 0, 0, {}, false, {}});
+      st.calls.emplace(
+        id,
+        pending_call{rp, std::move(call.request), 0, {}, 0, 0, {}, false, {}});
       start_attempt(self, id);
       return rp;
     },

@@ -70,10 +70,9 @@ void deliver(keeper_actor* self, const sync::oauth_effects& fx) {
     if (i == st.waiting.end())
       continue;
     auto left = st.session->due_at_ms() - now_ms(self);
-    i->second.deliver(
-      bearer_reply{bearer_grant{st.session->authorization(),
-                                st.session->generation(),
-                                std::max<std::int64_t>(0, left)}});
+    i->second.deliver(bearer_reply{
+      bearer_grant{st.session->authorization(), st.session->generation(),
+                   std::max<std::int64_t>(0, left)}});
     st.waiting.erase(i);
   }
   for (auto id : fx.failed) {

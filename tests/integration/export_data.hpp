@@ -222,9 +222,20 @@ inline std::vector<std::string> compare(const dataset& truth,
 /// mode): 700 issues in 5 projects, 40 users, two issues with 230 comments
 /// (several comment pages), one large attachment (over the text cap).
 inline std::vector<std::string> full_sync_workspace() {
-  return {"--seed",  "11", "--issues", "700", "--projects", "5", "--users",
-          "40",      "--heavy-comment-issues", "2", "--heavy-comment-count",
-          "230",     "--large-attachments",    "1"};
+  return {"--seed",
+          "11",
+          "--issues",
+          "700",
+          "--projects",
+          "5",
+          "--users",
+          "40",
+          "--heavy-comment-issues",
+          "2",
+          "--heavy-comment-count",
+          "230",
+          "--large-attachments",
+          "1"};
 }
 
 /// The account id of the sim's API user (GET /_sim/users); empty if none.

@@ -200,13 +200,12 @@ struct login_fixture {
   void check_no_secret_anywhere(const std::filesystem::path& cfg,
                                 const std::vector<std::string>& secrets) {
     std::string out, err;
-    for (std::vector<std::string> cmd :
-         {std::vector<std::string>{"status"},
-          {"status", "--json"},
-          {"config", "check"},
-          {"auth", "status"},
-          {"export"},
-          {"users"}}) {
+    for (std::vector<std::string> cmd : {std::vector<std::string>{"status"},
+                                         {"status", "--json"},
+                                         {"config", "check"},
+                                         {"auth", "status"},
+                                         {"export"},
+                                         {"users"}}) {
       cmd.push_back("--config");
       cmd.push_back(cfg.string());
       int rc = run(cmd, out, err);

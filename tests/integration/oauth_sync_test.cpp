@@ -6,8 +6,8 @@
 // mid-run (invalid_grant: the run stops, exit 4, the state is recorded and
 // shown, no retry loop), and a refresh whose answer was lost in a crash.
 // Every output is searched for the client secret and the tokens.
-#include "oauth_fixture.hpp"
 #include "export_data.hpp"
+#include "oauth_fixture.hpp"
 
 #include <csignal>
 #include <iostream>
@@ -56,7 +56,7 @@ void sync_exactly(login_fixture& f, const std::filesystem::path& cfg) {
   auto s = run(f, {"sync", "--config", cfg.string()});
   auto e = run(f, {"export", "--config", cfg.string()});
   check_exact(f.sim, s.rc, e.rc, e.out,
-                     "sync stdout:\n" + s.out + "\nsync stderr:\n" + s.err);
+              "sync stdout:\n" + s.out + "\nsync stderr:\n" + s.err);
   CHECK(s.out.rfind("sync ok", 0) == 0);
 }
 
@@ -169,7 +169,7 @@ TEST_CASE("oauth sync: the server stops accepting the access token mid-run "
   int rc = f.finish(*sync, out, err);
   auto e = run(f, {"export", "--config", cfg.string()});
   check_exact(f.sim, rc, e.rc, e.out,
-                     "sync stdout:\n" + out + "\nsync stderr:\n" + err);
+              "sync stdout:\n" + out + "\nsync stderr:\n" + err);
   auto stats = sim_stats(f);
   INFO(json::serialize(stats));
   CHECK(stats.at("unauthorized").to_number<std::int64_t>() > 0);
@@ -412,8 +412,9 @@ TEST_CASE("oauth sync under the points quota (65,000 an hour scaled to a "
   check_exact(f.sim, *rc, e2.rc, e2.out,
               "sync stdout:\n" + out + "\nsync stderr:\n" + err);
   auto after = sim_stats(f);
-  INFO("sync stdout:\n" << out << "\nsync stderr:\n"
-                        << err << "\nsim stats: " << json::serialize(after));
+  INFO("sync stdout:\n"
+       << out << "\nsync stderr:\n"
+       << err << "\nsim stats: " << json::serialize(after));
   CHECK(quota_429s(after) >= 1);
   // Nothing arrived while the stated Retry-After was pending: the pause
   // held every class, not just the one that met the 429.

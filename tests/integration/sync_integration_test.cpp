@@ -67,7 +67,6 @@ std::size_t max_comments_per_issue(const std::string& truth_text) {
   return best;
 }
 
-
 /// jira-sim with the full-sync workspace on a free port.
 std::vector<std::string> sim_command() {
   std::vector<std::string> args{JIRA_SIM_BIN};
