@@ -7,6 +7,7 @@
 #include "actors/roles_actor.hpp"
 #include "actors/supervision.hpp"
 #include "actors/users_actor.hpp"
+#include "sync/auth_failure.hpp"
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
@@ -503,15 +504,9 @@ void connect(coordinator_actor* self) {
     .then(
       [=](api_reply& r) {
         auto& st = self->state;
-        if (!r) {
-          auto e = r.error();
-          if (e.code == common::errc::unauthenticated)
-            return fail_run(
-              self, common::make_error(e.code, "authentication failed (HTTP "
-                                               "401): check jira.email and the "
-                                               "API token"));
-          return fail_run(self, prefixed("cannot reach Jira", std::move(e)));
-        }
+        if (!r)
+          return fail_run(self, sync::connect_failure(
+                                  st.base.auth, st.base.email, r.error()));
         auto me = r->parse(protocol::parse_myself);
         if (me.fatal)
           return fail_run(self,
@@ -579,6 +574,8 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       watch_site(self, st.base.api, "api_client");
       watch_site(self, st.base.writer, "store_writer");
       watch_site(self, st.governor, "rate_governor");
+      if (st.base.keeper)
+        watch_site(self, st.base.keeper, "token_keeper");
       self->delayed_send(self, st.base.timeouts.run, deadline_atom_v);
       self->send(self, tick_atom_v);
       connect(self);
@@ -628,6 +625,14 @@ coordinator_impl(coordinator_actor* self, sync_env env,
             // nop: progress only
           });
       self->delayed_send(self, tick_interval, tick_atom_v);
+    },
+    [=](auth_atom, common::error& e) {
+      if (check_fault(self, self->state.base.fault))
+        return;
+      // The OAuth login ended for good (re-authentication required, client
+      // credentials rejected, rotated tokens not storable): every further
+      // request would fail, so the run stops here with the reason.
+      fail_run(self, std::move(e));
     },
     [=](deadline_atom) {
       if (check_fault(self, self->state.base.fault))

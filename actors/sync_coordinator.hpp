@@ -13,18 +13,20 @@
 //
 // Supervision: it monitors every child it spawns (users, groups, projects,
 // roles, downloader, fetchers) and the site-wide actors it uses (api_client,
-// rate_governor, store_writer). A watched actor that goes down before its
-// work is done - an exception, an error exit, even a normal exit - fails
-// the run with the reason. Every request has a finite timeout and an error
-// handler; the run itself fails with errc::timeout after timeouts::run.
-// An exception in the coordinator's own handlers ends it with an error
-// (its caller, run_sync, monitors it). When the coordinator ends, for
+// rate_governor, store_writer, and token_keeper in OAuth mode). A watched actor
+// that goes down before its work is done - an exception, an error exit, even a
+// normal exit - fails the run with the reason. Every request has a finite
+// timeout and an error handler; the run itself fails with errc::timeout after
+// timeouts::run. An exception in the coordinator's own handlers ends it with an
+// error (its caller, run_sync, monitors it). When the coordinator ends, for
 // whatever reason, the children still running are stopped
 // (exit_reason::user_shutdown): a run never leaves actors behind.
 //
 // Messages:
 //   (run_atom) -> sync_report   always a report: failures are values in it
 //   (progress_atom, progress_delta)  from issue fetchers
+//   (auth_atom, error)  from the token_keeper (OAuth mode): the login ended
+//                       for good; the run fails with this error at once
 //   (tick_atom)      internal: refreshes request counters for progress
 //   (deadline_atom)  internal: timeouts::run has passed
 //
@@ -49,6 +51,7 @@ namespace jirasync::actors {
 using sync_coordinator_actor
   = caf::typed_actor<caf::replies_to<run_atom>::with<sync_report>,
                      caf::reacts_to<progress_atom, progress_delta>,
+                     caf::reacts_to<auth_atom, common::error>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<deadline_atom>>;
 
 /// What the progress display shows.

@@ -9,6 +9,7 @@
 #include "actors/messages.hpp"
 #include "actors/store_writer.hpp"
 #include "actors/timeouts.hpp"
+#include "actors/token_keeper.hpp"
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
 
@@ -46,7 +47,14 @@ struct pipeline_tuning {
 };
 
 struct sync_env {
+  /// API base and, in API-token mode, the Authorization header (in OAuth
+  /// mode api_client sets the Bearer token of each attempt).
   protocol::api_target target;
+  /// How the run authenticates (the wording of authentication failures).
+  /// Default: api_token.
+  config::auth_method auth = config::auth_method::api_token;
+  /// API-token mode: jira.email (named in authentication failures).
+  std::string email;
   /// Site URL (browse links), field names for custom fields.
   sync::mapping_context mapping;
   config::filters_config filters;
@@ -61,6 +69,9 @@ struct sync_env {
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;
   api_client_actor api;
+  /// OAuth mode: the run's token_keeper (watched like the other site-wide
+  /// actors); none in API-token mode.
+  token_keeper_actor keeper;
   store_writer_actor writer;
   /// Set by the coordinator once it spawned the pool.
   attachment_downloader_actor downloader;

@@ -1,6 +1,7 @@
 // `jirasync sync --config F [--full]`: one sync cycle (full for now:
 // incremental sync is a later step). Progress on stderr, summary on stdout.
-// Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial, 130 interrupted
+// Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial, 4 credentials
+// refused or OAuth re-authentication required, 130 interrupted
 // (SIGINT/SIGTERM: the pages in flight are written first; a second signal
 // exits at once).
 #include "actors/sync_run.hpp"

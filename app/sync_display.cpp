@@ -190,6 +190,10 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
 }
 
 int exit_code_of(const actors::sync_report& r) {
+  // Refused credentials need a person (a new API token, `jirasync auth
+  // login`): a code of their own lets a scheduler tell them apart.
+  if (r.error && r.error->code == common::errc::unauthenticated)
+    return static_cast<int>(exit_code::auth);
   auto result = r.result();
   if (result == sync::run_result::ok)
     return static_cast<int>(exit_code::ok);

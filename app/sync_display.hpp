@@ -22,7 +22,9 @@ void finish_progress(bool tty);
 /// reason, the longest wait and why; duration, failures).
 void print_summary(std::ostream& out, const actors::sync_report& report);
 
-/// exit_code for a report: ok 0, partial 3, failed 1.
+/// exit_code for a report: ok 0, partial 3, failed 1; failed because the
+/// credentials were refused or the OAuth login must be renewed
+/// (errc::unauthenticated) 4.
 int exit_code_of(const actors::sync_report& report);
 
 } // namespace jirasync::app

@@ -260,12 +260,7 @@ TEST_CASE("without admin rights: zero over-shares, degraded projects named",
   // projects" to the Administrators role (10002): their permission schemes
   // and roles become readable, the level members and products stay closed.
   // The next sync replaces the narrow ACLs by wider, still correct ones.
-  std::string bot;
-  auto sim_users
-    = json::parse(http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
-  for (auto& u : sim_users.as_array())
-    if (u.as_object().at("api_user").as_bool())
-      bot = std::string{u.as_object().at("account_id").as_string()};
+  auto bot = sim_api_user(sim);
   REQUIRE_FALSE(bot.empty());
   auto before = degraded_parts(st);
   std::size_t added = 0;
