@@ -348,10 +348,10 @@ std::int64_t quota_429s(const json::object& stats) {
 
 } // namespace
 
-TEST_CASE("oauth sync under the points quota (65,000 points, the window "
-          "scaled from an hour to a minute): paced by the Beta-RateLimit "
-          "headers, no quota 429; a quota 429 anyway pauses everything until "
-          "the stated reset",
+// Under the points quota (65,000 points, the window scaled from an hour to
+// a minute): paced by the Beta-RateLimit headers, no quota 429; a quota 429
+// anyway pauses everything until the stated reset.
+TEST_CASE("oauth sync: paced under the points quota",
           "[integration][oauth][quota]") {
   login_fixture f{workspace({"--quota-points", std::to_string(pool_points),
                              "--quota-window-secs", "60", "--quota-scope",
@@ -377,10 +377,9 @@ TEST_CASE("oauth sync under the points quota (65,000 points, the window "
   CHECK(quota_429s(stats) == 0);
   CHECK(stats.at("rate_limited").to_number<std::int64_t>() == 0);
   CHECK(s.out.find("429 responses 0)") != std::string::npos);
-  // More than the window's head start was needed: the governor spread the
-  // run by the quota headers (quota_pacing, or quota_reserve at the end of
-  // a window).
-  REQUIRE(spent > pool_points / 10);
+  // The governor spread the run by the quota headers (quota_pacing, or
+  // quota_reserve at the end of a window): its estimates reserve more
+  // points than Jira charges, so it paces before the real spending would.
   CHECK(waited_line.find(" quota_") != std::string::npos);
 
   // 2. Another tenant of the app empties the global pool mid-run: the next
