@@ -283,6 +283,10 @@ env_lookup process_env();
 struct load_result {
   std::optional<config> cfg;
   std::vector<std::string> errors;
+  /// What loads but should be fixed, e.g. "FILE:LINE: jira.api_token_file:
+  /// secret file F may be read by group or others (mode 0644); run chmod
+  /// 600 F". Printed by every command that loads the config.
+  std::vector<std::string> warnings;
 
   explicit operator bool() const noexcept {
     return cfg.has_value();

@@ -11,6 +11,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -376,6 +377,11 @@ public:
     errors_.push_back({line, std::move(msg)});
   }
 
+  void warning(line_t line, std::string_view key, std::string_view reason) {
+    warnings_.push_back(source_name_ + ":" + std::to_string(line) + ": "
+                        + std::string{key} + ": " + std::string{reason});
+  }
+
   load_result run(std::string_view text);
 
 private:
@@ -401,6 +407,7 @@ private:
   fs::path base_dir_;
   fs::path cwd_;
   std::vector<std::pair<line_t, std::string>> errors_;
+  std::vector<std::string> warnings_;
 };
 
 void table_reader::reject_unknown() {
@@ -604,6 +611,20 @@ void loader::resolve_secret(table_reader& t, std::string_view env_key,
     error(t.line_of_key(file_key), t.path(file_key),
           "cannot read secret file " + file.string() + ": " + reason);
     return;
+  }
+  // Another local user must not be able to read the token (the store's
+  // own files are 0600 for the same reason).
+  std::error_code perm_ec;
+  auto perms = fs::status(file, perm_ec).permissions();
+  constexpr auto shared = fs::perms::group_all | fs::perms::others_all;
+  if (!perm_ec && (perms & shared) != fs::perms::none) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o",
+                  static_cast<unsigned>(perms & fs::perms::mask));
+    warning(t.line_of_key(file_key), t.path(file_key),
+            "secret file " + file.string()
+              + " may be read by group or others (mode " + mode
+              + "); run: chmod 600 " + file.string());
   }
   // Editors add a trailing newline; tokens never end in whitespace.
   while (!content->empty()
@@ -871,7 +892,7 @@ load_result loader::run(std::string_view text) {
     std::string msg = source_name_ + ":" + std::to_string(line_of(e.source()))
                       + ": syntax: " + std::string{e.description()}
                       + " (column " + std::to_string(where.column) + ")";
-    return load_result{std::nullopt, {std::move(msg)}};
+    return load_result{std::nullopt, {std::move(msg)}, {}};
   }
   config cfg;
   cfg.source_file = source_name_;
@@ -914,7 +935,7 @@ load_result loader::run(std::string_view text) {
   read_service(service, cfg.service);
 
   if (errors_.empty())
-    return load_result{std::move(cfg), {}};
+    return load_result{std::move(cfg), {}, std::move(warnings_)};
   std::stable_sort(errors_.begin(), errors_.end(),
                    [](const auto& a, const auto& b) {
                      return a.first < b.first;
@@ -951,7 +972,8 @@ load_result load_config(const fs::path& file, const env_lookup& env) {
   auto text = read_file(file, reason);
   if (!text)
     return load_result{std::nullopt,
-                       {file.string() + ": cannot read file (" + reason + ")"}};
+                       {file.string() + ": cannot read file (" + reason + ")"},
+                       {}};
   return load_config_from_string(*text, file.string(), env);
 }
 

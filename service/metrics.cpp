@@ -91,7 +91,7 @@ std::string metrics_text(const service_state& s) {
 
   w.head("jirasync_runs_total", "counter", "Finished sync runs by result.");
   for (auto o : {run_outcome::ok, run_outcome::partial, run_outcome::failed,
-                 run_outcome::cancelled})
+                 run_outcome::cancelled, run_outcome::reauth_required})
     w.sample("jirasync_runs_total", t.runs[static_cast<std::size_t>(o)],
              "result", to_string(o));
   w.head("jirasync_run_in_progress", "gauge", "1 while a sync run is going.");

@@ -28,6 +28,8 @@ std::string_view to_string(run_outcome o) {
       return "failed";
     case run_outcome::cancelled:
       return "cancelled";
+    case run_outcome::reauth_required:
+      return "reauth_required";
   }
   return "failed";
 }
@@ -57,6 +59,7 @@ std::optional<run_ticket> scheduler::take_due(std::int64_t now_ms) {
   }
   due_ms_.reset();
   due_full_ = false;
+  reauth_wait_ = false;
   running_ = true;
   current_ = t;
   last_start_ms_ = now_ms;
@@ -76,6 +79,14 @@ void scheduler::finished(run_outcome outcome, std::int64_t now_ms) {
   if (!running_)
     return;
   running_ = false;
+  if (outcome == run_outcome::reauth_required) {
+    // Every run would be refused the same way: wait for a person.
+    due_ms_.reset();
+    due_full_ = false;
+    queued_.reset();
+    reauth_wait_ = true;
+    return;
+  }
   if (outcome == run_outcome::failed) {
     ++failures_;
     due_ms_ = now_ms + retry_delay_ms();
@@ -123,6 +134,15 @@ bool scheduler::cancel() {
 void scheduler::set_options(schedule_options options, std::int64_t now_ms) {
   bool was_scheduled = opt_.scheduled;
   opt_ = options;
+  if (reauth_wait_ && !running_) {
+    // New credentials may be in place: a scheduled site runs at once.
+    reauth_wait_ = false;
+    if (opt_.scheduled) {
+      due_ms_ = now_ms;
+      due_reason_ = run_reason::schedule;
+    }
+    return;
+  }
   if (running_ || (due_ms_ && due_reason_ == run_reason::retry))
     return; // finished() / the retry apply the new options
   if (!opt_.scheduled) {

@@ -15,6 +15,13 @@
 //              the retry keeps the failed run's `full`. A success resets it.
 //   cancel()   drops the queued trigger and the pending retry; a cancelled
 //              run is not retried.
+//   reauth     a run that ended because the credentials were refused
+//              (invalid_grant, a 401 to an API token) is NOT retried and
+//              nothing is scheduled: every run would fail the same way
+//              until a person acts; a trigger queued during that run is
+//              dropped. The next run waits for trigger() (POST /sync) or
+//              set_options() (SIGHUP, e.g. after `jirasync auth login` or a
+//              new API token), which makes a scheduled run due at once.
 // At most one run is out at a time: take_due() answers nothing until
 // finished() is called for the run it handed out.
 //
@@ -46,8 +53,9 @@ enum class run_reason { start, schedule, trigger, retry };
 std::string_view to_string(run_reason r);
 
 /// How a run ended, for the scheduler.
-enum class run_outcome { ok, partial, failed, cancelled };
+enum class run_outcome { ok, partial, failed, cancelled, reauth_required };
 
+/// "ok", "partial", "failed", "cancelled", "reauth_required".
 std::string_view to_string(run_outcome o);
 
 struct run_ticket {
@@ -101,6 +109,11 @@ public:
   int consecutive_failures() const {
     return failures_;
   }
+  /// The last run's credentials were refused: nothing runs until a
+  /// trigger or new options.
+  bool waiting_for_credentials() const {
+    return reauth_wait_;
+  }
   /// The pending due time is a retry of a failed run.
   bool retry_pending() const {
     return due_ms_ && due_reason_ == run_reason::retry;
@@ -120,6 +133,7 @@ private:
   /// A trigger waiting: its `full`.
   std::optional<bool> queued_;
   int failures_ = 0;
+  bool reauth_wait_ = false;
 };
 
 } // namespace jirasync::service

@@ -69,6 +69,8 @@ storage::export_filters export_filters_of(const config::config& cfg) {
 run_outcome outcome_of(const actors::sync_report& r) {
   if (r.error && r.error->code == common::errc::cancelled)
     return run_outcome::cancelled;
+  if (r.error && r.error->code == common::errc::unauthenticated)
+    return run_outcome::reauth_required;
   switch (r.result()) {
     case sync::run_result::ok:
       return run_outcome::ok;
@@ -366,6 +368,11 @@ void service_runner::run_one(run_ticket t, std::string id, config::config cfg,
   state_.totals.add(fr);
   if (fr.outcome == run_outcome::ok || fr.outcome == run_outcome::partial)
     state_.last_success_ms = fr.finished_ms;
+  if (fr.outcome == run_outcome::reauth_required)
+    log->error("the credentials were refused ({}): no run until a person "
+               "acts; after `jirasync auth login` or a new API token, "
+               "send SIGHUP or POST /sync",
+               fr.report.error ? fr.report.error->message : "");
   if (fr.outcome == run_outcome::failed) {
     auto next = sched_->next_due_ms();
     log->warn("the run failed; retry {} (failure {} in a row)",
@@ -428,6 +435,8 @@ void service_runner::reload() {
     log->error("the new configuration is invalid: keeping the running one");
     return;
   }
+  for (const auto& w : r.warnings)
+    log->warn("config: {}", w);
   auto next = std::move(*r.cfg);
   std::lock_guard lk{mtx_};
   if (next.storage.path != cfg_.storage.path) {

@@ -174,8 +174,9 @@ json::object status_json(const service_state& s) {
   o["queued"] = s.queued;
   o["consecutive_failures"] = s.consecutive_failures;
   json::object runs;
-  for (auto outcome : {run_outcome::ok, run_outcome::partial,
-                       run_outcome::failed, run_outcome::cancelled})
+  for (auto outcome :
+       {run_outcome::ok, run_outcome::partial, run_outcome::failed,
+        run_outcome::cancelled, run_outcome::reauth_required})
     runs[to_string(outcome)] = s.totals.runs[static_cast<std::size_t>(outcome)];
   o["runs"] = std::move(runs);
   o["store"] = json::object{{"path", s.store_path},

@@ -46,7 +46,7 @@ struct finished_run {
 /// counters).
 struct run_totals {
   /// Index: run_outcome.
-  std::array<std::uint64_t, 4> runs{};
+  std::array<std::uint64_t, 5> runs{};
   std::uint64_t requests = 0;
   std::uint64_t retries = 0;
   std::uint64_t gave_up = 0;
@@ -128,7 +128,8 @@ std::vector<std::string> failed_projects(const actors::sync_report& report);
 ///                   "degraded_projects":[{"project_key","gaps":[...]}]
 ///                   (sync::degraded_to_json, as in `jirasync status`)},
 ///  "last_success_at","next_run_at","next_run_is_retry","queued",
-///  "consecutive_failures","runs":{ok,partial,failed,cancelled},
+///  "consecutive_failures","runs":{ok,partial,failed,cancelled,
+///  reauth_required},
 ///  "store":{"path","last_seq","size_bytes"},"started_at"}
 /// Times are RFC 3339 UTC with milliseconds, or null.
 boost::json::object status_json(const service_state& s);

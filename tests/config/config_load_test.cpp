@@ -443,6 +443,34 @@ TEST_CASE("a missing or empty env var is named, its value never shown",
                    "characters; the value is not shown)"});
 }
 
+TEST_CASE("a secret file others may read loads with a warning naming it",
+          "[config]") {
+  temp_dir dir;
+  auto token = dir.write("token", "file-token-value\n");
+  auto cfg_file
+    = dir.write("jirasync.toml", "[jira]\n"
+                                 "site = \"https://acme.atlassian.net\"\n"
+                                 "email = \"bot@acme.com\"\n"
+                                 "api_token_file = \"token\"\n");
+  namespace fs = std::filesystem;
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write
+                           | fs::perms::group_read | fs::perms::others_read);
+  auto r = load_config(cfg_file, fake_env({}));
+  REQUIRE(r.errors == strings{});
+  CHECK(r.cfg->jira.api_token.reveal() == "file-token-value");
+  CHECK(r.warnings
+        == strings{cfg_file.string() + ":4: jira.api_token_file: secret file "
+                   + token.string()
+                   + " may be read by group or others (mode 0644); run: "
+                     "chmod 600 "
+                   + token.string()});
+  // The warning never carries the secret itself.
+  CHECK(r.warnings.at(0).find("file-token-value") == std::string::npos);
+
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write);
+  CHECK(load_config(cfg_file, fake_env({})).warnings == strings{});
+}
+
 TEST_CASE("secrets are read from files relative to the config file",
           "[config]") {
   temp_dir dir;

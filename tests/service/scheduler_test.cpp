@@ -161,3 +161,52 @@ TEST_CASE("a reload changes the strategy and the interval", "[service]") {
   s.set_options(manual(), t0 + 8 * min);
   CHECK_FALSE(s.next_due_ms());
 }
+
+TEST_CASE("refused credentials stop the schedule until a trigger or a reload",
+          "[service]") {
+  scheduler s{scheduled(60), t0};
+  REQUIRE(s.take_due(t0));
+  CHECK(s.trigger(true) == trigger_result::queued);
+  s.finished(run_outcome::reauth_required, t0 + min);
+  // No retry, no scheduled run, and the trigger queued before is dropped:
+  // every run would be refused the same way.
+  CHECK_FALSE(s.retry_pending());
+  CHECK_FALSE(s.queued());
+  CHECK_FALSE(s.next_due_ms());
+  CHECK(s.waiting_for_credentials());
+  CHECK_FALSE(s.take_due(t0 + 1000 * min));
+  CHECK(s.consecutive_failures() == 0);
+
+  // A reload (SIGHUP after `jirasync auth login`) runs at once.
+  s.set_options(scheduled(60), t0 + 1000 * min);
+  CHECK_FALSE(s.waiting_for_credentials());
+  CHECK(s.next_due_ms() == t0 + 1000 * min);
+  auto r = s.take_due(t0 + 1000 * min);
+  REQUIRE(r);
+  CHECK(r->reason == run_reason::schedule);
+  CHECK_FALSE(r->full);
+
+  // Refused again; this time a POST /sync brings it back.
+  s.finished(run_outcome::reauth_required, t0 + 1001 * min);
+  CHECK_FALSE(s.next_due_ms());
+  CHECK(s.trigger(false) == trigger_result::due_now);
+  r = s.take_due(t0 + 1002 * min);
+  REQUIRE(r);
+  CHECK(r->reason == run_reason::trigger);
+  CHECK_FALSE(s.waiting_for_credentials());
+  s.finished(run_outcome::ok, t0 + 1003 * min);
+  CHECK(s.next_due_ms() == t0 + 1062 * min);
+}
+
+TEST_CASE("refused credentials under the manual strategy: only a trigger",
+          "[service]") {
+  scheduler s{manual(), t0};
+  s.trigger(false);
+  REQUIRE(s.take_due(t0));
+  s.finished(run_outcome::reauth_required, t0 + min);
+  s.set_options(manual(), t0 + 2 * min);
+  CHECK_FALSE(s.next_due_ms());
+  CHECK_FALSE(s.take_due(t0 + 3 * min));
+  CHECK(s.trigger(false) == trigger_result::due_now);
+  CHECK(s.take_due(t0 + 3 * min));
+}
