@@ -132,7 +132,9 @@ struct login_fixture {
   }
 
   int finish(background_process& p, std::string& out, std::string& err) {
-    auto rc = p.wait_exit(60s);
+    // A 700-issue sync takes ~10 s here, several times that under the
+    // sanitizers on a loaded 2-core CI machine (71 s seen under load).
+    auto rc = p.wait_exit(300s);
     REQUIRE(rc.has_value());
     out = p.out();
     err = p.err();

@@ -40,6 +40,10 @@ write_serve_config(const sim_process& sim, const std::filesystem::path& dir,
     std::ofstream tok{dir / "token"};
     tok << c.api_token << "\n";
   }
+  // As a careful operator keeps it (a wider file gets a config warning).
+  std::filesystem::permissions(dir / "token",
+                               std::filesystem::perms::owner_read
+                                 | std::filesystem::perms::owner_write);
   auto path = dir / "jirasync.toml";
   std::ofstream out{path};
   out << "[jira]\nsite = \"" << sim.base_url() << "\"\n"

@@ -337,8 +337,8 @@ TEST_CASE("serve (manual): triggers - status - metrics - feed - long-poll - "
   CHECK(run_ids.size() == 3);
 }
 
-TEST_CASE("serve (scheduled - non-loopback): a failing run keeps the service "
-          "up - SIGHUP fixes it - the retry succeeds - no token - no admin",
+TEST_CASE("serve (scheduled - non-loopback): refused credentials keep the "
+          "service up without retries - SIGHUP fixes it - no token - no admin",
           "[integration][service]") {
   auto sim = start_sim("0");
   temp_dir dir;
@@ -355,26 +355,30 @@ TEST_CASE("serve (scheduled - non-loopback): a failing run keeps the service "
   const std::string tok = "adm1n-t0ken";
   INFO("serve stderr:\n" << serve.err());
 
-  // The first run starts by itself and fails on the credentials.
+  // The first run starts by itself and is refused on the credentials:
+  // not retried (every run would be refused the same way), nothing
+  // scheduled until a person acts.
   REQUIRE(eventually(
     [&] {
       auto s = admin.status(tok);
-      return !s.empty() && runs(s, "failed") >= 1;
+      return !s.empty() && runs(s, "reauth_required") >= 1;
     },
     30s));
   auto failed = admin.status(tok);
-  CHECK(failed.at("last_run").at("result") == "failed");
+  CHECK(failed.at("last_run").at("result") == "reauth_required");
   CHECK(std::string{failed.at("last_run").at("error").as_string()}.find(
           "authentication failed")
         != std::string::npos);
-  CHECK(failed.at("next_run_is_retry") == true);
+  CHECK(failed.at("next_run_is_retry") == false);
+  CHECK(failed.at("next_run_at").is_null());
   CHECK(failed.at("ready") == false);
   CHECK(admin.get("/healthz").first == 200); // alive
   CHECK(admin.get("/readyz").first == 503);  // but needs credentials
   auto [mcode, metrics] = admin.get("/metrics", tok);
   CHECK(mcode == 200);
-  CHECK(metric(metrics, "jirasync_runs_total{result=\"failed\"}") >= 1);
-  CHECK(metric(metrics, "jirasync_consecutive_failures") >= 1);
+  CHECK(metric(metrics, "jirasync_runs_total{result=\"reauth_required\"}")
+        == 1);
+  CHECK(metric(metrics, "jirasync_runs_total{result=\"failed\"}") == 0);
 
   // Non-loopback: every admin endpoint but the probes needs the token.
   CHECK(admin.post("/sync").first == 401);
@@ -395,7 +399,8 @@ TEST_CASE("serve (scheduled - non-loopback): a failing run keeps the service "
     },
     10s));
   CHECK(admin.get("/healthz").first == 200);
-  // ... a good one applies; the retry then succeeds.
+  // ... a good one applies and, credentials being what was wrong, runs at
+  // once.
   c.api_token = sim.str("api_token"); // the right token, in the file
   write_serve_config(sim, dir.path(), c);
   serve.signal(SIGHUP);
@@ -407,7 +412,8 @@ TEST_CASE("serve (scheduled - non-loopback): a failing run keeps the service "
     90s));
   auto ok = admin.status(tok);
   CHECK(ok.at("last_run").at("result") == "ok");
-  CHECK(ok.at("last_run").at("reason") == "retry");
+  CHECK(ok.at("last_run").at("reason") == "schedule");
+  CHECK(runs(ok, "reauth_required") == 1);
   CHECK(as_int(ok.at("consecutive_failures")) == 0);
   CHECK(ok.at("ready") == true);
   CHECK(ok.at("next_run_is_retry") == false);
