@@ -136,6 +136,8 @@ private:
   void release_feed_waiters(std::int64_t now);
   void reload();
   int shut_down();
+  /// A copy of the state under the lock, with the store's last seq.
+  service_state state_snapshot();
 
   // --- the worker thread ---
   void run_one(run_ticket t, std::string id, config::config cfg,
@@ -425,6 +427,17 @@ void service_runner::release_feed_waiters(std::int64_t now) {
   feed_cv_.notify_one();
 }
 
+service_state service_runner::state_snapshot() {
+  service_state copy;
+  {
+    std::lock_guard lk{mtx_};
+    copy = state_;
+  }
+  if (auto seq = db_->last_seq())
+    copy.last_seq = *seq;
+  return copy;
+}
+
 void service_runner::reload() {
   auto log = spdlog::default_logger();
   log->info("SIGHUP: reloading {}", opts_.config_path.string());
@@ -579,26 +592,14 @@ void service_runner::handle(protocol::server_request req,
   if (path == "/status") {
     if (!get)
       return wrong_method("GET");
-    service_state copy;
-    {
-      std::lock_guard lk{mtx_};
-      copy = state_;
-    }
-    if (auto seq = db_->last_seq())
-      copy.last_seq = *seq;
+    auto copy = state_snapshot();
     out.send(json_response(200, status_json(copy)));
     return;
   }
   if (path == "/metrics") {
     if (!get)
       return wrong_method("GET");
-    service_state copy;
-    {
-      std::lock_guard lk{mtx_};
-      copy = state_;
-    }
-    if (auto seq = db_->last_seq())
-      copy.last_seq = *seq;
+    auto copy = state_snapshot();
     protocol::server_response r;
     r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
     r.body = metrics_text(copy);
