@@ -48,6 +48,8 @@ struct coordinator_state {
   roles_actor roles;
   std::vector<protocol::jira_project> projects;
   std::vector<std::shared_ptr<const sync::project_access>> access;
+  /// The projects whose access could be read: where issues go.
+  std::shared_ptr<const sync::scope_map> scope;
   std::deque<std::size_t> pending_projects;
   int projects_active = 0;
   /// Children spawned by this coordinator and still running; shared with
@@ -125,7 +127,13 @@ void write_run_checkpoint(coordinator_actor* self) {
     {{"requests", static_cast<std::int64_t>(rep.api.requests)},
      {"rate_limit_waits",
       static_cast<std::int64_t>(rep.governor.rate_limit_waits)},
-     {"duration_ms", rep.duration_ms}});
+     {"duration_ms", rep.duration_ms},
+     {"issues_removed", static_cast<std::int64_t>(rep.issues_removed)},
+     {"projects_removed", static_cast<std::int64_t>(rep.projects_removed)},
+     {"users_removed", static_cast<std::int64_t>(rep.users_removed)},
+     {"groups_removed", static_cast<std::int64_t>(rep.groups_removed)},
+     {"acls_refreshed", static_cast<std::int64_t>(rep.acls_refreshed)}});
+  spec->sync->mode = rep.mode;
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";
@@ -203,6 +211,11 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
   st.report.attachments_skipped += r.attachments_skipped;
+  st.report.issues_removed += r.issues_removed;
+  st.report.acls_refreshed += r.acls_refreshed;
+  if (!r.mode.empty())
+    st.report.project_modes[r.project_key]
+      = r.mode + " (" + r.mode_reason + ")";
   show(self);
   pump_projects(self);
 }
@@ -219,8 +232,8 @@ void pump_projects(coordinator_actor* self) {
     const auto& project = st.projects[pi];
     auto fetcher = watch_child(
       self,
-      spawn_issue_fetcher(self->system(), st.env, project, st.access[pi],
-                          st.dir, caf::actor_cast<progress_sink_actor>(self)),
+      spawn_issue_fetcher(self->system(), st.env, project, st.scope, st.dir,
+                          caf::actor_cast<progress_sink_actor>(self)),
       "issue_fetcher of " + project.key);
     auto key = project.key;
     self->request(fetcher, st.env->timeouts.run, run_atom_v)
@@ -249,6 +262,16 @@ void write_projects(coordinator_actor* self) {
     stop_child(self, st.roles);
   auto spec = std::make_shared<storage::write_batch_spec>(
     sync::build_project_batch(st.projects, st.access, st.dir));
+  auto scope = std::make_shared<sync::scope_map>(
+    sync::make_scope(st.projects, st.access, *st.dir));
+  st.scope = scope;
+  // Projects that left Jira or the scope go, with their issues (cascade)
+  // and checkpoints.
+  auto gone = sync::projects_out_of_scope(st.projects, st.env->plan.get());
+  st.report.projects_removed = gone.project_ids.size();
+  for (auto& id : gone.project_ids)
+    spec->deletes.push_back({storage::record_type::project, std::move(id)});
+  spec->checkpoint_deletes = std::move(gone.checkpoint_keys);
   auto next = [=] {
     auto& st = self->state;
     phase(self, "issues");
@@ -333,11 +356,45 @@ void run_projects(coordinator_actor* self) {
       });
 }
 
+/// Users and groups Jira no longer lists are removed (one batch), then
+/// step 3.
+void remove_gone_identities(coordinator_actor* self,
+                            const std::vector<std::string>& users,
+                            const std::vector<std::string>& groups) {
+  auto& st = self->state;
+  auto spec = std::make_shared<storage::write_batch_spec>();
+  if (const auto* plan = st.env->plan.get()) {
+    for (auto& id : sync::missing_ids(plan->stored_user_ids, users)) {
+      spec->deletes.push_back({storage::record_type::user, std::move(id)});
+      ++st.report.users_removed;
+    }
+    for (auto& id : sync::missing_ids(plan->stored_group_ids, groups)) {
+      spec->deletes.push_back({storage::record_type::group, std::move(id)});
+      ++st.report.groups_removed;
+    }
+  }
+  if (spec->deletes.empty())
+    return run_projects(self);
+  self
+    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
+              write_job{spec})
+    .then(
+      [=](write_reply& w) {
+        if (!w)
+          return fail_run(self, prefixed("users and groups", w.error()));
+        run_projects(self);
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("users and groups: store write", err));
+      });
+}
+
 void run_groups(coordinator_actor* self, users_result users) {
   auto& st = self->state;
   phase(self, "groups");
   auto groups = watch_child(self, spawn_groups_actor(self->system(), st.env),
                             "groups_actor");
+  auto seen_users = std::move(users.seen_ids);
   self->request(groups, st.env->timeouts.run, run_atom_v, std::move(users))
     .then(
       [=](groups_reply& g) {
@@ -347,7 +404,7 @@ void run_groups(coordinator_actor* self, users_result users) {
         auto& st = self->state;
         st.report.groups = g->count;
         st.dir = g->directory;
-        run_projects(self);
+        remove_gone_identities(self, seen_users, g->seen_ids);
       },
       [=](caf::error& err) {
         fail_run(self, request_failed("groups", err));
@@ -490,6 +547,10 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       st.rp = self->make_response_promise<sync_report>();
       st.started = clock_type::now();
       st.started_ms = now_ms();
+      if (const auto* plan = st.base.plan.get()) {
+        st.report.mode = std::string{sync::to_string(plan->mode)};
+        st.report.mode_reason = plan->reason;
+      }
       watch_site(self, st.base.api, "api_client");
       watch_site(self, st.base.writer, "store_writer");
       watch_site(self, st.governor, "rate_governor");

@@ -11,6 +11,7 @@
 #include "actors/timeouts.hpp"
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
+#include "sync/run_plan.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -47,6 +48,11 @@ struct sync_env {
   /// The API user's IANA time zone (JQL literals). Default: "UTC".
   std::string time_zone = "UTC";
   pipeline_tuning tuning;
+  /// Full or incremental, and the checkpoints and ids stored when the run
+  /// began (read before the actors start). Null = a full first run.
+  std::shared_ptr<const sync::run_plan> plan;
+  /// [sync] overlap_minutes. Default: 10.
+  int overlap_minutes = 10;
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;
   api_client_actor api;

@@ -25,6 +25,8 @@ struct run_options {
   actors::timeouts timeouts;
   /// Called on progress (from an actor thread). Default: none.
   progress_fn progress;
+  /// `--full`: a full sync whatever the checkpoints say. Default: false.
+  bool full = false;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
   /// Test seam (fault_injection.hpp): makes actors of the run throw or
@@ -34,7 +36,9 @@ struct run_options {
   static sync::governor_options default_governor_options();
 };
 
-/// Runs a full sync of `cfg`'s site into `db`. Never throws on expected
+/// Runs a sync of `cfg`'s site into `db`: full or incremental as
+/// sync::plan_run decides from the checkpoints in `db` (read here, before
+/// the actors start) and `opts.full`. Never throws on expected
 /// failures and never waits forever: a failure - a crashed actor, a
 /// coordinator that ends without reporting, a run that outlives its
 /// deadline - is a report with `error` set.

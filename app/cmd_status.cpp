@@ -1,10 +1,12 @@
 // `jirasync status --config F [--json]`: checkpoints per project, record
-// counts, last sync result. Exit 0; 1 when the store is missing/unreadable;
+// counts, last sync result, and whether the next sync will be full or
+// incremental and why. Exit 0; 1 when the store is missing/unreadable;
 // 2 for a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
 #include "app/store_option.hpp"
 #include "storage/queries.hpp"
+#include "sync/run_plan.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json/serialize.hpp>
@@ -31,6 +33,24 @@ exit_code run_status(const status_options& o) {
     std::cerr << "status: " << st.error().message << '\n';
     return exit_code::failure;
   }
+  auto last = opened->db->get_sync_checkpoint();
+  auto cps = opened->db->checkpoints();
+  if (!last || !cps) {
+    std::cerr << "status: "
+              << (!last ? last.error().message : cps.error().message) << '\n';
+    return exit_code::failure;
+  }
+  // What `jirasync sync` (without --full) would do next, and why.
+  auto plan = sync::plan_run(false, *last, *cps,
+                             config::filters_hash(opened->cfg.filters));
+  boost::json::object next;
+  next["mode"] = sync::to_string(plan.mode);
+  next["reason"] = plan.mode == sync::sync_mode::incremental
+                     ? plan.reason
+                         + "; a project whose permissions changed gets a "
+                           "full pass"
+                     : plan.reason;
+  (*st)["next_sync"] = std::move(next);
   if (o.json)
     std::cout << boost::json::serialize(*st) << '\n';
   else

@@ -1,5 +1,6 @@
-// `jirasync sync --config F [--full]`: one sync cycle (full for now:
-// incremental sync is a later step). Progress on stderr, summary on stdout.
+// `jirasync sync --config F [--full]`: one sync cycle, full on the first
+// run, after a sync-filter change or with --full, incremental otherwise
+// (sync::plan_run). Progress on stderr, summary on stdout.
 // Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial.
 #include "actors/sync_run.hpp"
 #include "app/commands.hpp"
@@ -36,6 +37,7 @@ int run_sync_command(const sync_args& args) {
   bool tty = ::isatty(STDERR_FILENO) == 1;
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
+  opts.full = args.full;
   auto report = actors::run_sync(*cfg, store, opts);
   finish_progress(tty);
   print_summary(std::cout, report);
@@ -50,8 +52,7 @@ const registrar reg{[](CLI::App& app, exit_code& code) {
     "sync", "Run one sync cycle (full on the first run or with --full)");
   add_config_option(*cmd, args->config_path);
   cmd->add_flag("--full", args->full,
-                "Force a full sync (every sync is full until incremental "
-                "sync lands)");
+                "Force a full sync (re-read every issue, recompute every ACL)");
   cmd->callback([args, &code] {
     code = static_cast<exit_code>(run_sync_command(*args));
   });

@@ -82,6 +82,17 @@ public:
     return status_;
   }
 
+  /// Sends `sig` (e.g. SIGKILL) and waits for the process to end.
+  int kill_and_wait(int sig) {
+    if (!status_) {
+      ::kill(pid_, sig);
+      int st = 0;
+      ::waitpid(pid_, &st, 0);
+      status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    return *status_;
+  }
+
   std::string out() const {
     return read_file(out_);
   }
