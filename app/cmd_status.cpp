@@ -47,8 +47,8 @@ exit_code run_status(const status_options& o) {
   next["mode"] = sync::to_string(plan.mode);
   next["reason"] = plan.mode == sync::sync_mode::incremental
                      ? plan.reason
-                         + "; a project whose permissions changed gets a "
-                           "full pass"
+                         + "; a project whose permissions changed has its "
+                           "stored ACLs recomputed"
                      : plan.reason;
   (*st)["next_sync"] = std::move(next);
   if (o.json)
