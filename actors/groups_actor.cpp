@@ -29,6 +29,8 @@ struct groups_state {
   int active = 0;
   bool failed = false;
   std::vector<storage::group_record> records;
+  /// Parse errors of group and member pages (named, not fatal).
+  std::vector<common::error> failures;
   static inline const char* name = "groups_actor";
 };
 
@@ -70,8 +72,8 @@ void finish(groups_actor_t* self) {
       [=](write_reply& w) {
         if (!w)
           return fail(self, w.error());
-        self->state.rp.deliver(
-          groups_reply{groups_result{self->state.dir, count, *seen}});
+        self->state.rp.deliver(groups_reply{groups_result{
+          self->state.dir, count, *seen, std::move(self->state.failures)}});
       },
       [=](caf::error& err) {
         fail(self, request_failed("groups: store write", err));
@@ -125,6 +127,10 @@ void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
           = protocol::parse_text(r->body, protocol::parse_group_member_page);
         if (page.fatal)
           return fail(self, unusable("group members", page.errors));
+        for (const auto& e : page.errors)
+          st.failures.push_back(common::make_error(
+            common::errc::invalid_input, "group members: " + e.to_string(),
+            "group " + st.groups[gi].name));
         for (auto& u : page.value.values)
           acc->push_back(u.account_id);
         auto n = static_cast<std::int64_t>(page.value.values.size());
@@ -166,6 +172,10 @@ void fetch_groups(groups_actor_t* self, std::int64_t start) {
         auto page = protocol::parse_text(r->body, protocol::parse_group_page);
         if (page.fatal)
           return fail(self, unusable("groups", page.errors));
+        for (const auto& e : page.errors)
+          st.failures.push_back(common::make_error(
+            common::errc::invalid_input, "groups: " + e.to_string(),
+            e.record.empty() ? std::string{"groups"} : e.record));
         sync::add_group_names(*st.dir, page.value.values);
         for (auto& g : page.value.values)
           st.groups.push_back(std::move(g));

@@ -197,6 +197,8 @@ build_batch(fetcher_actor* self, chunk& c, progress_delta& delta,
     auto page = sync::build_page(ctx, works);
     for (auto& f : page.failures)
       c.failures.push_back(std::move(f));
+    for (auto& w : page.warnings)
+      st.result.warnings.push_back(std::move(w));
     st.result.attachments_skipped += page.attachments_skipped;
     delta.issues += static_cast<std::int64_t>(page.issues);
     delta.comments += static_cast<std::int64_t>(page.comments);
@@ -326,7 +328,13 @@ void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
           return comment_failed(common::make_error(common::errc::invalid_input,
                                                    first_error(page.errors)));
         auto& w = c->issues[wi];
-        auto n = static_cast<std::int64_t>(page.value.comments.size());
+        // A comment the parser had to drop is a failure naming it (the
+        // issue and its other comments are still written).
+        for (const auto& e : page.errors)
+          c->failures.push_back(common::make_error(
+            common::errc::invalid_input, "comment page: " + e.to_string(),
+            "comments of " + w.record_name()));
+        auto n = page.value.received;
         for (auto& cm : page.value.comments)
           w.comments.push_back(std::move(cm));
         if (n > 0 && start + n < page.value.total)

@@ -116,8 +116,9 @@ struct adopt_job {
   /// A fully written temp file under the store's blob_tmp_dir().
   std::filesystem::path tmp_path;
   std::string sha256;
-  /// When set, the file's text is read first (text/* attachments), at most
-  /// this many bytes. Default: not read.
+  /// When set, the text of the adopted blob is read (text/* attachments):
+  /// its first this-many bytes, streamed (store::read_blob_text). Default:
+  /// not read.
   std::optional<std::uint64_t> text_max_bytes;
 };
 
@@ -155,6 +156,9 @@ struct users_result {
   std::uint64_t count = 0;
   /// Every accountId users/search listed (to remove the others).
   std::vector<std::string> seen_ids;
+  /// Users the parser had to drop, each named (they get no access: the
+  /// safe direction). Default: {}.
+  std::vector<common::error> failures;
 };
 
 using users_reply = common::result<users_result>;
@@ -165,6 +169,9 @@ struct groups_result {
   std::uint64_t count = 0;
   /// Every group id written (to remove the others).
   std::vector<std::string> seen_ids;
+  /// Groups and members the parser had to drop, each named (they grant
+  /// nothing: the safe direction). Default: {}.
+  std::vector<common::error> failures;
 };
 
 using groups_reply = common::result<groups_result>;
@@ -210,6 +217,9 @@ struct fetch_result {
   /// Stored records whose ACL was recomputed and changed (permissions
   /// changed without the issues changing).
   std::uint64_t acls_refreshed = 0;
+  /// Content cut or rendered leniently (ADF converter diagnostics), each
+  /// naming its record; the records were written.
+  std::vector<common::error> warnings;
 };
 
 // --- the run ----------------------------------------------------------------
@@ -245,6 +255,9 @@ struct sync_report {
   std::uint64_t acls_refreshed = 0;
   /// Project key -> "full (reason)" / "incremental (reason)".
   std::map<std::string, std::string> project_modes;
+  /// Records written with content cut or rendered leniently (ADF converter
+  /// diagnostics), each naming its record. Not failures.
+  std::vector<common::error> warnings;
 
   /// failed when `error` is set, partial when records failed, else ok.
   sync::run_result result() const {

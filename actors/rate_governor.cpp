@@ -55,10 +55,10 @@ void expire(governor_actor* self, std::int64_t now) {
   auto& st = self->state;
   while (!st.queue.empty()
          && st.queue.front().enqueued_ms + st.max_wait_ms <= now) {
-    st.queue.front().promise.deliver(caf::make_error(
-      caf::sec::request_timeout, "no rate-limit permit within "
-                                   + describe(std::chrono::milliseconds(
-                                     st.max_wait_ms))));
+    st.queue.front().promise.deliver(
+      caf::make_error(caf::sec::request_timeout,
+                      "no rate-limit permit within "
+                        + describe(std::chrono::milliseconds(st.max_wait_ms))));
     st.queue.pop_front();
   }
 }

@@ -16,6 +16,10 @@ namespace {
 /// Members per issue-security-level member page.
 constexpr std::int64_t level_member_page_size = 50;
 
+/// An ACL input (role, permission scheme, security level) with any parse
+/// error, fatal or not, fails the project's access as a whole: a dropped
+/// grant or member could make an ACL wider (a level left without members),
+/// so none of it is used. The project is then named as failed.
 common::error unusable(std::string what,
                        const std::vector<protocol::parse_error>& errs) {
   return common::make_error(common::errc::invalid_input,
@@ -90,7 +94,7 @@ void fetch_role(roles_actor_t* self, job_ptr job, std::string key,
         if (!r)
           return part_done(job, r.error());
         auto role = protocol::parse_text(r->body, protocol::parse_project_role);
-        if (role.fatal)
+        if (role.fatal || !role.errors.empty())
           return part_done(
             job, unusable("role " + role_id + " of " + key, role.errors));
         job->access->roles[role.value.id] = std::move(role.value);
@@ -113,7 +117,7 @@ void fetch_roles(roles_actor_t* self, job_ptr job) {
           return part_done(job, r.error());
         auto links
           = protocol::parse_text(r->body, protocol::parse_project_role_map);
-        if (links.fatal)
+        if (links.fatal || !links.errors.empty())
           return part_done(job, unusable("roles of " + key, links.errors));
         // One part per role, then this part is done.
         job->outstanding += static_cast<int>(links.value.size());
@@ -140,7 +144,7 @@ void fetch_permission_scheme(roles_actor_t* self, const std::string& id,
           return resolve(f, r.error());
         auto s
           = protocol::parse_text(r->body, protocol::parse_permission_scheme);
-        if (s.fatal)
+        if (s.fatal || !s.errors.empty())
           return resolve(f, unusable("permission scheme " + id, s.errors));
         f->browse = sync::browse_holders(std::move(s.value));
         resolve(f, std::nullopt);
@@ -174,7 +178,7 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
           return part_done(job, r.error());
         auto ref = protocol::parse_text(r->body,
                                         protocol::parse_permission_scheme_ref);
-        if (ref.fatal)
+        if (ref.fatal || !ref.errors.empty())
           return part_done(job,
                            unusable("permission scheme of " + key, ref.errors));
         auto& f = self->state.permission_schemes[ref.value.id];
@@ -220,7 +224,7 @@ void fetch_level_members(roles_actor_t* self, std::string scheme_id,
           return resolve(f, r.error());
         auto page
           = protocol::parse_text(r->body, protocol::parse_security_member_page);
-        if (page.fatal)
+        if (page.fatal || !page.errors.empty())
           return resolve(
             f, unusable("security level " + level_ids[li], page.errors));
         for (auto& m : page.value.values)
@@ -252,7 +256,11 @@ void fetch_security(roles_actor_t* self, job_ptr job) {
         }
         auto s = protocol::parse_text(r->body,
                                       protocol::parse_security_level_scheme);
-        if (s.fatal || !s.value.id || s.value.levels.empty())
+        if (s.fatal || !s.errors.empty())
+          return part_done(job, unusable("issue security scheme of "
+                                           + job->access->project_key,
+                                         s.errors));
+        if (!s.value.id || s.value.levels.empty())
           return part_done(job);
         auto scheme_id = *s.value.id;
         auto& f = self->state.security_schemes[scheme_id];

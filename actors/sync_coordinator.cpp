@@ -132,7 +132,8 @@ void write_run_checkpoint(coordinator_actor* self) {
      {"projects_removed", static_cast<std::int64_t>(rep.projects_removed)},
      {"users_removed", static_cast<std::int64_t>(rep.users_removed)},
      {"groups_removed", static_cast<std::int64_t>(rep.groups_removed)},
-     {"acls_refreshed", static_cast<std::int64_t>(rep.acls_refreshed)}});
+     {"acls_refreshed", static_cast<std::int64_t>(rep.acls_refreshed)},
+     {"content_warnings", static_cast<std::int64_t>(rep.warnings.size())}});
   spec->sync->mode = rep.mode;
   auto written = [=](std::optional<common::error> e) {
     if (e) {
@@ -207,6 +208,8 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   ++st.snap.projects_done;
   for (auto& f : r.failures)
     st.report.failures.push_back(std::move(f));
+  for (auto& w : r.warnings)
+    st.report.warnings.push_back(std::move(w));
   st.report.issues += r.issues;
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
@@ -358,20 +361,24 @@ void run_projects(coordinator_actor* self) {
 
 /// Users and groups Jira no longer lists are removed (one batch), then
 /// step 3.
-void remove_gone_identities(coordinator_actor* self,
-                            const std::vector<std::string>& users,
-                            const std::vector<std::string>& groups) {
+/// A listing with records the parser dropped is not complete: nothing is
+/// removed on its word (`users`/`groups` nullopt).
+void remove_gone_identities(
+  coordinator_actor* self, const std::optional<std::vector<std::string>>& users,
+  const std::optional<std::vector<std::string>>& groups) {
   auto& st = self->state;
   auto spec = std::make_shared<storage::write_batch_spec>();
   if (const auto* plan = st.env->plan.get()) {
-    for (auto& id : sync::missing_ids(plan->stored_user_ids, users)) {
-      spec->deletes.push_back({storage::record_type::user, std::move(id)});
-      ++st.report.users_removed;
-    }
-    for (auto& id : sync::missing_ids(plan->stored_group_ids, groups)) {
-      spec->deletes.push_back({storage::record_type::group, std::move(id)});
-      ++st.report.groups_removed;
-    }
+    if (users)
+      for (auto& id : sync::missing_ids(plan->stored_user_ids, *users)) {
+        spec->deletes.push_back({storage::record_type::user, std::move(id)});
+        ++st.report.users_removed;
+      }
+    if (groups)
+      for (auto& id : sync::missing_ids(plan->stored_group_ids, *groups)) {
+        spec->deletes.push_back({storage::record_type::group, std::move(id)});
+        ++st.report.groups_removed;
+      }
   }
   if (spec->deletes.empty())
     return run_projects(self);
@@ -394,7 +401,9 @@ void run_groups(coordinator_actor* self, users_result users) {
   phase(self, "groups");
   auto groups = watch_child(self, spawn_groups_actor(self->system(), st.env),
                             "groups_actor");
-  auto seen_users = std::move(users.seen_ids);
+  std::optional<std::vector<std::string>> seen_users;
+  if (users.failures.empty())
+    seen_users = std::move(users.seen_ids);
   self->request(groups, st.env->timeouts.run, run_atom_v, std::move(users))
     .then(
       [=](groups_reply& g) {
@@ -403,8 +412,13 @@ void run_groups(coordinator_actor* self, users_result users) {
           return fail_run(self, g.error());
         auto& st = self->state;
         st.report.groups = g->count;
+        std::optional<std::vector<std::string>> seen_groups;
+        if (g->failures.empty())
+          seen_groups = std::move(g->seen_ids);
+        for (auto& f : g->failures)
+          st.report.failures.push_back(std::move(f));
         st.dir = g->directory;
-        remove_gone_identities(self, seen_users, g->seen_ids);
+        remove_gone_identities(self, seen_users, seen_groups);
       },
       [=](caf::error& err) {
         fail_run(self, request_failed("groups", err));
@@ -423,6 +437,8 @@ void run_users(coordinator_actor* self) {
         if (!u)
           return fail_run(self, u.error());
         self->state.report.users = u->count;
+        for (auto& f : u->failures)
+          self->state.report.failures.push_back(f);
         run_groups(self, std::move(*u));
       },
       [=](caf::error& err) {

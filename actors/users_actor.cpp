@@ -43,6 +43,10 @@ void fetch_page(users_actor_t* self, std::int64_t start) {
                                                    "response"}
                                      : users.errors.front().to_string())));
         auto& st = self->state;
+        for (const auto& e : users.errors)
+          st.result.failures.push_back(common::make_error(
+            common::errc::invalid_input, "users: " + e.to_string(),
+            e.record.empty() ? std::string{"users"} : e.record));
         if (users.value.empty()) {
           sync::finish_universe(st.result.universe);
           st.rp.deliver(users_reply{std::move(st.result)});

@@ -103,6 +103,19 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << ", 429 responses " << r.api.responses_429 << "), rate-limit waits "
       << r.governor.rate_limit_waits << " (" << r.governor.wait_ms / 1000
       << " s waited)\n";
+  if (!r.warnings.empty()) {
+    // Content the converter cut or rendered leniently: written, but
+    // never silently.
+    out << "  content warnings: " << r.warnings.size() << "\n";
+    std::size_t shown = 0;
+    for (const auto& w : r.warnings) {
+      if (++shown > 20) {
+        out << "    ... and " << r.warnings.size() - 20 << " more\n";
+        break;
+      }
+      out << "    " << w.to_string() << "\n";
+    }
+  }
   if (!r.failures.empty()) {
     out << "  failed: " << r.failures.size() << "\n";
     std::size_t shown = 0;

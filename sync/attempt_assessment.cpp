@@ -57,16 +57,25 @@ attempt_assessment assess_attempt(const protocol::http_result& r,
       if (q.reset_secs && !done.quota_reset_at_ms)
         done.quota_reset_at_ms = to_ms(now) + *q.reset_secs * 1000;
     if (out.status >= 200 && out.status < 300 && !body_in_file
-        && !resp.body.empty() && !protocol::parse_json(resp.body).ok()) {
-      // A 2xx with a broken JSON body (cut off on the way): transient.
-      out.status = 0;
-      out.transient_transport = true;
-      out.detail = "HTTP 200 with an invalid JSON body";
+        && !resp.body.empty()) {
+      auto fault = protocol::json_fault(resp.body);
+      if (fault != protocol::json_text_fault::none) {
+        // Cut off or garbled on the way (a proxy's page spliced in):
+        // transient. A body that is only too deep or holds invalid UTF-8
+        // is usable (json_fault none): its records fail when it is
+        // parsed, and it is never retried.
+        out.status = 0;
+        out.transient_transport = true;
+        out.detail = fault == protocol::json_text_fault::truncated
+                       ? "HTTP 200 with a truncated JSON body"
+                       : "HTTP 200 with a malformed JSON body";
+      }
     }
     if (out.status >= 400)
       out.detail = protocol::parse_jira_error(resp.body, out.status).describe();
   } else if (r.error) {
     out.transient_transport = transient(r.error->code);
+    out.dns_failure = r.error->code == protocol::http_errc::dns;
     out.detail = r.error->message;
   }
   return a;
@@ -97,6 +106,8 @@ common::errc errc_of_http_status(int status) {
 }
 
 common::errc give_up_code(const attempt_outcome& o) {
+  if (o.status >= 300 && o.status < 400)
+    return common::errc::invalid_input;
   return errc_of_http_status(o.status);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The rate governor's arithmetic (the rate_governor actor only routes): it
 // decides, for each request, "go now" or "wait until T because R", from
-// what Jira documents and sends (jira-cloud-api.md, "Rate limits"):
+// what Jira documents and sends (Atlassian's "Rate limiting" guide for Jira
+// Cloud):
 //
 //   - BURST: one token bucket per endpoint class (protocol/jira/jira_cost:
 //     one class = one of Jira's per-endpoint buckets), at the class's

@@ -117,8 +117,16 @@ struct page_context {
 struct built_page {
   /// The records and the ACLs they name (the caller adds the checkpoint).
   storage::write_batch_spec spec;
-  /// Issues with an error, attachments whose download failed.
+  /// Issues with an error, attachments whose download failed, records
+  /// beyond the limits of storage/record_limits.hpp (an issue that fails
+  /// takes its comments and attachments with it; a comment or an
+  /// attachment fails alone).
   std::vector<common::error> failures;
+  /// What the ADF converter cut or rendered leniently, one entry per
+  /// diagnostic, naming the record ("issue ABC-1", "comment 7 of issue
+  /// ABC-1") with the field ("description: adf: nesting deeper than ...").
+  /// The records are written; these are not failures.
+  std::vector<common::error> warnings;
   std::uint64_t issues = 0;
   std::uint64_t comments = 0;
   std::uint64_t attachments = 0;

@@ -1,5 +1,5 @@
-// ADF -> Markdown (docs/adf-markdown.md): the two entry points and the core
-// of the tree walk (diagnostics, depth bound, output cap).
+// ADF -> Markdown (docs/export-format.md ("The markdown field")): the two entry
+// points and the core of the tree walk (diagnostics, depth bound, output cap).
 //
 // The converter is split by concern (all internal, namespace adf_detail):
 //   adf_nodes    node kinds and lenient JSON accessors;

@@ -1,8 +1,13 @@
+#include "actors/groups_actor.hpp"
 #include "actors/rate_governor.hpp"
+#include "actors/roles_actor.hpp"
 #include "actors/store_writer.hpp"
 #include "actors/supervision.hpp"
+#include "actors/sync_env.hpp"
+#include "actors/users_actor.hpp"
 #include "common/sha256.hpp"
 #include "deterministic_fixture.hpp"
+#include "test_util/temp_dir.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -17,20 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct temp_store_dir {
-  std::filesystem::path path;
-  temp_store_dir() {
-    auto tmpl
-      = (std::filesystem::temp_directory_path() / "jirasync-actors-XXXXXX")
-          .string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~temp_store_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
+using temp_store_dir = jirasync::test::temp_dir;
 
 caf::actor_system_config& threaded_config() {
   static caf::actor_system_config cfg = [] {
@@ -149,7 +141,7 @@ TEST_CASE("rate_governor refuses a permit parked longer than max_wait",
 TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
           "[actors]") {
   temp_store_dir dir;
-  auto opened = storage::store::open(dir.path / "db");
+  auto opened = storage::store::open(dir.path() / "db");
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
   caf::actor_system sys{threaded_config()};
@@ -185,7 +177,8 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
         CHECK(r.error().message.rfind("store: ", 0) == 0);
       },
       fail);
-  // A downloaded file is adopted into the blob store, its text read first.
+  // A downloaded file is adopted into the blob store, its text read from
+  // the blob.
   auto tmp = db->blob_tmp_dir() / "dl-1";
   {
     std::ofstream out{tmp, std::ios::binary};
@@ -203,15 +196,17 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
   CHECK_FALSE(std::filesystem::exists(tmp));
   // A missing file fails the adoption as a value.
   self
-    ->request(writer, 5s, adopt_atom_v,
-              adopt_job{db->blob_tmp_dir() / "none", sha, 100})
+    ->request(
+      writer, 5s, adopt_atom_v,
+      adopt_job{db->blob_tmp_dir() / "none", common::sha256_hex("other"), 100})
     .receive(
       [&](adopt_reply& r) {
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().code == common::errc::not_found);
       },
       fail);
-  // A text over its cap fails the adoption and removes the temp file.
+  // The text is read from the adopted blob, capped (issue 11: never the
+  // whole file); the temp file is gone (the blob existed already).
   auto big = db->blob_tmp_dir() / "dl-2";
   {
     std::ofstream out{big, std::ios::binary};
@@ -220,9 +215,8 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
   self->request(writer, 5s, adopt_atom_v, adopt_job{big, sha, 4})
     .receive(
       [&](adopt_reply& r) {
-        REQUIRE_FALSE(r.has_value());
-        CHECK(r.error().code == common::errc::invalid_input);
-        CHECK(r.error().message.rfind("text: ", 0) == 0);
+        REQUIRE(r.has_value());
+        CHECK(*r == std::optional<std::string>{"hell"});
       },
       fail);
   CHECK_FALSE(std::filesystem::exists(big));
@@ -256,20 +250,143 @@ TEST_CASE("CAF errors become readable lines and common errors", "[actors]") {
   CHECK(describe(std::chrono::seconds(30)) == "30 s");
   CHECK(describe(std::chrono::milliseconds(1500)) == "1500 ms");
   CHECK(describe(caf::error{}) == "no error");
-  auto timeout = request_failed("store write",
-                                caf::make_error(caf::sec::request_timeout));
+  auto timeout
+    = request_failed("store write", caf::make_error(caf::sec::request_timeout));
   CHECK(timeout.code == common::errc::timeout);
   CHECK(timeout.message == "store write: no answer within its timeout");
-  auto crashed = request_failed(
-    "users", caf::make_error(caf::sec::runtime_error,
-                             "users_actor: exception: boom"));
+  auto crashed
+    = request_failed("users", caf::make_error(caf::sec::runtime_error,
+                                              "users_actor: exception: boom"));
   CHECK(crashed.code == common::errc::internal);
   CHECK(crashed.message == "users: users_actor: exception: boom");
   auto gone = request_failed("download",
                              caf::make_error(caf::sec::request_receiver_down));
-  CHECK(gone.message
-        == "download: the actor that should answer has stopped");
-  auto e = prefixed("groups", common::make_error(common::errc::unavailable,
-                                                 "HTTP 503", "x"));
+  CHECK(gone.message == "download: the actor that should answer has stopped");
+  auto e = prefixed(
+    "groups", common::make_error(common::errc::unavailable, "HTTP 503", "x"));
   CHECK(e.to_string() == "x: groups: HTTP 503");
+}
+
+namespace {
+
+/// An api_client stand-in answering from a table of URL fragments; the
+/// first fragment found in the URL wins, "" matches anything.
+api_client_actor
+fake_api(caf::actor_system& sys,
+         std::vector<std::pair<std::string, std::string>> answers) {
+  return sys.spawn(
+    [answers](api_client_actor::pointer) -> api_client_actor::behavior_type {
+      return {
+        [answers](api_call& c) -> api_reply {
+          for (const auto& [fragment, body] : answers)
+            if (c.request.http.url.find(fragment) != std::string::npos) {
+              if (body.empty())
+                return common::make_error(common::errc::not_found, "HTTP 404");
+              api_response r;
+              r.status = 200;
+              r.body = body;
+              return r;
+            }
+          return common::make_error(common::errc::not_found, "HTTP 404");
+        },
+        [](stats_atom) -> api_stats {
+          return {};
+        },
+        [](http_atom, std::uint64_t, protocol::http_result&) {},
+        [](retry_atom, std::uint64_t) {},
+      };
+    });
+}
+
+} // namespace
+
+TEST_CASE("users and groups the parser drops are named failures",
+          "[actors][hostile]") {
+  // Problem 4 of issue 11: these parse errors were ignored (exit 0).
+  temp_store_dir dir;
+  auto opened = storage::store::open(dir.path / "db");
+  REQUIRE(opened.has_value());
+  std::shared_ptr<storage::store> db{std::move(opened.value())};
+  caf::actor_system sys{threaded_config()};
+  auto env = std::make_shared<sync_env>();
+  env->db = db;
+  env->writer = spawn_store_writer(sys, db);
+  env->api = fake_api(
+    sys,
+    {{"/users/search?startAt=0",
+      R"([{"accountId":"u1","accountType":"atlassian","displayName":"Ann","active":true},)"
+      R"({"accountId":"","accountType":"atlassian","displayName":"Bad"}])"},
+     {"/users/search", "[]"},
+     {"/group/bulk", R"({"isLast":true,"startAt":0,"maxResults":50,"total":2,)"
+                     R"("values":[{"name":"dev","groupId":"g1"},42]})"},
+     {"/group/member",
+      R"({"isLast":true,"startAt":0,"maxResults":50,"total":2,)"
+      R"("values":[{"accountId":"u1","accountType":"atlassian"},"x"]})"},
+     {"/applicationrole", ""}});
+  caf::scoped_actor self{sys};
+  auto fail = [&](caf::error& err) {
+    FAIL(sys.render(err));
+  };
+  users_result users;
+  self->request(spawn_users_actor(sys, env), 10s, run_atom_v)
+    .receive(
+      [&](users_reply& r) {
+        REQUIRE(r.has_value());
+        users = *r;
+      },
+      fail);
+  CHECK(users.count == 1);
+  REQUIRE(users.failures.size() == 1);
+  CHECK_THAT(users.failures[0].record,
+             Catch::Contains("[1]") && Catch::Contains("Bad"));
+  CHECK(users.failures[0].code == common::errc::invalid_input);
+  self->request(spawn_groups_actor(sys, env), 10s, run_atom_v, users)
+    .receive(
+      [&](groups_reply& r) {
+        REQUIRE(r.has_value());
+        CHECK(r->count == 1);
+        REQUIRE(r->failures.size() == 2);
+        CHECK_THAT(r->failures[0].message,
+                   Catch::StartsWith("groups: ")
+                     && Catch::Contains("expected an object, got 42"));
+        CHECK(r->failures[1].record == "group dev");
+        CHECK_THAT(r->failures[1].message,
+                   Catch::StartsWith("group members: ")
+                     && Catch::Contains("expected an object"));
+      },
+      fail);
+  self->send_exit(env->writer, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE("a permission scheme with a malformed grant fails the project",
+          "[actors][hostile]") {
+  // Fail safe for ACL inputs (issue 11): a grant the parser drops must not
+  // leave an ACL computed without it, so the project's access fails as a
+  // whole, named.
+  caf::actor_system sys{threaded_config()};
+  auto env = std::make_shared<sync_env>();
+  env->api = fake_api(
+    sys,
+    {{"/project/ABC/permissionscheme", R"({"id":10000,"name":"S"})"},
+     {"/permissionscheme/10000",
+      R"({"id":10000,"name":"S","permissions":[)"
+      R"({"id":1,"holder":{"type":"group","parameter":"dev"},"permission":"BROWSE_PROJECTS"},)"
+      R"({"id":2,"holder":42,"permission":"BROWSE_PROJECTS"}]})"},
+     {"/project/ABC/role", "{}"},
+     {"/project/ABC/issuesecuritylevelscheme", ""}});
+  caf::scoped_actor self{sys};
+  protocol::jira_project p;
+  p.id = "100";
+  p.key = "ABC";
+  self->request(spawn_roles_actor(sys, env), 10s, run_atom_v, p)
+    .receive(
+      [&](access_reply& r) {
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().code == common::errc::invalid_input);
+        CHECK_THAT(r.error().message,
+                   Catch::StartsWith("permission scheme 10000: "));
+      },
+      [&](caf::error& err) {
+        FAIL(sys.render(err));
+      });
 }

@@ -494,10 +494,11 @@ TEST_CASE("SIGKILLed syncs resume without loss", "[integration]") {
                          s.dir().path() / "bg.err"};
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     auto rc = p.kill_and_wait(SIGKILL);
-    if (rc == 128 + SIGKILL)
+    REQUIRE(rc);
+    if (*rc == 128 + SIGKILL)
       ++kills;
     else
-      INFO("round " << round << " ended by itself with " << rc);
+      UNSCOPED_INFO("round " << round << " ended by itself with " << *rc);
     // Jira moves on between the runs.
     const auto& victim = *issues[static_cast<std::size_t>(round) * 7];
     s.mutate({{"op", "update_issue"},

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -160,4 +161,145 @@ TEST_CASE("faults and burst limits give the same exact result",
   CHECK(stats.at("rate_limited").to_number<std::int64_t>() > 0);
   // ... and no request arrived while a Retry-After was pending.
   CHECK(stats.at("arrived_during_retry_after").to_number<std::int64_t>() == 0);
+}
+
+TEST_CASE("hostile content fails exactly the spoiled records, named",
+          "[integration][hostile]") {
+  // jira-sim's hostile fault kinds (docs/jira-sim.md): every bulkfetch
+  // that draws deep_json gets one issue with a custom field 2,001 levels
+  // deep, every comment page that draws malformed_comment one comment with
+  // a bad timestamp, every attachment download that draws html_attachment
+  // an HTML error page (retried, then failed). Each spoiled record must
+  // fail alone and be named; everything else is stored exactly as the
+  // truth says; export and who-can-see keep working; exit code 3.
+  std::vector<std::string> args{JIRA_SIM_BIN};
+  for (const char* a : {"--seed",
+                        "11",
+                        "--issues",
+                        "250",
+                        "--projects",
+                        "2",
+                        "--users",
+                        "20",
+                        "--heavy-comment-issues",
+                        "1",
+                        "--heavy-comment-count",
+                        "230",
+                        "--port",
+                        "0",
+                        "--fault-rate",
+                        "1",
+                        "--fault-seed",
+                        "5",
+                        "--fault-kinds",
+                        "deep_json,malformed_comment,html_attachment"})
+    args.emplace_back(a);
+  sim_process sim{args};
+  temp_dir dir;
+  auto r = sync_and_export(sim, dir);
+  INFO("sync stdout:\n" << r.sync_out << "\nsync stderr:\n" << r.sync_err);
+  CHECK(r.sync_rc == 3);
+  REQUIRE(r.export_rc == 0);
+  auto stats
+    = json::parse(http_get(sim.base_url() + "/_sim/stats", sim.str("ca_file")))
+        .as_object();
+  INFO("sim stats: " << json::serialize(stats));
+  const auto& by_kind = stats.at("faults_by_kind").as_object();
+  auto applied = [&](const char* k) -> std::int64_t {
+    auto* v = by_kind.if_contains(k);
+    return v ? v->to_number<std::int64_t>() : 0;
+  };
+  REQUIRE(applied("deep_json") > 0);
+  REQUIRE(applied("malformed_comment") > 0);
+  REQUIRE(applied("html_attachment") > 0);
+  // One named failure per too-deep issue.
+  std::size_t deep_lines = 0;
+  for (std::size_t p = 0;
+       (p = r.sync_out.find("nested deeper than 2000 levels", p))
+       != std::string::npos;
+       ++p)
+    ++deep_lines;
+  CHECK(deep_lines == static_cast<std::size_t>(applied("deep_json")));
+  CHECK(r.sync_out.find("comment page: comment[0]") != std::string::npos);
+
+  // Compare with what the API user may see: only records named in the
+  // summary (or belonging to a named issue) may be missing; nothing else
+  // differs, and no HTML page passes as an attachment.
+  auto full_truth
+    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+  std::string api_user;
+  auto users
+    = json::parse(http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
+  for (auto& u : users.as_array())
+    if (u.as_object().at("api_user").as_bool())
+      api_user = std::string{u.as_object().at("account_id").as_string()};
+  std::size_t hidden = 0;
+  auto truth = visible_to(full_truth, api_user, hidden);
+  auto got = parse_jsonl(r.exported);
+  auto named = [&](const std::string& s) {
+    return r.sync_out.find(s) != std::string::npos;
+  };
+  auto issue_failed = [&](const std::string& issue_id) {
+    auto it = truth.records.find("issue:" + issue_id);
+    if (it == truth.records.end())
+      return false;
+    std::string key{it->second.at("key").as_string()};
+    return named("(key " + key + ")") || named("issue " + key + ":");
+  };
+  std::size_t missing = 0;
+  for (const auto& d : compare(truth, got)) {
+    INFO(d);
+    REQUIRE(d.rfind("missing ", 0) == 0); // no extra or different record
+    ++missing;
+    auto key = d.substr(8);
+    auto colon = key.find(':');
+    auto type = key.substr(0, colon);
+    auto id = key.substr(colon + 1);
+    const auto& rec = truth.records.at(key);
+    if (type == "issue")
+      CHECK(issue_failed(id));
+    else if (type == "comment")
+      CHECK((named("(id " + id + ")")
+             || issue_failed(std::string{rec.at("issue_id").as_string()})));
+    else if (type == "attachment")
+      CHECK((named("attachment " + id + " ")
+             || issue_failed(std::string{rec.at("issue_id").as_string()})));
+    else
+      FAIL("unexpected missing record " << key);
+  }
+  CHECK(missing > 0);
+  CHECK(got.per_type["issue"] > 0);
+  CHECK(got.per_type["attachment"] > 0);
+
+  // who-can-see and status keep working on the store.
+  auto cfg = dir.path() / "jirasync.toml";
+  std::string some_issue;
+  for (const auto& [k, rec] : got.records)
+    if (k.rfind("issue:", 0) == 0) {
+      some_issue = std::string{rec.at("key").as_string()};
+      break;
+    }
+  CHECK(run_to_completion({JIRASYNC_BIN, "who-can-see", "--config",
+                           cfg.string(), "issue:" + some_issue},
+                          dir.path() / "wcs.out", dir.path() / "wcs.err")
+        == 0);
+  CHECK(run_to_completion({JIRASYNC_BIN, "status", "--config", cfg.string()},
+                          dir.path() / "status.out", dir.path() / "status.err")
+        != 1);
+
+  // Permissions of everything the store holds, after a real sync.
+  auto store = dir.path() / "store";
+  CHECK((std::filesystem::status(store).permissions()
+         & std::filesystem::perms::mask)
+        == std::filesystem::perms::owner_all);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(store)) {
+    INFO(e.path());
+    auto p = e.symlink_status().permissions() & std::filesystem::perms::mask;
+    if (e.is_directory())
+      CHECK(p == std::filesystem::perms::owner_all);
+    else if (e.is_regular_file())
+      CHECK(p
+            == (std::filesystem::perms::owner_read
+                | std::filesystem::perms::owner_write));
+  }
 }

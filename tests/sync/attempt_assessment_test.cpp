@@ -46,7 +46,7 @@ TEST_CASE("assess: a 2xx with a cut-off JSON body is transient", "[sync]") {
                           1, now);
   CHECK(a.outcome.status == 0);
   CHECK(a.outcome.transient_transport);
-  CHECK(a.outcome.detail == "HTTP 200 with an invalid JSON body");
+  CHECK(a.outcome.detail == "HTTP 200 with a truncated JSON body");
   // The governor still saw a 200.
   CHECK(a.done.status == 200);
   // A download streams its body to a file: never checked as JSON.
@@ -54,6 +54,29 @@ TEST_CASE("assess: a 2xx with a cut-off JSON body is transient", "[sync]") {
                              1, true, 1, now);
   CHECK(file.outcome.status == 200);
   CHECK_FALSE(file.outcome.transient_transport);
+}
+
+TEST_CASE("assess: a 2xx too deep to parse is a success, not retried",
+          "[sync][hostile]") {
+  // Problem 2 of issue 11: a description 2,001+ levels deep made the
+  // whole bulkfetch "HTTP 200 with an invalid JSON body", retried 6 times
+  // (~32 s) and then failed the project. Now the body is usable: its
+  // record fails when parsed, the request succeeds at once.
+  backoff_policy p;
+  std::string deep = R"({"issues":[{"id":"1","fields":{"d":)";
+  deep += std::string(5000, '[') + std::string(5000, ']') + "}}]}";
+  auto d = assess_attempt(answer(200, deep), "get", 1, false, 1, now);
+  CHECK(d.outcome.status == 200);
+  CHECK_FALSE(d.outcome.transient_transport);
+  CHECK(classify(d.outcome, 1, p, 0.5).decision == retry_decision::success);
+  // Garbled on the way (a proxy page spliced in) stays transient.
+  auto bad = assess_attempt(answer(200, R"({"a":[1,<html>oops)"), "get", 1,
+                            false, 1, now);
+  CHECK(bad.outcome.transient_transport);
+  CHECK(bad.outcome.detail == "HTTP 200 with a malformed JSON body");
+  // A 3xx the HTTP client could not follow fails as invalid input.
+  attempt_outcome redirect{302, false, {}, false, {}};
+  CHECK(give_up_code(redirect) == common::errc::invalid_input);
 }
 
 TEST_CASE("assess: rate-limit headers reach the policy and the governor",
@@ -87,6 +110,11 @@ TEST_CASE("assess: transport failures, transient or not", "[sync]") {
     false, 1, now);
   CHECK_FALSE(tls.outcome.transient_transport);
   CHECK(give_up_code(tls.outcome) == common::errc::unavailable);
+  auto dns = assess_attempt(
+    transport(protocol::http_errc::dns, "resolve: host not found"), "get", 1,
+    false, 1, now);
+  CHECK(dns.outcome.dns_failure);
+  CHECK_FALSE(t.outcome.dns_failure);
 }
 
 TEST_CASE("error codes of HTTP statuses", "[sync]") {
