@@ -478,11 +478,11 @@ TEST_CASE("a sync filter change removes exactly what left the scope",
 }
 
 TEST_CASE("SIGKILLed syncs resume without loss", "[integration]") {
-  site s{{"--seed", "5", "--issues", "2500", "--projects", "3", "--users",
-          "25", "--heavy-comment-issues", "1", "--heavy-comment-count", "120",
+  site s{{"--seed", "11", "--issues", "2500", "--projects", "5", "--users",
+          "40", "--heavy-comment-issues", "1", "--heavy-comment-count", "120",
           "--large-attachments", "0", "--index-lag-ms", "500", "--port", "0"}};
   std::mt19937 rng{20261206};
-  std::uniform_int_distribution<int> delay_ms{150, 2500};
+  std::uniform_int_distribution<int> delay_ms{200, 6000};
   auto truth0 = s.truth();
   auto issues = of_type(truth0, "issue");
   REQUIRE(issues.size() > 100);
