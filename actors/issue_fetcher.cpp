@@ -7,8 +7,8 @@
 
 #include <caf/all.hpp>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
@@ -58,9 +58,9 @@ struct listed {
 
 /// Which listing the fetcher is walking.
 enum class pass {
-  full,        // every issue, ORDER BY id (also the reconciliation)
-  changes,     // incremental: updated >= mark - overlap
-  reconcile,   // incremental: ids only, ORDER BY id, diffed with the store
+  full,      // every issue, ORDER BY id (also the reconciliation)
+  changes,   // incremental: updated >= mark - overlap
+  reconcile, // incremental: ids only, ORDER BY id, diffed with the store
 };
 
 struct fetcher_state {
@@ -139,8 +139,8 @@ void finish(fetcher_actor* self) {
     return;
   st.finished = true;
   auto spec = std::make_shared<storage::write_batch_spec>();
-  bool full_done = st.plan.mode == sync::sync_mode::incremental
-                   || full_pass_complete(st);
+  bool full_done
+    = st.plan.mode == sync::sync_mode::incremental || full_pass_complete(st);
   spec->checkpoints.push_back(sync::make_project_checkpoint(
     st.project, st.mark->cursor(), st.env->filters_hash, full_done, now_ms(),
     st.checkpoint_access_hash));
@@ -179,8 +179,7 @@ const sync::scoped_project* target_of(const fetcher_state& st,
 /// removals, the stored comments and attachments the issues no longer
 /// have, and the checkpoint this batch moves the low-water mark to.
 std::shared_ptr<storage::write_batch_spec>
-build_batch(fetcher_actor* self, chunk& c, progress_delta& delta,
-            bool& clean) {
+build_batch(fetcher_actor* self, chunk& c, progress_delta& delta, bool& clean) {
   auto& st = self->state;
   auto spec = std::make_shared<storage::write_batch_spec>();
   std::map<std::string, std::vector<sync::issue_work>> by_target;
@@ -192,8 +191,8 @@ build_batch(fetcher_actor* self, chunk& c, progress_delta& delta,
   }
   for (auto& [key, works] : by_target) {
     const auto& t = st.scope->at(key);
-    sync::page_context ctx{t.project, *t.access, *st.resolver,
-                           st.env->mapping, st.env->indexing.comments};
+    sync::page_context ctx{t.project, *t.access, *st.resolver, st.env->mapping,
+                           st.env->indexing.comments};
     auto page = sync::build_page(ctx, works);
     for (auto& f : page.failures)
       c.failures.push_back(std::move(f));
@@ -461,14 +460,13 @@ void take_page(fetcher_actor* self, std::vector<protocol::jira_issue> issues,
 void fetch_ids(fetcher_actor* self) {
   auto& st = self->state;
   st.ids_in_flight = true;
-  auto req
-    = st.current == pass::changes
-        ? protocol::search_issues(st.env->target, st.jql, st.next_token,
-                                  std::min<std::int64_t>(
-                                    st.env->tuning.id_page_size, 1000),
-                                  {"updated"})
-        : protocol::search_ids(st.env->target, st.jql, st.next_token,
-                               st.env->tuning.id_page_size);
+  auto req = st.current == pass::changes
+               ? protocol::search_issues(
+                 st.env->target, st.jql, st.next_token,
+                 std::min<std::int64_t>(st.env->tuning.id_page_size, 1000),
+                 {"updated"})
+               : protocol::search_ids(st.env->target, st.jql, st.next_token,
+                                      st.env->tuning.id_page_size);
   self->request(st.env->api, st.env->timeouts.api_call, api_call{req})
     .then(
       [=](api_reply& r) {
@@ -531,12 +529,12 @@ void start_pass(fetcher_actor* self, pass p) {
   st.current = p;
   st.next_token.reset();
   st.ids_done = false;
-  auto q = p == pass::changes
-             ? sync::incremental_jql(st.env->filters, st.project.key,
-                                     st.env->time_zone, st.plan.since_ms,
-                                     st.env->overlap_minutes)
-             : sync::project_jql(st.env->filters, st.project.key,
-                                 st.env->time_zone);
+  auto q
+    = p == pass::changes
+        ? sync::incremental_jql(st.env->filters, st.project.key,
+                                st.env->time_zone, st.plan.since_ms,
+                                st.env->overlap_minutes)
+        : sync::project_jql(st.env->filters, st.project.key, st.env->time_zone);
   if (!q.ok())
     return fail_listing(
       self, common::make_error(common::errc::invalid_argument, *q.error));
@@ -699,9 +697,9 @@ void take_high_water(fetcher_actor* self, std::function<void()> next) {
         auto page = protocol::parse_text(r->body, protocol::parse_search_page);
         if (page.fatal)
           return fail_listing(
-            self, common::make_error(common::errc::invalid_input,
-                                     "high-water mark: "
-                                       + first_error(page.errors)));
+            self,
+            common::make_error(common::errc::invalid_input,
+                               "high-water mark: " + first_error(page.errors)));
         auto& st = self->state;
         if (!page.value.issues.empty())
           st.pass_started_ms
@@ -724,8 +722,8 @@ void start(fetcher_actor* self) {
       cp = i->second;
   }
   bool forced = st.env->plan && st.env->plan->forced_full;
-  st.plan = sync::plan_project(cp, st.env->filters_hash, st.access_hash,
-                               forced);
+  st.plan
+    = sync::plan_project(cp, st.env->filters_hash, st.access_hash, forced);
   st.result.mode = std::string{sync::to_string(st.plan.mode)};
   if (st.plan.refresh_acls && cp)
     st.checkpoint_access_hash = cp->access_hash;
@@ -747,8 +745,8 @@ void start(fetcher_actor* self) {
   };
   if (st.plan.pass_started_updated_ms > 0 || !st.plan.resume_after_id.empty()) {
     st.pass_started_ms = st.plan.pass_started_updated_ms;
-    st.mark = std::make_unique<sync::low_water_mark>(sync::project_cursor{
-      st.pass_started_ms, st.plan.resume_after_id});
+    st.mark = std::make_unique<sync::low_water_mark>(
+      sync::project_cursor{st.pass_started_ms, st.plan.resume_after_id});
     return go();
   }
   take_high_water(self, go);

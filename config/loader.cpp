@@ -871,9 +871,8 @@ load_result loader::run(std::string_view text) {
     = sub("indexing", {"issues", "comments", "attachments",
                        "attachment_max_bytes", "attachment_text_max_bytes"});
   read_indexing(indexing, cfg.indexing);
-  auto sync = sub(
-    "sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs",
-             "overlap_minutes"});
+  auto sync = sub("sync", {"strategy", "interval_minutes",
+                           "max_unexplained_wait_secs", "overlap_minutes"});
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);

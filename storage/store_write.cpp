@@ -156,10 +156,9 @@ private:
           return true;
       return false;
     };
-    for (auto [t, cf] : {std::pair{record_type::comment,
-                                   keys::cf_comments_by_issue},
-                         std::pair{record_type::attachment,
-                                   keys::cf_attachments_by_issue}}) {
+    for (auto [t, cf] :
+         {std::pair{record_type::comment, keys::cf_comments_by_issue},
+          std::pair{record_type::attachment, keys::cf_attachments_by_issue}}) {
       auto ids = children(cf, x.issue_id);
       if (!ids)
         return ids.error();

@@ -44,9 +44,8 @@ refresh_issue_acls(const project_access& access, acl_resolver& resolver,
   for (const auto& c : comments) {
     std::optional<protocol::comment_visibility> v;
     if (c.visibility)
-      v = protocol::comment_visibility{c.visibility->type,
-                                       c.visibility->identifier,
-                                       c.visibility->identifier};
+      v = protocol::comment_visibility{
+        c.visibility->type, c.visibility->identifier, c.visibility->identifier};
     auto cacl = resolver.comment_acl(access, issue_acl, v);
     auto id = storage::make_acl(cacl.anyone, cacl.users).id;
     if (id == c.acl)

@@ -28,10 +28,11 @@ void low_water_mark::committed(std::int64_t end_updated_ms,
     stopped_ = true;
 }
 
-storage::project_checkpoint make_project_checkpoint(
-  const protocol::jira_project& project, const project_cursor& cursor,
-  const std::string& filters_hash, bool full_sync_done, std::int64_t now_ms,
-  const std::string& access_hash) {
+storage::project_checkpoint
+make_project_checkpoint(const protocol::jira_project& project,
+                        const project_cursor& cursor,
+                        const std::string& filters_hash, bool full_sync_done,
+                        std::int64_t now_ms, const std::string& access_hash) {
   storage::project_checkpoint cp;
   cp.project_key = project.key;
   cp.project_id = project.id;

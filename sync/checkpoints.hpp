@@ -42,8 +42,7 @@ struct project_cursor {
 /// the rest of the run, so the next run fetches that record again.
 class low_water_mark {
 public:
-  explicit low_water_mark(project_cursor start) : cursor_(std::move(start)) {
-  }
+  explicit low_water_mark(project_cursor start) : cursor_(std::move(start)) {}
 
   /// The cursor to store in the batch of the next chunk to commit: moved
   /// over (`end_updated_ms`, `end_id`) - the chunk's last listing entry -

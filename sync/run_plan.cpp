@@ -84,8 +84,8 @@ run_plan plan_run(bool forced_full,
     r.mode = sync_mode::incremental;
     r.reason = unfinished ? "checkpoints found; an interrupted full sync of "
                             "some project(s) is resumed"
-                          : "checkpoints of "
-                              + std::to_string(cps.size()) + " project(s)";
+                          : "checkpoints of " + std::to_string(cps.size())
+                              + " project(s)";
   }
   return r;
 }
@@ -185,10 +185,10 @@ std::string access_fingerprint(const std::string& dir_hash,
   return h.final_hex();
 }
 
-scope_map make_scope(
-  const std::vector<protocol::jira_project>& projects,
-  const std::vector<std::shared_ptr<const project_access>>& access,
-  const identity_directory& dir) {
+scope_map
+make_scope(const std::vector<protocol::jira_project>& projects,
+           const std::vector<std::shared_ptr<const project_access>>& access,
+           const identity_directory& dir) {
   scope_map out;
   auto dir_hash = directory_fingerprint(dir);
   for (std::size_t i = 0; i < projects.size() && i < access.size(); ++i) {
@@ -201,8 +201,9 @@ scope_map make_scope(
   return out;
 }
 
-out_of_scope projects_out_of_scope(
-  const std::vector<protocol::jira_project>& projects, const run_plan* plan) {
+out_of_scope
+projects_out_of_scope(const std::vector<protocol::jira_project>& projects,
+                      const run_plan* plan) {
   out_of_scope out;
   if (!plan)
     return out;

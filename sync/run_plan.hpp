@@ -104,10 +104,10 @@ std::string directory_fingerprint(const identity_directory& dir);
 
 /// The scope map of a run: each project whose access could be read
 /// (`access[i]` not null) with its access fingerprint.
-scope_map make_scope(
-  const std::vector<protocol::jira_project>& projects,
-  const std::vector<std::shared_ptr<const project_access>>& access,
-  const identity_directory& dir);
+scope_map
+make_scope(const std::vector<protocol::jira_project>& projects,
+           const std::vector<std::shared_ptr<const project_access>>& access,
+           const identity_directory& dir);
 
 /// What left the scope since the stored state (`plan`, may be null).
 struct out_of_scope {
@@ -120,8 +120,9 @@ struct out_of_scope {
 
 /// `projects`: the projects of this run after the filters (whether or not
 /// their access could be read: a project that failed is kept).
-out_of_scope projects_out_of_scope(
-  const std::vector<protocol::jira_project>& projects, const run_plan* plan);
+out_of_scope
+projects_out_of_scope(const std::vector<protocol::jira_project>& projects,
+                      const run_plan* plan);
 
 /// One page of an id-ordered listing compared with the stored ids.
 struct listing_diff {

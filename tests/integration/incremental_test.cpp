@@ -45,8 +45,7 @@ public:
         << "email = \"" << sim_.str("email") << "\"\n"
         << "api_token_env = \"JIRASYNC_IT_TOKEN\"\n"
         << "ca_file = \"" << sim_.str("ca_file") << "\"\n"
-        << "[storage]\npath = \"" << (dir_.path() / "store").string()
-        << "\"\n";
+        << "[storage]\npath = \"" << (dir_.path() / "store").string() << "\"\n";
     if (!filters.empty())
       out << "[filters]\n" << filters;
   }
@@ -90,8 +89,8 @@ public:
   }
 
   json::value mutate(json::object op) const {
-    auto r = http_post(sim_.base_url() + "/_sim/mutate", sim_.str("ca_file"),
-                       op);
+    auto r
+      = http_post(sim_.base_url() + "/_sim/mutate", sim_.str("ca_file"), op);
     INFO("mutation " << json::serialize(op) << " -> " << json::serialize(r));
     REQUIRE(r.as_object().at("ok").as_bool());
     return r;
@@ -106,10 +105,9 @@ public:
     jirasync::protocol::http_request req;
     req.url = sim_.base_url() + "/rest/api/3" + path;
     req.headers.push_back(
-      {"Authorization",
-       "Basic "
-         + jirasync::protocol::base64_encode(sim_.str("email") + ":"
-                                             + sim_.str("api_token"))});
+      {"Authorization", "Basic "
+                          + jirasync::protocol::base64_encode(
+                            sim_.str("email") + ":" + sim_.str("api_token"))});
     auto r = client.request(req);
     if (!r.response || r.response->status != 200)
       return json::value{};
@@ -235,10 +233,24 @@ std::size_t acl_size(const dataset& d, const json::object& r) {
   return a == d.acls.end() ? 0 : a->second.users.size();
 }
 
-const std::vector<std::string> small_site = {
-  "--seed", "11", "--issues", "400", "--projects", "5", "--users", "40",
-  "--heavy-comment-issues", "1", "--heavy-comment-count", "130",
-  "--large-attachments", "0", "--index-lag-ms", "1500", "--port", "0"};
+const std::vector<std::string> small_site = {"--seed",
+                                             "11",
+                                             "--issues",
+                                             "400",
+                                             "--projects",
+                                             "5",
+                                             "--users",
+                                             "40",
+                                             "--heavy-comment-issues",
+                                             "1",
+                                             "--heavy-comment-count",
+                                             "130",
+                                             "--large-attachments",
+                                             "0",
+                                             "--index-lag-ms",
+                                             "1500",
+                                             "--port",
+                                             "0"};
 
 void wait_for_index() {
   // --index-lag-ms 1500: after this, search sees every change made before.
@@ -362,9 +374,10 @@ TEST_CASE("incremental sync after mutations equals the truth; ACLs narrow",
     if (x->at("members").as_array().size() > 2)
       g = x;
   REQUIRE(g);
-  mutate({{"op", "remove_group_member"},
-          {"group", str(*g, "id")},
-          {"account_id", std::string{g->at("members").as_array()[0].as_string()}}});
+  mutate(
+    {{"op", "remove_group_member"},
+     {"group", str(*g, "id")},
+     {"account_id", std::string{g->at("members").as_array()[0].as_string()}}});
 
   wait_for_index();
   auto inc = s.sync();

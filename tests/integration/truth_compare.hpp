@@ -107,7 +107,7 @@ inline bool same(const json::value& a, const json::value& b) {
 /// group/role, and projects it cannot browse. A connector can only sync
 /// what its API user sees, so those records are expected to be absent.
 inline dataset visible_to(const dataset& truth, const std::string& account_id,
-                   std::size_t& hidden) {
+                          std::size_t& hidden) {
   dataset out;
   out.acls = truth.acls;
   hidden = 0;
@@ -126,7 +126,8 @@ inline dataset visible_to(const dataset& truth, const std::string& account_id,
 }
 
 /// Every mismatch as a line; empty = identical.
-inline std::vector<std::string> compare(const dataset& truth, const dataset& got) {
+inline std::vector<std::string> compare(const dataset& truth,
+                                        const dataset& got) {
   std::vector<std::string> diffs;
   for (const auto& [key, t] : truth.records) {
     auto g = got.records.find(key);
@@ -182,7 +183,8 @@ inline std::vector<std::string> compare(const dataset& truth, const dataset& got
   return diffs;
 }
 
-inline std::string http_get(const std::string& url, const std::string& ca_file) {
+inline std::string http_get(const std::string& url,
+                            const std::string& ca_file) {
   jirasync::protocol::http_client_options o;
   o.ca_file = ca_file;
   o.threads = 1;
@@ -216,8 +218,8 @@ inline json::value http_post(const std::string& url, const std::string& ca_file,
 
 /// The truth as the sim's API user sees it, and that user's accountId.
 inline dataset visible_truth(const sim_process& sim, std::size_t& hidden) {
-  auto full = parse_jsonl(
-    http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+  auto full
+    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
   std::string api_user;
   auto users
     = json::parse(http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));

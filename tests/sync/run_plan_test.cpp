@@ -34,8 +34,7 @@ TEST_CASE("run mode: first run, --full, filter change, else incremental",
 
   storage::sync_checkpoint last;
   last.filters_hash = "h";
-  std::vector<storage::project_checkpoint> cps{
-    cp("ABC", "h", true, 1000, "7")};
+  std::vector<storage::project_checkpoint> cps{cp("ABC", "h", true, 1000, "7")};
   auto inc = plan_run(false, last, cps, "h");
   CHECK(inc.mode == sync_mode::incremental);
   CHECK(inc.reason == "checkpoints of 1 project(s)");
@@ -51,8 +50,8 @@ TEST_CASE("run mode: first run, --full, filter change, else incremental",
   CHECK(changed.reason == "the sync filters changed since the last run");
 
   // A first run killed before its run checkpoint: project checkpoints only.
-  auto killed = plan_run(false, std::nullopt,
-                         {cp("ABC", "h", false, 500, "10042")}, "h");
+  auto killed
+    = plan_run(false, std::nullopt, {cp("ABC", "h", false, 500, "10042")}, "h");
   CHECK(killed.mode == sync_mode::incremental);
   CHECK(killed.reason
         == "checkpoints found; an interrupted full sync of some project(s) is "
@@ -65,12 +64,13 @@ TEST_CASE("project plan: resume, permissions, incremental", "[sync]") {
   CHECK(none.resume_after_id.empty());
   CHECK(none.reason == "no checkpoint yet");
 
-  auto other_filters = plan_project(cp("P", "x", true, 5, "1"), "h", "A", false);
+  auto other_filters
+    = plan_project(cp("P", "x", true, 5, "1"), "h", "A", false);
   CHECK(other_filters.mode == sync_mode::full);
   CHECK(other_filters.resume_after_id.empty());
 
-  auto resumed = plan_project(cp("P", "h", false, 777, "10500"), "h", "A",
-                              false);
+  auto resumed
+    = plan_project(cp("P", "h", false, 777, "10500"), "h", "A", false);
   CHECK(resumed.mode == sync_mode::full);
   CHECK(resumed.resume_after_id == "10500");
   CHECK(resumed.pass_started_updated_ms == 777);
@@ -95,8 +95,8 @@ TEST_CASE("project plan: resume, permissions, incremental", "[sync]") {
   CHECK(acl.mode == sync_mode::incremental);
   CHECK(acl.refresh_acls);
 
-  auto inc = plan_project(cp("P", "h", true, 1733000000000, "1"), "h", "A",
-                          false);
+  auto inc
+    = plan_project(cp("P", "h", true, 1733000000000, "1"), "h", "A", false);
   CHECK(inc.mode == sync_mode::incremental);
   CHECK(inc.since_ms == 1733000000000);
   CHECK(inc.reason == "changes since 2024-11-30T20:53:20.000Z");
