@@ -74,6 +74,8 @@ struct fetcher_state {
   std::string checkpoint_access_hash;
   std::shared_ptr<const sync::identity_directory> dir;
   std::unique_ptr<sync::acl_resolver> resolver;
+  /// Memoised ACLs over `resolver` (one per distinct input of the project).
+  std::unique_ptr<sync::acl_memo> acls;
   progress_sink_actor parent;
   caf::typed_response_promise<fetch_result> rp;
   sync::project_plan plan;
@@ -150,6 +152,7 @@ void finish(fetcher_actor* self) {
       e->record = "checkpoint of " + st.project.key;
       st.result.failures.push_back(std::move(*e));
     }
+    st.result.unknown.merge(st.resolver->unknown());
     st.rp.deliver(std::move(st.result));
   };
   self
@@ -191,7 +194,7 @@ build_batch(fetcher_actor* self, chunk& c, progress_delta& delta, bool& clean) {
   }
   for (auto& [key, works] : by_target) {
     const auto& t = st.scope->at(key);
-    sync::page_context ctx{t.project, *t.access, *st.resolver, st.env->mapping,
+    sync::page_context ctx{t.project, *t.access, *st.acls, st.env->mapping,
                            st.env->indexing.comments};
     auto page = sync::build_page(ctx, works);
     for (auto& f : page.failures)
@@ -322,7 +325,7 @@ void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
       [=](api_reply& r) {
         if (!r)
           return comment_failed(r.error());
-        auto page = protocol::parse_text(r->body, protocol::parse_comment_page);
+        auto page = r->parse(protocol::parse_comment_page);
         if (page.fatal)
           return comment_failed(common::make_error(common::errc::invalid_input,
                                                    first_error(page.errors)));
@@ -404,7 +407,7 @@ void start_chunk(fetcher_actor* self, chunk_ptr c,
       [=](api_reply& r) {
         if (!r)
           return chunk_failed(r.error());
-        auto res = protocol::parse_text(r->body, protocol::parse_bulkfetch);
+        auto res = r->parse(protocol::parse_bulkfetch);
         if (res.fatal)
           return chunk_failed(
             common::make_error(common::errc::invalid_input,
@@ -474,7 +477,7 @@ void fetch_ids(fetcher_actor* self) {
         st.ids_in_flight = false;
         if (!r)
           return fail_listing(self, prefixed("issue search", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_search_page);
+        auto page = r->parse(protocol::parse_search_page);
         if (page.fatal)
           return fail_listing(
             self,
@@ -554,6 +557,7 @@ void refresh_acls(fetcher_actor* self) {
   st.refreshed = true;
   auto spec = std::make_shared<storage::write_batch_spec>();
   auto changed = std::make_shared<std::uint64_t>(0);
+  auto unknown = std::make_shared<sync::unknown_kinds>();
   auto access = st.scope->at(st.project.key).access;
   auto dir = st.dir;
   auto pid = st.project.id;
@@ -574,6 +578,7 @@ void refresh_acls(fetcher_actor* self) {
     });
     if (!r)
       return r.error();
+    *unknown = resolver.unknown();
     if (failed)
       return *failed;
     acls.move_into(*spec);
@@ -591,6 +596,7 @@ void refresh_acls(fetcher_actor* self) {
         if (!r)
           return failed(prefixed("recomputing ACLs", r.error()));
         auto& st = self->state;
+        st.result.unknown.merge(*unknown);
         // The new fingerprint goes with the last of the changed records.
         st.checkpoint_access_hash = st.access_hash;
         spec->checkpoints.push_back(sync::make_project_checkpoint(
@@ -662,8 +668,7 @@ void estimate(fetcher_actor* self) {
       [=](api_reply& r) {
         if (!r)
           return;
-        auto n
-          = protocol::parse_text(r->body, protocol::parse_approximate_count);
+        auto n = r->parse(protocol::parse_approximate_count);
         if (n.fatal)
           return;
         progress_delta d;
@@ -694,7 +699,7 @@ void take_high_water(fetcher_actor* self, std::function<void()> next) {
       [=](api_reply& r) {
         if (!r)
           return fail_listing(self, prefixed("high-water mark", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_search_page);
+        auto page = r->parse(protocol::parse_search_page);
         if (page.fatal)
           return fail_listing(
             self,
@@ -768,6 +773,7 @@ fetcher_impl(fetcher_actor* self, sync_env_ptr env,
   st.checkpoint_access_hash = own.access_hash;
   st.dir = dir;
   st.resolver = std::make_unique<sync::acl_resolver>(std::move(dir));
+  st.acls = std::make_unique<sync::acl_memo>(*st.resolver);
   st.parent = std::move(parent);
   st.result.project_key = st.project.key;
   // Until a plan exists, a failure leaves the mark where it was.

@@ -114,6 +114,23 @@ void collect_store_totals(coordinator_actor* self) {
       });
 }
 
+/// The counters the run checkpoint keeps (`jirasync status`): requests,
+/// retries, duration, the governor's figures (sync::governor_counters) and
+/// what the run removed or re-ACLed.
+std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
+  auto c = sync::governor_counters(rep.governor.stats);
+  c["requests"] = static_cast<std::int64_t>(rep.api.requests);
+  c["retries"] = static_cast<std::int64_t>(rep.api.retries);
+  c["duration_ms"] = rep.duration_ms;
+  c["content_warnings"] = static_cast<std::int64_t>(rep.warnings.size());
+  c["issues_removed"] = static_cast<std::int64_t>(rep.issues_removed);
+  c["projects_removed"] = static_cast<std::int64_t>(rep.projects_removed);
+  c["users_removed"] = static_cast<std::int64_t>(rep.users_removed);
+  c["groups_removed"] = static_cast<std::int64_t>(rep.groups_removed);
+  c["acls_refreshed"] = static_cast<std::int64_t>(rep.acls_refreshed);
+  return c;
+}
+
 void write_run_checkpoint(coordinator_actor* self) {
   auto& st = self->state;
   auto& rep = st.report;
@@ -122,19 +139,11 @@ void write_run_checkpoint(coordinator_actor* self) {
                       .count();
   auto spec = std::make_shared<storage::write_batch_spec>();
   spec->sync = sync::make_sync_checkpoint(
-    rep.error, rep.failures.size(), st.started_ms, now_ms(),
-    st.base.filters_hash,
-    {{"requests", static_cast<std::int64_t>(rep.api.requests)},
-     {"rate_limit_waits",
-      static_cast<std::int64_t>(rep.governor.rate_limit_waits)},
-     {"duration_ms", rep.duration_ms},
-     {"issues_removed", static_cast<std::int64_t>(rep.issues_removed)},
-     {"projects_removed", static_cast<std::int64_t>(rep.projects_removed)},
-     {"users_removed", static_cast<std::int64_t>(rep.users_removed)},
-     {"groups_removed", static_cast<std::int64_t>(rep.groups_removed)},
-     {"acls_refreshed", static_cast<std::int64_t>(rep.acls_refreshed)},
-     {"content_warnings", static_cast<std::int64_t>(rep.warnings.size())}});
+    rep.error, rep.failures.size() + rep.degraded.size(), st.started_ms,
+    now_ms(), st.base.filters_hash, run_counters(rep));
   spec->sync->mode = rep.mode;
+  sync::add_permission_report(*spec, rep.failures.size(), rep.error.has_value(),
+                              rep.degraded, rep.hidden_email_users);
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";
@@ -219,6 +228,7 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   if (!r.mode.empty())
     st.report.project_modes[r.project_key]
       = r.mode + " (" + r.mode_reason + ")";
+  st.report.unknown.merge(r.unknown);
   show(self);
   pump_projects(self);
 }
@@ -258,6 +268,27 @@ void pump_projects(coordinator_actor* self) {
 
 // --- step 4: project access --------------------------------------------------
 
+/// Writes `spec`, then calls `next()`; a failed write fails the run,
+/// naming `what`.
+template <class Next>
+void write_or_fail(coordinator_actor* self,
+                   std::shared_ptr<storage::write_batch_spec> spec,
+                   std::string what, Next next) {
+  auto& st = self->state;
+  self
+    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
+              write_job{std::move(spec)})
+    .then(
+      [=](write_reply& w) {
+        if (!w)
+          return fail_run(self, prefixed(what, w.error()));
+        next();
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed(what + ": store write", err));
+      });
+}
+
 /// Project records + ACLs in one batch, then step 5.
 void write_projects(coordinator_actor* self) {
   auto& st = self->state;
@@ -275,6 +306,13 @@ void write_projects(coordinator_actor* self) {
   for (auto& id : gone.project_ids)
     spec->deletes.push_back({storage::record_type::project, std::move(id)});
   spec->checkpoint_deletes = std::move(gone.checkpoint_keys);
+  for (const auto& a : st.access) {
+    if (!a)
+      continue;
+    if (auto d = sync::assess(*a, *st.dir))
+      st.report.degraded.push_back(std::move(*d));
+    st.report.unknown.merge(sync::unknown_holders(*a));
+  }
   auto next = [=] {
     auto& st = self->state;
     phase(self, "issues");
@@ -283,18 +321,7 @@ void write_projects(coordinator_actor* self) {
         st.pending_projects.push_back(i);
     pump_projects(self);
   };
-  self
-    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
-              write_job{spec})
-    .then(
-      [=](write_reply& w) {
-        if (!w)
-          return fail_run(self, prefixed("projects", w.error()));
-        next();
-      },
-      [=](caf::error& err) {
-        fail_run(self, request_failed("projects: store write", err));
-      });
+  write_or_fail(self, spec, "projects", next);
 }
 
 void run_roles(coordinator_actor* self) {
@@ -382,18 +409,7 @@ void remove_gone_identities(
   }
   if (spec->deletes.empty())
     return run_projects(self);
-  self
-    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
-              write_job{spec})
-    .then(
-      [=](write_reply& w) {
-        if (!w)
-          return fail_run(self, prefixed("users and groups", w.error()));
-        run_projects(self);
-      },
-      [=](caf::error& err) {
-        fail_run(self, request_failed("users and groups: store write", err));
-      });
+  write_or_fail(self, spec, "users and groups", [=] { run_projects(self); });
 }
 
 void run_groups(coordinator_actor* self, users_result users) {
@@ -439,6 +455,7 @@ void run_users(coordinator_actor* self) {
         self->state.report.users = u->count;
         for (auto& f : u->failures)
           self->state.report.failures.push_back(f);
+        self->state.report.hidden_email_users = u->hidden_email;
         run_groups(self, std::move(*u));
       },
       [=](caf::error& err) {
@@ -459,7 +476,7 @@ void read_fields(coordinator_actor* self) {
         auto& st = self->state;
         if (!r)
           return fail_run(self, prefixed("fields", r.error()));
-        auto fields = protocol::parse_text(r->body, protocol::parse_fields);
+        auto fields = r->parse(protocol::parse_fields);
         if (fields.fatal)
           return fail_run(self,
                           common::make_error(common::errc::invalid_input,
@@ -500,13 +517,14 @@ void connect(coordinator_actor* self) {
                                                "API token"));
           return fail_run(self, prefixed("cannot reach Jira", std::move(e)));
         }
-        auto me = protocol::parse_text(r->body, protocol::parse_myself);
+        auto me = r->parse(protocol::parse_myself);
         if (me.fatal)
           return fail_run(self,
                           common::make_error(common::errc::invalid_input,
                                              "myself: unusable response"));
         if (me.value.time_zone && !me.value.time_zone->empty())
           st.base.time_zone = *me.value.time_zone;
+        st.base.api_user = me.value;
         read_fields(self);
       },
       [=](caf::error& err) {
@@ -602,7 +620,13 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       self->request(st.governor, st.base.timeouts.stats, stats_atom_v)
         .then(
           [=](governor_report& g) {
-            self->state.snap.rate_limit_waits = g.rate_limit_waits;
+            auto& snap = self->state.snap;
+            snap.responses_429 = g.stats.responses_429;
+            // Pacing and concurrency waits are the normal flow; a wait of
+            // a second or more is worth a word.
+            bool shown = g.current.rate_limited()
+                         && g.current.until_ms - now_ms() >= 1'000;
+            snap.waiting = shown ? sync::describe_wait(g.current) : "";
             show(self);
           },
           [](caf::error&) {

@@ -149,6 +149,7 @@ int run_demo(const demo_args& a) {
   bool tty = ::isatty(STDERR_FILENO) == 1;
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
+  opts.log = make_log_printer(tty);
   std::cout << "Syncing " << cfg.jira.site << " into "
             << cfg.storage.path.string() << "\n";
   auto first = actors::run_sync(cfg, db, opts);

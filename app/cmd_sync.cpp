@@ -38,6 +38,7 @@ int run_sync_command(const sync_args& args) {
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
   opts.full = args.full;
+  opts.log = make_log_printer(tty);
   auto report = actors::run_sync(*cfg, store, opts);
   finish_progress(tty);
   print_summary(std::cout, report);

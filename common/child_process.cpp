@@ -53,19 +53,18 @@ result<child_process> child_process::start(const child_spec& spec) {
       || (spec.err == child_output::file && spec.err_file.empty()))
     return make_error(errc::invalid_argument, "an output file without a path");
   if (::access(spec.argv[0].c_str(), X_OK) != 0)
-    return make_error(errc::not_found, spec.argv[0] + ": "
-                                         + std::strerror(errno));
+    return make_error(errc::not_found,
+                      spec.argv[0] + ": " + std::strerror(errno));
   file_actions fa;
   int pipe_fds[2] = {-1, -1};
-  auto add = [&](int fd, child_output mode,
-                 const std::filesystem::path& file) -> int {
+  auto add
+    = [&](int fd, child_output mode, const std::filesystem::path& file) -> int {
     switch (mode) {
       case child_output::inherit:
         return 0;
       case child_output::file:
         return posix_spawn_file_actions_addopen(
-          &fa.fa, fd, file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-          0600);
+          &fa.fa, fd, file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       case child_output::discard:
         return posix_spawn_file_actions_addopen(&fa.fa, fd, "/dev/null",
                                                 O_WRONLY, 0);
@@ -110,8 +109,7 @@ child_process::child_process(child_process&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       out_fd_(std::exchange(other.out_fd_, -1)),
       pending_(std::move(other.pending_)),
-      status_(std::exchange(other.status_, std::nullopt)) {
-}
+      status_(std::exchange(other.status_, std::nullopt)) {}
 
 child_process& child_process::operator=(child_process&& other) noexcept {
   if (this != &other) {
@@ -139,7 +137,8 @@ void child_process::release() noexcept {
 
 result<std::string> child_process::read_line(std::chrono::milliseconds limit) {
   if (out_fd_ < 0)
-    return make_error(errc::invalid_argument, "the child's stdout is not piped");
+    return make_error(errc::invalid_argument,
+                      "the child's stdout is not piped");
   auto deadline = clock::now() + limit;
   for (;;) {
     if (auto nl = pending_.find('\n'); nl != std::string::npos) {

@@ -40,9 +40,8 @@ start_sim(const std::filesystem::path& binary, std::vector<std::string> args,
   boost::system::error_code ec;
   auto v = boost::json::parse(*line, ec);
   if (ec || !v.is_object() || !v.as_object().contains("base_url"))
-    return make_error(errc::unavailable,
-                      "jira-sim printed no ready line: \""
-                        + line->substr(0, 200) + "\"");
+    return make_error(errc::unavailable, "jira-sim printed no ready line: \""
+                                           + line->substr(0, 200) + "\"");
   return running_sim{std::move(*child), std::move(v.as_object())};
 }
 

@@ -70,6 +70,13 @@ std::string acl_collector::add(const acl_set& set) {
   return id;
 }
 
+const std::string& acl_collector::add(const acl_ref& acl) {
+  auto i = acls_.find(acl->id);
+  if (i == acls_.end())
+    i = acls_.emplace(acl->id, *acl).first;
+  return i->first;
+}
+
 void acl_collector::move_into(storage::write_batch_spec& spec) {
   for (auto& [id, a] : acls_)
     spec.acls.push_back(std::move(a));
@@ -107,8 +114,7 @@ built_page build_page(const page_context& ctx,
       assignee = f.assignee->account_id;
     if (f.security)
       level = f.security->id;
-    auto issue_acl
-      = ctx.resolver.issue_acl(ctx.access, reporter, assignee, level);
+    auto issue_acl = ctx.acls.issue(ctx.access, reporter, assignee, level);
     auto rec = to_issue_record(i, ctx.mapping, "-", &diags);
     if (rec.project_key.empty()) {
       rec.project_key = ctx.project.key;
@@ -131,8 +137,7 @@ built_page build_page(const page_context& ctx,
     ++out.issues;
     if (ctx.comments) {
       for (const auto& cm : w.comments) {
-        auto cacl
-          = ctx.resolver.comment_acl(ctx.access, issue_acl, cm.visibility);
+        auto cacl = ctx.acls.comment(ctx.access, issue_acl, cm.visibility);
         auto crec = to_comment_record(cm, i.id, f.attachments, "-", &diags);
         auto name = "comment " + cm.id + " of " + w.record_name();
         if (auto ok = storage::check_record(crec); !ok) {

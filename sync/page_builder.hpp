@@ -9,14 +9,15 @@
 // whose download failed, an issue Jira refused in a bulkfetch, a record
 // the parser had to drop - each comes back as a common::error naming it.
 //
-// Thread-safety: pure functions; acl_collector and the acl_resolver passed
-// in are single-threaded objects.
+// Thread-safety: pure functions; acl_collector and the acl_memo passed in
+// are single-threaded objects.
 
 #include "common/error.hpp"
 #include "config/config.hpp"
 #include "protocol/jira/jira_models.hpp"
 #include "storage/store.hpp"
 #include "sync/permissions.hpp"
+#include "sync/permissions_memo.hpp"
 #include "sync/record_mapping.hpp"
 
 #include <cstdint>
@@ -96,6 +97,8 @@ class acl_collector {
 public:
   /// The id of `set`'s ACL record, which is kept for the batch.
   std::string add(const acl_set& set);
+  /// The id of a memoised ACL record (no sorting or hashing again).
+  const std::string& add(const acl_ref& acl);
   /// Appends the collected ACLs to `spec.acls` and forgets them.
   void move_into(storage::write_batch_spec& spec);
 
@@ -107,7 +110,8 @@ private:
 struct page_context {
   const protocol::jira_project& project;
   const project_access& access;
-  acl_resolver& resolver;
+  /// Memoised ACLs (acl_memo wraps the run's acl_resolver).
+  acl_memo& acls;
   const mapping_context& mapping;
   /// indexing.comments: emit comment records. Default: true.
   bool comments = true;

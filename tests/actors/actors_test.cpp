@@ -34,109 +34,7 @@ caf::actor_system_config& threaded_config() {
   return cfg;
 }
 
-/// What reached the test's actor since the last call: permits granted and
-/// permits refused.
-struct permit_answers {
-  int granted = 0;
-  int refused = 0;
-};
-
-permit_answers collect(caf::scoped_actor& self) {
-  permit_answers out;
-  for (bool more = true; more;)
-    self->receive(
-      [&](permit_atom) {
-        ++out.granted;
-      },
-      [&](caf::error& err) {
-        CHECK(err == caf::sec::request_timeout);
-        CHECK(describe(err) == "no rate-limit permit within 1 s");
-        ++out.refused;
-      },
-      caf::after(0s) >>
-        [&] {
-          more = false;
-        });
-  return out;
-}
-
-rate_governor_options governor_on(testing::deterministic_fixture& fx) {
-  rate_governor_options o;
-  o.now = [&fx] {
-    return fx.now_ms();
-  };
-  return o;
-}
-
 } // namespace
-
-TEST_CASE("rate_governor parks permits until the bucket refills", "[actors]") {
-  testing::deterministic_fixture fx;
-  auto o = governor_on(fx);
-  o.governor.default_bucket = {"default", 10, 2}; // 10/s, burst 2
-  o.governor.initial_concurrency = 16;
-  auto gov = spawn_rate_governor(fx.sys(), o);
-  auto& self = fx.self();
-  for (int i = 0; i < 4; ++i)
-    self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
-  fx.run();
-  // The burst of 2 at once, the rest one per 100 ms of the test clock.
-  CHECK(collect(self).granted == 2);
-  fx.advance(99ms);
-  CHECK(collect(self).granted == 0);
-  fx.advance(1ms);
-  CHECK(collect(self).granted == 1);
-  fx.advance(99ms);
-  CHECK(collect(self).granted == 0);
-  fx.advance(1ms);
-  CHECK(collect(self).granted == 1);
-  self->send(gov, stats_atom_v);
-  fx.run();
-  self->receive(
-    [&](governor_report& r) {
-      CHECK(r.stats.granted == 4);
-      CHECK(r.rate_limit_waits == 2);
-      // Waits: 100 ms for the third permit, 200 ms for the fourth.
-      CHECK(r.wait_ms == 300);
-    },
-    caf::after(0s) >>
-      [] {
-        FAIL("no governor report");
-      });
-  self->send_exit(gov, caf::exit_reason::user_shutdown);
-  fx.run();
-}
-
-TEST_CASE("rate_governor refuses a permit parked longer than max_wait",
-          "[actors]") {
-  testing::deterministic_fixture fx;
-  auto o = governor_on(fx);
-  o.governor.initial_concurrency = 1; // one request at a time
-  o.max_wait = 1000ms;
-  auto gov = spawn_rate_governor(fx.sys(), o);
-  auto& self = fx.self();
-  self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
-  self->send(gov, permit_atom_v, std::string{"get"}, std::int64_t{1});
-  fx.run();
-  auto first = collect(self);
-  CHECK(first.granted == 1);
-  CHECK(first.refused == 0);
-  // The second waits for a completion that never comes...
-  fx.advance(999ms);
-  CHECK(collect(self).refused == 0);
-  // ... until max_wait: refused with a timeout, not left waiting forever.
-  fx.advance(1ms);
-  auto later = collect(self);
-  CHECK(later.granted == 0);
-  CHECK(later.refused == 1);
-  // A completion afterwards grants nothing more (nothing is parked).
-  self->send(gov, done_atom_v,
-             governor_done{sync::completion{"get", 1, 200, {}, false, {}, {}}});
-  fx.run();
-  CHECK(collect(self).granted == 0);
-  self->send_exit(gov, caf::exit_reason::user_shutdown);
-  fx.run();
-}
 
 TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
           "[actors]") {
@@ -202,7 +100,8 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
     .receive(
       [&](adopt_reply& r) {
         REQUIRE_FALSE(r.has_value());
-        CHECK(r.error().code == common::errc::not_found);
+        CHECK(r.error().code == common::errc::io_error);
+        CHECK_THAT(r.error().message, Catch::Contains("no downloaded file"));
       },
       fail);
   // The text is read from the adopted blob, capped (issue 11: never the
@@ -274,8 +173,12 @@ namespace {
 api_client_actor
 fake_api(caf::actor_system& sys,
          std::vector<std::pair<std::string, std::string>> answers) {
+  // The table is a spawn argument, not a capture: CAF 0.17 applies an
+  // empty argument tuple through a null pointer, which UBSan reports.
+  using table = std::vector<std::pair<std::string, std::string>>;
   return sys.spawn(
-    [answers](api_client_actor::pointer) -> api_client_actor::behavior_type {
+    [](api_client_actor::pointer,
+       table answers) -> api_client_actor::behavior_type {
       return {
         [answers](api_call& c) -> api_reply {
           for (const auto& [fragment, body] : answers)
@@ -295,7 +198,8 @@ fake_api(caf::actor_system& sys,
         [](http_atom, std::uint64_t, protocol::http_result&) {},
         [](retry_atom, std::uint64_t) {},
       };
-    });
+    },
+    std::move(answers));
 }
 
 } // namespace
@@ -304,7 +208,7 @@ TEST_CASE("users and groups the parser drops are named failures",
           "[actors][hostile]") {
   // Problem 4 of issue 11: these parse errors were ignored (exit 0).
   temp_store_dir dir;
-  auto opened = storage::store::open(dir.path / "db");
+  auto opened = storage::store::open(dir.path() / "db");
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
   caf::actor_system sys{threaded_config()};
@@ -328,7 +232,9 @@ TEST_CASE("users and groups the parser drops are named failures",
     FAIL(sys.render(err));
   };
   users_result users;
-  self->request(spawn_users_actor(sys, env), 10s, run_atom_v)
+  auto users_a = spawn_users_actor(sys, env);
+  auto groups_a = spawn_groups_actor(sys, env);
+  self->request(users_a, 10s, run_atom_v)
     .receive(
       [&](users_reply& r) {
         REQUIRE(r.has_value());
@@ -337,10 +243,10 @@ TEST_CASE("users and groups the parser drops are named failures",
       fail);
   CHECK(users.count == 1);
   REQUIRE(users.failures.size() == 1);
-  CHECK_THAT(users.failures[0].record,
-             Catch::Contains("[1]") && Catch::Contains("Bad"));
+  CHECK(users.failures[0].record == "users[1]");
+  CHECK_THAT(users.failures[0].message, Catch::StartsWith("users: users[1]: "));
   CHECK(users.failures[0].code == common::errc::invalid_input);
-  self->request(spawn_groups_actor(sys, env), 10s, run_atom_v, users)
+  self->request(groups_a, 10s, run_atom_v, users)
     .receive(
       [&](groups_reply& r) {
         REQUIRE(r.has_value());
@@ -348,14 +254,19 @@ TEST_CASE("users and groups the parser drops are named failures",
         REQUIRE(r->failures.size() == 2);
         CHECK_THAT(r->failures[0].message,
                    Catch::StartsWith("groups: ")
-                     && Catch::Contains("expected an object, got 42"));
+                     && Catch::Contains("expected an object, got a number"));
         CHECK(r->failures[1].record == "group dev");
         CHECK_THAT(r->failures[1].message,
                    Catch::StartsWith("group members: ")
                      && Catch::Contains("expected an object"));
       },
       fail);
-  self->send_exit(env->writer, caf::exit_reason::user_shutdown);
+  // The actor system waits for every actor when it goes away.
+  for (const auto& a : {caf::actor_cast<caf::actor>(users_a),
+                        caf::actor_cast<caf::actor>(groups_a),
+                        caf::actor_cast<caf::actor>(env->api),
+                        caf::actor_cast<caf::actor>(env->writer)})
+    self->send_exit(a, caf::exit_reason::user_shutdown);
 }
 
 TEST_CASE("a permission scheme with a malformed grant fails the project",
@@ -378,7 +289,8 @@ TEST_CASE("a permission scheme with a malformed grant fails the project",
   protocol::jira_project p;
   p.id = "100";
   p.key = "ABC";
-  self->request(spawn_roles_actor(sys, env), 10s, run_atom_v, p)
+  auto roles_a = spawn_roles_actor(sys, env);
+  self->request(roles_a, 10s, run_atom_v, p)
     .receive(
       [&](access_reply& r) {
         REQUIRE_FALSE(r.has_value());
@@ -389,4 +301,6 @@ TEST_CASE("a permission scheme with a malformed grant fails the project",
       [&](caf::error& err) {
         FAIL(sys.render(err));
       });
+  self->send_exit(roles_a, caf::exit_reason::user_shutdown);
+  self->send_exit(env->api, caf::exit_reason::user_shutdown);
 }

@@ -91,8 +91,7 @@ TEST_CASE("child_process writes output files and refuses bad specs",
   child_spec piped_err;
   piped_err.argv = {"/bin/true"};
   piped_err.err = child_output::pipe;
-  CHECK(child_process::start(piped_err).error().code
-        == errc::invalid_argument);
+  CHECK(child_process::start(piped_err).error().code == errc::invalid_argument);
   CHECK(child_process::start(child_spec{}).error().code
         == errc::invalid_argument);
 

@@ -6,7 +6,7 @@
 // scope; SIGKILLed syncs resume without loss.
 #include "background_process.hpp"
 #include "child_process.hpp"
-#include "truth_compare.hpp"
+#include "export_data.hpp"
 
 #include "protocol/jira/jira_api.hpp"
 #include "test_util/temp_dir.hpp"
@@ -90,29 +90,23 @@ public:
   }
 
   json::value mutate(json::object op) const {
-    auto r
-      = http_post(sim_.base_url() + "/_sim/mutate", sim_.str("ca_file"), op);
+    auto r = json::parse(http_post(sim_.base_url() + "/_sim/mutate",
+                                   sim_.str("ca_file"), json::serialize(op))
+                           .body);
     INFO("mutation " << json::serialize(op) << " -> " << json::serialize(r));
     REQUIRE(r.as_object().at("ok").as_bool());
     return r;
   }
 
-  /// GET on the site's REST API as the API user.
+  /// GET on the site's REST API as the API user; null unless a 200.
   json::value api_get(const std::string& path) const {
-    jirasync::protocol::http_client_options o;
-    o.ca_file = sim_.str("ca_file");
-    o.threads = 1;
-    jirasync::protocol::http_client client{o};
-    jirasync::protocol::http_request req;
-    req.url = sim_.base_url() + "/rest/api/3" + path;
-    req.headers.push_back(
-      {"Authorization", "Basic "
-                          + jirasync::protocol::base64_encode(
-                            sim_.str("email") + ":" + sim_.str("api_token"))});
-    auto r = client.request(req);
-    if (!r.response || r.response->status != 200)
-      return json::value{};
-    return json::parse(r.response->body);
+    auto r = http_call(
+      "GET", sim_.base_url() + "/rest/api/3" + path, sim_.str("ca_file"), {},
+      {{"Authorization",
+        "Basic "
+          + jirasync::protocol::base64_encode(sim_.str("email") + ":"
+                                              + sim_.str("api_token"))}});
+    return r.status == 200 ? json::parse(r.body) : json::value{};
   }
 
   dataset truth() const {
@@ -149,16 +143,7 @@ std::map<std::string, std::string> replay_feed(const std::string& feed,
                                                std::size_t& duplicates) {
   std::map<std::string, std::string> live;
   duplicates = 0;
-  std::size_t pos = 0;
-  while (pos < feed.size()) {
-    auto end = feed.find('\n', pos);
-    if (end == std::string::npos)
-      end = feed.size();
-    auto line = feed.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.empty())
-      continue;
-    auto o = json::parse(line).as_object();
+  for (auto& o : json_lines(feed)) {
     auto& rec = o.at("record").as_object();
     std::string key = std::string{rec.at("type").as_string()} + ":"
                       + std::string{rec.at("id").as_string()};
@@ -175,22 +160,13 @@ std::map<std::string, std::string> replay_feed(const std::string& feed,
   return live;
 }
 
+/// The snapshot export as "type:id" -> the record's line.
 std::map<std::string, std::string> snapshot_of(const std::string& text) {
   std::map<std::string, std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string::npos)
-      end = text.size();
-    auto line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.empty())
-      continue;
-    auto o = json::parse(line).as_object();
+  for (auto& o : json_lines(text))
     out[std::string{o.at("type").as_string()} + ":"
         + std::string{o.at("id").as_string()}]
       = json::serialize(o);
-  }
   return out;
 }
 

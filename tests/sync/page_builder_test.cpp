@@ -157,10 +157,11 @@ TEST_CASE("a failed bulkfetch names its id range", "[sync]") {
 TEST_CASE("a chunk becomes one batch with its ACLs and failures", "[sync]") {
   auto dir = make_dir();
   acl_resolver resolver{dir};
+  acl_memo memo{resolver};
   auto access = make_access();
   auto project = make_project();
   mapping_context mapping{"https://acme.example", {}};
-  page_context ctx{project, access, resolver, mapping, true};
+  page_context ctx{project, access, memo, mapping, true};
 
   std::vector<issue_work> work(3);
   // Issue 1: reporter u3 (not in dev), a restricted comment, two
@@ -237,10 +238,11 @@ TEST_CASE("a chunk becomes one batch with its ACLs and failures", "[sync]") {
 TEST_CASE("comments are left out when not indexed", "[sync]") {
   auto dir = make_dir();
   acl_resolver resolver{dir};
+  acl_memo memo{resolver};
   auto access = make_access();
   auto project = make_project();
   mapping_context mapping{"https://acme.example", {}};
-  page_context ctx{project, access, resolver, mapping, false};
+  page_context ctx{project, access, memo, mapping, false};
   std::vector<issue_work> work(1);
   work[0].issue = issue("1", "ABC-1", 5000);
   work[0].comments = {comment("c1")};
@@ -297,11 +299,12 @@ TEST_CASE("a record beyond the limits fails alone, named, with its field",
           "[sync][hostile]") {
   auto dir = make_dir();
   acl_resolver resolver{dir};
+  acl_memo memo{resolver};
   auto access = make_access();
   auto project = make_project();
   mapping_context mapping{"https://acme.example",
                           {{"customfield_10010", "Deep field"}}};
-  page_context ctx{project, access, resolver, mapping, true};
+  page_context ctx{project, access, memo, mapping, true};
   std::vector<issue_work> work(3);
   work[0].issue = issue("1", "ABC-1", 5000);
   // Issue 2: a custom field 70 levels deep (the problem of issue 11: it
@@ -350,10 +353,11 @@ TEST_CASE("what the ADF converter cuts reaches the page as named warnings",
           "[sync][hostile]") {
   auto dir = make_dir();
   acl_resolver resolver{dir};
+  acl_memo memo{resolver};
   auto access = make_access();
   auto project = make_project();
   mapping_context mapping{"https://acme.example", {}};
-  page_context ctx{project, access, resolver, mapping, true};
+  page_context ctx{project, access, memo, mapping, true};
   std::vector<issue_work> work(2);
   // 300 ADF levels: over the converter's 256, cut (the old code dropped
   // the diagnostic).
