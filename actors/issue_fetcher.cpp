@@ -102,6 +102,9 @@ struct fetcher_state {
   std::map<std::uint64_t, chunk_ptr> ready;
   /// High-water mark of a full pass (max `updated` when it began).
   std::int64_t pass_started_ms = 0;
+  /// The full pass completed in this run (a resumed one is followed by
+  /// the changes since it began): checkpoints say full_sync_done.
+  bool full_pass_done = false;
   std::unique_ptr<sync::low_water_mark> mark;
   bool finished = false;
   bool refreshed = false;
@@ -132,7 +135,9 @@ void fail_listing(fetcher_actor* self, common::error e) {
 }
 
 bool full_pass_complete(const fetcher_state& st) {
-  return st.current == pass::full && !st.listing_failed && !st.mark->stopped();
+  return st.full_pass_done
+         || (st.current == pass::full && !st.listing_failed
+             && !st.mark->stopped());
 }
 
 void finish(fetcher_actor* self) {
@@ -231,7 +236,8 @@ build_batch(fetcher_actor* self, chunk& c, progress_delta& delta, bool& clean) {
   auto cursor = c.marks
                   ? st.mark->if_committed(c.end_updated_ms, c.end_id, clean)
                   : st.mark->cursor();
-  bool full_done = st.plan.mode == sync::sync_mode::incremental;
+  bool full_done
+    = st.plan.mode == sync::sync_mode::incremental || st.full_pass_done;
   spec->checkpoints.push_back(sync::make_project_checkpoint(
     st.project, cursor, st.env->filters_hash, full_done, now_ms(),
     st.checkpoint_access_hash));
@@ -651,7 +657,19 @@ void pump(fetcher_actor* self) {
     return fetch_ids(self);
   if (st.chunks_in_flight > 0)
     return;
-  if (st.current == pass::changes && !st.listing_failed)
+  if (st.current == pass::full && !st.plan.resume_after_id.empty()
+      && full_pass_complete(st)) {
+    // The resumed pass skipped what the interrupted one had committed;
+    // whatever of it changed since that pass began (before this run, too)
+    // is read now, as an incremental run would: the run ends where an
+    // uninterrupted full run would, not one run later. No reconciliation
+    // after it: the full pass just listed every id.
+    st.full_pass_done = true;
+    st.plan.since_ms = st.pass_started_ms;
+    st.result.mode_reason += "; then the changes since it began";
+    return start_pass(self, pass::changes);
+  }
+  if (st.current == pass::changes && !st.listing_failed && !st.full_pass_done)
     return start_pass(self, pass::reconcile);
   if (st.plan.refresh_acls && !st.refreshed && !st.listing_failed)
     return refresh_acls(self);

@@ -12,7 +12,8 @@
 // - a full pass that did not finish (killed, failed) -> full, resumed after
 //   the last issue id its committed prefix reached, keeping the high-water
 //   mark of the interrupted pass (from the start if the project's
-//   permissions changed meanwhile)
+//   permissions changed meanwhile); once complete, the fetcher reads the
+//   changes since that mark in the same run
 // - its permissions changed (access fingerprint)    -> incremental, then
 //   every stored ACL of the project is recomputed from the store
 //   (sync/acl_refresh.hpp)
