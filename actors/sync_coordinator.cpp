@@ -270,7 +270,7 @@ void pump_projects(coordinator_actor* self) {
 
 /// Writes `spec`, then calls `next()`; a failed write fails the run,
 /// naming `what`.
-template <class Next>
+template<class Next>
 void write_or_fail(coordinator_actor* self,
                    std::shared_ptr<storage::write_batch_spec> spec,
                    std::string what, Next next) {
@@ -409,7 +409,9 @@ void remove_gone_identities(
   }
   if (spec->deletes.empty())
     return run_projects(self);
-  write_or_fail(self, spec, "users and groups", [=] { run_projects(self); });
+  write_or_fail(self, spec, "users and groups", [=] {
+    run_projects(self);
+  });
 }
 
 void run_groups(coordinator_actor* self, users_result users) {

@@ -43,8 +43,7 @@ inline std::string record_id(const boost::json::object& o) {
 
 /// Each non-empty line of JSON Lines `text` as an object (throws on a line
 /// that is not a JSON object).
-inline std::vector<boost::json::object>
-json_lines(const std::string& text) {
+inline std::vector<boost::json::object> json_lines(const std::string& text) {
   std::vector<boost::json::object> out;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -224,9 +223,10 @@ inline std::vector<std::string> compare(const dataset& truth,
           && w->as_string().size() + 4 > text_cap)
         continue; // the text is capped (indexing.attachment_text_max_bytes)
       if (!w || !same(v, *w))
-        diffs.push_back(key + ": field " + std::string{k} + ": truth "
-                        + boost::json::serialize(v) + " export "
-                        + (w ? boost::json::serialize(*w) : std::string{"absent"}));
+        diffs.push_back(
+          key + ": field " + std::string{k} + ": truth "
+          + boost::json::serialize(v) + " export "
+          + (w ? boost::json::serialize(*w) : std::string{"absent"}));
     }
     if (auto* ta = t.if_contains("acl")) {
       auto* ea = e.if_contains("acl");

@@ -257,8 +257,7 @@ TEST_CASE("without admin rights: zero over-shares, degraded projects named",
   CHECK((again.rc == 0 || again.rc == 3));
   auto exported2 = c.run({"export"});
   REQUIRE(exported2.rc == 0);
-  auto truth2
-    = sim_truth(sim);
+  auto truth2 = sim_truth(sim);
   auto counts2 = compare_acls(truth2, parse_jsonl(exported2.out));
   std::cout << "no-admin sync, bot administering its projects: "
             << counts2.records << " records; over-shared grants "
@@ -290,8 +289,7 @@ TEST_CASE("without Browse users and groups: every project degraded, still no "
   REQUIRE(sync.rc == 3);
   auto exported = c.run({"export"});
   REQUIRE(exported.rc == 0);
-  auto truth
-    = sim_truth(sim);
+  auto truth = sim_truth(sim);
   auto got = parse_jsonl(exported.out);
   auto counts = compare_acls(truth, got);
   std::cout << "no-admin, no user browsing: " << counts.records
