@@ -630,9 +630,23 @@ void refresh_acls(fetcher_actor* self) {
       });
 }
 
+/// Asked to stop: takes no new chunk or id page; once the chunks in flight
+/// are written, answers what was done (no final checkpoint: the project's
+/// full sync is not done, the next run resumes it).
+bool stop_when_drained(fetcher_actor* self) {
+  auto& st = self->state;
+  if (!st.env->stop.stop_requested())
+    return false;
+  if (st.chunks_in_flight == 0 && !st.ids_in_flight && !st.finished) {
+    st.finished = true;
+    st.rp.deliver(std::move(st.result));
+  }
+  return true;
+}
+
 void pump(fetcher_actor* self) {
   auto& st = self->state;
-  if (st.finished)
+  if (st.finished || stop_when_drained(self))
     return;
   auto bulk = static_cast<std::size_t>(st.env->tuning.bulk_size);
   while (st.chunks_in_flight < st.env->tuning.bulk_parallel

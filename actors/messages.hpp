@@ -95,6 +95,39 @@ struct api_stats {
   std::uint64_t failures = 0; // calls that gave up
 };
 
+// --- token_keeper (OAuth mode) ----------------------------------------------
+
+/// The Authorization header to send one request with.
+struct bearer_grant {
+  /// "Bearer <access token>". Secret: never log it.
+  std::string authorization;
+  /// The session generation of that token: a 401 to it is reported with
+  /// it, so that a token refreshed meanwhile is not refreshed again.
+  std::uint64_t generation = 0;
+  /// How long from its delivery the token may still be put on a request
+  /// (the session's refresh point less now, >= 0): a request that waited
+  /// longer for its rate-limit permit asks again rather than send a token
+  /// that is about to expire.
+  std::int64_t valid_for_ms = 0;
+};
+
+/// A token, or why there is none (errc::unauthenticated with "re-authenticate
+/// with `jirasync auth login`", errc::unavailable after transient refresh
+/// failures, ...). Never contains a token in the error.
+using bearer_reply = common::result<bearer_grant>;
+
+/// token_keeper counters.
+struct token_stats {
+  /// Refreshes whose rotated tokens were stored and put to use.
+  std::uint64_t refreshes = 0;
+  /// refresh_token grants sent (retries included).
+  std::uint64_t grants_sent = 0;
+  /// HTTP 401 answers reported by api_client.
+  std::uint64_t unauthorized = 0;
+  /// The session's state: "valid", "reauth_required", ...
+  std::string state;
+};
+
 // --- rate_governor ----------------------------------------------------------
 
 /// A permit for one request of `cls`, estimated at `cost` points.
@@ -318,11 +351,16 @@ CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, deadline_atom, "deadline")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, read_atom, "read")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, token_atom, "token")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, auth_atom, "auth")
 CAF_END_TYPE_ID_BLOCK(jirasync_actors)
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::bearer_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::token_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::common::error)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::permit_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::sync::response_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_report)

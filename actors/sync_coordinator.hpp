@@ -16,20 +16,27 @@
 //
 // Supervision: it monitors every child it spawns (users, groups, projects,
 // roles, downloader, fetchers) and the site-wide actors it uses (api_client,
-// rate_governor, store_writer). A watched actor that goes down before its
-// work is done - an exception, an error exit, even a normal exit - fails
-// the run with the reason. Every request has a finite timeout and an error
-// handler; the run itself fails with errc::timeout after timeouts::run.
-// An exception in the coordinator's own handlers ends it with an error
-// (its caller, run_sync, monitors it). When the coordinator ends, for
+// rate_governor, store_writer, and token_keeper in OAuth mode). A watched actor
+// that goes down before its work is done - an exception, an error exit, even a
+// normal exit - fails the run with the reason. Every request has a finite
+// timeout and an error handler; the run itself fails with errc::timeout after
+// timeouts::run. An exception in the coordinator's own handlers ends it with an
+// error (its caller, run_sync, monitors it). When the coordinator ends, for
 // whatever reason, the children still running are stopped
 // (exit_reason::user_shutdown): a run never leaves actors behind.
 //
 // Messages:
 //   (run_atom) -> sync_report   always a report: failures are values in it
 //   (progress_atom, progress_delta)  from issue fetchers
+//   (auth_atom, error)  from the token_keeper (OAuth mode): the login ended
+//                       for good; the run fails with this error at once
 //   (tick_atom)      internal: refreshes request counters for progress
 //   (deadline_atom)  internal: timeouts::run has passed
+//
+// Stopping (sync_env::stop, checked with each tick): before the issues
+// step the run ends at once; during it no new project starts, the running
+// fetchers take no new chunk and answer once their chunks in flight are
+// written. The report's error is then errc::cancelled ("interrupted").
 
 #include "actors/issue_fetcher.hpp"
 #include "actors/rate_governor.hpp"
@@ -37,13 +44,17 @@
 
 #include <caf/typed_actor.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <string>
 
 namespace jirasync::actors {
 
 using sync_coordinator_actor
   = caf::typed_actor<caf::replies_to<run_atom>::with<sync_report>,
                      caf::reacts_to<progress_atom, progress_delta>,
+                     caf::reacts_to<auth_atom, common::error>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<deadline_atom>>;
 
 /// What the progress display shows.
@@ -59,14 +70,30 @@ struct progress_snapshot {
   std::uint64_t comments_done = 0;
   std::uint64_t attachments_done = 0;
   std::uint64_t requests = 0;
-  std::uint64_t responses_429 = 0;
+  /// The rate governor's figures at the last refresh (with `requests`,
+  /// every tick): 429s in total, by RateLimit-Reason and by class; holds
+  /// and time held by wait reason; per class the requests in flight and
+  /// the Little's-law concurrency limit. The progress line, /status and
+  /// /metrics read these; nothing counts them a second time.
+  sync::governor_stats governor;
   /// "waiting for <reason> until HH:MM:SS UTC" while a rate-limit wait
   /// of at least a second holds requests back (sync::describe_wait); ""
   /// otherwise.
   std::string waiting;
+
+  /// Requests holding a rate-governor permit now (all classes).
+  std::uint64_t in_flight() const;
 };
 
 using progress_fn = std::function<void(const progress_snapshot&)>;
+
+/// The counters a run's checkpoint keeps (`jirasync status`; /status shows
+/// them too): the governor's (sync::governor_counters), "requests",
+/// "retries", "duration_ms", "content_warnings" and what the run removed
+/// or re-ACLed: "issues_removed", "projects_removed", "users_removed",
+/// "groups_removed", "acls_refreshed". The permission report adds its own
+/// (sync::add_permission_report).
+std::map<std::string, std::int64_t> run_counters(const sync_report& report);
 
 /// `env` needs target, mapping.site, filters, indexing, filters_hash,
 /// tuning, timeouts, db, api and writer (and fault in tests); the

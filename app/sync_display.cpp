@@ -20,8 +20,8 @@ std::string render(const actors::progress_snapshot& s) {
     o << "/~" << s.issues_estimated;
   o << " | comments " << s.comments_done << " | attachments "
     << s.attachments_done << " | requests " << s.requests;
-  if (s.responses_429 > 0)
-    o << " | 429s " << s.responses_429;
+  if (s.governor.responses_429 > 0)
+    o << " | 429s " << s.governor.responses_429;
   if (!s.waiting.empty())
     o << " | " << s.waiting;
   return o.str();
@@ -121,15 +121,6 @@ actors::progress_fn make_progress_printer(bool tty) {
   };
 }
 
-actors::log_fn make_log_printer(bool tty) {
-  return [tty](const std::string& line) {
-    // The bar is redrawn by the next progress call.
-    std::fprintf(stderr, "%sjirasync: %s\n", tty ? "\r\033[K" : "",
-                 line.c_str());
-    std::fflush(stderr);
-  };
-}
-
 void finish_progress(bool tty) {
   if (tty) {
     std::fprintf(stderr, "\r\033[K");
@@ -210,6 +201,10 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
 }
 
 int exit_code_of(const actors::sync_report& r) {
+  // Refused credentials need a person (a new API token, `jirasync auth
+  // login`): a code of their own lets a scheduler tell them apart.
+  if (r.error && r.error->code == common::errc::unauthenticated)
+    return static_cast<int>(exit_code::auth);
   auto result = r.result();
   if (result == sync::run_result::ok)
     return static_cast<int>(exit_code::ok);

@@ -11,6 +11,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -226,6 +227,21 @@ struct host_port {
   std::uint16_t port = 0;
 };
 
+/// 127.0.0.0/8, ::1 or "localhost" (any case): reachable from this host
+/// only.
+bool is_loopback_host(const std::string& host) {
+  if (auto v4 = boost::urls::parse_ipv4_address(host))
+    return (v4->to_uint() >> 24) == 127;
+  if (auto v6 = boost::urls::parse_ipv6_address(host))
+    return v6->is_loopback();
+  std::string lower = host;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) {
+                   return std::tolower(c);
+                 });
+  return lower == "localhost";
+}
+
 std::optional<host_port> parse_listen(std::string_view s) {
   std::string_view host;
   std::string_view port;
@@ -361,6 +377,11 @@ public:
     errors_.push_back({line, std::move(msg)});
   }
 
+  void warning(line_t line, std::string_view key, std::string_view reason) {
+    warnings_.push_back(source_name_ + ":" + std::to_string(line) + ": "
+                        + std::string{key} + ": " + std::string{reason});
+  }
+
   load_result run(std::string_view text);
 
 private:
@@ -386,6 +407,7 @@ private:
   fs::path base_dir_;
   fs::path cwd_;
   std::vector<std::pair<line_t, std::string>> errors_;
+  std::vector<std::string> warnings_;
 };
 
 void table_reader::reject_unknown() {
@@ -589,6 +611,20 @@ void loader::resolve_secret(table_reader& t, std::string_view env_key,
     error(t.line_of_key(file_key), t.path(file_key),
           "cannot read secret file " + file.string() + ": " + reason);
     return;
+  }
+  // Another local user must not be able to read the token (the store's
+  // own files are 0600 for the same reason).
+  std::error_code perm_ec;
+  auto perms = fs::status(file, perm_ec).permissions();
+  constexpr auto shared = fs::perms::group_all | fs::perms::others_all;
+  if (!perm_ec && (perms & shared) != fs::perms::none) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o",
+                  static_cast<unsigned>(perms & fs::perms::mask));
+    warning(t.line_of_key(file_key), t.path(file_key),
+            "secret file " + file.string()
+              + " may be read by group or others (mode " + mode
+              + "); run: chmod 600 " + file.string());
   }
   // Editors add a trailing newline; tokens never end in whitespace.
   while (!content->empty()
@@ -828,6 +864,36 @@ void loader::read_service(table_reader& t, service_config& out) {
             "expected host:port such as \"127.0.0.1:8080\" or \"[::1]:8080\"");
     }
   }
+  out.listen_loopback = is_loopback_host(out.listen_host);
+  auto bounded = [&](std::string_view key, std::int64_t lo, std::int64_t hi,
+                     std::int64_t& field) {
+    if (auto v = t.get_int(key)) {
+      if (*v < lo || *v > hi)
+        error(t.line_of_key(key), t.path(key),
+              "must be in " + std::to_string(lo)
+                + " ..= " + std::to_string(hi));
+      else
+        field = *v;
+    }
+  };
+  bounded("shutdown_timeout_secs", 1, 3600, out.shutdown_timeout_secs);
+  bounded("retry_initial_secs", 1, 86400, out.retry_initial_secs);
+  bounded("retry_max_secs", 1, 86400, out.retry_max_secs);
+  if (out.retry_max_secs < out.retry_initial_secs)
+    error(t.line_of_key("retry_max_secs"), "service.retry_max_secs",
+          "must be >= service.retry_initial_secs");
+  if (auto v = t.get_string("admin_token_env"))
+    out.admin_token_env = *v;
+  if (auto v = t.get_string("admin_token_file"))
+    out.admin_token_file = *v;
+  bool given = !out.admin_token_env.empty() || !out.admin_token_file.empty();
+  resolve_secret(t, "admin_token_env", "admin_token_file", out.admin_token_env,
+                 out.admin_token_file, given, "", out.admin_token);
+  if (!given && !out.listen_loopback)
+    error(t.line_of_key("listen"), "service.admin_token_env",
+          "required when service.listen is not a loopback address (the admin "
+          "endpoints then need a bearer token): set service.admin_token_env "
+          "or service.admin_token_file");
 }
 
 load_result loader::run(std::string_view text) {
@@ -839,7 +905,7 @@ load_result loader::run(std::string_view text) {
     std::string msg = source_name_ + ":" + std::to_string(line_of(e.source()))
                       + ": syntax: " + std::string{e.description()}
                       + " (column " + std::to_string(where.column) + ")";
-    return load_result{std::nullopt, {std::move(msg)}};
+    return load_result{std::nullopt, {std::move(msg)}, {}};
   }
   config cfg;
   cfg.source_file = source_name_;
@@ -876,11 +942,13 @@ load_result loader::run(std::string_view text) {
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);
-  auto service = sub("service", {"listen"});
+  auto service = sub("service", {"listen", "admin_token_env",
+                                 "admin_token_file", "shutdown_timeout_secs",
+                                 "retry_initial_secs", "retry_max_secs"});
   read_service(service, cfg.service);
 
   if (errors_.empty())
-    return load_result{std::move(cfg), {}};
+    return load_result{std::move(cfg), {}, std::move(warnings_)};
   std::stable_sort(errors_.begin(), errors_.end(),
                    [](const auto& a, const auto& b) {
                      return a.first < b.first;
@@ -917,7 +985,8 @@ load_result load_config(const fs::path& file, const env_lookup& env) {
   auto text = read_file(file, reason);
   if (!text)
     return load_result{std::nullopt,
-                       {file.string() + ": cannot read file (" + reason + ")"}};
+                       {file.string() + ": cannot read file (" + reason + ")"},
+                       {}};
   return load_config_from_string(*text, file.string(), env);
 }
 

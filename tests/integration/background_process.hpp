@@ -61,7 +61,8 @@ public:
     return child_->wait_exit(limit);
   }
 
-  /// Sends `sig` (e.g. SIGTERM, SIGINT); false when the process has ended.
+  /// Sends `sig` (e.g. SIGTERM, SIGINT, SIGKILL: a crash); false when the
+  /// process has ended.
   bool signal(int sig) {
     return child_->signal(sig);
   }

@@ -2,13 +2,15 @@
 // The one reader and comparer of exports for the integration tests: an
 // export (or the sim's ground truth, same format) read as ACLs by id and
 // records by "type:id"; the truth as the API user sees it; the export
-// compared with it record by record, ACL user lists included; the sim's
-// control API (GET and POST over its TLS certificate).
+// compared with it record by record, ACL user lists included (API-token and
+// OAuth mode alike: check_exact); the sim's control API (GET and POST over
+// its TLS certificate).
 #include "child_process.hpp"
 
 #include "protocol/http/http_client.hpp"
 
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <map>
@@ -278,6 +280,56 @@ inline dataset sim_truth(const sim_process& sim) {
 /// The truth as the sim's API user sees it; `hidden` counts the rest.
 inline dataset visible_truth(const sim_process& sim, std::size_t& hidden) {
   return visible_to(sim_truth(sim), sim_api_user(sim), hidden);
+}
+
+/// jira-sim's workspace for the full-sync comparisons (API-token and OAuth
+/// mode): 700 issues in 5 projects, 40 users, two issues with 230 comments
+/// (several comment pages), one large attachment (over the text cap).
+inline std::vector<std::string> full_sync_workspace() {
+  return {"--seed",
+          "11",
+          "--issues",
+          "700",
+          "--projects",
+          "5",
+          "--users",
+          "40",
+          "--heavy-comment-issues",
+          "2",
+          "--heavy-comment-count",
+          "230",
+          "--large-attachments",
+          "1"};
+}
+
+/// The checks of every full-sync integration test: the sync and the export
+/// succeeded, and the export equals the truth as the API user sees it,
+/// record by record, ACLs included. `context`: what to show on failure.
+inline void check_exact(const sim_process& sim, int sync_rc, int export_rc,
+                        const std::string& exported,
+                        const std::string& context) {
+  INFO(context);
+  REQUIRE(sync_rc == 0);
+  REQUIRE(export_rc == 0);
+  std::size_t hidden = 0;
+  auto truth = visible_truth(sim, hidden);
+  INFO("records hidden from the API user by Jira's own rules: " << hidden);
+  auto got = parse_jsonl(exported);
+  // The workspace has every feature the comparison relies on.
+  REQUIRE(truth.per_type["issue"] > 0);
+  REQUIRE(truth.per_type["comment"] > 0);
+  REQUIRE(truth.per_type["attachment"] > 0);
+  REQUIRE(truth.per_type["user"] > 0);
+  REQUIRE(truth.per_type["group"] > 0);
+  REQUIRE(truth.per_type["project"] > 0);
+  auto diffs = compare(truth, got);
+  for (std::size_t i = 0; i < diffs.size() && i < 25; ++i)
+    UNSCOPED_INFO(diffs[i]);
+  CHECK(diffs.size() == 0);
+  for (const auto& [type, n] : truth.per_type) {
+    INFO("type " << type);
+    CHECK(got.per_type[type] == n);
+  }
 }
 
 } // namespace jirasync::testing
