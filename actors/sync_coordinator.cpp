@@ -53,6 +53,8 @@ struct coordinator_state {
   roles_actor roles;
   std::vector<protocol::jira_project> projects;
   std::vector<std::shared_ptr<const sync::project_access>> access;
+  /// The projects whose access could be read: where issues go.
+  std::shared_ptr<const sync::scope_map> scope;
   std::deque<std::size_t> pending_projects;
   int projects_active = 0;
   /// Children spawned by this coordinator and still running; shared with
@@ -154,6 +156,7 @@ void write_run_checkpoint(coordinator_actor* self) {
   spec->sync = sync::make_sync_checkpoint(
     rep.error, rep.failures.size() + rep.degraded.size(), st.started_ms,
     now_ms(), st.base.filters_hash, run_counters(rep));
+  spec->sync->mode = rep.mode;
   sync::add_permission_report(*spec, rep.failures.size(), rep.error.has_value(),
                               rep.degraded, rep.hidden_email_users);
   // What `jirasync status` and /status show as the last run's counts.
@@ -274,6 +277,11 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
   st.report.attachments_skipped += r.attachments_skipped;
+  st.report.issues_removed += r.issues_removed;
+  st.report.acls_refreshed += r.acls_refreshed;
+  if (!r.mode.empty())
+    st.report.project_modes[r.project_key]
+      = r.mode + " (" + r.mode_reason + ")";
   st.report.unknown.merge(r.unknown);
   show(self);
   pump_projects(self);
@@ -293,8 +301,8 @@ void pump_projects(coordinator_actor* self) {
     const auto& project = st.projects[pi];
     auto fetcher = watch_child(
       self,
-      spawn_issue_fetcher(self->system(), st.env, project, st.access[pi],
-                          st.dir, caf::actor_cast<progress_sink_actor>(self)),
+      spawn_issue_fetcher(self->system(), st.env, project, st.scope, st.dir,
+                          caf::actor_cast<progress_sink_actor>(self)),
       "issue_fetcher of " + project.key);
     auto key = project.key;
     self->request(fetcher, st.env->timeouts.run, run_atom_v)
@@ -316,6 +324,27 @@ void pump_projects(coordinator_actor* self) {
 
 // --- step 4: project access --------------------------------------------------
 
+/// Writes `spec`, then calls `next()`; a failed write fails the run,
+/// naming `what`.
+template<class Next>
+void write_or_fail(coordinator_actor* self,
+                   std::shared_ptr<storage::write_batch_spec> spec,
+                   std::string what, Next next) {
+  auto& st = self->state;
+  self
+    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
+              write_job{std::move(spec)})
+    .then(
+      [=](write_reply& w) {
+        if (!w)
+          return fail_run(self, prefixed(what, w.error()));
+        next();
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed(what + ": store write", err));
+      });
+}
+
 /// Project records + ACLs in one batch, then step 5.
 void write_projects(coordinator_actor* self) {
   auto& st = self->state;
@@ -323,6 +352,16 @@ void write_projects(coordinator_actor* self) {
     stop_child(self, st.roles);
   auto spec = std::make_shared<storage::write_batch_spec>(
     sync::build_project_batch(st.projects, st.access, st.dir));
+  auto scope = std::make_shared<sync::scope_map>(
+    sync::make_scope(st.projects, st.access, *st.dir));
+  st.scope = scope;
+  // Projects that left Jira or the scope go, with their issues (cascade)
+  // and checkpoints.
+  auto gone = sync::projects_out_of_scope(st.projects, st.env->plan.get());
+  st.report.projects_removed = gone.project_ids.size();
+  for (auto& id : gone.project_ids)
+    spec->deletes.push_back({storage::record_type::project, std::move(id)});
+  spec->checkpoint_deletes = std::move(gone.checkpoint_keys);
   for (const auto& a : st.access) {
     if (!a)
       continue;
@@ -338,18 +377,7 @@ void write_projects(coordinator_actor* self) {
         st.pending_projects.push_back(i);
     pump_projects(self);
   };
-  self
-    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
-              write_job{spec})
-    .then(
-      [=](write_reply& w) {
-        if (!w)
-          return fail_run(self, prefixed("projects", w.error()));
-        next();
-      },
-      [=](caf::error& err) {
-        fail_run(self, request_failed("projects: store write", err));
-      });
+  write_or_fail(self, spec, "projects", next);
 }
 
 void run_roles(coordinator_actor* self) {
@@ -414,11 +442,42 @@ void run_projects(coordinator_actor* self) {
       });
 }
 
+/// Users and groups Jira no longer lists are removed (one batch), then
+/// step 3.
+/// A listing with records the parser dropped is not complete: nothing is
+/// removed on its word (`users`/`groups` nullopt).
+void remove_gone_identities(
+  coordinator_actor* self, const std::optional<std::vector<std::string>>& users,
+  const std::optional<std::vector<std::string>>& groups) {
+  auto& st = self->state;
+  auto spec = std::make_shared<storage::write_batch_spec>();
+  if (const auto* plan = st.env->plan.get()) {
+    if (users)
+      for (auto& id : sync::missing_ids(plan->stored_user_ids, *users)) {
+        spec->deletes.push_back({storage::record_type::user, std::move(id)});
+        ++st.report.users_removed;
+      }
+    if (groups)
+      for (auto& id : sync::missing_ids(plan->stored_group_ids, *groups)) {
+        spec->deletes.push_back({storage::record_type::group, std::move(id)});
+        ++st.report.groups_removed;
+      }
+  }
+  if (spec->deletes.empty())
+    return run_projects(self);
+  write_or_fail(self, spec, "users and groups", [=] {
+    run_projects(self);
+  });
+}
+
 void run_groups(coordinator_actor* self, users_result users) {
   auto& st = self->state;
   phase(self, "groups");
   auto groups = watch_child(self, spawn_groups_actor(self->system(), st.env),
                             "groups_actor");
+  std::optional<std::vector<std::string>> seen_users;
+  if (users.failures.empty())
+    seen_users = std::move(users.seen_ids);
   self->request(groups, st.env->timeouts.run, run_atom_v, std::move(users))
     .then(
       [=](groups_reply& g) {
@@ -427,10 +486,13 @@ void run_groups(coordinator_actor* self, users_result users) {
           return fail_run(self, g.error());
         auto& st = self->state;
         st.report.groups = g->count;
+        std::optional<std::vector<std::string>> seen_groups;
+        if (g->failures.empty())
+          seen_groups = std::move(g->seen_ids);
         for (auto& f : g->failures)
           st.report.failures.push_back(std::move(f));
         st.dir = g->directory;
-        run_projects(self);
+        remove_gone_identities(self, seen_users, seen_groups);
       },
       [=](caf::error& err) {
         fail_run(self, request_failed("groups", err));
@@ -571,6 +633,10 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       st.rp = self->make_response_promise<sync_report>();
       st.started = clock_type::now();
       st.started_ms = now_ms();
+      if (const auto* plan = st.base.plan.get()) {
+        st.report.mode = std::string{sync::to_string(plan->mode)};
+        st.report.mode_reason = plan->reason;
+      }
       watch_site(self, st.base.api, "api_client");
       watch_site(self, st.base.writer, "store_writer");
       watch_site(self, st.governor, "rate_governor");
@@ -661,6 +727,11 @@ std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
   c["retries"] = static_cast<std::int64_t>(rep.api.retries);
   c["duration_ms"] = rep.duration_ms;
   c["content_warnings"] = static_cast<std::int64_t>(rep.warnings.size());
+  c["issues_removed"] = static_cast<std::int64_t>(rep.issues_removed);
+  c["projects_removed"] = static_cast<std::int64_t>(rep.projects_removed);
+  c["users_removed"] = static_cast<std::int64_t>(rep.users_removed);
+  c["groups_removed"] = static_cast<std::int64_t>(rep.groups_removed);
+  c["acls_refreshed"] = static_cast<std::int64_t>(rep.acls_refreshed);
   return c;
 }
 

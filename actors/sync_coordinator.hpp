@@ -2,14 +2,17 @@
 // sync_coordinator: one per sync run; owns the run's state machine, in the
 // reference guide's order:
 //   0 GET /myself (credentials, the API user's time zone for JQL), /field
-//   1 users -> 2 groups + memberships (+ application roles)
+//   1 users -> 2 groups + memberships (+ application roles); the users and
+//     groups Jira no longer lists are removed
 //   3 projects (sync filters applied)
 //   4 per project: roles, permission scheme (once per scheme), issue
-//     security; project records + ACLs written
-//   5 per-project issue pipelines (`projects_parallel` at a time)
+//     security; project records + ACLs written, projects that left Jira
+//     or the scope removed with their issues and checkpoints
+//   5 per-project issue pipelines (`projects_parallel` at a time), each
+//     full or incremental as its checkpoint says (env.plan), with the
+//     reconciliation of deleted issues (step 6) and the ACL refresh
 // and reports progress through a callback (called on the coordinator's
-// thread: keep it short and thread-safe). Deletions (step 6) belong to
-// incremental sync (a later issue).
+// thread: keep it short and thread-safe).
 //
 // Supervision: it monitors every child it spawns (users, groups, projects,
 // roles, downloader, fetchers) and the site-wide actors it uses (api_client,
@@ -86,8 +89,10 @@ using progress_fn = std::function<void(const progress_snapshot&)>;
 
 /// The counters a run's checkpoint keeps (`jirasync status`; /status shows
 /// them too): the governor's (sync::governor_counters), "requests",
-/// "retries", "duration_ms", "content_warnings". The permission report
-/// adds its own (sync::add_permission_report).
+/// "retries", "duration_ms", "content_warnings" and what the run removed
+/// or re-ACLed: "issues_removed", "projects_removed", "users_removed",
+/// "groups_removed", "acls_refreshed". The permission report adds its own
+/// (sync::add_permission_report).
 std::map<std::string, std::int64_t> run_counters(const sync_report& report);
 
 /// `env` needs target, mapping.site, filters, indexing, filters_hash,

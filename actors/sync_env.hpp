@@ -12,6 +12,7 @@
 #include "actors/token_keeper.hpp"
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
+#include "sync/run_plan.hpp"
 
 #include <spdlog/logger.h>
 
@@ -66,6 +67,11 @@ struct sync_env {
   /// run fetches (fail-safe ACLs). Set by the coordinator.
   std::optional<protocol::jira_user> api_user;
   pipeline_tuning tuning;
+  /// Full or incremental, and the checkpoints and ids stored when the run
+  /// began (read before the actors start). Null = a full first run.
+  std::shared_ptr<const sync::run_plan> plan;
+  /// [sync] overlap_minutes. Default: 10.
+  int overlap_minutes = 10;
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;
   api_client_actor api;

@@ -58,6 +58,37 @@ sync_report await_report(caf::actor_system& sys,
   return report;
 }
 
+/// The run's plan from the store (checkpoints, stored ids), read on this
+/// thread before any actor writes.
+common::result<sync::run_plan> read_plan(storage::store& db, bool full,
+                                         const std::string& filters_hash) {
+  auto last = db.get_sync_checkpoint();
+  if (!last)
+    return last.error();
+  auto cps = db.checkpoints();
+  if (!cps)
+    return cps.error();
+  auto plan = sync::plan_run(full, *last, *cps, filters_hash);
+  auto ids = [](auto& out) {
+    return [&out](const auto& r) {
+      out.push_back(storage::key_of(r).id);
+      return true;
+    };
+  };
+  if (auto r = db.for_each_user(ids(plan.stored_user_ids)); !r)
+    return r.error();
+  if (auto r = db.for_each_group(ids(plan.stored_group_ids)); !r)
+    return r.error();
+  if (auto r = db.for_each_project(ids(plan.stored_project_ids)); !r)
+    return r.error();
+  auto with_issues = db.project_ids_with_issues();
+  if (!with_issues)
+    return with_issues.error();
+  for (auto& id : *with_issues)
+    plan.stored_project_ids.push_back(std::move(id));
+  return plan;
+}
+
 } // namespace
 
 namespace {
@@ -104,6 +135,13 @@ oauth_keeper_options(const config::config& cfg,
 sync_report run_sync(const config::config& cfg,
                      std::shared_ptr<storage::store> db,
                      const run_options& opts) {
+  auto planned = read_plan(*db, opts.full, config::filters_hash(cfg.filters));
+  if (!planned) {
+    sync_report failed;
+    failed.error = prefixed("reading the checkpoints", planned.error());
+    return failed;
+  }
+  auto plan = std::make_shared<const sync::run_plan>(std::move(*planned));
   protocol::http_client_options hopts;
   hopts.threads = opts.http_threads;
   hopts.ca_file = cfg.jira.ca_file.string();
@@ -174,6 +212,8 @@ sync_report run_sync(const config::config& cfg,
     env.filters = cfg.filters;
     env.indexing = cfg.indexing;
     env.filters_hash = config::filters_hash(cfg.filters);
+    env.overlap_minutes = static_cast<int>(cfg.sync.overlap_minutes);
+    env.plan = plan;
     env.tuning = opts.tuning;
     env.timeouts = opts.timeouts;
     env.db = db;

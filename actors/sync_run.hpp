@@ -32,6 +32,8 @@ struct run_options {
   actors::timeouts timeouts;
   /// Called on progress (from an actor thread). Default: none.
   progress_fn progress;
+  /// `--full`: a full sync whatever the checkpoints say. Default: false.
+  bool full = false;
   /// The run's logger (named after the run id: common/log.hpp), from
   /// actor threads: phases, failures, the outcome, and every rate-limit
   /// wait longer than 1 s with its reason and end time (warn). Default:
@@ -50,7 +52,9 @@ struct run_options {
   std::stop_token stop;
 };
 
-/// Runs a full sync of `cfg`'s site into `db`. Never throws on expected
+/// Runs a sync of `cfg`'s site into `db`: full or incremental as
+/// sync::plan_run decides from the checkpoints in `db` (read here, before
+/// the actors start) and `opts.full`. Never throws on expected
 /// failures and never waits forever: a failure - a crashed actor, a
 /// coordinator that ends without reporting, a run that outlives its
 /// deadline - is a report with `error` set.

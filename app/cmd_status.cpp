@@ -1,8 +1,9 @@
 // `jirasync status --config F [--json]`: checkpoints per project, record
-// counts, last sync result, degraded projects and hidden-email users; in
-// OAuth mode also the stored login's state (logged in, re-authentication
-// required and why, not logged in). Exit 0; 1
-// when the store is missing/unreadable; 2 for a bad command line or config.
+// counts, last sync result, degraded projects and hidden-email users,
+// whether the next sync will be full or incremental and why; in OAuth mode
+// also the stored login's state (logged in, re-authentication required and
+// why, not logged in). Exit 0; 1 when the store is missing/unreadable; 2 for
+// a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
 #include "app/permissions_status.hpp"
@@ -11,6 +12,7 @@
 #include "storage/queries.hpp"
 #include "storage/token_store.hpp"
 #include "sync/oauth_session.hpp"
+#include "sync/run_plan.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json/serialize.hpp>
@@ -102,6 +104,24 @@ exit_code run_status(const status_options& o) {
     std::cerr << "status: " << st.error().message << '\n';
     return exit_code::failure;
   }
+  auto last = opened->db->get_sync_checkpoint();
+  auto cps = opened->db->checkpoints();
+  if (!last || !cps) {
+    std::cerr << "status: "
+              << (!last ? last.error().message : cps.error().message) << '\n';
+    return exit_code::failure;
+  }
+  // What `jirasync sync` (without --full) would do next, and why.
+  auto plan = sync::plan_run(false, *last, *cps,
+                             config::filters_hash(opened->cfg.filters));
+  boost::json::object next;
+  next["mode"] = sync::to_string(plan.mode);
+  next["reason"] = plan.mode == sync::sync_mode::incremental
+                     ? plan.reason
+                         + "; a project whose permissions changed has its "
+                           "stored ACLs recomputed"
+                     : plan.reason;
+  (*st)["next_sync"] = std::move(next);
   auto perms = permissions_status(*opened->db);
   if (!perms) {
     std::cerr << "status: " << perms.error().message << '\n';

@@ -1,5 +1,6 @@
-// `jirasync sync --config F [--full]`: one sync cycle (full for now:
-// incremental sync is a later step). Progress on stderr, summary on stdout.
+// `jirasync sync --config F [--full]`: one sync cycle, full on the first
+// run, after a sync-filter change or with --full, incremental otherwise
+// (sync::plan_run). Progress on stderr, summary on stdout.
 // Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial, 4 credentials
 // refused or OAuth re-authentication required, 130 interrupted
 // (SIGINT/SIGTERM: the pages in flight are written first; a second signal
@@ -71,6 +72,7 @@ int run_sync_command(const sync_args& args) {
   std::shared_ptr<storage::store> store{std::move(db.value())};
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
+  opts.full = args.full;
   opts.stop = stop.get_token();
   opts.log = common::run_logger(common::make_run_id());
   auto report = actors::run_sync(*cfg, store, opts);
@@ -93,8 +95,7 @@ const registrar reg{[](CLI::App& app, exit_code& code) {
     "sync", "Run one sync cycle (full on the first run or with --full)");
   add_config_option(*cmd, args->config_path);
   cmd->add_flag("--full", args->full,
-                "Force a full sync (every sync is full until incremental "
-                "sync lands)");
+                "Force a full sync (re-read every issue, recompute every ACL)");
   add_log_options(*cmd, args->log, "warn");
   cmd->callback([args, &code] {
     code = static_cast<exit_code>(run_sync_command(*args));

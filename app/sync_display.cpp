@@ -133,6 +133,13 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << r.duration_ms / 1000 << "." << (r.duration_ms % 1000) / 100 << " s\n";
   if (r.error)
     out << "  error: " << r.error->to_string() << "\n";
+  out << "  mode " << r.mode;
+  if (!r.mode_reason.empty())
+    out << " (" << r.mode_reason << ")";
+  out << "\n";
+  for (const auto& [key, how] : r.project_modes)
+    if (how.rfind(r.mode, 0) != 0) // only the projects that differ
+      out << "    project " << key << ": " << how << "\n";
   out << "  users " << r.users;
   if (r.hidden_email_users > 0)
     out << " (" << r.hidden_email_users
@@ -146,6 +153,10 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << "  records: added " << r.store.added << ", updated " << r.store.updated
       << ", unchanged " << r.store.unchanged << ", deleted " << r.store.deleted
       << "\n"
+      << "  removed: issues " << r.issues_removed << ", projects "
+      << r.projects_removed << ", users " << r.users_removed << ", groups "
+      << r.groups_removed << "; ACLs recomputed: " << r.acls_refreshed
+      << " record(s)\n"
       << "  requests " << r.api.requests << " (retries " << r.api.retries
       << ", 429 responses " << r.api.responses_429 << ")\n";
   print_governor(out, r.governor.stats);

@@ -200,6 +200,12 @@ struct sync_config {
   /// it (no Retry-After, no quota reset in the future); it ends with one
   /// probe request. 1 ..= 3600. Default: 60.
   std::int64_t max_unexplained_wait_secs = 60;
+  /// Minutes subtracted from a project's checkpoint in the incremental
+  /// query (`updated >= checkpoint - overlap`): Jira's search index is
+  /// eventually consistent, so a change may become searchable after later
+  /// ones. Re-seen issues cost a request share but no write. 0 ..= 1440.
+  /// Default: 10.
+  std::int64_t overlap_minutes = 10;
 
   friend bool operator==(const sync_config&, const sync_config&) = default;
 };

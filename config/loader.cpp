@@ -822,6 +822,19 @@ void loader::read_sync(table_reader& t, sync_config& out) {
     else
       out.max_unexplained_wait_secs = *v;
   }
+  if (auto v = t.get_int("overlap_minutes")) {
+    // More than a day of overlap would make every incremental run re-read a
+    // day of changes: a typo, not a setting.
+    constexpr std::int64_t max_minutes = 1440;
+    if (*v < 0)
+      error(t.line_of_key("overlap_minutes"), "sync.overlap_minutes",
+            "must be >= 0");
+    else if (*v > max_minutes)
+      error(t.line_of_key("overlap_minutes"), "sync.overlap_minutes",
+            "must be <= 1440 (one day)");
+    else
+      out.overlap_minutes = *v;
+  }
 }
 
 void loader::read_storage(table_reader& t, storage_config& out) {
@@ -924,8 +937,8 @@ load_result loader::run(std::string_view text) {
     = sub("indexing", {"issues", "comments", "attachments",
                        "attachment_max_bytes", "attachment_text_max_bytes"});
   read_indexing(indexing, cfg.indexing);
-  auto sync = sub(
-    "sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs"});
+  auto sync = sub("sync", {"strategy", "interval_minutes",
+                           "max_unexplained_wait_secs", "overlap_minutes"});
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);

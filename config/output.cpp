@@ -157,6 +157,7 @@ std::string to_toml_redacted(const config& c) {
   line("interval_minutes", std::to_string(c.sync.interval_minutes));
   line("max_unexplained_wait_secs",
        std::to_string(c.sync.max_unexplained_wait_secs));
+  line("overlap_minutes", std::to_string(c.sync.overlap_minutes));
 
   out += "\n[storage]\n";
   line("path", str(c.storage.path.string()));

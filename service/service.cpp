@@ -331,6 +331,7 @@ void service_runner::run_one(run_ticket t, std::string id, config::config cfg,
   auto log = common::run_logger(id);
   log->info("run started ({}{})", to_string(t.reason), t.full ? ", full" : "");
   auto o = opts_.run;
+  o.full = t.full;
   o.stop = stop;
   o.log = log;
   o.progress = [this, id](const actors::progress_snapshot& p) {

@@ -735,3 +735,19 @@ TEST_CASE("sync.max_unexplained_wait_secs: 1 to 3600 seconds", "[config]") {
     CHECK(ok.cfg->sync.max_unexplained_wait_secs == v);
   }
 }
+
+TEST_CASE("sync.overlap_minutes: 0 to 1440, default 10", "[config]") {
+  auto dflt = load(minimal_toml);
+  REQUIRE(dflt.errors == strings{});
+  CHECK(dflt.cfg->sync.overlap_minutes == 10);
+  auto zero = load(minimal_toml + "[sync]\noverlap_minutes = 0\n");
+  REQUIRE(zero.errors == strings{});
+  CHECK(zero.cfg->sync.overlap_minutes == 0);
+  auto neg = load(minimal_toml + "[sync]\noverlap_minutes = -1\n");
+  CHECK(neg.errors
+        == strings{"test.toml:6: sync.overlap_minutes: must be >= 0"});
+  auto big = load(minimal_toml + "[sync]\noverlap_minutes = 1441\n");
+  CHECK(big.errors
+        == strings{"test.toml:6: sync.overlap_minutes: must be <= 1440 (one "
+                   "day)"});
+}

@@ -71,6 +71,13 @@ public:
     return child_->pid();
   }
 
+  /// Sends `sig` (e.g. SIGKILL) and waits (at most a minute) for the end:
+  /// the exit status, or 128 + the signal.
+  std::optional<int> kill_and_wait(int sig) {
+    child_->signal(sig);
+    return child_->wait_exit(std::chrono::minutes(1));
+  }
+
   std::string out() const {
     return read_file(out_);
   }

@@ -1,9 +1,10 @@
 #pragma once
 // The one reader and comparer of exports for the integration tests: an
-// export (or the sim's ground truth, same format) as ACLs by id and records
-// by "type:id"; fetching a URL of the sim's control API over its TLS
-// certificate; the exact comparison of an export with GET /_sim/truth as the
-// API user sees it (API-token and OAuth mode alike).
+// export (or the sim's ground truth, same format) read as ACLs by id and
+// records by "type:id"; the truth as the API user sees it; the export
+// compared with it record by record, ACL user lists included (API-token and
+// OAuth mode alike: check_exact); the sim's control API (GET and POST over
+// its TLS certificate).
 #include "child_process.hpp"
 
 #include "protocol/http/http_client.hpp"
@@ -20,8 +21,6 @@
 #include <vector>
 
 namespace jirasync::testing {
-
-namespace json = boost::json;
 
 struct acl_entry {
   bool anyone = false;
@@ -44,9 +43,10 @@ inline std::string record_id(const boost::json::object& o) {
   return {};
 }
 
-/// Parses JSON Lines (throws on a line that is not a JSON object).
-inline dataset parse_jsonl(const std::string& text) {
-  dataset d;
+/// Each non-empty line of JSON Lines `text` as an object (throws on a line
+/// that is not a JSON object).
+inline std::vector<boost::json::object> json_lines(const std::string& text) {
+  std::vector<boost::json::object> out;
   std::size_t pos = 0;
   while (pos < text.size()) {
     auto end = text.find('\n', pos);
@@ -54,9 +54,17 @@ inline dataset parse_jsonl(const std::string& text) {
       end = text.size();
     auto line = text.substr(pos, end - pos);
     pos = end + 1;
-    if (line.empty())
-      continue;
-    auto o = json::parse(line).as_object();
+    if (!line.empty())
+      out.push_back(boost::json::parse(line).as_object());
+  }
+  return out;
+}
+
+/// Parses an export or the truth (JSON Lines; throws on a line that is
+/// not a JSON object).
+inline dataset parse_jsonl(const std::string& text) {
+  dataset d;
+  for (auto& o : json_lines(text)) {
     std::string type{o.at("type").as_string()};
     if (type == "acl") {
       acl_entry a;
@@ -72,24 +80,49 @@ inline dataset parse_jsonl(const std::string& text) {
   return d;
 }
 
-/// GET `url` (trusting `ca_file`); the body of a 200, else throws.
-inline std::string http_get(const std::string& url,
-                            const std::string& ca_file) {
+/// An answer of the sim.
+struct http_answer {
+  int status = 0;
+  std::string body;
+};
+
+/// `method` `url` (trusting `ca_file`) with `headers` and a JSON `body`
+/// when not empty; throws when no answer came.
+inline http_answer http_call(const std::string& method, const std::string& url,
+                             const std::string& ca_file,
+                             const std::string& body = {},
+                             protocol::header_list headers = {}) {
   protocol::http_client_options o;
   o.ca_file = ca_file;
   o.threads = 1;
   protocol::http_client client{o};
   protocol::http_request req;
+  req.method = method;
   req.url = url;
+  req.headers = std::move(headers);
   req.max_body_bytes = 1ull << 32;
+  if (!body.empty()) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+  }
   auto r = client.request(req);
-  if (!r.response || r.response->status != 200)
-    throw std::runtime_error("GET " + url + " failed");
-  return r.response->body;
+  if (!r.response)
+    throw std::runtime_error(method + " " + url + " failed");
+  return {r.response->status, r.response->body};
 }
 
-/// JSON equality with numbers compared by value (int64/uint64/double).
-inline bool same(const json::value& a, const json::value& b) {
+/// GET `url` (trusting `ca_file`); the body of a 200, else throws.
+inline std::string http_get(const std::string& url,
+                            const std::string& ca_file) {
+  auto r = http_call("GET", url, ca_file);
+  if (r.status != 200)
+    throw std::runtime_error("GET " + url + " failed: HTTP "
+                             + std::to_string(r.status));
+  return r.body;
+}
+
+/// JSON equality, numbers compared by value (int64 vs uint64 vs double).
+inline bool same(const boost::json::value& a, const boost::json::value& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_double() || b.is_double())
       return a.to_number<double>() == b.to_number<double>();
@@ -153,7 +186,9 @@ inline dataset visible_to(const dataset& truth, const std::string& account_id,
 /// are exported cut at a character boundary.
 constexpr std::size_t text_cap = 1u << 20;
 
-/// Every mismatch as a line; empty = identical.
+/// Every mismatch as a line; empty = identical. Markdown is compared by
+/// presence (the truth has ADF text nodes); an attachment text longer than
+/// `text_cap` must be exported as its prefix cut at most 4 bytes short.
 inline std::vector<std::string> compare(const dataset& truth,
                                         const dataset& got) {
   std::vector<std::string> diffs;
@@ -190,9 +225,10 @@ inline std::vector<std::string> compare(const dataset& truth,
           && w->as_string().size() + 4 > text_cap)
         continue; // the text is capped (indexing.attachment_text_max_bytes)
       if (!w || !same(v, *w))
-        diffs.push_back(key + ": field " + std::string{k} + ": truth "
-                        + json::serialize(v) + " export "
-                        + (w ? json::serialize(*w) : std::string{"absent"}));
+        diffs.push_back(
+          key + ": field " + std::string{k} + ": truth "
+          + boost::json::serialize(v) + " export "
+          + (w ? boost::json::serialize(*w) : std::string{"absent"}));
     }
     if (auto* ta = t.if_contains("acl")) {
       auto* ea = e.if_contains("acl");
@@ -218,6 +254,34 @@ inline std::vector<std::string> compare(const dataset& truth,
   return diffs;
 }
 
+/// POST `body` (JSON text) to `url`; the answer whatever its status (400 =
+/// refused, e.g. "The actor is already in the role."). Throws when none came.
+inline http_answer http_post(const std::string& url, const std::string& ca_file,
+                             const std::string& body) {
+  return http_call("POST", url, ca_file, body);
+}
+
+/// The sim's API user's accountId (GET /_sim/users); throws if none.
+inline std::string sim_api_user(const sim_process& sim) {
+  auto users = boost::json::parse(
+    http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
+  for (auto& u : users.as_array())
+    if (u.as_object().at("api_user").as_bool())
+      return std::string{u.as_object().at("account_id").as_string()};
+  throw std::runtime_error("the sim names no API user");
+}
+
+/// The sim's whole truth (GET /_sim/truth).
+inline dataset sim_truth(const sim_process& sim) {
+  return parse_jsonl(
+    http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+}
+
+/// The truth as the sim's API user sees it; `hidden` counts the rest.
+inline dataset visible_truth(const sim_process& sim, std::size_t& hidden) {
+  return visible_to(sim_truth(sim), sim_api_user(sim), hidden);
+}
+
 /// jira-sim's workspace for the full-sync comparisons (API-token and OAuth
 /// mode): 700 issues in 5 projects, 40 users, two issues with 230 comments
 /// (several comment pages), one large attachment (over the text cap).
@@ -238,16 +302,6 @@ inline std::vector<std::string> full_sync_workspace() {
           "1"};
 }
 
-/// The account id of the sim's API user (GET /_sim/users); empty if none.
-inline std::string sim_api_user(const sim_process& sim) {
-  auto users
-    = json::parse(http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
-  for (auto& u : users.as_array())
-    if (u.as_object().at("api_user").as_bool())
-      return std::string{u.as_object().at("account_id").as_string()};
-  return {};
-}
-
 /// The checks of every full-sync integration test: the sync and the export
 /// succeeded, and the export equals the truth as the API user sees it,
 /// record by record, ACLs included. `context`: what to show on failure.
@@ -257,12 +311,8 @@ inline void check_exact(const sim_process& sim, int sync_rc, int export_rc,
   INFO(context);
   REQUIRE(sync_rc == 0);
   REQUIRE(export_rc == 0);
-  auto full_truth
-    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
-  auto api_user = sim_api_user(sim);
-  REQUIRE_FALSE(api_user.empty());
   std::size_t hidden = 0;
-  auto truth = visible_to(full_truth, api_user, hidden);
+  auto truth = visible_truth(sim, hidden);
   INFO("records hidden from the API user by Jira's own rules: " << hidden);
   auto got = parse_jsonl(exported);
   // The workspace has every feature the comparison relies on.

@@ -420,6 +420,7 @@ TEST_CASE("oauth sync: paced under the points quota",
   // Nothing arrived while the stated Retry-After was pending: the pause
   // held every class, not just the one that met the 429.
   CHECK(after.at("arrived_during_retry_after").to_number<std::int64_t>() == 0);
+  // The run's logger (common/log.hpp) prints the governor's wait lines.
   CHECK(err.find("] rate limit: waiting for quota_429 until ")
         != std::string::npos);
   auto by_reason = out.find("  429s by reason:");

@@ -20,7 +20,7 @@ using jirasync::test::temp_dir;
 using jirasync::testing::read_file;
 using jirasync::testing::run_to_completion;
 using jirasync::testing::sim_process;
-using namespace jirasync::testing; // dataset, parse_jsonl, http_get
+using namespace jirasync::testing; // export_data.hpp
 
 namespace {
 
@@ -218,10 +218,8 @@ TEST_CASE("hostile content fails exactly the spoiled records, named",
   // Compare with what the API user may see: only records named in the
   // summary (or belonging to a named issue) may be missing; nothing else
   // differs, and no HTML page passes as an attachment.
-  auto full_truth
-    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
   std::size_t hidden = 0;
-  auto truth = visible_to(full_truth, sim_api_user(sim), hidden);
+  auto truth = visible_truth(sim, hidden);
   auto got = parse_jsonl(r.exported);
   auto named = [&](const std::string& s) {
     return r.sync_out.find(s) != std::string::npos;
