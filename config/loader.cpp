@@ -3,6 +3,8 @@
 // user sees all of them in one run.
 #include "config/config.hpp"
 
+#include "common/file_mode.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <toml++/toml.h>
@@ -11,7 +13,6 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -615,17 +616,13 @@ void loader::resolve_secret(table_reader& t, std::string_view env_key,
   // Another local user must not be able to read the token (the store's
   // own files are 0600 for the same reason).
   std::error_code perm_ec;
-  auto perms = fs::status(file, perm_ec).permissions();
-  constexpr auto shared = fs::perms::group_all | fs::perms::others_all;
-  if (!perm_ec && (perms & shared) != fs::perms::none) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o",
-                  static_cast<unsigned>(perms & fs::perms::mask));
-    warning(t.line_of_key(file_key), t.path(file_key),
-            "secret file " + file.string()
-              + " may be read by group or others (mode " + mode
-              + "); run: chmod 600 " + file.string());
-  }
+  auto file_mode
+    = static_cast<unsigned>(fs::status(file, perm_ec).permissions());
+  if (!perm_ec && common::shared_with_others(file_mode))
+    warning(
+      t.line_of_key(file_key), t.path(file_key),
+      "secret file " + file.string() + " may be read by group or others (mode "
+        + common::mode_text(file_mode) + "); run: chmod 600 " + file.string());
   // Editors add a trailing newline; tokens never end in whitespace.
   while (!content->empty()
          && std::isspace(static_cast<unsigned char>(content->back())))
