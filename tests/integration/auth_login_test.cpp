@@ -141,7 +141,7 @@ TEST_CASE("auth login: the user declines on the consent page",
 }
 
 TEST_CASE("auth login: a callback URL other than the app's never comes "
-          "back; the wait ends and says what to check",
+          "back - the wait ends and says what to check",
           "[integration][oauth]") {
   // The app registered another port: Atlassian shows an error page and
   // never redirects to jirasync.

@@ -278,7 +278,7 @@ TEST_CASE("oauth sync: a refresh token family revoked mid-run stops the "
 }
 
 TEST_CASE("oauth sync: a rotation lost in a crash is recovered within the "
-          "reuse leeway; a run killed at any moment leaves a usable login",
+          "reuse leeway - a run killed at any moment leaves a usable login",
           "[integration][oauth]") {
   login_fixture f{
     workspace({"--access-token-ttl-secs", "1", "--latency-base-ms", "2"})};

@@ -114,7 +114,7 @@ TEST_CASE("a failed run is retried with doubling delays up to the cap, and "
   CHECK(s.next_due_ms() == now + 60 * min);
 }
 
-TEST_CASE("a retry keeps the failed run's full flag; manual runs are retried "
+TEST_CASE("a retry keeps the failed run's full flag - manual runs are retried "
           "too",
           "[service]") {
   scheduler s{manual(), t0};
@@ -128,7 +128,7 @@ TEST_CASE("a retry keeps the failed run's full flag; manual runs are retried "
   CHECK(r->reason == run_reason::retry);
 }
 
-TEST_CASE("cancel drops the queued trigger and the pending retry; a cancelled "
+TEST_CASE("cancel drops the queued trigger and the pending retry - a cancelled "
           "run is not retried",
           "[service]") {
   scheduler s{scheduled(60), t0};

@@ -86,7 +86,7 @@ TEST_CASE("deleting a project without a record still removes its issues",
   CHECK(*s->project_ids_with_issues() == std::vector<std::string>{"600"});
 }
 
-TEST_CASE("project checkpoint keeps its access fingerprint; older ones read",
+TEST_CASE("project checkpoint keeps its access fingerprint - older ones read",
           "[storage]") {
   project_checkpoint c;
   c.project_key = "ABC";
