@@ -6,6 +6,11 @@
 
 namespace jirasync::actors {
 
+namespace {
+constexpr std::string_view answerer_stopped_text
+  = "the actor that should answer has stopped";
+} // namespace
+
 void fail_on_exception(caf::scheduled_actor* self) {
   std::string name = self->name();
   self->set_exception_handler(
@@ -45,10 +50,14 @@ common::error request_failed(std::string_view what, const caf::error& err) {
   else if (err == caf::sec::request_timeout)
     msg += "no answer within its timeout";
   else if (err == caf::sec::request_receiver_down)
-    msg += "the actor that should answer has stopped";
+    msg += answerer_stopped_text;
   else
     msg += describe(err);
   return common::make_error(code, std::move(msg));
+}
+
+bool answerer_stopped(const common::error& e) {
+  return e.message.ends_with(answerer_stopped_text);
 }
 
 std::string describe(std::chrono::milliseconds d) {

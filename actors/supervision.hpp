@@ -32,6 +32,11 @@ std::string describe(const caf::error& err);
 /// request_timeout, internal otherwise.
 common::error request_failed(std::string_view what, const caf::error& err);
 
+/// True for a request_failed() whose answering actor had stopped: a
+/// consequence whose cause (that actor's exit reason) the monitor of that
+/// actor learns from its down message, in either order.
+bool answerer_stopped(const common::error& e);
+
 /// A timeout for messages: "24 h", "90 min", "30 s", "250 ms" (the
 /// largest unit that divides it).
 std::string describe(std::chrono::milliseconds d);

@@ -43,6 +43,9 @@ struct coordinator_state {
   caf::typed_response_promise<sync_report> rp;
   bool running = false;
   bool done = false;
+  /// report.error only says that an actor it asked had stopped: a child's
+  /// down message, with the reason it stopped, replaces it (the two race).
+  bool error_is_consequence = false;
   /// The run was asked to stop (sync_env::stop): no new project starts.
   bool stopping = false;
   sync_report report;
@@ -234,8 +237,10 @@ void fail_run(coordinator_actor* self, common::error e) {
   auto& st = self->state;
   if (st.done)
     return;
-  if (!st.report.error)
+  if (!st.report.error) {
+    st.error_is_consequence = answerer_stopped(e);
     st.report.error = std::move(e);
+  }
   conclude(self);
 }
 
@@ -617,9 +622,17 @@ coordinator_impl(coordinator_actor* self, sync_env env,
     } else {
       return; // stopped by us
     }
-    fail_run(self, common::make_error(
-                     common::errc::internal,
-                     who + " stopped unexpectedly: " + describe(dm.reason)));
+    auto e = common::make_error(
+      common::errc::internal,
+      who + " stopped unexpectedly: " + describe(dm.reason));
+    if (st.error_is_consequence) {
+      // The run already failed because an actor's answer never came; this
+      // is why (until the report is delivered).
+      st.error_is_consequence = false;
+      st.report.error = std::move(e);
+      return;
+    }
+    fail_run(self, std::move(e));
   });
   return {
     [=](run_atom) -> caf::result<sync_report> {
