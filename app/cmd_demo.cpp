@@ -177,8 +177,9 @@ int run_demo(const demo_args& a) {
         R"({"op":"add_comment","issue":"10001","body":{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"Added by the jirasync demo"}]}]}})");
   if (!changed)
     std::cout << "(the simulator refused the change; syncing again anyway)\n";
-  std::cout << "Syncing again (re-fetches everything; idempotent writes "
-               "store only what changed):\n";
+  std::cout << "Syncing again (incremental: only the issues updated since "
+               "the checkpoints, ids listed to find deletions; unchanged "
+               "records are not written again):\n";
   opts.log = common::run_logger(common::make_run_id());
   auto second = actors::run_sync(cfg, db, opts);
   finish_progress(tty);
