@@ -11,8 +11,8 @@ for bin in "$@"; do
     echo "$(basename "$bin"): listed no test names" >&2
     bad=1
   fi
-  if grep -n ';' <<<"$names" >/dev/null; then
-    grep ';' <<<"$names" | sed "s|^|$(basename "$bin"): name with ';': |" >&2
+  if cut=$(grep ';' <<<"$names"); then
+    sed "s|^|$(basename "$bin"): name with ';': |" <<<"$cut" >&2
     bad=1
   fi
 done
