@@ -107,8 +107,12 @@ void scheduler::finished(run_outcome outcome, std::int64_t now_ms) {
 
 trigger_result scheduler::trigger(bool full) {
   if (!running_) {
+    // A trigger already waiting for take_due(): the run it starts covers
+    // this one too (it has not read anything yet).
+    auto result =
+      queued_ ? trigger_result::already_queued : trigger_result::due_now;
     queued_ = queued_.value_or(false) || full;
-    return trigger_result::due_now;
+    return result;
   }
   if (queued_) {
     queued_ = *queued_ || full;

@@ -69,7 +69,8 @@ enum class trigger_result {
   due_now,
   /// A run is in progress: this one follows it.
   queued,
-  /// A run is in progress and one is queued already: nothing added.
+  /// A run is queued already (behind the one in progress, or triggered and
+  /// not yet started): nothing added; a `full` request still sticks.
   already_queued,
 };
 

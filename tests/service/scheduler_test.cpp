@@ -65,6 +65,21 @@ TEST_CASE("manual: nothing runs until a trigger", "[service]") {
   CHECK_FALSE(s.take_due(t0 + 5000 * min));
 }
 
+TEST_CASE("triggers before the triggered run starts add nothing, full sticks",
+          "[service]") {
+  scheduler s{manual(), t0};
+  CHECK(s.trigger(false) == trigger_result::due_now);
+  // The service loop has not taken the run yet.
+  CHECK(s.trigger(true) == trigger_result::already_queued);
+  CHECK(s.trigger(false) == trigger_result::already_queued);
+  auto r = s.take_due(t0);
+  REQUIRE(r);
+  CHECK(r->full);
+  CHECK_FALSE(s.queued());
+  s.finished(run_outcome::ok, t0 + min);
+  CHECK_FALSE(s.take_due(t0 + 2 * min)); // one run for the three triggers
+}
+
 TEST_CASE("triggers during a run are queued once, full sticks", "[service]") {
   scheduler s{manual(), t0};
   s.trigger(false);
