@@ -51,20 +51,26 @@ void discard(downloader_actor* self, const std::filesystem::path& tmp) {
   self->send(self->state.env->writer, discard_atom_v, tmp);
 }
 
-void adopt(downloader_actor* self, download_promise rp, std::string id,
-           std::filesystem::path tmp, std::string sha256, bool want_text) {
+void adopt(downloader_actor* self, download_promise rp,
+           protocol::jira_attachment a, std::filesystem::path tmp,
+           std::string sha256) {
   const auto& env = *self->state.env;
-  adopt_job job{tmp, sha256, std::nullopt};
-  if (want_text && env.indexing.attachment_text_max_bytes > 0)
-    job.text_max_bytes
-      = static_cast<std::uint64_t>(env.indexing.attachment_text_max_bytes);
-  self->request(env.writer, env.timeouts.store, adopt_atom_v, std::move(job))
+  auto id = a.id;
+  self
+    ->request(env.writer, env.timeouts.store, adopt_atom_v,
+              adopt_job{tmp, sha256})
     .then(
       [=](adopt_reply& w) {
         if (!w)
           return complete(self, rp, id, w.error()); // tmp removed by writer
-        complete(self, rp, id,
-                 sync::attachment_content{false, sha256, std::move(*w)});
+        // The blob is durable: its text is extracted out of process, once
+        // per content, while the record goes its own way (text and record
+        // meet in the store, whichever comes first).
+        if (const auto& x = self->state.env->extractor)
+          self->send(x, extract_atom_v,
+                     text_job{sha256, a.mime_type, a.filename, a.size_bytes,
+                              "attachment " + a.id + " (" + a.filename + ")"});
+        complete(self, rp, id, sync::attachment_content{false, sha256});
       },
       [=](caf::error& err) {
         discard(self, tmp);
@@ -85,7 +91,6 @@ void start(downloader_actor* self, queued_job job, int attempt) {
   req.http.max_body_bytes = static_cast<std::uint64_t>(max > 0 ? max : 1);
   auto rp = job.promise;
   auto id = a.id;
-  bool want_text = sync::is_text_mime(a.mime_type);
   self
     ->request(st.env->api, st.env->timeouts.api_call, api_call{std::move(req)})
     .then(
@@ -114,7 +119,7 @@ void start(downloader_actor* self, queued_job job, int attempt) {
                                                + std::to_string(attempt)
                                                + " attempt(s)"));
         }
-        adopt(self, rp, id, tmp, r->sha256_hex, want_text);
+        adopt(self, rp, job.attachment, tmp, r->sha256_hex);
       },
       [=](caf::error& err) {
         discard(self, tmp);
@@ -143,7 +148,7 @@ downloader_impl(downloader_actor* self, sync_env_ptr env) {
       const auto& a = job.attachment;
       const auto& indexing = self->state.env->indexing;
       if (!indexing.attachments || a.size_bytes > indexing.attachment_max_bytes)
-        return download_result{a.id, sync::attachment_content{true, "", {}}};
+        return download_result{a.id, sync::attachment_content{true, ""}};
       auto rp = self->make_response_promise<download_result>();
       self->state.queue.push_back(queued_job{rp, a});
       pump(self);

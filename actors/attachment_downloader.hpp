@@ -3,9 +3,9 @@
 // bound on open files; the rate_governor decides how many run at once).
 // Each job streams GET /attachment/content/{id} to a temp file under the
 // blob store (SHA-256 computed while streaming, by the http client), then
-// has the store_writer adopt it into the content-addressed blob store,
-// reading the text of text/* attachments on the way (both on the writer's
-// own thread, never on a scheduler thread). Attachments above
+// has the store_writer adopt it into the content-addressed blob store (on
+// the writer's own thread, never on a scheduler thread), then hands the
+// content to the text_extractor (env->extractor, when set). Attachments above
 // indexing.attachment_max_bytes are skipped (not downloaded, not emitted).
 // Jobs beyond the pool size wait in a queue, so the number of open files
 // and sockets stays bounded.

@@ -28,6 +28,7 @@
 #include "sync/page_builder.hpp"
 #include "sync/permissions.hpp"
 #include "sync/permissions_gaps.hpp"
+#include "sync/text_tally.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -124,15 +125,11 @@ struct adopt_job {
   /// A fully written temp file under the store's blob_tmp_dir().
   std::filesystem::path tmp_path;
   std::string sha256;
-  /// When set, the text of the adopted blob is read (text/* attachments):
-  /// its first this-many bytes, streamed (store::read_blob_text). Default:
-  /// not read.
-  std::optional<std::uint64_t> text_max_bytes;
 };
 
-/// The blob is in the store; the text when it was asked for. On failure the
-/// temp file is removed.
-using adopt_reply = common::result<std::optional<std::string>>;
+/// The blob is in the store (its text is extracted afterwards, by the
+/// text_extractor). On failure the temp file is removed.
+using adopt_reply = common::result<void>;
 
 /// Totals over every apply() of the run.
 struct store_totals {
@@ -256,6 +253,9 @@ struct sync_report {
   /// Holder and comment visibility types not understood (granting
   /// nothing).
   sync::unknown_kinds unknown;
+  /// Attachment texts extracted in the run (text_extractor.hpp); contents
+  /// left without text are listed there, not in `failures`.
+  sync::text_tally texts;
 
   /// failed when `error` is set, partial when records failed or projects
   /// are degraded, else ok.
@@ -280,6 +280,9 @@ CAF_ADD_ATOM(jirasync_actors, jirasync::actors, discard_atom, "discard")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, deadline_atom, "deadline")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, extract_atom, "extract")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, drain_atom, "drain")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, scan_atom, "scan")
 CAF_END_TYPE_ID_BLOCK(jirasync_actors)
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_call)

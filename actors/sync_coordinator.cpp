@@ -120,6 +120,7 @@ std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
   c["retries"] = static_cast<std::int64_t>(rep.api.retries);
   c["duration_ms"] = rep.duration_ms;
   c["content_warnings"] = static_cast<std::int64_t>(rep.warnings.size());
+  c.merge(sync::text_counters(rep.texts));
   return c;
 }
 
@@ -200,6 +201,30 @@ void fail_run(coordinator_actor* self, common::error e) {
 
 void pump_projects(coordinator_actor* self);
 
+/// Waits for the attachment texts still being extracted, then concludes.
+void drain_texts(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  if (!st.env->extractor)
+    return conclude(self);
+  phase(self, "attachment texts");
+  auto x = st.env->extractor;
+  self->request(x, st.env->timeouts.texts, drain_atom_v)
+    .then(
+      [=](text_report& r) {
+        auto& st = self->state;
+        stop_child(self, x);
+        st.report.texts = std::move(r.tally);
+        for (auto& f : r.failures)
+          st.report.failures.push_back(std::move(f));
+        conclude(self);
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("attachment texts", err));
+      });
+}
+
 void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
                   fetch_result r) {
   auto& st = self->state;
@@ -249,7 +274,7 @@ void pump_projects(coordinator_actor* self) {
         });
   }
   if (st.projects_active == 0 && st.pending_projects.empty())
-    conclude(self);
+    drain_texts(self);
 }
 
 // --- step 4: project access --------------------------------------------------
@@ -418,7 +443,24 @@ void read_fields(coordinator_actor* self) {
         for (const auto& f : fields.value)
           if (f.custom)
             st.base.mapping.field_names[f.id] = f.name;
-        // The environment is complete: freeze it and add the downloader.
+        // The environment is complete: freeze it and add the extractor and
+        // the downloader (which hands it the contents it stored).
+        if (!st.base.extraction.jirasync_bin.empty()) {
+          text_extractor_options xo;
+          xo.db = st.base.db;
+          xo.writer = st.base.writer;
+          xo.runner = st.base.extraction;
+          xo.workers = static_cast<int>(st.base.indexing.attachment_text_workers);
+          xo.text_off = st.base.indexing.attachment_text_max_bytes <= 0;
+          if (!xo.text_off)
+            xo.runner.limits.extract.max_text_bytes = static_cast<std::size_t>(
+              st.base.indexing.attachment_text_max_bytes);
+          xo.store_timeout = st.base.timeouts.store;
+          xo.fault = st.base.fault;
+          st.base.extractor = watch_child(
+            self, spawn_text_extractor(self->system(), std::move(xo)),
+            "text_extractor");
+        }
         auto env = std::make_shared<sync_env>(st.base);
         env->downloader = watch_child(
           self,

@@ -8,6 +8,7 @@
 #include "actors/fault_injection.hpp"
 #include "actors/messages.hpp"
 #include "actors/store_writer.hpp"
+#include "actors/text_extractor.hpp"
 #include "actors/timeouts.hpp"
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
@@ -61,6 +62,12 @@ struct sync_env {
   store_writer_actor writer;
   /// Set by the coordinator once it spawned the pool.
   attachment_downloader_actor downloader;
+  /// The `jirasync extract` children's command and limits; an empty
+  /// jirasync_bin leaves attachment texts unextracted (text_status
+  /// "pending"). The text cap is indexing.attachment_text_max_bytes.
+  extract::runner_options extraction;
+  /// Set by the coordinator when extraction.jirasync_bin is set.
+  text_extractor_actor extractor;
   /// Test seam (fault_injection.hpp); empty in production.
   fault_hook fault;
 };

@@ -102,6 +102,7 @@ sync_report run_sync(const config::config& cfg,
     env.api = api;
     env.writer = writer;
     env.fault = opts.fault;
+    env.extraction = opts.extraction;
     auto coordinator
       = spawn_sync_coordinator(sys, std::move(env), governor, opts.progress);
     report = await_report(sys, coordinator, opts.timeouts);

@@ -32,6 +32,10 @@ struct run_options {
   log_fn log;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
+  /// The `jirasync extract` children (extract/runner.hpp): the command
+  /// (`jirasync` itself) and limits. Empty jirasync_bin: attachment texts
+  /// are not extracted (text_status "pending"). Default: empty.
+  extract::runner_options extraction;
   /// Test seam (fault_injection.hpp): makes actors of the run throw or
   /// quit. Default: none (production never sets it).
   fault_hook fault;

@@ -3,6 +3,7 @@
 // Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial.
 #include "actors/sync_run.hpp"
 #include "app/commands.hpp"
+#include "app/self_exe.hpp"
 #include "app/config_option.hpp"
 #include "app/sync_display.hpp"
 
@@ -37,6 +38,7 @@ int run_sync_command(const sync_args& args) {
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
   opts.log = make_log_printer(tty);
+  opts.extraction.jirasync_bin = self_executable();
   auto report = actors::run_sync(*cfg, store, opts);
   finish_progress(tty);
   print_summary(std::cout, report);

@@ -185,6 +185,10 @@ struct indexing_config {
   /// character boundary), read from the blob by streaming; >= 0, 0 = no
   /// text. Default: 1048576 (1 MiB).
   std::int64_t attachment_text_max_bytes = 1048576;
+  /// Extraction children (`jirasync extract`) running at once during a
+  /// sync; each is bounded by CPU, wall-clock and memory limits. Must be
+  /// >= 1. Default: 2.
+  std::int64_t attachment_text_workers = 2;
 
   friend bool operator==(const indexing_config&, const indexing_config&)
     = default;

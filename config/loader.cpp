@@ -755,6 +755,13 @@ void loader::read_indexing(table_reader& t, indexing_config& out) {
     else
       out.attachment_text_max_bytes = *v;
   }
+  if (auto v = t.get_int("attachment_text_workers")) {
+    if (*v < 1 || *v > 64)
+      error(t.line_of_key("attachment_text_workers"),
+            "indexing.attachment_text_workers", "must be between 1 and 64");
+    else
+      out.attachment_text_workers = *v;
+  }
 }
 
 void loader::read_sync(table_reader& t, sync_config& out) {
@@ -856,7 +863,8 @@ load_result loader::run(std::string_view text) {
   read_filters(filters, cfg.filters);
   auto indexing
     = sub("indexing", {"issues", "comments", "attachments",
-                       "attachment_max_bytes", "attachment_text_max_bytes"});
+                       "attachment_max_bytes", "attachment_text_max_bytes",
+                       "attachment_text_workers"});
   read_indexing(indexing, cfg.indexing);
   auto sync = sub(
     "sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs"});

@@ -151,6 +151,7 @@ std::string to_toml_redacted(const config& c) {
   line("attachment_max_bytes", std::to_string(ix.attachment_max_bytes));
   line("attachment_text_max_bytes",
        std::to_string(ix.attachment_text_max_bytes));
+  line("attachment_text_workers", std::to_string(ix.attachment_text_workers));
 
   out += "\n[sync]\n";
   line("strategy", str(to_string(c.sync.strategy)));

@@ -84,6 +84,20 @@ dataset visible_to(const dataset& truth, const std::string& account_id,
   return out;
 }
 
+/// The first of `wanted` (strings) that `text` does not contain after the
+/// previous one; nullopt when all are there in order.
+std::optional<std::string> first_missing_in_order(std::string_view text,
+                                                  const json::array& wanted) {
+  std::size_t at = 0;
+  for (const auto& s : wanted) {
+    auto pos = text.find(std::string_view{s.as_string()}, at);
+    if (pos == std::string_view::npos)
+      return std::string{s.as_string()};
+    at = pos + s.as_string().size();
+  }
+  return std::nullopt;
+}
+
 /// indexing.attachment_text_max_bytes by default: longer attachment texts
 /// are exported cut at a character boundary.
 constexpr std::size_t text_cap = 1u << 20;
@@ -116,6 +130,16 @@ std::vector<std::string> compare(const dataset& truth, const dataset& got) {
         continue;
       }
       auto* w = e.if_contains(k);
+      if (k == "text_contains") {
+        // A real document (issue 16): its known strings, in order.
+        std::string_view text;
+        if (w = e.if_contains("text"); w && w->is_string())
+          text = w->as_string();
+        if (auto missing = first_missing_in_order(text, v.as_array()))
+          diffs.push_back(key + ": text lacks \"" + *missing
+                          + "\" (in order)");
+        continue;
+      }
       if (k == "text" && type == "attachment" && w && v.is_string()
           && w->is_string() && v.as_string().size() > text_cap
           && w->as_string().size() <= text_cap
