@@ -129,6 +129,7 @@ struct adopt_job {
 
 /// The blob is in the store (its text is extracted afterwards, by the
 /// text_extractor). On failure the temp file is removed.
+/// (The same type as write_reply: allowed as a message once, there.)
 using adopt_reply = common::result<void>;
 
 /// Totals over every apply() of the run.
@@ -294,7 +295,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_job)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::store_totals)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_result)

@@ -450,7 +450,8 @@ void read_fields(coordinator_actor* self) {
           xo.db = st.base.db;
           xo.writer = st.base.writer;
           xo.runner = st.base.extraction;
-          xo.workers = static_cast<int>(st.base.indexing.attachment_text_workers);
+          xo.workers
+            = static_cast<int>(st.base.indexing.attachment_text_workers);
           xo.text_off = st.base.indexing.attachment_text_max_bytes <= 0;
           if (!xo.text_off)
             xo.runner.limits.extract.max_text_bytes = static_cast<std::size_t>(

@@ -1,11 +1,13 @@
 #include "actors/text_extractor.hpp"
 
 #include "actors/supervision.hpp"
+#include "extract/format_detect.hpp"
 
 #include <caf/all.hpp>
 
 #include <algorithm>
 #include <deque>
+#include <fstream>
 #include <set>
 
 namespace jirasync::actors {
@@ -66,15 +68,37 @@ text_result_reply work(const text_extractor_options& o, const text_job& job) {
       "text extraction is off (indexing.attachment_text_max_bytes = 0)");
     return r;
   }
-  extract::extract_request req{o.db->blob_path(job.sha256), job.mime_type,
-                               job.filename};
+  auto path = o.db->blob_path(job.sha256);
+  // The magic bytes and the label decide first (extract/format_detect: a
+  // pure look at the head, no format library): a content no extractor
+  // takes (an image, an archive, a "PDF" without a PDF header) gets its
+  // status without a child.
+  {
+    std::string head(4096, '\0');
+    std::ifstream in{path, std::ios::binary};
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (in.bad() || ec)
+      return common::make_error(common::errc::io_error,
+                                "cannot read the stored content "
+                                  + path.string());
+    auto guess
+      = extract::detect_format(job.mime_type, job.filename, head, size);
+    if (guess.format == extract::doc_format::none) {
+      r.text = sync::decided_text(job.sha256, guess.status, guess.reason);
+      return r;
+    }
+  }
+  extract::extract_request req{path, job.mime_type, job.filename};
   auto start = steady::now();
   auto e = extract::run_extraction(o.runner, req);
   r.child_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                  steady::now() - start)
                  .count();
-  r.input_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(
-    0, job.size_bytes));
+  r.input_bytes
+    = static_cast<std::uint64_t>(std::max<std::int64_t>(0, job.size_bytes));
   r.text = sync::to_attachment_text(job.sha256, e);
   return r;
 }
@@ -203,9 +227,9 @@ void finished(extractor_actor* self, std::size_t worker, const text_job& job,
 
 void pump(extractor_actor* self) {
   auto& st = self->state;
-  auto wait = st.opts->runner.limits.wall
-              + std::chrono::duration_cast<std::chrono::milliseconds>(
-                worker_grace);
+  auto wait
+    = st.opts->runner.limits.wall
+      + std::chrono::duration_cast<std::chrono::milliseconds>(worker_grace);
   // Backpressure: while the texts waiting for the store are over the
   // bound, no new child starts (flush writes them; its reply pumps again).
   while (!st.idle.empty() && !st.queue.empty()
@@ -255,10 +279,9 @@ void scan_store(extractor_actor* self) {
           st.report.failures.push_back(std::move(e));
         } else {
           for (auto& a : *r)
-            enqueue(self, text_job{a.sha256, a.mime_type, a.filename,
-                                   a.size_bytes,
-                                   "attachment " + a.id + " (" + a.filename
-                                     + ")"});
+            enqueue(self,
+                    text_job{a.sha256, a.mime_type, a.filename, a.size_bytes,
+                             "attachment " + a.id + " (" + a.filename + ")"});
         }
         flush(self, st.queue.empty() && st.active == 0);
         check_drained(self);
@@ -310,8 +333,9 @@ extractor_impl(extractor_actor* self,
 
 text_extractor_actor spawn_text_extractor(caf::actor_system& sys,
                                           text_extractor_options opts) {
-  return sys.spawn(extractor_impl, std::make_shared<const text_extractor_options>(
-                                     std::move(opts)));
+  return sys.spawn(
+    extractor_impl,
+    std::make_shared<const text_extractor_options>(std::move(opts)));
 }
 
 } // namespace jirasync::actors

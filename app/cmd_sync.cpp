@@ -3,8 +3,8 @@
 // Exit codes: 0 ok, 1 failure, 2 usage/config, 3 partial.
 #include "actors/sync_run.hpp"
 #include "app/commands.hpp"
-#include "app/self_exe.hpp"
 #include "app/config_option.hpp"
+#include "app/self_exe.hpp"
 #include "app/sync_display.hpp"
 
 #include <CLI/CLI.hpp>

@@ -261,19 +261,15 @@ void one_run(const options& o, int run) {
     auto ms = counters["texts_child_ms"];
     auto with = counters["texts_with_text"];
     if (run > 0 || counters["texts_known"] > 0)
-      std::printf("  attachment text:%s; known %lld; with text %lld of %lld "
-                  "(%.0f %%); %.1f MB in %.1f s of children (%.1f MB/s)\n",
-                  by_status.c_str(),
-                  static_cast<long long>(counters["texts_known"]),
-                  static_cast<long long>(with), static_cast<long long>(run),
-                  run > 0 ? 100.0 * static_cast<double>(with)
-                              / static_cast<double>(run)
-                          : 0.0,
-                  static_cast<double>(in) / 1e6,
-                  static_cast<double>(ms) / 1e3,
-                  ms > 0 ? static_cast<double>(in) / 1e3
-                             / static_cast<double>(ms)
-                         : 0.0);
+      std::printf(
+        "  attachment text:%s; known %lld; with text %lld of %lld "
+        "(%.0f %%); %.1f MB in %.1f s of children (%.1f MB/s)\n",
+        by_status.c_str(), static_cast<long long>(counters["texts_known"]),
+        static_cast<long long>(with), static_cast<long long>(run),
+        run > 0 ? 100.0 * static_cast<double>(with) / static_cast<double>(run)
+                : 0.0,
+        static_cast<double>(in) / 1e6, static_cast<double>(ms) / 1e3,
+        ms > 0 ? static_cast<double>(in) / 1e3 / static_cast<double>(ms) : 0.0);
   }
 
   auto b = jirasync::bench::schedule_lower_bound(loads, o.latency_ms,

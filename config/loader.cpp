@@ -861,10 +861,9 @@ load_result loader::run(std::string_view text) {
     = sub("filters", {"project_keys", "project_keys_op", "modified_after",
                       "modified_before", "created_after", "created_before"});
   read_filters(filters, cfg.filters);
-  auto indexing
-    = sub("indexing", {"issues", "comments", "attachments",
-                       "attachment_max_bytes", "attachment_text_max_bytes",
-                       "attachment_text_workers"});
+  auto indexing = sub(
+    "indexing", {"issues", "comments", "attachments", "attachment_max_bytes",
+                 "attachment_text_max_bytes", "attachment_text_workers"});
   read_indexing(indexing, cfg.indexing);
   auto sync = sub(
     "sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs"});

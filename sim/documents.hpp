@@ -665,8 +665,8 @@ inline void make_pptx(const std::filesystem::path& file,
 
 /// The bytes of a file made by one of the make_* functions that write a
 /// file (the OOXML ones): built in a temp file, read back, removed.
-inline std::string file_bytes(
-  const std::function<void(const std::filesystem::path&)>& make) {
+inline std::string
+file_bytes(const std::function<void(const std::filesystem::path&)>& make) {
   static int counter = 0;
   auto p = std::filesystem::temp_directory_path()
            / ("jirasim-doc-" + std::to_string(::getpid()) + "-"

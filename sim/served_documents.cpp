@@ -17,8 +17,7 @@ std::vector<served_document> build() {
   };
   // PDF: two pages, text in reading order.
   std::vector<std::vector<std::string>> pages{
-    {"Quarterly report Q3", "Revenue grew by 12 percent",
-     "Grüße aus München"},
+    {"Quarterly report Q3", "Revenue grew by 12 percent", "Grüße aus München"},
     {"Second page: 中文测试", "Launch status 🚀 done", "End of report"}};
   add("Quarterly report.pdf", "application/pdf", d::make_pdf(pages),
       {"Quarterly report Q3", "Revenue grew by 12 percent", "Grüße aus München",
@@ -28,9 +27,10 @@ std::vector<served_document> build() {
   d::docx_spec spec;
   spec.header = "Acme internal";
   spec.footer = "Page footer";
-  spec.body_xml = d::w_p("Design specification") + d::w_p("Überblick: the sync engine")
-              + d::w_tbl({{"Component", "Owner"}, {"Extractor", "Zoë"}})
-              + d::w_p("结论 and next steps 🎯");
+  spec.body_xml = d::w_p("Design specification")
+                  + d::w_p("Überblick: the sync engine")
+                  + d::w_tbl({{"Component", "Owner"}, {"Extractor", "Zoë"}})
+                  + d::w_p("结论 and next steps 🎯");
   add("Design spec.docx",
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
       d::file_bytes([&](const std::filesystem::path& p) {

@@ -685,8 +685,7 @@ private:
               known.emplace_back(s);
             extra["text_contains"] = std::move(known);
           }
-        } else if (textual
-                   && a.size_bytes <= opts_.attachment_text_max_bytes) {
+        } else if (textual && a.size_bytes <= opts_.attachment_text_max_bytes) {
           extra["text"] = json::value(attachment_content_string(ws_, a));
           extra["text_status"] = "extracted";
         } else if (a.mime_type.rfind("image/", 0) == 0) {
@@ -694,15 +693,15 @@ private:
           extra["text_status"] = "unsupported";
         }
         json::object rec{{"type", "attachment"},
-                          {"id", std::to_string(a.id)},
-                          {"issue_id", std::to_string(i.id)},
-                          {"filename", a.filename},
-                          {"mime_type", a.mime_type},
-                          {"size", a.size_bytes},
-                          {"sha256", attachment_sha256(ws_, a)},
-                          {"created", format_rfc3339_utc(a.created_ms)},
-                          {"author", user_value(a.author)},
-                          {"acl", acl}};
+                         {"id", std::to_string(a.id)},
+                         {"issue_id", std::to_string(i.id)},
+                         {"filename", a.filename},
+                         {"mime_type", a.mime_type},
+                         {"size", a.size_bytes},
+                         {"sha256", attachment_sha256(ws_, a)},
+                         {"created", format_rfc3339_utc(a.created_ms)},
+                         {"author", user_value(a.author)},
+                         {"acl", acl}};
         for (auto& [k, v] : extra)
           rec[k] = std::move(v);
         line(std::move(rec));

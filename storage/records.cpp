@@ -510,8 +510,7 @@ std::optional<attachment_record> attachment_from_json(const json::value& v) {
   return a;
 }
 
-std::optional<attachment_text>
-attachment_text_from_json(const json::value& v) {
+std::optional<attachment_text> attachment_text_from_json(const json::value& v) {
   if (!v.is_object())
     return std::nullopt;
   reader r{v.get_object()};

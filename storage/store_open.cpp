@@ -53,8 +53,8 @@ common::result<void> build_sha_index(store::impl& p) {
   if (*done)
     return {};
   rocksdb::WriteBatch wb;
-  std::unique_ptr<rocksdb::Iterator> it{p.db->NewIterator(
-    rocksdb::ReadOptions{}, p.cf(keys::cf_attachments))};
+  std::unique_ptr<rocksdb::Iterator> it{
+    p.db->NewIterator(rocksdb::ReadOptions{}, p.cf(keys::cf_attachments))};
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto v = parse_json(it->value().ToStringView());
     auto a = v ? attachment_from_json(*v) : std::nullopt;

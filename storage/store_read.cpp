@@ -401,8 +401,8 @@ store::attachments_without_text(std::size_t max) const {
       last_sha = *sha;
       continue;
     }
-    auto rec = impl_->get_typed<attachment_record>(
-      record_type::attachment, *id, attachment_from_json);
+    auto rec = impl_->get_typed<attachment_record>(record_type::attachment, *id,
+                                                   attachment_from_json);
     if (!rec)
       return rec.error();
     // An index entry whose record is gone, or content not (yet) stored:

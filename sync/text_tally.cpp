@@ -25,9 +25,8 @@ storage::attachment_text decided_text(std::string sha256,
   return t;
 }
 
-void text_tally::add(const storage::attachment_text& t,
-                     const std::string& name, std::uint64_t in_bytes,
-                     std::int64_t ms) {
+void text_tally::add(const storage::attachment_text& t, const std::string& name,
+                     std::uint64_t in_bytes, std::int64_t ms) {
   ++by_status[t.status];
   input_bytes += in_bytes;
   child_ms += ms;
@@ -36,9 +35,12 @@ void text_tally::add(const storage::attachment_text& t,
     if (!t.text->empty())
       ++with_text;
   }
-  // Skipped is the user's choice (text extraction off), not the file's.
+  // Named: the files that should have text and gave none (broken, too
+  // slow, too large). Not images and other formats without text, nor
+  // skipped ones (the configuration's choice): those are only counted.
   if (t.status != extract::to_string(extract::text_status::extracted)
-      && t.status != extract::to_string(extract::text_status::skipped))
+      && t.status != extract::to_string(extract::text_status::skipped)
+      && t.status != extract::to_string(extract::text_status::unsupported))
     without_text.push_back(common::make_error(
       common::errc::invalid_input, t.status + ": " + t.reason, name));
 }
@@ -82,9 +84,8 @@ std::string describe(const text_tally& t) {
   out += "; " + std::to_string(t.known) + " known from earlier runs";
   if (auto mbs = t.throughput_mb_s())
     out += "; " + fixed1(static_cast<double>(t.input_bytes) / 1e6)
-           + " MB extracted in "
-           + fixed1(static_cast<double>(t.child_ms) / 1e3) + " s ("
-           + fixed1(*mbs) + " MB/s)";
+           + " MB extracted in " + fixed1(static_cast<double>(t.child_ms) / 1e3)
+           + " s (" + fixed1(*mbs) + " MB/s)";
   return out;
 }
 

@@ -28,9 +28,10 @@ namespace jirasync::sync {
 storage::attachment_text to_attachment_text(std::string sha256,
                                             const extract::extraction& e);
 
-/// A text decided without a child: `status` skipped (text extraction off:
-/// indexing.attachment_text_max_bytes = 0) or too_large (over
-/// indexing.attachment_max_bytes), with `reason`.
+/// A text decided without a child, with `reason`: skipped (text extraction
+/// off: indexing.attachment_text_max_bytes = 0), or what the format
+/// detection (extract/format_detect.hpp) says of a content no extractor
+/// takes (unsupported; failed for a label the content contradicts).
 storage::attachment_text decided_text(std::string sha256,
                                       extract::text_status status,
                                       std::string reason);
@@ -49,9 +50,10 @@ struct text_tally {
   std::int64_t child_ms = 0;
   /// Bytes of text extracted.
   std::uint64_t text_bytes = 0;
-  /// Contents left without text in this run (skipped ones aside: that is
-  /// the configuration's doing): record "attachment <id> (<filename>)",
-  /// message "<status>: <reason>". Not failures.
+  /// Contents that should have text and gave none in this run (failed,
+  /// timeout, too_large; not unsupported or skipped, which are only
+  /// counted): record "attachment <id> (<filename>)", message "<status>:
+  /// <reason>". Not failures.
   std::vector<common::error> without_text;
 
   /// Counts `t` (the text of the content that attachment `name` has),

@@ -5,6 +5,7 @@
 #include "actors/text_extractor.hpp"
 #include "common/sha256.hpp"
 #include "sim/documents.hpp"
+#include "test_util/catch_result.hpp"
 #include "test_util/temp_dir.hpp"
 
 #include <caf/all.hpp>
@@ -83,21 +84,25 @@ TEST_CASE("text_extractor: once per content, hostile files alone, stored",
   auto good = add_blob(*db, pdf, "a");
   auto broken = add_blob(*db, pdf.substr(0, pdf.size() / 2), "b");
   auto plain = add_blob(*db, "just text\n", "c");
+  auto png = add_blob(*db, std::string("\x89PNG\r\n\x1a\n", 8) + "pixels", "d");
   std::vector<text_job> jobs{
     {good, "application/pdf", "a.pdf", static_cast<std::int64_t>(pdf.size()),
      "attachment 1 (a.pdf)"},
     // The same content on another attachment: not extracted twice.
-    {good, "application/pdf", "copy.pdf",
-     static_cast<std::int64_t>(pdf.size()), "attachment 2 (copy.pdf)"},
+    {good, "application/pdf", "copy.pdf", static_cast<std::int64_t>(pdf.size()),
+     "attachment 2 (copy.pdf)"},
     {broken, "application/pdf", "broken.pdf",
      static_cast<std::int64_t>(pdf.size() / 2), "attachment 3 (broken.pdf)"},
     {plain, "text/plain", "n.txt", 10, "attachment 4 (n.txt)"},
+    // An image: decided from its magic bytes, no child.
+    {png, "image/png", "p.png", 14, "attachment 5 (p.png)"},
   };
   auto r = run(db, jobs);
   CHECK(r.failures.empty());
-  CHECK(r.tally.run() == 3);
+  CHECK(r.tally.run() == 4);
   CHECK(r.tally.by_status["extracted"] == 2);
   CHECK(r.tally.by_status["failed"] == 1);
+  CHECK(r.tally.by_status["unsupported"] == 1);
   CHECK(r.tally.with_text == 2);
   CHECK(r.tally.known == 0);
   CHECK(r.tally.input_bytes == pdf.size() + pdf.size() / 2 + 10);
@@ -121,11 +126,12 @@ TEST_CASE("text_extractor: once per content, hostile files alone, stored",
   CHECK_FALSE((*b)->text);
   CHECK((**db->get_attachment_text(plain)).text
         == std::optional<std::string>{"just text\n"});
+  CHECK((**db->get_attachment_text(png)).status == "unsupported");
 
   // A later run: every content is known, no child runs.
   auto again = run(db, jobs);
   CHECK(again.tally.run() == 0);
-  CHECK(again.tally.known == 3);
+  CHECK(again.tally.known == 4);
   CHECK(again.tally.child_ms == 0);
 }
 
@@ -136,8 +142,8 @@ TEST_CASE("text_extractor: text extraction off gives skipped, no child",
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
   auto sha = add_blob(*db, "text\n", "a");
-  auto r = run(db, {{sha, "text/plain", "a.txt", 5, "attachment 1 (a.txt)"}},
-               true);
+  auto r
+    = run(db, {{sha, "text/plain", "a.txt", 5, "attachment 1 (a.txt)"}}, true);
   CHECK(r.tally.by_status["skipped"] == 1);
   CHECK(r.tally.child_ms == 0);
   CHECK(r.tally.input_bytes == 0);

@@ -39,6 +39,7 @@ TEST_CASE("a minimal api_token file loads with every default filled",
   CHECK(c.indexing.attachments);
   CHECK(c.indexing.attachment_max_bytes == 52428800);
   CHECK(c.indexing.attachment_text_max_bytes == 1048576);
+  CHECK(c.indexing.attachment_text_workers == 2);
   CHECK(c.sync.strategy == sync_strategy::scheduled);
   CHECK(c.sync.interval_minutes == 60);
   CHECK(c.sync.max_unexplained_wait_secs == 60);
@@ -523,6 +524,19 @@ TEST_CASE("all errors of one file are collected, ordered by line", "[config]") {
           "test.toml:11: filters.project_keys[3]: expected a string, got an "
           "integer",
         });
+}
+
+TEST_CASE("attachment_text_workers is read and bounded", "[config]") {
+  auto ok = load(minimal_toml + "[indexing]\nattachment_text_workers = 5\n");
+  REQUIRE(ok.errors.empty());
+  CHECK(ok.cfg->indexing.attachment_text_workers == 5);
+  for (const char* v : {"0", "65", "-1"}) {
+    auto bad = load(minimal_toml + "[indexing]\nattachment_text_workers = "
+                    + v + "\n");
+    CHECK(bad.errors
+          == strings{"test.toml:6: indexing.attachment_text_workers: must be "
+                     "between 1 and 64"});
+  }
 }
 
 TEST_CASE("project keys must be valid and unique", "[config]") {

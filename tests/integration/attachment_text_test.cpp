@@ -41,7 +41,8 @@ command_run run_jirasync(const temp_dir& dir, const std::string& name,
   return r;
 }
 
-std::filesystem::path write_config(const sim_process& sim, const temp_dir& dir) {
+std::filesystem::path write_config(const sim_process& sim,
+                                   const temp_dir& dir) {
   ::setenv("JIRASYNC_IT_TOKEN", sim.str("api_token").c_str(), 1);
   auto cfg = dir.path() / "jirasync.toml";
   std::ofstream out{cfg};
@@ -79,10 +80,9 @@ std::string summary_line(const std::string& out, const std::string& prefix) {
 
 TEST_CASE("attachment texts: real documents, hostile files, once per content",
           "[integration][texts]") {
-  sim_process sim{{JIRA_SIM_BIN, "--seed", "5", "--issues", "120",
-                   "--projects", "2", "--users", "12",
-                   "--heavy-comment-issues", "0", "--large-attachments", "0",
-                   "--port", "0"}};
+  sim_process sim{{JIRA_SIM_BIN, "--seed", "5", "--issues", "120", "--projects",
+                   "2", "--users", "12", "--heavy-comment-issues", "0",
+                   "--large-attachments", "0", "--port", "0"}};
   temp_dir dir;
   auto cfg = write_config(sim, dir).string();
   auto sync1 = run_jirasync(dir, "sync1", {"sync", "--config", cfg});
@@ -120,8 +120,7 @@ TEST_CASE("attachment texts: real documents, hostile files, once per content",
       if (missing)
         UNSCOPED_INFO("missing \"" << *missing << "\" in "
                                    << json::serialize(e.at("text")));
-    } else if (t.contains("text_status")
-               && t.at("text_status") != "extracted"
+    } else if (t.contains("text_status") && t.at("text_status") != "extracted"
                && t.at("text_status") != "unsupported") {
       ++hostile;
       CHECK(e.at("text").is_null());
@@ -149,8 +148,8 @@ TEST_CASE("attachment texts: real documents, hostile files, once per content",
 
   // The change feed: each document's text reached indexers (its last
   // entry carries the text, whether it came with the record or after).
-  auto feed = run_jirasync(dir, "feed", {"export", "--config", cfg,
-                                         "--since", "0"});
+  auto feed
+    = run_jirasync(dir, "feed", {"export", "--config", cfg, "--since", "0"});
   REQUIRE(feed.rc == 0);
   std::map<std::string, json::object> last;
   {

@@ -136,8 +136,7 @@ std::vector<std::string> compare(const dataset& truth, const dataset& got) {
         if (w = e.if_contains("text"); w && w->is_string())
           text = w->as_string();
         if (auto missing = first_missing_in_order(text, v.as_array()))
-          diffs.push_back(key + ": text lacks \"" + *missing
-                          + "\" (in order)");
+          diffs.push_back(key + ": text lacks \"" + *missing + "\" (in order)");
         continue;
       }
       if (k == "text" && type == "attachment" && w && v.is_string()

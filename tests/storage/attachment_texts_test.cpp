@@ -205,8 +205,8 @@ TEST_CASE("a store made before the content index gets it on open",
   // no text column family, no marker.
   {
     std::vector<std::string> names;
-    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions{},
-                                            path.string(), &names)
+    REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions{}, path.string(),
+                                            &names)
               .ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> descs;
     for (auto& n : names)
@@ -218,9 +218,10 @@ TEST_CASE("a store made before the content index gets it on open",
         .ok());
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (names[i] == "meta")
-        REQUIRE(raw->Delete(rocksdb::WriteOptions{}, hs[i],
-                            "index.attachments_by_sha")
-                  .ok());
+        REQUIRE(
+          raw
+            ->Delete(rocksdb::WriteOptions{}, hs[i], "index.attachments_by_sha")
+            .ok());
       if (names[i] == "attachments_by_sha" || names[i] == "attachment_texts")
         REQUIRE(raw->DropColumnFamily(hs[i]).ok());
     }

@@ -25,13 +25,16 @@ TEST_CASE("text tally: counts by status, names what has no text",
   empty.status = extract::text_status::extracted;
   t.add(a, "attachment 1 (a.pdf)", 2'000'000, 500);
   t.add(b, "attachment 2 (b.pdf)", 1'000'000, 500);
-  t.add(to_attachment_text(std::string(64, 'c'), empty), "attachment 3 (c)",
-        0, 0);
-  t.add(decided_text(std::string(64, 'd'), extract::text_status::skipped,
-                     "off"),
-        "attachment 4 (d)", 0, 0);
+  t.add(to_attachment_text(std::string(64, 'c'), empty), "attachment 3 (c)", 0,
+        0);
+  t.add(
+    decided_text(std::string(64, 'd'), extract::text_status::skipped, "off"),
+    "attachment 4 (d)", 0, 0);
+  t.add(decided_text(std::string(64, 'e'), extract::text_status::unsupported,
+                     "a PNG image"),
+        "attachment 5 (e.png)", 0, 0);
   t.known = 7;
-  CHECK(t.run() == 4);
+  CHECK(t.run() == 5);
   CHECK(t.with_text == 1);
   CHECK(t.text_bytes == 5);
   REQUIRE(t.throughput_mb_s());
@@ -40,7 +43,8 @@ TEST_CASE("text tally: counts by status, names what has no text",
   CHECK(t.without_text[0].to_string()
         == "attachment 2 (b.pdf): timeout: CPU limit of 20 s reached");
   CHECK(describe(t)
-        == "attachment text: 2 extracted (1 with text), 1 skipped, 1 timeout; "
+        == "attachment text: 2 extracted (1 with text), 1 skipped, 1 timeout, "
+           "1 unsupported; "
            "7 known from earlier runs; 3.0 MB extracted in 1.0 s (3.0 MB/s)");
   auto c = text_counters(t);
   CHECK(c["texts_extracted"] == 2);
