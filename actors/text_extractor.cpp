@@ -84,6 +84,14 @@ text_result_reply work(const text_extractor_options& o, const text_job& job) {
       return common::make_error(common::errc::io_error,
                                 "cannot read the stored content "
                                   + path.string());
+    // Empty content has empty text, whatever its label: the text is kept
+    // per content, so it must not depend on which attachment came first.
+    if (size == 0) {
+      r.text = sync::decided_text(job.sha256, extract::text_status::extracted,
+                                  "");
+      r.text.text = std::string{};
+      return r;
+    }
     auto guess
       = extract::detect_format(job.mime_type, job.filename, head, size);
     if (guess.format == extract::doc_format::none) {

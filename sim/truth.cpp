@@ -675,7 +675,16 @@ private:
         json::object extra;
         bool textual = a.mime_type.rfind("text/", 0) == 0
                        || a.mime_type == "application/json";
-        if (a.document) {
+        if (a.size_bytes == 0 && !a.document) {
+          // Empty content has empty text whatever the type (a connector
+          // keeps one text per content).
+          extra["text"] = "";
+          extra["text_status"] = "extracted";
+        } else if (a.size_bytes <= 2 && !a.document) {
+          // 1-2 byte contents recur across types (the same bytes as a
+          // .txt and a .png): their text depends on which attachment a
+          // connector extracts first. Left open.
+        } else if (a.document) {
           extra["text_status"] = a.text_status;
           if (a.known_text.empty()) {
             extra["text"] = nullptr;

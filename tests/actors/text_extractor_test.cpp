@@ -84,6 +84,7 @@ TEST_CASE("text_extractor: once per content, hostile files alone, stored",
   auto good = add_blob(*db, pdf, "a");
   auto broken = add_blob(*db, pdf.substr(0, pdf.size() / 2), "b");
   auto plain = add_blob(*db, "just text\n", "c");
+  auto empty = add_blob(*db, "", "e");
   auto png = add_blob(*db, std::string("\x89PNG\r\n\x1a\n", 8) + "pixels", "d");
   std::vector<text_job> jobs{
     {good, "application/pdf", "a.pdf", static_cast<std::int64_t>(pdf.size()),
@@ -96,11 +97,13 @@ TEST_CASE("text_extractor: once per content, hostile files alone, stored",
     {plain, "text/plain", "n.txt", 10, "attachment 4 (n.txt)"},
     // An image: decided from its magic bytes, no child.
     {png, "image/png", "p.png", 14, "attachment 5 (p.png)"},
+    // Empty content: empty text whatever the label, no child.
+    {empty, "application/pdf", "e.pdf", 0, "attachment 6 (e.pdf)"},
   };
   auto r = run(db, jobs);
   CHECK(r.failures.empty());
-  CHECK(r.tally.run() == 4);
-  CHECK(r.tally.by_status["extracted"] == 2);
+  CHECK(r.tally.run() == 5);
+  CHECK(r.tally.by_status["extracted"] == 3);
   CHECK(r.tally.by_status["failed"] == 1);
   CHECK(r.tally.by_status["unsupported"] == 1);
   CHECK(r.tally.with_text == 2);
@@ -127,11 +130,13 @@ TEST_CASE("text_extractor: once per content, hostile files alone, stored",
   CHECK((**db->get_attachment_text(plain)).text
         == std::optional<std::string>{"just text\n"});
   CHECK((**db->get_attachment_text(png)).status == "unsupported");
+  CHECK((**db->get_attachment_text(empty)).text
+        == std::optional<std::string>{""});
 
   // A later run: every content is known, no child runs.
   auto again = run(db, jobs);
   CHECK(again.tally.run() == 0);
-  CHECK(again.tally.known == 4);
+  CHECK(again.tally.known == 5);
   CHECK(again.tally.child_ms == 0);
 }
 
