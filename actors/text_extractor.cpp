@@ -87,8 +87,8 @@ text_result_reply work(const text_extractor_options& o, const text_job& job) {
     // Empty content has empty text, whatever its label: the text is kept
     // per content, so it must not depend on which attachment came first.
     if (size == 0) {
-      r.text = sync::decided_text(job.sha256, extract::text_status::extracted,
-                                  "");
+      r.text
+        = sync::decided_text(job.sha256, extract::text_status::extracted, "");
       r.text.text = std::string{};
       return r;
     }

@@ -531,8 +531,8 @@ TEST_CASE("attachment_text_workers is read and bounded", "[config]") {
   REQUIRE(ok.errors.empty());
   CHECK(ok.cfg->indexing.attachment_text_workers == 5);
   for (const char* v : {"0", "65", "-1"}) {
-    auto bad = load(minimal_toml + "[indexing]\nattachment_text_workers = "
-                    + v + "\n");
+    auto bad = load(minimal_toml + "[indexing]\nattachment_text_workers = " + v
+                    + "\n");
     CHECK(bad.errors
           == strings{"test.toml:6: indexing.attachment_text_workers: must be "
                      "between 1 and 64"});

@@ -102,8 +102,7 @@ TEST_CASE("truth export records follow the export format", "[sim][truth]") {
       // issue 16: text files carry their content, images none, real
       // documents their known strings; generated PDFs neither.
       auto mime = std::string{o.at("mime_type").as_string()};
-      bool textual
-        = mime.rfind("text/", 0) == 0 || mime == "application/json";
+      bool textual = mime.rfind("text/", 0) == 0 || mime == "application/json";
       auto size = o.at("size").to_number<std::int64_t>();
       if (size <= 2 && !o.contains("text_status")) {
         CHECK(size > 0); // tiny contents: left open
