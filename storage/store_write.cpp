@@ -55,6 +55,8 @@ public:
       JS_TRY(put_text(t));
     for (const auto& r : spec.upserts)
       JS_TRY(upsert(r));
+    for (const auto& x : spec.exact_children_of)
+      JS_TRY(drop_other_children(spec, x));
     for (const auto& k : spec.deletes)
       JS_TRY(remove(k));
     JS_TRY(finish_acls());
@@ -200,6 +202,44 @@ private:
       auto line = json::serialize(
         to_export_json(std::get<attachment_record>(**rec), &t));
       JS_TRY(emit("upsert", line));
+    }
+    return {};
+  }
+
+  /// The text of a content goes with the last attachment that has it (the
+  /// batch's own writes count: an attachment upserted earlier in it with
+  /// the same content keeps the text).
+  common::result<void> drop_text_if_unreferenced(const std::string& sha256) {
+    auto ids = children(keys::cf_attachments_by_sha, sha256);
+    if (!ids)
+      return ids.error();
+    if (ids->empty())
+      JS_TRY(del(keys::cf_attachment_texts, sha256));
+    return {};
+  }
+
+  // Deletes the stored comments/attachments of x.issue_id that the batch
+  // does not upsert and x.keep does not name.
+  common::result<void>
+  drop_other_children(const write_batch_spec& spec,
+                      const write_batch_spec::exact_children& x) {
+    auto kept = [&](record_type t, const std::string& id) {
+      if (std::find(x.keep.begin(), x.keep.end(), id) != x.keep.end())
+        return true;
+      for (const auto& r : spec.upserts)
+        if (type_of(r) == t && key_of(r).id == id)
+          return true;
+      return false;
+    };
+    for (auto [t, cf] :
+         {std::pair{record_type::comment, keys::cf_comments_by_issue},
+          std::pair{record_type::attachment, keys::cf_attachments_by_issue}}) {
+      auto ids = children(cf, x.issue_id);
+      if (!ids)
+        return ids.error();
+      for (const auto& id : *ids)
+        if (!kept(t, id))
+          JS_TRY(remove({t, id}));
     }
     return {};
   }
@@ -411,12 +451,14 @@ private:
                    keys::encode_pair(o->issue_id, a->id)));
       JS_TRY(put(keys::cf_attachments_by_issue,
                  keys::encode_pair(a->issue_id, a->id), ""));
-      if (o && o->sha256 != a->sha256 && valid_id(o->sha256))
-        JS_TRY(del(keys::cf_attachments_by_sha,
-                   keys::encode_pair(o->sha256, a->id)));
       if (valid_id(a->sha256))
         JS_TRY(put(keys::cf_attachments_by_sha,
                    keys::encode_pair(a->sha256, a->id), ""));
+      if (o && o->sha256 != a->sha256 && valid_id(o->sha256)) {
+        JS_TRY(del(keys::cf_attachments_by_sha,
+                   keys::encode_pair(o->sha256, a->id)));
+        JS_TRY(drop_text_if_unreferenced(o->sha256));
+      }
     }
     return {};
   }
@@ -443,8 +485,18 @@ private:
     auto old = get_record(k.type, k.id);
     if (!old)
       return old.error();
-    if (!*old)
+    if (!*old) {
+      // Issues may outlive their project record (a project whose record was
+      // never written): deleting the project still takes them.
+      if (k.type == record_type::project) {
+        auto ids = children(keys::cf_issues_by_project, k.id);
+        if (!ids)
+          return ids.error();
+        for (const auto& id : *ids)
+          JS_TRY(remove({record_type::issue, id}));
+      }
       return {};
+    }
     const any_record& rec = **old;
     switch (k.type) {
       case record_type::project: {
@@ -482,9 +534,11 @@ private:
         auto& a = std::get<attachment_record>(rec);
         JS_TRY(del(keys::cf_attachments_by_issue,
                    keys::encode_pair(a.issue_id, a.id)));
-        if (valid_id(a.sha256))
+        if (valid_id(a.sha256)) {
           JS_TRY(del(keys::cf_attachments_by_sha,
                      keys::encode_pair(a.sha256, a.id)));
+          JS_TRY(drop_text_if_unreferenced(a.sha256));
+        }
         break;
       }
       default:

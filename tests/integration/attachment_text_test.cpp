@@ -3,7 +3,10 @@
 // text, a truncated PDF and a zip bomb. The extracted text of every
 // document contains the sim's known strings in order; the hostile files
 // get their text_status and the sync still exits 0; the text arrives in
-// the change feed; a second sync extracts nothing again.
+// the change feed; a second, full sync extracts nothing again (each
+// content's text is known), an incremental one reads no attachment; a new
+// attachment is extracted by the next incremental sync, a deleted one
+// leaves the export and the feed says so.
 #include "child_process.hpp"
 #include "export_data.hpp"
 
@@ -53,19 +56,6 @@ std::filesystem::path write_config(const sim_process& sim,
       << "[storage]\npath = \"" << (dir.path() / "store").string() << "\"\n"
       << "[indexing]\nattachment_text_workers = 2\n";
   return cfg;
-}
-
-/// Index of each of `wanted` in `text`, in order; the first one missing.
-std::optional<std::string> first_missing_in_order(std::string_view text,
-                                                  const json::array& wanted) {
-  std::size_t at = 0;
-  for (const auto& s : wanted) {
-    auto pos = text.find(std::string_view{s.as_string()}, at);
-    if (pos == std::string_view::npos)
-      return std::string{s.as_string()};
-    at = pos + s.as_string().size();
-  }
-  return std::nullopt;
 }
 
 /// The line of the summary starting with `prefix` (after the indent).
@@ -190,6 +180,77 @@ TEST_CASE("attachment texts: real documents, hostile files, once per content",
   CHECK(again.find(" known from earlier runs") != std::string::npos);
   CHECK(again.find("; 0 known") == std::string::npos);
   CHECK(again.find("MB/s") == std::string::npos); // no child ran
+
+  // An incremental sync with nothing changed reads no attachment and has
+  // nothing to extract.
+  auto sync3 = run_jirasync(dir, "sync3", {"sync", "--config", cfg});
+  INFO("third sync stdout:\n" << sync3.out);
+  REQUIRE(sync3.rc == 0);
+  CHECK(sync3.out.find("  mode incremental") != std::string::npos);
+  CHECK(summary_line(sync3.out, "attachment text: ")
+        == "attachment text: nothing to extract");
+
+  // A new attachment (new content) is extracted by the next incremental
+  // sync; an issue deleted in Jira takes its document's attachment, and its
+  // text, out of the export, with a delete in the feed.
+  std::string doc_id, doc_issue;
+  for (const auto& [key, t] : truth.records)
+    if (t.at("type") == "attachment" && t.contains("text_contains")
+        && got.records.count(key)) {
+      doc_id = std::string{t.at("id").as_string()};
+      doc_issue = std::string{t.at("issue_id").as_string()};
+      break;
+    }
+  REQUIRE_FALSE(doc_id.empty());
+  auto mutate = [&](const std::string& op) {
+    auto r = http_post(sim.base_url() + "/_sim/mutate", sim.str("ca_file"), op);
+    INFO(op << " -> " << r.body);
+    REQUIRE(json::parse(r.body).as_object().at("ok").as_bool());
+    return json::parse(r.body).as_object();
+  };
+  mutate(R"({"op":"delete_issue","issue":")" + doc_issue + R"("})");
+  // On another visible issue than the deleted one (or its sub-tasks).
+  std::string other_issue;
+  for (const auto& [key, e] : got.records)
+    if (e.at("type") == "issue" && e.at("id").as_string() != doc_issue
+        && e.at("parent_key").is_null()) {
+      other_issue = std::string{e.at("id").as_string()};
+      break;
+    }
+  REQUIRE_FALSE(other_issue.empty());
+  auto added = mutate(
+    R"({"op":"add_attachment","issue":")" + other_issue
+    + R"(","filename":"notes-added.txt","mime_type":"text/plain","size":2048})");
+  const auto& aid = added.at("id");
+  auto added_id = aid.is_string()
+                    ? std::string{aid.as_string()}
+                    : std::to_string(aid.to_number<std::int64_t>());
+  auto sync4 = run_jirasync(dir, "sync4", {"sync", "--config", cfg});
+  INFO("fourth sync stdout:\n" << sync4.out);
+  REQUIRE(sync4.rc == 0);
+  CHECK(sync4.out.find("  mode incremental") != std::string::npos);
+  // Only the new content is extracted; the other attachments of the issues
+  // read again (the deleted issue's former children changed too) are
+  // downloaded, and their texts are known.
+  auto texts4 = summary_line(sync4.out, "attachment text: ");
+  INFO(texts4);
+  CHECK(texts4.rfind("attachment text: 1 extracted (1 with text); ", 0) == 0);
+  auto exported4 = parse_jsonl(
+    run_jirasync(dir, "export4", {"export", "--config", cfg}).out);
+  CHECK_FALSE(exported4.records.count("attachment:" + doc_id));
+  REQUIRE(exported4.records.count("attachment:" + added_id));
+  CHECK(exported4.records.at("attachment:" + added_id).at("text_status")
+        == "extracted");
+  auto feed4
+    = run_jirasync(dir, "feed4", {"export", "--config", cfg, "--since", "0"});
+  REQUIRE(feed4.rc == 0);
+  bool deleted = false;
+  for (auto& o : json_lines(feed4.out)) {
+    const auto& rec = o.at("record").as_object();
+    if (rec.at("type") == "attachment" && rec.at("id").as_string() == doc_id)
+      deleted = o.at("op") == "delete"; // its last entry
+  }
+  CHECK(deleted);
 
   // The figures of the closing note.
   std::cout << "texts: " << texts << "\n"

@@ -154,7 +154,7 @@ TEST_CASE("a text written before its record is joined into the record's "
 }
 
 TEST_CASE("an attachment whose content changes leaves the old content's "
-          "index; a deleted one leaves it too",
+          "index, and a deleted one leaves it too",
           "[storage][texts]") {
   temp_dir dir;
   auto s = open_store(dir.path() / "db");
@@ -175,6 +175,97 @@ TEST_CASE("an attachment whose content changes leaves the old content's "
   texts.texts = {{sha_b, "unsupported", "an image", std::nullopt}};
   apply_ok(*s, texts);
   CHECK(feed_records(*s, before).empty());
+}
+
+TEST_CASE("a content's text goes with the last attachment that has it",
+          "[storage][texts]") {
+  temp_dir dir;
+  auto s = open_store(dir.path() / "db");
+  auto acl = make_acl(false, {"u1"});
+  // Issue 10042: 30001 and 30002 with content a; issue 10043: 30003 with
+  // content b.
+  auto spec = with_records({make_attachment("30001", "10042", acl.id),
+                            make_attachment("30002", "10042", acl.id)},
+                           acl);
+  spec.upserts.emplace_back(make_issue("10043", "ABC-2", acl.id));
+  auto a3 = make_attachment("30003", "10043", acl.id);
+  a3.sha256 = sha_b;
+  a3.content_stored = true;
+  spec.upserts.emplace_back(a3);
+  spec.texts
+    = {{sha_a, "extracted", "", "text a"}, {sha_b, "extracted", "", "text b"}};
+  apply_ok(*s, spec);
+  auto text_of = [&](const std::string& sha) {
+    auto t = s->get_attachment_text(sha);
+    REQUIRE(t);
+    return t->has_value();
+  };
+  REQUIRE(text_of(sha_a));
+  REQUIRE(text_of(sha_b));
+
+  // One of two attachments with content a goes: the text stays, the other
+  // one still exports it; the feed says delete for the one gone.
+  auto before = *s->last_seq();
+  write_batch_spec del;
+  del.deletes.push_back({record_type::attachment, "30001"});
+  apply_ok(*s, del);
+  CHECK(text_of(sha_a));
+  auto fed = feed_records(*s, before);
+  REQUIRE(fed.size() == 1);
+  CHECK(fed[0].at("type") == "attachment");
+  CHECK(fed[0].at("id") == "30001");
+  auto lines = attachment_lines(*s);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].at("id") == "30002");
+  CHECK(lines[0].at("text") == "text a");
+
+  // The last one goes (the issue's children listed exactly, without it, as
+  // the reconciliation of an incremental sync does): the text goes too.
+  before = *s->last_seq();
+  write_batch_spec exact;
+  exact.exact_children_of.push_back({"10042", {}});
+  apply_ok(*s, exact);
+  CHECK_FALSE(text_of(sha_a));
+  fed = feed_records(*s, before);
+  REQUIRE(fed.size() == 1);
+  CHECK(fed[0].at("id") == "30002");
+  CHECK(s->attachments_without_text(10)->empty());
+
+  // A deleted issue takes its attachments and their contents' texts.
+  write_batch_spec gone;
+  gone.deletes.push_back({record_type::issue, "10043"});
+  apply_ok(*s, gone);
+  CHECK_FALSE(text_of(sha_b));
+  CHECK(attachment_lines(*s).empty());
+
+  // In one batch, an attachment with content a written and another one
+  // with content a deleted: the text stays (upserts come first).
+  write_batch_spec again;
+  again.texts = {{sha_a, "extracted", "", "text a"}};
+  again.upserts.emplace_back(make_issue("10044", "ABC-3", acl.id));
+  auto a5 = make_attachment("30005", "10044", acl.id);
+  a5.content_stored = true;
+  again.upserts.emplace_back(a5);
+  again.acls = {acl};
+  apply_ok(*s, again);
+  write_batch_spec swap;
+  auto a6 = make_attachment("30006", "10044", acl.id);
+  a6.content_stored = true;
+  swap.upserts.emplace_back(a6);
+  swap.deletes.push_back({record_type::attachment, "30005"});
+  apply_ok(*s, swap);
+  CHECK(text_of(sha_a));
+
+  // An attachment upserted with another content leaves the old content's
+  // text without referrer: it goes.
+  a6.sha256 = sha_b;
+  write_batch_spec changed;
+  changed.upserts.emplace_back(a6);
+  apply_ok(*s, changed);
+  CHECK_FALSE(text_of(sha_a));
+  lines = attachment_lines(*s);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].at("text_status") == "pending");
 }
 
 TEST_CASE("a text with a bad sha256 or no status is refused",
