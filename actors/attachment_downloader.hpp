@@ -10,9 +10,19 @@
 // Jobs beyond the pool size wait in a queue, so the number of open files
 // and sockets stays bounded.
 //
+// Bytes in flight (issue 11): a download starts only when its attachment's
+// size fits in env->download_bytes_in_flight beside the downloads running
+// (sync::download_budget: the declared size, at least 64 KiB; no size from
+// Jira: attachment_max_bytes), and its body may not outgrow that
+// reservation. Jobs start in order, so an attachment larger than the whole
+// budget waits until nothing is in flight, then runs alone: never skipped,
+// never stuck.
+//
 // Messages:
 //   (download_atom, download_job) -> download_result
 //       the outcome is content, skipped, or an error naming the attachment.
+//   (stats_atom) -> download_stats   the budget and the most bytes it had
+//       reserved at once
 
 #include "actors/messages.hpp"
 
@@ -21,7 +31,8 @@
 namespace jirasync::actors {
 
 using attachment_downloader_actor = caf::typed_actor<
-  caf::replies_to<download_atom, download_job>::with<download_result>>;
+  caf::replies_to<download_atom, download_job>::with<download_result>,
+  caf::replies_to<stats_atom>::with<download_stats>>;
 
 /// `env->api` and `env->writer` must be set; env->downloader is unused.
 attachment_downloader_actor spawn_attachment_downloader(caf::actor_system& sys,

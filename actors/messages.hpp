@@ -197,6 +197,19 @@ struct download_result {
   sync::download_outcome outcome;
 };
 
+/// The downloader's byte budget (sync::download_budget).
+struct download_stats {
+  /// sync.download_bytes_in_flight.
+  std::uint64_t capacity_bytes = 0;
+  /// Reserved now by downloads in flight.
+  std::uint64_t in_flight_bytes = 0;
+  /// The most reserved at once in the run: at most capacity_bytes, or the
+  /// size of one attachment larger than it that ran alone.
+  std::uint64_t peak_bytes = 0;
+  /// Times a download waited for bytes to be released.
+  std::uint64_t waits = 0;
+};
+
 // --- the steps --------------------------------------------------------------
 
 /// Users of the site (step 1).
@@ -324,6 +337,9 @@ struct sync_report {
   /// Holder and comment visibility types not understood (granting
   /// nothing).
   sync::unknown_kinds unknown;
+  /// The most attachment bytes in flight at once (download_stats): at most
+  /// sync.download_bytes_in_flight, or one larger attachment alone.
+  std::uint64_t download_peak_bytes = 0;
   /// Attachment texts extracted in the run (text_extractor.hpp); contents
   /// left without text are listed there, not in `failures`.
   sync::text_tally texts;
@@ -375,6 +391,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::read_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::store_totals)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::users_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::users_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::groups_reply)

@@ -272,6 +272,25 @@ void drain_texts(coordinator_actor* self) {
       });
 }
 
+/// The downloads are over: the most bytes they had in flight at once (for
+/// the run's counters), then the texts.
+void collect_download_stats(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  if (!st.env->downloader)
+    return drain_texts(self);
+  self->request(st.env->downloader, st.env->timeouts.stats, stats_atom_v)
+    .then(
+      [=](download_stats& d) {
+        self->state.report.download_peak_bytes = d.peak_bytes;
+        drain_texts(self);
+      },
+      [=](caf::error&) {
+        drain_texts(self); // the figure unknown; the texts still matter
+      });
+}
+
 /// sync_env::stop was requested: before step 5 the run ends at once (the
 /// steps before write nothing partial that matters: users and groups are
 /// written page by page, idempotently); during step 5 no project starts
@@ -350,7 +369,7 @@ void pump_projects(coordinator_actor* self) {
         });
   }
   if (st.projects_active == 0 && st.pending_projects.empty())
-    drain_texts(self);
+    collect_download_stats(self);
 }
 
 // --- step 4: project access --------------------------------------------------
@@ -781,6 +800,7 @@ std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
   c["users_removed"] = static_cast<std::int64_t>(rep.users_removed);
   c["groups_removed"] = static_cast<std::int64_t>(rep.groups_removed);
   c["acls_refreshed"] = static_cast<std::int64_t>(rep.acls_refreshed);
+  c["download_bytes_peak"] = static_cast<std::int64_t>(rep.download_peak_bytes);
   c.merge(sync::text_counters(rep.texts));
   return c;
 }

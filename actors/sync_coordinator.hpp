@@ -95,7 +95,8 @@ using progress_fn = std::function<void(const progress_snapshot&)>;
 /// them too): the governor's (sync::governor_counters), "requests",
 /// "retries", "duration_ms", "content_warnings" and what the run removed
 /// or re-ACLed: "issues_removed", "projects_removed", "users_removed",
-/// "groups_removed", "acls_refreshed", and the attachment texts' "texts_*"
+/// "groups_removed", "acls_refreshed", "download_bytes_peak" (the most
+/// attachment bytes in flight at once), and the attachment texts' "texts_*"
 /// (sync::text_counters). The permission report adds its own
 /// (sync::add_permission_report).
 std::map<std::string, std::int64_t> run_counters(const sync_report& report);

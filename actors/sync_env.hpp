@@ -73,6 +73,11 @@ struct sync_env {
   std::shared_ptr<const sync::run_plan> plan;
   /// [sync] overlap_minutes. Default: 10.
   int overlap_minutes = 10;
+  /// [sync] download_bytes_in_flight: attachment bytes reserved at once
+  /// across all downloads (attachment_downloader.hpp). Default: the
+  /// config's default.
+  std::uint64_t download_bytes_in_flight = static_cast<std::uint64_t>(
+    config::sync_config{}.download_bytes_in_flight);
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;
   api_client_actor api;

@@ -839,6 +839,20 @@ void loader::read_sync(table_reader& t, sync_config& out) {
     else
       out.overlap_minutes = *v;
   }
+  if (auto v = t.get_int("download_bytes_in_flight")) {
+    // Below 1 MiB every download would wait for the one before; above
+    // 64 GiB it bounds nothing a machine running this has.
+    constexpr std::int64_t min_bytes = std::int64_t{1} << 20;
+    constexpr std::int64_t max_bytes = std::int64_t{64} << 30;
+    if (*v < min_bytes)
+      error(t.line_of_key("download_bytes_in_flight"),
+            "sync.download_bytes_in_flight", "must be >= 1048576 (1 MiB)");
+    else if (*v > max_bytes)
+      error(t.line_of_key("download_bytes_in_flight"),
+            "sync.download_bytes_in_flight", "must be <= 68719476736 (64 GiB)");
+    else
+      out.download_bytes_in_flight = *v;
+  }
 }
 
 void loader::read_storage(table_reader& t, storage_config& out) {
@@ -941,8 +955,9 @@ load_result loader::run(std::string_view text) {
     "indexing", {"issues", "comments", "attachments", "attachment_max_bytes",
                  "attachment_text_max_bytes", "attachment_text_workers"});
   read_indexing(indexing, cfg.indexing);
-  auto sync = sub("sync", {"strategy", "interval_minutes",
-                           "max_unexplained_wait_secs", "overlap_minutes"});
+  auto sync
+    = sub("sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs",
+                   "overlap_minutes", "download_bytes_in_flight"});
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);

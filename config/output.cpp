@@ -159,6 +159,8 @@ std::string to_toml_redacted(const config& c) {
   line("max_unexplained_wait_secs",
        std::to_string(c.sync.max_unexplained_wait_secs));
   line("overlap_minutes", std::to_string(c.sync.overlap_minutes));
+  line("download_bytes_in_flight",
+       std::to_string(c.sync.download_bytes_in_flight));
 
   out += "\n[storage]\n";
   line("path", str(c.storage.path.string()));

@@ -750,6 +750,34 @@ TEST_CASE("sync.max_unexplained_wait_secs: 1 to 3600 seconds", "[config]") {
   }
 }
 
+TEST_CASE("sync.download_bytes_in_flight: 1 MiB to 64 GiB, default 256 MiB",
+          "[config]") {
+  auto dflt = load(minimal_toml);
+  REQUIRE(dflt.errors == strings{});
+  CHECK(dflt.cfg->sync.download_bytes_in_flight == 268435456);
+  auto low
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 1048576\n");
+  REQUIRE(low.errors == strings{});
+  CHECK(low.cfg->sync.download_bytes_in_flight == 1048576);
+  auto high
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 68719476736\n");
+  REQUIRE(high.errors == strings{});
+  CHECK(high.cfg->sync.download_bytes_in_flight == 68719476736);
+  auto small
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 1048575\n");
+  CHECK(small.errors
+        == strings{"test.toml:6: sync.download_bytes_in_flight: must be >= "
+                   "1048576 (1 MiB)"});
+  auto big
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 68719476737\n");
+  CHECK(big.errors
+        == strings{"test.toml:6: sync.download_bytes_in_flight: must be <= "
+                   "68719476736 (64 GiB)"});
+  auto text
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = \"1G\"\n");
+  CHECK(text.errors.size() == 1);
+}
+
 TEST_CASE("sync.overlap_minutes: 0 to 1440, default 10", "[config]") {
   auto dflt = load(minimal_toml);
   REQUIRE(dflt.errors == strings{});

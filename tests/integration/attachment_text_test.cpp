@@ -257,3 +257,62 @@ TEST_CASE("attachment texts: real documents, hostile files, once per content",
             << "attachments with text: " << with_text << " of " << attachments
             << "\n";
 }
+
+TEST_CASE("attachment downloads stay within sync.download_bytes_in_flight",
+          "[integration][download_budget]") {
+  // Attachments up to 4 MB plus three over 5 MB, under a 1 MiB budget:
+  // the large ones run alone (never skipped), the rest share the budget.
+  sim_process sim{{JIRA_SIM_BIN, "--seed", "3", "--issues", "60", "--projects",
+                   "1", "--users", "8", "--heavy-comment-issues", "0",
+                   "--large-attachments", "3", "--port", "0"}};
+  temp_dir dir;
+  ::setenv("JIRASYNC_IT_TOKEN", sim.str("api_token").c_str(), 1);
+  auto cfg = dir.path() / "jirasync.toml";
+  {
+    std::ofstream out{cfg};
+    out << "[jira]\nsite = \"" << sim.base_url() << "\"\n"
+        << "email = \"" << sim.str("email") << "\"\n"
+        << "api_token_env = \"JIRASYNC_IT_TOKEN\"\n"
+        << "ca_file = \"" << sim.str("ca_file") << "\"\n"
+        << "[storage]\npath = \"" << (dir.path() / "store").string()
+        << "\"\n"
+        // No extraction children: this is about the downloads.
+        << "[indexing]\nattachment_text_max_bytes = 0\n"
+        << "[sync]\ndownload_bytes_in_flight = 1048576\n";
+  }
+  auto sync = run_jirasync(dir, "sync", {"sync", "--config", cfg.string()});
+  INFO("sync stdout:\n" << sync.out << "\nsync stderr:\n" << sync.err);
+  REQUIRE(sync.rc == 0);
+  auto got = parse_jsonl(
+    run_jirasync(dir, "export", {"export", "--config", cfg.string()}).out);
+  std::size_t hidden = 0;
+  auto truth = visible_truth(sim, hidden);
+  // Every visible attachment stored with its content, the large ones too.
+  std::uint64_t largest = 0;
+  std::size_t attachments = 0, large = 0;
+  for (const auto& [key, t] : truth.records) {
+    if (t.at("type") != "attachment")
+      continue;
+    ++attachments;
+    INFO(key);
+    REQUIRE(got.records.count(key));
+    CHECK(got.records.at(key).at("sha256") == t.at("sha256"));
+    auto size = t.at("size").to_number<std::uint64_t>();
+    largest = std::max(largest, size);
+    if (size > 5'000'000)
+      ++large;
+  }
+  CHECK(attachments > 10);
+  CHECK(large >= 1);
+  // The most bytes reserved at once: the largest attachment, alone; never
+  // more (the others fit 1 MiB together).
+  auto status
+    = run_jirasync(dir, "status", {"status", "--config", cfg.string()});
+  REQUIRE(status.rc == 0);
+  static constexpr std::string_view tag = " download_bytes_peak=";
+  auto at = status.out.find(tag);
+  INFO(status.out);
+  REQUIRE(at != std::string::npos);
+  auto peak = std::stoull(status.out.substr(at + tag.size()));
+  CHECK(peak == largest);
+}
