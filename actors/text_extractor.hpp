@@ -9,7 +9,9 @@
 // a sha256 seen before in the run are dropped; a worker first looks the
 // text up in the store and runs no child when a previous run stored it
 // (counted as known). A crash, a timeout or a zip bomb costs that content
-// its text alone (its text_status says why); the sync goes on.
+// its text alone (its text_status says why); the sync goes on. Plain text
+// (no format library, only jirasync's own bounded decoder) is decoded by
+// the worker itself, without a child (extract::extract_without_child).
 //
 // Threads: the manager is an event-based actor that never blocks; each
 // worker is DETACHED (a thread of its own) because run_extraction() blocks
