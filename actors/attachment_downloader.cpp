@@ -3,6 +3,7 @@
 #include "actors/supervision.hpp"
 #include "actors/sync_env.hpp"
 #include "sync/attachment_checks.hpp"
+#include "sync/download_budget.hpp"
 
 #include <caf/all.hpp>
 
@@ -17,6 +18,8 @@ using download_promise = caf::typed_response_promise<download_result>;
 struct queued_job {
   download_promise promise;
   protocol::jira_attachment attachment;
+  /// Bytes of the budget it holds once started (sync::download_budget).
+  std::uint64_t reserved = 0;
 };
 
 struct downloader_state {
@@ -24,6 +27,8 @@ struct downloader_state {
   std::deque<queued_job> queue;
   int active = 0;
   std::uint64_t counter = 0;
+  /// Bytes in flight across all downloads (sync.download_bytes_in_flight).
+  sync::download_budget budget{1};
   static inline const char* name = "attachment_downloader";
 };
 
@@ -36,12 +41,17 @@ constexpr int max_size_mismatches = 5;
 
 void pump(downloader_actor* self);
 
-void complete(downloader_actor* self, download_promise rp,
-              const std::string& id, sync::download_outcome outcome) {
+/// The one end of every started download: answers, gives its bytes back to
+/// the budget, starts what now fits.
+void complete(downloader_actor* self, const queued_job& job,
+              sync::download_outcome outcome) {
+  const auto& id = job.attachment.id;
   if (!outcome)
     outcome.error().record = "attachment " + id;
+  auto rp = job.promise;
   rp.deliver(download_result{id, std::move(outcome)});
   --self->state.active;
+  self->state.budget.release(job.reserved);
   pump(self);
 }
 
@@ -51,24 +61,29 @@ void discard(downloader_actor* self, const std::filesystem::path& tmp) {
   self->send(self->state.env->writer, discard_atom_v, tmp);
 }
 
-void adopt(downloader_actor* self, download_promise rp, std::string id,
-           std::filesystem::path tmp, std::string sha256, bool want_text) {
+void adopt(downloader_actor* self, queued_job job, std::filesystem::path tmp,
+           std::string sha256) {
   const auto& env = *self->state.env;
-  adopt_job job{tmp, sha256, std::nullopt};
-  if (want_text && env.indexing.attachment_text_max_bytes > 0)
-    job.text_max_bytes
-      = static_cast<std::uint64_t>(env.indexing.attachment_text_max_bytes);
-  self->request(env.writer, env.timeouts.store, adopt_atom_v, std::move(job))
+  self
+    ->request(env.writer, env.timeouts.store, adopt_atom_v,
+              adopt_job{tmp, sha256})
     .then(
       [=](adopt_reply& w) {
         if (!w)
-          return complete(self, rp, id, w.error()); // tmp removed by writer
-        complete(self, rp, id,
-                 sync::attachment_content{false, sha256, std::move(*w)});
+          return complete(self, job, w.error()); // tmp removed by writer
+        // The blob is durable: its text is extracted out of process, once
+        // per content, while the record goes its own way (text and record
+        // meet in the store, whichever comes first).
+        const auto& a = job.attachment;
+        if (const auto& x = self->state.env->extractor)
+          self->send(x, extract_atom_v,
+                     text_job{sha256, a.mime_type, a.filename, a.size_bytes,
+                              "attachment " + a.id + " (" + a.filename + ")"});
+        complete(self, job, sync::attachment_content{false, sha256});
       },
       [=](caf::error& err) {
         discard(self, tmp);
-        complete(self, rp, id, request_failed("blob adoption", err));
+        complete(self, job, request_failed("blob adoption", err));
       });
 }
 
@@ -82,22 +97,23 @@ void start(downloader_actor* self, queued_job job, int attempt) {
   auto req = protocol::get_attachment_content(st.env->target, a.id);
   req.http.body_file = tmp;
   auto max = st.env->indexing.attachment_max_bytes;
-  req.http.max_body_bytes = static_cast<std::uint64_t>(max > 0 ? max : 1);
-  auto rp = job.promise;
-  auto id = a.id;
-  bool want_text = sync::is_text_mime(a.mime_type);
+  // The body may not outgrow its reservation: the budget then bounds the
+  // bytes received, not only the bytes announced (a longer body is not the
+  // attachment Jira sized anyway).
+  req.http.max_body_bytes
+    = std::min(static_cast<std::uint64_t>(max > 0 ? max : 1), job.reserved);
   self
     ->request(st.env->api, st.env->timeouts.api_call, api_call{std::move(req)})
     .then(
       [=](api_reply& r) {
         if (!r) {
           discard(self, tmp);
-          return complete(self, rp, id, r.error());
+          return complete(self, job, r.error());
         }
         if (r->sha256_hex.empty()) {
           discard(self, tmp);
           return complete(
-            self, rp, id,
+            self, job,
             common::make_error(common::errc::internal, "no content hash"));
         }
         // Always checked, 0-byte attachments included: a 200 from a proxy
@@ -108,25 +124,37 @@ void start(downloader_actor* self, queued_job job, int attempt) {
           discard(self, tmp);
           if (attempt < max_size_mismatches)
             return start(self, job, attempt + 1);
-          return complete(self, rp, id,
+          return complete(self, job,
                           common::make_error(common::errc::invalid_input,
                                              *bad + " after "
                                                + std::to_string(attempt)
                                                + " attempt(s)"));
         }
-        adopt(self, rp, id, tmp, r->sha256_hex, want_text);
+        adopt(self, job, tmp, r->sha256_hex);
       },
       [=](caf::error& err) {
         discard(self, tmp);
-        complete(self, rp, id, request_failed("download", err));
+        complete(self, job, request_failed("download", err));
       });
 }
 
+/// Starts queued downloads in order while a slot is free and the next one's
+/// bytes fit the budget. In order: a download that does not fit holds the
+/// queue until enough is released, so one larger than the whole budget
+/// gets its turn alone instead of being overtaken forever.
 void pump(downloader_actor* self) {
   auto& st = self->state;
+  const auto max_body = static_cast<std::uint64_t>(
+    std::max<std::int64_t>(st.env->indexing.attachment_max_bytes, 0));
   while (st.active < st.env->tuning.downloads_parallel && !st.queue.empty()) {
+    const auto& a = st.queue.front().attachment;
+    auto need = sync::download_budget::reservation(a.size_bytes, a.size_known,
+                                                   max_body);
+    if (!st.budget.try_reserve(need))
+      return; // a running download's completion pumps again
     auto job = std::move(st.queue.front());
     st.queue.pop_front();
+    job.reserved = need;
     start(self, std::move(job), 1);
   }
 }
@@ -135,6 +163,8 @@ attachment_downloader_actor::behavior_type
 downloader_impl(downloader_actor* self, sync_env_ptr env) {
   fail_on_exception(self);
   self->state.env = std::move(env);
+  self->state.budget
+    = sync::download_budget{self->state.env->download_bytes_in_flight};
   return {
     [=](download_atom,
         const download_job& job) -> caf::result<download_result> {
@@ -143,11 +173,15 @@ downloader_impl(downloader_actor* self, sync_env_ptr env) {
       const auto& a = job.attachment;
       const auto& indexing = self->state.env->indexing;
       if (!indexing.attachments || a.size_bytes > indexing.attachment_max_bytes)
-        return download_result{a.id, sync::attachment_content{true, "", {}}};
+        return download_result{a.id, sync::attachment_content{true, ""}};
       auto rp = self->make_response_promise<download_result>();
       self->state.queue.push_back(queued_job{rp, a});
       pump(self);
       return rp;
+    },
+    [=](stats_atom) -> download_stats {
+      const auto& b = self->state.budget;
+      return download_stats{b.capacity(), b.in_flight(), b.peak(), b.waits()};
     },
   };
 }

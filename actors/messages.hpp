@@ -28,6 +28,7 @@
 #include "sync/page_builder.hpp"
 #include "sync/permissions.hpp"
 #include "sync/permissions_gaps.hpp"
+#include "sync/text_tally.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -168,15 +169,12 @@ struct adopt_job {
   /// A fully written temp file under the store's blob_tmp_dir().
   std::filesystem::path tmp_path;
   std::string sha256;
-  /// When set, the text of the adopted blob is read (text/* attachments):
-  /// its first this-many bytes, streamed (store::read_blob_text). Default:
-  /// not read.
-  std::optional<std::uint64_t> text_max_bytes;
 };
 
-/// The blob is in the store; the text when it was asked for. On failure the
-/// temp file is removed.
-using adopt_reply = common::result<std::optional<std::string>>;
+/// The blob is in the store (its text is extracted afterwards, by the
+/// text_extractor). On failure the temp file is removed.
+/// (The same type as write_reply: allowed as a message once, there.)
+using adopt_reply = common::result<void>;
 
 /// Totals over every apply() of the run.
 struct store_totals {
@@ -197,6 +195,19 @@ struct download_result {
   std::string attachment_id;
   /// Content (or skipped), else the error naming the attachment.
   sync::download_outcome outcome;
+};
+
+/// The downloader's byte budget (sync::download_budget).
+struct download_stats {
+  /// sync.download_bytes_in_flight.
+  std::uint64_t capacity_bytes = 0;
+  /// Reserved now by downloads in flight.
+  std::uint64_t in_flight_bytes = 0;
+  /// The most reserved at once in the run: at most capacity_bytes, or the
+  /// size of one attachment larger than it that ran alone.
+  std::uint64_t peak_bytes = 0;
+  /// Times a download waited for bytes to be released.
+  std::uint64_t waits = 0;
 };
 
 // --- the steps --------------------------------------------------------------
@@ -326,6 +337,12 @@ struct sync_report {
   /// Holder and comment visibility types not understood (granting
   /// nothing).
   sync::unknown_kinds unknown;
+  /// The most attachment bytes in flight at once (download_stats): at most
+  /// sync.download_bytes_in_flight, or one larger attachment alone.
+  std::uint64_t download_peak_bytes = 0;
+  /// Attachment texts extracted in the run (text_extractor.hpp); contents
+  /// left without text are listed there, not in `failures`.
+  sync::text_tally texts;
 
   /// failed when `error` is set, partial when records failed or projects
   /// are degraded, else ok.
@@ -350,6 +367,9 @@ CAF_ADD_ATOM(jirasync_actors, jirasync::actors, discard_atom, "discard")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, deadline_atom, "deadline")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, extract_atom, "extract")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, drain_atom, "drain")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, scan_atom, "scan")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, read_atom, "read")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, token_atom, "token")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, auth_atom, "auth")
@@ -368,10 +388,10 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::read_job)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::store_totals)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::users_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::users_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::groups_reply)

@@ -69,20 +69,7 @@ writer_impl(writer_actor* self, std::shared_ptr<storage::store> db,
       auto res = self->state.db->adopt_blob(job.tmp_path, job.sha256);
       if (!res)
         return failed(store_failure("blob store", res.error()));
-      // The text comes from the adopted blob, by its sha256, streamed and
-      // capped: never the whole file in memory.
-      std::optional<std::string> text;
-      if (job.text_max_bytes) {
-        auto read
-          = self->state.db->read_blob_text(job.sha256, *job.text_max_bytes);
-        if (!read) {
-          auto e = read.error();
-          e.message = "text: " + e.message;
-          return adopt_reply{std::move(e)};
-        }
-        text = std::move(*read);
-      }
-      return adopt_reply{std::move(text)};
+      return adopt_reply{};
     },
     [=](read_atom, const read_job& job) -> caf::result<read_reply> {
       if (auto err = check_fault(self, self->state.fault))

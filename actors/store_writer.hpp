@@ -10,7 +10,7 @@
 // Messages:
 //   (write_atom, write_job) -> write_reply   (the store's error on failure:
 //                                             nothing of the batch written)
-//   (adopt_atom, adopt_job) -> adopt_reply   (the text when asked for)
+//   (adopt_atom, adopt_job) -> adopt_reply
 //   (discard_atom, path)    -> void: removes a temp file that will not be
 //                              adopted (a failed download); best effort,
 //                              leftovers go with the unreferenced blobs

@@ -246,6 +246,56 @@ void fail_run(coordinator_actor* self, common::error e) {
 
 void pump_projects(coordinator_actor* self);
 
+/// Waits for the attachment texts still being extracted, then concludes.
+/// A run asked to stop does not wait: the extractor is stopped (a child
+/// running ends within its own limits) and the contents left without text
+/// are found and extracted by the next run's first drain (backfill).
+void drain_texts(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  if (!st.env->extractor)
+    return conclude(self);
+  auto x = st.env->extractor;
+  if (st.stopping) {
+    stop_child(self, x);
+    return conclude(self);
+  }
+  phase(self, "attachment texts");
+  self->request(x, st.env->timeouts.texts, drain_atom_v)
+    .then(
+      [=](text_report& r) {
+        auto& st = self->state;
+        stop_child(self, x);
+        st.report.texts = std::move(r.tally);
+        for (auto& f : r.failures)
+          st.report.failures.push_back(std::move(f));
+        conclude(self);
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed("attachment texts", err));
+      });
+}
+
+/// The downloads are over: the most bytes they had in flight at once (for
+/// the run's counters), then the texts.
+void collect_download_stats(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  if (!st.env->downloader)
+    return drain_texts(self);
+  self->request(st.env->downloader, st.env->timeouts.stats, stats_atom_v)
+    .then(
+      [=](download_stats& d) {
+        self->state.report.download_peak_bytes = d.peak_bytes;
+        drain_texts(self);
+      },
+      [=](caf::error&) {
+        drain_texts(self); // the figure unknown; the texts still matter
+      });
+}
+
 /// sync_env::stop was requested: before step 5 the run ends at once (the
 /// steps before write nothing partial that matters: users and groups are
 /// written page by page, idempotently); during step 5 no project starts
@@ -324,7 +374,7 @@ void pump_projects(coordinator_actor* self) {
         });
   }
   if (st.projects_active == 0 && st.pending_projects.empty())
-    conclude(self);
+    collect_download_stats(self);
 }
 
 // --- step 4: project access --------------------------------------------------
@@ -547,7 +597,25 @@ void read_fields(coordinator_actor* self) {
         for (const auto& f : fields.value)
           if (f.custom)
             st.base.mapping.field_names[f.id] = f.name;
-        // The environment is complete: freeze it and add the downloader.
+        // The environment is complete: freeze it and add the extractor and
+        // the downloader (which hands it the contents it stored).
+        if (!st.base.extraction.jirasync_bin.empty()) {
+          text_extractor_options xo;
+          xo.db = st.base.db;
+          xo.writer = st.base.writer;
+          xo.runner = st.base.extraction;
+          xo.workers
+            = static_cast<int>(st.base.indexing.attachment_text_workers);
+          xo.text_off = st.base.indexing.attachment_text_max_bytes <= 0;
+          if (!xo.text_off)
+            xo.runner.limits.extract.max_text_bytes = static_cast<std::size_t>(
+              st.base.indexing.attachment_text_max_bytes);
+          xo.store_timeout = st.base.timeouts.store;
+          xo.fault = st.base.fault;
+          st.base.extractor = watch_child(
+            self, spawn_text_extractor(self->system(), std::move(xo)),
+            "text_extractor");
+        }
         auto env = std::make_shared<sync_env>(st.base);
         env->downloader = watch_child(
           self,
@@ -745,6 +813,8 @@ std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
   c["users_removed"] = static_cast<std::int64_t>(rep.users_removed);
   c["groups_removed"] = static_cast<std::int64_t>(rep.groups_removed);
   c["acls_refreshed"] = static_cast<std::int64_t>(rep.acls_refreshed);
+  c["download_bytes_peak"] = static_cast<std::int64_t>(rep.download_peak_bytes);
+  c.merge(sync::text_counters(rep.texts));
   return c;
 }
 

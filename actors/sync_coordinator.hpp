@@ -11,18 +11,20 @@
 //   5 per-project issue pipelines (`projects_parallel` at a time), each
 //     full or incremental as its checkpoint says (env.plan), with the
 //     reconciliation of deleted issues (step 6) and the ACL refresh
+//   then the attachment texts still being extracted (text_extractor,
+//     timeouts::texts) are waited for
 // and reports progress through a callback (called on the coordinator's
 // thread: keep it short and thread-safe).
 //
 // Supervision: it monitors every child it spawns (users, groups, projects,
-// roles, downloader, fetchers) and the site-wide actors it uses (api_client,
-// rate_governor, store_writer, and token_keeper in OAuth mode). A watched actor
-// that goes down before its work is done - an exception, an error exit, even a
-// normal exit - fails the run with the reason. Every request has a finite
-// timeout and an error handler; the run itself fails with errc::timeout after
-// timeouts::run. An exception in the coordinator's own handlers ends it with an
-// error (its caller, run_sync, monitors it). When the coordinator ends, for
-// whatever reason, the children still running are stopped
+// roles, downloader, text_extractor, fetchers) and the site-wide actors it uses
+// (api_client, rate_governor, store_writer, and token_keeper in OAuth mode). A
+// watched actor that goes down before its work is done - an exception, an error
+// exit, even a normal exit - fails the run with the reason. Every request has a
+// finite timeout and an error handler; the run itself fails with errc::timeout
+// after timeouts::run. An exception in the coordinator's own handlers ends it
+// with an error (its caller, run_sync, monitors it). When the coordinator ends,
+// for whatever reason, the children still running are stopped
 // (exit_reason::user_shutdown): a run never leaves actors behind.
 //
 // Messages:
@@ -36,7 +38,9 @@
 // Stopping (sync_env::stop, checked with each tick): before the issues
 // step the run ends at once; during it no new project starts, the running
 // fetchers take no new chunk and answer once their chunks in flight are
-// written. The report's error is then errc::cancelled ("interrupted").
+// written; the attachment texts still queued are not waited for (the next
+// run's backfill extracts them). The report's error is then
+// errc::cancelled ("interrupted").
 
 #include "actors/issue_fetcher.hpp"
 #include "actors/rate_governor.hpp"
@@ -91,7 +95,9 @@ using progress_fn = std::function<void(const progress_snapshot&)>;
 /// them too): the governor's (sync::governor_counters), "requests",
 /// "retries", "duration_ms", "content_warnings" and what the run removed
 /// or re-ACLed: "issues_removed", "projects_removed", "users_removed",
-/// "groups_removed", "acls_refreshed". The permission report adds its own
+/// "groups_removed", "acls_refreshed", "download_bytes_peak" (the most
+/// attachment bytes in flight at once), and the attachment texts' "texts_*"
+/// (sync::text_counters). The permission report adds its own
 /// (sync::add_permission_report).
 std::map<std::string, std::int64_t> run_counters(const sync_report& report);
 

@@ -8,6 +8,7 @@
 #include "actors/fault_injection.hpp"
 #include "actors/messages.hpp"
 #include "actors/store_writer.hpp"
+#include "actors/text_extractor.hpp"
 #include "actors/timeouts.hpp"
 #include "actors/token_keeper.hpp"
 #include "config/config.hpp"
@@ -72,6 +73,11 @@ struct sync_env {
   std::shared_ptr<const sync::run_plan> plan;
   /// [sync] overlap_minutes. Default: 10.
   int overlap_minutes = 10;
+  /// [sync] download_bytes_in_flight: attachment bytes reserved at once
+  /// across all downloads (attachment_downloader.hpp). Default: the
+  /// config's default.
+  std::uint64_t download_bytes_in_flight = static_cast<std::uint64_t>(
+    config::sync_config{}.download_bytes_in_flight);
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;
   api_client_actor api;
@@ -81,6 +87,12 @@ struct sync_env {
   store_writer_actor writer;
   /// Set by the coordinator once it spawned the pool.
   attachment_downloader_actor downloader;
+  /// The `jirasync extract` children's command and limits; an empty
+  /// jirasync_bin leaves attachment texts unextracted (text_status
+  /// "pending"). The text cap is indexing.attachment_text_max_bytes.
+  extract::runner_options extraction;
+  /// Set by the coordinator when extraction.jirasync_bin is set.
+  text_extractor_actor extractor;
   /// Test seam (fault_injection.hpp); empty in production.
   fault_hook fault;
   /// Asked to stop (a signal, POST /sync/cancel): no new work is taken;

@@ -213,6 +213,8 @@ sync_report run_sync(const config::config& cfg,
     env.indexing = cfg.indexing;
     env.filters_hash = config::filters_hash(cfg.filters);
     env.overlap_minutes = static_cast<int>(cfg.sync.overlap_minutes);
+    env.download_bytes_in_flight
+      = static_cast<std::uint64_t>(cfg.sync.download_bytes_in_flight);
     env.plan = plan;
     env.tuning = opts.tuning;
     env.timeouts = opts.timeouts;
@@ -221,6 +223,7 @@ sync_report run_sync(const config::config& cfg,
     env.keeper = keeper;
     env.writer = writer;
     env.fault = opts.fault;
+    env.extraction = opts.extraction;
     env.stop = opts.stop;
     env.log = log;
     auto coordinator

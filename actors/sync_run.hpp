@@ -41,6 +41,10 @@ struct run_options {
   std::shared_ptr<spdlog::logger> log;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
+  /// The `jirasync extract` children (extract/runner.hpp): the command
+  /// (`jirasync` itself) and limits. Empty jirasync_bin: attachment texts
+  /// are not extracted (text_status "pending"). Default: empty.
+  extract::runner_options extraction;
   /// OAuth mode: when the token_keeper refreshes, its retries. Default:
   /// oauth_session_options{} (5 min before expiry, 4 attempts).
   sync::oauth_session_options oauth_session;

@@ -34,6 +34,10 @@ struct timeouts {
   /// One attachment: a slot of the download pool, its api_call and the
   /// adoption into the blob store. Default: 6 h.
   std::chrono::milliseconds download = std::chrono::hours(6);
+  /// The attachment texts still being extracted when the issues are done
+  /// (each child is bounded by its own CPU and wall-clock limits; this
+  /// bounds the queue). Past this the run fails. Default: 6 h.
+  std::chrono::milliseconds texts = std::chrono::hours(6);
 };
 
 } // namespace jirasync::actors

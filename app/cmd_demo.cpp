@@ -7,6 +7,7 @@
 // (<build>/app/jirasync -> <build>/sim/jira-sim), else on PATH.
 #include "actors/sync_run.hpp"
 #include "app/commands.hpp"
+#include "app/self_exe.hpp"
 #include "app/sync_display.hpp"
 #include "common/log.hpp"
 #include "protocol/http/http_client.hpp"
@@ -90,10 +91,16 @@ void print_samples(storage::store& db) {
   });
   n = 0;
   (void)db.for_each_attachment([&](const storage::attachment_record& r) {
-    auto copy = r;
-    if (copy.text && copy.text->size() > 80)
-      copy.text = copy.text->substr(0, 80) + "...";
-    std::cout << storage::to_line(storage::any_record{copy}) << "\n";
+    auto text = db.get_attachment_text(r.sha256);
+    std::optional<storage::attachment_text> t;
+    if (text && *text) {
+      t = std::move(**text);
+      if (t->text && t->text->size() > 80)
+        t->text = t->text->substr(0, 80) + "...";
+    }
+    std::cout << boost::json::serialize(
+      storage::to_export_json(r, t ? &*t : nullptr))
+              << "\n";
     return ++n < 1;
   });
   if (acl)
@@ -157,6 +164,7 @@ int run_demo(const demo_args& a) {
   log_opts.erase_line = tty;
   common::setup_logging(log_opts);
   opts.log = common::run_logger(common::make_run_id());
+  opts.extraction.jirasync_bin = self_executable();
   std::cout << "Syncing " << cfg.jira.site << " into "
             << cfg.storage.path.string() << "\n";
   auto first = actors::run_sync(cfg, db, opts);

@@ -5,6 +5,7 @@
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
 #include "app/log_option.hpp"
+#include "app/self_exe.hpp"
 #include "service/service.hpp"
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,8 @@ exit_code run_serve(const serve_args& args) {
     return exit_code::usage;
   service::service_options opts;
   opts.config_path = args.config_path;
+  // Every run extracts attachment texts with `jirasync extract` children.
+  opts.run.extraction.jirasync_bin = self_executable();
   return static_cast<exit_code>(service::run_service(std::move(*cfg), opts));
 }
 

@@ -9,6 +9,7 @@
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
 #include "app/log_option.hpp"
+#include "app/self_exe.hpp"
 #include "app/sync_display.hpp"
 #include "common/log.hpp"
 #include "service/signals.hpp"
@@ -75,6 +76,7 @@ int run_sync_command(const sync_args& args) {
   opts.full = args.full;
   opts.stop = stop.get_token();
   opts.log = common::run_logger(common::make_run_id());
+  opts.extraction.jirasync_bin = self_executable();
   auto report = actors::run_sync(*cfg, store, opts);
   finish_progress(tty);
   print_summary(std::cout, report);

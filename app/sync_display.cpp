@@ -160,6 +160,20 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << "  requests " << r.api.requests << " (retries " << r.api.retries
       << ", 429 responses " << r.api.responses_429 << ")\n";
   print_governor(out, r.governor.stats);
+  out << "  " << sync::describe(r.texts) << "\n";
+  if (!r.texts.without_text.empty()) {
+    // Files that yield no text: the attachment is stored, its text_status
+    // says why. Listed, not failures (exit code unchanged).
+    const auto& w = r.texts.without_text;
+    out << "  attachments without text: " << w.size() << "\n";
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (i == 20) {
+        out << "    ... and " << w.size() - 20 << " more\n";
+        break;
+      }
+      out << "    " << w[i].to_string() << "\n";
+    }
+  }
   if (!r.warnings.empty()) {
     // Content the converter cut or rendered leniently: written, but
     // never silently.

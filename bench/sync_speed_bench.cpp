@@ -245,6 +245,33 @@ void one_run(const options& o, int run) {
       std::printf("  waited for %s: %.2f s\n", k.substr(10).c_str(),
                   static_cast<double>(v) / 1000.0);
 
+  // Attachment text (issue 16): the extraction children's throughput and
+  // the share of the contents extracted in this run that have text.
+  {
+    std::int64_t run = 0;
+    std::string by_status;
+    for (const auto& [k, v] : counters)
+      if (k.rfind("texts_", 0) == 0 && k != "texts_known"
+          && k != "texts_input_bytes" && k != "texts_child_ms"
+          && k != "texts_with_text") {
+        run += v;
+        by_status += " " + k.substr(6) + " " + std::to_string(v);
+      }
+    auto in = counters["texts_input_bytes"];
+    auto ms = counters["texts_child_ms"];
+    auto with = counters["texts_with_text"];
+    if (run > 0 || counters["texts_known"] > 0)
+      std::printf(
+        "  attachment text:%s; known %lld; with text %lld of %lld "
+        "(%.0f %%); %.1f MB in %.1f s of children (%.1f MB/s)\n",
+        by_status.c_str(), static_cast<long long>(counters["texts_known"]),
+        static_cast<long long>(with), static_cast<long long>(run),
+        run > 0 ? 100.0 * static_cast<double>(with) / static_cast<double>(run)
+                : 0.0,
+        static_cast<double>(in) / 1e6, static_cast<double>(ms) / 1e3,
+        ms > 0 ? static_cast<double>(in) / 1e3 / static_cast<double>(ms) : 0.0);
+  }
+
   auto b = jirasync::bench::schedule_lower_bound(loads, o.latency_ms,
                                                  chain_round_trips);
   std::printf("  lower bound %.2f s (set by %s); ratio %.2f\n", b.seconds,

@@ -185,6 +185,10 @@ struct indexing_config {
   /// character boundary), read from the blob by streaming; >= 0, 0 = no
   /// text. Default: 1048576 (1 MiB).
   std::int64_t attachment_text_max_bytes = 1048576;
+  /// Extraction children (`jirasync extract`) running at once during a
+  /// sync; each is bounded by CPU, wall-clock and memory limits. Must be
+  /// >= 1. Default: 2.
+  std::int64_t attachment_text_workers = 2;
 
   friend bool operator==(const indexing_config&, const indexing_config&)
     = default;
@@ -206,6 +210,11 @@ struct sync_config {
   /// ones. Re-seen issues cost a request share but no write. 0 ..= 1440.
   /// Default: 10.
   std::int64_t overlap_minutes = 10;
+  /// Bytes of attachment content in flight across all downloads of a run
+  /// (each download reserves its attachment's declared size, at least
+  /// 64 KiB, and its body may not exceed that; one attachment larger than
+  /// this runs alone). 1 MiB ..= 64 GiB. Default: 268435456 (256 MiB).
+  std::int64_t download_bytes_in_flight = 268435456;
 
   friend bool operator==(const sync_config&, const sync_config&) = default;
 };

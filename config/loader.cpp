@@ -788,6 +788,13 @@ void loader::read_indexing(table_reader& t, indexing_config& out) {
     else
       out.attachment_text_max_bytes = *v;
   }
+  if (auto v = t.get_int("attachment_text_workers")) {
+    if (*v < 1 || *v > 64)
+      error(t.line_of_key("attachment_text_workers"),
+            "indexing.attachment_text_workers", "must be between 1 and 64");
+    else
+      out.attachment_text_workers = *v;
+  }
 }
 
 void loader::read_sync(table_reader& t, sync_config& out) {
@@ -831,6 +838,20 @@ void loader::read_sync(table_reader& t, sync_config& out) {
             "must be <= 1440 (one day)");
     else
       out.overlap_minutes = *v;
+  }
+  if (auto v = t.get_int("download_bytes_in_flight")) {
+    // Below 1 MiB every download would wait for the one before; above
+    // 64 GiB it bounds nothing a machine running this has.
+    constexpr std::int64_t min_bytes = std::int64_t{1} << 20;
+    constexpr std::int64_t max_bytes = std::int64_t{64} << 30;
+    if (*v < min_bytes)
+      error(t.line_of_key("download_bytes_in_flight"),
+            "sync.download_bytes_in_flight", "must be >= 1048576 (1 MiB)");
+    else if (*v > max_bytes)
+      error(t.line_of_key("download_bytes_in_flight"),
+            "sync.download_bytes_in_flight", "must be <= 68719476736 (64 GiB)");
+    else
+      out.download_bytes_in_flight = *v;
   }
 }
 
@@ -930,12 +951,13 @@ load_result loader::run(std::string_view text) {
     = sub("filters", {"project_keys", "project_keys_op", "modified_after",
                       "modified_before", "created_after", "created_before"});
   read_filters(filters, cfg.filters);
-  auto indexing
-    = sub("indexing", {"issues", "comments", "attachments",
-                       "attachment_max_bytes", "attachment_text_max_bytes"});
+  auto indexing = sub(
+    "indexing", {"issues", "comments", "attachments", "attachment_max_bytes",
+                 "attachment_text_max_bytes", "attachment_text_workers"});
   read_indexing(indexing, cfg.indexing);
-  auto sync = sub("sync", {"strategy", "interval_minutes",
-                           "max_unexplained_wait_secs", "overlap_minutes"});
+  auto sync
+    = sub("sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs",
+                   "overlap_minutes", "download_bytes_in_flight"});
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);

@@ -151,6 +151,7 @@ std::string to_toml_redacted(const config& c) {
   line("attachment_max_bytes", std::to_string(ix.attachment_max_bytes));
   line("attachment_text_max_bytes",
        std::to_string(ix.attachment_text_max_bytes));
+  line("attachment_text_workers", std::to_string(ix.attachment_text_workers));
 
   out += "\n[sync]\n";
   line("strategy", str(to_string(c.sync.strategy)));
@@ -158,6 +159,8 @@ std::string to_toml_redacted(const config& c) {
   line("max_unexplained_wait_secs",
        std::to_string(c.sync.max_unexplained_wait_secs));
   line("overlap_minutes", std::to_string(c.sync.overlap_minutes));
+  line("download_bytes_in_flight",
+       std::to_string(c.sync.download_bytes_in_flight));
 
   out += "\n[storage]\n";
   line("path", str(c.storage.path.string()));

@@ -44,24 +44,34 @@ extract_outcome extract_ooxml(const std::filesystem::path& file,
                                "an Office Open XML package of another kind");
 }
 
+format_guess guess_file_format(const extract_request& req) {
+  auto unreadable = [](std::string reason) {
+    format_guess g;
+    g.format = doc_format::none;
+    g.status = text_status::failed;
+    g.reason = std::move(reason);
+    return g;
+  };
+  std::error_code ec;
+  auto size = std::filesystem::file_size(req.file, ec);
+  if (ec)
+    return unreadable("cannot read the file: " + ec.message());
+  std::ifstream in{req.file, std::ios::binary};
+  if (!in)
+    return unreadable("cannot open the file");
+  std::vector<char> head(head_bytes);
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  std::string_view head_view{head.data(),
+                             static_cast<std::size_t>(in.gcount())};
+  auto name
+    = req.filename.empty() ? req.file.filename().string() : req.filename;
+  return detect_format(req.mime, name, head_view, size);
+}
+
 extract_outcome extract_file(const extract_request& req,
                              const extract_limits& limits, text_sink& sink) {
   try {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(req.file, ec);
-    if (ec)
-      return extract_outcome::fail(text_status::failed,
-                                   "cannot read the file: " + ec.message());
-    std::ifstream in{req.file, std::ios::binary};
-    if (!in)
-      return extract_outcome::fail(text_status::failed, "cannot open the file");
-    std::vector<char> head(head_bytes);
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    std::string_view head_view{head.data(),
-                               static_cast<std::size_t>(in.gcount())};
-    auto name
-      = req.filename.empty() ? req.file.filename().string() : req.filename;
-    auto guess = detect_format(req.mime, name, head_view, size);
+    auto guess = guess_file_format(req);
     switch (guess.format) {
       case doc_format::pdf:
         return extract_pdf(req.file, sink);

@@ -5,12 +5,15 @@
 //
 // This runs the format libraries on untrusted input: call it only in a
 // process that may die (the `jirasync extract` child that extract/runner
-// starts with rlimits), never in the sync itself. The limits below bound
-// the work inside the extractors; the runner's rlimits bound the rest.
+// starts with rlimits), never in the sync itself (which decodes plain text
+// alone, through extract_without_child() in extract/runner.hpp). The limits
+// below bound the work inside the extractors; the runner's rlimits bound
+// the rest.
 //
 // Thread-safety: one call per thread at a time (poppler's error callback
 // is process-global).
 
+#include "extract/format_detect.hpp"
 #include "extract/text_sink.hpp"
 #include "extract/text_status.hpp"
 
@@ -45,6 +48,11 @@ struct extract_request {
   /// file's own name.
   std::string filename;
 };
+
+/// The format extract_file() gives `req.file`: from its first 64 KiB, its
+/// label and its name (detect_format); a file that cannot be read is
+/// doc_format::none with status failed. Reads no more than that head.
+format_guess guess_file_format(const extract_request& req);
 
 /// Writes the text of `req.file` to `sink` (which the caller sized to
 /// `limits.max_text_bytes` and finishes) and says how it went. Never throws:

@@ -2,9 +2,11 @@
 
 #include "common/subprocess.hpp"
 #include "common/utf8.hpp"
+#include "extract/formats.hpp"
 
 #include <csignal>
 #include <cstdlib>
+#include <new>
 
 #include <sys/resource.h>
 
@@ -188,6 +190,40 @@ extraction run_extraction(const runner_options& opts,
   e.reason = "the extractor ended with " + r.describe()
              + (line.empty() ? std::string{} : ": " + line);
   return e;
+}
+
+std::optional<extraction> extract_without_child(const runner_options& opts,
+                                                const extract_request& req) {
+  try {
+    if (guess_file_format(req).format != doc_format::text)
+      return std::nullopt;
+    const auto cap = opts.limits.extract.max_text_bytes;
+    std::string out;
+    text_sink sink{cap, [&out](std::string_view s) {
+                     out.append(s);
+                   }};
+    // What the child does (app/cmd_extract.cpp), with a string for stdout.
+    auto o = extract_plain_text(req.file, sink);
+    if (!o.extracted())
+      return no_text(o.status, o.reason);
+    sink.finish();
+    extraction e;
+    e.status = text_status::extracted;
+    std::string text;
+    common::append_valid_utf8(text, out); // as run_extraction() does
+    e.text = std::move(text);
+    if (sink.full()) {
+      e.truncated = true;
+      e.reason = first_line(cut_line(cap).substr(cut_prefix.size()));
+    }
+    return e;
+  } catch (const std::bad_alloc&) {
+    return no_text(text_status::too_large,
+                   "out of memory while extracting plain text");
+  } catch (const std::exception& ex) {
+    return no_text(text_status::failed,
+                   std::string{"internal error: "} + ex.what());
+  }
 }
 
 } // namespace jirasync::extract

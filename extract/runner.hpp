@@ -76,6 +76,22 @@ struct extraction {
 extraction run_extraction(const runner_options& opts,
                           const extract_request& req);
 
+/// Plain text (doc_format::text as guess_file_format() decides it: text/*,
+/// JSON, XML, CSV, source code) extracted in the CALLING process, with the
+/// same result a child would give; nullopt for every other file (PDF,
+/// Office, HTML, unreadable or unsupported ones: run_extraction() decides
+/// those). Plain text needs no format library, only jirasync's own
+/// streaming decoder (text_decode.hpp): it reads 64 KiB chunks and stops
+/// once the text cap (opts.limits.extract.max_text_bytes) is full, so its
+/// memory is bounded by the cap plus a few chunks and its work by the cap
+/// (every input byte yields output), with nothing to wait for but the
+/// local file; the child's CPU, wall-clock and address-space limits have
+/// nothing left to bound, and the process start (about half a second on
+/// a loaded machine, several times that under AddressSanitizer) is saved.
+/// Blocks on file reads: not on a CAF scheduler thread. Never throws.
+std::optional<extraction> extract_without_child(const runner_options& opts,
+                                                const extract_request& req);
+
 /// The child's command line for `req` (argv, the program first).
 std::vector<std::string> extraction_argv(const runner_options& opts,
                                          const extract_request& req);

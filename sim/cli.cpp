@@ -39,6 +39,10 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
   value("--heavy-comment-count", w.heavy_comment_count,
         "Comments on each heavy issue");
   value("--large-attachments", w.large_attachments, "Attachments > 5 MB");
+  bool no_documents = false;
+  cli.add_flag("--no-documents", no_documents,
+               "Serve no real documents (PDF, DOCX, XLSX with known text, a "
+               "truncated PDF, a zip bomb) as attachments");
   bool no_admin = false;
   cli.add_flag("--no-admin", no_admin,
                "The API user is not a Jira administrator (not in site-admins "
@@ -147,6 +151,7 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
   }
   opt.server.tls = !plain_http;
   w.api_user_admin = !no_admin;
+  w.documents = !no_documents;
   opt.limits.burst_enabled = !no_burst;
   opt.limits.send_headers = !no_headers;
   if (!fault_kinds.empty()) {

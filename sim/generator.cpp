@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "sim/generator_rng.hpp"
+#include "sim/served_documents.hpp"
 #include "sim/workspace.hpp"
 
 namespace jirasim {
@@ -154,6 +155,7 @@ public:
     schemes();
     projects();
     issues();
+    documents();
     audit();
     rebuild_indices(ws_);
     return std::move(ws_);
@@ -739,6 +741,36 @@ private:
             ig.below(static_cast<uint64_t>(is.updated_ms - is.created_ms) + 1));
       at.author = pick_person(ig, p);
       at.media_id = ig.uuid();
+      is.attachments.push_back(std::move(at));
+    }
+  }
+
+  /// The real documents, one per issue on the first issues without a
+  /// security level (any API user sees them).
+  void documents() {
+    if (!p_.documents)
+      return;
+    const auto& set = served_documents();
+    std::size_t next = 0;
+    for (auto& is : ws_.issues) {
+      if (next == set.size())
+        break;
+      if (is.security_level_id != 0)
+        continue;
+      const auto& d = set[next++];
+      attachment at;
+      at.id = ws_.next_attachment_id++;
+      at.filename = d.filename;
+      at.mime_type = d.mime_type;
+      at.size_bytes = d.bytes->size();
+      at.created_ms = is.created_ms;
+      at.author = is.reporter;
+      at.media_id = "00000000-0000-4000-8000-"
+                    + std::string(12 - std::to_string(at.id).size(), '0')
+                    + std::to_string(at.id);
+      at.document = d.bytes;
+      at.known_text = d.known_text;
+      at.text_status = d.text_status;
       is.attachments.push_back(std::move(at));
     }
   }

@@ -667,21 +667,53 @@ private:
       }
     if (opts_.attachments)
       for (auto& a : i.attachments) {
-        json::value text = nullptr;
-        if (a.mime_type.rfind("text/", 0) == 0
-            && a.size_bytes <= opts_.attachment_text_max_bytes)
-          text = json::value(attachment_content_string(ws_, a));
-        line(json::object{{"type", "attachment"},
-                          {"id", std::to_string(a.id)},
-                          {"issue_id", std::to_string(i.id)},
-                          {"filename", a.filename},
-                          {"mime_type", a.mime_type},
-                          {"size", a.size_bytes},
-                          {"sha256", attachment_sha256(ws_, a)},
-                          {"created", format_rfc3339_utc(a.created_ms)},
-                          {"author", user_value(a.author)},
-                          {"text", std::move(text)},
-                          {"acl", acl}});
+        // The text a connector should extract (issue 16): the content of
+        // text files (text/*, JSON) as is; nothing from images; for the
+        // real documents their known strings in order (text_contains) and
+        // for the hostile ones the status. The generated PDFs are filler
+        // bytes: their outcome is left open.
+        json::object extra;
+        bool textual = a.mime_type.rfind("text/", 0) == 0
+                       || a.mime_type == "application/json";
+        if (a.size_bytes == 0 && !a.document) {
+          // Empty content has empty text whatever the type (a connector
+          // keeps one text per content).
+          extra["text"] = "";
+          extra["text_status"] = "extracted";
+        } else if (a.size_bytes <= 2 && !a.document) {
+          // 1-2 byte contents recur across types (the same bytes as a
+          // .txt and a .png): their text depends on which attachment a
+          // connector extracts first. Left open.
+        } else if (a.document) {
+          extra["text_status"] = a.text_status;
+          if (a.known_text.empty()) {
+            extra["text"] = nullptr;
+          } else {
+            json::array known;
+            for (const auto& s : a.known_text)
+              known.emplace_back(s);
+            extra["text_contains"] = std::move(known);
+          }
+        } else if (textual && a.size_bytes <= opts_.attachment_text_max_bytes) {
+          extra["text"] = json::value(attachment_content_string(ws_, a));
+          extra["text_status"] = "extracted";
+        } else if (a.mime_type.rfind("image/", 0) == 0) {
+          extra["text"] = nullptr;
+          extra["text_status"] = "unsupported";
+        }
+        json::object rec{{"type", "attachment"},
+                         {"id", std::to_string(a.id)},
+                         {"issue_id", std::to_string(i.id)},
+                         {"filename", a.filename},
+                         {"mime_type", a.mime_type},
+                         {"size", a.size_bytes},
+                         {"sha256", attachment_sha256(ws_, a)},
+                         {"created", format_rfc3339_utc(a.created_ms)},
+                         {"author", user_value(a.author)},
+                         {"acl", acl}};
+        for (auto& [k, v] : extra)
+          rec[k] = std::move(v);
+        line(std::move(rec));
       }
   }
 

@@ -104,8 +104,11 @@ struct truth_options {
 
 /// Writes the ground truth as JSON Lines (streaming). Deviations from the
 /// export format: `markdown` is replaced by `"text": [text node strings]`
-/// (the sim never renders Markdown); attachment `sha256` is the content hash
-/// and `text` of text/* attachments is their content. ACL ids are the sim's
+/// (the sim never renders Markdown); attachment `sha256` is the content hash,
+/// `text` of text/* and JSON attachments is their content (`text_status`
+/// "extracted"), images have `text` null (`text_status` "unsupported"), the
+/// real documents `text_contains` (strings in order) and `text_status`,
+/// generated PDFs neither. ACL ids are the sim's
 /// own content hashes: compare user lists, not ids. Order: users, groups,
 /// projects, then issues by id, each followed by its comments and
 /// attachments; every acl line precedes the first record naming it.

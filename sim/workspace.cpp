@@ -494,6 +494,12 @@ size_t attachment_content(const workspace& ws, const attachment& a,
   if (offset >= a.size_bytes)
     return 0;
   len = static_cast<size_t>(std::min<uint64_t>(len, a.size_bytes - offset));
+  if (a.document) {
+    len = static_cast<size_t>(std::min<uint64_t>(
+      len, a.document->size() > offset ? a.document->size() - offset : 0));
+    std::memcpy(out, a.document->data() + offset, len);
+    return len;
+  }
   auto k = kind_of(a.mime_type);
   auto l = layout_of(k, a.size_bytes);
   auto s = salt(ws.params.seed, detail::k_content, static_cast<uint64_t>(a.id));

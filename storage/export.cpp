@@ -65,6 +65,19 @@ public:
     return line(json::serialize(to_json(r)));
   }
 
+  /// An attachment with the text of its content joined (one copy per
+  /// content in the store, attachment_text).
+  bool attachment(const attachment_record& a) {
+    if (!acl(a.acl))
+      return false;
+    auto t = db_.get_attachment_text(a.sha256);
+    if (!t) {
+      err_ = t.error();
+      return false;
+    }
+    return line(json::serialize(to_export_json(a, *t ? &**t : nullptr)));
+  }
+
   bool issue(const issue_record& i) {
     if (f_.issues) {
       if (!record(i))
@@ -93,7 +106,7 @@ public:
           ++stats.filtered;
           continue;
         }
-        if (!record(a))
+        if (!attachment(a))
           return false;
       }
     }

@@ -26,6 +26,8 @@
 //   issues_by_project    enc(project id) enc(issue id)       → ""
 //   comments_by_issue    enc(issue id) enc(comment id)       → ""
 //   attachments_by_issue enc(issue id) enc(attachment id)    → ""
+//   attachments_by_sha   enc(sha256) enc(attachment id)      → ""
+//   attachment_texts     sha256 (64 hex digits)      → attachment_text JSON
 //
 // Thread-safety: pure functions.
 
@@ -56,6 +58,9 @@ inline constexpr std::string_view cf_comments_by_issue = "comments_by_issue";
 inline constexpr std::string_view cf_attachments_by_issue
   = "attachments_by_issue";
 
+inline constexpr std::string_view cf_attachments_by_sha = "attachments_by_sha";
+inline constexpr std::string_view cf_attachment_texts = "attachment_texts";
+
 /// The record CF of each record_type, indexed by its numeric value.
 inline constexpr std::array<std::string_view, record_type_count> record_cfs{
   cf_users,    cf_groups,      cf_projects, cf_issues,
@@ -71,6 +76,9 @@ inline constexpr std::string_view meta_feed_seq = "feed_seq";
 inline constexpr std::string_view meta_count_prefix = "count.";
 /// The global sync_checkpoint JSON.
 inline constexpr std::string_view meta_sync = "sync";
+/// Present once attachments_by_sha indexes every stored attachment (stores
+/// made before that index existed get it built when opened for writing).
+inline constexpr std::string_view meta_sha_index = "index.attachments_by_sha";
 /// Caller entries (write_batch_spec::meta) live under this prefix.
 inline constexpr std::string_view meta_user_prefix = "user.";
 

@@ -195,8 +195,34 @@ json::object to_json(const attachment_record& a) {
   o["sha256"] = a.sha256;
   o["created"] = time_value(a.created_ms);
   o["author"] = opt_user(a.author);
-  o["text"] = opt_string(a.text);
   o["acl"] = a.acl;
+  return o;
+}
+
+json::object to_export_json(const attachment_record& a,
+                            const attachment_text* t) {
+  auto o = to_json(a);
+  if (!t) {
+    o["text"] = nullptr;
+    o["text_status"] = text_status_pending;
+    o["text_reason"] = nullptr;
+    return o;
+  }
+  o["text"] = opt_string(t->text);
+  o["text_status"] = t->status;
+  if (t->reason.empty())
+    o["text_reason"] = nullptr;
+  else
+    o["text_reason"] = t->reason;
+  return o;
+}
+
+json::object to_json(const attachment_text& t) {
+  json::object o;
+  o["sha256"] = t.sha256;
+  o["status"] = t.status;
+  o["reason"] = t.reason;
+  o["text"] = opt_string(t.text);
   return o;
 }
 
@@ -480,12 +506,27 @@ std::optional<attachment_record> attachment_from_json(const json::value& v) {
   a.sha256 = r.str("sha256");
   a.created_ms = r.time("created");
   a.author = r.opt_user("author");
-  a.text = r.opt_str("text");
+  // "text" of records stored by earlier versions is ignored: the text is
+  // kept once per content (attachment_text).
   a.acl = r.str("acl");
   a.content_stored = r.boolean("content_stored", false);
   if (!r.ok)
     return std::nullopt;
   return a;
+}
+
+std::optional<attachment_text> attachment_text_from_json(const json::value& v) {
+  if (!v.is_object())
+    return std::nullopt;
+  reader r{v.get_object()};
+  attachment_text t;
+  t.sha256 = r.str("sha256");
+  t.status = r.str("status");
+  t.reason = r.str("reason");
+  t.text = r.opt_str("text");
+  if (!r.ok || t.status.empty())
+    return std::nullopt;
+  return t;
 }
 
 std::optional<acl_record> acl_from_json(const json::value& v) {

@@ -178,7 +178,8 @@ struct comment_record {
 };
 
 /// `{"type":"attachment","id","issue_id","filename","mime_type","size",
-/// "sha256","created","author":User|null,"text":null|string,"acl":A}`
+/// "sha256","created","author":User|null,"acl":A}`; the export adds the
+/// text of its content (attachment_text, to_export_json).
 struct attachment_record {
   std::string id;
   std::string issue_id;
@@ -192,8 +193,6 @@ struct attachment_record {
   std::int64_t created_ms = 0;
   /// Default: nullopt.
   std::optional<user_ref> author;
-  /// Extracted text (text-like attachments). Default: nullopt.
-  std::optional<std::string> text;
   std::string acl;
   /// Internal (not exported): true once the content is in the blob store
   /// under `sha256`. Default: false.
@@ -202,6 +201,31 @@ struct attachment_record {
   friend bool operator==(const attachment_record&, const attachment_record&)
     = default;
 };
+
+/// The text of one attachment CONTENT, keyed by its sha256: stored once
+/// however many attachments share the content (the attachment records do
+/// not carry it; the export joins it, to_export_json). Stored form:
+/// `{"sha256","status","reason","text":null|string}`.
+struct attachment_text {
+  /// Lower-case hex SHA-256 of the content (the blob's name).
+  std::string sha256;
+  /// The extraction's text_status: "extracted", "unsupported",
+  /// "too_large", "failed", "timeout" or "skipped" (extract/text_status.hpp;
+  /// the store does not interpret it).
+  std::string status;
+  /// Why there is no text, or why it was cut; "" when extracted in full.
+  std::string reason;
+  /// The text (valid UTF-8, at most the text cap) when status is
+  /// "extracted"; nullopt otherwise.
+  std::optional<std::string> text;
+
+  friend bool operator==(const attachment_text&, const attachment_text&)
+    = default;
+};
+
+/// The `text_status` of an attachment whose content has no attachment_text
+/// yet (extraction still to run; a later sync runs it).
+inline constexpr std::string_view text_status_pending = "pending";
 
 /// `{"type":"acl","id":A,"anyone":bool,"users":[accountId...]}`. Content
 /// addressed: id == acl_id(*this). Build with make_acl().
@@ -248,6 +272,16 @@ boost::json::object to_json(const comment_record&);
 boost::json::object to_json(const attachment_record&);
 boost::json::object to_json(const acl_record&);
 boost::json::object to_json(const any_record&);
+
+/// The export line of an attachment: to_json(a) plus "text" (string or
+/// null), "text_status" and "text_reason" (string or null) from `t`, the
+/// text of its content; `t` null: text null, text_status "pending".
+boost::json::object to_export_json(const attachment_record& a,
+                                   const attachment_text* t);
+/// The stored form of an attachment_text.
+boost::json::object to_json(const attachment_text&);
+std::optional<attachment_text>
+attachment_text_from_json(const boost::json::value&);
 
 boost::json::object to_stored_json(const issue_record&);
 boost::json::object to_stored_json(const attachment_record&);

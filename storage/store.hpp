@@ -100,13 +100,21 @@ sync_checkpoint_from_json(const boost::json::value&);
 // ------------------------------------------------------------------------------
 
 /// Everything one apply() commits atomically (ONE rocksdb::WriteBatch).
-/// Processing order: acls (made known), upserts (in order), deletes (in
-/// order), checkpoints, meta; then ACLs left without referrers are dropped.
+/// Processing order: acls (made known), texts, upserts (in order), deletes
+/// (in order), checkpoints, meta; then ACLs left without referrers are
+/// dropped.
 struct write_batch_spec {
   /// ACLs named by the upserts. An upsert naming an ACL id that is neither
   /// stored nor listed here fails the whole batch (invalid_argument).
   /// Listing extra or already stored ACLs is harmless.
   std::vector<acl_record> acls;
+  /// Texts of attachment contents to store (replacing the text stored for
+  /// the same sha256). A new or changed text emits an upsert feed entry
+  /// for every stored attachment with that content (its export line, text
+  /// joined), so an indexer learns of a text that comes after its record.
+  /// `status` must not be empty and `sha256` must be 64 lower-case hex
+  /// digits (invalid_argument otherwise). Default: {}.
+  std::vector<attachment_text> texts;
   /// Records to insert or replace. Unchanged ones (same fingerprint) cost
   /// nothing and emit no feed entry.
   std::vector<any_record> upserts;
@@ -124,7 +132,11 @@ struct write_batch_spec {
   /// Records to delete (type + id). Deleting an issue also deletes its
   /// comments and attachments; deleting a project also deletes its issues
   /// (cascading). Unknown ids are ignored. ACLs cannot be deleted directly:
-  /// they go away with their last referrer.
+  /// they go away with their last referrer. The text of a content goes
+  /// with the last attachment that has it (deleted, or upserted with
+  /// another sha256); a text written later for a content no attachment
+  /// has is kept (an attachment with that content may come) and shown by
+  /// nothing.
   std::vector<record_key> deletes;
   /// Per-project checkpoints to store (replacing the previous one).
   std::vector<project_checkpoint> checkpoints;
@@ -151,6 +163,8 @@ struct apply_summary {
   /// Indexed by static_cast<size_t>(record_type). Cascaded deletes are
   /// counted under their own type; ACLs under record_type::acl.
   std::array<type_counts, record_type_count> by_type{};
+  /// Texts stored new or changed (unchanged ones cost nothing).
+  std::uint64_t texts_written = 0;
   /// Feed sequence numbers written by this batch: [first_seq, last_seq];
   /// both 0 when nothing was emitted.
   std::uint64_t first_seq = 0;
@@ -239,6 +253,18 @@ public:
   /// not_found (no such blob), io_error.
   common::result<std::string> read_blob_text(std::string_view sha256,
                                              std::uint64_t max_bytes) const;
+
+  /// The text stored for the content `sha256` (write_batch_spec::texts);
+  /// nullopt when there is none yet. Errors: corruption, io_error.
+  common::result<std::optional<attachment_text>>
+  get_attachment_text(std::string_view sha256) const;
+
+  /// Stored attachments whose content is stored (content_stored) but has
+  /// no text yet: one attachment per distinct sha256, in sha256 order, at
+  /// most `max`. What a run left unextracted (killed, or a store made by
+  /// an earlier version) is found here.
+  common::result<std::vector<attachment_record>>
+  attachments_without_text(std::size_t max) const;
 
   /// `<path>/blobs/tmp/` (created by open unless read_only; emptied by
   /// open: a partial download left by a killed run is never adopted).

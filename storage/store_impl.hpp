@@ -101,6 +101,13 @@ struct store::impl {
     return cfs.find(name)->second;
   }
 
+  /// Null for a column family added later that a read-only open of an
+  /// older store did without (store_open.cpp: added_later).
+  rocksdb::ColumnFamilyHandle* cf_if_open(std::string_view name) const {
+    auto i = cfs.find(name);
+    return i == cfs.end() ? nullptr : i->second;
+  }
+
   rocksdb::ColumnFamilyHandle* record_cf(record_type t) const {
     return cf(keys::record_cfs[static_cast<std::size_t>(t)]);
   }

@@ -3,6 +3,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
 
 #include <sys/stat.h>
 
@@ -33,7 +34,46 @@ constexpr std::string_view all_cfs[] = {
   keys::cf_issues_by_project,
   keys::cf_comments_by_issue,
   keys::cf_attachments_by_issue,
+  keys::cf_attachments_by_sha,
+  keys::cf_attachment_texts,
 };
+
+/// Column families added after the first release: a read-only open of a
+/// store no writer has opened since does without them (it has no texts).
+bool added_later(std::string_view n) {
+  return n == keys::cf_attachments_by_sha || n == keys::cf_attachment_texts;
+}
+
+/// Stores made before attachments_by_sha existed: index every stored
+/// attachment by its content once (one batch), then mark it done.
+common::result<void> build_sha_index(store::impl& p) {
+  auto done = p.get_raw(p.cf(keys::cf_meta), keys::meta_sha_index);
+  if (!done)
+    return done.error();
+  if (*done)
+    return {};
+  rocksdb::WriteBatch wb;
+  std::unique_ptr<rocksdb::Iterator> it{
+    p.db->NewIterator(rocksdb::ReadOptions{}, p.cf(keys::cf_attachments))};
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto v = parse_json(it->value().ToStringView());
+    auto a = v ? attachment_from_json(*v) : std::nullopt;
+    if (!a)
+      return corrupt("unreadable attachment record in the store");
+    if (valid_id(a->sha256) && valid_id(a->id))
+      wb.Put(p.cf(keys::cf_attachments_by_sha),
+             keys::encode_pair(a->sha256, a->id), "");
+  }
+  if (!it->status().ok())
+    return from_status(it->status(), "iterate attachments");
+  wb.Put(p.cf(keys::cf_meta), keys::meta_sha_index, "1");
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  auto s = p.db->Write(wo, &wb);
+  if (!s.ok())
+    return from_status(s, "index attachments by content");
+  return {};
+}
 
 /// Only the owner may read the store (it holds restricted issues): 0700
 /// for directories, 0600 for files, also for stores made before this rule.
@@ -137,8 +177,11 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
   }
   std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName};
   for (auto n : all_cfs) {
-    if (opts.read_only
-        && std::find(existing.begin(), existing.end(), n) == existing.end())
+    bool missing
+      = std::find(existing.begin(), existing.end(), n) == existing.end();
+    if (opts.read_only && missing && exists && added_later(n))
+      continue;
+    if (opts.read_only && missing)
       return corrupt("store at " + path.string() + " lacks column family "
                      + std::string(n));
     names.emplace_back(n);
@@ -208,6 +251,7 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
       return from_status(ws, "write schema version");
   }
   if (!opts.read_only) {
+    JS_TRY(build_sha_index(*p));
     fs::create_directories(path / "blobs" / "tmp", ec);
     if (ec)
       return from_fs(ec, "cannot create " + (path / "blobs" / "tmp").string());

@@ -357,3 +357,64 @@ store::get_meta(std::string_view key) {
 }
 
 } // namespace jirasync::storage
+
+namespace jirasync::storage {
+
+common::result<std::optional<attachment_text>>
+store::get_attachment_text(std::string_view sha256) const {
+  auto* h = impl_->cf_if_open(keys::cf_attachment_texts);
+  if (!h || !valid_id(sha256))
+    return std::optional<attachment_text>{};
+  auto raw = impl_->get_raw(h, sha256);
+  if (!raw)
+    return raw.error();
+  if (!*raw)
+    return std::optional<attachment_text>{};
+  auto v = parse_json(**raw);
+  auto t = v ? attachment_text_from_json(*v) : std::nullopt;
+  if (!t)
+    return corrupt("unreadable text of content " + std::string(sha256));
+  return t;
+}
+
+common::result<std::vector<attachment_record>>
+store::attachments_without_text(std::size_t max) const {
+  std::vector<attachment_record> out;
+  auto* index = impl_->cf_if_open(keys::cf_attachments_by_sha);
+  if (!index || max == 0)
+    return out;
+  std::unique_ptr<rocksdb::Iterator> it{
+    impl_->db->NewIterator(rocksdb::ReadOptions{}, index)};
+  std::string last_sha;
+  for (it->SeekToFirst(); it->Valid() && out.size() < max; it->Next()) {
+    auto rest = it->key().ToStringView();
+    auto sha = keys::decode_id(rest);
+    auto id = sha ? keys::decode_id(rest) : std::nullopt;
+    if (!id || !rest.empty())
+      return corrupt("bad key in " + std::string(keys::cf_attachments_by_sha));
+    if (*sha == last_sha)
+      continue; // one attachment per content is enough
+    auto text = get_attachment_text(*sha);
+    if (!text)
+      return text.error();
+    if (*text) {
+      last_sha = *sha;
+      continue;
+    }
+    auto rec = impl_->get_typed<attachment_record>(record_type::attachment, *id,
+                                                   attachment_from_json);
+    if (!rec)
+      return rec.error();
+    // An index entry whose record is gone, or content not (yet) stored:
+    // another attachment with this content may do.
+    if (!*rec || !(*rec)->content_stored || (*rec)->sha256 != *sha)
+      continue;
+    last_sha = *sha;
+    out.push_back(std::move(**rec));
+  }
+  if (!it->status().ok())
+    return from_status(it->status(), "iterate attachments by content");
+  return out;
+}
+
+} // namespace jirasync::storage

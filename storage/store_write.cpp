@@ -49,6 +49,10 @@ public:
       seq_ = *v;
     }
     start_seq_ = seq_;
+    // Texts first: an attachment upserted in this batch then joins its text
+    // in its own feed line.
+    for (const auto& t : spec.texts)
+      JS_TRY(put_text(t));
     for (const auto& r : spec.upserts)
       JS_TRY(upsert(r));
     for (const auto& x : spec.exact_children_of)
@@ -141,6 +145,77 @@ private:
     std::unique_ptr<rocksdb::Iterator> it{wb_.NewIteratorWithBase(
       h, s_.db->NewIterator(rocksdb::ReadOptions{}, h))};
     return collect_children(*it, prefix, index_cf);
+  }
+
+  // -- attachment texts ------------------------------------------------------
+
+  common::result<std::optional<attachment_text>>
+  text_of(const std::string& sha256) {
+    if (!valid_id(sha256))
+      return std::optional<attachment_text>{};
+    auto raw = get(keys::cf_attachment_texts, sha256);
+    if (!raw)
+      return raw.error();
+    if (!*raw)
+      return std::optional<attachment_text>{};
+    auto v = parse_json(**raw);
+    auto t = v ? attachment_text_from_json(*v) : std::nullopt;
+    if (!t)
+      return corrupt("unreadable text of content " + sha256);
+    return t;
+  }
+
+  /// The export line of an attachment (its content's text joined).
+  common::result<std::string> attachment_line(const attachment_record& a) {
+    auto t = text_of(a.sha256);
+    if (!t)
+      return t.error();
+    return json::serialize(to_export_json(a, *t ? &**t : nullptr));
+  }
+
+  common::result<void> put_text(const attachment_text& t) {
+    if (t.sha256.size() != 64
+        || t.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+      return invalid("text of content \"" + t.sha256
+                     + "\": not a lower-case hex SHA-256");
+    if (t.status.empty())
+      return invalid("text of content " + t.sha256 + " has no status");
+    auto stored = json::serialize(to_json(t));
+    auto old = get(keys::cf_attachment_texts, t.sha256);
+    if (!old)
+      return old.error();
+    if (*old && **old == stored)
+      return {};
+    JS_TRY(put(keys::cf_attachment_texts, t.sha256, stored));
+    ++summary_.texts_written;
+    // Every stored attachment with this content gets a feed entry: the text
+    // reaches indexers whenever it comes.
+    auto ids = children(keys::cf_attachments_by_sha, t.sha256);
+    if (!ids)
+      return ids.error();
+    for (const auto& id : *ids) {
+      auto rec = get_record(record_type::attachment, id);
+      if (!rec)
+        return rec.error();
+      if (!*rec)
+        continue;
+      auto line = json::serialize(
+        to_export_json(std::get<attachment_record>(**rec), &t));
+      JS_TRY(emit("upsert", line));
+    }
+    return {};
+  }
+
+  /// The text of a content goes with the last attachment that has it (the
+  /// batch's own writes count: an attachment upserted earlier in it with
+  /// the same content keeps the text).
+  common::result<void> drop_text_if_unreferenced(const std::string& sha256) {
+    auto ids = children(keys::cf_attachments_by_sha, sha256);
+    if (!ids)
+      return ids.error();
+    if (ids->empty())
+      JS_TRY(del(keys::cf_attachment_texts, sha256));
+    return {};
   }
 
   // Deletes the stored comments/attachments of x.issue_id that the batch
@@ -333,7 +408,14 @@ private:
       JS_TRY(unref_acl(*old_acl));
     JS_TRY(update_indexes(r, old ? &*old : nullptr));
     JS_TRY(put(cf_name, k, stored));
-    JS_TRY(emit("upsert", json::serialize(to_json(r))));
+    if (auto* a = std::get_if<attachment_record>(&r)) {
+      auto line = attachment_line(*a);
+      if (!line)
+        return line.error();
+      JS_TRY(emit("upsert", *line));
+    } else {
+      JS_TRY(emit("upsert", json::serialize(to_json(r))));
+    }
     if (old) {
       ++counts.updated;
     } else {
@@ -369,6 +451,14 @@ private:
                    keys::encode_pair(o->issue_id, a->id)));
       JS_TRY(put(keys::cf_attachments_by_issue,
                  keys::encode_pair(a->issue_id, a->id), ""));
+      if (valid_id(a->sha256))
+        JS_TRY(put(keys::cf_attachments_by_sha,
+                   keys::encode_pair(a->sha256, a->id), ""));
+      if (o && o->sha256 != a->sha256 && valid_id(o->sha256)) {
+        JS_TRY(del(keys::cf_attachments_by_sha,
+                   keys::encode_pair(o->sha256, a->id)));
+        JS_TRY(drop_text_if_unreferenced(o->sha256));
+      }
     }
     return {};
   }
@@ -444,6 +534,11 @@ private:
         auto& a = std::get<attachment_record>(rec);
         JS_TRY(del(keys::cf_attachments_by_issue,
                    keys::encode_pair(a.issue_id, a.id)));
+        if (valid_id(a.sha256)) {
+          JS_TRY(del(keys::cf_attachments_by_sha,
+                     keys::encode_pair(a.sha256, a.id)));
+          JS_TRY(drop_text_if_unreferenced(a.sha256));
+        }
         break;
       }
       default:

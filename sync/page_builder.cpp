@@ -169,8 +169,7 @@ built_page build_page(const page_context& ctx,
         ++out.attachments_skipped;
         continue;
       }
-      auto arec = to_attachment_record(a, i.id, content.sha256, content.text,
-                                       issue_acl_id);
+      auto arec = to_attachment_record(a, i.id, content.sha256, issue_acl_id);
       if (auto ok = storage::check_record(arec); !ok) {
         auto e = ok.error();
         e.record = name;

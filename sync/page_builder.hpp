@@ -35,10 +35,9 @@ struct attachment_content {
   /// are not indexed. Not an error; the attachment is not emitted.
   /// Default: false.
   bool skipped = false;
-  /// Lower-case hex SHA-256 of the content (the blob's name).
+  /// Lower-case hex SHA-256 of the content (the blob's name; its text is
+  /// extracted after the download, keyed by it).
   std::string sha256;
-  /// The text of text/* attachments; nullopt for other types.
-  std::optional<std::string> text;
 };
 
 using download_outcome = common::result<attachment_content>;

@@ -160,7 +160,7 @@ to_comment_record(const protocol::jira_comment& c, const std::string& issue_id,
 storage::attachment_record
 to_attachment_record(const protocol::jira_attachment& a,
                      const std::string& issue_id, std::string sha256,
-                     std::optional<std::string> text, std::string acl_id) {
+                     std::string acl_id) {
   storage::attachment_record r;
   r.id = a.id;
   r.issue_id = issue_id;
@@ -171,14 +171,9 @@ to_attachment_record(const protocol::jira_attachment& a,
   r.created_ms = a.created_ms;
   if (a.author)
     r.author = to_user_ref(*a.author);
-  r.text = std::move(text);
   r.acl = std::move(acl_id);
   r.content_stored = !r.sha256.empty();
   return r;
-}
-
-bool is_text_mime(std::string_view m) {
-  return m.substr(0, 5) == "text/";
 }
 
 } // namespace jirasync::sync

@@ -62,14 +62,11 @@ to_comment_record(const protocol::jira_comment& c, const std::string& issue_id,
                   std::string acl_id,
                   mapping_diagnostics* diagnostics = nullptr);
 
-/// `sha256` and `text` come from the download (text only for text-like
-/// types within attachment_max_bytes).
+/// `sha256` comes from the download. The text of the content is not part
+/// of the record: it is kept once per content (storage::attachment_text).
 storage::attachment_record
 to_attachment_record(const protocol::jira_attachment& a,
                      const std::string& issue_id, std::string sha256,
-                     std::optional<std::string> text, std::string acl_id);
-
-/// True for MIME types whose content is kept as `text` (text/*).
-bool is_text_mime(std::string_view mime_type);
+                     std::string acl_id);
 
 } // namespace jirasync::sync

@@ -39,6 +39,7 @@ TEST_CASE("a minimal api_token file loads with every default filled",
   CHECK(c.indexing.attachments);
   CHECK(c.indexing.attachment_max_bytes == 52428800);
   CHECK(c.indexing.attachment_text_max_bytes == 1048576);
+  CHECK(c.indexing.attachment_text_workers == 2);
   CHECK(c.sync.strategy == sync_strategy::scheduled);
   CHECK(c.sync.interval_minutes == 60);
   CHECK(c.sync.max_unexplained_wait_secs == 60);
@@ -553,6 +554,19 @@ TEST_CASE("all errors of one file are collected, ordered by line", "[config]") {
         });
 }
 
+TEST_CASE("attachment_text_workers is read and bounded", "[config]") {
+  auto ok = load(minimal_toml + "[indexing]\nattachment_text_workers = 5\n");
+  REQUIRE(ok.errors.empty());
+  CHECK(ok.cfg->indexing.attachment_text_workers == 5);
+  for (const char* v : {"0", "65", "-1"}) {
+    auto bad = load(minimal_toml + "[indexing]\nattachment_text_workers = " + v
+                    + "\n");
+    CHECK(bad.errors
+          == strings{"test.toml:6: indexing.attachment_text_workers: must be "
+                     "between 1 and 64"});
+  }
+}
+
 TEST_CASE("project keys must be valid and unique", "[config]") {
   auto r = load(minimal_toml
                 + "[filters]\nproject_keys = [\"ENG\", \"eng\", \"ENG\"]\n");
@@ -734,6 +748,34 @@ TEST_CASE("sync.max_unexplained_wait_secs: 1 to 3600 seconds", "[config]") {
     REQUIRE(ok.errors == strings{});
     CHECK(ok.cfg->sync.max_unexplained_wait_secs == v);
   }
+}
+
+TEST_CASE("sync.download_bytes_in_flight: 1 MiB to 64 GiB, default 256 MiB",
+          "[config]") {
+  auto dflt = load(minimal_toml);
+  REQUIRE(dflt.errors == strings{});
+  CHECK(dflt.cfg->sync.download_bytes_in_flight == 268435456);
+  auto low
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 1048576\n");
+  REQUIRE(low.errors == strings{});
+  CHECK(low.cfg->sync.download_bytes_in_flight == 1048576);
+  auto high
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 68719476736\n");
+  REQUIRE(high.errors == strings{});
+  CHECK(high.cfg->sync.download_bytes_in_flight == 68719476736);
+  auto small
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 1048575\n");
+  CHECK(small.errors
+        == strings{"test.toml:6: sync.download_bytes_in_flight: must be >= "
+                   "1048576 (1 MiB)"});
+  auto big
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = 68719476737\n");
+  CHECK(big.errors
+        == strings{"test.toml:6: sync.download_bytes_in_flight: must be <= "
+                   "68719476736 (64 GiB)"});
+  auto text
+    = load(minimal_toml + "[sync]\ndownload_bytes_in_flight = \"1G\"\n");
+  CHECK(text.errors.size() == 1);
 }
 
 TEST_CASE("sync.overlap_minutes: 0 to 1440, default 10", "[config]") {

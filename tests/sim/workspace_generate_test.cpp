@@ -204,9 +204,14 @@ TEST_CASE("issues have skewed comments, restricted comments, secured issues "
   CHECK(epic_children > 0);
   CHECK(big_att == 2);
   CHECK(empty_att > 0);
+  // The generated kinds plus the served documents (served_documents.hpp).
   CHECK(mimes
-        == std::set<std::string>{"application/json", "application/pdf",
-                                 "image/png", "text/markdown", "text/plain"});
+        == std::set<std::string>{
+          "application/json", "application/pdf", "image/png", "text/markdown",
+          "text/plain",
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          "application/vnd.openxmlformats-officedocument.wordprocessingml."
+          "document"});
   CHECK(ws.audit.size() > 100);
   for (size_t k = 1; k < ws.audit.size(); ++k) {
     CHECK(ws.audit[k - 1].id < ws.audit[k].id);

@@ -94,7 +94,6 @@ TEST_CASE("comment, attachment, project, user, group lines", "[storage]") {
            R"("acl":"A1"})");
 
   auto a = make_attachment("30001", "10042", "A1", 1234);
-  a.text = "hello";
   a.content_stored = true;
   CHECK(to_line(any_record{a})
         == R"({"type":"attachment","id":"30001","issue_id":"10042",)"
@@ -103,10 +102,34 @@ TEST_CASE("comment, attachment, project, user, group lines", "[storage]") {
              + std::string(64, 'a')
              + R"(",)"
                R"("created":"2024-01-02T10:11:12.123Z","author":null,)"
-               R"("text":"hello","acl":"A1"})");
+               R"("acl":"A1"})");
   auto a2 = attachment_from_json(to_stored_json(a));
   REQUIRE(a2);
   CHECK(*a2 == a);
+  // The export line joins the text of the content (kept once per sha256).
+  attachment_text t{std::string(64, 'a'), "extracted", "", "hello"};
+  auto joined = to_export_json(a, &t);
+  CHECK(joined.at("text") == "hello");
+  CHECK(joined.at("text_status") == "extracted");
+  CHECK(joined.at("text_reason").is_null());
+  attachment_text bad{std::string(64, 'a'), "failed", "truncated PDF", {}};
+  auto failed = to_export_json(a, &bad);
+  CHECK(failed.at("text").is_null());
+  CHECK(failed.at("text_status") == "failed");
+  CHECK(failed.at("text_reason") == "truncated PDF");
+  auto pending = to_export_json(a, nullptr);
+  CHECK(pending.at("text").is_null());
+  CHECK(pending.at("text_status") == "pending");
+  auto t2 = attachment_text_from_json(to_json(bad));
+  REQUIRE(t2);
+  CHECK(*t2 == bad);
+  // A stored record of an earlier version with its own "text": read, the
+  // copy ignored.
+  auto old = to_stored_json(a);
+  old["text"] = "old copy";
+  auto a3 = attachment_from_json(old);
+  REQUIRE(a3);
+  CHECK(*a3 == a);
 
   auto p = make_project("10000", "ABC", "A1");
   p.lead = alice_ref();

@@ -1,0 +1,356 @@
+#include "actors/text_extractor.hpp"
+
+#include "actors/supervision.hpp"
+#include "extract/format_detect.hpp"
+
+#include <caf/all.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <fstream>
+#include <set>
+
+namespace jirasync::actors {
+
+/// What a worker made of one content.
+struct text_result {
+  storage::attachment_text text;
+  /// The store had its text already: nothing was run or written.
+  bool known = false;
+  std::uint64_t input_bytes = 0;
+  std::int64_t child_ms = 0;
+};
+
+using text_result_reply = common::result<text_result>;
+using scan_reply = common::result<std::vector<storage::attachment_record>>;
+
+using text_worker_actor = caf::typed_actor<
+  caf::replies_to<extract_atom, text_job>::with<text_result_reply>,
+  caf::replies_to<scan_atom, std::size_t>::with<scan_reply>>;
+
+} // namespace jirasync::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::text_result_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::scan_reply)
+
+namespace jirasync::actors {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+/// How much longer than the runner's wall-clock limit the manager waits for
+/// a worker: the store look-up before the child, starting and reaping it.
+constexpr auto worker_grace = std::chrono::seconds(30);
+
+// --- the worker (detached: it blocks in run_extraction) -------------------
+
+struct worker_state {
+  std::shared_ptr<const text_extractor_options> opts;
+  static inline const char* name = "text_worker";
+};
+
+using worker_actor = text_worker_actor::stateful_base<worker_state>;
+
+text_result_reply work(const text_extractor_options& o, const text_job& job) {
+  auto known = o.db->get_attachment_text(job.sha256);
+  if (!known)
+    return known.error();
+  text_result r;
+  if (*known) {
+    r.known = true;
+    r.text = std::move(**known);
+    return r;
+  }
+  if (o.text_off) {
+    r.text = sync::decided_text(
+      job.sha256, extract::text_status::skipped,
+      "text extraction is off (indexing.attachment_text_max_bytes = 0)");
+    return r;
+  }
+  auto path = o.db->blob_path(job.sha256);
+  // The magic bytes and the label decide first (extract/format_detect: a
+  // pure look at the head, no format library): a content no extractor
+  // takes (an image, an archive, a "PDF" without a PDF header) gets its
+  // status without a child.
+  {
+    std::string head(4096, '\0');
+    std::ifstream in{path, std::ios::binary};
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (in.bad() || ec)
+      return common::make_error(common::errc::io_error,
+                                "cannot read the stored content "
+                                  + path.string());
+    // Empty content has empty text, whatever its label: the text is kept
+    // per content, so it must not depend on which attachment came first.
+    if (size == 0) {
+      r.text
+        = sync::decided_text(job.sha256, extract::text_status::extracted, "");
+      r.text.text = std::string{};
+      return r;
+    }
+    auto guess
+      = extract::detect_format(job.mime_type, job.filename, head, size);
+    if (guess.format == extract::doc_format::none) {
+      r.text = sync::decided_text(job.sha256, guess.status, guess.reason);
+      return r;
+    }
+  }
+  extract::extract_request req{path, job.mime_type, job.filename};
+  // Plain text needs no format library: decoded here, on this detached
+  // worker, bounded by the text cap (extract/runner.hpp), without the cost
+  // of starting a child. Not counted in the children's throughput.
+  if (auto here = extract::extract_without_child(o.runner, req)) {
+    r.text = sync::to_attachment_text(job.sha256, *here);
+    return r;
+  }
+  auto start = steady::now();
+  auto e = extract::run_extraction(o.runner, req);
+  r.child_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 steady::now() - start)
+                 .count();
+  r.input_bytes
+    = static_cast<std::uint64_t>(std::max<std::int64_t>(0, job.size_bytes));
+  r.text = sync::to_attachment_text(job.sha256, e);
+  return r;
+}
+
+text_worker_actor::behavior_type
+worker_impl(worker_actor* self,
+            std::shared_ptr<const text_extractor_options> opts) {
+  fail_on_exception(self);
+  self->state.opts = std::move(opts);
+  return {
+    [=](extract_atom, const text_job& job) -> caf::result<text_result_reply> {
+      if (auto err = check_fault(self, self->state.opts->fault))
+        return err;
+      return work(*self->state.opts, job);
+    },
+    [=](scan_atom, std::size_t max) -> caf::result<scan_reply> {
+      if (auto err = check_fault(self, self->state.opts->fault))
+        return err;
+      return scan_reply{self->state.opts->db->attachments_without_text(max)};
+    },
+  };
+}
+
+// --- the manager (event-based, never blocks) -------------------------------
+
+struct extractor_state {
+  std::shared_ptr<const text_extractor_options> opts;
+  std::vector<text_worker_actor> workers;
+  std::vector<std::size_t> idle;
+  std::deque<text_job> queue;
+  /// Contents queued in this run (a content is extracted once).
+  std::set<std::string> seen;
+  int active = 0;
+  /// Texts waiting for their store write, and the names they go by.
+  std::vector<storage::attachment_text> pending;
+  std::vector<std::string> pending_names;
+  std::size_t pending_bytes = 0;
+  bool writing = false;
+  /// 0: the store not yet scanned for missing texts; 1: scanning; 2: done.
+  int scan = 0;
+  text_report report;
+  std::vector<caf::typed_response_promise<text_report>> drains;
+  static inline const char* name = "text_extractor";
+};
+
+using extractor_actor = text_extractor_actor::stateful_base<extractor_state>;
+
+void pump(extractor_actor* self);
+
+void check_drained(extractor_actor* self) {
+  auto& st = self->state;
+  if (st.drains.empty() || st.scan != 2 || !st.queue.empty() || st.active > 0
+      || !st.pending.empty() || st.writing)
+    return;
+  for (auto& rp : st.drains)
+    rp.deliver(st.report);
+  st.drains.clear();
+}
+
+/// One store batch of the texts waiting (at most one write in flight).
+void flush(extractor_actor* self, bool force) {
+  auto& st = self->state;
+  if (st.writing || st.pending.empty())
+    return;
+  if (!force && st.pending.size() < st.opts->batch
+      && st.pending_bytes < st.opts->max_pending_bytes)
+    return;
+  auto spec = std::make_shared<storage::write_batch_spec>();
+  spec->texts = std::move(st.pending);
+  auto names = std::move(st.pending_names);
+  st.pending.clear();
+  st.pending_names.clear();
+  st.pending_bytes = 0;
+  st.writing = true;
+  auto done = [=](std::optional<common::error> e) {
+    auto& st = self->state;
+    st.writing = false;
+    if (e)
+      for (const auto& n : names) {
+        auto f = *e;
+        f.message = "text not stored: " + f.message;
+        f.record = n;
+        st.report.failures.push_back(std::move(f));
+      }
+    bool idle = st.queue.empty() && st.active == 0;
+    flush(self, idle);
+    pump(self); // workers held back by the text in flight go on
+    check_drained(self);
+  };
+  self
+    ->request(st.opts->writer, st.opts->store_timeout, write_atom_v,
+              write_job{spec})
+    .then(
+      [=](write_reply& w) {
+        done(w ? std::nullopt : std::optional{w.error()});
+      },
+      [=](caf::error& err) {
+        done(request_failed("store write", err));
+      });
+}
+
+void finished(extractor_actor* self, std::size_t worker, const text_job& job,
+              text_result_reply r) {
+  auto& st = self->state;
+  --st.active;
+  st.idle.push_back(worker);
+  if (!r) {
+    // The look-up failed (a store error): the content stays without text
+    // in this run; the next run's scan finds it.
+    auto e = r.error();
+    e.record = job.name;
+    e.message = "text not extracted: " + e.message;
+    st.report.failures.push_back(std::move(e));
+  } else if (r->known) {
+    ++st.report.tally.known;
+  } else {
+    st.report.tally.add(r->text, job.name, r->input_bytes, r->child_ms);
+    st.pending_bytes += r->text.text ? r->text.text->size() : 0;
+    st.pending.push_back(std::move(r->text));
+    st.pending_names.push_back(job.name);
+  }
+  pump(self);
+  flush(self, st.queue.empty() && st.active == 0);
+  check_drained(self);
+}
+
+void pump(extractor_actor* self) {
+  auto& st = self->state;
+  auto wait
+    = st.opts->runner.limits.wall
+      + std::chrono::duration_cast<std::chrono::milliseconds>(worker_grace);
+  // Backpressure: while the texts waiting for the store are over the
+  // bound, no new child starts (flush writes them; its reply pumps again).
+  while (!st.idle.empty() && !st.queue.empty()
+         && st.pending_bytes < st.opts->max_pending_bytes) {
+    auto w = st.idle.back();
+    st.idle.pop_back();
+    auto job = std::move(st.queue.front());
+    st.queue.pop_front();
+    ++st.active;
+    self->request(st.workers[w], wait, extract_atom_v, job)
+      .then(
+        [=](text_result_reply& r) {
+          finished(self, w, job, std::move(r));
+        },
+        [=](caf::error& err) {
+          // A worker that does not answer within the runner's own limit
+          // plus the grace is broken or stuck; the content fails alone and
+          // is not stored (the next run tries again).
+          finished(self, w, job,
+                   request_failed("text extraction of " + job.name, err));
+        });
+  }
+}
+
+void enqueue(extractor_actor* self, text_job job) {
+  auto& st = self->state;
+  if (job.sha256.empty() || !st.seen.insert(job.sha256).second)
+    return;
+  st.queue.push_back(std::move(job));
+  pump(self);
+}
+
+/// The first drain: stored attachments whose content has no text.
+void scan_store(extractor_actor* self) {
+  auto& st = self->state;
+  st.scan = 1;
+  self
+    ->request(st.workers.front(), st.opts->store_timeout, scan_atom_v,
+              st.opts->backfill_max)
+    .then(
+      [=](scan_reply& r) {
+        auto& st = self->state;
+        st.scan = 2;
+        if (!r) {
+          auto e = r.error();
+          e.record = "attachment texts";
+          st.report.failures.push_back(std::move(e));
+        } else {
+          for (auto& a : *r)
+            enqueue(self,
+                    text_job{a.sha256, a.mime_type, a.filename, a.size_bytes,
+                             "attachment " + a.id + " (" + a.filename + ")"});
+        }
+        flush(self, st.queue.empty() && st.active == 0);
+        check_drained(self);
+      },
+      [=](caf::error& err) {
+        auto& st = self->state;
+        st.scan = 2;
+        auto e = request_failed("looking for attachments without text", err);
+        e.record = "attachment texts";
+        st.report.failures.push_back(std::move(e));
+        check_drained(self);
+      });
+}
+
+text_extractor_actor::behavior_type
+extractor_impl(extractor_actor* self,
+               std::shared_ptr<const text_extractor_options> opts) {
+  fail_on_exception(self);
+  auto& st = self->state;
+  st.opts = opts;
+  auto n = std::max(1, opts->workers);
+  for (int i = 0; i < n; ++i) {
+    auto w = self->spawn<caf::detached + caf::linked>(worker_impl, opts);
+    st.workers.push_back(w);
+    st.idle.push_back(static_cast<std::size_t>(i));
+  }
+  return {
+    [=](extract_atom, const text_job& job) {
+      if (check_fault(self, self->state.opts->fault))
+        return;
+      enqueue(self, job);
+    },
+    [=](drain_atom) -> caf::result<text_report> {
+      if (auto err = check_fault(self, self->state.opts->fault))
+        return err;
+      auto& st = self->state;
+      auto rp = self->make_response_promise<text_report>();
+      st.drains.push_back(rp);
+      if (st.scan == 0)
+        scan_store(self);
+      flush(self, st.queue.empty() && st.active == 0);
+      check_drained(self);
+      return rp;
+    },
+  };
+}
+
+} // namespace
+
+text_extractor_actor spawn_text_extractor(caf::actor_system& sys,
+                                          text_extractor_options opts) {
+  return sys.spawn(
+    extractor_impl,
+    std::make_shared<const text_extractor_options>(std::move(opts)));
+}
+
+} // namespace jirasync::actors
