@@ -1,0 +1,172 @@
+"""bench/run's output: the one-line summary of a scenario, the
+micro-benchmarks, and bench/RESULTS.md (one table of the latest figures of
+bench/results/*.json, with the machine and the date)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import subprocess
+
+
+def machine() -> dict:
+    mem_kb = 0
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cores": os.cpu_count(), "ram_gb": round(mem_kb / 2**20, 1),
+            "cpu": model}
+
+
+def one_line(r: dict) -> str:
+    j = r["jirasync"]
+    s = j["summary"]
+    parts = [f"{r['scenario']}: {s.get('result', '?')} (exit {j['exit_code']})",
+             f"{j['wall_seconds']} s", f"{j['issues_per_second']} issues/s",
+             f"{j['sim']['api_requests']} requests",
+             f"429 {j['sim']['rate_limited_by_reason']}",
+             f"points {j['sim']['points_spent']}",
+             f"peak RSS {j['peak_rss_mb']} MB",
+             f"CPU {j['cpu_user_seconds']}+{j['cpu_sys_seconds']} s",
+             f"store {r['store']['rocksdb_mb']} MB / export "
+             f"{r['store']['export_mb']} MB"]
+    if "lower_bound" in r:
+        parts.append(f"lower bound {r['lower_bound']['seconds']:.1f} s "
+                     f"(x{j['ratio_to_lower_bound']})")
+    if "baseline" in r:
+        b = r["baseline"]
+        parts.append(f"baseline {b['estimated_seconds']:.0f} s "
+                     f"(x{r['speedup']}), misses {b['comments_missed']} "
+                     "comments")
+    return " | ".join(parts)
+
+
+MICRO = [
+    # (name, program, args, [(label, regex of the figure)])
+    ("adf", "adf_bench", [], [
+        ("ADF -> Markdown MB/s (parse + render, 1 core)",
+         r"parse \+ render\s+([\d.]+) MB/s")]),
+    ("store", "store_bench", [], [
+        ("store writes, records/s (add)", r"add\s+([\d.]+) records/s"),
+        ("store writes, records/s (unchanged)",
+         r"unchanged\s+([\d.]+) records/s")]),
+    ("acl", "acl_bench", [], [
+        ("ACL computation per 10k issues, ms", r"([\d.]+) ms per 10k issues")]),
+]
+
+
+def run_micro(build: str, results: str):
+    out = {}
+    for name, prog, args, figures in MICRO:
+        path = os.path.join(build, "bench", prog)
+        if not os.path.exists(path):
+            out[name] = {"missing": f"{prog} not built"}
+            continue
+        p = subprocess.run([path, *args], capture_output=True, text=True)
+        vals = {}
+        for label, rx in figures:
+            m = re.search(rx, p.stdout)
+            vals[label] = float(m.group(1)) if m else None
+        out[name] = {"exit_code": p.returncode, "figures": vals,
+                     "output": p.stdout.strip().splitlines()}
+        print(f"{prog}: {vals}", flush=True)
+    out["date_utc"] = datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M")
+    out["machine"] = machine()
+    with open(os.path.join(results, "micro.json"), "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+
+
+ORDER = ["S", "M", "L", "XL", "quota", "incremental", "incremental-L",
+         "fault"]
+
+
+def fmt(v, spec="{}"):
+    return "—" if v is None else spec.format(v)
+
+
+def write(results: str, path: str):
+    rows = []
+    names = sorted((f[:-5] for f in os.listdir(results)
+                    if f.endswith(".json") and f != "micro.json"
+                    and f[:-5] in ORDER),
+                   key=lambda n: ORDER.index(n) if n in ORDER else 99)
+    dates, machines = set(), set()
+    for n in names:
+        with open(os.path.join(results, n + ".json")) as f:
+            r = json.load(f)
+        dates.add(r["date_utc"])
+        m = r["machine"]
+        machines.add(f"{m['cores']} cores ({m['cpu']}), {m['ram_gb']} GB RAM")
+        j, st, w = r["jirasync"], r["store"], r["workload"]
+        sim = j["sim"]
+        lb = r.get("lower_bound")
+        cls = sim["requests_by_class"]
+        rows.append([
+            n, f"{w['issues']:,}", j["summary"].get("result", "?"),
+            f"{j['wall_seconds']:.1f}", f"{j['issues_per_second']:.0f}",
+            fmt(lb and lb["seconds"], "{:.1f}"),
+            fmt(j.get("ratio_to_lower_bound"), "×{}"),
+            fmt(r.get("baseline") and r["baseline"]["estimated_seconds"],
+                "{:.0f}") + ("" if not r.get("baseline") or
+                             r["baseline"]["complete"] else " (est.)"),
+            fmt(r.get("speedup"), "×{}"),
+            fmt(r.get("baseline") and r["baseline"]["comments_missed"],
+                "{:,}"),
+            f"{sim['api_requests']:,}",
+            " / ".join(f"{cls.get(k, 0):,}" for k in
+                       ("id pages", "bulkfetch", "comment pages",
+                        "attachment content", "setup")),
+            f"{sim['points_spent']:,}",
+            fmt(j.get("points_to_floor"), "×{}"),
+            ", ".join(f"{k.replace('jira-', '').replace('-based', '')} {v}"
+                      for k, v in sim["rate_limited_by_reason"].items())
+            or "0",
+            f"{j['peak_rss_mb']:.0f}",
+            f"{j['cpu_user_seconds']:.1f} + {j['cpu_sys_seconds']:.1f}",
+            fmt(j.get("cpu_us_per_record")),
+            f"{st['rocksdb_mb']:.0f} / {st['export_mb']:.0f}",
+        ])
+    head = ["scenario", "issues", "result", "wall s", "issues/s",
+            "lower bound s", "÷ bound", "baseline s", "speed-up",
+            "comments baseline misses", "requests",
+            "id pages / bulkfetch / comment pages / attachments / setup",
+            "points", "points ÷ floor", "429s", "peak RSS MB",
+            "CPU user + sys s", "CPU µs / record",
+            "RocksDB MB / export MB"]
+    lines = ["# Benchmark results", "",
+             "Written by `bench/run --report` from `bench/results/*.json` "
+             "(one file per scenario, with every figure and the sim's "
+             "stats); how to run them: [README.md](README.md).", "",
+             f"- Machine: {'; '.join(sorted(machines))}; shared with other "
+             "jobs while measuring.",
+             f"- Dates (UTC): {', '.join(sorted(dates))}.", "",
+             "| " + " | ".join(head) + " |",
+             "|" + "---|" * len(head)]
+    for row in rows:
+        lines.append("| " + " | ".join(row) + " |")
+    micro = os.path.join(results, "micro.json")
+    if os.path.exists(micro):
+        with open(micro) as f:
+            mj = json.load(f)
+        lines += ["", f"Micro-benchmarks ({mj['date_utc']} UTC, same "
+                  "machine):", ""]
+        for name, _, _, figures in MICRO:
+            e = mj.get(name, {})
+            if "missing" in e:
+                lines.append(f"- {name}: {e['missing']}")
+                continue
+            for label, _ in figures:
+                lines.append(f"- {label}: {fmt(e['figures'].get(label))}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
