@@ -29,10 +29,14 @@ the true minimum, never higher.
 The terms (the bound is the largest; they overlap in time):
 
 - chain: the longest dependent sequence at the model's minimum latency
-  (no jitter): a project's id pages one after the other, then one
-  bulkfetch of that page's issues, then one attachment download;
+  (no jitter): the project list, a project's id pages one after the other,
+  then one bulkfetch of that page's issues, then one attachment download;
 - one term per burst bucket: N requests from a bucket of capacity r that
-  refills at r/s (it starts full) need at least (N - r) / r seconds;
+  refills at r/s (it starts full) need at least (N - r) / r seconds, after
+  the answers they depend on (the project list; the first id page; for
+  comment pages and downloads the first bulkfetch) and plus one latency
+  for the last answer (bench/schedule_bound of the gov branch models the
+  same dependency depth);
 - quota: when the points of all these requests exceed the window's quota,
   the sync must wait for window resets (windows are aligned to multiples
   of their length; `phase_secs` is how far into its window the run
@@ -126,28 +130,54 @@ def compute(workload: dict, m: model) -> dict:
     """The bound (seconds) with its terms, the requests and the points floor."""
     r = unavoidable(workload)
     terms = {}
+    projects = workload["projects"]
+    # Before any issue request: the project list (one round trip).
+    start_ms = latency_ms(m, len(projects))
+
+    def id_pages_ms(n: int) -> list:
+        out, left = [], n
+        while True:
+            page = min(left, ID_PAGE)
+            out.append(latency_ms(m, page))
+            left -= page
+            if left <= 0:
+                return out
+
     # Chain: a project's id pages in sequence, then a dependent bulkfetch
     # (one issue at least) and, if there are attachments, one download.
     chain_ms = 0.0
-    for p in workload["projects"]:
+    first_page_ms = None
+    for p in projects:
         n = int(p["issues"])
-        pages_ms = 0.0
-        left = n
-        while True:
-            page = min(left, ID_PAGE)
-            pages_ms += latency_ms(m, page)
-            left -= page
-            if left <= 0:
-                break
+        pages = id_pages_ms(n)
+        if n > 0:
+            first_page_ms = pages[0] if first_page_ms is None else min(
+                first_page_ms, pages[0])
         tail = latency_ms(m, 1) if n > 0 else 0.0
         if int(p["attachments"]) > 0:
             tail += latency_ms(m, 1)
-        chain_ms = max(chain_ms, pages_ms + tail)
+        chain_ms = max(chain_ms, start_ms + sum(pages) + tail)
     terms["chain"] = chain_ms / 1000.0
+    first_page_ms = first_page_ms or 0.0
     if m.burst:
+        # A bucket's requests cannot start before the answers they depend
+        # on (the project list, the first id page, for comment pages and
+        # downloads also the first bulkfetch), and its last answer takes
+        # one latency more.
+        before = {
+            "POST /search/jql": start_ms,
+            "POST /issue/bulkfetch": start_ms + first_page_ms,
+            "GET /issue/{}/comment": start_ms + first_page_ms
+            + latency_ms(m, 1),
+            "GET /attachment/content/{}": start_ms + first_page_ms
+            + latency_ms(m, 1),
+        }
         for bucket, n in r.by_bucket.items():
+            if n == 0:
+                continue
             rate = BURST_RATES[bucket] * m.burst_scale
-            terms["burst " + bucket] = max(0.0, (n - rate) / rate)
+            terms["burst " + bucket] = ((before[bucket] + latency_ms(m, 1))
+                                        / 1000.0 + max(0.0, (n - rate) / rate))
     if m.quota_points > 0 and r.points > m.quota_points:
         # The first window has (window - phase) seconds left; every further
         # quota's worth of points needs the next window to start.
