@@ -30,7 +30,7 @@ struct pipeline_tuning {
   /// Projects whose issue pipelines run at the same time. Default: 4.
   int projects_parallel = 4;
   /// Attachment downloads in flight (the downloader pool size). Default: 8.
-  int downloads_parallel = 8;
+  int downloads_parallel = 32;
   /// Comments per /issue/{id}/comment page. Default: 100.
   std::int64_t comment_page_size = 100;
   /// Users per users/search page. Default: 1000.
