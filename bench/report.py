@@ -45,7 +45,8 @@ def one_line(r: dict) -> str:
     if "baseline" in r:
         b = r["baseline"]
         parts.append(f"baseline {b['estimated_seconds']:.0f} s "
-                     f"(x{r['speedup']}), misses {b['comments_missed']} "
+                     f"(x{r['speedup']}), misses "
+                     f"{b.get('comments_missed_site', b['comments_missed'])} "
                      "comments")
     return " | ".join(parts)
 
@@ -121,7 +122,8 @@ def write(results: str, path: str):
                 "{:.0f}") + ("" if not r.get("baseline") or
                              r["baseline"]["complete"] else " (est.)"),
             fmt(r.get("speedup"), "×{}"),
-            fmt(r.get("baseline") and r["baseline"]["comments_missed"],
+            fmt(r.get("baseline") and r["baseline"].get(
+                "comments_missed_site", r["baseline"]["comments_missed"]),
                 "{:,}"),
             f"{sim['api_requests']:,}",
             " / ".join(f"{cls.get(k, 0):,}" for k in

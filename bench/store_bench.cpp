@@ -41,9 +41,9 @@ double cpu_seconds() {
 /// like prose rather than like zeros or noise).
 std::string prose(std::mt19937_64& rng, std::size_t n) {
   static const char* words[]
-    = {"the",     "webhook", "retry",   "timeout", "customer", "release",
-       "backend", "deploy",  "rollback", "metric", "dashboard", "latency",
-       "queue",   "alert",   "migration", "schema", "token",   "cache"};
+    = {"the",     "webhook", "retry",     "timeout", "customer",  "release",
+       "backend", "deploy",  "rollback",  "metric",  "dashboard", "latency",
+       "queue",   "alert",   "migration", "schema",  "token",     "cache"};
   std::string s;
   while (s.size() < n) {
     s += words[rng() % (sizeof(words) / sizeof(words[0]))];
@@ -82,8 +82,8 @@ corpus build(std::size_t issues, int generation) {
       i.priority = "Medium";
       i.labels = {"backend", "bench"};
       i.issue_type = "Task";
-      i.reporter = user_ref{"5b10a2844c20165700ede21g", "alice@example.com",
-                            "Alice"};
+      i.reporter
+        = user_ref{"5b10a2844c20165700ede21g", "alice@example.com", "Alice"};
       i.created_ms = 1704190272123 + static_cast<std::int64_t>(k) * 1000;
       i.updated_ms = i.created_ms + generation;
       i.custom_fields["Story points"] = 3;
@@ -147,9 +147,9 @@ bool pass(store& s, const corpus& c, const char* name) {
     for (auto& t : r->by_type)
       written += t.added + t.updated;
   }
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                              - t0)
-                  .count();
+  double wall
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+        .count();
   double cpu = cpu_seconds() - cpu0;
   std::printf("store_bench: %-10s %10.0f records/s  (%zu records, %llu "
               "written, %.2f s wall, %.1f CPU us/record)\n",

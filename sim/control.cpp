@@ -351,8 +351,8 @@ http_response handle_control(jira_app& app, http_request& r) {
         return;
       }
       struct totals {
-        std::uint64_t issues = 0, comments = 0, comment_pages = 0,
-                      attachments = 0, attachment_bytes = 0;
+        std::uint64_t issues = 0, comments = 0, comments_beyond_embedded = 0,
+                      comment_pages = 0, attachments = 0, attachment_bytes = 0;
       };
       std::map<std::int64_t, totals> by_project;
       for (auto& i : ws.issues) {
@@ -365,8 +365,10 @@ http_response handle_control(jira_app& app, http_request& r) {
           if (can_see_comment(ws, *u, i, c))
             ++seen;
         t.comments += seen;
-        if (seen > embedded_comment_cap)
+        if (seen > embedded_comment_cap) {
+          t.comments_beyond_embedded += seen - embedded_comment_cap;
           t.comment_pages += (seen - embedded_comment_cap + 99) / 100;
+        }
         t.attachments += i.attachments.size();
         for (auto& a : i.attachments)
           t.attachment_bytes += a.size_bytes;
@@ -380,6 +382,7 @@ http_response handle_control(jira_app& app, http_request& r) {
         o["key"] = pr.key;
         o["issues"] = t.issues;
         o["comments"] = t.comments;
+        o["comments_beyond_embedded"] = t.comments_beyond_embedded;
         o["comment_pages"] = t.comment_pages;
         o["attachments"] = t.attachments;
         o["attachment_bytes"] = t.attachment_bytes;

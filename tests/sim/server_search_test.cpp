@@ -253,7 +253,7 @@ TEST_CASE("/_sim/workload counts what a full sync of the caller fetches",
   CHECK(w.at("embedded_comments").as_int64() == 20);
   // Walk every visible issue through the API with its comments and
   // attachments, and count the same things from Jira's answers.
-  std::map<std::string, std::array<std::uint64_t, 5>> api; // key -> counts
+  std::map<std::string, std::array<std::uint64_t, 6>> api; // key -> counts
   std::string token;
   for (int n = 0; n < 1000; ++n) {
     json::object body;
@@ -273,6 +273,7 @@ TEST_CASE("/_sim/workload counts what a full sync of the caller fetches",
       c[0] += 1;
       c[1] += total;
       c[2] += total > 20 ? (total - 20 + 99) / 100 : 0;
+      c[5] += total > 20 ? total - 20 : 0;
       c[3] += fl.at("attachment").as_array().size();
       for (auto& a : fl.at("attachment").as_array())
         c[4] += static_cast<std::uint64_t>(a.at("size").as_int64());
@@ -293,6 +294,7 @@ TEST_CASE("/_sim/workload counts what a full sync of the caller fetches",
     CHECK(p.at("comment_pages").to_number<std::uint64_t>() == c[2]);
     CHECK(p.at("attachments").to_number<std::uint64_t>() == c[3]);
     CHECK(p.at("attachment_bytes").to_number<std::uint64_t>() == c[4]);
+    CHECK(p.at("comments_beyond_embedded").to_number<std::uint64_t>() == c[5]);
     issues += c[0];
     pages += c[2];
   }
