@@ -61,7 +61,10 @@ MICRO = [
         ("store writes, records/s (unchanged)",
          r"unchanged\s+([\d.]+) records/s")]),
     ("acl", "acl_bench", [], [
-        ("ACL computation per 10k issues, ms", r"([\d.]+) ms per 10k issues")]),
+        # The memoised figure when it prints both (perms branch), else any.
+        ("ACL computation per 10k issues, ms",
+         r"after\s+\(memoised\):\s+([\d.]+) ms per 10k issues"
+         r"|^(?!.*before)[^\d\n]*([\d.]+) ms per 10k issues")]),
 ]
 
 
@@ -75,8 +78,9 @@ def run_micro(build: str, results: str):
         p = subprocess.run([path, *args], capture_output=True, text=True)
         vals = {}
         for label, rx in figures:
-            m = re.search(rx, p.stdout)
-            vals[label] = float(m.group(1)) if m else None
+            m = re.search(rx, p.stdout, re.M)
+            g = m and next((x for x in m.groups() if x), None)
+            vals[label] = float(g) if g else None
         out[name] = {"exit_code": p.returncode, "figures": vals,
                      "output": p.stdout.strip().splitlines()}
         print(f"{prog}: {vals}", flush=True)
@@ -157,6 +161,27 @@ def write(results: str, path: str):
              "|" + "---|" * len(head)]
     for row in rows:
         lines.append("| " + " | ".join(row) + " |")
+    # Experiments (bench/run --tag=-X): what each product change measured.
+    tagged = sorted(f[:-5] for f in os.listdir(results)
+                    if f.endswith(".json") and f != "micro.json"
+                    and f[:-5] not in ORDER)
+    if tagged:
+        lines += ["", "Experiments (`bench/run --tag=-X [--env K=V]`, each on the code of "
+                  "its commit; kept as evidence for the changes named in the "
+                  "commit messages):", "",
+                  "| run | date | wall s | CPU user + sys s | peak RSS MB | "
+                  "RocksDB MB (WAL) |", "|---|---|---|---|---|---|"]
+        for n in tagged:
+            with open(os.path.join(results, n + ".json")) as f:
+                r = json.load(f)
+            j, st = r["jirasync"], r["store"]
+            env = " ".join(f"{k}={v}" for k, v in
+                           r.get("jirasync_env", {}).items())
+            lines.append(
+                f"| {n}{' (' + env + ')' if env else ''} | {r['date_utc']} | "
+                f"{j['wall_seconds']:.1f} | {j['cpu_user_seconds']:.1f} + "
+                f"{j['cpu_sys_seconds']:.1f} | {j['peak_rss_mb']:.0f} | "
+                f"{st['rocksdb_mb']:.0f} ({st['rocksdb_wal_mb']:.0f}) |")
     micro = os.path.join(results, "micro.json")
     if os.path.exists(micro):
         with open(micro) as f:
@@ -170,5 +195,11 @@ def write(results: str, path: str):
                 continue
             for label, _ in figures:
                 lines.append(f"- {label}: {fmt(e['figures'].get(label))}")
+    # The hand-written reading of these figures (targets, causes), kept
+    # beside them.
+    analysis = os.path.join(results, "analysis.md")
+    if os.path.exists(analysis):
+        with open(analysis) as f:
+            lines += ["", f.read().rstrip()]
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
