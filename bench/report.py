@@ -38,7 +38,7 @@ def one_line(r: dict) -> str:
              f"peak RSS {j['peak_rss_mb']} MB",
              f"CPU {j['cpu_user_seconds']}+{j['cpu_sys_seconds']} s",
              f"store {r['store']['rocksdb_mb']} MB / export "
-             f"{r['store']['export_mb']} MB"]
+             f"{r['store']['export_mb'] or '-'} MB"]
     if "lower_bound" in r:
         parts.append(f"lower bound {r['lower_bound']['seconds']:.1f} s "
                      f"(x{j['ratio_to_lower_bound']})")
@@ -141,7 +141,8 @@ def write(results: str, path: str):
             f"{j['peak_rss_mb']:.0f}",
             f"{j['cpu_user_seconds']:.1f} + {j['cpu_sys_seconds']:.1f}",
             fmt(j.get("cpu_us_per_record")),
-            f"{st['rocksdb_mb']:.0f} / {st['export_mb']:.0f}",
+            f"{st['rocksdb_mb']:.0f} / "
+            + (f"{st['export_mb']:.0f}" if st["export_mb"] else "—"),
         ])
     head = ["scenario", "issues", "result", "wall s", "issues/s",
             "lower bound s", "÷ bound", "baseline s", "speed-up",
