@@ -1,6 +1,7 @@
 #include "actors/api_client.hpp"
 
 #include "actors/supervision.hpp"
+#include "common/ascii.hpp"
 #include "sync/attempt_assessment.hpp"
 
 #include <caf/all.hpp>
@@ -14,12 +15,16 @@ namespace jirasync::actors {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+using protocol::endpoint_class;
 
 struct pending_call {
   caf::typed_response_promise<api_reply> promise;
   protocol::api_request request;
   int attempt = 0;
   clock_type::time_point started;
+  /// Set after attachment content answered 303: the media URL, fetched
+  /// next as a media_download (not a Jira API request).
+  std::string media_url;
 };
 
 struct api_state {
@@ -34,6 +39,63 @@ struct api_state {
 };
 
 using api_actor = api_client_actor::stateful_base<api_state>;
+
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307
+         || status == 308;
+}
+
+/// Location resolved against the request's URL: absolute, or
+/// origin-relative ("/path"); nullopt for anything else (Jira and its
+/// media host send absolute URLs).
+std::optional<std::string> resolve_location(const std::string& base,
+                                            std::string_view location) {
+  if (location.find("://") != std::string_view::npos)
+    return std::string{location};
+  auto scheme_end = base.find("://");
+  if (scheme_end == std::string::npos)
+    return std::nullopt;
+  if (location.starts_with("//"))
+    return base.substr(0, scheme_end + 1) + std::string{location};
+  if (!location.starts_with("/"))
+    return std::nullopt;
+  auto path = base.find('/', scheme_end + 3);
+  return base.substr(0, path) + std::string{location};
+}
+
+/// The hop a call sends next: the request itself (attachment content
+/// without following its 303), or the media download after it - without
+/// our credentials: the media URL carries its own short-lived token, and
+/// the media host is another host than the Jira site.
+protocol::http_request next_hop(const pending_call& c) {
+  auto http = c.request.http;
+  if (c.media_url.empty()) {
+    if (c.request.cls == endpoint_class::attachment_content)
+      http.follow_redirects = false;
+    return http;
+  }
+  http.method = "GET";
+  http.url = c.media_url;
+  http.body.clear();
+  std::erase_if(http.headers, [](const auto& h) {
+    return common::ascii_iequals(h.first, "authorization")
+           || common::ascii_iequals(h.first, "cookie")
+           || common::ascii_iequals(h.first, "content-type");
+  });
+  return http;
+}
+
+endpoint_class class_of(const pending_call& c) {
+  return c.media_url.empty() ? c.request.cls : endpoint_class::media_download;
+}
+
+/// 429s and 503s with Retry-After: the governor was told and holds the
+/// class (or everything) for as long as the server said; the retry asks
+/// it for a permit at once, without a backoff of its own on top.
+bool governor_holds(const sync::attempt_assessment& a) {
+  return a.report.status == 429
+         || (a.report.status == 503 && a.report.headers.retry_after_max());
+}
 
 void finish(api_actor* self, std::uint64_t id, api_reply reply) {
   auto& st = self->state;
@@ -51,21 +113,27 @@ void start_attempt(api_actor* self, std::uint64_t id) {
   auto i = st.calls.find(id);
   if (i == st.calls.end())
     return;
-  self
-    ->request(st.governor, st.options.permit_timeout, permit_atom_v,
-              i->second.request.bucket, i->second.request.cost)
+  auto media = !i->second.media_url.empty();
+  permit_request p{class_of(i->second), media ? 0 : i->second.request.cost};
+  self->request(st.governor, st.options.permit_timeout, permit_atom_v, p)
     .then(
       [=](permit_atom) {
         auto& st = self->state;
         auto j = st.calls.find(id);
-        if (j == st.calls.end())
+        if (j == st.calls.end()) {
+          // Nothing to send: give the permit back.
+          sync::response_report none;
+          none.cls = p.cls;
+          self->send(st.governor, done_atom_v, none);
           return;
-        ++j->second.attempt;
+        }
+        if (!media)
+          ++j->second.attempt;
         ++st.stats.requests;
         j->second.started = clock_type::now();
         auto hdl = caf::actor_cast<api_client_actor>(self);
         st.client->async_request(
-          j->second.request.http, [hdl, id](protocol::http_result r) {
+          next_hop(j->second), [hdl, id](protocol::http_result r) {
             caf::anon_send(hdl, http_atom_v, id, std::move(r));
           });
       },
@@ -89,17 +157,58 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
                    clock_type::now() - call.started)
                    .count();
-  auto a = sync::assess_attempt(r, call.request.bucket, call.request.cost,
-                                call.request.http.body_file.has_value(),
+  auto cls = class_of(call);
+  bool media = cls == endpoint_class::media_download;
+  // The one parse of a JSON answer: its check and the value the caller
+  // reads (downloads stream to a file and are not JSON).
+  std::shared_ptr<const boost::json::value> doc;
+  auto fault = protocol::json_text_fault::none;
+  if (r.response && r.response->status >= 200 && r.response->status < 300
+      && !call.request.http.body_file && !r.response->body.empty()) {
+    auto parsed = protocol::parse_json(r.response->body);
+    if (parsed.ok())
+      doc = std::make_shared<const boost::json::value>(std::move(parsed.value));
+    else if (parsed.fatal
+             && (fault = protocol::json_fault(r.response->body))
+                  == protocol::json_text_fault::none)
+      fault = protocol::json_text_fault::malformed; // not JSON at all
+    // Usable with defects (a value too deep, invalid UTF-8): no shared
+    // document, so api_response::parse reads the text with parse_text,
+    // which fails exactly the records holding a defect (rare: the one
+    // case parsed twice).
+  }
+  auto a = sync::assess_attempt(r, cls, media ? 0 : call.request.cost, fault,
                                 latency, std::chrono::system_clock::now());
   if (a.outcome.status == 429)
     ++st.stats.responses_429;
-  self->send(st.governor, done_atom_v, governor_done{a.done});
+  self->send(st.governor, done_atom_v, a.report);
+
+  // Attachment content answers 303 to the media host: the next hop.
+  if (!media && call.request.cls == endpoint_class::attachment_content
+      && r.response && is_redirect(r.response->status)) {
+    auto loc = r.response->header("location");
+    auto url
+      = loc ? resolve_location(call.request.http.url, *loc) : std::nullopt;
+    if (!url)
+      return finish(self, id,
+                    common::make_error(common::errc::unavailable,
+                                       call.request.label
+                                         + ": a redirect without a usable "
+                                           "Location"));
+    call.media_url = std::move(*url);
+    return start_attempt(self, id);
+  }
+
   std::uniform_real_distribution<double> unit{0.0, 1.0};
   auto c
     = sync::classify(a.outcome, call.attempt, st.options.backoff, unit(st.rng));
   if (c.decision == sync::retry_decision::retry) {
     ++st.stats.retries;
+    // A failed media download starts again at attachment content: a fresh
+    // redirect, a fresh media token.
+    call.media_url.clear();
+    if (governor_holds(a))
+      return start_attempt(self, id);
     self->delayed_send(self, std::chrono::milliseconds(c.delay_ms),
                        retry_atom_v, id);
     return;
@@ -112,6 +221,7 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   resp.attempts = call.attempt;
   resp.status = a.outcome.status;
   resp.body = std::move(r.response->body);
+  resp.json = std::move(doc);
   resp.headers = std::move(r.response->headers);
   resp.sha256_hex = std::move(r.response->sha256_hex);
   resp.body_bytes = r.response->body_bytes;
@@ -133,7 +243,8 @@ api_client_impl(api_actor* self, std::shared_ptr<protocol::http_client> client,
       auto& st = self->state;
       auto id = st.next_id++;
       auto rp = self->make_response_promise<api_reply>();
-      st.calls.emplace(id, pending_call{rp, std::move(call.request), 0, {}});
+      st.calls.emplace(id,
+                       pending_call{rp, std::move(call.request), 0, {}, {}});
       start_attempt(self, id);
       return rp;
     },

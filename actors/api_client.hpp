@@ -1,10 +1,23 @@
 #pragma once
 // api_client: the HTTP bridge of the pipeline. For each api_call it asks the
-// rate_governor for a permit, starts the request on the http_client (Asio
+// rate_governor for a permit of the request's endpoint class
+// (api_request::cls), starts the request on the http_client (Asio
 // threads), receives the completion back as a message, reports it to the
-// governor, classifies it (sync::assess_attempt + sync::classify) and
-// retries with backoff or answers. Actors never see sockets; no scheduler
-// thread ever blocks.
+// governor (class, status, latency, rate-limit headers), classifies it
+// (sync::assess_attempt + sync::classify) and retries or answers. Actors
+// never see sockets; no scheduler thread ever blocks.
+//
+// - A JSON answer is parsed once, here: the check that it is whole and the
+//   value the caller reads (api_response::json / parse()).
+// - Retries of a 429 or of a 503 with Retry-After go straight back to the
+//   governor, which holds them as long as the server said (no backoff of
+//   our own on top); other transient failures back off (retry_policy).
+// - Attachment content: its 303 is not followed by the http client; the
+//   media download it points to is a request of its own, of class
+//   media_download (not a Jira API request: no Jira bucket, no
+//   Authorization header), so each hop is paced and measured as what it
+//   is. A failed media download starts again at attachment content (a
+//   fresh redirect and media token).
 //
 // Messages:
 //   (api_call) -> api_reply        after permits and retries; failures are

@@ -2,6 +2,7 @@
 
 #include "actors/supervision.hpp"
 #include "actors/sync_env.hpp"
+#include "sync/attachment_checks.hpp"
 
 #include <caf/all.hpp>
 
@@ -30,7 +31,7 @@ using downloader_actor
   = attachment_downloader_actor::stateful_base<downloader_state>;
 
 /// A 200 whose body is not the attachment (cut off, or an error page from
-/// a proxy) is retried this often; the size from the metadata tells.
+/// a proxy) is retried this often; sync::content_mismatch tells.
 constexpr int max_size_mismatches = 5;
 
 void pump(downloader_actor* self);
@@ -54,9 +55,9 @@ void adopt(downloader_actor* self, download_promise rp, std::string id,
            std::filesystem::path tmp, std::string sha256, bool want_text) {
   const auto& env = *self->state.env;
   adopt_job job{tmp, sha256, std::nullopt};
-  if (want_text)
+  if (want_text && env.indexing.attachment_text_max_bytes > 0)
     job.text_max_bytes
-      = static_cast<std::uint64_t>(env.indexing.attachment_max_bytes);
+      = static_cast<std::uint64_t>(env.indexing.attachment_text_max_bytes);
   self->request(env.writer, env.timeouts.store, adopt_atom_v, std::move(job))
     .then(
       [=](adopt_reply& w) {
@@ -99,19 +100,19 @@ void start(downloader_actor* self, queued_job job, int attempt) {
             self, rp, id,
             common::make_error(common::errc::internal, "no content hash"));
         }
-        auto expected = job.attachment.size_bytes;
-        if (expected > 0
-            && r->body_bytes != static_cast<std::uint64_t>(expected)) {
+        // Always checked, 0-byte attachments included: a 200 from a proxy
+        // or a failing media host may be an error page or cut off.
+        auto ct = protocol::find_header(r->headers, "content-type");
+        if (auto bad = sync::content_mismatch(job.attachment, r->body_bytes,
+                                              ct.value_or(""))) {
           discard(self, tmp);
           if (attempt < max_size_mismatches)
             return start(self, job, attempt + 1);
-          return complete(
-            self, rp, id,
-            common::make_error(common::errc::unavailable,
-                               "got " + std::to_string(r->body_bytes)
-                                 + " bytes, expected "
-                                 + std::to_string(expected) + " after "
-                                 + std::to_string(attempt) + " attempt(s)"));
+          return complete(self, rp, id,
+                          common::make_error(common::errc::invalid_input,
+                                             *bad + " after "
+                                               + std::to_string(attempt)
+                                               + " attempt(s)"));
         }
         adopt(self, rp, id, tmp, r->sha256_hex, want_text);
       },

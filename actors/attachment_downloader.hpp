@@ -1,5 +1,6 @@
 #pragma once
-// attachment_downloader: a pool of `downloads_parallel` download slots.
+// attachment_downloader: a pool of `downloads_parallel` download slots (a
+// bound on open files; the rate_governor decides how many run at once).
 // Each job streams GET /attachment/content/{id} to a temp file under the
 // blob store (SHA-256 computed while streaming, by the http client), then
 // has the store_writer adopt it into the content-addressed blob store,

@@ -4,6 +4,7 @@
 #include "actors/sync_env.hpp"
 #include "protocol/jira/application_role.hpp"
 #include "sync/directory_builder.hpp"
+#include "sync/permissions_gaps.hpp"
 
 #include <caf/all.hpp>
 
@@ -29,6 +30,10 @@ struct groups_state {
   int active = 0;
   bool failed = false;
   std::vector<storage::group_record> records;
+  /// Parse errors of group and member pages (named, not fatal).
+  std::vector<common::error> failures;
+  /// Set once group/bulk or group/member was refused: no member is known.
+  bool groups_refused = false;
   static inline const char* name = "groups_actor";
 };
 
@@ -43,6 +48,24 @@ common::error unusable(std::string_view what,
                        const std::vector<protocol::parse_error>& errs) {
   return common::make_error(common::errc::invalid_input,
                             std::string{what} + ": " + first_error(errs));
+}
+
+sync::access_gap
+access_gap_unusable(std::string part,
+                    const std::vector<protocol::parse_error>& errs) {
+  return sync::access_gap{std::move(part), "", first_error(errs)};
+}
+
+/// Group members cannot be read (a refusal): groups grant nothing, the
+/// step goes on with the product roles.
+void groups_refused(groups_actor_t* self, const common::error& e) {
+  auto& st = self->state;
+  if (st.failed || !st.dir->groups_known)
+    return;
+  sync::groups_unknown(*st.dir, sync::gap_of("groups", sync::browse_users, e));
+  st.todo.clear();
+  st.records.clear(); // a partial membership list is not written either
+  st.groups_refused = true;
 }
 
 void fail(groups_actor_t* self, common::error e) {
@@ -67,8 +90,8 @@ void finish(groups_actor_t* self) {
       [=](write_reply& w) {
         if (!w)
           return fail(self, w.error());
-        self->state.rp.deliver(
-          groups_reply{groups_result{self->state.dir, count}});
+        self->state.rp.deliver(groups_reply{groups_result{
+          self->state.dir, count, std::move(self->state.failures)}});
       },
       [=](caf::error& err) {
         fail(self, request_failed("groups: store write", err));
@@ -83,15 +106,26 @@ void fetch_application_roles(groups_actor_t* self) {
     .then(
       [=](api_reply& r) {
         auto& dir = *self->state.dir;
+        if (!r && !sync::is_refusal(r.error())
+            && r.error().code != common::errc::not_found) {
+          // Transient (after retries): fail rather than narrow the ACLs
+          // of the projects naming a product; the stored ones stay.
+          return fail(self, prefixed("application roles", r.error()));
+        }
         if (!r) {
-          // No /applicationrole (no admin right, or a site without it).
-          sync::add_default_application_roles(dir);
+          // No /applicationrole (no admin right, or a site without it):
+          // products grant nothing, the projects naming one are degraded.
+          sync::application_roles_unknown(
+            dir, sync::gap_of("application roles", sync::administer_jira,
+                              r.error()));
         } else {
           // An unusable answer grants nothing through products: the safe
-          // direction.
-          auto roles
-            = protocol::parse_text(r->body, protocol::parse_application_roles);
-          if (!roles.fatal)
+          // direction, reported like a refusal.
+          auto roles = r->parse(protocol::parse_application_roles);
+          if (roles.fatal)
+            sync::application_roles_unknown(
+              dir, access_gap_unusable("application roles", roles.errors));
+          else
             sync::add_application_roles(dir, roles.value);
         }
         finish(self);
@@ -116,19 +150,28 @@ void fetch_members(groups_actor_t* self, std::size_t gi, std::int64_t start,
         auto& st = self->state;
         if (st.failed)
           return;
+        if (!r && sync::is_refusal(r.error())) {
+          groups_refused(self, r.error());
+          --st.active;
+          return pump(self);
+        }
         if (!r)
           return fail(self, prefixed("group members", r.error()));
-        auto page
-          = protocol::parse_text(r->body, protocol::parse_group_member_page);
+        auto page = r->parse(protocol::parse_group_member_page);
         if (page.fatal)
           return fail(self, unusable("group members", page.errors));
+        for (const auto& e : page.errors)
+          st.failures.push_back(common::make_error(
+            common::errc::invalid_input, "group members: " + e.to_string(),
+            "group " + st.groups[gi].name));
         for (auto& u : page.value.values)
           acc->push_back(u.account_id);
         auto n = static_cast<std::int64_t>(page.value.values.size());
         if (!page.value.page.is_last && n > 0)
           return fetch_members(self, gi, start + n, acc);
-        st.records.push_back(
-          sync::add_group_members(*st.dir, st.groups[gi], std::move(*acc)));
+        if (!st.groups_refused)
+          st.records.push_back(
+            sync::add_group_members(*st.dir, st.groups[gi], std::move(*acc)));
         --st.active;
         pump(self);
       },
@@ -158,11 +201,19 @@ void fetch_groups(groups_actor_t* self, std::int64_t start) {
     .then(
       [=](api_reply& r) {
         auto& st = self->state;
+        if (!r && sync::is_refusal(r.error())) {
+          groups_refused(self, r.error());
+          return pump(self);
+        }
         if (!r)
           return fail(self, prefixed("groups", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_group_page);
+        auto page = r->parse(protocol::parse_group_page);
         if (page.fatal)
           return fail(self, unusable("groups", page.errors));
+        for (const auto& e : page.errors)
+          st.failures.push_back(common::make_error(
+            common::errc::invalid_input, "groups: " + e.to_string(),
+            e.record.empty() ? std::string{"groups"} : e.record));
         sync::add_group_names(*st.dir, page.value.values);
         for (auto& g : page.value.values)
           st.groups.push_back(std::move(g));
@@ -190,6 +241,10 @@ groups_actor::behavior_type groups_impl(groups_actor_t* self,
       st.rp = self->make_response_promise<groups_reply>();
       st.dir = std::make_shared<sync::identity_directory>();
       st.dir->universe = users.universe;
+      if (st.env->api_user)
+        st.dir->api_user = st.env->api_user->account_id;
+      if (users.gap)
+        st.dir->gaps.push_back(*users.gap);
       fetch_groups(self, 0);
       return st.rp;
     },

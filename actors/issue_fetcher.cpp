@@ -39,6 +39,8 @@ struct fetcher_state {
   protocol::jira_project project;
   std::shared_ptr<const sync::project_access> access;
   std::unique_ptr<sync::acl_resolver> resolver;
+  /// Memoised ACLs over `resolver` (one per distinct input of the project).
+  std::unique_ptr<sync::acl_memo> acls;
   progress_sink_actor parent;
   caf::typed_response_promise<fetch_result> rp;
   std::string jql;
@@ -71,6 +73,7 @@ void fail_project(fetcher_actor* self, common::error e) {
     return;
   st.finished = true;
   st.result.failures.push_back(project_error(self, std::move(e)));
+  st.result.unknown = st.resolver->unknown();
   st.rp.deliver(std::move(st.result));
 }
 
@@ -89,6 +92,7 @@ void finish(fetcher_actor* self) {
       e->record = "checkpoint of " + st.project.key;
       st.result.failures.push_back(std::move(*e));
     }
+    st.result.unknown = st.resolver->unknown();
     st.rp.deliver(std::move(st.result));
   };
   self
@@ -106,11 +110,13 @@ void finish(fetcher_actor* self) {
 /// Builds the chunk's batch (sync::build_page) and writes it.
 void write_chunk(fetcher_actor* self, chunk_ptr c) {
   auto& st = self->state;
-  sync::page_context ctx{st.project, *st.access, *st.resolver, st.env->mapping,
+  sync::page_context ctx{st.project, *st.access, *st.acls, st.env->mapping,
                          st.env->indexing.comments};
   auto page = sync::build_page(ctx, c->issues);
   for (auto& f : page.failures)
     c->failures.push_back(std::move(f));
+  for (auto& w : page.warnings)
+    st.result.warnings.push_back(std::move(w));
   st.result.attachments_skipped += page.attachments_skipped;
   auto cursor = st.cursor;
   cursor.advance(page.max_updated_ms, page.last_issue_id);
@@ -176,12 +182,18 @@ void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
       [=](api_reply& r) {
         if (!r)
           return comment_failed(r.error());
-        auto page = protocol::parse_text(r->body, protocol::parse_comment_page);
+        auto page = r->parse(protocol::parse_comment_page);
         if (page.fatal)
           return comment_failed(common::make_error(common::errc::invalid_input,
                                                    first_error(page.errors)));
         auto& w = c->issues[wi];
-        auto n = static_cast<std::int64_t>(page.value.comments.size());
+        // A comment the parser had to drop is a failure naming it (the
+        // issue and its other comments are still written).
+        for (const auto& e : page.errors)
+          c->failures.push_back(common::make_error(
+            common::errc::invalid_input, "comment page: " + e.to_string(),
+            "comments of " + w.record_name()));
+        auto n = page.value.received;
         for (auto& cm : page.value.comments)
           w.comments.push_back(std::move(cm));
         if (n > 0 && start + n < page.value.total)
@@ -252,7 +264,7 @@ void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
       [=](api_reply& r) {
         if (!r)
           return chunk_failed(r.error());
-        auto res = protocol::parse_text(r->body, protocol::parse_bulkfetch);
+        auto res = r->parse(protocol::parse_bulkfetch);
         if (res.fatal)
           return chunk_failed(
             common::make_error(common::errc::invalid_input,
@@ -285,7 +297,7 @@ void fetch_ids(fetcher_actor* self) {
         st.ids_in_flight = false;
         if (!r)
           return fail_project(self, prefixed("issue search", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_search_page);
+        auto page = r->parse(protocol::parse_search_page);
         if (page.fatal)
           return fail_project(
             self,
@@ -333,8 +345,7 @@ void estimate(fetcher_actor* self) {
       [=](api_reply& r) {
         if (!r)
           return;
-        auto n
-          = protocol::parse_text(r->body, protocol::parse_approximate_count);
+        auto n = r->parse(protocol::parse_approximate_count);
         if (n.fatal)
           return;
         progress_delta d;
@@ -359,6 +370,7 @@ fetcher_impl(fetcher_actor* self, sync_env_ptr env,
   st.project = std::move(project);
   st.access = std::move(access);
   st.resolver = std::make_unique<sync::acl_resolver>(std::move(dir));
+  st.acls = std::make_unique<sync::acl_memo>(*st.resolver);
   st.parent = std::move(parent);
   st.result.project_key = st.project.key;
   return {

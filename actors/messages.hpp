@@ -21,11 +21,13 @@
 #include "protocol/http/http_client.hpp"
 #include "protocol/jira/jira_api.hpp"
 #include "protocol/jira/jira_models.hpp"
+#include "protocol/jira/json_reader.hpp"
 #include "storage/store.hpp"
 #include "sync/checkpoints.hpp"
 #include "sync/governor.hpp"
 #include "sync/page_builder.hpp"
 #include "sync/permissions.hpp"
+#include "sync/permissions_gaps.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/type_id.hpp>
@@ -53,12 +55,26 @@ struct api_call {
 struct api_response {
   /// HTTP status of the final attempt.
   int status = 0;
+  /// The body as received (empty for body_file downloads).
   std::string body;
+  /// The body parsed, once, by api_client (it checks every JSON answer
+  /// that way); null for downloads and empty bodies.
+  std::shared_ptr<const boost::json::value> json;
   protocol::header_list headers;
   /// Set for body_file downloads.
   std::string sha256_hex;
   std::uint64_t body_bytes = 0;
   int attempts = 0;
+
+  /// Applies one of protocol's parse_* functions to the parsed body
+  /// (parse_text's result for a body that was not parsed).
+  template<class T>
+  protocol::parsed<T>
+  parse(protocol::parsed<T> (*fn)(const boost::json::value&)) const {
+    if (json)
+      return fn(*json);
+    return protocol::parse_text(body, fn);
+  }
 };
 
 /// An api_call's answer. Errors name the request and why it gave up, e.g.
@@ -70,7 +86,8 @@ using api_reply = common::result<api_response>;
 
 /// api_client counters.
 struct api_stats {
-  std::uint64_t requests = 0; // attempts sent (retries included)
+  /// HTTP requests sent (retries and media downloads included).
+  std::uint64_t requests = 0;
   std::uint64_t retries = 0;
   std::uint64_t responses_429 = 0;
   std::uint64_t failures = 0; // calls that gave up
@@ -78,18 +95,20 @@ struct api_stats {
 
 // --- rate_governor ----------------------------------------------------------
 
-/// What api_client reports to the governor about one finished attempt.
-struct governor_done {
-  sync::completion completion;
+/// A permit for one request of `cls`, estimated at `cost` points.
+struct permit_request {
+  /// Default: unknown.
+  protocol::endpoint_class cls = protocol::endpoint_class::unknown;
+  std::int64_t cost = 0;
 };
 
+/// The governor's state, for the progress line and the summary.
 struct governor_report {
+  /// Counters (requests, 429s by reason, time waited by reason, peaks per
+  /// class, the longest wait and why).
   sync::governor_stats stats;
-  /// Requests that had to wait for a rate limit (bucket, pause, quota).
-  std::uint64_t rate_limit_waits = 0;
-  /// Total milliseconds requests spent waiting for a permit.
-  std::int64_t wait_ms = 0;
-  double concurrency = 0;
+  /// The wait that matters most right now (reason none: nothing held).
+  sync::wait_info current;
 };
 
 // --- store_writer -----------------------------------------------------------
@@ -105,8 +124,9 @@ struct adopt_job {
   /// A fully written temp file under the store's blob_tmp_dir().
   std::filesystem::path tmp_path;
   std::string sha256;
-  /// When set, the file's text is read first (text/* attachments), at most
-  /// this many bytes. Default: not read.
+  /// When set, the text of the adopted blob is read (text/* attachments):
+  /// its first this-many bytes, streamed (store::read_blob_text). Default:
+  /// not read.
   std::optional<std::uint64_t> text_max_bytes;
 };
 
@@ -142,6 +162,14 @@ struct users_result {
   /// Sorted accountIds of active atlassian users (the ACL universe).
   std::vector<std::string> universe;
   std::uint64_t count = 0;
+  /// Users the parser had to drop, each named (they get no access: the
+  /// safe direction). Default: {}.
+  std::vector<common::error> failures;
+  /// Atlassian accounts whose email Jira hides.
+  std::uint64_t hidden_email = 0;
+  /// Set when users/search was refused (403): the universe is then the API
+  /// user alone and every project is degraded.
+  std::optional<sync::access_gap> gap;
 };
 
 using users_reply = common::result<users_result>;
@@ -150,6 +178,9 @@ using users_reply = common::result<users_result>;
 struct groups_result {
   std::shared_ptr<const sync::identity_directory> directory;
   std::uint64_t count = 0;
+  /// Groups and members the parser had to drop, each named (they grant
+  /// nothing: the safe direction). Default: {}.
+  std::vector<common::error> failures;
 };
 
 using groups_reply = common::result<groups_result>;
@@ -185,6 +216,11 @@ struct fetch_result {
   /// "attachment 5 of issue ABC-1"); a project that failed as a whole
   /// (its id search failed) names "project ABC".
   std::vector<common::error> failures;
+  /// Content cut or rendered leniently (ADF converter diagnostics), each
+  /// naming its record; the records were written.
+  std::vector<common::error> warnings;
+  /// Comment visibility types the ACL resolver did not know.
+  sync::unknown_kinds unknown;
 };
 
 // --- the run ----------------------------------------------------------------
@@ -208,10 +244,23 @@ struct sync_report {
   std::int64_t duration_ms = 0;
   /// Failed projects and records, each naming what failed.
   std::vector<common::error> failures;
+  /// Records written with content cut or rendered leniently (ADF converter
+  /// diagnostics), each naming its record. Not failures.
+  std::vector<common::error> warnings;
+  /// Projects synced with narrower ACLs because permission data could not
+  /// be read (docs/permissions.md), each with the parts and permissions.
+  std::vector<sync::degraded_project> degraded;
+  /// Atlassian accounts whose email Jira hides (`jirasync users
+  /// --hidden-email`).
+  std::uint64_t hidden_email_users = 0;
+  /// Holder and comment visibility types not understood (granting
+  /// nothing).
+  sync::unknown_kinds unknown;
 
-  /// failed when `error` is set, partial when records failed, else ok.
+  /// failed when `error` is set, partial when records failed or projects
+  /// are degraded, else ok.
   sync::run_result result() const {
-    return sync::result_of(error, failures.size());
+    return sync::result_of(error, failures.size() + degraded.size());
   }
 };
 
@@ -236,7 +285,8 @@ CAF_END_TYPE_ID_BLOCK(jirasync_actors)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_stats)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_done)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::permit_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::sync::response_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_reply)

@@ -37,7 +37,7 @@ void fetch_page(projects_actor_t* self, std::int64_t start) {
         auto& st = self->state;
         if (!r)
           return fail(self, prefixed("projects", r.error()));
-        auto page = protocol::parse_text(r->body, protocol::parse_project_page);
+        auto page = r->parse(protocol::parse_project_page);
         if (page.fatal)
           return fail(self, common::make_error(
                               common::errc::invalid_input,

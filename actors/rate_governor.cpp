@@ -5,7 +5,9 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <array>
 #include <deque>
+#include <utility>
 
 namespace jirasync::actors {
 
@@ -17,25 +19,38 @@ std::int64_t system_now_ms() {
 
 namespace {
 
+using protocol::endpoint_class;
+using protocol::endpoint_class_count;
+
 struct pending_permit {
   caf::typed_response_promise<permit_atom> promise;
-  std::string bucket;
-  std::int64_t cost = 1;
+  std::int64_t cost = 0;
   std::int64_t enqueued_ms = 0;
-  bool counted_wait = false;
 };
+
+/// Index of the waits of everything in governor_state::logged.
+constexpr std::size_t all_scope = endpoint_class_count;
 
 struct governor_state {
   std::unique_ptr<sync::governor> gov;
   std::int64_t max_wait_ms = 0;
   clock_fn now;
+  log_fn log;
+  std::int64_t log_over_ms = 1'000;
   fault_hook fault;
-  /// FIFO: the oldest permit expires first.
-  std::deque<pending_permit> queue;
+  /// One FIFO per class: requests of one class share its verdict, so only
+  /// each queue's front is asked (the oldest permit of a class expires
+  /// first).
+  std::array<std::deque<pending_permit>, endpoint_class_count> queues;
+  /// The class asked first on the next drain (round robin: under the total
+  /// concurrency limit no class starves the others).
+  std::size_t first = 0;
   /// Time the armed wake-up fires (0 = none armed).
   std::int64_t wake_at_ms = 0;
-  std::uint64_t waits = 0;
-  std::int64_t wait_ms = 0;
+  /// The last wait logged per scope (each class, then everything).
+  std::array<std::pair<sync::wait_reason, std::int64_t>,
+             endpoint_class_count + 1>
+    logged{};
   static inline const char* name = "rate_governor";
 };
 
@@ -53,14 +68,28 @@ void arm(governor_actor* self, std::int64_t at, std::int64_t now) {
 /// Refuses the permits parked longer than max_wait.
 void expire(governor_actor* self, std::int64_t now) {
   auto& st = self->state;
-  while (!st.queue.empty()
-         && st.queue.front().enqueued_ms + st.max_wait_ms <= now) {
-    st.queue.front().promise.deliver(caf::make_error(
-      caf::sec::request_timeout, "no rate-limit permit within "
-                                   + describe(std::chrono::milliseconds(
-                                     st.max_wait_ms))));
-    st.queue.pop_front();
-  }
+  for (auto& q : st.queues)
+    while (!q.empty() && q.front().enqueued_ms + st.max_wait_ms <= now) {
+      q.front().promise.deliver(caf::make_error(
+        caf::sec::request_timeout,
+        "no rate-limit permit within "
+          + describe(std::chrono::milliseconds(st.max_wait_ms))));
+      q.pop_front();
+    }
+}
+
+/// Logs a wait longer than the threshold once, when it starts.
+void note_wait(governor_actor* self, const sync::wait_info& w,
+               std::int64_t now) {
+  auto& st = self->state;
+  if (!st.log || w.until_ms - now <= st.log_over_ms)
+    return;
+  auto scope = w.cls ? static_cast<std::size_t>(*w.cls) : all_scope;
+  auto& last = st.logged[std::min(scope, all_scope)];
+  if (last.first == w.reason && last.second == w.until_ms)
+    return;
+  last = {w.reason, w.until_ms};
+  st.log("rate limit: " + sync::describe_wait(w) + " (" + w.text + ")");
 }
 
 void drain(governor_actor* self) {
@@ -68,29 +97,29 @@ void drain(governor_actor* self) {
   auto now = st.now();
   expire(self, now);
   std::int64_t next_wake = 0;
-  for (auto i = st.queue.begin(); i != st.queue.end();) {
-    auto r = st.gov->try_acquire(i->bucket, i->cost, now);
-    if (r.granted) {
-      st.wait_ms += now - i->enqueued_ms;
-      i->promise.deliver(permit_atom_v);
-      i = st.queue.erase(i);
-      continue;
+  auto wake_at = [&](std::int64_t t) {
+    if (next_wake == 0 || t < next_wake)
+      next_wake = t;
+  };
+  for (std::size_t k = 0; k < st.queues.size(); ++k) {
+    auto i = (st.first + k) % st.queues.size();
+    auto& q = st.queues[i];
+    auto cls = static_cast<endpoint_class>(i);
+    while (!q.empty()) {
+      auto r = st.gov->try_acquire(cls, q.front().cost, now);
+      if (r.granted) {
+        q.front().promise.deliver(permit_atom_v);
+        q.pop_front();
+        continue;
+      }
+      note_wait(self, r.wait, now);
+      wake_at(r.wait.until_ms);
+      break;
     }
-    if (r.rate_limited && !i->counted_wait) {
-      i->counted_wait = true;
-      ++st.waits;
-    }
-    if (!r.retry_at_ms)
-      break; // concurrency window full: wait for a completion
-    if (next_wake == 0 || *r.retry_at_ms < next_wake)
-      next_wake = *r.retry_at_ms;
-    ++i;
+    if (!q.empty())
+      wake_at(q.front().enqueued_ms + st.max_wait_ms);
   }
-  if (!st.queue.empty()) {
-    auto expiry = st.queue.front().enqueued_ms + st.max_wait_ms;
-    if (next_wake == 0 || expiry < next_wake)
-      next_wake = expiry;
-  }
+  st.first = (st.first + 1) % st.queues.size();
   if (next_wake != 0)
     arm(self, next_wake, now);
 }
@@ -102,22 +131,26 @@ governor_impl(governor_actor* self, rate_governor_options options) {
   st.gov = std::make_unique<sync::governor>(std::move(options.governor));
   st.max_wait_ms = options.max_wait.count();
   st.now = std::move(options.now);
+  st.log = std::move(options.log);
+  st.log_over_ms = options.log_waits_over_ms;
   st.fault = std::move(options.fault);
   return {
-    [=](permit_atom, const std::string& bucket,
-        std::int64_t cost) -> caf::result<permit_atom> {
+    [=](permit_atom, const permit_request& p) -> caf::result<permit_atom> {
       if (auto err = check_fault(self, self->state.fault))
         return err;
       auto rp = self->make_response_promise<permit_atom>();
-      self->state.queue.push_back(
-        pending_permit{rp, bucket, cost, self->state.now(), false});
+      auto i = static_cast<std::size_t>(p.cls);
+      if (i >= endpoint_class_count)
+        i = static_cast<std::size_t>(endpoint_class::unknown);
+      self->state.queues[i].push_back(
+        pending_permit{rp, p.cost, self->state.now()});
       drain(self);
       return rp;
     },
-    [=](done_atom, const governor_done& d) {
+    [=](done_atom, const sync::response_report& r) {
       if (check_fault(self, self->state.fault))
         return;
-      self->state.gov->on_complete(d.completion, self->state.now());
+      self->state.gov->on_response(r, self->state.now());
       drain(self);
     },
     [=](tick_atom) {
@@ -131,8 +164,8 @@ governor_impl(governor_actor* self, rate_governor_options options) {
       if (auto err = check_fault(self, self->state.fault))
         return err;
       auto& st = self->state;
-      return governor_report{st.gov->stats(), st.waits, st.wait_ms,
-                             st.gov->concurrency()};
+      auto now = st.now();
+      return governor_report{st.gov->stats(), st.gov->next_wait(now)};
     },
   };
 }

@@ -3,6 +3,7 @@
 #include "actors/supervision.hpp"
 #include "actors/sync_env.hpp"
 #include "sync/access_builder.hpp"
+#include "sync/permissions_gaps.hpp"
 
 #include <caf/all.hpp>
 
@@ -16,6 +17,10 @@ namespace {
 /// Members per issue-security-level member page.
 constexpr std::int64_t level_member_page_size = 50;
 
+/// An ACL input (role, permission scheme, security level) with any parse
+/// error, fatal or not, fails the project's access as a whole: a dropped
+/// grant or member could make an ACL wider (a level left without members),
+/// so none of it is used. The project is then named as failed.
 common::error unusable(std::string what,
                        const std::vector<protocol::parse_error>& errs) {
   return common::make_error(common::errc::invalid_input,
@@ -69,6 +74,22 @@ void part_done(const job_ptr& job, std::optional<common::error> error = {}) {
       access_reply{std::shared_ptr<const sync::project_access>{job->access}});
 }
 
+/// A part refused (403): it becomes unknown (fail safe) and the project
+/// degraded; the part is done. Returns false for any other error, which
+/// the caller reports as the project's failure.
+bool refused(const job_ptr& job, const common::error& e, std::string part,
+             std::string_view needs, bool sync::project_access::*known) {
+  if (!sync::is_refusal(e))
+    return false;
+  auto& a = *job->access;
+  if (a.*known) {
+    a.*known = false;
+    a.gaps.push_back(sync::gap_of(std::move(part), needs, e));
+  }
+  part_done(job);
+  return true;
+}
+
 void resolve(const shared_fetch_ptr& f, std::optional<common::error> error) {
   f->done = true;
   f->error = std::move(error);
@@ -87,10 +108,15 @@ void fetch_role(roles_actor_t* self, job_ptr job, std::string key,
               api_call{protocol::get_project_role(env.target, key, role_id)})
     .then(
       [=](api_reply& r) {
+        if (!r
+            && refused(job, r.error(), "project roles",
+                       sync::administer_projects,
+                       &sync::project_access::roles_known))
+          return;
         if (!r)
           return part_done(job, r.error());
-        auto role = protocol::parse_text(r->body, protocol::parse_project_role);
-        if (role.fatal)
+        auto role = r->parse(protocol::parse_project_role);
+        if (role.fatal || !role.errors.empty())
           return part_done(
             job, unusable("role " + role_id + " of " + key, role.errors));
         job->access->roles[role.value.id] = std::move(role.value);
@@ -109,11 +135,15 @@ void fetch_roles(roles_actor_t* self, job_ptr job) {
               api_call{protocol::get_project_roles(env.target, key)})
     .then(
       [=](api_reply& r) {
+        if (!r
+            && refused(job, r.error(), "project roles",
+                       sync::administer_projects,
+                       &sync::project_access::roles_known))
+          return;
         if (!r)
           return part_done(job, r.error());
-        auto links
-          = protocol::parse_text(r->body, protocol::parse_project_role_map);
-        if (links.fatal)
+        auto links = r->parse(protocol::parse_project_role_map);
+        if (links.fatal || !links.errors.empty())
           return part_done(job, unusable("roles of " + key, links.errors));
         // One part per role, then this part is done.
         job->outstanding += static_cast<int>(links.value.size());
@@ -138,9 +168,8 @@ void fetch_permission_scheme(roles_actor_t* self, const std::string& id,
       [=](api_reply& r) {
         if (!r)
           return resolve(f, r.error());
-        auto s
-          = protocol::parse_text(r->body, protocol::parse_permission_scheme);
-        if (s.fatal)
+        auto s = r->parse(protocol::parse_permission_scheme);
+        if (s.fatal || !s.errors.empty())
           return resolve(f, unusable("permission scheme " + id, s.errors));
         f->browse = sync::browse_holders(std::move(s.value));
         resolve(f, std::nullopt);
@@ -170,11 +199,15 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
       api_call{protocol::get_project_permission_scheme(env.target, key)})
     .then(
       [=](api_reply& r) {
+        if (!r
+            && refused(job, r.error(), "permission scheme",
+                       sync::administer_projects,
+                       &sync::project_access::browse_known))
+          return;
         if (!r)
           return part_done(job, r.error());
-        auto ref = protocol::parse_text(r->body,
-                                        protocol::parse_permission_scheme_ref);
-        if (ref.fatal)
+        auto ref = r->parse(protocol::parse_permission_scheme_ref);
+        if (ref.fatal || !ref.errors.empty())
           return part_done(job,
                            unusable("permission scheme of " + key, ref.errors));
         auto& f = self->state.permission_schemes[ref.value.id];
@@ -186,6 +219,11 @@ void fetch_browse(roles_actor_t* self, job_ptr job) {
         when_resolved(
           entry,
           [job, entry] {
+            if (entry->error
+                && refused(job, *entry->error, "permission scheme",
+                           sync::administer_jira,
+                           &sync::project_access::browse_known))
+              return;
             if (entry->error)
               return part_done(job, entry->error);
             job->access->browse_holders = entry->browse;
@@ -218,9 +256,8 @@ void fetch_level_members(roles_actor_t* self, std::string scheme_id,
       [=](api_reply& r) {
         if (!r)
           return resolve(f, r.error());
-        auto page
-          = protocol::parse_text(r->body, protocol::parse_security_member_page);
-        if (page.fatal)
+        auto page = r->parse(protocol::parse_security_member_page);
+        if (page.fatal || !page.errors.empty())
           return resolve(
             f, unusable("security level " + level_ids[li], page.errors));
         for (auto& m : page.value.values)
@@ -248,11 +285,18 @@ void fetch_security(roles_actor_t* self, job_ptr job) {
           // 404: the project has no issue security scheme.
           if (r.error().code == common::errc::not_found)
             return part_done(job);
+          if (refused(job, r.error(), "issue security scheme",
+                      sync::administer_projects,
+                      &sync::project_access::levels_known))
+            return;
           return part_done(job, r.error());
         }
-        auto s = protocol::parse_text(r->body,
-                                      protocol::parse_security_level_scheme);
-        if (s.fatal || !s.value.id || s.value.levels.empty())
+        auto s = r->parse(protocol::parse_security_level_scheme);
+        if (s.fatal || !s.errors.empty())
+          return part_done(job, unusable("issue security scheme of "
+                                           + job->access->project_key,
+                                         s.errors));
+        if (!s.value.id || s.value.levels.empty())
           return part_done(job);
         auto scheme_id = *s.value.id;
         auto& f = self->state.security_schemes[scheme_id];
@@ -269,10 +313,15 @@ void fetch_security(roles_actor_t* self, job_ptr job) {
         when_resolved(
           entry,
           [job, entry] {
+            job->access->level_names = entry->level_names;
+            if (entry->error
+                && refused(job, *entry->error, "issue security level members",
+                           sync::administer_jira,
+                           &sync::project_access::levels_known))
+              return;
             if (entry->error)
               return part_done(job, entry->error);
             job->access->level_members = entry->levels;
-            job->access->level_names = entry->level_names;
             part_done(job);
           },
           first,

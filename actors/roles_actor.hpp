@@ -6,10 +6,17 @@
 // their members (each security scheme fetched once too). Several projects
 // may be in progress at the same time.
 //
+// Fail safe (docs/permissions.md): a part Jira refuses (403: no Administer
+// Jira / Administer projects) is marked unknown in the answer with its gap
+// (the project is then degraded, its ACLs narrower); any other error
+// (transient after retries, an unusable answer) fails the project, so
+// that its stored records keep their last good ACLs.
+//
 // Messages:
 //   (run_atom, protocol::jira_project) -> access_reply
-//       the project's access, or the first error that kept it from being
-//       read (the project then fails; the run goes on without it)
+//       the project's access, or the first non-refusal error that kept it
+//       from being read (the project then fails; the run goes on without
+//       it)
 
 #include "actors/messages.hpp"
 

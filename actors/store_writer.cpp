@@ -1,7 +1,6 @@
 #include "actors/store_writer.hpp"
 
 #include "actors/supervision.hpp"
-#include "common/file_read.hpp"
 
 #include <caf/all.hpp>
 
@@ -67,21 +66,22 @@ writer_impl(writer_actor* self, std::shared_ptr<storage::store> db,
         remove_quietly(job.tmp_path);
         return adopt_reply{std::move(e)};
       };
-      std::optional<std::string> text;
-      if (job.text_max_bytes) {
-        // Read before adopting: adoption removes the temp file when the
-        // blob already exists.
-        auto read = common::read_file(job.tmp_path, *job.text_max_bytes);
-        if (!read) {
-          auto e = read.error();
-          e.message = "text: " + e.message;
-          return failed(std::move(e));
-        }
-        text = std::move(*read);
-      }
       auto res = self->state.db->adopt_blob(job.tmp_path, job.sha256);
       if (!res)
         return failed(store_failure("blob store", res.error()));
+      // The text comes from the adopted blob, by its sha256, streamed and
+      // capped: never the whole file in memory.
+      std::optional<std::string> text;
+      if (job.text_max_bytes) {
+        auto read
+          = self->state.db->read_blob_text(job.sha256, *job.text_max_bytes);
+        if (!read) {
+          auto e = read.error();
+          e.message = "text: " + e.message;
+          return adopt_reply{std::move(e)};
+        }
+        text = std::move(*read);
+      }
       return adopt_reply{std::move(text)};
     },
     [=](discard_atom, const std::filesystem::path& tmp) {

@@ -56,7 +56,11 @@ struct progress_snapshot {
   std::uint64_t comments_done = 0;
   std::uint64_t attachments_done = 0;
   std::uint64_t requests = 0;
-  std::uint64_t rate_limit_waits = 0;
+  std::uint64_t responses_429 = 0;
+  /// "waiting for <reason> until HH:MM:SS UTC" while a rate-limit wait
+  /// of at least a second holds requests back (sync::describe_wait); ""
+  /// otherwise.
+  std::string waiting;
 };
 
 using progress_fn = std::function<void(const progress_snapshot&)>;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace jirasync::actors {
@@ -29,8 +30,12 @@ struct pipeline_tuning {
   int bulk_parallel = 4;
   /// Projects whose issue pipelines run at the same time. Default: 4.
   int projects_parallel = 4;
-  /// Attachment downloads in flight (the downloader pool size). Default: 8.
-  int downloads_parallel = 32;
+  /// Attachments in flight (the downloader pool size): only a bound on
+  /// open temp files and queued permits. How many downloads really run at
+  /// once is the governor's: attachment content's bucket (300/s) x the
+  /// observed latency (Little's law), and the media host's cap. Default:
+  /// 64 (the governor's total in-flight limit).
+  int downloads_parallel = 64;
   /// Comments per /issue/{id}/comment page. Default: 100.
   std::int64_t comment_page_size = 100;
   /// Users per users/search page. Default: 1000.
@@ -46,6 +51,9 @@ struct sync_env {
   std::string filters_hash;
   /// The API user's IANA time zone (JQL literals). Default: "UTC".
   std::string time_zone = "UTC";
+  /// The API user (GET /myself): the one account certain to see what the
+  /// run fetches (fail-safe ACLs). Set by the coordinator.
+  std::optional<protocol::jira_user> api_user;
   pipeline_tuning tuning;
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;

@@ -7,6 +7,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 namespace jirasync::actors {
 
 namespace {
@@ -53,21 +55,6 @@ sync_report await_report(caf::actor_system& sys,
 
 } // namespace
 
-sync::governor_options run_options::default_governor_options() {
-  sync::governor_options o;
-  // Jira Cloud burst buckets (per tenant x endpoint x method).
-  o.default_bucket = {"default", 100, 100};
-  o.buckets = {{"get", 100, 100},
-               {"get_issue", 150, 150},
-               {"attachment_content", 300, 300},
-               {"project_role", 200, 200},
-               {"post_search", 100, 100},
-               {"post_bulkfetch", 100, 100}};
-  o.initial_concurrency = 8;
-  o.max_concurrency = 32;
-  return o;
-}
-
 sync_report run_sync(const config::config& cfg,
                      std::shared_ptr<storage::store> db,
                      const run_options& opts) {
@@ -75,6 +62,10 @@ sync_report run_sync(const config::config& cfg,
   hopts.threads = opts.http_threads;
   hopts.ca_file = cfg.jira.ca_file.string();
   hopts.allow_insecure_http = cfg.jira.allow_insecure_http;
+  // As many connections as the governor lets requests fly: a request
+  // waiting for a connection would look like latency to Little's law.
+  hopts.max_connections_per_host
+    = static_cast<std::size_t>(std::max(1.0, opts.governor.max_concurrency));
   auto client = std::make_shared<protocol::http_client>(hopts);
 
   caf::actor_system_config sys_cfg;
@@ -86,7 +77,10 @@ sync_report run_sync(const config::config& cfg,
     caf::actor_system sys{sys_cfg};
     rate_governor_options gopts;
     gopts.governor = opts.governor;
+    gopts.governor.max_unexplained_wait_ms
+      = cfg.sync.max_unexplained_wait_secs * 1000;
     gopts.max_wait = opts.timeouts.permit;
+    gopts.log = opts.log;
     gopts.fault = opts.fault;
     auto governor = spawn_rate_governor(sys, std::move(gopts));
     api_client_options aopts;

@@ -18,20 +18,23 @@ namespace jirasync::actors {
 
 struct run_options {
   pipeline_tuning tuning;
-  /// Default: Jira Cloud's burst limits per endpoint class (see .cpp).
-  sync::governor_options governor = default_governor_options();
+  /// Default: the endpoint table's burst rates (Jira Cloud's documented
+  /// buckets, protocol/jira/jira_cost). max_unexplained_wait_ms is taken
+  /// from the config ([sync] max_unexplained_wait_secs).
+  sync::governor_options governor;
   sync::backoff_policy backoff;
   /// Bounds of every wait of the run. Default: timeouts{}.
   actors::timeouts timeouts;
   /// Called on progress (from an actor thread). Default: none.
   progress_fn progress;
+  /// Log lines of the run (rate-limit waits longer than 1 s, with reason
+  /// and end time), from an actor thread. Default: none.
+  log_fn log;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
   /// Test seam (fault_injection.hpp): makes actors of the run throw or
   /// quit. Default: none (production never sets it).
   fault_hook fault;
-
-  static sync::governor_options default_governor_options();
 };
 
 /// Runs a full sync of `cfg`'s site into `db`. Never throws on expected

@@ -1,7 +1,10 @@
 #pragma once
 // users_actor: step 1 of a sync. Pages GET /users/search, writes every user
 // record (one store batch per page) and answers the ACL universe (active
-// "atlassian" accounts, sorted).
+// "atlassian" accounts, sorted) with the count of hidden-email users. A
+// refusal of users/search (403, no "Browse users and groups") is not an
+// error: the answer then carries the gap and the API user as the universe
+// (fail safe, docs/permissions.md).
 //
 // Messages:
 //   (run_atom) -> users_reply   the universe, or the error that stopped the

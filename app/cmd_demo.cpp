@@ -9,6 +9,7 @@
 #include "app/commands.hpp"
 #include "app/sync_display.hpp"
 #include "protocol/http/http_client.hpp"
+#include "sim/launcher.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
@@ -21,12 +22,7 @@
 #include <memory>
 #include <optional>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace jirasync::app {
 
@@ -70,73 +66,6 @@ std::optional<fs::path> find_sim() {
   return std::nullopt;
 }
 
-/// The jira-sim child: started with a pipe on stdout for the ready line,
-/// SIGTERM + wait on destruction.
-class sim_child {
-public:
-  sim_child(const fs::path& bin, const demo_args& a) {
-    std::vector<std::string> args{bin.string(),
-                                  "--seed",
-                                  std::to_string(a.seed),
-                                  "--issues",
-                                  std::to_string(a.issues),
-                                  "--port",
-                                  "0"};
-    std::vector<char*> argv;
-    for (auto& s : args)
-      argv.push_back(s.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (::pipe(fds) != 0)
-      return;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(fds[1]);
-    if (rc != 0) {
-      pid_ = 0;
-      ::close(fds[0]);
-      return;
-    }
-    out_ = ::fdopen(fds[0], "r");
-    std::string line;
-    int c;
-    while ((c = std::fgetc(out_)) != EOF && c != '\n')
-      line += static_cast<char>(c);
-    boost::system::error_code ec;
-    auto v = json::parse(line, ec);
-    if (!ec && v.is_object())
-      ready_ = v.as_object();
-  }
-  ~sim_child() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    if (out_)
-      std::fclose(out_);
-  }
-  sim_child(const sim_child&) = delete;
-  sim_child& operator=(const sim_child&) = delete;
-
-  bool ready() const {
-    return ready_.contains("base_url");
-  }
-  std::string str(const char* k) const {
-    auto* v = ready_.if_contains(k);
-    return v && v->is_string() ? std::string{v->as_string()} : std::string{};
-  }
-
-private:
-  pid_t pid_ = 0;
-  std::FILE* out_ = nullptr;
-  json::object ready_;
-};
-
 void print_samples(storage::store& db) {
   std::cout << "\nA few exported records (jirasync export prints them all):\n";
   int n = 0;
@@ -173,7 +102,7 @@ void print_samples(storage::store& db) {
                 << (a.value()->anyone ? "true" : "false") << ")\n";
 }
 
-bool mutate(const sim_child& sim, const std::string& body) {
+bool mutate(const jirasim::running_sim& sim, const std::string& body) {
   protocol::http_client_options o;
   o.ca_file = sim.str("ca_file");
   o.threads = 1;
@@ -196,11 +125,14 @@ int run_demo(const demo_args& a) {
   }
   std::cout << "Starting " << bin->string() << " with " << a.issues
             << " issues...\n";
-  sim_child sim{*bin, a};
-  if (!sim.ready()) {
-    std::cerr << "jirasync: demo: jira-sim did not start\n";
+  auto started
+    = jirasim::start_sim(*bin, {"--seed", std::to_string(a.seed), "--issues",
+                                std::to_string(a.issues), "--port", "0"});
+  if (!started) {
+    std::cerr << "jirasync: demo: " << started.error().message << "\n";
     return static_cast<int>(exit_code::failure);
   }
+  const auto& sim = *started;
   config::config cfg;
   cfg.jira.site = sim.str("base_url");
   cfg.jira.email = sim.str("email");
@@ -217,6 +149,7 @@ int run_demo(const demo_args& a) {
   bool tty = ::isatty(STDERR_FILENO) == 1;
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
+  opts.log = make_log_printer(tty);
   std::cout << "Syncing " << cfg.jira.site << " into "
             << cfg.storage.path.string() << "\n";
   auto first = actors::run_sync(cfg, db, opts);

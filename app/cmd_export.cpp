@@ -1,5 +1,5 @@
 // `jirasync export --config F [--since SEQ]`: the store as JSON Lines on
-// stdout (docs/INTERFACE.md), streamed. Exit 0; 1 when the store is missing
+// stdout (docs/export-format.md), streamed. Exit 0; 1 when the store is missing
 // or unreadable or stdout fails; 2 for a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"

@@ -1,8 +1,9 @@
 // `jirasync status --config F [--json]`: checkpoints per project, record
-// counts, last sync result. Exit 0; 1 when the store is missing/unreadable;
-// 2 for a bad command line or config.
+// counts, last sync result, degraded projects and hidden-email users. Exit 0; 1
+// when the store is missing/unreadable; 2 for a bad command line or config.
 #include "app/commands.hpp"
 #include "app/config_option.hpp"
+#include "app/permissions_status.hpp"
 #include "app/store_option.hpp"
 #include "storage/queries.hpp"
 
@@ -31,10 +32,17 @@ exit_code run_status(const status_options& o) {
     std::cerr << "status: " << st.error().message << '\n';
     return exit_code::failure;
   }
+  auto perms = permissions_status(*opened->db);
+  if (!perms) {
+    std::cerr << "status: " << perms.error().message << '\n';
+    return exit_code::failure;
+  }
+  for (auto& kv : *perms)
+    (*st)[kv.key()] = kv.value();
   if (o.json)
     std::cout << boost::json::serialize(*st) << '\n';
   else
-    std::cout << storage::status_text(*st);
+    std::cout << storage::status_text(*st) << permissions_status_text(*perms);
   std::cout.flush();
   return std::cout ? exit_code::ok : exit_code::failure;
 }

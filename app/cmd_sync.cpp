@@ -36,6 +36,7 @@ int run_sync_command(const sync_args& args) {
   bool tty = ::isatty(STDERR_FILENO) == 1;
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
+  opts.log = make_log_printer(tty);
   auto report = actors::run_sync(*cfg, store, opts);
   finish_progress(tty);
   print_summary(std::cout, report);

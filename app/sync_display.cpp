@@ -19,8 +19,11 @@ std::string render(const actors::progress_snapshot& s) {
   if (s.issues_estimated > 0)
     o << "/~" << s.issues_estimated;
   o << " | comments " << s.comments_done << " | attachments "
-    << s.attachments_done << " | requests " << s.requests
-    << " | rate-limit waits " << s.rate_limit_waits;
+    << s.attachments_done << " | requests " << s.requests;
+  if (s.responses_429 > 0)
+    o << " | 429s " << s.responses_429;
+  if (!s.waiting.empty())
+    o << " | " << s.waiting;
   return o.str();
 }
 
@@ -36,6 +39,58 @@ std::string bar(const actors::progress_snapshot& s) {
   b.append(static_cast<std::size_t>(width - filled), '.');
   b += "] ";
   return b;
+}
+
+std::string secs(std::int64_t ms) {
+  std::ostringstream o;
+  o << ms / 1000 << "." << (ms % 1000) / 100 << " s";
+  return o.str();
+}
+
+/// The governor's part of the summary: requests and peak concurrency per
+/// class, 429s by reason, time waited by reason, the longest wait and why.
+void print_governor(std::ostream& out, const sync::governor_stats& g) {
+  using protocol::endpoint_class;
+  out << "  by class (requests, peak in flight):";
+  bool any = false;
+  for (int k = 0; k < protocol::endpoint_class_count; ++k) {
+    const auto& c = g.classes[static_cast<std::size_t>(k)];
+    if (c.requests == 0)
+      continue;
+    out << (any ? ", " : " ")
+        << protocol::to_string(static_cast<endpoint_class>(k)) << " "
+        << c.requests << " (peak " << c.peak_in_flight << ")";
+    any = true;
+  }
+  out << (any ? "" : " none") << "; all at once at most " << g.peak_in_flight
+      << "\n";
+  out << "  429s by reason:";
+  any = false;
+  for (int r = 0; r < protocol::rate_limit_reason_count; ++r)
+    if (auto n = g.responses_429_by_reason[static_cast<std::size_t>(r)]) {
+      out << (any ? ", " : " ")
+          << protocol::to_string(static_cast<protocol::rate_limit_reason>(r))
+          << " " << n;
+      any = true;
+    }
+  out << (any ? "" : " none") << "\n";
+  out << "  time waited by reason:";
+  any = false;
+  for (int w = 0; w < sync::wait_reason_count; ++w)
+    if (auto ms = g.waited_ms[static_cast<std::size_t>(w)]) {
+      out << (any ? ", " : " ")
+          << sync::to_string(static_cast<sync::wait_reason>(w)) << " "
+          << secs(ms);
+      any = true;
+    }
+  out << (any ? "" : " none") << "\n";
+  if (g.longest_wait.waiting())
+    out << "  longest wait: " << secs(g.longest_wait_ms) << ", "
+        << sync::to_string(g.longest_wait.reason)
+        << (g.longest_wait.cls
+              ? " of " + std::string{protocol::to_string(*g.longest_wait.cls)}
+              : std::string{})
+        << " (" << g.longest_wait.text << ")\n";
 }
 
 } // namespace
@@ -66,6 +121,15 @@ actors::progress_fn make_progress_printer(bool tty) {
   };
 }
 
+actors::log_fn make_log_printer(bool tty) {
+  return [tty](const std::string& line) {
+    // The bar is redrawn by the next progress call.
+    std::fprintf(stderr, "%sjirasync: %s\n", tty ? "\r\033[K" : "",
+                 line.c_str());
+    std::fflush(stderr);
+  };
+}
+
 void finish_progress(bool tty) {
   if (tty) {
     std::fprintf(stderr, "\r\033[K");
@@ -78,8 +142,11 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << r.duration_ms / 1000 << "." << (r.duration_ms % 1000) / 100 << " s\n";
   if (r.error)
     out << "  error: " << r.error->to_string() << "\n";
-  out << "  users " << r.users << ", groups " << r.groups << ", projects "
-      << r.projects << "\n"
+  out << "  users " << r.users;
+  if (r.hidden_email_users > 0)
+    out << " (" << r.hidden_email_users
+        << " with hidden email: jirasync users --hidden-email)";
+  out << ", groups " << r.groups << ", projects " << r.projects << "\n"
       << "  issues " << r.issues << ", comments " << r.comments
       << ", attachments " << r.attachments;
   if (r.attachments_skipped > 0)
@@ -89,9 +156,35 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << ", unchanged " << r.store.unchanged << ", deleted " << r.store.deleted
       << "\n"
       << "  requests " << r.api.requests << " (retries " << r.api.retries
-      << ", 429 responses " << r.api.responses_429 << "), rate-limit waits "
-      << r.governor.rate_limit_waits << " (" << r.governor.wait_ms / 1000
-      << " s waited)\n";
+      << ", 429 responses " << r.api.responses_429 << ")\n";
+  print_governor(out, r.governor.stats);
+  if (!r.warnings.empty()) {
+    // Content the converter cut or rendered leniently: written, but
+    // never silently.
+    out << "  content warnings: " << r.warnings.size() << "\n";
+    std::size_t shown = 0;
+    for (const auto& w : r.warnings) {
+      if (++shown > 20) {
+        out << "    ... and " << r.warnings.size() - 20 << " more\n";
+        break;
+      }
+      out << "    " << w.to_string() << "\n";
+    }
+  }
+  if (!r.degraded.empty()) {
+    out << "  degraded (narrower ACLs, permission data not readable; see "
+           "docs/permissions.md): "
+        << r.degraded.size() << "\n";
+    for (const auto& d : r.degraded)
+      out << "    " << sync::describe(d) << "\n";
+  }
+  if (r.unknown.holders > 0)
+    out << "  unknown holder types (granting nothing): " << r.unknown.holders
+        << ", e.g. \"" << r.unknown.holder_example << "\"\n";
+  if (r.unknown.visibilities > 0)
+    out << "  unknown comment visibility types (granting nothing): "
+        << r.unknown.visibilities << ", e.g. \"" << r.unknown.visibility_example
+        << "\"\n";
   if (!r.failures.empty()) {
     out << "  failed: " << r.failures.size() << "\n";
     std::size_t shown = 0;

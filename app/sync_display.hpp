@@ -14,10 +14,16 @@ namespace jirasync::app {
 /// on every phase change and every 5 seconds.
 actors::progress_fn make_progress_printer(bool tty);
 
+/// A log sink for the run's log lines (rate-limit waits longer than 1 s):
+/// "jirasync: <line>" on stderr, clearing the bar first on a TTY.
+actors::log_fn make_log_printer(bool tty);
+
 /// Clears the live bar line (TTY) before other output.
 void finish_progress(bool tty);
 
-/// The end-of-run summary (records, requests, waits, duration, failures).
+/// The end-of-run summary (records, requests, the governor's figures:
+/// requests and peak in flight per class, 429s by reason, time waited by
+/// reason, the longest wait and why; duration, failures).
 void print_summary(std::ostream& out, const actors::sync_report& report);
 
 /// exit_code for a report: ok 0, partial 3, failed 1.

@@ -76,8 +76,8 @@ std::vector<doc> generate(const scratch_dir& dir, std::size_t mb) {
         d.body_xml += w_tbl(
           {{"a", "b", "c"}, {sentence(i, 2), sentence(i + 1, 2), "42"}});
     }
-    make_docx(dir.path / "b.docx", d);
-    docs.push_back({"docx", dir.path / "b.docx", ""});
+    make_docx(dir.path() / "b.docx", d);
+    docs.push_back({"docx", dir.path() / "b.docx", ""});
   }
   { // xlsx: rows of 6 cells
     xlsx_sheet s{"Data", {}};
@@ -88,8 +88,8 @@ std::vector<doc> generate(const scratch_dir& dir, std::size_t mb) {
                         "s:" + sentence(r % 300, 1)});
       bytes += 200;
     }
-    make_xlsx(dir.path / "b.xlsx", {s});
-    docs.push_back({"xlsx", dir.path / "b.xlsx", ""});
+    make_xlsx(dir.path() / "b.xlsx", {s});
+    docs.push_back({"xlsx", dir.path() / "b.xlsx", ""});
   }
   { // pptx: slides with 6 points and notes
     std::vector<pptx_slide> slides;
@@ -101,8 +101,8 @@ std::vector<doc> generate(const scratch_dir& dir, std::size_t mb) {
       slides.push_back(std::move(s));
       bytes += 2600;
     }
-    make_pptx(dir.path / "b.pptx", slides);
-    docs.push_back({"pptx", dir.path / "b.pptx", ""});
+    make_pptx(dir.path() / "b.pptx", slides);
+    docs.push_back({"pptx", dir.path() / "b.pptx", ""});
   }
   { // HTML
     std::string h = "<html><head><title>Bench</title><style>p{}</style>"
@@ -202,20 +202,20 @@ int main(int argc, char** argv) {
     docx_spec d;
     for (int i = 0; i < 200; ++i)
       d.body_xml += w_p(sentence(static_cast<std::size_t>(i), 10));
-    make_docx(dir.path / "small.docx", d);
+    make_docx(dir.path() / "small.docx", d);
     runner_options ro{jirasync, {}};
     const int n = 20;
     auto t0 = clock_type::now();
     int ok = 0;
     for (int i = 0; i < n; ++i)
-      ok += run_extraction(ro, {dir.path / "small.docx", "", {}}).status
+      ok += run_extraction(ro, {dir.path() / "small.docx", "", {}}).status
             == text_status::extracted;
     double s = std::chrono::duration<double>(clock_type::now() - t0).count();
     std::printf(
       "runner: %d small docx (%.0f KB) through `jirasync extract`: "
       "%.1f ms per file (%d extracted)\n",
       n,
-      static_cast<double>(std::filesystem::file_size(dir.path / "small.docx"))
+      static_cast<double>(std::filesystem::file_size(dir.path() / "small.docx"))
         / 1024,
       1000 * s / n, ok);
   }

@@ -1,6 +1,6 @@
 #pragma once
-// The jirasync configuration: the TOML file of docs/INTERFACE.md loaded into
-// typed structs, validated, with secrets resolved from the environment or
+// The jirasync configuration: the TOML file of docs/configuration.md loaded
+// into typed structs, validated, with secrets resolved from the environment or
 // from files. Every key and its default is declared here, once; see
 // config/README.md for the user-facing description.
 //
@@ -181,6 +181,10 @@ struct indexing_config {
   /// Attachments larger than this are not emitted; >= 0, 0 = none.
   /// Default: 52428800 (50 MiB).
   std::int64_t attachment_max_bytes = 52428800;
+  /// The `text` kept of a text attachment: its first N bytes (cut at a
+  /// character boundary), read from the blob by streaming; >= 0, 0 = no
+  /// text. Default: 1048576 (1 MiB).
+  std::int64_t attachment_text_max_bytes = 1048576;
 
   friend bool operator==(const indexing_config&, const indexing_config&)
     = default;

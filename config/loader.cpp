@@ -748,6 +748,13 @@ void loader::read_indexing(table_reader& t, indexing_config& out) {
     else
       out.attachment_max_bytes = *v;
   }
+  if (auto v = t.get_int("attachment_text_max_bytes")) {
+    if (*v < 0)
+      error(t.line_of_key("attachment_text_max_bytes"),
+            "indexing.attachment_text_max_bytes", "must be >= 0");
+    else
+      out.attachment_text_max_bytes = *v;
+  }
 }
 
 void loader::read_sync(table_reader& t, sync_config& out) {
@@ -847,8 +854,9 @@ load_result loader::run(std::string_view text) {
     = sub("filters", {"project_keys", "project_keys_op", "modified_after",
                       "modified_before", "created_after", "created_before"});
   read_filters(filters, cfg.filters);
-  auto indexing = sub(
-    "indexing", {"issues", "comments", "attachments", "attachment_max_bytes"});
+  auto indexing
+    = sub("indexing", {"issues", "comments", "attachments",
+                       "attachment_max_bytes", "attachment_text_max_bytes"});
   read_indexing(indexing, cfg.indexing);
   auto sync = sub(
     "sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs"});

@@ -149,6 +149,8 @@ std::string to_toml_redacted(const config& c) {
   line("comments", toml_bool(ix.comments));
   line("attachments", toml_bool(ix.attachments));
   line("attachment_max_bytes", std::to_string(ix.attachment_max_bytes));
+  line("attachment_text_max_bytes",
+       std::to_string(ix.attachment_text_max_bytes));
 
   out += "\n[sync]\n";
   line("strategy", str(to_string(c.sync.strategy)));

@@ -1,6 +1,6 @@
 #pragma once
 // Why an attachment has (or has no) text: the `text_status` of the
-// attachment record (docs/INTERFACE.md), and the one-line outcome of an
+// attachment record (docs/export-format.md), and the one-line outcome of an
 // extraction.
 //
 // Thread-safety: plain values, pure functions.

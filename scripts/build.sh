@@ -11,7 +11,11 @@ if [ "${1:-}" = "--sanitize" ]; then
   build_dir=${BUILD_DIR:-$root/build-sanitize}
 fi
 jobs=${JOBS:-2}
-cmake -S "$root" -B "$build_dir" -DJIRASYNC_SANITIZE=$sanitize >/dev/null
+# The sanitized build is for the tests: no benchmarks there.
+bench=ON
+[ "$sanitize" = ON ] && bench=OFF
+cmake -S "$root" -B "$build_dir" -DJIRASYNC_SANITIZE=$sanitize \
+  -DJIRASYNC_BENCH=${JIRASYNC_BENCH:-$bench} >/dev/null
 if [ $# -gt 0 ]; then
   cmake --build "$build_dir" -j"$jobs" --target "$@"
 else

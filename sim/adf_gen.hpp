@@ -1,8 +1,9 @@
 #pragma once
 
 // Deterministic ADF documents for the simulator, exercising the whole node
-// and mark set of docs/adf-markdown.md at a realistic rate (mostly plain
-// paragraphs; lists, code, tables, panels, media... mixed in).
+// and mark set of docs/export-format.md ("The markdown field") at a realistic
+// rate (mostly plain paragraphs; lists, code, tables, panels, media... mixed
+// in).
 
 #include <cstdint>
 #include <string>

@@ -108,7 +108,9 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
   cli.add_option("--fault-kinds", fault_kinds,
                  "Comma list of "
                  "status_500,status_503_retry_after,connection_reset,truncated_"
-                 "body,slow_headers,invalid_json (default: all)");
+                 "body,slow_headers,invalid_json (default: all), plus the "
+                 "hostile content kinds deep_json,malformed_comment,html_"
+                 "attachment (only when named)");
   value("--fault-slow-ms", opt.faults.slow_ms, "Hold-back of slow_headers");
   value("--fault-retry-after-secs", opt.faults.retry_after_secs,
         "Retry-After of status_503_retry_after");

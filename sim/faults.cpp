@@ -31,6 +31,12 @@ std::string_view to_string(fault_kind k) {
       return "slow_headers";
     case fault_kind::invalid_json:
       return "invalid_json";
+    case fault_kind::deep_json:
+      return "deep_json";
+    case fault_kind::malformed_comment:
+      return "malformed_comment";
+    case fault_kind::html_attachment:
+      return "html_attachment";
   }
   return "none";
 }
@@ -41,11 +47,47 @@ std::vector<fault_kind> all_fault_kinds() {
           fault_kind::slow_headers,     fault_kind::invalid_json};
 }
 
+std::vector<fault_kind> hostile_fault_kinds() {
+  return {fault_kind::deep_json, fault_kind::malformed_comment,
+          fault_kind::html_attachment};
+}
+
 fault_kind fault_from_string(std::string_view s) {
   for (auto k : all_fault_kinds())
     if (to_string(k) == s)
       return k;
+  for (auto k : hostile_fault_kinds())
+    if (to_string(k) == s)
+      return k;
   return fault_kind::none;
+}
+
+bool spoil_deep_json(std::string& body, std::size_t depth) {
+  constexpr std::string_view fields = "\"fields\":{";
+  auto at = body.find(fields);
+  if (at == std::string::npos)
+    return false;
+  std::string deep = "\"customfield_99999\":";
+  deep += std::string(depth, '[');
+  deep += "1";
+  deep += std::string(depth, ']');
+  if (body.compare(at + fields.size(), 1, "}") != 0)
+    deep += ',';
+  body.insert(at + fields.size(), deep);
+  return true;
+}
+
+bool spoil_comment(std::string& body) {
+  constexpr std::string_view created = "\"created\":\"";
+  auto at = body.find(created);
+  if (at == std::string::npos)
+    return false;
+  auto start = at + created.size();
+  auto end = body.find('"', start);
+  if (end == std::string::npos)
+    return false;
+  body.replace(start, end - start, "yesterday");
+  return true;
 }
 
 fault_kind fault_injector::next() {

@@ -22,13 +22,38 @@ enum class fault_kind {
   truncated_body,         // Content-Length announced, half the body sent
   slow_headers,           // the response is held back slow_ms
   invalid_json,           // 200 with a body that is not JSON
+  // Hostile content (jirasync issue 11), opt-in only (never in
+  // all_fault_kinds): Jira's documents carry user- and app-written data of
+  // any shape, and a proxy or a failing media host can answer 200 with an
+  // error page (docs: jira-cloud-api.md, attachment content is a 303 to a
+  // media host; ADF and custom-field values have no documented depth
+  // bound). Each spoils one record of an answer it applies to and leaves
+  // other answers alone.
+  deep_json,         // bulkfetch: the first issue gets a custom field nested
+                     // 2,001 levels deep
+  malformed_comment, // comment page: the first comment's "created" is
+                     // "yesterday"
+  html_attachment,   // attachment content: 200 text/html "<html>oops"
+                     // instead of the 303 to the file
 };
 
 std::string_view to_string(fault_kind k);
 /// Parses a name as printed by to_string(); fault_kind::none if unknown.
 fault_kind fault_from_string(std::string_view s);
-/// Every real fault kind (none excluded), in enum order.
+/// Every transport/status fault kind (none and the hostile kinds
+/// excluded), in enum order: the default of --fault-kinds.
 std::vector<fault_kind> all_fault_kinds();
+/// The hostile-content kinds (deep_json, malformed_comment,
+/// html_attachment): only used when named in --fault-kinds.
+std::vector<fault_kind> hostile_fault_kinds();
+
+/// deep_json on a bulkfetch body: inserts `"customfield_99999":` nested
+/// `depth` levels into the first issue's "fields". False when the body has
+/// no issue fields.
+bool spoil_deep_json(std::string& body, std::size_t depth = 2001);
+/// malformed_comment on a comment page body: the first "created" value
+/// becomes "yesterday". False when there is none.
+bool spoil_comment(std::string& body);
 
 struct fault_options {
   /// Probability that an API request gets a fault, 0..1. Default: 0.

@@ -1,6 +1,6 @@
 #pragma once
 // Jira Cloud's rate limits and the headers that describe them, as documented
-// (docs/jira-cloud-api.md "Rate limits", Atlassian "Rate limiting" 2026) and
+// (Atlassian's "Rate limiting" guide for Jira Cloud, 2026) and
 // as captured (tests/fixtures/jira-cloud/rate-limit-headers-2026.txt):
 // - burst: a token bucket per tenant x endpoint x method (GET 100/s; GET
 //   issue 150/s, GET attachment content 300/s, GET project role 200/s;

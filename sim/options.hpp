@@ -40,7 +40,7 @@ struct sim_options {
   std::string log_level = "info";
 };
 
-/// The one ready line jira-sim prints (INTERFACE.md, fixed):
+/// The one ready line jira-sim prints (docs/jira-sim.md, fixed):
 /// {"port":P,"base_url":U,"ca_file":PATH|null,"email":E,"api_token":T,
 ///  "cloud_id":C}
 std::string ready_line(std::uint16_t port, const std::string& base_url,

@@ -7,6 +7,7 @@
 #include "sim/server_internals.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 
 namespace jirasim {
@@ -309,6 +310,33 @@ http_response jira_app::handle(http_request& r) {
       count_fault();
       res.status = 200;
       res.body = res.body.substr(0, res.body.size() / 2) + "<html>oops";
+      break;
+    case fault_kind::deep_json:
+      if (res.status == 200
+          && std::string_view(r.path).ends_with("/issue/bulkfetch")
+          && spoil_deep_json(res.body))
+        count_fault();
+      break;
+    case fault_kind::malformed_comment:
+      if (res.status == 200 && std::string_view(r.path).ends_with("/comment")
+          && spoil_comment(res.body))
+        count_fault();
+      break;
+    case fault_kind::html_attachment:
+      if (starts_with(rest, "/rest/api/3/attachment/content/")) {
+        count_fault();
+        res.status = 200;
+        std::erase_if(res.headers, [](const auto& h) {
+          auto n = h.first;
+          for (auto& ch : n)
+            ch
+              = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          return n == "location" || n == "content-type";
+        });
+        res.set("Content-Type", "text/html");
+        res.body = "<html>oops</html>";
+        res.body_file.reset();
+      }
       break;
     default:
       break;

@@ -1,6 +1,6 @@
 // The one table of REST endpoints: method, path under /rest/api/3, handler,
-// burst class (docs/jira-cloud-api.md "Rate limits": GET 100/s with the
-// overrides GET issue 150, attachment content 300, project role 200; writes
+// burst class (Atlassian's "Rate limiting" guide for Jira Cloud: GET 100/s with
+// the overrides GET issue 150, attachment content 300, project role 200; writes
 // 100) and the permission the operation requires (the "Permissions
 // required" line of each operation in Jira's REST v3 reference).
 #include "sim/server_handlers.hpp"

@@ -1,7 +1,8 @@
 #pragma once
 
 // Permission ground truth, computed by brute force rule by rule, and the
-// ground-truth export (JSON Lines in the export format of INTERFACE.md).
+// ground-truth export (JSON Lines in the export format of
+// docs/export-format.md).
 //
 // Independent of jirasync's protocol/ code on purpose: the connector and the
 // simulator must not share a bug.
@@ -94,7 +95,7 @@ struct truth_options {
   /// Default: true.
   bool attachments = true;
   /// Attachments larger than this get "text": null (and are still hashed).
-  /// Default: 52428800 (INTERFACE.md's attachment_max_bytes).
+  /// Default: 52428800 (the default of [indexing] attachment_max_bytes).
   uint64_t attachment_text_max_bytes = 52428800;
   /// Site URL used for `url` (site + "/browse/KEY"). Default: "" = the
   /// workspace's site.base_url, or "https://<site name>.atlassian.net".

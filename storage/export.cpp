@@ -1,5 +1,7 @@
 #include "storage/export.hpp"
 
+#include "storage/record_limits.hpp"
+
 #include <boost/json.hpp>
 
 #include <set>
@@ -175,7 +177,10 @@ common::result<export_stats> export_feed(store& db, std::uint64_t since_seq,
             && line.find("\"type\":\"attachment\"") != std::string_view::npos);
     if (maybe_filtered) {
       boost::system::error_code ec;
-      auto v = json::parse(line, ec);
+      // A feed line holds its record one level down.
+      auto po = record_parse_options();
+      po.max_depth += 1;
+      auto v = json::parse(line, ec, {}, po);
       const json::object* rec = nullptr;
       if (!ec && v.is_object())
         if (auto* x = v.get_object().if_contains("record"); x && x->is_object())

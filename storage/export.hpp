@@ -1,6 +1,6 @@
 #pragma once
 // `jirasync export` as a library: streams the store as JSON Lines (the export
-// format of docs/INTERFACE.md) into a line sink, in constant memory (apart
+// format of docs/export-format.md) into a line sink, in constant memory (apart
 // from the set of ACL ids already emitted, one entry per distinct ACL).
 //
 // Snapshot order (no --since):

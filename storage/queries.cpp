@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -174,10 +175,19 @@ std::string status_text(const json::object& s) {
       out << "  error: " << e << "\n";
     if (auto* ctr = l.if_contains("counters");
         ctr && ctr->is_object() && !ctr->get_object().empty()) {
-      out << " ";
-      for (const auto& kv : ctr->get_object())
-        out << " " << kv.key() << "=" << json::serialize(kv.value());
-      out << "\n";
+      // One line for the plain counters, one per group ("waited_ms.x",
+      // "peak_in_flight.y": the part before the dot names the group).
+      std::map<std::string, std::string> lines;
+      for (const auto& kv : ctr->get_object()) {
+        std::string key{kv.key()};
+        auto dot = key.find('.');
+        auto group = dot == std::string::npos ? "" : key.substr(0, dot);
+        auto name = dot == std::string::npos ? key : key.substr(dot + 1);
+        lines[group] += " " + name + "=" + json::serialize(kv.value());
+      }
+      for (const auto& [group, line] : lines)
+        out << "  " << (group.empty() ? "counters" : group) << ":" << line
+            << "\n";
     }
   }
   auto* ps = s.if_contains("projects");

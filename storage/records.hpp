@@ -1,7 +1,7 @@
 #pragma once
 // The connector's normalized records: what the pipeline writes into the store
 // and what `jirasync export` prints. to_json() of each record is EXACTLY its
-// export line of docs/INTERFACE.md (field order included); the stored form
+// export line of docs/export-format.md (field order included); the stored form
 // (to_stored_json) adds internal fields that are never exported.
 //
 // Thread-safety: plain values and pure functions.
@@ -66,8 +66,8 @@ struct user_ref {
 };
 
 /// `{"type":"user","id","account_id","email"|null,"display_name","active",
-/// "account_type"}`. "id" repeats account_id (INTERFACE: every record has an
-/// id; deletes name users by it).
+/// "account_type"}`. "id" repeats account_id (the export format: every record
+/// has an id; deletes name users by it).
 struct user_record {
   std::string account_id;
   /// Default: nullopt (hidden).
@@ -116,7 +116,7 @@ struct issue_record {
   /// Internal (not exported): groups issues by project in the store.
   std::string project_id;
   std::string summary;
-  /// The description rendered per docs/adf-markdown.md.
+  /// The description rendered per docs/export-format.md ("The markdown field").
   std::string markdown;
   std::string status;
   /// "new" | "indeterminate" | "done" (Jira's statusCategory key).
@@ -231,10 +231,10 @@ acl_record make_acl(bool anyone, std::vector<std::string> users);
 
 // --- JSON
 // ------------------------------------------------------------------------
-// to_json: the export line of docs/INTERFACE.md (as a JSON object; serialize it
-// with boost::json::serialize). to_stored_json: to_json plus internal fields.
-// from_json accepts both forms; nullopt when a required field is missing or has
-// the wrong type.
+// to_json: the export line of docs/export-format.md (as a JSON object;
+// serialize it with boost::json::serialize). to_stored_json: to_json plus
+// internal fields. from_json accepts both forms; nullopt when a required field
+// is missing or has the wrong type.
 
 boost::json::value to_json(const user_ref&);
 boost::json::object to_json(const user_record&);

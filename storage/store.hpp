@@ -180,7 +180,11 @@ inline constexpr std::int64_t schema_version = 1;
 
 class store {
 public:
-  /// Opens (or creates) the store at `path`. Errors: not_found (missing and
+  /// Opens (or creates) the store at `path`. Unless read_only: the store
+  /// directory is made 0700 and every file in it 0600, directories 0700
+  /// (also in stores made by earlier versions), the process umask becomes
+  /// 077 (files RocksDB makes later are 0600 whatever the caller's umask
+  /// was), and blobs/tmp is emptied. Errors: not_found (missing and
   /// !create_if_missing, or read_only), locked ("store is in use by another
   /// jirasync process"), schema_too_new, io_error, no_space, corruption.
   static common::result<std::unique_ptr<store>>
@@ -203,11 +207,24 @@ public:
   /// Moves a fully written temp file (under blob_tmp_dir()) to
   /// blob_path(sha256) with an atomic rename; when the blob already exists
   /// the temp file is deleted instead. `sha256` must be 64 lower-case hex
-  /// digits (not re-verified against the content).
+  /// digits (not re-verified against the content). Durable before it
+  /// returns: the file is made 0600 and fsynced, then renamed, then its
+  /// directory (and a newly made shard directory's parent) is fsynced - so
+  /// a record naming the blob, committed afterwards, never names a blob
+  /// lost in a power cut.
   common::result<void> adopt_blob(const std::filesystem::path& tmp_path,
                                   std::string_view sha256);
 
-  /// `<path>/blobs/tmp/` (created by open unless read_only).
+  /// The text of the blob `sha256`: its first `max_bytes` bytes, read by
+  /// streaming (never the whole file), cut at a UTF-8 character boundary,
+  /// invalid UTF-8 replaced with U+FFFD. Text is keyed by the blob (one
+  /// copy per content, however many attachments share it). Errors:
+  /// not_found (no such blob), io_error.
+  common::result<std::string> read_blob_text(std::string_view sha256,
+                                             std::uint64_t max_bytes) const;
+
+  /// `<path>/blobs/tmp/` (created by open unless read_only; emptied by
+  /// open: a partial download left by a killed run is never adopted).
   std::filesystem::path blob_tmp_dir() const;
   /// `<path>/blobs/<sha256[0:2]>/<sha256>`.
   std::filesystem::path blob_path(std::string_view sha256) const;
@@ -297,5 +314,12 @@ private:
   explicit store(std::unique_ptr<impl> p);
   std::unique_ptr<impl> impl_;
 };
+
+/// Test seams (never set in production code).
+namespace testing {
+/// Called after each successful fsync of the blob store (file or
+/// directory). Default: empty.
+extern std::function<void(const std::filesystem::path&)> on_fsync;
+} // namespace testing
 
 } // namespace jirasync::storage

@@ -3,8 +3,15 @@
 #include "storage/store_impl.hpp"
 
 #include "common/sha256.hpp"
+#include "common/utf8.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <fstream>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -12,6 +19,31 @@ namespace fs = std::filesystem;
 namespace jirasync::storage {
 
 using namespace detail;
+
+namespace {
+
+/// fsyncs a file or a directory (opened read-only).
+common::result<void> fsync_path(const fs::path& p) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return from_fs(std::error_code(errno, std::generic_category()),
+                   "cannot open " + p.string() + " to sync it");
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0)
+    return from_fs(std::error_code(err, std::generic_category()),
+                   "cannot sync " + p.string());
+  if (testing::on_fsync)
+    testing::on_fsync(p);
+  return {};
+}
+
+} // namespace
+
+namespace testing {
+std::function<void(const fs::path&)> on_fsync;
+} // namespace testing
 
 fs::path store::blob_tmp_dir() const {
   return impl_->path / "blobs" / "tmp";
@@ -42,6 +74,16 @@ common::result<void> store::adopt_blob(const fs::path& tmp_path,
       return from_fs(ec, "cannot remove " + tmp_path.string());
     return {};
   }
+  if (!fs::exists(tmp_path, ec))
+    return common::make_error(common::errc::not_found,
+                              "no downloaded file " + tmp_path.string());
+  // Content first: durable and owner-only before it gets its name.
+  fs::permissions(tmp_path, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace, ec);
+  if (ec)
+    return from_fs(ec, "cannot restrict " + tmp_path.string());
+  JS_TRY(fsync_path(tmp_path));
+  bool new_shard = !fs::exists(dest.parent_path(), ec);
   fs::create_directories(dest.parent_path(), ec);
   if (ec)
     return from_fs(ec, "cannot create " + dest.parent_path().string());
@@ -49,7 +91,48 @@ common::result<void> store::adopt_blob(const fs::path& tmp_path,
   if (ec)
     return from_fs(ec,
                    "cannot move " + tmp_path.string() + " to " + dest.string());
+  // Then the name: the shard directory's entry (and the shard itself in
+  // blobs/ when it is new).
+  JS_TRY(fsync_path(dest.parent_path()));
+  if (new_shard)
+    JS_TRY(fsync_path(dest.parent_path().parent_path()));
   return {};
+}
+
+common::result<std::string>
+store::read_blob_text(std::string_view sha256, std::uint64_t max_bytes) const {
+  if (!common::is_sha256_hex(sha256))
+    return invalid("not a lower-case hex SHA-256: " + std::string(sha256));
+  auto p = blob_path(sha256);
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!fs::exists(p, ec))
+      return common::make_error(common::errc::not_found,
+                                "no blob " + std::string(sha256));
+    return common::make_error(common::errc::io_error,
+                              "cannot open " + p.string());
+  }
+  // Streamed in chunks: at most max_bytes (+ one character) are read,
+  // however large the blob.
+  std::string raw;
+  std::string text;
+  constexpr std::size_t chunk = 64 * 1024;
+  std::string buf(chunk, '\0');
+  std::uint64_t want = max_bytes + 4; // room to finish a cut character
+  while (raw.size() < want && in) {
+    auto n = std::min<std::uint64_t>(chunk, want - raw.size());
+    in.read(buf.data(), static_cast<std::streamsize>(n));
+    raw.append(buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad())
+    return common::make_error(common::errc::io_error,
+                              "cannot read " + p.string());
+  common::append_valid_utf8(text, raw);
+  // A character cut by the read limit became U+FFFD at the very end:
+  // utf8_prefix_length drops it when it does not fit.
+  text.resize(common::utf8_prefix_length(text, max_bytes));
+  return text;
 }
 
 common::result<std::uint64_t>

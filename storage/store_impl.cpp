@@ -1,5 +1,7 @@
 #include "storage/store_impl.hpp"
 
+#include "storage/record_limits.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -48,7 +50,8 @@ common::error invalid(std::string what) {
 
 std::optional<json::value> parse_json(std::string_view text) {
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  // The one read bound of stored records (record_limits.hpp).
+  auto v = json::parse(text, ec, {}, record_parse_options());
   if (ec)
     return std::nullopt;
   return v;

@@ -4,6 +4,8 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 namespace fs = std::filesystem;
@@ -33,6 +35,52 @@ constexpr std::string_view all_cfs[] = {
   keys::cf_attachments_by_issue,
 };
 
+/// Only the owner may read the store (it holds restricted issues): 0700
+/// for directories, 0600 for files, also for stores made before this rule.
+/// Symlinks are left alone (never followed).
+common::result<void> secure_tree(const fs::path& root) {
+  std::error_code ec;
+  fs::permissions(root, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec)
+    return from_fs(ec, "cannot restrict " + root.string());
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    auto st = it->symlink_status(ec);
+    if (ec)
+      break;
+    fs::perms want;
+    if (fs::is_directory(st))
+      want = fs::perms::owner_all;
+    else if (fs::is_regular_file(st))
+      want = fs::perms::owner_read | fs::perms::owner_write;
+    else
+      continue;
+    if ((st.permissions() & fs::perms::mask) == want)
+      continue;
+    fs::permissions(it->path(), want, fs::perm_options::replace, ec);
+    if (ec)
+      return from_fs(ec, "cannot restrict " + it->path().string());
+  }
+  if (ec)
+    return from_fs(ec, "cannot list " + root.string());
+  return {};
+}
+
+/// Removes what a killed run left in blobs/tmp (partial downloads). Safe:
+/// the caller holds the store's lock, so no other run is downloading.
+common::result<void> clean_tmp(const fs::path& tmp) {
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(tmp, ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    fs::remove_all(it->path(), ec);
+    if (ec)
+      return from_fs(ec, "cannot remove " + it->path().string());
+  }
+  if (ec)
+    return from_fs(ec, "cannot list " + tmp.string());
+  return {};
+}
+
 } // namespace
 
 store::store(std::unique_ptr<impl> p) : impl_(std::move(p)) {
@@ -43,6 +91,10 @@ store::~store() = default;
 
 common::result<std::unique_ptr<store>> store::open(const fs::path& path,
                                                    open_options opts) {
+  // Whatever the caller's umask, what the store (and RocksDB, later, on
+  // its own threads) creates is for the owner only.
+  if (!opts.read_only)
+    ::umask(077);
   std::error_code ec;
   bool exists = fs::exists(path / "CURRENT", ec);
   if (!exists) {
@@ -156,6 +208,8 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
     fs::create_directories(path / "blobs" / "tmp", ec);
     if (ec)
       return from_fs(ec, "cannot create " + (path / "blobs" / "tmp").string());
+    JS_TRY(clean_tmp(path / "blobs" / "tmp"));
+    JS_TRY(secure_tree(path));
   }
   return std::unique_ptr<store>(new store(std::move(p)));
 }

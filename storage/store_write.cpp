@@ -3,6 +3,8 @@
 // reads its own writes) committed with one Write.
 #include "storage/store_impl.hpp"
 
+#include "storage/record_limits.hpp"
+
 #include <rocksdb/utilities/write_batch_with_index.h>
 #include <rocksdb/write_batch.h>
 
@@ -265,6 +267,16 @@ private:
     auto cf_name = keys::record_cfs[static_cast<std::size_t>(t)];
     auto k = keys::encode_id(key.id);
     auto stored = json::serialize(to_stored_json(r));
+    // Whatever the store accepts it can read back (record_limits.hpp);
+    // builders check the limits per record first, so this only trips on a
+    // programming error.
+    if (stored.size() > record_max_bytes)
+      return invalid(std::string(to_string(t)) + " " + key.id + ": record of "
+                     + std::to_string(stored.size()) + " bytes, larger than "
+                     + std::to_string(record_max_bytes));
+    if (auto back = parse_json(stored); !back || !record_from_json(*back))
+      return invalid(std::string(to_string(t)) + " " + key.id
+                     + ": would not read back");
     auto old_raw = get(cf_name, k);
     if (!old_raw)
       return old_raw.error();

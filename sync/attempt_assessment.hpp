@@ -1,14 +1,15 @@
 #pragma once
 // What one finished HTTP attempt means: the input of the retry policy
 // (status, transient or not, Retry-After, quota reason, a readable detail)
-// and the completion the governor learns from (latency, rate-limit
-// headers, quota limit and window reset). Also the error code a request
-// that gives up fails with.
+// and the report the governor learns from (class, status, latency, the
+// parsed rate-limit headers). Also the error code a request that gives up
+// fails with.
 //
 // Thread-safety: pure functions; `now` is passed in.
 
 #include "common/error.hpp"
 #include "protocol/http/http_client.hpp"
+#include "protocol/jira/json_reader.hpp"
 #include "sync/governor.hpp"
 #include "sync/retry_policy.hpp"
 
@@ -21,19 +22,24 @@ namespace jirasync::sync {
 struct attempt_assessment {
   /// For classify().
   attempt_outcome outcome;
-  /// For governor::on_complete().
-  completion done;
+  /// For governor::on_response(): what the server said, as it said it (a
+  /// 2xx with an unusable body is still a 2xx to the governor).
+  response_report report;
 };
 
-/// Reads one attempt's result. `body_in_file`: the body was streamed to a
-/// file (a download), so it is not checked for JSON. A 2xx whose in-memory
-/// body is not valid JSON (cut off on the way) counts as a transient
-/// transport failure. Error statuses get Jira's error text as detail.
-/// `now`: when the answer arrived (anchors Retry-After dates and the quota
-/// window's reset).
+/// Reads one attempt's result of a request of `cls` estimated at
+/// `cost_points`. `body_fault`: why the caller could not parse the 2xx
+/// body it needed (`protocol::json_fault`: truncated on the way, or garbled
+/// by an error page), or none: such an attempt counts as a transient
+/// transport failure, retried. A body that is only too deep or holds
+/// invalid UTF-8 is usable (none). The caller parses the body
+/// (once); nothing here reads it but a failure's error text. Error
+/// statuses get Jira's error text as detail. `now`: when the answer
+/// arrived (anchors Retry-After dates and the quota window's reset).
 attempt_assessment assess_attempt(const protocol::http_result& result,
-                                  const std::string& bucket,
-                                  std::int64_t cost_points, bool body_in_file,
+                                  protocol::endpoint_class cls,
+                                  std::int64_t cost_points,
+                                  protocol::json_text_fault body_fault,
                                   std::int64_t latency_ms,
                                   std::chrono::system_clock::time_point now);
 

@@ -12,6 +12,9 @@ user_page_batch build_user_page(const std::vector<protocol::jira_user>& users) {
   for (const auto& u : users) {
     if (u.active && u.type == protocol::account_type::atlassian)
       out.universe.push_back(u.account_id);
+    if (u.type == protocol::account_type::atlassian
+        && (!u.email || u.email->empty()))
+      ++out.hidden_email;
     out.spec.upserts.emplace_back(to_user_record(u));
   }
   return out;
@@ -54,18 +57,22 @@ void add_application_roles(
   }
 }
 
-void add_default_application_roles(identity_directory& dir) {
-  static const std::pair<const char*, const char*> defaults[] = {
-    {"jira-software", "jira-software-users"},
-    {"jira-servicedesk", "jira-servicemanagement-users"},
-    {"jira-core", "jira-core-users"},
-    {"jira-product-discovery", "jira-product-discovery-users"},
-  };
-  for (const auto& [key, group] : defaults) {
-    auto i = dir.group_id_by_name.find(group);
-    if (i != dir.group_id_by_name.end())
-      dir.app_role_groups[key].push_back(i->second);
-  }
+void application_roles_unknown(identity_directory& dir, access_gap gap) {
+  dir.app_role_groups.clear();
+  dir.app_roles_known = false;
+  dir.gaps.push_back(std::move(gap));
+}
+
+void groups_unknown(identity_directory& dir, access_gap gap) {
+  dir.group_members.clear();
+  dir.groups_known = false;
+  dir.gaps.push_back(std::move(gap));
+}
+
+std::vector<std::string> universe_of_api_user(const protocol::jira_user& me) {
+  if (me.active && me.type == protocol::account_type::atlassian)
+    return {me.account_id};
+  return {};
 }
 
 } // namespace jirasync::sync

@@ -11,6 +11,7 @@
 #include "storage/store.hpp"
 #include "sync/permissions.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct user_page_batch {
   /// accountIds of the page's ACTIVE "atlassian" accounts (app and customer
   /// accounts never see anything).
   std::vector<std::string> universe;
+  /// "atlassian" accounts of the page whose email Jira hides (profile
+  /// visibility): downstream matching by email cannot map them.
+  std::uint64_t hidden_email = 0;
 };
 
 user_page_batch build_user_page(const std::vector<protocol::jira_user>& users);
@@ -47,10 +51,18 @@ void add_application_roles(
   identity_directory& dir,
   const std::vector<protocol::application_role>& roles);
 
-/// Without GET /applicationrole (no admin right, or a site without it):
-/// Atlassian's default product groups (jira-software ->
-/// jira-software-users, ...), for those groups that exist. A product whose
-/// group does not exist matches nobody, the safe direction.
-void add_default_application_roles(identity_directory& dir);
+/// Without GET /applicationrole (no admin right, or an unusable answer):
+/// which groups grant a product is unknown, so a product grants nothing
+/// (no group name is guessed) and the gap is recorded for the report.
+void application_roles_unknown(identity_directory& dir, access_gap gap);
+
+/// Without group members (no "Browse users and groups"): groups grant
+/// nothing; the gap is recorded.
+void groups_unknown(identity_directory& dir, access_gap gap);
+
+/// Without users/search (no "Browse users and groups"): the universe is
+/// the API user alone (GET /myself) when it is an active atlassian
+/// account, else empty; every ACL then holds at most the API user.
+std::vector<std::string> universe_of_api_user(const protocol::jira_user& me);
 
 } // namespace jirasync::sync

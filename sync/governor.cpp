@@ -1,5 +1,7 @@
 #include "sync/governor.hpp"
 
+#include "common/time_format.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -72,7 +74,23 @@ std::string_view to_string(wait_reason reason) {
   return "none";
 }
 
-/// One answer, on the governor's clock, whichever interface reported it.
+std::string describe_wait(const wait_info& w) {
+  if (!w.waiting())
+    return "";
+  std::string out = "waiting for ";
+  out += to_string(w.reason);
+  if (w.cls) {
+    out += " of ";
+    out += protocol::to_string(*w.cls);
+  }
+  // "YYYY-MM-DDTHH:MM:SS.mmmZ" -> "HH:MM:SS", rounded up: the wait never
+  // reads as ending earlier than it does.
+  auto up = (w.until_ms + 999) / 1000 * 1000;
+  out += " until " + common::format_rfc3339_ms(up).substr(11, 8) + " UTC";
+  return out;
+}
+
+/// One answer, on the governor's clock.
 struct governor::observation {
   endpoint_class cls = endpoint_class::unknown;
   int status = 0;
@@ -233,10 +251,10 @@ acquire_result governor::refuse(endpoint_class asking, bool of_all,
     r.wait.cls = asking;
   r.wait.unexplained = unexplained;
   r.wait.text = std::move(text);
-  r.rate_limited = r.wait.rate_limited();
-  // Earlier interface: "wait for a completion" only for the total limit.
-  if (!(reason == wait_reason::concurrency && of_all))
-    r.retry_at_ms = r.wait.until_ms;
+  if (r.wait.until_ms - now_ms > stats_.longest_wait_ms) {
+    stats_.longest_wait_ms = r.wait.until_ms - now_ms;
+    stats_.longest_wait = r.wait;
+  }
   auto& c = cls_state(asking);
   if (of_all) {
     // Held by everything: the class's own hold (if any) ends here, so the
@@ -594,40 +612,6 @@ void governor::on_response(const response_report& r, std::int64_t now_ms) {
   handle(o, now_ms);
 }
 
-acquire_result governor::try_acquire(const std::string& bucket,
-                                     std::int64_t cost_points,
-                                     std::int64_t now_ms) {
-  return try_acquire(protocol::endpoint_class_from_name(bucket), cost_points,
-                     now_ms);
-}
-
-void governor::on_complete(const completion& c, std::int64_t now_ms) {
-  observation o;
-  o.cls = protocol::endpoint_class_from_name(c.bucket);
-  o.status = c.status;
-  o.latency_ms = c.latency_ms;
-  o.estimate = c.cost_points;
-  o.retry_after_ms = c.retry_after_ms;
-  if (c.quota_reason) {
-    o.reason = rate_limit_reason::quota_tenant;
-    o.reason_raw = "quota";
-  }
-  // The earlier api_client passes X-RateLimit-* here: the burst bucket.
-  o.burst_limit = c.limit;
-  o.burst_remaining = c.remaining;
-  o.burst_reset_ms = c.reset_at_ms;
-  if (c.quota_reset_at_ms) {
-    quota_observation qo;
-    qo.reset_from_t_ms = c.quota_reset_at_ms;
-    o.quota = qo;
-  }
-  handle(o, now_ms);
-}
-
-double governor::cost_ratio(const std::string& bucket) const {
-  return quota_.cost_ratio(protocol::endpoint_class_from_name(bucket));
-}
-
 std::vector<wait_info> governor::waits(std::int64_t now_ms) const {
   std::vector<wait_info> out;
   if (now_ms < pause_.until_ms) {
@@ -708,6 +692,41 @@ governor_stats governor::stats() const {
   }
   s.points_spent = quota_.points_spent();
   return s;
+}
+
+std::map<std::string, std::int64_t> governor_counters(const governor_stats& s) {
+  std::map<std::string, std::int64_t> c;
+  auto i64 = [](auto v) {
+    return static_cast<std::int64_t>(v);
+  };
+  c["granted"] = i64(s.granted);
+  c["responses_429"] = i64(s.responses_429);
+  for (int r = 0; r < protocol::rate_limit_reason_count; ++r)
+    if (auto n = s.responses_429_by_reason[static_cast<std::size_t>(r)])
+      c["429."
+        + std::string{protocol::to_string(
+          static_cast<protocol::rate_limit_reason>(r))}]
+        = i64(n);
+  for (int w = 0; w < wait_reason_count; ++w)
+    if (auto ms = s.waited_ms[static_cast<std::size_t>(w)])
+      c["waited_ms." + std::string{to_string(static_cast<wait_reason>(w))}]
+        = ms;
+  c["peak_in_flight"] = s.peak_in_flight;
+  for (int k = 0; k < protocol::endpoint_class_count; ++k) {
+    const auto& cs = s.classes[static_cast<std::size_t>(k)];
+    if (cs.requests == 0)
+      continue;
+    std::string name{protocol::to_string(static_cast<endpoint_class>(k))};
+    c["requests." + name] = i64(cs.requests);
+    c["peak_in_flight." + name] = cs.peak_in_flight;
+    c["latency_ms." + name] = std::llround(cs.latency_ms);
+    if (cs.responses_429 > 0)
+      c["429s." + name] = i64(cs.responses_429);
+  }
+  c["unexplained_waits"] = i64(s.unexplained_waits);
+  c["probes"] = i64(s.probes);
+  c["longest_wait_ms"] = s.longest_wait_ms;
+  return c;
 }
 
 } // namespace jirasync::sync

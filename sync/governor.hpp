@@ -1,7 +1,8 @@
 #pragma once
 // The rate governor's arithmetic (the rate_governor actor only routes): it
 // decides, for each request, "go now" or "wait until T because R", from
-// what Jira documents and sends (jira-cloud-api.md, "Rate limits"):
+// what Jira documents and sends (Atlassian's "Rate limiting" guide for Jira
+// Cloud):
 //
 //   - BURST: one token bucket per endpoint class (protocol/jira/jira_cost:
 //     one class = one of Jira's per-endpoint buckets), at the class's
@@ -34,14 +35,12 @@
 // clock; instants in headers (X-RateLimit-Reset, X-Beta-RateLimit-Reset,
 // HTTP-date Retry-After) are compared with it. Pure: tests drive it by hand.
 //
-// Use (new API, by endpoint class):
+// Use (by endpoint class):
 //   auto r = g.try_acquire(cls, cost, now);     // before each request
 //   if (!r.granted) -> ask again at r.wait.until_ms (or on any response);
 //                      r.wait says why (log it when > 1 s)
 //   g.on_response(report, now);                 // after each answer/failure
 //   g.next_wait(now), g.waits(now), g.stats()   // progress line, summary
-// The string overloads and `completion` keep the earlier interface working
-// (the class is looked up by name) until the actors move to the new one.
 //
 // Thread-safety: none; owned by one actor.
 
@@ -51,6 +50,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,6 +113,11 @@ struct wait_info {
   }
 };
 
+/// "waiting for burst_429 of comments until 10:35:02 UTC": the words of
+/// the progress line and the log for `w` (time of day of until_ms, UTC);
+/// "" when nothing is held.
+std::string describe_wait(const wait_info& w);
+
 /// A burst bucket override: `name` is an endpoint class name (jira_cost's
 /// to_string), `rate_per_sec` its refill, `burst` our bucket size.
 struct bucket_config {
@@ -141,8 +146,9 @@ struct governor_options {
   double initial_concurrency = 4;
   /// Upper bound of one class's concurrency. Default: 32.
   int class_max_concurrency = 32;
-  /// Concurrency of media_download (no bucket: only this cap). Default: 16.
-  int media_max_concurrency = 16;
+  /// Concurrency of media_download (no bucket: only this cap; attachment
+  /// content's 300/s x a media latency of ~100 ms needs ~30). Default: 32.
+  int media_max_concurrency = 32;
   /// Requests in flight over all classes. Default: 64.
   double max_concurrency = 64;
   /// Little's law: limit = ceil(rate x latency x this). Default: 1.5.
@@ -176,11 +182,6 @@ struct acquire_result {
   bool probe = false;
   /// When not granted: why and until when (always later than now).
   wait_info wait;
-  /// Earlier interface: wait.until_ms, or nullopt when only the total
-  /// concurrency limit holds it (try again on a completion).
-  std::optional<std::int64_t> retry_at_ms;
-  /// Earlier interface: wait.rate_limited().
-  bool rate_limited = false;
 };
 
 /// What one finished request reports back.
@@ -196,22 +197,6 @@ struct response_report {
   /// The answer's headers, parsed with `now` = the now_ms given to
   /// on_response() (Retry-After is relative to it).
   protocol::rate_limit_signal headers;
-};
-
-/// The earlier interface's report (api_client fills it today). Mapped onto
-/// response_report as well as it allows: `remaining`/`limit`/`reset_at_ms`
-/// are taken as the BURST figures, `quota_reset_at_ms` as the quota's t=.
-struct completion {
-  std::string bucket;
-  std::int64_t latency_ms = 0;
-  int status = 0;
-  std::optional<std::int64_t> retry_after_ms;
-  bool quota_reason = false;
-  std::optional<std::int64_t> remaining;
-  std::optional<std::int64_t> reset_at_ms;
-  std::optional<std::int64_t> limit = std::nullopt;
-  std::optional<std::int64_t> quota_reset_at_ms = std::nullopt;
-  std::int64_t cost_points = 0;
 };
 
 /// Per endpoint class.
@@ -256,9 +241,22 @@ struct governor_stats {
   std::uint64_t probes = 0;
   /// Requests in flight at most, over all classes.
   int peak_in_flight = 0;
+  /// The longest wait announced (until - now when a request was refused),
+  /// and why: what the summary and the log explain.
+  std::int64_t longest_wait_ms = 0;
+  wait_info longest_wait;
   /// Index: protocol::endpoint_class.
   std::array<class_stats, protocol::endpoint_class_count> classes{};
 };
+
+/// The figures of `s` a run keeps with its checkpoint (`jirasync
+/// status`), by name: "granted", "responses_429", "429.<RateLimit-Reason
+/// or none>", "waited_ms.<wait_reason>", "peak_in_flight",
+/// "requests.<class>", "peak_in_flight.<class>", "latency_ms.<class>"
+/// (the EWMA at the end), "429s.<class>",
+/// "unexplained_waits", "probes", "longest_wait_ms". Zero counts of
+/// reasons and classes are left out.
+std::map<std::string, std::int64_t> governor_counters(const governor_stats& s);
 
 class governor {
 public:
@@ -273,14 +271,6 @@ public:
   /// from its headers.
   void on_response(const response_report& r, std::int64_t now_ms);
 
-  /// Earlier interface: the class by name (unknown names share the
-  /// `unknown` class).
-  acquire_result try_acquire(const std::string& bucket,
-                             std::int64_t cost_points, std::int64_t now_ms);
-
-  /// Earlier interface, see completion.
-  void on_complete(const completion& c, std::int64_t now_ms);
-
   /// The wait that matters most now: a wait of everything, else the class
   /// wait ending last; reason none when nothing is held.
   wait_info next_wait(std::int64_t now_ms) const;
@@ -291,11 +281,6 @@ public:
   /// Requests holding a permit.
   int in_flight() const {
     return in_flight_;
-  }
-
-  /// Earlier interface: the total concurrency limit.
-  double concurrency() const {
-    return opts_.max_concurrency;
   }
 
   /// The Little's-law limit of `cls` now.
@@ -321,9 +306,6 @@ public:
   double cost_ratio(protocol::endpoint_class cls) const {
     return quota_.cost_ratio(cls);
   }
-
-  /// Earlier interface: by class name.
-  double cost_ratio(const std::string& bucket) const;
 
 private:
   /// A stated wait of a scope (everything, or one class).

@@ -1,5 +1,6 @@
 #include "sync/page_builder.hpp"
 
+#include "storage/record_limits.hpp"
 #include "sync/attempt_assessment.hpp"
 #include "sync/issue_scope.hpp"
 
@@ -63,16 +64,36 @@ std::string acl_collector::add(const acl_set& set) {
   return id;
 }
 
+const std::string& acl_collector::add(const acl_ref& acl) {
+  auto i = acls_.find(acl->id);
+  if (i == acls_.end())
+    i = acls_.emplace(acl->id, *acl).first;
+  return i->first;
+}
+
 void acl_collector::move_into(storage::write_batch_spec& spec) {
   for (auto& [id, a] : acls_)
     spec.acls.push_back(std::move(a));
   acls_.clear();
 }
 
+namespace {
+
+void warn(built_page& out, const std::string& record,
+          mapping_diagnostics& diags) {
+  for (auto& d : diags)
+    out.warnings.push_back(
+      common::make_error(common::errc::invalid_input, std::move(d), record));
+  diags.clear();
+}
+
+} // namespace
+
 built_page build_page(const page_context& ctx,
                       const std::vector<issue_work>& issues) {
   built_page out;
   acl_collector acls;
+  mapping_diagnostics diags;
   for (const auto& w : issues) {
     if (w.error) {
       out.failures.push_back(*w.error);
@@ -87,14 +108,22 @@ built_page build_page(const page_context& ctx,
       assignee = f.assignee->account_id;
     if (f.security)
       level = f.security->id;
-    auto issue_acl
-      = ctx.resolver.issue_acl(ctx.access, reporter, assignee, level);
-    auto issue_acl_id = acls.add(issue_acl);
-    auto rec = to_issue_record(i, ctx.mapping, issue_acl_id);
+    auto issue_acl = ctx.acls.issue(ctx.access, reporter, assignee, level);
+    auto rec = to_issue_record(i, ctx.mapping, "-", &diags);
     if (rec.project_key.empty()) {
       rec.project_key = ctx.project.key;
       rec.project_id = ctx.project.id;
     }
+    // A record beyond the limits fails alone (with its comments and
+    // attachments), before its ACL joins the batch.
+    if (auto ok = storage::check_record(rec); !ok) {
+      diags.clear();
+      out.failures.push_back(ok.error());
+      continue;
+    }
+    warn(out, w.record_name(), diags);
+    auto issue_acl_id = acls.add(issue_acl);
+    rec.acl = issue_acl_id;
     if (rec.updated_ms > out.max_updated_ms)
       out.max_updated_ms = rec.updated_ms;
     out.last_issue_id = rec.id;
@@ -102,10 +131,19 @@ built_page build_page(const page_context& ctx,
     ++out.issues;
     if (ctx.comments) {
       for (const auto& cm : w.comments) {
-        auto cacl
-          = ctx.resolver.comment_acl(ctx.access, issue_acl, cm.visibility);
-        out.spec.upserts.emplace_back(
-          to_comment_record(cm, i.id, f.attachments, acls.add(cacl)));
+        auto cacl = ctx.acls.comment(ctx.access, issue_acl, cm.visibility);
+        auto crec = to_comment_record(cm, i.id, f.attachments, "-", &diags);
+        auto name = "comment " + cm.id + " of " + w.record_name();
+        if (auto ok = storage::check_record(crec); !ok) {
+          diags.clear();
+          auto e = ok.error();
+          e.record = name;
+          out.failures.push_back(std::move(e));
+          continue;
+        }
+        warn(out, name, diags);
+        crec.acl = acls.add(cacl);
+        out.spec.upserts.emplace_back(std::move(crec));
         ++out.comments;
       }
     }
@@ -113,9 +151,10 @@ built_page build_page(const page_context& ctx,
       auto d = w.downloads.find(a.id);
       if (d == w.downloads.end())
         continue;
+      auto name = "attachment " + a.id + " of " + w.record_name();
       if (!d->second) {
         auto e = d->second.error();
-        e.record = "attachment " + a.id + " of " + w.record_name();
+        e.record = name;
         out.failures.push_back(std::move(e));
         continue;
       }
@@ -124,8 +163,15 @@ built_page build_page(const page_context& ctx,
         ++out.attachments_skipped;
         continue;
       }
-      out.spec.upserts.emplace_back(to_attachment_record(
-        a, i.id, content.sha256, content.text, issue_acl_id));
+      auto arec = to_attachment_record(a, i.id, content.sha256, content.text,
+                                       issue_acl_id);
+      if (auto ok = storage::check_record(arec); !ok) {
+        auto e = ok.error();
+        e.record = name;
+        out.failures.push_back(std::move(e));
+        continue;
+      }
+      out.spec.upserts.emplace_back(std::move(arec));
       ++out.attachments;
     }
   }

@@ -9,14 +9,15 @@
 // whose download failed, an issue Jira refused in a bulkfetch, a record
 // the parser had to drop - each comes back as a common::error naming it.
 //
-// Thread-safety: pure functions; acl_collector and the acl_resolver passed
-// in are single-threaded objects.
+// Thread-safety: pure functions; acl_collector and the acl_memo passed in
+// are single-threaded objects.
 
 #include "common/error.hpp"
 #include "config/config.hpp"
 #include "protocol/jira/jira_models.hpp"
 #include "storage/store.hpp"
 #include "sync/permissions.hpp"
+#include "sync/permissions_memo.hpp"
 #include "sync/record_mapping.hpp"
 
 #include <cstdint>
@@ -90,6 +91,8 @@ class acl_collector {
 public:
   /// The id of `set`'s ACL record, which is kept for the batch.
   std::string add(const acl_set& set);
+  /// The id of a memoised ACL record (no sorting or hashing again).
+  const std::string& add(const acl_ref& acl);
   /// Appends the collected ACLs to `spec.acls` and forgets them.
   void move_into(storage::write_batch_spec& spec);
 
@@ -101,7 +104,8 @@ private:
 struct page_context {
   const protocol::jira_project& project;
   const project_access& access;
-  acl_resolver& resolver;
+  /// Memoised ACLs (acl_memo wraps the run's acl_resolver).
+  acl_memo& acls;
   const mapping_context& mapping;
   /// indexing.comments: emit comment records. Default: true.
   bool comments = true;
@@ -111,8 +115,16 @@ struct page_context {
 struct built_page {
   /// The records and the ACLs they name (the caller adds the checkpoint).
   storage::write_batch_spec spec;
-  /// Issues with an error, attachments whose download failed.
+  /// Issues with an error, attachments whose download failed, records
+  /// beyond the limits of storage/record_limits.hpp (an issue that fails
+  /// takes its comments and attachments with it; a comment or an
+  /// attachment fails alone).
   std::vector<common::error> failures;
+  /// What the ADF converter cut or rendered leniently, one entry per
+  /// diagnostic, naming the record ("issue ABC-1", "comment 7 of issue
+  /// ABC-1") with the field ("description: adf: nesting deeper than ...").
+  /// The records are written; these are not failures.
+  std::vector<common::error> warnings;
   std::uint64_t issues = 0;
   std::uint64_t comments = 0;
   std::uint64_t attachments = 0;

@@ -22,6 +22,15 @@ std::vector<std::string> intersect(const std::vector<std::string>& a,
 
 } // namespace
 
+void unknown_kinds::merge(const unknown_kinds& o) {
+  if (holders == 0)
+    holder_example = o.holder_example;
+  holders += o.holders;
+  if (visibilities == 0)
+    visibility_example = o.visibility_example;
+  visibilities += o.visibilities;
+}
+
 acl_resolver::acl_resolver(std::shared_ptr<const identity_directory> dir)
     : dir_(std::move(dir)) {
   // nop
@@ -29,6 +38,21 @@ acl_resolver::acl_resolver(std::shared_ptr<const identity_directory> dir)
 
 bool acl_resolver::in_universe(const std::string& id) const {
   return std::binary_search(dir_->universe.begin(), dir_->universe.end(), id);
+}
+
+std::vector<std::string> acl_resolver::certain() const {
+  std::vector<std::string> out;
+  if (dir_->api_user && in_universe(*dir_->api_user))
+    out.push_back(*dir_->api_user);
+  return out;
+}
+
+void acl_resolver::add_certain(std::vector<std::string>& users) const {
+  if (!dir_->api_user || !in_universe(*dir_->api_user))
+    return;
+  auto i = std::lower_bound(users.begin(), users.end(), *dir_->api_user);
+  if (i == users.end() || *i != *dir_->api_user)
+    users.insert(i, *dir_->api_user);
 }
 
 std::vector<std::string>
@@ -58,9 +82,9 @@ acl_resolver::role_users(const project_access& p,
   return out;
 }
 
-acl_resolver::expansion acl_resolver::expand(
-  const project_access& p,
-  const std::vector<protocol::permission_holder>& holders) const {
+acl_resolver::expansion
+acl_resolver::expand(const project_access& p,
+                     const std::vector<protocol::permission_holder>& holders) {
   expansion e;
   auto add_group = [&](const std::string& gid) {
     auto m = dir_->group_members.find(gid);
@@ -79,6 +103,7 @@ acl_resolver::expansion acl_resolver::expand(
           e.users.insert(e.users.end(), dir_->universe.begin(),
                          dir_->universe.end());
         } else {
+          // Products unknown (no /applicationrole): nothing, the safe way.
           auto i = dir_->app_role_groups.find(*h.parameter);
           if (i != dir_->app_role_groups.end())
             for (const auto& gid : i->second)
@@ -99,6 +124,7 @@ acl_resolver::expansion acl_resolver::expand(
         break;
       }
       case protocol::holder_type::project_role:
+        // Roles unknown: p.roles is empty, the role grants nothing.
         if (auto rid = h.role_id()) {
           auto u = role_users(p, *rid);
           e.users.insert(e.users.end(), u.begin(), u.end());
@@ -118,8 +144,13 @@ acl_resolver::expansion acl_resolver::expand(
       case protocol::holder_type::assignee:
         e.assignee = true;
         break;
+      case protocol::holder_type::other:
+        // A type this code does not know: reported, grants nothing.
+        if (unknown_.holders++ == 0)
+          unknown_.holder_example = h.type_raw;
+        break;
       default:
-        break; // custom-field holders, portal-only, other: nobody
+        break; // custom-field holders, portal-only: nobody
     }
   }
   sort_unique(e.users);
@@ -129,8 +160,14 @@ acl_resolver::expansion acl_resolver::expand(
 
 const acl_resolver::expansion& acl_resolver::browse(const project_access& p) {
   auto i = browse_cache_.find(p.project_id);
-  if (i == browse_cache_.end())
-    i = browse_cache_.emplace(p.project_id, expand(p, p.browse_holders)).first;
+  if (i == browse_cache_.end()) {
+    expansion e;
+    if (p.browse_known)
+      e = expand(p, p.browse_holders);
+    else
+      e.users = certain();
+    i = browse_cache_.emplace(p.project_id, std::move(e)).first;
+  }
   return i->second;
 }
 
@@ -139,18 +176,39 @@ acl_resolver::level(const project_access& p, const std::string& level_id) {
   auto key = p.project_id + "/" + level_id;
   auto i = level_cache_.find(key);
   if (i == level_cache_.end()) {
-    static const std::vector<protocol::permission_holder> none;
+    expansion e;
     auto m = p.level_members.find(level_id);
-    i = level_cache_
-          .emplace(key,
-                   expand(p, m == p.level_members.end() ? none : m->second))
-          .first;
+    if (p.levels_known && m != p.level_members.end())
+      e = expand(p, m->second);
+    else
+      e.users = certain(); // members unknown, or a level not listed
+    i = level_cache_.emplace(key, std::move(e)).first;
   }
   return i->second;
 }
 
+bool acl_resolver::uses_reporter(const project_access& p,
+                                 const std::optional<std::string>& level_id) {
+  // A scheme granting the whole universe (anyone, any logged-in user)
+  // gains nothing from the reporter.
+  const auto& b = browse(p);
+  if (b.reporter && b.users.size() < dir_->universe.size())
+    return true;
+  return level_id && !level_id->empty() && level(p, *level_id).reporter;
+}
+
+bool acl_resolver::uses_assignee(const project_access& p,
+                                 const std::optional<std::string>& level_id) {
+  const auto& b = browse(p);
+  if (b.assignee && b.users.size() < dir_->universe.size())
+    return true;
+  return level_id && !level_id->empty() && level(p, *level_id).assignee;
+}
+
 acl_set acl_resolver::project_acl(const project_access& p) {
   const auto& b = browse(p);
+  if (!p.browse_known)
+    return acl_set{}; // who may browse the project itself is unknown
   return acl_set{b.anyone, b.users};
 }
 
@@ -181,6 +239,7 @@ acl_set acl_resolver::issue_acl(const project_access& p,
     out.users = intersect(out.users, with_dynamic(level(p, *level_id)));
     out.anyone = false;
   }
+  add_certain(out.users);
   return out;
 }
 
@@ -212,9 +271,15 @@ acl_set acl_resolver::comment_acl(
     }
     if (rid)
       allowed = role_users(p, *rid);
+  } else {
+    // A visibility type this code does not know: reported, grants nothing.
+    if (unknown_.visibilities++ == 0)
+      unknown_.visibility_example = vis->type;
   }
   sort_unique(allowed);
-  return acl_set{false, intersect(issue.users, allowed)};
+  auto users = intersect(issue.users, allowed);
+  add_certain(users);
+  return acl_set{false, std::move(users)};
 }
 
 } // namespace jirasync::sync

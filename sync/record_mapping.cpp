@@ -62,9 +62,10 @@ boost::json::value normalize_custom_value(const boost::json::value& v) {
   return v;
 }
 
-std::string
-render_markdown(const boost::json::value& adf,
-                const std::vector<protocol::jira_attachment>& atts) {
+std::string render_markdown(const boost::json::value& adf,
+                            const std::vector<protocol::jira_attachment>& atts,
+                            mapping_diagnostics* diagnostics,
+                            std::string_view field) {
   if (adf.is_null())
     return {};
   if (adf.is_string())
@@ -82,12 +83,17 @@ render_markdown(const boost::json::value& adf,
         return a.id;
     return std::nullopt;
   };
-  return protocol::adf_to_markdown(adf, opts).markdown;
+  auto res = protocol::adf_to_markdown(adf, opts);
+  if (diagnostics)
+    for (auto& d : res.diagnostics)
+      diagnostics->push_back(std::string(field) + ": " + d);
+  return std::move(res.markdown);
 }
 
 storage::issue_record to_issue_record(const protocol::jira_issue& i,
                                       const mapping_context& ctx,
-                                      std::string acl_id) {
+                                      std::string acl_id,
+                                      mapping_diagnostics* diagnostics) {
   const auto& f = i.fields;
   storage::issue_record r;
   r.id = i.id;
@@ -98,7 +104,7 @@ storage::issue_record to_issue_record(const protocol::jira_issue& i,
   }
   r.summary = f.summary.value_or("");
   if (f.description)
-    r.markdown = render_markdown(*f.description, f.attachments);
+    r.markdown = render_markdown(*f.description, f.attachments, diagnostics);
   if (f.status) {
     r.status = f.status->name;
     r.status_category = f.status->category_key;
@@ -132,13 +138,13 @@ storage::issue_record to_issue_record(const protocol::jira_issue& i,
 storage::comment_record
 to_comment_record(const protocol::jira_comment& c, const std::string& issue_id,
                   const std::vector<protocol::jira_attachment>& atts,
-                  std::string acl_id) {
+                  std::string acl_id, mapping_diagnostics* diagnostics) {
   storage::comment_record r;
   r.id = c.id;
   r.issue_id = issue_id;
   if (c.author)
     r.author = to_user_ref(*c.author);
-  r.markdown = render_markdown(c.body, atts);
+  r.markdown = render_markdown(c.body, atts, diagnostics, "body");
   r.created_ms = c.created_ms;
   r.updated_ms = c.updated_ms;
   if (c.visibility)

@@ -1,5 +1,5 @@
 #pragma once
-// Jira models -> storage records (the export format of INTERFACE.md):
+// Jira models -> storage records (the export format of docs/export-format.md):
 // ADF -> Markdown with media nodes resolved by filename to the issue's
 // attachments, custom fields keyed by field NAME (from GET /field),
 // url = site + "/browse/" + key, timestamps as UTC milliseconds.
@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jirasync::sync {
@@ -34,20 +35,32 @@ storage::project_record to_project_record(const protocol::jira_project& p,
 /// accountId, arrays element-wise, scalars unchanged, null dropped.
 boost::json::value normalize_custom_value(const boost::json::value& v);
 
+/// What the ADF converter cut or rendered leniently in one record: its
+/// diagnostics ("adf: nesting deeper than 256 levels at ...; deeper content
+/// cut"), each prefixed with the field ("description: adf: ..."). The
+/// caller reports them with the record's name: content is never cut
+/// silently.
+using mapping_diagnostics = std::vector<std::string>;
+
 /// Renders ADF with media nodes resolved against `attachments` by filename
-/// (falling back to the media id when it equals an attachment id).
+/// (falling back to the media id when it equals an attachment id). The
+/// converter's diagnostics are appended to `diagnostics` (when given),
+/// prefixed with `field`.
 std::string
 render_markdown(const boost::json::value& adf,
-                const std::vector<protocol::jira_attachment>& attachments);
+                const std::vector<protocol::jira_attachment>& attachments,
+                mapping_diagnostics* diagnostics = nullptr,
+                std::string_view field = "description");
 
-storage::issue_record to_issue_record(const protocol::jira_issue& issue,
-                                      const mapping_context& ctx,
-                                      std::string acl_id);
+storage::issue_record
+to_issue_record(const protocol::jira_issue& issue, const mapping_context& ctx,
+                std::string acl_id, mapping_diagnostics* diagnostics = nullptr);
 
 storage::comment_record
 to_comment_record(const protocol::jira_comment& c, const std::string& issue_id,
                   const std::vector<protocol::jira_attachment>& attachments,
-                  std::string acl_id);
+                  std::string acl_id,
+                  mapping_diagnostics* diagnostics = nullptr);
 
 /// `sha256` and `text` come from the download (text only for text-like
 /// types within attachment_max_bytes).

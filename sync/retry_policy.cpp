@@ -32,8 +32,29 @@ std::string describe(const attempt_outcome& o) {
 classification classify(const attempt_outcome& o, int attempt,
                         const backoff_policy& policy, double jitter_unit) {
   classification c;
-  if (o.status >= 200 && o.status < 400) {
+  auto attempts = " after " + std::to_string(attempt) + " attempt(s)";
+  if (o.status >= 200 && o.status < 300) {
     c.decision = retry_decision::success;
+    return c;
+  }
+  if (o.status >= 300 && o.status < 400) {
+    // The HTTP client follows redirects; one that reaches us had no
+    // usable Location (or too many hops): an answer we cannot use.
+    c.decision = retry_decision::give_up;
+    c.reason = describe(o) + " without a followable Location" + attempts;
+    return c;
+  }
+  if (o.status == 0 && o.dns_failure) {
+    c.cause = retry_cause::transport;
+    if (attempt >= dns_max_attempts) {
+      c.decision = retry_decision::give_up;
+      c.reason = describe(o) + attempts
+                 + " (host name does not resolve: check the site URL and "
+                   "DNS)";
+      return c;
+    }
+    c.decision = retry_decision::retry;
+    c.delay_ms = policy.base_ms;
     return c;
   }
   bool retryable = false;
@@ -52,7 +73,6 @@ classification classify(const attempt_outcome& o, int attempt,
     retryable = true;
     c.cause = retry_cause::transport;
   }
-  auto attempts = " after " + std::to_string(attempt) + " attempt(s)";
   if (!retryable) {
     c.decision = retry_decision::give_up;
     c.reason = describe(o) + attempts;

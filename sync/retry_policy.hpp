@@ -14,7 +14,9 @@ namespace jirasync::sync {
 
 /// What a caller does with a finished attempt.
 enum class retry_decision {
-  success, ///< 2xx (or 3xx already followed): use the response.
+  success, ///< 2xx: use the response. (Redirects are followed by the
+           ///< HTTP client; a 3xx that gets here had no followable
+           ///< Location and gives up.)
   retry,   ///< transient: try again after `delay` (if attempts remain).
   give_up, ///< permanent: fail the record or project with `reason`.
 };
@@ -45,7 +47,14 @@ struct attempt_outcome {
   /// Human-readable description of the failure (status text, transport
   /// error), without credentials.
   std::string detail;
+  /// The host name did not resolve (a typo in the site, no DNS): worth at
+  /// most one more try (dns_max_attempts), not the full backoff. Default:
+  /// false.
+  bool dns_failure = false;
 };
+
+/// Attempts in total for a DNS failure ("host not found"): fail fast.
+inline constexpr int dns_max_attempts = 2;
 
 struct backoff_policy {
   /// First backoff; doubled for each further attempt. Default: 1000 ms.
@@ -79,12 +88,14 @@ struct classification {
 std::int64_t backoff_delay_ms(const backoff_policy& policy, int attempt,
                               double jitter_unit);
 
-/// Classifies attempt number `attempt` (1-based). 2xx/3xx -> success;
+/// Classifies attempt number `attempt` (1-based). 2xx -> success; 3xx ->
+/// give_up ("without a followable Location");
 /// 429 -> retry after Retry-After (else backoff), cause burst or quota;
 /// 500/502/503/504 and 409 and transient transport failures -> retry with
 /// Retry-After if given, else backoff; everything else (400, 401, 403, 404,
 /// 410, other 4xx, permanent transport failures) -> give_up. A retry turns
-/// into give_up once `attempt` reaches policy.max_attempts.
+/// into give_up once `attempt` reaches policy.max_attempts (DNS failures:
+/// dns_max_attempts, after one short base_ms delay).
 classification classify(const attempt_outcome& outcome, int attempt,
                         const backoff_policy& policy, double jitter_unit);
 

@@ -1,5 +1,5 @@
-// ADF -> Markdown (docs/adf-markdown.md): the two entry points and the core
-// of the tree walk (diagnostics, depth bound, output cap).
+// ADF -> Markdown (docs/export-format.md ("The markdown field")): the two entry
+// points and the core of the tree walk (diagnostics, depth bound, output cap).
 //
 // The converter is split by concern (all internal, namespace adf_detail):
 //   adf_nodes    node kinds and lenient JSON accessors;
@@ -9,6 +9,7 @@
 //   adf_renderer the tree walk (adf_markdown/blocks/lists/tables/collect.cpp).
 #include "protocol/adf/adf_markdown.hpp"
 
+#include "common/utf8.hpp"
 #include "protocol/adf/adf_renderer.hpp"
 #include "protocol/adf/adf_text.hpp"
 
@@ -134,6 +135,16 @@ const json::array* renderer::container_content(const json::object& node, kind k,
 
 void renderer::finish() {
   auto& md = res_.markdown;
+  // Text nodes are copied as they are; a document built in memory (not
+  // parsed: the JSON readers already repair invalid UTF-8) may hold invalid
+  // sequences. The output is always valid UTF-8.
+  std::string valid;
+  valid.reserve(md.size());
+  if (auto bad = common::append_valid_utf8(valid, md); bad > 0) {
+    md.swap(valid);
+    diag("adf: " + std::to_string(bad)
+         + " invalid UTF-8 sequence(s) replaced with U+FFFD");
+  }
   if (stopped_ || md.size() > opts_.max_output_bytes) {
     std::size_t cap = opts_.max_output_bytes;
     md.resize(utf8_floor(md, cap > 0 ? cap - 1 : 0));

@@ -1,7 +1,7 @@
 #pragma once
 // ADF (Atlassian Document Format) -> Markdown (CommonMark + GFM), per
-// docs/adf-markdown.md. Pure functions, no I/O, safe to call from any thread
-// concurrently (no shared state).
+// docs/export-format.md ("The markdown field"). Pure functions, no I/O, safe to
+// call from any thread concurrently (no shared state).
 
 #include <boost/json/value.hpp>
 

@@ -683,7 +683,8 @@ struct http_client::impl {
     // The rest of the exchange is bounded by the total deadline only.
     conn.lowest().expires_at(ex.total_deadline);
     auto location = resp.header("location");
-    bool follow = is_redirect(status) && location && !location->empty();
+    bool follow = ex.req.follow_redirects && is_redirect(status) && location
+                  && !location->empty();
 
     if (follow) {
       out.location = std::string(*location);

@@ -49,6 +49,10 @@ struct http_request {
   std::uint64_t max_body_bytes = 64ull << 20;
   /// 301/302/303/307/308 followed at most this often. Default: 5.
   int max_redirects = 5;
+  /// false: a redirect is not followed but answered as the response (its
+  /// Location header says where), e.g. to send the next hop as a request
+  /// of its own. Default: true.
+  bool follow_redirects = true;
   http_timeouts timeouts;
 };
 

@@ -6,14 +6,14 @@
 // else holds a copy.
 //
 // One class = one of Jira's burst buckets: Jira keeps a token bucket per
-// tenant x endpoint x method (jira-cloud-api.md, "Rate limits"), so two
-// endpoints never share a bucket, and `burst_per_sec` is that endpoint's
-// documented rate.
+// tenant x endpoint x method (Atlassian's "Rate limiting" guide for Jira
+// Cloud), so two endpoints never share a bucket, and `burst_per_sec` is that
+// endpoint's documented rate.
 //
-// Points model (OAuth 3LO / Forge / Connect apps, jira-cloud-api.md): a call
-// costs 1 point plus a weight per returned object: 1 per core object (issue,
-// project, attachment), 2 per identity object (user, group, role,
-// permission). Where the documentation names no class we assume, to stay
+// Points model (OAuth 3LO / Forge / Connect apps, Atlassian's rate-limiting
+// guide): a call costs 1 point plus a weight per returned object: 1 per core
+// object (issue, project, attachment), 2 per identity object (user, group,
+// role, permission). Where the documentation names no class we assume, to stay
 // conservative (the governor must never trigger a quota lockout):
 //   comments, fields, audit records -> 1 each (like a core object);
 //   security levels and security-level members -> 2 each (permission-like);

@@ -61,7 +61,11 @@ void read_attachment(ctx& c, const json::object& o, std::string_view p,
   a.filename = str_or_empty(c, o, "filename", p);
   a.author = user_field(c, o, "author", p);
   a.created_ms = opt_time(c, o, "created", p).value_or(0);
-  a.size_bytes = opt_int(c, o, "size", p).value_or(0);
+  auto size = opt_int(c, o, "size", p);
+  if (size && *size < 0)
+    c.fail(join(p, "size"), "negative size " + std::to_string(*size));
+  a.size_known = size.has_value();
+  a.size_bytes = size.value_or(0);
   a.mime_type = str_or_empty(c, o, "mimeType", p);
   a.content_url = str_or_empty(c, o, "content", p);
 }
@@ -184,6 +188,7 @@ parsed<comment_page> parse_comment_page(const json::value& doc) {
                [](ctx& c, const json::object& co, jira_comment& cm) {
                  read_comment(c, co, "", cm);
                });
+  out.value.received = static_cast<std::int64_t>(a->size());
   ctx c{"comment page", &out.errors, 0};
   out.value.start_at = opt_int(c, *o, "startAt", "").value_or(0);
   out.value.max_results = opt_int(c, *o, "maxResults", "").value_or(0);

@@ -68,6 +68,9 @@ struct comment_page {
   /// Default: comments.size() when absent.
   std::int64_t total = 0;
   std::vector<jira_comment> comments;
+  /// Elements the page held, good or not (comments dropped by the parser
+  /// still count when paging on). Default: 0.
+  std::int64_t received = 0;
 };
 
 /// GET /rest/api/3/issue/{id}/comment.
@@ -79,7 +82,11 @@ struct jira_attachment {
   std::optional<jira_user> author;
   /// UTC milliseconds; 0 when absent.
   std::int64_t created_ms = 0;
+  /// Bytes; 0 when absent (see size_known).
   std::int64_t size_bytes = 0;
+  /// Whether Jira gave a size (0 included): downloads are checked against
+  /// it. Default: false.
+  bool size_known = false;
   std::string mime_type;
   /// Content URL (GET follows a 303 to the media host).
   std::string content_url;

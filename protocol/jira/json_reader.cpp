@@ -2,10 +2,13 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
+#include <unordered_map>
 
 #include <boost/json/parser.hpp>
 #include <boost/json/string.hpp>
 
+#include "common/utf8.hpp"
 #include "protocol/jira/jira_time.hpp"
 
 namespace json = boost::json;
@@ -27,28 +30,261 @@ std::string parse_error::to_string() const {
   return out;
 }
 
-parsed<json::value> parse_json(std::string_view text) {
-  parsed<json::value> out;
+namespace {
+
+std::string invalid_json(std::size_t at, const json::error_code& ec) {
+  return "invalid JSON at byte " + std::to_string(at) + ": " + ec.message();
+}
+
+/// One parse of `text`; `ec` and `used` say how it went.
+json::value parse_once(std::string_view text, bool allow_invalid_utf8,
+                       json::error_code& ec, std::size_t& used) {
   json::parse_options opts;
   opts.max_depth = json_max_depth;
+  opts.allow_invalid_utf8 = allow_invalid_utf8;
   // The parser keeps its partial values in a flat stack, so a document that
-  // trips max_depth is torn down without deep recursion.
+  // fails is torn down without deep recursion.
   json::parser p(json::storage_ptr(), opts);
-  json::error_code ec;
-  // write() expects one complete JSON text (extra data is an error).
-  std::size_t used = p.write(text.data(), text.size(), ec);
-  if (ec) {
-    std::string msg = "invalid JSON at byte " + std::to_string(used) + ": ";
-    if (ec == json::error::too_deep)
-      msg += "nested deeper than " + std::to_string(json_max_depth) + " levels";
-    else
-      msg += ec.message();
-    out.errors.push_back({"", "", std::move(msg)});
-    out.fatal = true;
-    return out;
+  used = p.write(text.data(), text.size(), ec);
+  if (ec)
+    return nullptr;
+  return p.release();
+}
+
+/// The stand-in for a cut value: a string no JSON text can forge (it
+/// carries a per-process random nonce), replaced by null after parsing.
+const std::string& cut_marker() {
+  static const std::string marker = [] {
+    std::random_device rd;
+    std::string m = std::string(1, '\0') + "jirasync-cut:";
+    for (int i = 0; i < 4; ++i)
+      m += std::to_string(rd());
+    return m;
+  }();
+  return marker;
+}
+
+/// `text` with every value nested deeper than `max_depth` replaced by the
+/// cut marker (as a JSON string). Linear: each cut value is skipped once.
+/// An unterminated deep value sets `unterminated` (the text was cut off).
+std::string cut_deep(std::string_view text, std::size_t max_depth,
+                     bool& unterminated) {
+  std::string marker_json = "\"\\u0000" + cut_marker().substr(1) + "\"";
+  std::string out;
+  out.reserve(text.size());
+  std::size_t depth = 0;
+  bool in_str = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (in_str) {
+      out += ch;
+      if (ch == '\\' && i + 1 < text.size())
+        out += text[++i];
+      else if (ch == '"')
+        in_str = false;
+      continue;
+    }
+    if (ch == '"') {
+      in_str = true;
+    } else if (ch == '[' || ch == '{') {
+      if (depth >= max_depth) {
+        std::size_t open = 0;
+        bool s = false;
+        std::size_t j = i;
+        for (; j < text.size(); ++j) {
+          char c = text[j];
+          if (s) {
+            if (c == '\\')
+              ++j;
+            else if (c == '"')
+              s = false;
+          } else if (c == '"') {
+            s = true;
+          } else if (c == '[' || c == '{') {
+            ++open;
+          } else if ((c == ']' || c == '}') && --open == 0) {
+            break;
+          }
+        }
+        if (j >= text.size()) {
+          unterminated = true;
+          return out;
+        }
+        out += marker_json;
+        i = j;
+        continue;
+      }
+      ++depth;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+    out += ch;
   }
-  out.value = p.release();
   return out;
+}
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    auto n = common::utf8_sequence_length(s.substr(i));
+    if (n == 0)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string pointer_of(const std::vector<std::string>& path) {
+  // Long paths (a cut 2,000 levels down) are shown by their start.
+  constexpr std::size_t shown = 12;
+  std::string out;
+  for (std::size_t i = 0; i < path.size() && i < shown; ++i)
+    out += "/" + json_reader::shorten(path[i]);
+  if (path.size() > shown)
+    out += "/... (" + std::to_string(path.size()) + " levels)";
+  return out;
+}
+
+/// Finds the cut markers and the invalid UTF-8 of `root` (iteratively: the
+/// tree is at most json_max_depth deep, but never recurse on input).
+std::vector<json_reader::defect> find_defects(json::value& root) {
+  std::vector<json_reader::defect> out;
+  struct frame {
+    json::value* v;
+    std::size_t depth;
+    std::string token;
+  };
+  std::vector<frame> stack;
+  stack.push_back({&root, 0, {}});
+  std::vector<std::string> path;
+  auto add = [&](std::string message) {
+    json_reader::defect d;
+    d.pointer = pointer_of(path);
+    d.message = std::move(message);
+    d.path = path;
+    out.push_back(std::move(d));
+  };
+  while (!stack.empty()) {
+    auto f = std::move(stack.back());
+    stack.pop_back();
+    path.resize(f.depth > 0 ? f.depth - 1 : 0);
+    if (f.depth > 0)
+      path.push_back(std::move(f.token));
+    auto& v = *f.v;
+    if (v.is_string()) {
+      auto& str = v.get_string();
+      if (std::string_view(str) == cut_marker()) {
+        v = nullptr;
+        add("nested deeper than " + std::to_string(json_max_depth)
+            + " levels (value dropped)");
+      } else if (!valid_utf8(str)) {
+        std::string fixed;
+        common::append_valid_utf8(fixed, str);
+        str = std::string_view(fixed);
+        add("invalid UTF-8 in a string");
+      }
+    } else if (v.is_array()) {
+      auto& a = v.get_array();
+      for (std::size_t i = a.size(); i-- > 0;)
+        stack.push_back({&a[i], f.depth + 1, std::to_string(i)});
+    } else if (v.is_object()) {
+      auto& o = v.get_object();
+      for (auto& kv : o) {
+        if (!valid_utf8(kv.key())) {
+          path.push_back(std::string(kv.key()));
+          add("invalid UTF-8 in a key");
+          path.pop_back();
+        }
+        stack.push_back({&kv.value(), f.depth + 1, std::string(kv.key())});
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+namespace detail {
+
+loaded_json load_json(std::string_view text) {
+  loaded_json out;
+  json::error_code ec;
+  std::size_t used = 0;
+  out.doc.value = parse_once(text, false, ec, used);
+  if (!ec)
+    return out;
+  auto first = ec;
+  auto first_msg = invalid_json(used, ec);
+  // Too deep, or maybe invalid UTF-8 (a syntax error to Boost.JSON): try
+  // again with the deep values cut and any bytes accepted; what that finds
+  // are defects of their records, not of the document.
+  if (first == json::error::too_deep || first == json::error::syntax) {
+    std::string cut;
+    std::string_view src = text;
+    ec = {};
+    if (first == json::error::syntax)
+      out.doc.value = parse_once(src, true, ec, used);
+    if (first == json::error::too_deep || ec == json::error::too_deep) {
+      bool unterminated = false;
+      cut = cut_deep(text, json_max_depth, unterminated);
+      if (unterminated) {
+        out.doc.value = nullptr;
+        out.doc.errors.push_back(
+          {"", "",
+           invalid_json(text.size(),
+                        json::make_error_code(json::error::incomplete))});
+        out.doc.fatal = true;
+        out.truncated = true;
+        return out;
+      }
+      src = cut;
+      ec = {};
+      out.doc.value = parse_once(src, true, ec, used);
+    }
+    if (!ec) {
+      out.defects = find_defects(out.doc.value);
+      if (!out.defects.empty())
+        return out;
+    } else if (first == json::error::too_deep) {
+      // Offsets of the cut text do not match the input's.
+      first = ec;
+      first_msg = ec == json::error::incomplete
+                    ? invalid_json(text.size(), ec)
+                    : "invalid JSON: " + ec.message();
+    }
+  }
+  out.doc.value = nullptr;
+  out.doc.errors.push_back({"", "", std::move(first_msg)});
+  out.doc.fatal = true;
+  out.truncated = first == json::error::incomplete;
+  return out;
+}
+
+void add_unreported(const std::vector<json_reader::defect>& defects,
+                    std::vector<parse_error>& errors) {
+  for (const auto& d : defects)
+    if (!d.reported)
+      errors.push_back({"", d.pointer, d.message});
+}
+
+} // namespace detail
+
+parsed<json::value> parse_json(std::string_view text) {
+  auto loaded = detail::load_json(text);
+  for (const auto& d : loaded.defects)
+    loaded.doc.errors.push_back({"", d.pointer, d.message});
+  return std::move(loaded.doc);
+}
+
+json_text_fault json_fault(std::string_view text) {
+  auto loaded = detail::load_json(text);
+  if (!loaded.doc.fatal)
+    return json_text_fault::none;
+  return loaded.truncated ? json_text_fault::truncated
+                          : json_text_fault::malformed;
 }
 
 // ---------------------------------------------------------------------------
@@ -370,6 +606,68 @@ page_info read_page_info(ctx& c, const json::object& o, std::size_t count) {
   else
     pi.is_last = !pi.next_page.has_value();
   return pi;
+}
+
+// ---------------------------------------------------------------------------
+// Defects of the document parse_text is reading
+
+namespace {
+
+using defect_index = std::unordered_map<const json::value*, defect*>;
+
+thread_local defect_index* current_defects = nullptr;
+
+} // namespace
+
+defect_scope::defect_scope(const json::value& doc, std::vector<defect>& defects)
+    : saved_(current_defects), index_(new defect_index) {
+  auto& index = *static_cast<defect_index*>(index_);
+  // The defect and every value on the way to it hold it (the first defect
+  // found wins).
+  for (auto& d : defects) {
+    const json::value* v = &doc;
+    index.emplace(v, &d);
+    for (const auto& token : d.path) {
+      if (v->is_array()) {
+        std::size_t i = std::stoul(token);
+        if (i >= v->get_array().size())
+          break;
+        v = &v->get_array()[i];
+      } else if (v->is_object()) {
+        auto it = v->get_object().find(token);
+        if (it == v->get_object().end())
+          break;
+        v = &it->value();
+      } else {
+        break;
+      }
+      index.emplace(v, &d);
+    }
+  }
+  current_defects = &index;
+}
+
+defect_scope::~defect_scope() {
+  current_defects = static_cast<defect_index*>(saved_);
+  delete static_cast<defect_index*>(index_);
+}
+
+const defect* defect_within(const json::value& v) {
+  if (!current_defects)
+    return nullptr;
+  auto it = current_defects->find(&v);
+  return it == current_defects->end() ? nullptr : it->second;
+}
+
+bool fail_on_defect(ctx& c, const json::value& v) {
+  if (!current_defects)
+    return false;
+  auto it = current_defects->find(&v);
+  if (it == current_defects->end())
+    return false;
+  it->second->reported = true;
+  c.fail(it->second->pointer, it->second->message);
+  return true;
 }
 
 } // namespace json_reader

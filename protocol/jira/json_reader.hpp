@@ -19,12 +19,20 @@
 //   of their parent; the parent is kept. Their errors are still reported,
 //   under the parent's record name with the sub-record's path
 //   (`issue[0] (key A-1): fields.comment.comments[2].created: ...`).
-// - `fatal` is set when the document cannot be used: not JSON, nested deeper
-//   than json_max_depth, wrong top-level shape (an object where an array is
-//   expected), a missing page member (`issues`), or - for single-object
-//   responses - an error in the object's own fields. `value` is then
-//   default/partial. So callers do: `if (r.fatal) fail; log r.errors; use
-//   r.value`.
+// - `fatal` is set when the document cannot be used: not JSON (malformed or
+//   cut off), wrong top-level shape (an object where an array is expected),
+//   a missing page member (`issues`), or - for single-object responses - an
+//   error in the object's own fields. `value` is then default/partial. So
+//   callers do: `if (r.fatal) fail; log r.errors; use r.value`.
+// - DEFECTS do not make a document unusable; they reject the record (or
+//   sub-record) that holds them, like an error in its own fields: a value
+//   nested deeper than json_max_depth (cut: the parser never builds it) and
+//   a string or key with invalid UTF-8 (repaired with U+FFFD). The error
+//   names the record and the JSON pointer of the defect, e.g.
+//   `issue[3] (key A-1): /issues/3/fields/description/content/0/...: nested
+//   deeper than 2000 levels`. So one hostile issue fails alone; the rest of
+//   its page is read. A defect outside every record is a non-fatal error of
+//   the document (parse_text adds it).
 // - Tolerant where Jira varies: ids may be JSON strings or numbers (always
 //   stored as std::string), null and absent are treated alike for optional
 //   fields, unknown fields are ignored. Strict where a wrong value would
@@ -75,31 +83,44 @@ struct parsed {
   }
 };
 
-/// Maximum JSON nesting depth accepted by parse_json (arrays + objects).
-/// Real Jira documents (ADF included) stay far below this; hostile documents
-/// above it are rejected with an error instead of exhausting the stack
-/// (Boost.JSON's value destructor and copy recurse once per level).
+/// Maximum JSON nesting depth of incoming documents (arrays + objects).
+/// Real Jira documents (ADF included) stay far below this. A deeper value
+/// is a defect (see the error model): it is cut before a tree is built
+/// (Boost.JSON's parser, value destructor and copy recurse once per level)
+/// and its record is rejected. The stored records have their own, lower
+/// bound (storage/record_limits.hpp), checked when records are built.
 inline constexpr std::size_t json_max_depth = 2000;
 
-/// Parses JSON text safely: max depth json_max_depth, no exceptions, no
-/// comments/trailing commas. On failure `fatal` is set and the error says
-/// why (and at which byte offset).
+/// Parses JSON text safely: no exceptions, no comments/trailing commas, any
+/// depth and any bytes. When the text is not JSON, `fatal` is set and the
+/// error says why (and at which byte offset). Defects (see the error model)
+/// come back as non-fatal errors naming their JSON pointer, with the value
+/// cut (null) or repaired.
 parsed<boost::json::value> parse_json(std::string_view text);
 
+/// Why a JSON text cannot be used at all.
+enum class json_text_fault {
+  /// Usable (possibly with defects).
+  none,
+  /// It ends early: cut off on the way, worth another request.
+  truncated,
+  /// Broken syntax: the same bytes will come again, never retried.
+  malformed,
+};
+
+/// Classifies `text` like parse_json would read it.
+json_text_fault json_fault(std::string_view text);
+
+namespace json_reader {
+struct defect_scope;
+} // namespace json_reader
+
 /// Parses JSON text, then applies `fn` (one of the parse_* functions below):
-/// `auto page = parse_text(body, parse_search_page);`
+/// `auto page = parse_text(body, parse_search_page);`. Defects reject the
+/// record holding them (the record readers of json_reader see them).
 template<class T>
 parsed<T> parse_text(std::string_view text,
-                     parsed<T> (*fn)(const boost::json::value&)) {
-  auto doc = parse_json(text);
-  if (!doc.ok()) {
-    parsed<T> out;
-    out.errors = std::move(doc.errors);
-    out.fatal = true;
-    return out;
-  }
-  return fn(doc.value);
-}
+                     parsed<T> (*fn)(const boost::json::value&));
 
 /// Pagination of Jira's PageBean-like responses.
 struct page_info {
@@ -148,6 +169,37 @@ struct ctx {
     errors->push_back({record, std::string(field), std::move(message)});
     ++own;
   }
+};
+
+/// A defect (see the error model) at or below `v`, in the document
+/// parse_text is reading on this thread; nullptr when none (or outside
+/// parse_text). `pointer` is the defect's JSON pointer (shortened),
+/// `message` what is wrong. Marks the defect as reported.
+struct defect {
+  std::string pointer;
+  std::string message;
+  /// Whether a record reader reported it. Default: false.
+  bool reported = false;
+  /// The pointer's tokens, unshortened.
+  std::vector<std::string> path;
+};
+const defect* defect_within(const json::value& v);
+
+/// Fails `c` with the defect at or below `v`, if any; returns whether one
+/// was found.
+bool fail_on_defect(ctx& c, const json::value& v);
+
+/// While alive, defect_within() answers for `doc` (parse_text's document)
+/// on this thread. `defects` and `doc` must outlive the scope.
+struct defect_scope {
+  defect_scope(const json::value& doc, std::vector<defect>& defects);
+  ~defect_scope();
+  defect_scope(const defect_scope&) = delete;
+  defect_scope& operator=(const defect_scope&) = delete;
+
+private:
+  void* saved_;
+  void* index_;
 };
 
 /// Runs `fn(sub)` for a sub-record; returns whether the sub-record is good.
@@ -235,6 +287,8 @@ void read_records(const json::array& arr, std::string_view kind,
   for (std::size_t i = 0; i < arr.size(); ++i) {
     const auto& e = arr[i];
     ctx c{label(kind, i, e), &errors, 0};
+    if (fail_on_defect(c, e))
+      continue;
     if (!e.is_object()) {
       c.fail("", "expected an object, " + got(e));
       continue;
@@ -259,6 +313,8 @@ void read_sub_records(ctx& c, const json::object& o, std::string_view key,
     std::string path = indexed(base, i);
     T value{};
     bool good = sub_record(c, [&](ctx& sub) {
+      if (fail_on_defect(sub, e))
+        return;
       if (!e.is_object()) {
         sub.fail(path, "expected an object, " + got(e));
         return;
@@ -319,7 +375,8 @@ parsed<T> single(const json::value& doc, std::string_view kind, F&& read) {
   if (!o)
     return out;
   ctx c{label(kind, std::nullopt, doc), &out.errors, 0};
-  read(c, *o, out.value);
+  if (!fail_on_defect(c, doc))
+    read(c, *o, out.value);
   out.fatal = c.own > 0;
   return out;
 }
@@ -340,5 +397,44 @@ page_info page_fields(const json::object& o, std::size_t count, parsed<T>& out,
 }
 
 } // namespace json_reader
+
+namespace detail {
+
+/// parse_json's document plus its defects (for parse_text).
+struct loaded_json {
+  parsed<boost::json::value> doc;
+  std::vector<json_reader::defect> defects;
+  /// When doc.fatal: the text ended early.
+  bool truncated = false;
+};
+
+loaded_json load_json(std::string_view text);
+
+/// Defects no record reported, as non-fatal document errors.
+void add_unreported(const std::vector<json_reader::defect>& defects,
+                    std::vector<parse_error>& errors);
+
+} // namespace detail
+
+template<class T>
+parsed<T> parse_text(std::string_view text,
+                     parsed<T> (*fn)(const boost::json::value&)) {
+  auto loaded = detail::load_json(text);
+  if (loaded.doc.fatal) {
+    parsed<T> out;
+    out.errors = std::move(loaded.doc.errors);
+    out.fatal = true;
+    return out;
+  }
+  if (loaded.defects.empty())
+    return fn(loaded.doc.value);
+  parsed<T> out;
+  {
+    json_reader::defect_scope scope{loaded.doc.value, loaded.defects};
+    out = fn(loaded.doc.value);
+  }
+  detail::add_unreported(loaded.defects, out.errors);
+  return out;
+}
 
 } // namespace jirasync::protocol

@@ -1,6 +1,7 @@
 #pragma once
 // Jira Cloud rate-limit response headers -> one rate_limit_signal, and what
-// they mean (jira-cloud-api.md, "Rate limits", from real 2026 responses).
+// they mean (Atlassian's "Rate limiting" guide for Jira Cloud, from real 2026
+// responses).
 //
 // Three families, never to be confused:
 //   BURST (every response; per tenant x endpoint x method, refills every

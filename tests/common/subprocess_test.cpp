@@ -193,8 +193,11 @@ TEST_CASE("subprocess: the CPU limit stops a busy child with SIGXCPU",
   auto r = run_ok(o);
   CHECK(r.term_signal == SIGXCPU);
   CHECK_FALSE(r.timed_out);
-  // It ran until the limit (the kernel accounts in ticks: about 1 s).
-  CHECK(r.cpu_time >= std::chrono::milliseconds(900));
+  // It ran until the limit. The kernel checks RLIMIT_CPU against its tick
+  // accounting while rusage sums precise times, so the figure reported can
+  // be well under 1 s on a busy machine (876 ms seen): only a clear lower
+  // bound is checked.
+  CHECK(r.cpu_time >= std::chrono::milliseconds(500));
 }
 
 TEST_CASE("subprocess: the address-space limit makes allocation fail",

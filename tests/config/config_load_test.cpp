@@ -38,6 +38,7 @@ TEST_CASE("a minimal api_token file loads with every default filled",
   CHECK(c.indexing.comments);
   CHECK(c.indexing.attachments);
   CHECK(c.indexing.attachment_max_bytes == 52428800);
+  CHECK(c.indexing.attachment_text_max_bytes == 1048576);
   CHECK(c.sync.strategy == sync_strategy::scheduled);
   CHECK(c.sync.interval_minutes == 60);
   CHECK(c.sync.max_unexplained_wait_secs == 60);

@@ -25,36 +25,14 @@
 #include <tuple>
 #include <vector>
 
+#include "test_util/temp_dir.hpp"
+
 namespace jirasync::testing {
 
 // ---------------------------------------------------------------- files
 
-/// A unique temp dir removed on destruction.
-struct scratch_dir {
-  std::filesystem::path path;
-  scratch_dir() {
-    auto tmpl
-      = (std::filesystem::temp_directory_path() / "jirasync-extract-XXXXXX")
-          .string();
-    if (!::mkdtemp(tmpl.data()))
-      throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  scratch_dir(const scratch_dir&) = delete;
-  scratch_dir& operator=(const scratch_dir&) = delete;
-
-  std::filesystem::path write(const std::string& name,
-                              const std::string& bytes) const {
-    auto p = path / name;
-    std::ofstream out{p, std::ios::binary};
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return p;
-  }
-};
+/// A unique temp dir removed on destruction (the tests' one helper).
+using scratch_dir = jirasync::test::temp_dir;
 
 // ---------------------------------------------------------------- UTF-8
 

@@ -100,7 +100,7 @@ TEST_CASE("docx: header, paragraphs, table rows of cells, footer",
                  "<w:moveFrom><w:r><w:t>moved</w:t></w:r></w:moveFrom>"
                  "</w:p>";
   d.footer = "Page footer";
-  auto file = dir.path / "notes.docx";
+  auto file = dir.path() / "notes.docx";
   make_docx(file, d);
   auto r = run(file, "application/vnd.openxmlformats-officedocument."
                      "wordprocessingml.document");
@@ -117,7 +117,7 @@ TEST_CASE("docx: detected from the content whatever the label",
   scratch_dir dir;
   docx_spec d;
   d.body_xml = w_p("labelled wrongly");
-  auto file = dir.path / "blob";
+  auto file = dir.path() / "blob";
   make_docx(file, d);
   for (auto mime : {"application/octet-stream", "text/plain", ""}) {
     auto r = run(file, mime);
@@ -134,7 +134,7 @@ TEST_CASE("docx: mc:Fallback copies are skipped", "[extract][docx]") {
       "openxmlformats.org/markup-compatibility/2006\"><mc:Choice "
       "Requires=\"wps\"><w:t>text box</w:t></mc:Choice><mc:Fallback>"
       "<w:t>text box</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>";
-  auto file = dir.path / "alt.docx";
+  auto file = dir.path() / "alt.docx";
   make_docx(file, d);
   auto r = run(file, "");
   CHECK(r.text == "text box\n");
@@ -143,7 +143,7 @@ TEST_CASE("docx: mc:Fallback copies are skipped", "[extract][docx]") {
 TEST_CASE("xlsx: sheets by name in tab order, shared strings resolved",
           "[extract][xlsx]") {
   scratch_dir dir;
-  auto file = dir.path / "book.xlsx";
+  auto file = dir.path() / "book.xlsx";
   make_xlsx(file,
             {{"Budget " + ue,
               {{"s:Item", "s:Cost", "s:Note"},
@@ -165,7 +165,7 @@ TEST_CASE("xlsx: sheets by name in tab order, shared strings resolved",
 TEST_CASE("pptx: slides in show order, title first, tables, notes",
           "[extract][pptx]") {
   scratch_dir dir;
-  auto file = dir.path / "deck.pptx";
+  auto file = dir.path() / "deck.pptx";
   make_pptx(file, {{"Roadmap " + zh,
                     {"First point", "Second " + ue},
                     {},
@@ -181,7 +181,7 @@ TEST_CASE("pptx: slides in show order, title first, tables, notes",
 
 TEST_CASE("pptx: a huge media entry is never inflated", "[extract][pptx]") {
   scratch_dir dir;
-  auto file = dir.path / "media.pptx";
+  auto file = dir.path() / "media.pptx";
   // 200 MiB of zeros as a "picture": past the entry budget, but no text
   // lives there, so it is never read.
   make_pptx(file, {{"Slide with a picture", {}, {}, ""}},
@@ -326,8 +326,8 @@ TEST_CASE("unsupported and mislabelled files get a status and a reason",
 
   zip_builder plain_zip;
   plain_zip.add("readme.txt", "just a zip");
-  plain_zip.write(dir.path / "x.zip");
-  auto z = run(dir.path / "x.zip", "application/zip");
+  plain_zip.write(dir.path() / "x.zip");
+  auto z = run(dir.path() / "x.zip", "application/zip");
   CHECK(z.outcome.status == text_status::unsupported);
   CHECK(z.outcome.reason.find("not an Office Open XML") != std::string::npos);
 }

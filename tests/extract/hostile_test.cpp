@@ -87,11 +87,11 @@ TEST_CASE("hostile files fail one by one; the good ones between them "
   auto good_pdf = dir.write("good.pdf", make_pdf({{"Good PDF text"}}));
   docx_spec gd;
   gd.body_xml = w_p("Good docx text");
-  make_docx(dir.path / "good.docx", gd);
+  make_docx(dir.path() / "good.docx", gd);
   auto good = [&] {
     cases.push_back({"good PDF", good_pdf, "application/pdf",
                      text_status::extracted, "", "Good PDF text\n"});
-    cases.push_back({"good docx", dir.path / "good.docx", docx_mime,
+    cases.push_back({"good docx", dir.path() / "good.docx", docx_mime,
                      text_status::extracted, "", "Good docx text\n"});
   };
 
@@ -110,33 +110,33 @@ TEST_CASE("hostile files fail one by one; the good ones between them "
   good();
   // 64 MiB of empty paragraphs: no text to fill the cap, so all of it
   // would be read but for the entry budget.
-  make_docx_parts(dir.path / "bomb.docx", std::nullopt,
+  make_docx_parts(dir.path() / "bomb.docx", std::nullopt,
                   {"", "<w:p/>", (std::uint64_t{64} << 20) / 6, ""});
-  cases.push_back({"zip bomb", dir.path / "bomb.docx", docx_mime,
+  cases.push_back({"zip bomb", dir.path() / "bomb.docx", docx_mime,
                    text_status::too_large,
                    "ZIP entry word/document.xml inflates past 16 MiB", ""});
   // The same, declaring 1000 bytes: the budget counts what inflates.
-  make_docx_parts(dir.path / "liar.docx", std::nullopt,
+  make_docx_parts(dir.path() / "liar.docx", std::nullopt,
                   {"", "<w:p/>", (std::uint64_t{64} << 20) / 6, ""});
-  patch_declared_size(dir.path / "liar.docx", "word/document.xml", 1000);
-  cases.push_back({"zip bomb with a lying size", dir.path / "liar.docx",
+  patch_declared_size(dir.path() / "liar.docx", "word/document.xml", 1000);
+  cases.push_back({"zip bomb with a lying size", dir.path() / "liar.docx",
                    docx_mime, text_status::too_large,
                    "ZIP entry word/document.xml inflates past 16 MiB", ""});
   // Two parts under the entry budget, over the total.
   make_docx_parts(
-    dir.path / "total.docx",
+    dir.path() / "total.docx",
     generated_entry{"", "<w:p/>", (std::uint64_t{14} << 20) / 6, ""},
     {"", "<w:p/>", (std::uint64_t{14} << 20) / 6, ""});
-  cases.push_back({"zip bomb across parts", dir.path / "total.docx", docx_mime,
-                   text_status::too_large,
+  cases.push_back({"zip bomb across parts", dir.path() / "total.docx",
+                   docx_mime, text_status::too_large,
                    "the ZIP entries inflate past 24 MiB in total", ""});
   good();
   docx_spec lol;
   lol.document_prefix = billion_laughs;
   lol.body_xml = w_p("&lol9;");
-  make_docx(dir.path / "lol.docx", lol);
-  cases.push_back({"billion laughs in a docx", dir.path / "lol.docx", docx_mime,
-                   text_status::failed,
+  make_docx(dir.path() / "lol.docx", lol);
+  cases.push_back({"billion laughs in a docx", dir.path() / "lol.docx",
+                   docx_mime, text_status::failed,
                    "word/document.xml: XML with a DOCTYPE declaration "
                    "(refused: entity expansion) at line 2",
                    ""});
@@ -171,9 +171,9 @@ TEST_CASE("hostile files fail one by one; the good ones between them "
     zb.add_generated("ppt/slides/slide1.xml",
                      {"<p:sld xmlns:p=\"" + pns + "\">", " ",
                       std::uint64_t{40} << 20, "</p:sld>"});
-    zb.write(dir.path / "huge.pptx");
+    zb.write(dir.path() / "huge.pptx");
   }
-  cases.push_back({"pptx with a huge entry", dir.path / "huge.pptx", "",
+  cases.push_back({"pptx with a huge entry", dir.path() / "huge.pptx", "",
                    text_status::too_large,
                    "ZIP entry ppt/slides/slide1.xml inflates past 16 MiB", ""});
   good();
@@ -222,9 +222,9 @@ TEST_CASE("hostile: a zip bomb against the default budgets",
   scratch_dir dir;
   // 136 MiB of blanks inside the body: past the 128 MiB entry budget.
   make_docx_parts(
-    dir.path / "bomb.docx", std::nullopt,
+    dir.path() / "bomb.docx", std::nullopt,
     {"", std::string(64, ' '), (std::uint64_t{136} << 20) / 64, ""});
-  auto r = run_extraction(real_child(), {dir.path / "bomb.docx", "", {}});
+  auto r = run_extraction(real_child(), {dir.path() / "bomb.docx", "", {}});
   CHECK(r.status == text_status::too_large);
   CHECK(r.reason
         == "ZIP entry word/document.xml inflates past 128 MiB (zip bomb?)");
@@ -235,12 +235,12 @@ TEST_CASE("hostile: a part that needs more memory than the limit fails "
           "[extract][hostile]") {
   scratch_dir dir;
   // One 150 MiB attribute value: expat must hold the whole start tag.
-  make_docx_parts(dir.path / "token.docx", std::nullopt,
+  make_docx_parts(dir.path() / "token.docx", std::nullopt,
                   {"<w:p w:rsidR=\"", "A", std::uint64_t{150} << 20, "\"/>"});
   runner_limits lim;
   lim.address_space_bytes = std::uint64_t{256} << 20;
   lim.extract.max_zip_entry_bytes = std::uint64_t{512} << 20;
-  auto r = run_extraction(real_child(lim), {dir.path / "token.docx", "", {}});
+  auto r = run_extraction(real_child(lim), {dir.path() / "token.docx", "", {}});
   INFO(r.reason);
   CHECK_FALSE(r.text);
   if (sanitized_build()) {
@@ -259,10 +259,10 @@ TEST_CASE("hostile: the text of a good file through the child is capped",
   docx_spec d;
   for (int i = 0; i < 2000; ++i)
     d.body_xml += w_p("paragraph " + std::to_string(i) + " \xE4\xB8\xAD");
-  make_docx(dir.path / "long.docx", d);
+  make_docx(dir.path() / "long.docx", d);
   runner_limits lim;
   lim.extract.max_text_bytes = 1000;
-  auto r = run_extraction(real_child(lim), {dir.path / "long.docx", "", {}});
+  auto r = run_extraction(real_child(lim), {dir.path() / "long.docx", "", {}});
   CHECK(r.status == text_status::extracted);
   CHECK(r.truncated);
   CHECK(r.reason == "text cut at the 1000-byte cap");

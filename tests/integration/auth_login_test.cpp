@@ -21,12 +21,12 @@
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using jirasync::test::temp_dir;
 using jirasync::testing::background_process;
 using jirasync::testing::free_loopback_port;
 using jirasync::testing::read_file;
 using jirasync::testing::run_to_completion;
 using jirasync::testing::sim_process;
-using jirasync::test::temp_dir;
 namespace protocol = jirasync::protocol;
 using jirasync::protocol::header_list;
 

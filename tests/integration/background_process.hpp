@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace jirasync::testing {
 
@@ -24,29 +25,13 @@ public:
                      std::filesystem::path out_file,
                      std::filesystem::path err_file)
       : out_(std::move(out_file)), err_(std::move(err_file)) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    auto argv = argv_of(args);
-    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-      throw std::runtime_error("cannot start " + args[0]);
+    common::child_spec spec{std::move(args), common::child_output::file, out_,
+                            common::child_output::file, err_};
+    auto child = common::child_process::start(spec);
+    if (!child)
+      throw std::runtime_error(child.error().to_string());
+    child_.emplace(std::move(*child));
   }
-
-  ~background_process() {
-    if (pid_ > 0 && !status_) {
-      ::kill(pid_, SIGTERM);
-      int st = 0;
-      ::waitpid(pid_, &st, 0);
-    }
-  }
-
-  background_process(const background_process&) = delete;
-  background_process& operator=(const background_process&) = delete;
 
   /// The first stdout line starting with `prefix`, waiting at most `limit`.
   std::optional<std::string> wait_for_line(const std::string& prefix,
@@ -64,7 +49,7 @@ public:
           return line;
         pos = end + 1;
       }
-      if (exited())
+      if (child_->exited())
         return std::nullopt;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -73,13 +58,16 @@ public:
 
   /// The exit status (or 128 + signal), waiting at most `limit`.
   std::optional<int> wait_exit(std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!exited()) {
-      if (std::chrono::steady_clock::now() >= deadline)
-        return std::nullopt;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return status_;
+    return child_->wait_exit(limit);
+  }
+
+  /// Sends `sig` (e.g. SIGTERM, SIGINT); false when the process has ended.
+  bool signal(int sig) {
+    return child_->signal(sig);
+  }
+
+  pid_t pid() const {
+    return child_->pid();
   }
 
   std::string out() const {
@@ -90,19 +78,9 @@ public:
   }
 
 private:
-  bool exited() {
-    if (status_)
-      return true;
-    int st = 0;
-    if (::waitpid(pid_, &st, WNOHANG) == pid_)
-      status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    return status_.has_value();
-  }
-
   std::filesystem::path out_;
   std::filesystem::path err_;
-  pid_t pid_ = 0;
-  std::optional<int> status_;
+  std::optional<common::child_process> child_;
 };
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (the kernel's pick).

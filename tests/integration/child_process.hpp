@@ -1,12 +1,14 @@
 #pragma once
-// Child processes for the integration tests: jira-sim (read its ready line,
-// SIGTERM on scope exit) and one-shot jirasync runs (exit status + stdout
-// captured to a file). POSIX only.
+// Child processes for the integration tests, on common/child_process and the
+// sim launcher: jira-sim (its ready line, stopped on scope exit) and one-shot
+// jirasync runs (exit status; stdout and stderr in files).
+
+#include "common/child_process.hpp"
+#include "sim/launcher.hpp"
 
 #include <boost/json.hpp>
 
-#include <csignal>
-#include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,45 +16,28 @@
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
-
 namespace jirasync::testing {
 
-inline std::vector<char*> argv_of(std::vector<std::string>& args) {
-  std::vector<char*> out;
-  for (auto& a : args)
-    out.push_back(a.data());
-  out.push_back(nullptr);
-  return out;
-}
+/// How long a one-shot run may take before the test gives up on it (and
+/// kills it): far beyond any run of the suite, but not forever.
+inline constexpr auto run_limit = std::chrono::minutes(10);
 
 /// Runs `args` to completion; stdout to `out_file`, stderr to `err_file`.
-/// Returns the exit status (or 128+signal).
+/// Returns the exit status (or 128+signal). Throws when the program cannot
+/// be started or does not end within `run_limit`.
 inline int run_to_completion(std::vector<std::string> args,
                              const std::filesystem::path& out_file,
                              const std::filesystem::path& err_file) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  auto argv = argv_of(args);
-  pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0)
-    throw std::runtime_error("cannot start " + args[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  return 128 + WTERMSIG(status);
+  common::child_spec spec{std::move(args), common::child_output::file, out_file,
+                          common::child_output::file, err_file};
+  auto child = common::child_process::start(spec);
+  if (!child)
+    throw std::runtime_error(child.error().to_string());
+  auto st = child->wait_exit(run_limit);
+  if (!st)
+    throw std::runtime_error(spec.argv[0] + " did not end within "
+                             + std::to_string(run_limit.count()) + " min");
+  return *st;
 }
 
 inline std::string read_file(const std::filesystem::path& p) {
@@ -62,62 +47,31 @@ inline std::string read_file(const std::filesystem::path& p) {
   return buf.str();
 }
 
-/// A running jira-sim; SIGTERM + wait on destruction.
+/// A running jira-sim (args[0] is its executable); stopped on destruction.
+/// Throws when it does not print its ready line within a minute.
 class sim_process {
 public:
   explicit sim_process(std::vector<std::string> args) {
-    int fds[2];
-    if (::pipe(fds) != 0)
-      throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    auto argv = argv_of(args);
-    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(fds[1]);
-    if (rc != 0) {
-      ::close(fds[0]);
-      throw std::runtime_error("cannot start " + args[0]);
-    }
-    out_ = ::fdopen(fds[0], "r");
-    std::string line;
-    int c;
-    while ((c = std::fgetc(out_)) != EOF && c != '\n')
-      line += static_cast<char>(c);
-    if (line.empty())
-      throw std::runtime_error("jira-sim printed no ready line");
-    ready_ = boost::json::parse(line).as_object();
+    std::filesystem::path bin = args.at(0);
+    args.erase(args.begin());
+    auto started = jirasim::start_sim(bin, std::move(args));
+    if (!started)
+      throw std::runtime_error(started.error().to_string());
+    sim_.emplace(std::move(*started));
   }
-
-  ~sim_process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    if (out_)
-      std::fclose(out_);
-  }
-
-  sim_process(const sim_process&) = delete;
-  sim_process& operator=(const sim_process&) = delete;
 
   std::string str(const char* key) const {
-    return std::string{ready_.at(key).as_string()};
+    return sim_->str(key);
   }
   std::string base_url() const {
     return str("base_url");
   }
   pid_t pid() const {
-    return pid_;
+    return sim_->process.pid();
   }
 
 private:
-  pid_t pid_ = 0;
-  std::FILE* out_ = nullptr;
-  boost::json::object ready_;
+  std::optional<jirasim::running_sim> sim_;
 };
 
 } // namespace jirasync::testing

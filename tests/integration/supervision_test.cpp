@@ -16,8 +16,8 @@
 #include <set>
 
 using namespace jirasync;
-using jirasync::testing::sim_process;
 using jirasync::test::temp_dir;
+using jirasync::testing::sim_process;
 
 namespace {
 

@@ -7,12 +7,13 @@ checker="$root/tests/layering/check_includes.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# One copy of the product's sources; each injection edits one file and puts
+# it back afterwards.
+mkdir -p "$tmp/tree"
+(cd "$root" && cp -r common config storage protocol extract sync actors app sim "$tmp/tree/")
+
 inject() { # DIR/FILE HEADER
-  rm -rf "$tmp/tree"
-  mkdir -p "$tmp/tree"
-  for d in common config storage protocol extract sync actors app sim; do
-    cp -r "$root/$d" "$tmp/tree/$d"
-  done
+  cp "$tmp/tree/$1" "$tmp/orig"
   printf '#include "%s"\n' "$2" >> "$tmp/tree/$1"
   if out=$("$checker" "$tmp/tree" 2>&1); then
     echo "FAIL: $1 including $2 was not caught"
@@ -23,6 +24,7 @@ inject() { # DIR/FILE HEADER
     echo "$out"
     exit 1
   fi
+  cp "$tmp/orig" "$tmp/tree/$1"
   echo "caught: $1 -> $2"
 }
 
@@ -36,4 +38,5 @@ inject sim/workspace.hpp protocol/jira/jira_models.hpp      # sim stays apart
 inject extract/text_sink.hpp storage/records.hpp            # extract: common only
 inject common/error.hpp extract/text_status.hpp             # nor used below
 inject storage/store.hpp extract/runner.hpp
+inject app/cmd_demo.cpp sim/workspace.hpp                  # only the launcher
 echo "layering self-test: every forbidden include was caught"

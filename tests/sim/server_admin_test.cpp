@@ -72,8 +72,9 @@ sample pick(sim_fixture& f) {
 
 } // namespace
 
-TEST_CASE("jira-sim --no-admin: the API user is in no admin group, the truth is whole",
-          "[sim][admin]") {
+TEST_CASE(
+  "jira-sim --no-admin: the API user is in no admin group, the truth is whole",
+  "[sim][admin]") {
   auto ws_admin = generate(small_options().workspace);
   auto ws = generate(no_admin_options().workspace);
   CHECK(has_global_permission(ws_admin, ws_admin.api_user, "ADMINISTER"));
@@ -155,8 +156,9 @@ TEST_CASE("jira-sim --no-admin: 403 where Jira requires Administer Jira",
   }
 }
 
-TEST_CASE("jira-sim --no-admin: content, identities and configuration stay readable",
-          "[sim][admin]") {
+TEST_CASE(
+  "jira-sim --no-admin: content, identities and configuration stay readable",
+  "[sim][admin]") {
   sim_fixture f{no_admin_options()};
   auto s = pick(f);
   REQUIRE_FALSE(s.issue_key.empty());

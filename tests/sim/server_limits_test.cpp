@@ -1,6 +1,6 @@
-// Rate limits as Jira sends them (docs/jira-cloud-api.md "Rate limits",
-// tests/fixtures/jira-cloud/rate-limit-headers-2026.txt): X-RateLimit-* for
-// the burst bucket of the endpoint class, the points quota and its
+// Rate limits as Jira sends them (Atlassian's "Rate limiting" guide for Jira
+// Cloud, tests/fixtures/jira-cloud/rate-limit-headers-2026.txt): X-RateLimit-*
+// for the burst bucket of the endpoint class, the points quota and its
 // Beta-RateLimit* headers for OAuth traffic only, 429s by reason, the
 // options and the quirks seen in the wild. First the pure maths with an
 // injected clock, then the same over real sockets.

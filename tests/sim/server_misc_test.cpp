@@ -117,7 +117,7 @@ TEST_CASE("same seed, same bytes", "[sim]") {
   CHECK(strip(a) != strip(c));
 }
 
-TEST_CASE("ready line has exactly INTERFACE.md's keys", "[sim]") {
+TEST_CASE("ready line has exactly the documented keys", "[sim]") {
   sim_fixture f;
   auto line = ready_line(f.srv->port(), f.srv->base_url(), f.srv->ca_file(),
                          f.email, f.token, f.app->cloud_id());

@@ -24,7 +24,7 @@ TEST_CASE("ACL ids are content addressed", "[storage]") {
            R"("anyone":false,"users":["u1","u2"]})");
 }
 
-TEST_CASE("issue export line matches INTERFACE.md", "[storage]") {
+TEST_CASE("issue export line matches docs/export-format.md", "[storage]") {
   auto i = make_issue("10042", "ABC-7", "324aad5ab4852ced5c046c7f1905e856");
   i.priority = "High";
   i.labels = {"backend", "urgent"};
@@ -49,7 +49,7 @@ TEST_CASE("issue export line matches INTERFACE.md", "[storage]") {
            R"("custom_fields":{"Epic Name":"Q1","Story Points":3},)"
            R"("url":"https://acme.atlassian.net/browse/ABC-7",)"
            R"("acl":"324aad5ab4852ced5c046c7f1905e856"})");
-  SECTION("nulls where INTERFACE says null") {
+  SECTION("nulls where the export format says null") {
     auto j = make_issue("1", "ABC-1", "x");
     CHECK(to_line(any_record{j})
           == R"({"type":"issue","id":"1","key":"ABC-1","project_key":"ABC",)"

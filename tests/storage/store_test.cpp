@@ -397,6 +397,9 @@ TEST_CASE("who-can-see and status queries", "[storage]") {
   sc.started_at_ms = 1704190272123;
   sc.finished_at_ms = 1704190273123;
   sc.counters["requests"] = 7;
+  sc.counters["waited_ms.burst_429"] = 2000;
+  sc.counters["peak_in_flight.comments"] = 3;
+  sc.counters["peak_in_flight.bulkfetch"] = 4;
   b.sync = sc;
   b.meta["note"] = "x";
   apply_ok(*s, b);
@@ -428,6 +431,11 @@ TEST_CASE("who-can-see and status queries", "[storage]") {
   CHECK(text.find("last sync: ok (incremental), started "
                   "2024-01-02T10:11:12.123Z")
         != std::string::npos);
+  // Counters: the plain ones on one line, each group on its own.
+  CHECK(text.find("  counters: requests=7\n") != std::string::npos);
+  CHECK(text.find("  peak_in_flight: bulkfetch=4 comments=3\n")
+        != std::string::npos);
+  CHECK(text.find("  waited_ms: burst_429=2000\n") != std::string::npos);
   CHECK(text.find("ABC (id 10000): full sync done, issues updated up to "
                   "2024-01-02T10:11:12.123Z")
         != std::string::npos);

@@ -33,6 +33,12 @@ TEST_CASE("a user page: every user stored, active atlassians in the "
   CHECK(page.spec.upserts.size() == 5);
   CHECK(std::holds_alternative<storage::user_record>(page.spec.upserts[0]));
   CHECK(page.universe == std::vector<std::string>{"b", "a"});
+  // None of them has an email: the three atlassian accounts (active or not)
+  // count as hidden, app and customer accounts do not.
+  CHECK(page.hidden_email == 3);
+  auto with = user("m", account_type::atlassian, true);
+  with.email = "m@example.com";
+  CHECK(build_user_page({with}).hidden_email == 0);
   std::vector<std::string> all{"b", "a", "c", "a"};
   finish_universe(all);
   CHECK(all == std::vector<std::string>{"a", "b", "c"});
@@ -68,18 +74,38 @@ TEST_CASE("application roles: ids from groupDetails, else names", "[sync]") {
         == std::vector<std::string>{"g-3"});
 }
 
-TEST_CASE("default product groups without /applicationrole", "[sync]") {
+TEST_CASE("without /applicationrole no product group is guessed",
+          "[sync][permissions]") {
   identity_directory dir;
   add_group_names(
     dir, {{"g-sw", "jira-software-users"}, {"g-core", "jira-core-users"}});
-  add_default_application_roles(dir);
-  CHECK(dir.app_role_groups.at("jira-software")
-        == std::vector<std::string>{"g-sw"});
-  CHECK(dir.app_role_groups.at("jira-core")
-        == std::vector<std::string>{"g-core"});
-  // No group, no grant: the safe direction.
-  CHECK(dir.app_role_groups.count("jira-servicedesk") == 0);
-  CHECK(dir.app_role_groups.size() == 2);
+  dir.app_role_groups["stale"] = {"g-sw"};
+  application_roles_unknown(
+    dir, access_gap{"application roles", "Administer Jira", "HTTP 403"});
+  // Not even the default group names: a product grants nothing.
+  CHECK(dir.app_role_groups.empty());
+  CHECK_FALSE(dir.app_roles_known);
+  REQUIRE(dir.gaps.size() == 1);
+  CHECK(dir.gaps[0].missing_permission == "Administer Jira");
+}
+
+TEST_CASE("without group members groups grant nothing; without users the "
+          "universe is the API user",
+          "[sync][permissions]") {
+  identity_directory dir;
+  dir.group_members["g-1"] = {"u1"};
+  groups_unknown(dir, access_gap{"groups", "Browse users and groups", "403"});
+  CHECK(dir.group_members.empty());
+  CHECK_FALSE(dir.groups_known);
+  jira_user me;
+  me.account_id = "bot";
+  me.type = account_type::atlassian;
+  CHECK(universe_of_api_user(me) == std::vector<std::string>{"bot"});
+  me.active = false;
+  CHECK(universe_of_api_user(me).empty());
+  me.active = true;
+  me.type = account_type::app;
+  CHECK(universe_of_api_user(me).empty());
 }
 
 TEST_CASE("browse holders: only BROWSE_PROJECTS grants", "[sync]") {

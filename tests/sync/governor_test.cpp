@@ -177,6 +177,11 @@ TEST_CASE("a quota 429 with t=2107 pauses everything ~2107 s and says so",
   // Every class, for the whole of it.
   auto [longest, lw] = longest_wait(g, now + 1'000'000, some_classes);
   CHECK(longest == 1'107'000);
+  // The summary's longest wait: announced at the first refusal, with why.
+  CHECK(g.stats().longest_wait_ms == 1'107'000);
+  CHECK(g.stats().longest_wait.reason == wait_reason::quota_429);
+  CHECK(g.stats().longest_wait.text.find("jira-quota-tenant-based")
+        != std::string::npos);
   for (auto cls : some_classes) {
     auto r = g.try_acquire(cls, 1, now + 2'106'999);
     CHECK_FALSE(r.granted);
@@ -488,10 +493,9 @@ TEST_CASE("token bucket per endpoint class, configured rates",
   }
   auto r = g.try_acquire(ec::bulkfetch, 1, now);
   CHECK_FALSE(r.granted);
-  CHECK(r.rate_limited);
+  CHECK(r.wait.rate_limited());
   CHECK(r.wait.reason == wait_reason::burst_pacing);
-  REQUIRE(r.retry_at_ms);
-  CHECK(*r.retry_at_ms == now + 100); // 10 tokens/s -> one every 100 ms
+  CHECK(r.wait.until_ms == now + 100); // 10 tokens/s -> one every 100 ms
   CHECK(g.try_acquire(ec::bulkfetch, 1, now + 100).granted);
   // Another class has its own bucket (after its own probe).
   probe_once(g, ec::comments, {}, now);
@@ -575,7 +579,7 @@ TEST_CASE("concurrency per class from Little's law", "[sync][governor]") {
   auto r = h.try_acquire(ec::attachment_content, 2, now);
   CHECK_FALSE(r.granted);
   CHECK(r.wait.reason == wait_reason::concurrency);
-  CHECK_FALSE(r.rate_limited);
+  CHECK_FALSE(r.wait.rate_limited());
   REQUIRE(r.wait.cls);
   CHECK(r.wait.until_ms == now + 20);
   CHECK(h.stats()
@@ -583,12 +587,12 @@ TEST_CASE("concurrency per class from Little's law", "[sync][governor]") {
           .peak_in_flight
         == 9);
   // The media host: no bucket, only its cap.
-  for (int i = 0; i < 16; ++i)
+  for (int i = 0; i < 32; ++i)
     REQUIRE(h.try_acquire(ec::media_download, 0, now).granted);
   auto m = h.try_acquire(ec::media_download, 0, now);
   CHECK_FALSE(m.granted);
   CHECK(m.wait.reason == wait_reason::concurrency);
-  CHECK(h.concurrency_limit(ec::media_download, now) == 16);
+  CHECK(h.concurrency_limit(ec::media_download, now) == 32);
 }
 
 TEST_CASE("stats: time waited by reason, probes, peaks", "[sync][governor]") {
@@ -620,45 +624,6 @@ TEST_CASE("stats: time waited by reason, probes, peaks", "[sync][governor]") {
   CHECK_FALSE(g.try_acquire(ec::comments, 1, now + 2'501).granted);
   CHECK(g.stats().waited_ms[static_cast<std::size_t>(wait_reason::probe)]
         == 500);
-}
-
-TEST_CASE("earlier interface: names and completion keep working",
-          "[sync][governor]") {
-  // As the rate_governor actor and api_client use it today.
-  governor_options o;
-  o.default_bucket = {"default", 10, 2};
-  governor g{o};
-  std::int64_t now = t0;
-  auto a = g.try_acquire(std::string{"get"}, 1, now);
-  REQUIRE(a.granted);
-  completion c;
-  c.bucket = "get";
-  c.status = 200;
-  c.latency_ms = 5;
-  c.limit = 350;     // X-RateLimit-Limit: the burst bucket
-  c.remaining = 349; // never an hourly budget
-  g.on_complete(c, now);
-  CHECK_FALSE(g.quota().known());
-  CHECK(g.try_acquire(std::string{"get"}, 1, now).granted);
-  g.on_complete(c, now);
-  auto b = g.try_acquire(std::string{"get"}, 1, now);
-  CHECK_FALSE(b.granted);
-  CHECK(b.rate_limited);
-  REQUIRE(b.retry_at_ms);
-  CHECK(*b.retry_at_ms == now + 106); // 10/s at 95%
-  // A quota 429 through the earlier report pauses everything until t=.
-  REQUIRE(g.try_acquire(std::string{"bulkfetch"}, 1, now).granted);
-  completion q;
-  q.bucket = "bulkfetch";
-  q.status = 429;
-  q.quota_reason = true;
-  q.retry_after_ms = 600'000;
-  q.quota_reset_at_ms = now + 600'000;
-  g.on_complete(q, now);
-  auto r = g.try_acquire(std::string{"comments"}, 1, now + 1);
-  CHECK_FALSE(r.granted);
-  CHECK(r.wait.reason == wait_reason::quota_429);
-  CHECK(*r.retry_at_ms == now + 600'000);
 }
 
 namespace {
@@ -967,4 +932,44 @@ TEST_CASE("learned cost ratio converges from single-class samples",
   CHECK(r.wait.reason == wait_reason::quota_reserve);
   // t= has whole seconds: the last answer (at now - 100) said 96 s.
   CHECK(r.wait.until_ms == now - 100 + 96'000);
+}
+
+TEST_CASE("describe_wait and governor_counters: what the log, the progress "
+          "line and the run checkpoint say",
+          "[sync][governor]") {
+  wait_info w;
+  CHECK(describe_wait(w).empty());
+  w.reason = wait_reason::burst_429;
+  w.cls = ec::comments;
+  w.until_ms = t0 + 2'001; // 22:13:22.001 -> rounded up
+  CHECK(describe_wait(w)
+        == "waiting for burst_429 of comments until 22:13:23 UTC");
+  w.cls.reset();
+  w.reason = wait_reason::quota_429;
+  w.until_ms = t0 + 120'000;
+  CHECK(describe_wait(w) == "waiting for quota_429 until 22:15:20 UTC");
+
+  governor g{governor_options{}};
+  std::int64_t now = t0;
+  probe_once(g, ec::comments, real_burst, now);
+  REQUIRE(g.try_acquire(ec::comments, 1, now).granted);
+  g.on_response(
+    answer(ec::comments, 429,
+           {{"RateLimit-Reason", "jira-burst-based"}, {"Retry-After", "2"}},
+           now),
+    now);
+  CHECK_FALSE(g.try_acquire(ec::comments, 1, now).granted);
+  REQUIRE(g.try_acquire(ec::comments, 1, now + 2'000).granted);
+  auto c = governor_counters(g.stats());
+  CHECK(c.at("granted") == 3);
+  CHECK(c.at("responses_429") == 1);
+  CHECK(c.at("429.jira-burst-based") == 1);
+  CHECK(c.at("waited_ms.burst_429") == 2'000);
+  CHECK(c.at("requests.comments") == 3);
+  CHECK(c.at("429s.comments") == 1);
+  CHECK(c.at("peak_in_flight.comments") == 1);
+  CHECK(c.at("longest_wait_ms") == 2'000);
+  // Classes without requests and reasons without 429s are left out.
+  CHECK(c.count("requests.bulkfetch") == 0);
+  CHECK(c.count("429.jira-quota-tenant-based") == 0);
 }

@@ -150,10 +150,11 @@ TEST_CASE("a failed bulkfetch names its id range", "[sync]") {
 TEST_CASE("a chunk becomes one batch with its ACLs and failures", "[sync]") {
   auto dir = make_dir();
   acl_resolver resolver{dir};
+  acl_memo memo{resolver};
   auto access = make_access();
   auto project = make_project();
   mapping_context mapping{"https://acme.example", {}};
-  page_context ctx{project, access, resolver, mapping, true};
+  page_context ctx{project, access, memo, mapping, true};
 
   std::vector<issue_work> work(3);
   // Issue 1: reporter u3 (not in dev), a restricted comment, two
@@ -230,10 +231,11 @@ TEST_CASE("a chunk becomes one batch with its ACLs and failures", "[sync]") {
 TEST_CASE("comments are left out when not indexed", "[sync]") {
   auto dir = make_dir();
   acl_resolver resolver{dir};
+  acl_memo memo{resolver};
   auto access = make_access();
   auto project = make_project();
   mapping_context mapping{"https://acme.example", {}};
-  page_context ctx{project, access, resolver, mapping, false};
+  page_context ctx{project, access, memo, mapping, false};
   std::vector<issue_work> work(1);
   work[0].issue = issue("1", "ABC-1", 5000);
   work[0].comments = {comment("c1")};
@@ -258,4 +260,120 @@ TEST_CASE("project batch: readable projects only, with their ACL", "[sync]") {
   CHECK(recs[0].acl == acl.id);
   REQUIRE(spec.acls.size() == 1);
   CHECK(spec.acls[0] == acl);
+}
+
+namespace {
+
+boost::json::value nested_array(std::size_t levels) {
+  boost::json::value v = 1;
+  for (std::size_t i = 0; i < levels; ++i) {
+    boost::json::array a;
+    a.push_back(std::move(v));
+    v = std::move(a);
+  }
+  return v;
+}
+
+/// ADF: a doc with `levels` nested blockquotes (one ADF level each).
+boost::json::value deep_adf(std::size_t levels) {
+  boost::json::object text{{"type", "text"}, {"text", "deep"}};
+  boost::json::object node{{"type", "paragraph"},
+                           {"content", boost::json::array{text}}};
+  for (std::size_t i = 0; i < levels; ++i)
+    node = boost::json::object{{"type", "blockquote"},
+                               {"content", boost::json::array{node}}};
+  return boost::json::object{
+    {"type", "doc"}, {"version", 1}, {"content", boost::json::array{node}}};
+}
+
+} // namespace
+
+TEST_CASE("a record beyond the limits fails alone, named, with its field",
+          "[sync][hostile]") {
+  auto dir = make_dir();
+  acl_resolver resolver{dir};
+  acl_memo memo{resolver};
+  auto access = make_access();
+  auto project = make_project();
+  mapping_context mapping{"https://acme.example",
+                          {{"customfield_10010", "Deep field"}}};
+  page_context ctx{project, access, memo, mapping, true};
+  std::vector<issue_work> work(3);
+  work[0].issue = issue("1", "ABC-1", 5000);
+  // Issue 2: a custom field 70 levels deep (the problem of issue 11: it
+  // was stored, then unreadable). It fails with its comment and its
+  // attachment; issues 1 and 3 are written.
+  work[1].issue = issue("2", "ABC-2", 6000);
+  work[1].issue.fields.custom_fields["customfield_10010"] = nested_array(70);
+  work[1].comments = {comment("c1")};
+  work[1].issue.fields.attachments = {attachment("a1", "n.txt")};
+  work[1].downloads.emplace(
+    "a1", attachment_content{false, std::string(64, 'a'), "hi!"});
+  // Issue 3: a 10 MB string in a comment: the comment fails alone.
+  work[2].issue = issue("3", "ABC-3", 7000);
+  auto big = comment("c2");
+  big.body = std::string(10 << 20, 'x');
+  work[2].comments = {big, comment("c3")};
+
+  auto page = build_page(ctx, work);
+  CHECK(page.issues == 2);
+  CHECK(page.comments == 1);
+  CHECK(page.attachments == 0);
+  REQUIRE(page.failures.size() == 2);
+  CHECK(page.failures[0].record == "issue ABC-2");
+  CHECK(page.failures[0].code == common::errc::invalid_input);
+  CHECK_THAT(page.failures[0].message,
+             Catch::StartsWith("custom_fields.Deep field[0]")
+               && Catch::EndsWith("nested deeper than 64 levels"));
+  CHECK(page.failures[1].to_string()
+        == "comment c2 of issue ABC-3: markdown: string of 10485760 bytes, "
+           "longer than 8388608");
+  auto issues = of_type<storage::issue_record>(page.spec);
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].id == "1");
+  CHECK(issues[1].id == "3");
+  auto comments = of_type<storage::comment_record>(page.spec);
+  REQUIRE(comments.size() == 1);
+  CHECK(comments[0].id == "c3");
+  // The cursor only covers what is written.
+  CHECK(page.max_updated_ms == 7000);
+  // No ACL of the failed issue is left in the batch.
+  for (const auto& a : page.spec.acls)
+    CHECK_FALSE(a.id.empty());
+}
+
+TEST_CASE("what the ADF converter cuts reaches the page as named warnings",
+          "[sync][hostile]") {
+  auto dir = make_dir();
+  acl_resolver resolver{dir};
+  acl_memo memo{resolver};
+  auto access = make_access();
+  auto project = make_project();
+  mapping_context mapping{"https://acme.example", {}};
+  page_context ctx{project, access, memo, mapping, true};
+  std::vector<issue_work> work(2);
+  // 300 ADF levels: over the converter's 256, cut (the old code dropped
+  // the diagnostic).
+  work[0].issue = issue("1", "ABC-1", 5000);
+  work[0].issue.fields.description = deep_adf(300);
+  work[1].issue = issue("2", "ABC-2", 6000);
+  auto c = comment("c9");
+  c.body = boost::json::object{
+    {"type", "doc"},
+    {"version", 1},
+    {"content", boost::json::array{boost::json::object{{"type", "bogus"}}}}};
+  work[1].comments = {c};
+  auto page = build_page(ctx, work);
+  CHECK(page.issues == 2);
+  CHECK(page.comments == 1);
+  CHECK(page.failures.empty());
+  REQUIRE(page.warnings.size() == 2);
+  CHECK(page.warnings[0].record == "issue ABC-1");
+  CHECK_THAT(page.warnings[0].message,
+             Catch::StartsWith("description: adf: nesting deeper than 256 "
+                               "levels at ")
+               && Catch::EndsWith("; deeper content cut"));
+  CHECK(page.warnings[1].to_string()
+        == "comment c9 of issue ABC-2: body: adf: unknown node type "
+           "\"bogus\" (left out)");
 }

@@ -126,3 +126,97 @@ TEST_CASE("reporter/assignee, security levels and comment visibility",
     CHECK(r.comment_acl(p, issue, std::nullopt) == issue);
   }
 }
+
+// --- fail safe: unknown parts never widen an ACL ----------------------------
+
+TEST_CASE("an unknown permission scheme leaves the API user only",
+          "[sync][permissions]") {
+  auto dir = make_dir();
+  dir->api_user = "u2";
+  acl_resolver r{dir};
+  auto p = make_project();
+  // What the scheme would grant had it been readable is irrelevant.
+  p.browse_holders = {holder(holder_type::anyone)};
+  p.browse_known = false;
+  auto issue
+    = r.issue_acl(p, std::string{"u1"}, std::string{"u3"}, std::nullopt);
+  CHECK_FALSE(issue.anyone);
+  // Not the reporter u1 nor the assignee u3: the scheme may not grant them.
+  CHECK(issue.users == std::vector<std::string>{"u2"});
+  // The project ACL itself: nobody (the API user may see no issue of it).
+  CHECK(r.project_acl(p) == acl_set{});
+  // A restricted comment: at most the API user, who read it.
+  comment_visibility g{"group", "ops", std::string{"g-ops"}};
+  CHECK(r.comment_acl(p, issue, g).users == std::vector<std::string>{"u2"});
+}
+
+TEST_CASE("unknown level members: a secured issue gets the API user, an "
+          "unsecured one stays exact",
+          "[sync][permissions]") {
+  auto dir = make_dir();
+  dir->api_user = "u6";
+  acl_resolver r{dir};
+  auto p = make_project();
+  p.browse_holders = {holder(holder_type::group, "dev", "g-dev"),
+                      holder(holder_type::project_role, "10001")};
+  p.levels_known = false;
+  p.level_names["7"] = "Staff";
+  auto open = r.issue_acl(p, std::nullopt, std::nullopt, std::nullopt);
+  CHECK(open.users == std::vector<std::string>{"u1", "u2", "u3", "u6"});
+  auto secured = r.issue_acl(p, std::nullopt, std::nullopt, std::string{"7"});
+  CHECK(secured.users == std::vector<std::string>{"u6"});
+  // A level that is not listed at all (scheme changed meanwhile) likewise.
+  p.levels_known = true;
+  acl_resolver r2{dir};
+  CHECK(r2.issue_acl(p, std::nullopt, std::nullopt, std::string{"99"}).users
+        == std::vector<std::string>{"u6"});
+}
+
+TEST_CASE("unknown roles, groups and products grant nothing",
+          "[sync][permissions]") {
+  auto dir = make_dir();
+  auto p = make_project();
+  p.browse_holders = {holder(holder_type::project_role, "10001"),
+                      holder(holder_type::application_role, "jira-software"),
+                      holder(holder_type::user, "u5")};
+  SECTION("roles unknown") {
+    p.roles.clear();
+    p.roles_known = false;
+    acl_resolver r{dir};
+    CHECK(r.project_acl(p).users == std::vector<std::string>{"u5"});
+  }
+  SECTION("products unknown") {
+    dir->app_role_groups.clear();
+    dir->app_roles_known = false;
+    acl_resolver r{dir};
+    CHECK(r.project_acl(p).users == std::vector<std::string>{"u3", "u5", "u6"});
+  }
+}
+
+TEST_CASE("the API user is added only when it is in the universe",
+          "[sync][permissions]") {
+  auto dir = make_dir();
+  dir->api_user = "u9"; // inactive or an app account
+  acl_resolver r{dir};
+  auto p = make_project();
+  p.browse_known = false;
+  CHECK(r.issue_acl(p, std::nullopt, std::nullopt, std::nullopt).users.empty());
+}
+
+TEST_CASE("unknown holder and visibility types are counted and grant nothing",
+          "[sync][permissions]") {
+  auto dir = make_dir();
+  acl_resolver r{dir};
+  auto p = make_project();
+  auto odd = holder(holder_type::other, "x");
+  odd.type_raw = "fancyNewHolder";
+  p.browse_holders = {odd, holder(holder_type::user, "u1"), odd};
+  auto issue = r.issue_acl(p, std::nullopt, std::nullopt, std::nullopt);
+  CHECK(issue.users == std::vector<std::string>{"u1"});
+  CHECK(r.unknown().holders == 2);
+  CHECK(r.unknown().holder_example == "fancyNewHolder");
+  comment_visibility v{"portal", "customers", std::nullopt};
+  CHECK(r.comment_acl(p, issue, v).users.empty());
+  CHECK(r.unknown().visibilities == 1);
+  CHECK(r.unknown().visibility_example == "portal");
+}

@@ -25,8 +25,16 @@ TEST_CASE("classify sorts statuses into success, retry, give up",
   p.max_attempts = 3;
   attempt_outcome ok{200, false, {}, false, {}};
   CHECK(classify(ok, 1, p, 0.5).decision == retry_decision::success);
-  attempt_outcome see_other{303, false, {}, false, {}};
-  CHECK(classify(see_other, 1, p, 0.5).decision == retry_decision::success);
+  // Redirects are followed by the HTTP client: a 3xx that reaches the
+  // policy had no followable Location and is not a success.
+  for (int s : {301, 302, 303, 307, 308}) {
+    attempt_outcome redirect{s, false, {}, false, {}};
+    auto c = classify(redirect, 1, p, 0.5);
+    CHECK(c.decision == retry_decision::give_up);
+    CHECK(c.reason
+          == "HTTP " + std::to_string(s)
+               + " without a followable Location after 1 attempt(s)");
+  }
 
   SECTION("429 honours Retry-After and tells burst from quota") {
     attempt_outcome burst{429, false, 7000, false, {}};
@@ -74,4 +82,24 @@ TEST_CASE("classify sorts statuses into success, retry, give up",
     attempt_outcome o{429, false, 7'200'000, true, {}};
     CHECK(classify(o, 1, p, 0.5).decision == retry_decision::give_up);
   }
+}
+
+TEST_CASE("classify: DNS failures fail fast", "[jira][retry][hostile]") {
+  backoff_policy p; // 6 attempts, 1 s base: 34 s of retries for others
+  attempt_outcome dns;
+  dns.transient_transport = true;
+  dns.dns_failure = true;
+  dns.detail = "resolve jira.invalid: host not found";
+  auto first = classify(dns, 1, p, 0.5);
+  CHECK(first.decision == retry_decision::retry);
+  CHECK(first.delay_ms == 1000);
+  auto second = classify(dns, 2, p, 0.5);
+  CHECK(second.decision == retry_decision::give_up);
+  CHECK(second.reason
+        == "transport error: resolve jira.invalid: host not found after 2 "
+           "attempt(s) (host name does not resolve: check the site URL and "
+           "DNS)");
+  // Other transport failures keep the full backoff.
+  attempt_outcome reset{0, true, {}, false, "connection reset"};
+  CHECK(classify(reset, 2, p, 0.5).decision == retry_decision::retry);
 }

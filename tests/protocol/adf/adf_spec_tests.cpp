@@ -1,6 +1,6 @@
-// One test per row of docs/adf-markdown.md, plus its escaping, list, fence,
-// table and "known mistakes" rules. Expected Markdown is written by hand from
-// the spec.
+// One test per row of docs/export-format.md ("The markdown field"), plus its
+// escaping, list, fence, table and "known mistakes" rules. Expected Markdown is
+// written by hand from the spec.
 #include "adf_test_util.hpp"
 
 #include <catch2/catch.hpp>

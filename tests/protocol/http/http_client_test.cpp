@@ -420,6 +420,24 @@ TEST_CASE("http: redirects", "[http]") {
     CHECK(r.error->code == http_errc::too_many_redirects);
     CHECK(srv.requests().size() == 4); // the first + 3 followed
   }
+  SECTION("follow_redirects = false: the redirect is the response") {
+    // How api_client sends attachment content's 303 and the media download
+    // as two requests of their own.
+    auto req = get(srv.url("127.0.0.1", "/r2"));
+    req.follow_redirects = false;
+    req.body_file
+      = std::filesystem::temp_directory_path()
+        / ("jirasync-http-noredirect-" + std::to_string(::getpid()));
+    auto r = client.request(req);
+    INFO(describe(r));
+    REQUIRE(r.ok());
+    CHECK(r.response->status == 307);
+    CHECK(r.response->header("location").value_or("") == other + "/r3");
+    CHECK(r.response->redirects == 0);
+    CHECK(srv.requests().size() == 1);
+    // Only a 2xx body goes to body_file.
+    CHECK_FALSE(std::filesystem::exists(*req.body_file));
+  }
   SECTION("redirect to plain http is refused") {
     srv.on("/down", [](const test_request&) {
       return redirect(301, "http://127.0.0.1:1/x");

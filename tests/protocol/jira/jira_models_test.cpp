@@ -396,7 +396,8 @@ TEST_CASE("error bodies: Jira, gateway, OAuth, unknown", "[jira]") {
   CHECK(parse_jira_error(std::string(1000, 'x')).describe().size() == 200);
 }
 
-TEST_CASE("hostile JSON: deep nesting is an error, not a crash", "[jira]") {
+TEST_CASE("hostile JSON: deep nesting fails its record, not a crash",
+          "[jira][hostile]") {
   // 100,000 nested arrays inside an issue description.
   std::string deep = R"({"id": "1", "fields": {"description": )";
   deep += std::string(100000, '[');
@@ -405,21 +406,25 @@ TEST_CASE("hostile JSON: deep nesting is an error, not a crash", "[jira]") {
   auto r = parse_text(deep, parse_issue);
   CHECK(r.fatal);
   REQUIRE(r.errors.size() == 1);
-  CHECK_THAT(r.errors[0].message,
-             Catch::StartsWith("invalid JSON at byte ")
-               && Catch::EndsWith("nested deeper than 2000 levels"));
-  // Same for objects, and for an unterminated deep document.
+  CHECK(r.errors[0].record == "issue (id 1)");
+  CHECK_THAT(r.errors[0].field, Catch::StartsWith("/fields/description/0/0/0/")
+                                  && Catch::EndsWith("(2000 levels)"));
+  CHECK(r.errors[0].message
+        == "nested deeper than 2000 levels (value dropped)");
+  // An unterminated deep document is a truncated one.
   std::string deep_obj;
   for (int i = 0; i < 50000; ++i)
     deep_obj += R"({"a":)";
   auto r2 = parse_json(deep_obj);
   CHECK(r2.fatal);
-  CHECK_THAT(r2.errors[0].message, Catch::Contains("nested deeper"));
+  CHECK_THAT(r2.errors[0].message, Catch::Contains("incomplete"));
+  CHECK(json_fault(deep_obj) == json_text_fault::truncated);
   // Just below the limit parses and is destroyed fine.
   std::string ok(json_max_depth - 1, '[');
   ok += std::string(json_max_depth - 1, ']');
   auto r3 = parse_json(ok);
   CHECK(r3.ok());
+  CHECK(json_fault(ok) == json_text_fault::none);
   // ... also when copied out as an issue description and destroyed.
   std::string issue = R"({"id": "1", "fields": {"description": )";
   issue += std::string(json_max_depth - 3, '[');
@@ -428,6 +433,63 @@ TEST_CASE("hostile JSON: deep nesting is an error, not a crash", "[jira]") {
   auto r4 = parse_text(issue, parse_issue);
   REQUIRE(r4.ok());
   CHECK(r4.value.fields.description->is_array());
+}
+
+TEST_CASE("hostile JSON: one too-deep issue of a page fails alone",
+          "[jira][hostile]") {
+  // Issue 2 of 3 carries a custom field 2,001 (and one 100,000) levels
+  // deep: the page is read, issues 1 and 3 are kept, issue 2 is named.
+  for (std::size_t depth : {std::size_t{2001}, std::size_t{100000}}) {
+    INFO("depth " << depth);
+    std::string page = R"({"issues":[{"id":"1","key":"A-1","fields":{}},)";
+    page += R"({"id":"2","key":"A-2","fields":{"customfield_1":)";
+    page += std::string(depth, '[') + "\"x\"" + std::string(depth, ']');
+    page += R"(}},{"id":"3","key":"A-3","fields":{}}],"issueErrors":[]})";
+    auto r = parse_text(page, parse_bulkfetch);
+    REQUIRE_FALSE(r.fatal);
+    REQUIRE(r.value.issues.size() == 2);
+    CHECK(r.value.issues[0].id == "1");
+    CHECK(r.value.issues[1].id == "3");
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].record == "issue[1] (key A-2)");
+    CHECK_THAT(r.errors[0].field,
+               Catch::StartsWith("/issues/1/fields/customfield_1/0/0"));
+    CHECK_THAT(r.errors[0].message, Catch::StartsWith("nested deeper than"));
+    // Classified as usable, so a 200 with it is not retried.
+    CHECK(json_fault(page) == json_text_fault::none);
+  }
+}
+
+TEST_CASE("hostile JSON: invalid UTF-8 fails its record only",
+          "[jira][hostile]") {
+  std::string page = R"({"issues":[{"id":"1","key":"A-1","fields":{}},)";
+  page += "{\"id\":\"2\",\"key\":\"A-2\",\"fields\":{\"summary\":\"bad "
+          "\xff\xfe\"}}";
+  page += R"(],"issueErrors":[]})";
+  auto r = parse_text(page, parse_bulkfetch);
+  REQUIRE_FALSE(r.fatal);
+  REQUIRE(r.value.issues.size() == 1);
+  CHECK(r.value.issues[0].id == "1");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].to_string()
+        == "issue[1] (key A-2): /issues/1/fields/summary: invalid UTF-8 in a "
+           "string");
+  // parse_json alone repairs the string and reports the defect.
+  auto j = parse_json("[\"a\xff"
+                      "b\"]");
+  REQUIRE_FALSE(j.fatal);
+  CHECK(j.value.get_array()[0].get_string()
+        == "a\xEF\xBF\xBD"
+           "b");
+  REQUIRE(j.errors.size() == 1);
+  CHECK(j.errors[0].field == "/0");
+}
+
+TEST_CASE("hostile JSON: truncated vs malformed bodies", "[jira][hostile]") {
+  CHECK(json_fault(R"({"issues":[{"id":"1")") == json_text_fault::truncated);
+  CHECK(json_fault(R"({"issues":[}])") == json_text_fault::malformed);
+  CHECK(json_fault("<html>oops</html>") == json_text_fault::malformed);
+  CHECK(json_fault(R"({"a":1})") == json_text_fault::none);
 }
 
 TEST_CASE("hostile JSON: garbage, truncation, trailing data", "[jira]") {

@@ -1,7 +1,7 @@
 // OAuth 2.0 (3LO) wire logic: authorize URL, state, callback checks, token
 // requests and the classification of the token endpoint's answers, site
 // choice. Error bodies are Atlassian's documented shapes
-// ({"error","error_description"}, see jira-cloud-api "Errors").
+// ({"error","error_description"}, RFC 6749 section 5.2).
 #include "protocol/jira/oauth.hpp"
 
 #include <boost/json.hpp>

@@ -200,7 +200,8 @@ TEST_CASE("wait_hint: Retry-After, and the quota reset for quota reasons",
 
 TEST_CASE("real 2026 headers: burst bucket and hourly quota kept apart",
           "[jira]") {
-  // The values of a real OAuth-app response (jira-cloud-api.md).
+  // The values of a real OAuth-app response (Atlassian's rate-limiting guide;
+  // tests/fixtures/jira-cloud).
   auto s = parse_rate_limit_headers(
     {{"X-RateLimit-Limit", "350"},
      {"X-RateLimit-Remaining", "349"},
