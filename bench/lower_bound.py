@@ -20,7 +20,9 @@ The unavoidable requests of a full sync, as jira-sim serves them
   projects may share one, so ceil(issues / 100) in all);
 - `GET /issue/{id}/comment` pages of at most 100 for the comments beyond
   the 20 Jira embeds in the issue;
-- `GET /attachment/content/{id}`, one per attachment.
+- `GET /attachment/content/{id}`, one per attachment, and the media
+  download its 303 points to (`GET /_media/...`: no burst bucket; jira-sim
+  models no latency for it, so `media_latency_ms` defaults to 0).
 
 Users, groups, projects, roles and permission schemes are left out (a few
 hundred small requests next to the issue data): the bound is lower than
@@ -30,13 +32,15 @@ The terms (the bound is the largest; they overlap in time):
 
 - chain: the longest dependent sequence at the model's minimum latency
   (no jitter): the project list, a project's id pages one after the other,
-  then one bulkfetch of that page's issues, then one attachment download;
-- one term per burst bucket: N requests from a bucket of capacity r that
-  refills at r/s (it starts full) need at least (N - r) / r seconds, after
-  the answers they depend on (the project list; the first id page; for
-  comment pages and downloads the first bulkfetch) and plus one latency
-  for the last answer (bench/schedule_bound of the gov branch models the
-  same dependency depth);
+  then one bulkfetch of that page's issues, then one attachment download
+  and its media download;
+- one term per burst bucket, with the dependency depth of its requests:
+  N requests from a bucket of capacity r that refills at r/s (it starts
+  full) need at least (N - r) / r seconds, after the answers they depend
+  on (depth before: the project list; the first id page; for comment
+  pages and downloads the first bulkfetch), plus one latency for the last
+  answer and, for attachment content, the media download that follows
+  it (depth after);
 - quota: when the points of all these requests exceed the window's quota,
   the sync must wait for window resets (windows are aligned to multiples
   of their length; `phase_secs` is how far into its window the run
@@ -77,6 +81,8 @@ class model:
     latency_per_object_ms: float = 0.0
     burst: bool = True
     burst_scale: float = 1.0
+    # The media download after attachment content's 303 (jira-sim: none).
+    media_latency_ms: float = 0.0
     # 0 = no quota (or it does not apply to the run's traffic).
     quota_points: int = 0
     quota_window_secs: int = 3600
@@ -155,7 +161,7 @@ def compute(workload: dict, m: model) -> dict:
                 first_page_ms, pages[0])
         tail = latency_ms(m, 1) if n > 0 else 0.0
         if int(p["attachments"]) > 0:
-            tail += latency_ms(m, 1)
+            tail += latency_ms(m, 1) + m.media_latency_ms
         chain_ms = max(chain_ms, start_ms + sum(pages) + tail)
     terms["chain"] = chain_ms / 1000.0
     first_page_ms = first_page_ms or 0.0
@@ -172,12 +178,14 @@ def compute(workload: dict, m: model) -> dict:
             "GET /attachment/content/{}": start_ms + first_page_ms
             + latency_ms(m, 1),
         }
+        after = {"GET /attachment/content/{}": m.media_latency_ms}
         for bucket, n in r.by_bucket.items():
             if n == 0:
                 continue
             rate = BURST_RATES[bucket] * m.burst_scale
-            terms["burst " + bucket] = ((before[bucket] + latency_ms(m, 1))
-                                        / 1000.0 + max(0.0, (n - rate) / rate))
+            terms["burst " + bucket] = (
+                (before[bucket] + latency_ms(m, 1) + after.get(bucket, 0.0))
+                / 1000.0 + max(0.0, (n - rate) / rate))
     if m.quota_points > 0 and r.points > m.quota_points:
         # The first window has (window - phase) seconds left; every further
         # quota's worth of points needs the next window to start.
@@ -206,6 +214,7 @@ def main(argv=None) -> int:
     ap.add_argument("--latency-per-object-ms", type=float, default=0.0)
     ap.add_argument("--no-burst", action="store_true")
     ap.add_argument("--burst-scale", type=float, default=1.0)
+    ap.add_argument("--media-latency-ms", type=float, default=0.0)
     ap.add_argument("--quota-points", type=int, default=0,
                     help="points per window, if the quota applies (0 = none)")
     ap.add_argument("--quota-window-secs", type=int, default=3600)
@@ -215,8 +224,8 @@ def main(argv=None) -> int:
     src = sys.stdin if a.workload == "-" else open(a.workload)
     workload = json.load(src)
     m = model(a.latency_base_ms, a.latency_per_object_ms, not a.no_burst,
-              a.burst_scale, a.quota_points, a.quota_window_secs,
-              a.phase_secs)
+              a.burst_scale, a.media_latency_ms, a.quota_points,
+              a.quota_window_secs, a.phase_secs)
     json.dump(compute(workload, m), sys.stdout, indent=2)
     print()
     return 0

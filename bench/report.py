@@ -27,6 +27,14 @@ def machine() -> dict:
             "cpu": model}
 
 
+def peaks(g: dict) -> str:
+    """The governor's peak in flight: attachment content / media / all."""
+    c = g.get("classes", {})
+    return " / ".join(str(c.get(k, {}).get("peak_in_flight", "—")) for k in
+                      ("attachment_content", "media_download")) \
+        + f" / {g.get('peak_in_flight', '—')}"
+
+
 def one_line(r: dict) -> str:
     j = r["jirasync"]
     s = j["summary"]
@@ -39,6 +47,11 @@ def one_line(r: dict) -> str:
              f"CPU {j['cpu_user_seconds']}+{j['cpu_sys_seconds']} s",
              f"store {r['store']['rocksdb_mb']} MB / export "
              f"{r['store']['export_mb'] or '-'} MB"]
+    g = j.get("governor") or {}
+    if g:
+        parts.append(f"peak in flight {peaks(g)}")
+    parts.append(f"load {j.get('load_avg_start', ['?'])[0]}"
+                 f"-{j.get('load_avg_max_1min', '?')}")
     if "lower_bound" in r:
         parts.append(f"lower bound {r['lower_bound']['seconds']:.1f} s "
                      f"(x{j['ratio_to_lower_bound']})")
@@ -52,19 +65,28 @@ def one_line(r: dict) -> str:
 
 
 MICRO = [
-    # (name, program, args, [(label, regex of the figure)])
+    # (name, program, args, [(label, regex of the figure)]); a label with
+    # "{}" takes the regex's first group (one figure per matching line) and
+    # the value its second.
     ("adf", "adf_bench", [], [
         ("ADF -> Markdown MB/s (parse + render, 1 core)",
          r"parse \+ render\s+([\d.]+) MB/s")]),
     ("store", "store_bench", [], [
         ("store writes, records/s (add)", r"add\s+([\d.]+) records/s"),
         ("store writes, records/s (unchanged)",
-         r"unchanged\s+([\d.]+) records/s")]),
+         r"unchanged\s+([\d.]+) records/s"),
+        ("store writes, records/s (update)", r"update\s+([\d.]+) records/s"),
+        ("store on disk after the passes, MB",
+         r"on disk after the passes \(store closed\): ([\d.]+) MB")]),
     ("acl", "acl_bench", [], [
-        # The memoised figure when it prints both (perms branch), else any.
-        ("ACL computation per 10k issues, ms",
-         r"after\s+\(memoised\):\s+([\d.]+) ms per 10k issues"
-         r"|^(?!.*before)[^\d\n]*([\d.]+) ms per 10k issues")]),
+        ("ACL computation per 10k issues, ms (memoised)",
+         r"after\s+\(memoised\):\s+([\d.]+) ms per 10k issues"),
+        ("ACL computation per 10k issues, ms (per record, before memo)",
+         r"before \(per record\):\s+([\d.]+) ms per 10k issues")]),
+    ("extract", "extract_bench", ["--mb", "8"], [
+        ("text extraction {}, input MB/s",
+         r"^(\S+)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+([\d.]+)\s+"
+         r"[\d.]+")]),
 ]
 
 
@@ -78,9 +100,12 @@ def run_micro(build: str, results: str):
         p = subprocess.run([path, *args], capture_output=True, text=True)
         vals = {}
         for label, rx in figures:
+            if "{}" in label:
+                for m in re.finditer(rx, p.stdout, re.M):
+                    vals[label.format(m.group(1))] = float(m.group(2))
+                continue
             m = re.search(rx, p.stdout, re.M)
-            g = m and next((x for x in m.groups() if x), None)
-            vals[label] = float(g) if g else None
+            vals[label] = float(m.group(1)) if m else None
         out[name] = {"exit_code": p.returncode, "figures": vals,
                      "output": p.stdout.strip().splitlines()}
         print(f"{prog}: {vals}", flush=True)
@@ -138,19 +163,25 @@ def write(results: str, path: str):
             ", ".join(f"{k.replace('jira-', '').replace('-based', '')} {v}"
                       for k, v in sim["rate_limited_by_reason"].items())
             or "0",
+            peaks(j["governor"]) if j.get("governor") else "—",
+            f"{j['load_avg_start'][0]:.1f} / {j['load_avg_max_1min']:.1f}"
+            if "load_avg_start" in j else "—",
             f"{j['peak_rss_mb']:.0f}",
             f"{j['cpu_user_seconds']:.1f} + {j['cpu_sys_seconds']:.1f}",
             fmt(j.get("cpu_us_per_record")),
-            f"{st['rocksdb_mb']:.0f} / "
-            + (f"{st['export_mb']:.0f}" if st["export_mb"] else "—"),
+            f"{st['rocksdb_mb']:.0f} ({st['rocksdb_wal_mb']:.0f}) / "
+            + (f"{st['export_mb']:.0f} = ×{st['store_to_export']}"
+               if st["export_mb"] else "—"),
         ])
     head = ["scenario", "issues", "result", "wall s", "issues/s",
             "lower bound s", "÷ bound", "baseline s", "speed-up",
             "comments baseline misses", "requests",
             "id pages / bulkfetch / comment pages / attachments / setup",
-            "points", "points ÷ floor", "429s", "peak RSS MB",
+            "points", "points ÷ floor", "429s",
+            "peak in flight: content / media / all",
+            "load avg start / max", "peak RSS MB",
             "CPU user + sys s", "CPU µs / record",
-            "RocksDB MB / export MB"]
+            "RocksDB MB (of it WAL) / export MB"]
     lines = ["# Benchmark results", "",
              "Written by `bench/run --report` from `bench/results/*.json` "
              "(one file per scenario, with every figure and the sim's "
@@ -194,8 +225,8 @@ def write(results: str, path: str):
             if "missing" in e:
                 lines.append(f"- {name}: {e['missing']}")
                 continue
-            for label, _ in figures:
-                lines.append(f"- {label}: {fmt(e['figures'].get(label))}")
+            for label, v in e["figures"].items():
+                lines.append(f"- {label}: {fmt(v)}")
     # The hand-written reading of these figures (targets, causes), kept
     # beside them.
     analysis = os.path.join(results, "analysis.md")
