@@ -44,7 +44,8 @@ def one_line(r: dict) -> str:
              f"429 {j['sim']['rate_limited_by_reason']}",
              f"points {j['sim']['points_spent']}",
              f"peak RSS {j['peak_rss_mb']} MB",
-             f"CPU {j['cpu_user_seconds']}+{j['cpu_sys_seconds']} s",
+             f"CPU {j['cpu_user_seconds']}+{j['cpu_sys_seconds']} s "
+             f"(sim {j.get('sim_cpu_seconds', '?')} s)",
              f"store {r['store']['rocksdb_mb']} MB / export "
              f"{r['store']['export_mb'] or '-'} MB"]
     g = j.get("governor") or {}
@@ -167,7 +168,9 @@ def write(results: str, path: str):
             f"{j['load_avg_start'][0]:.1f} / {j['load_avg_max_1min']:.1f}"
             if "load_avg_start" in j else "—",
             f"{j['peak_rss_mb']:.0f}",
-            f"{j['cpu_user_seconds']:.1f} + {j['cpu_sys_seconds']:.1f}",
+            f"{j['cpu_user_seconds']:.1f} + {j['cpu_sys_seconds']:.1f}"
+            + (f" ({j['sim_cpu_seconds']:.0f})" if "sim_cpu_seconds" in j
+               else ""),
             fmt(j.get("cpu_us_per_record")),
             f"{st['rocksdb_mb']:.0f} ({st['rocksdb_wal_mb']:.0f}) / "
             + (f"{st['export_mb']:.0f} = ×{st['store_to_export']}"
@@ -180,7 +183,7 @@ def write(results: str, path: str):
             "points", "points ÷ floor", "429s",
             "peak in flight: content / media / all",
             "load avg start / max", "peak RSS MB",
-            "CPU user + sys s", "CPU µs / record",
+            "CPU user + sys s (the sim's)", "CPU µs / record",
             "RocksDB MB (of it WAL) / export MB"]
     lines = ["# Benchmark results", "",
              "Written by `bench/run --report` from `bench/results/*.json` "
