@@ -232,7 +232,7 @@ json::value stats_json(jira_app& app) {
 
 /// Answers `fn(ws, user)` under the workspace's read lock for the user that
 /// ?account_id= names; a 400 when there is no such user.
-template <class Fn>
+template<class Fn>
 http_response for_account(jira_app& app, http_request& r, Fn fn) {
   auto who = std::string(r.param("account_id").value_or(""));
   http_response res;
@@ -381,18 +381,18 @@ http_response handle_control(jira_app& app, http_request& r) {
     return ok_json(a);
   }
   if (p == "/_sim/visible" && r.method == "GET")
-    return for_account(
-      app, r, [](const workspace& ws, user_ix u, json::object& o) {
-        json::array issues, projects;
-        for (auto& pr : ws.projects)
-          if (can_browse_project(ws, u, pr))
-            projects.emplace_back(pr.key);
-        for (auto& i : ws.issues)
-          if (can_see_issue(ws, u, i))
-            issues.emplace_back(i.id);
-        o["projects"] = std::move(projects);
-        o["issues"] = std::move(issues);
-      });
+    return for_account(app, r,
+                       [](const workspace& ws, user_ix u, json::object& o) {
+                         json::array issues, projects;
+                         for (auto& pr : ws.projects)
+                           if (can_browse_project(ws, u, pr))
+                             projects.emplace_back(pr.key);
+                         for (auto& i : ws.issues)
+                           if (can_see_issue(ws, u, i))
+                             issues.emplace_back(i.id);
+                         o["projects"] = std::move(projects);
+                         o["issues"] = std::move(issues);
+                       });
   if (p == "/_sim/workload" && r.method == "GET")
     return for_account(app, r, workload_json);
   if (p == "/_sim/truth" && r.method == "GET") {
