@@ -329,6 +329,9 @@ def write(results: str, path: str):
             if "missing" in e:
                 lines.append(f"- {name}: {e['missing']}")
                 continue
+            if "figures" not in e:
+                lines.append(f"- {name}: not run")
+                continue
             for label, v in e["figures"].items():
                 lines.append(f"- {label}: {fmt(v)}")
     rows = targets(results)
