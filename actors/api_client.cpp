@@ -6,7 +6,9 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <unordered_map>
 
@@ -17,11 +19,25 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using protocol::endpoint_class;
 
+/// A 401 in OAuth mode is answered with a refresh and another attempt at
+/// most this often per call (the session itself refuses to refresh again
+/// for a token it has just refreshed because of a 401).
+constexpr int max_auth_retries = 2;
+
 struct pending_call {
   caf::typed_response_promise<api_reply> promise;
   protocol::api_request request;
   int attempt = 0;
   clock_type::time_point started;
+  /// OAuth mode: the token generation the request carries.
+  std::uint64_t generation = 0;
+  int auth_retries = 0;
+  /// OAuth mode: the token must be on the wire before this (its refresh
+  /// point, as the keeper said when it handed it out).
+  clock_type::time_point token_due{};
+  /// OAuth mode: the permit was granted after token_due: the token is
+  /// asked for again, and the request goes at once with the new one.
+  bool holds_permit = false;
   /// Set after attachment content answered 303: the media URL, fetched
   /// next as a media_download (not a Jira API request).
   std::string media_url;
@@ -108,7 +124,87 @@ void finish(api_actor* self, std::uint64_t id, api_reply reply) {
   st.calls.erase(i);
 }
 
+/// Replaces (or adds) the request's Authorization header.
+void set_authorization(protocol::http_request& r, const std::string& value) {
+  std::erase_if(r.headers, [](const auto& h) {
+    return common::ascii_iequals(h.first, "authorization");
+  });
+  r.headers.emplace_back("Authorization", value);
+}
+
+void request_permit(api_actor* self, std::uint64_t id);
+void send_now(api_actor* self, std::uint64_t id);
+
+/// A permit that will not be used: given back to the governor.
+void give_back_permit(api_actor* self, pending_call& c) {
+  if (!c.holds_permit)
+    return;
+  c.holds_permit = false;
+  sync::response_report none;
+  none.cls = class_of(c);
+  none.estimated_cost = c.media_url.empty() ? c.request.cost : 0;
+  self->send(self->state.governor, done_atom_v, none);
+}
+
+/// OAuth mode: asks the token_keeper for the token to send with (after a
+/// 401 to `refused`: a refreshed one), then for a permit. A token comes
+/// first so that a refresh does not hold a rate-limit permit. Only when the
+/// permit wait outlasted the token's refresh point (a quota reserve wait can
+/// last until the window resets, longer than a token lives) is the token
+/// asked for again while the permit is held: the keeper usually has the
+/// next one at hand, and otherwise refreshes once for everyone.
+void request_token(api_actor* self, std::uint64_t id,
+                   std::optional<std::uint64_t> refused) {
+  auto& st = self->state;
+  auto on_grant = [=](bearer_reply& b) {
+    auto& st = self->state;
+    auto j = st.calls.find(id);
+    if (j == st.calls.end())
+      return;
+    if (!b) { // about the login, not this request: the same words for all
+      give_back_permit(self, j->second);
+      return finish(self, id, b.error());
+    }
+    set_authorization(j->second.request.http, b->authorization);
+    j->second.generation = b->generation;
+    j->second.token_due
+      = clock_type::now() + std::chrono::milliseconds(b->valid_for_ms);
+    if (j->second.holds_permit)
+      return send_now(self, id);
+    request_permit(self, id);
+  };
+  auto on_error = [=](caf::error& err) {
+    auto& st = self->state;
+    auto j = st.calls.find(id);
+    if (j == st.calls.end())
+      return;
+    give_back_permit(self, j->second);
+    auto e = request_failed("OAuth access token", err);
+    e.message = j->second.request.label + ": " + e.message;
+    finish(self, id, std::move(e));
+  };
+  if (refused)
+    self
+      ->request(st.options.keeper, st.options.token_timeout, token_atom_v,
+                *refused)
+      .then(on_grant, on_error);
+  else
+    self->request(st.options.keeper, st.options.token_timeout, token_atom_v)
+      .then(on_grant, on_error);
+}
+
 void start_attempt(api_actor* self, std::uint64_t id) {
+  auto& st = self->state;
+  auto i = st.calls.find(id);
+  if (i == st.calls.end())
+    return;
+  // The media download carries no credentials of ours (next_hop): no token.
+  if (st.options.keeper && i->second.media_url.empty())
+    return request_token(self, id, std::nullopt);
+  request_permit(self, id);
+}
+
+void request_permit(api_actor* self, std::uint64_t id) {
   auto& st = self->state;
   auto i = st.calls.find(id);
   if (i == st.calls.end())
@@ -127,15 +223,11 @@ void start_attempt(api_actor* self, std::uint64_t id) {
           self->send(st.governor, done_atom_v, none);
           return;
         }
-        if (!media)
-          ++j->second.attempt;
-        ++st.stats.requests;
-        j->second.started = clock_type::now();
-        auto hdl = caf::actor_cast<api_client_actor>(self);
-        st.client->async_request(
-          next_hop(j->second), [hdl, id](protocol::http_result r) {
-            caf::anon_send(hdl, http_atom_v, id, std::move(r));
-          });
+        j->second.holds_permit = true;
+        if (st.options.keeper && !media
+            && clock_type::now() >= j->second.token_due)
+          return request_token(self, id, std::nullopt);
+        send_now(self, id);
       },
       [=](caf::error& err) {
         auto& st = self->state;
@@ -146,6 +238,24 @@ void start_attempt(api_actor* self, std::uint64_t id) {
         e.message = j->second.request.label + ": " + e.message;
         finish(self, id, std::move(e));
       });
+}
+
+/// Sends the call's next hop under the permit it holds.
+void send_now(api_actor* self, std::uint64_t id) {
+  auto& st = self->state;
+  auto j = st.calls.find(id);
+  if (j == st.calls.end())
+    return;
+  auto& c = j->second;
+  c.holds_permit = false; // from here on the answer's report returns it
+  if (c.media_url.empty())
+    ++c.attempt;
+  ++st.stats.requests;
+  c.started = clock_type::now();
+  auto hdl = caf::actor_cast<api_client_actor>(self);
+  st.client->async_request(next_hop(c), [hdl, id](protocol::http_result r) {
+    caf::anon_send(hdl, http_atom_v, id, std::move(r));
+  });
 }
 
 void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
@@ -182,6 +292,15 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
   if (a.outcome.status == 429)
     ++st.stats.responses_429;
   self->send(st.governor, done_atom_v, a.report);
+  if (st.options.keeper && !media && a.outcome.status == 401
+      && call.auth_retries < max_auth_retries) {
+    // The access token was refused (expired early, revoked): the keeper
+    // refreshes it - once for all the requests refused with it - and the
+    // request goes again with the new one (the permit was given back with
+    // the report above, so the refresh holds none).
+    ++call.auth_retries;
+    return request_token(self, id, call.generation);
+  }
 
   // Attachment content answers 303 to the media host: the next hop.
   if (!media && call.request.cls == endpoint_class::attachment_content
@@ -243,8 +362,9 @@ api_client_impl(api_actor* self, std::shared_ptr<protocol::http_client> client,
       auto& st = self->state;
       auto id = st.next_id++;
       auto rp = self->make_response_promise<api_reply>();
-      st.calls.emplace(id,
-                       pending_call{rp, std::move(call.request), 0, {}, {}});
+      st.calls.emplace(
+        id,
+        pending_call{rp, std::move(call.request), 0, {}, 0, 0, {}, false, {}});
       start_attempt(self, id);
       return rp;
     },

@@ -19,6 +19,16 @@
 //   is. A failed media download starts again at attachment content (a
 //   fresh redirect and media token).
 //
+// OAuth mode (options.keeper set): before each attempt - before its permit,
+// so that a refresh never holds one - it asks the token_keeper for the
+// Bearer token and puts it in the Authorization header. A permit granted
+// after the token's refresh point (a long quota wait) asks for the token
+// once more and sends at once. A 401 is reported to the governor (the
+// permit returns) and to the keeper with the token's generation, and the
+// request goes again with the refreshed token (at most twice per call). The
+// media download hop carries no token. A keeper that has no token
+// (re-authentication required, ...) fails the call with its reason.
+//
 // Messages:
 //   (api_call) -> api_reply        after permits and retries; failures are
 //                                  values (api_reply holds the error)
@@ -29,6 +39,7 @@
 #include "actors/fault_injection.hpp"
 #include "actors/messages.hpp"
 #include "actors/rate_governor.hpp"
+#include "actors/token_keeper.hpp"
 #include "sync/retry_policy.hpp"
 
 #include <caf/typed_actor.hpp>
@@ -52,6 +63,12 @@ struct api_client_options {
   std::chrono::milliseconds permit_timeout = std::chrono::minutes(91);
   /// Test seam (fault_injection.hpp). Default: none.
   fault_hook fault;
+  /// OAuth mode: where the Bearer tokens come from. Default: none (API-token
+  /// mode: the requests carry their Authorization header already).
+  token_keeper_actor keeper;
+  /// How long to wait for a token: a refresh with its retries and the
+  /// token file's lock. Default: 10 min.
+  std::chrono::milliseconds token_timeout = std::chrono::minutes(10);
 };
 
 api_client_actor spawn_api_client(caf::actor_system& sys,

@@ -79,8 +79,11 @@ void fail(groups_actor_t* self, common::error e) {
 void finish(groups_actor_t* self) {
   auto& st = self->state;
   auto spec = std::make_shared<storage::write_batch_spec>();
-  for (auto& g : st.records)
+  auto seen = std::make_shared<std::vector<std::string>>();
+  for (auto& g : st.records) {
+    seen->push_back(g.id);
     spec->upserts.emplace_back(std::move(g));
+  }
   auto count = st.records.size();
   st.records.clear();
   self
@@ -91,7 +94,7 @@ void finish(groups_actor_t* self) {
         if (!w)
           return fail(self, w.error());
         self->state.rp.deliver(groups_reply{groups_result{
-          self->state.dir, count, std::move(self->state.failures)}});
+          self->state.dir, count, *seen, std::move(self->state.failures)}});
       },
       [=](caf::error& err) {
         fail(self, request_failed("groups: store write", err));

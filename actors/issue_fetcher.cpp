@@ -2,12 +2,17 @@
 
 #include "actors/supervision.hpp"
 #include "actors/sync_env.hpp"
+#include "sync/acl_refresh.hpp"
 #include "sync/issue_scope.hpp"
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <map>
+#include <set>
 
 namespace jirasync::actors {
 
@@ -26,34 +31,83 @@ std::string first_error(const std::vector<protocol::parse_error>& errs) {
 
 /// One bulkfetch's issues while their comments and attachments arrive.
 struct chunk {
+  /// Position in the order of commits (= listing order).
+  std::uint64_t seq = 0;
+  /// The chunk's last listing entry moves the low-water mark when it
+  /// commits (false for reconciliation chunks: missed and gone ids).
+  bool marks = false;
+  std::int64_t end_updated_ms = 0;
+  std::string end_id;
   std::vector<sync::issue_work> issues;
   std::vector<common::error> failures;
+  /// Ids to remove (404, outside the filters).
+  std::vector<std::string> gone;
   /// Parts still running (comment pages, downloads) + 1 while starting.
   int outstanding = 0;
 };
 
 using chunk_ptr = std::shared_ptr<chunk>;
 
+/// One id of a listing, waiting to be cut into a chunk.
+struct listed {
+  std::string id;
+  /// `updated` as the listing gave it (incremental listing), else 0.
+  std::int64_t updated_ms = 0;
+  bool marks = false;
+};
+
+/// Which listing the fetcher is walking.
+enum class pass {
+  full,      // every issue, ORDER BY id (also the reconciliation)
+  changes,   // incremental: updated >= mark - overlap
+  reconcile, // incremental: ids only, ORDER BY id, diffed with the store
+};
+
 struct fetcher_state {
   sync_env_ptr env;
   protocol::jira_project project;
-  std::shared_ptr<const sync::project_access> access;
+  std::shared_ptr<const sync::scope_map> scope;
+  /// The fingerprint of the project's access now, and the one the
+  /// checkpoints carry: the stored one until the ACL refresh of this run
+  /// (if any) completed.
+  std::string access_hash;
+  std::string checkpoint_access_hash;
+  std::shared_ptr<const sync::identity_directory> dir;
   std::unique_ptr<sync::acl_resolver> resolver;
   /// Memoised ACLs over `resolver` (one per distinct input of the project).
   std::unique_ptr<sync::acl_memo> acls;
   progress_sink_actor parent;
   caf::typed_response_promise<fetch_result> rp;
+  sync::project_plan plan;
+  pass current = pass::full;
   std::string jql;
   /// bulkfetch `fields`: system fields + every custom field id.
   std::vector<std::string> fields;
   std::optional<std::string> next_token;
   bool ids_done = false;
   bool ids_in_flight = false;
-  std::deque<std::string> ids;
+  /// The listing could not be completed (a failed search): no full pass
+  /// is complete and nothing more is listed.
+  bool listing_failed = false;
+  std::deque<listed> queue;
+  /// The project's stored issue ids (sorted by id_less) and how far the
+  /// id-ordered listing got through them.
+  std::vector<std::string> stored;
+  std::size_t stored_pos = 0;
+  /// Chunks cut and not yet written (fetching, or waiting for their turn).
   int chunks_in_flight = 0;
+  std::uint64_t next_seq = 0;
+  std::uint64_t next_write = 0;
+  bool write_in_flight = false;
+  std::map<std::uint64_t, chunk_ptr> ready;
+  /// High-water mark of a full pass (max `updated` when it began).
+  std::int64_t pass_started_ms = 0;
+  /// The full pass completed in this run (a resumed one is followed by
+  /// the changes since it began): checkpoints say full_sync_done.
+  bool full_pass_done = false;
+  std::unique_ptr<sync::low_water_mark> mark;
   bool finished = false;
-  /// Over the batches committed so far.
-  sync::project_cursor cursor;
+  bool refreshed = false;
   fetch_result result;
   static inline const char* name = "issue_fetcher";
 };
@@ -61,20 +115,29 @@ struct fetcher_state {
 using fetcher_actor = issue_fetcher_actor::stateful_base<fetcher_state>;
 
 void pump(fetcher_actor* self);
+void write_next(fetcher_actor* self);
 
 common::error project_error(fetcher_actor* self, common::error e) {
   e.record = "project " + self->state.project.key;
   return e;
 }
 
-void fail_project(fetcher_actor* self, common::error e) {
+/// A failure of the project as a whole (its plan, its listing): nothing
+/// more is listed; chunks already cut are still written, then the
+/// project's checkpoint (which stays where the committed prefix ended).
+void fail_listing(fetcher_actor* self, common::error e) {
   auto& st = self->state;
-  if (st.finished)
-    return;
-  st.finished = true;
   st.result.failures.push_back(project_error(self, std::move(e)));
-  st.result.unknown = st.resolver->unknown();
-  st.rp.deliver(std::move(st.result));
+  st.listing_failed = true;
+  st.ids_done = true;
+  st.queue.clear();
+  pump(self);
+}
+
+bool full_pass_complete(const fetcher_state& st) {
+  return st.full_pass_done
+         || (st.current == pass::full && !st.listing_failed
+             && !st.mark->stopped());
 }
 
 void finish(fetcher_actor* self) {
@@ -83,16 +146,18 @@ void finish(fetcher_actor* self) {
     return;
   st.finished = true;
   auto spec = std::make_shared<storage::write_batch_spec>();
-  spec->checkpoints.push_back(
-    sync::make_project_checkpoint(st.project, st.cursor, st.env->filters_hash,
-                                  st.result.failures.empty(), now_ms()));
+  bool full_done
+    = st.plan.mode == sync::sync_mode::incremental || full_pass_complete(st);
+  spec->checkpoints.push_back(sync::make_project_checkpoint(
+    st.project, st.mark->cursor(), st.env->filters_hash, full_done, now_ms(),
+    st.checkpoint_access_hash));
   auto deliver = [=](std::optional<common::error> e) {
     auto& st = self->state;
     if (e) {
       e->record = "checkpoint of " + st.project.key;
       st.result.failures.push_back(std::move(*e));
     }
-    st.result.unknown = st.resolver->unknown();
+    st.result.unknown.merge(st.resolver->unknown());
     st.rp.deliver(std::move(st.result));
   };
   self
@@ -107,43 +172,125 @@ void finish(fetcher_actor* self) {
       });
 }
 
-/// Builds the chunk's batch (sync::build_page) and writes it.
-void write_chunk(fetcher_actor* self, chunk_ptr c) {
+/// Where an issue of a bulkfetch answer belongs: its own project when that
+/// is in the scope of the run (an issue moved between two synced projects
+/// is written with its new project's ACL), else nowhere (removed).
+const sync::scoped_project* target_of(const fetcher_state& st,
+                                      const protocol::jira_issue& i) {
+  const auto& f = i.fields;
+  std::string key = f.project ? f.project->key : st.project.key;
+  auto it = st.scope->find(key);
+  return it == st.scope->end() ? nullptr : &it->second;
+}
+
+/// Builds the chunk's batch: records per target project (sync::build_page),
+/// removals, the stored comments and attachments the issues no longer
+/// have, and the checkpoint this batch moves the low-water mark to.
+std::shared_ptr<storage::write_batch_spec>
+build_batch(fetcher_actor* self, chunk& c, progress_delta& delta, bool& clean) {
   auto& st = self->state;
-  sync::page_context ctx{st.project, *st.access, *st.acls, st.env->mapping,
-                         st.env->indexing.comments};
-  auto page = sync::build_page(ctx, c->issues);
-  for (auto& f : page.failures)
-    c->failures.push_back(std::move(f));
-  for (auto& w : page.warnings)
-    st.result.warnings.push_back(std::move(w));
-  st.result.attachments_skipped += page.attachments_skipped;
-  auto cursor = st.cursor;
-  cursor.advance(page.max_updated_ms, page.last_issue_id);
-  page.spec.checkpoints.push_back(sync::make_project_checkpoint(
-    st.project, cursor, st.env->filters_hash, false, now_ms()));
+  auto spec = std::make_shared<storage::write_batch_spec>();
+  std::map<std::string, std::vector<sync::issue_work>> by_target;
+  for (auto& w : c.issues) {
+    if (auto* t = target_of(st, w.issue))
+      by_target[t->project.key].push_back(std::move(w));
+    else
+      c.gone.push_back(w.issue.id);
+  }
+  for (auto& [key, works] : by_target) {
+    const auto& t = st.scope->at(key);
+    sync::page_context ctx{t.project, *t.access, *st.acls, st.env->mapping,
+                           st.env->indexing.comments};
+    auto page = sync::build_page(ctx, works);
+    for (auto& f : page.failures)
+      c.failures.push_back(std::move(f));
+    for (auto& w : page.warnings)
+      st.result.warnings.push_back(std::move(w));
+    st.result.attachments_skipped += page.attachments_skipped;
+    delta.issues += static_cast<std::int64_t>(page.issues);
+    delta.comments += static_cast<std::int64_t>(page.comments);
+    delta.attachments += static_cast<std::int64_t>(page.attachments);
+    for (auto& r : page.spec.upserts)
+      spec->upserts.push_back(std::move(r));
+    for (auto& a : page.spec.acls)
+      spec->acls.push_back(std::move(a));
+    // The issue's children in this batch are all of them, except the
+    // attachments whose download failed (reported, kept for now).
+    for (const auto& w : works) {
+      if (w.error)
+        continue;
+      storage::write_batch_spec::exact_children x;
+      x.issue_id = w.issue.id;
+      for (const auto& [aid, d] : w.downloads)
+        if (!d)
+          x.keep.push_back(aid);
+      spec->exact_children_of.push_back(std::move(x));
+    }
+    c.issues.clear();
+    for (auto& w : works)
+      c.issues.push_back(std::move(w)); // kept for lost_page()
+  }
+  for (const auto& id : c.gone)
+    spec->deletes.push_back({storage::record_type::issue, id});
+  clean = c.failures.empty();
+  auto cursor = c.marks
+                  ? st.mark->if_committed(c.end_updated_ms, c.end_id, clean)
+                  : st.mark->cursor();
+  bool full_done
+    = st.plan.mode == sync::sync_mode::incremental || st.full_pass_done;
+  spec->checkpoints.push_back(sync::make_project_checkpoint(
+    st.project, cursor, st.env->filters_hash, full_done, now_ms(),
+    st.checkpoint_access_hash));
+  return spec;
+}
+
+/// Writes the next chunk in listing order once it is ready and the write
+/// before it has answered: batches commit strictly in order, so the
+/// checkpoint in each is the end of a committed prefix.
+void write_next(fetcher_actor* self) {
+  auto& st = self->state;
+  if (st.write_in_flight)
+    return;
+  auto it = st.ready.find(st.next_write);
+  if (it == st.ready.end())
+    return;
+  auto c = it->second;
+  st.ready.erase(it);
+  st.write_in_flight = true;
   progress_delta delta;
   delta.project_key = st.project.key;
-  delta.issues = static_cast<std::int64_t>(page.issues);
-  delta.comments = static_cast<std::int64_t>(page.comments);
-  delta.attachments = static_cast<std::int64_t>(page.attachments);
-  auto spec = std::make_shared<storage::write_batch_spec>(std::move(page.spec));
+  bool clean = true;
+  auto spec = build_batch(self, *c, delta, clean);
+  std::uint64_t removed = 0;
+  for (const auto& id : c->gone)
+    if (std::binary_search(st.stored.begin(), st.stored.end(), id,
+                           [](const auto& a, const auto& b) {
+                             return sync::id_less(a, b);
+                           }))
+      ++removed;
   auto written = [=](std::optional<common::error> lost) {
     auto& st = self->state;
+    st.write_in_flight = false;
+    ++st.next_write;
     if (lost) {
       // The whole batch is lost: every record of the chunk failed.
       for (auto& f : sync::lost_page(c->issues, *lost))
         st.result.failures.push_back(std::move(f));
+      if (c->marks)
+        st.mark->lost();
     } else {
-      st.cursor = cursor;
+      if (c->marks)
+        st.mark->committed(c->end_updated_ms, c->end_id, clean);
       st.result.issues += static_cast<std::uint64_t>(delta.issues);
       st.result.comments += static_cast<std::uint64_t>(delta.comments);
       st.result.attachments += static_cast<std::uint64_t>(delta.attachments);
+      st.result.issues_removed += removed;
       self->send(st.parent, progress_atom_v, delta);
     }
     for (auto& f : c->failures)
       st.result.failures.push_back(std::move(f));
     --st.chunks_in_flight;
+    write_next(self);
     pump(self);
   };
   self
@@ -159,8 +306,10 @@ void write_chunk(fetcher_actor* self, chunk_ptr c) {
 }
 
 void part_done(fetcher_actor* self, const chunk_ptr& c) {
-  if (--c->outstanding == 0)
-    write_chunk(self, c);
+  if (--c->outstanding == 0) {
+    self->state.ready.emplace(c->seq, c);
+    write_next(self);
+  }
 }
 
 void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
@@ -242,7 +391,8 @@ void process_issues(fetcher_actor* self, chunk_ptr c) {
   part_done(self, c);
 }
 
-void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
+void start_chunk(fetcher_actor* self, chunk_ptr c,
+                 std::vector<std::string> ids) {
   auto& st = self->state;
   ++st.chunks_in_flight;
   if (st.fields.empty()) {
@@ -251,7 +401,6 @@ void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
       st.fields.push_back(id);
   }
   auto chunk_failed = [=](common::error e) {
-    auto c = std::make_shared<chunk>();
     c->failures.push_back(
       sync::failed_bulkfetch(ids, self->state.project.key, std::move(e)));
     c->outstanding = 1;
@@ -273,9 +422,9 @@ void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
         auto work = sync::chunk_from_bulkfetch(std::move(res.value), res.errors,
                                                st.env->filters, st.project.key,
                                                st.env->indexing.comments);
-        auto c = std::make_shared<chunk>();
         c->issues = std::move(work.issues);
         c->failures = std::move(work.failures);
+        c->gone = std::move(work.gone);
         process_issues(self, c);
       },
       [=](caf::error& err) {
@@ -283,56 +432,262 @@ void start_chunk(fetcher_actor* self, std::vector<std::string> ids) {
       });
 }
 
+/// Queues one listing page: what to fetch, and (id-ordered listings) the
+/// stored ids the listing no longer returns, to confirm.
+void take_page(fetcher_actor* self, std::vector<protocol::jira_issue> issues,
+               bool last_page) {
+  auto& st = self->state;
+  if (st.current == pass::changes) {
+    for (auto& i : issues)
+      st.queue.push_back(
+        {std::move(i.id), i.fields.updated_ms.value_or(0), true});
+    return;
+  }
+  std::vector<std::string> ids;
+  for (auto& i : issues)
+    ids.push_back(std::move(i.id));
+  auto diff = sync::diff_listing_page(st.stored, st.stored_pos, ids, last_page);
+  if (st.current == pass::full) {
+    // Everything after the resume point, and what an interrupted pass
+    // committed but the store no longer has (or never had).
+    std::set<std::string> missing(diff.missing.begin(), diff.missing.end());
+    std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) {
+      return sync::id_less(a, b);
+    });
+    for (auto& id : ids)
+      if (st.plan.resume_after_id.empty()
+          || sync::id_less(st.plan.resume_after_id, id) || missing.count(id))
+        st.queue.push_back({std::move(id), 0, true});
+  } else {
+    for (auto& id : diff.missing)
+      st.queue.push_back({std::move(id), 0, false});
+  }
+  for (auto& id : diff.gone)
+    st.queue.push_back({std::move(id), 0, false});
+}
+
 void fetch_ids(fetcher_actor* self) {
   auto& st = self->state;
   st.ids_in_flight = true;
-  self
-    ->request(
-      st.env->api, st.env->timeouts.api_call,
-      api_call{protocol::search_ids(st.env->target, st.jql, st.next_token,
-                                    st.env->tuning.id_page_size)})
+  auto req = st.current == pass::changes
+               ? protocol::search_issues(
+                 st.env->target, st.jql, st.next_token,
+                 std::min<std::int64_t>(st.env->tuning.id_page_size, 1000),
+                 {"updated"})
+               : protocol::search_ids(st.env->target, st.jql, st.next_token,
+                                      st.env->tuning.id_page_size);
+  self->request(st.env->api, st.env->timeouts.api_call, api_call{req})
     .then(
       [=](api_reply& r) {
         auto& st = self->state;
         st.ids_in_flight = false;
         if (!r)
-          return fail_project(self, prefixed("issue search", r.error()));
+          return fail_listing(self, prefixed("issue search", r.error()));
         auto page = r->parse(protocol::parse_search_page);
         if (page.fatal)
-          return fail_project(
+          return fail_listing(
             self,
             common::make_error(common::errc::invalid_input,
                                "issue search: " + first_error(page.errors)));
-        for (auto& i : page.value.issues)
-          st.ids.push_back(std::move(i.id));
         st.next_token = page.value.next_page_token;
         st.ids_done = page.value.is_last || !st.next_token;
+        take_page(self, std::move(page.value.issues), st.ids_done);
         pump(self);
       },
       [=](caf::error& err) {
         self->state.ids_in_flight = false;
-        fail_project(self, request_failed("issue search", err));
+        fail_listing(self, request_failed("issue search", err));
       });
+}
+
+/// Reads the project's stored issue ids (after this fetcher's own writes),
+/// then `next`.
+void read_stored(fetcher_actor* self, std::function<void()> next) {
+  auto& st = self->state;
+  auto ids = std::make_shared<std::vector<std::string>>();
+  auto pid = st.project.id;
+  read_job job{[ids, pid](storage::store& db) -> common::result<void> {
+    auto r = db.issue_ids_of_project(pid);
+    if (!r)
+      return r.error();
+    *ids = std::move(*r);
+    return {};
+  }};
+  self->request(st.env->writer, st.env->timeouts.store, read_atom_v, job)
+    .then(
+      [=](read_reply& r) {
+        if (!r)
+          return fail_listing(self, prefixed("stored issues", r.error()));
+        auto& st = self->state;
+        st.stored = std::move(*ids);
+        std::sort(st.stored.begin(), st.stored.end(),
+                  [](const auto& a, const auto& b) {
+                    return sync::id_less(a, b);
+                  });
+        st.stored_pos = 0;
+        next();
+      },
+      [=](caf::error& err) {
+        fail_listing(self, request_failed("stored issues", err));
+      });
+}
+
+/// Starts walking `p`'s listing.
+void start_pass(fetcher_actor* self, pass p) {
+  auto& st = self->state;
+  st.current = p;
+  st.next_token.reset();
+  st.ids_done = false;
+  auto q
+    = p == pass::changes
+        ? sync::incremental_jql(st.env->filters, st.project.key,
+                                st.env->time_zone, st.plan.since_ms,
+                                st.env->overlap_minutes)
+        : sync::project_jql(st.env->filters, st.project.key, st.env->time_zone);
+  if (!q.ok())
+    return fail_listing(
+      self, common::make_error(common::errc::invalid_argument, *q.error));
+  st.jql = q.jql;
+  if (p == pass::changes)
+    return fetch_ids(self);
+  read_stored(self, [=] {
+    fetch_ids(self);
+  });
+}
+
+/// The project's permissions changed: every stored record's ACL is
+/// recomputed from the store (on the store writer's thread, which reads
+/// after this fetcher's writes) and the changed ones are written.
+void refresh_acls(fetcher_actor* self) {
+  auto& st = self->state;
+  st.refreshed = true;
+  auto spec = std::make_shared<storage::write_batch_spec>();
+  auto changed = std::make_shared<std::uint64_t>(0);
+  auto unknown = std::make_shared<sync::unknown_kinds>();
+  auto access = st.scope->at(st.project.key).access;
+  auto dir = st.dir;
+  auto pid = st.project.id;
+  read_job job{[=](storage::store& db) -> common::result<void> {
+    sync::acl_resolver resolver{dir};
+    sync::acl_collector acls;
+    std::optional<common::error> failed;
+    auto r = db.for_each_issue_of_project(pid, [&](const auto& issue) {
+      auto comments = db.comments_of_issue(issue.id);
+      auto attachments = db.attachments_of_issue(issue.id);
+      if (!comments || !attachments) {
+        failed = !comments ? comments.error() : attachments.error();
+        return false;
+      }
+      *changed += sync::refresh_issue_acls(*access, resolver, issue, *comments,
+                                           *attachments, acls, *spec);
+      return true;
+    });
+    if (!r)
+      return r.error();
+    *unknown = resolver.unknown();
+    if (failed)
+      return *failed;
+    acls.move_into(*spec);
+    return {};
+  }};
+  auto failed = [=](common::error e) {
+    auto& st = self->state;
+    e.record = "ACLs of project " + st.project.key;
+    st.result.failures.push_back(std::move(e));
+    finish(self);
+  };
+  self->request(st.env->writer, st.env->timeouts.store, read_atom_v, job)
+    .then(
+      [=](read_reply& r) {
+        if (!r)
+          return failed(prefixed("recomputing ACLs", r.error()));
+        auto& st = self->state;
+        st.result.unknown.merge(*unknown);
+        // The new fingerprint goes with the last of the changed records.
+        st.checkpoint_access_hash = st.access_hash;
+        spec->checkpoints.push_back(sync::make_project_checkpoint(
+          st.project, st.mark->cursor(), st.env->filters_hash, true, now_ms(),
+          st.checkpoint_access_hash));
+        self
+          ->request(st.env->writer, st.env->timeouts.store, write_atom_v,
+                    write_job{spec})
+          .then(
+            [=](write_reply& w) {
+              if (!w) {
+                self->state.checkpoint_access_hash.clear();
+                return failed(prefixed("recomputing ACLs", w.error()));
+              }
+              self->state.result.acls_refreshed += *changed;
+              finish(self);
+            },
+            [=](caf::error& err) {
+              self->state.checkpoint_access_hash.clear();
+              failed(request_failed("store write", err));
+            });
+      },
+      [=](caf::error& err) {
+        failed(request_failed("recomputing ACLs", err));
+      });
+}
+
+/// Asked to stop: takes no new chunk or id page; once the chunks in flight
+/// are written, answers what was done (no final checkpoint: the project's
+/// full sync is not done, the next run resumes it).
+bool stop_when_drained(fetcher_actor* self) {
+  auto& st = self->state;
+  if (!st.env->stop.stop_requested())
+    return false;
+  if (st.chunks_in_flight == 0 && !st.ids_in_flight && !st.finished) {
+    st.finished = true;
+    st.rp.deliver(std::move(st.result));
+  }
+  return true;
 }
 
 void pump(fetcher_actor* self) {
   auto& st = self->state;
-  if (st.finished)
+  if (st.finished || stop_when_drained(self))
     return;
   auto bulk = static_cast<std::size_t>(st.env->tuning.bulk_size);
   while (st.chunks_in_flight < st.env->tuning.bulk_parallel
-         && !st.ids.empty()) {
+         && !st.queue.empty()) {
+    auto c = std::make_shared<chunk>();
+    c->seq = st.next_seq++;
+    c->marks = st.queue.front().marks;
     std::vector<std::string> ids;
-    while (!st.ids.empty() && ids.size() < bulk) {
-      ids.push_back(std::move(st.ids.front()));
-      st.ids.pop_front();
+    while (!st.queue.empty() && ids.size() < bulk
+           && st.queue.front().marks == c->marks) {
+      auto& e = st.queue.front();
+      c->end_updated_ms = e.updated_ms;
+      c->end_id = e.id;
+      ids.push_back(std::move(e.id));
+      st.queue.pop_front();
     }
-    start_chunk(self, std::move(ids));
+    start_chunk(self, std::move(c), std::move(ids));
   }
-  if (st.ids.empty() && !st.ids_done && !st.ids_in_flight)
-    fetch_ids(self);
-  else if (st.ids.empty() && st.ids_done && st.chunks_in_flight == 0)
-    finish(self);
+  if (!st.queue.empty() || st.ids_in_flight)
+    return;
+  if (!st.ids_done)
+    return fetch_ids(self);
+  if (st.chunks_in_flight > 0)
+    return;
+  if (st.current == pass::full && !st.plan.resume_after_id.empty()
+      && full_pass_complete(st)) {
+    // The resumed pass skipped what the interrupted one had committed;
+    // whatever of it changed since that pass began (before this run, too)
+    // is read now, as an incremental run would: the run ends where an
+    // uninterrupted full run would, not one run later. No reconciliation
+    // after it: the full pass just listed every id.
+    st.full_pass_done = true;
+    st.plan.since_ms = st.pass_started_ms;
+    st.result.mode_reason += "; then the changes since it began";
+    return start_pass(self, pass::changes);
+  }
+  if (st.current == pass::changes && !st.listing_failed && !st.full_pass_done)
+    return start_pass(self, pass::reconcile);
+  if (st.plan.refresh_acls && !st.refreshed && !st.listing_failed)
+    return refresh_acls(self);
+  finish(self);
 }
 
 /// The issue count for the progress bar; a failure only loses the estimate.
@@ -358,37 +713,110 @@ void estimate(fetcher_actor* self) {
       });
 }
 
+/// A new full pass starts from the project's high-water mark: the most
+/// recent `updated` Jira lists now. Whatever changes while the pass runs
+/// is newer, so the first incremental run after it sees it.
+void take_high_water(fetcher_actor* self, std::function<void()> next) {
+  auto& st = self->state;
+  auto q
+    = sync::high_water_jql(st.env->filters, st.project.key, st.env->time_zone);
+  if (!q.ok())
+    return fail_listing(
+      self, common::make_error(common::errc::invalid_argument, *q.error));
+  self
+    ->request(st.env->api, st.env->timeouts.api_call,
+              api_call{protocol::search_issues(st.env->target, q.jql,
+                                               std::nullopt, 1, {"updated"})})
+    .then(
+      [=](api_reply& r) {
+        if (!r)
+          return fail_listing(self, prefixed("high-water mark", r.error()));
+        auto page = r->parse(protocol::parse_search_page);
+        if (page.fatal)
+          return fail_listing(
+            self,
+            common::make_error(common::errc::invalid_input,
+                               "high-water mark: " + first_error(page.errors)));
+        auto& st = self->state;
+        if (!page.value.issues.empty())
+          st.pass_started_ms
+            = page.value.issues.front().fields.updated_ms.value_or(0);
+        st.mark = std::make_unique<sync::low_water_mark>(
+          sync::project_cursor{st.pass_started_ms, ""});
+        next();
+      },
+      [=](caf::error& err) {
+        fail_listing(self, request_failed("high-water mark", err));
+      });
+}
+
+void start(fetcher_actor* self) {
+  auto& st = self->state;
+  std::optional<storage::project_checkpoint> cp;
+  if (st.env->plan) {
+    if (auto i = st.env->plan->checkpoints.find(st.project.key);
+        i != st.env->plan->checkpoints.end())
+      cp = i->second;
+  }
+  bool forced = st.env->plan && st.env->plan->forced_full;
+  st.plan
+    = sync::plan_project(cp, st.env->filters_hash, st.access_hash, forced);
+  st.result.mode = std::string{sync::to_string(st.plan.mode)};
+  if (st.plan.refresh_acls && cp)
+    st.checkpoint_access_hash = cp->access_hash;
+  st.result.mode_reason = st.plan.reason;
+  if (st.plan.mode == sync::sync_mode::incremental) {
+    st.mark = std::make_unique<sync::low_water_mark>(
+      sync::project_cursor{st.plan.since_ms, cp ? cp->last_issue_id : ""});
+    return start_pass(self, pass::changes);
+  }
+  auto go = [=] {
+    auto& st = self->state;
+    auto q
+      = sync::project_jql(st.env->filters, st.project.key, st.env->time_zone);
+    if (q.ok()) {
+      st.jql = q.jql;
+      estimate(self);
+    }
+    start_pass(self, pass::full);
+  };
+  if (st.plan.pass_started_updated_ms > 0 || !st.plan.resume_after_id.empty()) {
+    st.pass_started_ms = st.plan.pass_started_updated_ms;
+    st.mark = std::make_unique<sync::low_water_mark>(
+      sync::project_cursor{st.pass_started_ms, st.plan.resume_after_id});
+    return go();
+  }
+  take_high_water(self, go);
+}
+
 issue_fetcher_actor::behavior_type
 fetcher_impl(fetcher_actor* self, sync_env_ptr env,
              protocol::jira_project project,
-             std::shared_ptr<const sync::project_access> access,
+             std::shared_ptr<const sync::scope_map> scope,
              std::shared_ptr<const sync::identity_directory> dir,
              progress_sink_actor parent) {
   fail_on_exception(self);
   auto& st = self->state;
   st.env = std::move(env);
   st.project = std::move(project);
-  st.access = std::move(access);
+  st.scope = std::move(scope);
+  const auto& own = st.scope->at(st.project.key);
+  st.access_hash = own.access_hash;
+  st.checkpoint_access_hash = own.access_hash;
+  st.dir = dir;
   st.resolver = std::make_unique<sync::acl_resolver>(std::move(dir));
   st.acls = std::make_unique<sync::acl_memo>(*st.resolver);
   st.parent = std::move(parent);
   st.result.project_key = st.project.key;
+  // Until a plan exists, a failure leaves the mark where it was.
+  st.mark = std::make_unique<sync::low_water_mark>(sync::project_cursor{});
   return {
     [=](run_atom) -> caf::result<fetch_result> {
       if (auto err = check_fault(self, self->state.env->fault))
         return err;
       auto& st = self->state;
       st.rp = self->make_response_promise<fetch_result>();
-      auto q
-        = sync::project_jql(st.env->filters, st.project.key, st.env->time_zone);
-      if (!q.ok()) {
-        fail_project(
-          self, common::make_error(common::errc::invalid_argument, *q.error));
-        return st.rp;
-      }
-      st.jql = q.jql;
-      estimate(self);
-      fetch_ids(self);
+      start(self);
       return st.rp;
     },
   };
@@ -399,11 +827,11 @@ fetcher_impl(fetcher_actor* self, sync_env_ptr env,
 issue_fetcher_actor
 spawn_issue_fetcher(caf::actor_system& sys, sync_env_ptr env,
                     protocol::jira_project project,
-                    std::shared_ptr<const sync::project_access> access,
+                    std::shared_ptr<const sync::scope_map> scope,
                     std::shared_ptr<const sync::identity_directory> dir,
                     progress_sink_actor parent) {
   return sys.spawn(fetcher_impl, std::move(env), std::move(project),
-                   std::move(access), std::move(dir), std::move(parent));
+                   std::move(scope), std::move(dir), std::move(parent));
 }
 
 } // namespace jirasync::actors

@@ -34,6 +34,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,6 +95,39 @@ struct api_stats {
   std::uint64_t failures = 0; // calls that gave up
 };
 
+// --- token_keeper (OAuth mode) ----------------------------------------------
+
+/// The Authorization header to send one request with.
+struct bearer_grant {
+  /// "Bearer <access token>". Secret: never log it.
+  std::string authorization;
+  /// The session generation of that token: a 401 to it is reported with
+  /// it, so that a token refreshed meanwhile is not refreshed again.
+  std::uint64_t generation = 0;
+  /// How long from its delivery the token may still be put on a request
+  /// (the session's refresh point less now, >= 0): a request that waited
+  /// longer for its rate-limit permit asks again rather than send a token
+  /// that is about to expire.
+  std::int64_t valid_for_ms = 0;
+};
+
+/// A token, or why there is none (errc::unauthenticated with "re-authenticate
+/// with `jirasync auth login`", errc::unavailable after transient refresh
+/// failures, ...). Never contains a token in the error.
+using bearer_reply = common::result<bearer_grant>;
+
+/// token_keeper counters.
+struct token_stats {
+  /// Refreshes whose rotated tokens were stored and put to use.
+  std::uint64_t refreshes = 0;
+  /// refresh_token grants sent (retries included).
+  std::uint64_t grants_sent = 0;
+  /// HTTP 401 answers reported by api_client.
+  std::uint64_t unauthorized = 0;
+  /// The session's state: "valid", "reauth_required", ...
+  std::string state;
+};
+
 // --- rate_governor ----------------------------------------------------------
 
 /// A permit for one request of `cls`, estimated at `cost` points.
@@ -119,6 +154,15 @@ struct write_job {
 
 /// A batch committed, or why not (nothing of it was written).
 using write_reply = common::result<void>;
+
+/// A read of the store run on the store writer's thread, after the writes
+/// already sent to it (a fetcher reads what it wrote). `fn` fills what it
+/// captured; it must only read.
+struct read_job {
+  std::function<common::result<void>(storage::store&)> fn;
+};
+
+using read_reply = common::result<void>;
 
 struct adopt_job {
   /// A fully written temp file under the store's blob_tmp_dir().
@@ -162,6 +206,8 @@ struct users_result {
   /// Sorted accountIds of active atlassian users (the ACL universe).
   std::vector<std::string> universe;
   std::uint64_t count = 0;
+  /// Every accountId users/search listed (to remove the others).
+  std::vector<std::string> seen_ids;
   /// Users the parser had to drop, each named (they get no access: the
   /// safe direction). Default: {}.
   std::vector<common::error> failures;
@@ -178,6 +224,8 @@ using users_reply = common::result<users_result>;
 struct groups_result {
   std::shared_ptr<const sync::identity_directory> directory;
   std::uint64_t count = 0;
+  /// Every group id written (to remove the others).
+  std::vector<std::string> seen_ids;
   /// Groups and members the parser had to drop, each named (they grant
   /// nothing: the safe direction). Default: {}.
   std::vector<common::error> failures;
@@ -216,6 +264,16 @@ struct fetch_result {
   /// "attachment 5 of issue ABC-1"); a project that failed as a whole
   /// (its id search failed) names "project ABC".
   std::vector<common::error> failures;
+  /// How the project was synced ("full" / "incremental") and why.
+  std::string mode;
+  std::string mode_reason;
+  /// Issues removed from the store: deleted in Jira, no longer visible, or
+  /// out of the scope (moved to a project outside it, outside the date
+  /// filters).
+  std::uint64_t issues_removed = 0;
+  /// Stored records whose ACL was recomputed and changed (permissions
+  /// changed without the issues changing).
+  std::uint64_t acls_refreshed = 0;
   /// Content cut or rendered leniently (ADF converter diagnostics), each
   /// naming its record; the records were written.
   std::vector<common::error> warnings;
@@ -244,6 +302,18 @@ struct sync_report {
   std::int64_t duration_ms = 0;
   /// Failed projects and records, each naming what failed.
   std::vector<common::error> failures;
+  /// "full" | "incremental" and why (sync::run_plan).
+  std::string mode = "full";
+  std::string mode_reason;
+  /// Issues removed (fetch_result::issues_removed summed); projects, users
+  /// and groups removed because they left Jira or the scope.
+  std::uint64_t issues_removed = 0;
+  std::uint64_t projects_removed = 0;
+  std::uint64_t users_removed = 0;
+  std::uint64_t groups_removed = 0;
+  std::uint64_t acls_refreshed = 0;
+  /// Project key -> "full (reason)" / "incremental (reason)".
+  std::map<std::string, std::string> project_modes;
   /// Records written with content cut or rendered leniently (ADF converter
   /// diagnostics), each naming its record. Not failures.
   std::vector<common::error> warnings;
@@ -280,17 +350,24 @@ CAF_ADD_ATOM(jirasync_actors, jirasync::actors, discard_atom, "discard")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, download_atom, "download")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, progress_atom, "progress")
 CAF_ADD_ATOM(jirasync_actors, jirasync::actors, deadline_atom, "deadline")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, read_atom, "read")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, token_atom, "token")
+CAF_ADD_ATOM(jirasync_actors, jirasync::actors, auth_atom, "auth")
 CAF_END_TYPE_ID_BLOCK(jirasync_actors)
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_call)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::api_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::bearer_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::token_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::common::error)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::permit_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::sync::response_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::governor_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::write_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_job)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::read_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::adopt_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::store_totals)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::download_job)

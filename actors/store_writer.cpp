@@ -84,6 +84,14 @@ writer_impl(writer_actor* self, std::shared_ptr<storage::store> db,
       }
       return adopt_reply{std::move(text)};
     },
+    [=](read_atom, const read_job& job) -> caf::result<read_reply> {
+      if (auto err = check_fault(self, self->state.fault))
+        return err;
+      auto res = job.fn(*self->state.db);
+      if (!res)
+        return read_reply{store_failure("store read", res.error())};
+      return read_reply{};
+    },
     [=](discard_atom, const std::filesystem::path& tmp) {
       if (check_fault(self, self->state.fault))
         return;

@@ -14,6 +14,8 @@
 //   (discard_atom, path)    -> void: removes a temp file that will not be
 //                              adopted (a failed download); best effort,
 //                              leftovers go with the unreferenced blobs
+//   (read_atom, read_job)   -> read_reply: runs a read of the store after
+//                              the writes received before it
 //   (stats_atom)            -> store_totals
 
 #include "actors/fault_injection.hpp"
@@ -29,6 +31,7 @@ namespace jirasync::actors {
 using store_writer_actor
   = caf::typed_actor<caf::replies_to<write_atom, write_job>::with<write_reply>,
                      caf::replies_to<adopt_atom, adopt_job>::with<adopt_reply>,
+                     caf::replies_to<read_atom, read_job>::with<read_reply>,
                      caf::reacts_to<discard_atom, std::filesystem::path>,
                      caf::replies_to<stats_atom>::with<store_totals>>;
 

@@ -7,9 +7,12 @@
 #include "actors/roles_actor.hpp"
 #include "actors/supervision.hpp"
 #include "actors/users_actor.hpp"
+#include "sync/auth_failure.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -40,6 +43,8 @@ struct coordinator_state {
   caf::typed_response_promise<sync_report> rp;
   bool running = false;
   bool done = false;
+  /// The run was asked to stop (sync_env::stop): no new project starts.
+  bool stopping = false;
   sync_report report;
   progress_snapshot snap;
   clock_type::time_point started;
@@ -48,6 +53,8 @@ struct coordinator_state {
   roles_actor roles;
   std::vector<protocol::jira_project> projects;
   std::vector<std::shared_ptr<const sync::project_access>> access;
+  /// The projects whose access could be read: where issues go.
+  std::shared_ptr<const sync::scope_map> scope;
   std::deque<std::size_t> pending_projects;
   int projects_active = 0;
   /// Children spawned by this coordinator and still running; shared with
@@ -61,12 +68,20 @@ struct coordinator_state {
 using coordinator_actor
   = sync_coordinator_actor::stateful_base<coordinator_state>;
 
+/// The run's logger (its name, the run id, is on every line).
+spdlog::logger& logger(coordinator_actor* self) {
+  const auto& log = self->state.base.log;
+  return log ? *log : *spdlog::default_logger();
+}
+
 void show(coordinator_actor* self) {
   if (self->state.progress)
     self->state.progress(self->state.snap);
 }
 
 void phase(coordinator_actor* self, std::string name) {
+  if (self->state.snap.phase != name)
+    logger(self).info("phase {}", name);
   self->state.snap.phase = std::move(name);
   show(self);
 }
@@ -91,36 +106,44 @@ void stop_child(coordinator_actor* self, const Handle& child) {
 
 // --- the end of a run --------------------------------------------------------
 
+void log_outcome(coordinator_actor* self) {
+  const auto& rep = self->state.report;
+  auto& log = logger(self);
+  for (const auto& f : rep.failures)
+    log.warn("failed: {}", f.to_string());
+  for (const auto& d : rep.degraded)
+    log.warn("degraded (narrower ACLs): {}", sync::describe(d));
+  // Time held for rate limits (every reason but none and concurrency, as
+  // sync::wait_info::rate_limited), summed over the governor's scopes.
+  std::int64_t waited_ms = 0;
+  for (int r = 0; r < sync::wait_reason_count; ++r) {
+    sync::wait_info w;
+    w.reason = static_cast<sync::wait_reason>(r);
+    if (w.rate_limited())
+      waited_ms += rep.governor.stats.waited_ms[static_cast<std::size_t>(r)];
+  }
+  auto counts = fmt::format(
+    "added {}, updated {}, unchanged {}, deleted {}; {} request(s), {} "
+    "429(s), {} ms held for rate limits, {} content warning(s); {} ms",
+    rep.store.added, rep.store.updated, rep.store.unchanged, rep.store.deleted,
+    rep.api.requests, rep.governor.stats.responses_429, waited_ms,
+    rep.warnings.size(), rep.duration_ms);
+  if (rep.error)
+    log.error("run {}: {} ({})", sync::to_string(rep.result()),
+              rep.error->to_string(), counts);
+  else
+    log.info("run {}: {} failure(s), {} degraded project(s); {}",
+             sync::to_string(rep.result()), rep.failures.size(),
+             rep.degraded.size(), counts);
+}
+
 void deliver(coordinator_actor* self) {
   auto& st = self->state;
   phase(self, "done");
+  log_outcome(self);
   st.rp.deliver(std::move(st.report));
   // One run per coordinator; the cleanup functor stops what still runs.
   self->quit();
-}
-
-void collect_store_totals(coordinator_actor* self) {
-  const auto& base = self->state.base;
-  self->request(base.writer, base.timeouts.stats, stats_atom_v)
-    .then(
-      [=](store_totals& t) {
-        self->state.report.store = t;
-        deliver(self);
-      },
-      [=](caf::error&) {
-        deliver(self); // totals unknown; the failure is reported already
-      });
-}
-
-/// The counters the run checkpoint keeps (`jirasync status`): requests,
-/// retries, duration and the governor's figures (sync::governor_counters).
-std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
-  auto c = sync::governor_counters(rep.governor.stats);
-  c["requests"] = static_cast<std::int64_t>(rep.api.requests);
-  c["retries"] = static_cast<std::int64_t>(rep.api.retries);
-  c["duration_ms"] = rep.duration_ms;
-  c["content_warnings"] = static_cast<std::int64_t>(rep.warnings.size());
-  return c;
 }
 
 void write_run_checkpoint(coordinator_actor* self) {
@@ -133,14 +156,20 @@ void write_run_checkpoint(coordinator_actor* self) {
   spec->sync = sync::make_sync_checkpoint(
     rep.error, rep.failures.size() + rep.degraded.size(), st.started_ms,
     now_ms(), st.base.filters_hash, run_counters(rep));
+  spec->sync->mode = rep.mode;
   sync::add_permission_report(*spec, rep.failures.size(), rep.error.has_value(),
                               rep.degraded, rep.hidden_email_users);
+  // What `jirasync status` and /status show as the last run's counts.
+  spec->sync->added = rep.store.added;
+  spec->sync->updated = rep.store.updated;
+  spec->sync->unchanged = rep.store.unchanged;
+  spec->sync->deleted = rep.store.deleted;
   auto written = [=](std::optional<common::error> e) {
     if (e) {
       e->record = "sync checkpoint";
       self->state.report.failures.push_back(std::move(*e));
     }
-    collect_store_totals(self);
+    deliver(self);
   };
   self
     ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
@@ -154,16 +183,30 @@ void write_run_checkpoint(coordinator_actor* self) {
       });
 }
 
+/// The store totals go into the run's checkpoint, so they are read first.
+void collect_store_totals(coordinator_actor* self) {
+  const auto& base = self->state.base;
+  self->request(base.writer, base.timeouts.stats, stats_atom_v)
+    .then(
+      [=](store_totals& t) {
+        self->state.report.store = t;
+        write_run_checkpoint(self);
+      },
+      [=](caf::error&) {
+        write_run_checkpoint(self); // totals unknown; failure reported
+      });
+}
+
 void collect_governor_stats(coordinator_actor* self) {
   auto& st = self->state;
   self->request(st.governor, st.base.timeouts.stats, stats_atom_v)
     .then(
       [=](governor_report& g) {
         self->state.report.governor = g;
-        write_run_checkpoint(self);
+        collect_store_totals(self);
       },
       [=](caf::error&) {
-        write_run_checkpoint(self); // counters unknown
+        collect_store_totals(self); // counters unknown
       });
 }
 
@@ -196,9 +239,29 @@ void fail_run(coordinator_actor* self, common::error e) {
   conclude(self);
 }
 
-// --- step 5: issue pipelines -------------------------------------------------
-
 void pump_projects(coordinator_actor* self);
+
+/// sync_env::stop was requested: before step 5 the run ends at once (the
+/// steps before write nothing partial that matters: users and groups are
+/// written page by page, idempotently); during step 5 no project starts
+/// and the running fetchers write their chunks in flight, then answer.
+void begin_stop(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.stopping || st.done)
+    return;
+  st.stopping = true;
+  logger(self).warn("stop requested: finishing the writes in flight");
+  auto e = common::make_error(common::errc::cancelled,
+                              "interrupted: stopped on request before the "
+                              "end of the run");
+  if (st.snap.phase != "issues")
+    return fail_run(self, std::move(e));
+  if (!st.report.error)
+    st.report.error = std::move(e);
+  pump_projects(self);
+}
+
+// --- step 5: issue pipelines -------------------------------------------------
 
 void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
                   fetch_result r) {
@@ -214,6 +277,11 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
   st.report.attachments_skipped += r.attachments_skipped;
+  st.report.issues_removed += r.issues_removed;
+  st.report.acls_refreshed += r.acls_refreshed;
+  if (!r.mode.empty())
+    st.report.project_modes[r.project_key]
+      = r.mode + " (" + r.mode_reason + ")";
   st.report.unknown.merge(r.unknown);
   show(self);
   pump_projects(self);
@@ -223,6 +291,8 @@ void pump_projects(coordinator_actor* self) {
   auto& st = self->state;
   if (st.done)
     return;
+  if (st.stopping)
+    st.pending_projects.clear();
   while (st.projects_active < st.env->tuning.projects_parallel
          && !st.pending_projects.empty()) {
     auto pi = st.pending_projects.front();
@@ -231,8 +301,8 @@ void pump_projects(coordinator_actor* self) {
     const auto& project = st.projects[pi];
     auto fetcher = watch_child(
       self,
-      spawn_issue_fetcher(self->system(), st.env, project, st.access[pi],
-                          st.dir, caf::actor_cast<progress_sink_actor>(self)),
+      spawn_issue_fetcher(self->system(), st.env, project, st.scope, st.dir,
+                          caf::actor_cast<progress_sink_actor>(self)),
       "issue_fetcher of " + project.key);
     auto key = project.key;
     self->request(fetcher, st.env->timeouts.run, run_atom_v)
@@ -254,6 +324,27 @@ void pump_projects(coordinator_actor* self) {
 
 // --- step 4: project access --------------------------------------------------
 
+/// Writes `spec`, then calls `next()`; a failed write fails the run,
+/// naming `what`.
+template<class Next>
+void write_or_fail(coordinator_actor* self,
+                   std::shared_ptr<storage::write_batch_spec> spec,
+                   std::string what, Next next) {
+  auto& st = self->state;
+  self
+    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
+              write_job{std::move(spec)})
+    .then(
+      [=](write_reply& w) {
+        if (!w)
+          return fail_run(self, prefixed(what, w.error()));
+        next();
+      },
+      [=](caf::error& err) {
+        fail_run(self, request_failed(what + ": store write", err));
+      });
+}
+
 /// Project records + ACLs in one batch, then step 5.
 void write_projects(coordinator_actor* self) {
   auto& st = self->state;
@@ -261,6 +352,16 @@ void write_projects(coordinator_actor* self) {
     stop_child(self, st.roles);
   auto spec = std::make_shared<storage::write_batch_spec>(
     sync::build_project_batch(st.projects, st.access, st.dir));
+  auto scope = std::make_shared<sync::scope_map>(
+    sync::make_scope(st.projects, st.access, *st.dir));
+  st.scope = scope;
+  // Projects that left Jira or the scope go, with their issues (cascade)
+  // and checkpoints.
+  auto gone = sync::projects_out_of_scope(st.projects, st.env->plan.get());
+  st.report.projects_removed = gone.project_ids.size();
+  for (auto& id : gone.project_ids)
+    spec->deletes.push_back({storage::record_type::project, std::move(id)});
+  spec->checkpoint_deletes = std::move(gone.checkpoint_keys);
   for (const auto& a : st.access) {
     if (!a)
       continue;
@@ -276,18 +377,7 @@ void write_projects(coordinator_actor* self) {
         st.pending_projects.push_back(i);
     pump_projects(self);
   };
-  self
-    ->request(st.base.writer, st.base.timeouts.store, write_atom_v,
-              write_job{spec})
-    .then(
-      [=](write_reply& w) {
-        if (!w)
-          return fail_run(self, prefixed("projects", w.error()));
-        next();
-      },
-      [=](caf::error& err) {
-        fail_run(self, request_failed("projects: store write", err));
-      });
+  write_or_fail(self, spec, "projects", next);
 }
 
 void run_roles(coordinator_actor* self) {
@@ -352,11 +442,42 @@ void run_projects(coordinator_actor* self) {
       });
 }
 
+/// Users and groups Jira no longer lists are removed (one batch), then
+/// step 3.
+/// A listing with records the parser dropped is not complete: nothing is
+/// removed on its word (`users`/`groups` nullopt).
+void remove_gone_identities(
+  coordinator_actor* self, const std::optional<std::vector<std::string>>& users,
+  const std::optional<std::vector<std::string>>& groups) {
+  auto& st = self->state;
+  auto spec = std::make_shared<storage::write_batch_spec>();
+  if (const auto* plan = st.env->plan.get()) {
+    if (users)
+      for (auto& id : sync::missing_ids(plan->stored_user_ids, *users)) {
+        spec->deletes.push_back({storage::record_type::user, std::move(id)});
+        ++st.report.users_removed;
+      }
+    if (groups)
+      for (auto& id : sync::missing_ids(plan->stored_group_ids, *groups)) {
+        spec->deletes.push_back({storage::record_type::group, std::move(id)});
+        ++st.report.groups_removed;
+      }
+  }
+  if (spec->deletes.empty())
+    return run_projects(self);
+  write_or_fail(self, spec, "users and groups", [=] {
+    run_projects(self);
+  });
+}
+
 void run_groups(coordinator_actor* self, users_result users) {
   auto& st = self->state;
   phase(self, "groups");
   auto groups = watch_child(self, spawn_groups_actor(self->system(), st.env),
                             "groups_actor");
+  std::optional<std::vector<std::string>> seen_users;
+  if (users.failures.empty())
+    seen_users = std::move(users.seen_ids);
   self->request(groups, st.env->timeouts.run, run_atom_v, std::move(users))
     .then(
       [=](groups_reply& g) {
@@ -365,10 +486,13 @@ void run_groups(coordinator_actor* self, users_result users) {
           return fail_run(self, g.error());
         auto& st = self->state;
         st.report.groups = g->count;
+        std::optional<std::vector<std::string>> seen_groups;
+        if (g->failures.empty())
+          seen_groups = std::move(g->seen_ids);
         for (auto& f : g->failures)
           st.report.failures.push_back(std::move(f));
         st.dir = g->directory;
-        run_projects(self);
+        remove_gone_identities(self, seen_users, seen_groups);
       },
       [=](caf::error& err) {
         fail_run(self, request_failed("groups", err));
@@ -442,15 +566,9 @@ void connect(coordinator_actor* self) {
     .then(
       [=](api_reply& r) {
         auto& st = self->state;
-        if (!r) {
-          auto e = r.error();
-          if (e.code == common::errc::unauthenticated)
-            return fail_run(
-              self, common::make_error(e.code, "authentication failed (HTTP "
-                                               "401): check jira.email and the "
-                                               "API token"));
-          return fail_run(self, prefixed("cannot reach Jira", std::move(e)));
-        }
+        if (!r)
+          return fail_run(self, sync::connect_failure(
+                                  st.base.auth, st.base.email, r.error()));
         auto me = r->parse(protocol::parse_myself);
         if (me.fatal)
           return fail_run(self,
@@ -515,9 +633,15 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       st.rp = self->make_response_promise<sync_report>();
       st.started = clock_type::now();
       st.started_ms = now_ms();
+      if (const auto* plan = st.base.plan.get()) {
+        st.report.mode = std::string{sync::to_string(plan->mode)};
+        st.report.mode_reason = plan->reason;
+      }
       watch_site(self, st.base.api, "api_client");
       watch_site(self, st.base.writer, "store_writer");
       watch_site(self, st.governor, "rate_governor");
+      if (st.base.keeper)
+        watch_site(self, st.base.keeper, "token_keeper");
       self->delayed_send(self, st.base.timeouts.run, deadline_atom_v);
       self->send(self, tick_atom_v);
       connect(self);
@@ -539,6 +663,10 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       auto& st = self->state;
       if (st.done)
         return;
+      if (st.base.stop.stop_requested())
+        begin_stop(self);
+      if (st.done)
+        return;
       self->request(st.base.api, st.base.timeouts.stats, stats_atom_v)
         .then(
           [=](api_stats& a) {
@@ -551,7 +679,7 @@ coordinator_impl(coordinator_actor* self, sync_env env,
         .then(
           [=](governor_report& g) {
             auto& snap = self->state.snap;
-            snap.responses_429 = g.stats.responses_429;
+            snap.governor = g.stats;
             // Pacing and concurrency waits are the normal flow; a wait of
             // a second or more is worth a word.
             bool shown = g.current.rate_limited()
@@ -563,6 +691,14 @@ coordinator_impl(coordinator_actor* self, sync_env env,
             // nop: progress only
           });
       self->delayed_send(self, tick_interval, tick_atom_v);
+    },
+    [=](auth_atom, common::error& e) {
+      if (check_fault(self, self->state.base.fault))
+        return;
+      // The OAuth login ended for good (re-authentication required, client
+      // credentials rejected, rotated tokens not storable): every further
+      // request would fail, so the run stops here with the reason.
+      fail_run(self, std::move(e));
     },
     [=](deadline_atom) {
       if (check_fault(self, self->state.base.fault))
@@ -577,6 +713,27 @@ coordinator_impl(coordinator_actor* self, sync_env env,
 }
 
 } // namespace
+
+std::uint64_t progress_snapshot::in_flight() const {
+  std::uint64_t n = 0;
+  for (const auto& c : governor.classes)
+    n += static_cast<std::uint64_t>(std::max(c.in_flight, 0));
+  return n;
+}
+
+std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
+  auto c = sync::governor_counters(rep.governor.stats);
+  c["requests"] = static_cast<std::int64_t>(rep.api.requests);
+  c["retries"] = static_cast<std::int64_t>(rep.api.retries);
+  c["duration_ms"] = rep.duration_ms;
+  c["content_warnings"] = static_cast<std::int64_t>(rep.warnings.size());
+  c["issues_removed"] = static_cast<std::int64_t>(rep.issues_removed);
+  c["projects_removed"] = static_cast<std::int64_t>(rep.projects_removed);
+  c["users_removed"] = static_cast<std::int64_t>(rep.users_removed);
+  c["groups_removed"] = static_cast<std::int64_t>(rep.groups_removed);
+  c["acls_refreshed"] = static_cast<std::int64_t>(rep.acls_refreshed);
+  return c;
+}
 
 sync_coordinator_actor spawn_sync_coordinator(caf::actor_system& sys,
                                               sync_env env,

@@ -9,12 +9,17 @@
 #include "actors/messages.hpp"
 #include "actors/store_writer.hpp"
 #include "actors/timeouts.hpp"
+#include "actors/token_keeper.hpp"
 #include "config/config.hpp"
 #include "sync/record_mapping.hpp"
+#include "sync/run_plan.hpp"
+
+#include <spdlog/logger.h>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 namespace jirasync::actors {
@@ -46,7 +51,14 @@ struct pipeline_tuning {
 };
 
 struct sync_env {
+  /// API base and, in API-token mode, the Authorization header (in OAuth
+  /// mode api_client sets the Bearer token of each attempt).
   protocol::api_target target;
+  /// How the run authenticates (the wording of authentication failures).
+  /// Default: api_token.
+  config::auth_method auth = config::auth_method::api_token;
+  /// API-token mode: jira.email (named in authentication failures).
+  std::string email;
   /// Site URL (browse links), field names for custom fields.
   sync::mapping_context mapping;
   config::filters_config filters;
@@ -58,14 +70,29 @@ struct sync_env {
   /// run fetches (fail-safe ACLs). Set by the coordinator.
   std::optional<protocol::jira_user> api_user;
   pipeline_tuning tuning;
+  /// Full or incremental, and the checkpoints and ids stored when the run
+  /// began (read before the actors start). Null = a full first run.
+  std::shared_ptr<const sync::run_plan> plan;
+  /// [sync] overlap_minutes. Default: 10.
+  int overlap_minutes = 10;
   actors::timeouts timeouts;
   std::shared_ptr<storage::store> db;
   api_client_actor api;
+  /// OAuth mode: the run's token_keeper (watched like the other site-wide
+  /// actors); none in API-token mode.
+  token_keeper_actor keeper;
   store_writer_actor writer;
   /// Set by the coordinator once it spawned the pool.
   attachment_downloader_actor downloader;
   /// Test seam (fault_injection.hpp); empty in production.
   fault_hook fault;
+  /// Asked to stop (a signal, POST /sync/cancel): no new work is taken;
+  /// what is in flight is written, then the run ends with errc::cancelled.
+  /// Default: a token that is never stopped.
+  std::stop_token stop;
+  /// The run's logger (its name is the run id, on every line); null =
+  /// spdlog's default logger.
+  std::shared_ptr<spdlog::logger> log;
 };
 
 } // namespace jirasync::actors

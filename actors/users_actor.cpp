@@ -65,6 +65,8 @@ void fetch_page(users_actor_t* self, std::int64_t start) {
         }
         auto page = sync::build_user_page(users.value);
         st.result.count += users.value.size();
+        for (const auto& u : users.value)
+          st.result.seen_ids.push_back(u.account_id);
         st.result.hidden_email += page.hidden_email;
         st.result.universe.insert(st.result.universe.end(),
                                   page.universe.begin(), page.universe.end());

@@ -8,6 +8,7 @@
 #include "actors/sync_run.hpp"
 #include "app/commands.hpp"
 #include "app/sync_display.hpp"
+#include "common/log.hpp"
 #include "protocol/http/http_client.hpp"
 #include "sim/launcher.hpp"
 
@@ -149,7 +150,13 @@ int run_demo(const demo_args& a) {
   bool tty = ::isatty(STDERR_FILENO) == 1;
   actors::run_options opts;
   opts.progress = make_progress_printer(tty);
-  opts.log = make_log_printer(tty);
+  // Warnings of the runs (rate-limit waits over 1 s, failures) on stderr,
+  // erasing the progress bar first on a TTY; each run has its own id.
+  common::log_options log_opts;
+  log_opts.level = spdlog::level::warn;
+  log_opts.erase_line = tty;
+  common::setup_logging(log_opts);
+  opts.log = common::run_logger(common::make_run_id());
   std::cout << "Syncing " << cfg.jira.site << " into "
             << cfg.storage.path.string() << "\n";
   auto first = actors::run_sync(cfg, db, opts);
@@ -172,6 +179,7 @@ int run_demo(const demo_args& a) {
     std::cout << "(the simulator refused the change; syncing again anyway)\n";
   std::cout << "Syncing again (re-fetches everything; idempotent writes "
                "store only what changed):\n";
+  opts.log = common::run_logger(common::make_run_id());
   auto second = actors::run_sync(cfg, db, opts);
   finish_progress(tty);
   print_summary(std::cout, second);

@@ -18,6 +18,7 @@ enum class exit_code : int {
   failure = 1, // the command ran and failed (sync error, I/O error)
   usage = 2,   // bad command line or invalid config
   partial = 3, // sync finished but some records or projects failed
+  auth = 4,    // sync stopped: credentials refused or OAuth re-login needed
   interrupted = 130,
 };
 

@@ -14,6 +14,8 @@ CLI::Option* add_config_option(CLI::App& cmd, std::string& path) {
 
 std::optional<config::config> load_config_or_report(const std::string& path) {
   auto result = config::load_config(path);
+  for (const auto& w : result.warnings)
+    std::cerr << "warning: " << w << '\n';
   if (result.cfg)
     return std::move(result.cfg);
   for (const auto& err : result.errors)

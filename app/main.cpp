@@ -1,6 +1,7 @@
 // jirasync: wires the command line to the commands. Each command lives in its
 // own app/cmd_<name>.cpp and registers itself through app/commands.hpp.
 #include "app/commands.hpp"
+#include "common/log.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -20,6 +21,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version",
                        std::string("jirasync ") + JIRASYNC_VERSION);
   app.require_subcommand(1);
+  // Until a command sets up its own logging (--log-format, --log-level):
+  // warnings and errors only, on stderr, never mixed into stdout.
+  jirasync::common::log_options quiet;
+  quiet.level = spdlog::level::warn;
+  jirasync::common::setup_logging(quiet);
   jirasync::app::exit_code code = jirasync::app::exit_code::ok;
   for (const auto& add : jirasync::app::command_registry())
     add(app, code);

@@ -20,8 +20,8 @@ std::string render(const actors::progress_snapshot& s) {
     o << "/~" << s.issues_estimated;
   o << " | comments " << s.comments_done << " | attachments "
     << s.attachments_done << " | requests " << s.requests;
-  if (s.responses_429 > 0)
-    o << " | 429s " << s.responses_429;
+  if (s.governor.responses_429 > 0)
+    o << " | 429s " << s.governor.responses_429;
   if (!s.waiting.empty())
     o << " | " << s.waiting;
   return o.str();
@@ -121,15 +121,6 @@ actors::progress_fn make_progress_printer(bool tty) {
   };
 }
 
-actors::log_fn make_log_printer(bool tty) {
-  return [tty](const std::string& line) {
-    // The bar is redrawn by the next progress call.
-    std::fprintf(stderr, "%sjirasync: %s\n", tty ? "\r\033[K" : "",
-                 line.c_str());
-    std::fflush(stderr);
-  };
-}
-
 void finish_progress(bool tty) {
   if (tty) {
     std::fprintf(stderr, "\r\033[K");
@@ -142,6 +133,13 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << r.duration_ms / 1000 << "." << (r.duration_ms % 1000) / 100 << " s\n";
   if (r.error)
     out << "  error: " << r.error->to_string() << "\n";
+  out << "  mode " << r.mode;
+  if (!r.mode_reason.empty())
+    out << " (" << r.mode_reason << ")";
+  out << "\n";
+  for (const auto& [key, how] : r.project_modes)
+    if (how.rfind(r.mode, 0) != 0) // only the projects that differ
+      out << "    project " << key << ": " << how << "\n";
   out << "  users " << r.users;
   if (r.hidden_email_users > 0)
     out << " (" << r.hidden_email_users
@@ -155,6 +153,10 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << "  records: added " << r.store.added << ", updated " << r.store.updated
       << ", unchanged " << r.store.unchanged << ", deleted " << r.store.deleted
       << "\n"
+      << "  removed: issues " << r.issues_removed << ", projects "
+      << r.projects_removed << ", users " << r.users_removed << ", groups "
+      << r.groups_removed << "; ACLs recomputed: " << r.acls_refreshed
+      << " record(s)\n"
       << "  requests " << r.api.requests << " (retries " << r.api.retries
       << ", 429 responses " << r.api.responses_429 << ")\n";
   print_governor(out, r.governor.stats);
@@ -199,6 +201,10 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
 }
 
 int exit_code_of(const actors::sync_report& r) {
+  // Refused credentials need a person (a new API token, `jirasync auth
+  // login`): a code of their own lets a scheduler tell them apart.
+  if (r.error && r.error->code == common::errc::unauthenticated)
+    return static_cast<int>(exit_code::auth);
   auto result = r.result();
   if (result == sync::run_result::ok)
     return static_cast<int>(exit_code::ok);

@@ -14,10 +14,6 @@ namespace jirasync::app {
 /// on every phase change and every 5 seconds.
 actors::progress_fn make_progress_printer(bool tty);
 
-/// A log sink for the run's log lines (rate-limit waits longer than 1 s):
-/// "jirasync: <line>" on stderr, clearing the bar first on a TTY.
-actors::log_fn make_log_printer(bool tty);
-
 /// Clears the live bar line (TTY) before other output.
 void finish_progress(bool tty);
 
@@ -26,7 +22,9 @@ void finish_progress(bool tty);
 /// reason, the longest wait and why; duration, failures).
 void print_summary(std::ostream& out, const actors::sync_report& report);
 
-/// exit_code for a report: ok 0, partial 3, failed 1.
+/// exit_code for a report: ok 0, partial 3, failed 1; failed because the
+/// credentials were refused or the OAuth login must be renewed
+/// (errc::unauthenticated) 4.
 int exit_code_of(const actors::sync_report& report);
 
 } // namespace jirasync::app

@@ -200,6 +200,12 @@ struct sync_config {
   /// it (no Retry-After, no quota reset in the future); it ends with one
   /// probe request. 1 ..= 3600. Default: 60.
   std::int64_t max_unexplained_wait_secs = 60;
+  /// Minutes subtracted from a project's checkpoint in the incremental
+  /// query (`updated >= checkpoint - overlap`): Jira's search index is
+  /// eventually consistent, so a change may become searchable after later
+  /// ones. Re-seen issues cost a request share but no write. 0 ..= 1440.
+  /// Default: 10.
+  std::int64_t overlap_minutes = 10;
 
   friend bool operator==(const sync_config&, const sync_config&) = default;
 };
@@ -224,6 +230,29 @@ struct service_config {
   std::string listen_host = "127.0.0.1";
   /// Derived from listen. Default: 8080.
   std::uint16_t listen_port = 8080;
+  /// Derived from listen: the host is 127.0.0.0/8, ::1 or "localhost".
+  /// Default: true.
+  bool listen_loopback = true;
+  /// Env var holding the admin bearer token. Default: "" (none). This or
+  /// admin_token_file is required when listen is not a loopback address;
+  /// when a token is set, every endpoint but /healthz and /readyz needs
+  /// "Authorization: Bearer TOKEN".
+  std::string admin_token_env;
+  /// File holding the admin bearer token (like jira.api_token_file).
+  /// Default: "" (none).
+  std::filesystem::path admin_token_file;
+  /// Resolved from admin_token_env / admin_token_file.
+  secret admin_token;
+  /// How long SIGTERM/SIGINT waits for the run in progress to write what is
+  /// in flight before the process exits anyway; 1 ..= 3600. Default: 30.
+  std::int64_t shutdown_timeout_secs = 30;
+  /// The first retry of a failed run comes this long after it; each
+  /// further failure doubles the delay up to retry_max_secs; 1 ..= 86400.
+  /// Default: 60.
+  std::int64_t retry_initial_secs = 60;
+  /// The longest delay between retries of failed runs; >= retry_initial_secs,
+  /// <= 86400. Default: 1800 (30 min).
+  std::int64_t retry_max_secs = 1800;
 
   friend bool operator==(const service_config&, const service_config&)
     = default;
@@ -260,6 +289,10 @@ env_lookup process_env();
 struct load_result {
   std::optional<config> cfg;
   std::vector<std::string> errors;
+  /// What loads but should be fixed, e.g. "FILE:LINE: jira.api_token_file:
+  /// secret file F may be read by group or others (mode 0644); run chmod
+  /// 600 F". Printed by every command that loads the config.
+  std::vector<std::string> warnings;
 
   explicit operator bool() const noexcept {
     return cfg.has_value();

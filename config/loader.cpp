@@ -3,6 +3,8 @@
 // user sees all of them in one run.
 #include "config/config.hpp"
 
+#include "common/file_mode.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 #include <toml++/toml.h>
@@ -226,6 +228,21 @@ struct host_port {
   std::uint16_t port = 0;
 };
 
+/// 127.0.0.0/8, ::1 or "localhost" (any case): reachable from this host
+/// only.
+bool is_loopback_host(const std::string& host) {
+  if (auto v4 = boost::urls::parse_ipv4_address(host))
+    return (v4->to_uint() >> 24) == 127;
+  if (auto v6 = boost::urls::parse_ipv6_address(host))
+    return v6->is_loopback();
+  std::string lower = host;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) {
+                   return std::tolower(c);
+                 });
+  return lower == "localhost";
+}
+
 std::optional<host_port> parse_listen(std::string_view s) {
   std::string_view host;
   std::string_view port;
@@ -361,6 +378,11 @@ public:
     errors_.push_back({line, std::move(msg)});
   }
 
+  void warning(line_t line, std::string_view key, std::string_view reason) {
+    warnings_.push_back(source_name_ + ":" + std::to_string(line) + ": "
+                        + std::string{key} + ": " + std::string{reason});
+  }
+
   load_result run(std::string_view text);
 
 private:
@@ -386,6 +408,7 @@ private:
   fs::path base_dir_;
   fs::path cwd_;
   std::vector<std::pair<line_t, std::string>> errors_;
+  std::vector<std::string> warnings_;
 };
 
 void table_reader::reject_unknown() {
@@ -590,6 +613,16 @@ void loader::resolve_secret(table_reader& t, std::string_view env_key,
           "cannot read secret file " + file.string() + ": " + reason);
     return;
   }
+  // Another local user must not be able to read the token (the store's
+  // own files are 0600 for the same reason).
+  std::error_code perm_ec;
+  auto file_mode
+    = static_cast<unsigned>(fs::status(file, perm_ec).permissions());
+  if (!perm_ec && common::shared_with_others(file_mode))
+    warning(
+      t.line_of_key(file_key), t.path(file_key),
+      "secret file " + file.string() + " may be read by group or others (mode "
+        + common::mode_text(file_mode) + "); run: chmod 600 " + file.string());
   // Editors add a trailing newline; tokens never end in whitespace.
   while (!content->empty()
          && std::isspace(static_cast<unsigned char>(content->back())))
@@ -786,6 +819,19 @@ void loader::read_sync(table_reader& t, sync_config& out) {
     else
       out.max_unexplained_wait_secs = *v;
   }
+  if (auto v = t.get_int("overlap_minutes")) {
+    // More than a day of overlap would make every incremental run re-read a
+    // day of changes: a typo, not a setting.
+    constexpr std::int64_t max_minutes = 1440;
+    if (*v < 0)
+      error(t.line_of_key("overlap_minutes"), "sync.overlap_minutes",
+            "must be >= 0");
+    else if (*v > max_minutes)
+      error(t.line_of_key("overlap_minutes"), "sync.overlap_minutes",
+            "must be <= 1440 (one day)");
+    else
+      out.overlap_minutes = *v;
+  }
 }
 
 void loader::read_storage(table_reader& t, storage_config& out) {
@@ -815,6 +861,36 @@ void loader::read_service(table_reader& t, service_config& out) {
             "expected host:port such as \"127.0.0.1:8080\" or \"[::1]:8080\"");
     }
   }
+  out.listen_loopback = is_loopback_host(out.listen_host);
+  auto bounded = [&](std::string_view key, std::int64_t lo, std::int64_t hi,
+                     std::int64_t& field) {
+    if (auto v = t.get_int(key)) {
+      if (*v < lo || *v > hi)
+        error(t.line_of_key(key), t.path(key),
+              "must be in " + std::to_string(lo)
+                + " ..= " + std::to_string(hi));
+      else
+        field = *v;
+    }
+  };
+  bounded("shutdown_timeout_secs", 1, 3600, out.shutdown_timeout_secs);
+  bounded("retry_initial_secs", 1, 86400, out.retry_initial_secs);
+  bounded("retry_max_secs", 1, 86400, out.retry_max_secs);
+  if (out.retry_max_secs < out.retry_initial_secs)
+    error(t.line_of_key("retry_max_secs"), "service.retry_max_secs",
+          "must be >= service.retry_initial_secs");
+  if (auto v = t.get_string("admin_token_env"))
+    out.admin_token_env = *v;
+  if (auto v = t.get_string("admin_token_file"))
+    out.admin_token_file = *v;
+  bool given = !out.admin_token_env.empty() || !out.admin_token_file.empty();
+  resolve_secret(t, "admin_token_env", "admin_token_file", out.admin_token_env,
+                 out.admin_token_file, given, "", out.admin_token);
+  if (!given && !out.listen_loopback)
+    error(t.line_of_key("listen"), "service.admin_token_env",
+          "required when service.listen is not a loopback address (the admin "
+          "endpoints then need a bearer token): set service.admin_token_env "
+          "or service.admin_token_file");
 }
 
 load_result loader::run(std::string_view text) {
@@ -826,7 +902,7 @@ load_result loader::run(std::string_view text) {
     std::string msg = source_name_ + ":" + std::to_string(line_of(e.source()))
                       + ": syntax: " + std::string{e.description()}
                       + " (column " + std::to_string(where.column) + ")";
-    return load_result{std::nullopt, {std::move(msg)}};
+    return load_result{std::nullopt, {std::move(msg)}, {}};
   }
   config cfg;
   cfg.source_file = source_name_;
@@ -858,16 +934,18 @@ load_result loader::run(std::string_view text) {
     = sub("indexing", {"issues", "comments", "attachments",
                        "attachment_max_bytes", "attachment_text_max_bytes"});
   read_indexing(indexing, cfg.indexing);
-  auto sync = sub(
-    "sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs"});
+  auto sync = sub("sync", {"strategy", "interval_minutes",
+                           "max_unexplained_wait_secs", "overlap_minutes"});
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);
-  auto service = sub("service", {"listen"});
+  auto service = sub("service", {"listen", "admin_token_env",
+                                 "admin_token_file", "shutdown_timeout_secs",
+                                 "retry_initial_secs", "retry_max_secs"});
   read_service(service, cfg.service);
 
   if (errors_.empty())
-    return load_result{std::move(cfg), {}};
+    return load_result{std::move(cfg), {}, std::move(warnings_)};
   std::stable_sort(errors_.begin(), errors_.end(),
                    [](const auto& a, const auto& b) {
                      return a.first < b.first;
@@ -904,7 +982,8 @@ load_result load_config(const fs::path& file, const env_lookup& env) {
   auto text = read_file(file, reason);
   if (!text)
     return load_result{std::nullopt,
-                       {file.string() + ": cannot read file (" + reason + ")"}};
+                       {file.string() + ": cannot read file (" + reason + ")"},
+                       {}};
   return load_config_from_string(*text, file.string(), env);
 }
 

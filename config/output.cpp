@@ -157,12 +157,21 @@ std::string to_toml_redacted(const config& c) {
   line("interval_minutes", std::to_string(c.sync.interval_minutes));
   line("max_unexplained_wait_secs",
        std::to_string(c.sync.max_unexplained_wait_secs));
+  line("overlap_minutes", std::to_string(c.sync.overlap_minutes));
 
   out += "\n[storage]\n";
   line("path", str(c.storage.path.string()));
 
   out += "\n[service]\n";
   line("listen", str(c.service.listen));
+  line("admin_token_env", str(c.service.admin_token_env));
+  line("admin_token_file", str(c.service.admin_token_file.string()));
+  if (!c.service.admin_token.empty())
+    out += "# admin_token: " + to_string(c.service.admin_token) + "\n";
+  line("shutdown_timeout_secs",
+       std::to_string(c.service.shutdown_timeout_secs));
+  line("retry_initial_secs", std::to_string(c.service.retry_initial_secs));
+  line("retry_max_secs", std::to_string(c.service.retry_max_secs));
   return out;
 }
 

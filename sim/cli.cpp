@@ -119,6 +119,9 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
                  "Accepted client_id (empty = any)");
   cli.add_option("--oauth-client-secret", opt.oauth.client_secret,
                  "Accepted client_secret (empty = any)");
+  cli.add_option("--oauth-callback-url", opt.oauth.callback_url,
+                 "The app's registered callback URL: /authorize refuses "
+                 "another redirect_uri (empty = any)");
   value("--access-token-ttl-secs", opt.oauth.access_token_ttl_secs,
         "OAuth access-token lifetime (expires_in)");
   value("--refresh-reuse-leeway-secs", opt.oauth.reuse_leeway_secs,

@@ -307,9 +307,55 @@ http_response handle_control(jira_app& app, http_request& r) {
     app.reset_stats();
     return ok_json(json::object{{"ok", true}});
   }
+  if (p == "/_sim/oauth/resources" && r.method == "POST") {
+    // Other sites the same login can reach, served after the site's own by
+    // GET /oauth/token/accessible-resources (a user of several Atlassian
+    // sites sees them all there: docs/jira-cloud-api.md "Auth").
+    boost::system::error_code ec;
+    auto v = parse_body(r.body, ec);
+    auto* extra
+      = ec || !v.is_object() ? nullptr : v.as_object().if_contains("extra");
+    if (!extra || !extra->is_array())
+      return bad("body must be {\"extra\":[{\"id\",\"name\",\"url\"},...]}");
+    json::array resources;
+    for (auto& e : extra->as_array()) {
+      auto* o = e.if_object();
+      if (!o || !o->contains("id") || !o->at("id").is_string()
+          || !o->contains("url") || !o->at("url").is_string())
+        return bad("every extra resource needs a string id and url");
+      json::object res;
+      res["id"] = o->at("id");
+      res["name"] = o->contains("name") ? o->at("name") : json::value("");
+      res["url"] = o->at("url");
+      res["scopes"]
+        = o->contains("scopes") ? o->at("scopes") : json::value(json::array{});
+      res["avatarUrl"] = "https://site-admin-avatar-cdn.prod.public.atl-paas."
+                         "net/avatars/240/rocket.png";
+      resources.push_back(std::move(res));
+    }
+    std::lock_guard lock{app.in().resources_mu};
+    app.in().extra_resources = std::move(resources);
+    return ok_json(json::object{{"ok", true}});
+  }
   if (p == "/_sim/limits/reset" && r.method == "POST") {
     app.in().limiter.reset();
     return ok_json(json::object{{"ok", true}});
+  }
+  if (p == "/_sim/limits/spend" && r.method == "POST") {
+    // Points spent by someone else in this window: Jira's global pool of
+    // 65,000 points per hour is "shared by all tenants of an app"
+    // (Atlassian, "Rate limiting", 2026), so another tenant's traffic can
+    // empty it between two of our requests and the next one gets a quota
+    // 429 however well we paced.
+    boost::system::error_code ec;
+    auto v = parse_body(r.body, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("points")
+        || num(v.as_object(), "points") < 0)
+      return bad("body must be {\"points\": N} with N >= 0");
+    auto now = app.clock().now_ms();
+    app.in().limiter.spend(num(v.as_object(), "points"), traffic::oauth, now);
+    return ok_json(
+      json::object{{"ok", true}, {"spent", app.in().limiter.spent(now)}});
   }
   if (p == "/_sim/faults" && r.method == "POST") {
     boost::system::error_code ec;

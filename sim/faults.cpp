@@ -90,11 +90,23 @@ bool spoil_comment(std::string& body) {
   return true;
 }
 
-fault_kind fault_injector::next() {
-  auto n = n_.fetch_add(1, std::memory_order_relaxed);
+fault_kind fault_injector::next(std::string_view path) {
+  std::uint64_t n = 0;
+  {
+    std::lock_guard lock{mu_};
+    n = n_[std::string{path}]++;
+  }
   if (opt_.rate <= 0 || opt_.kinds.empty())
     return fault_kind::none;
-  auto h = splitmix64(opt_.seed * 0x100000001b3ull ^ n);
+  // FNV-1a of the path; "" keeps the sequence of next().
+  std::uint64_t key = 0;
+  if (!path.empty()) {
+    key = 0xcbf29ce484222325ull;
+    for (unsigned char c : path)
+      key = (key ^ c) * 0x100000001b3ull;
+    key = splitmix64(key);
+  }
+  auto h = splitmix64((opt_.seed * 0x100000001b3ull ^ n) ^ key);
   if (unit(h) >= opt_.rate)
     return fault_kind::none;
   auto pick = splitmix64(h) % opt_.kinds.size();

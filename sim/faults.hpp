@@ -8,8 +8,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace jirasim {
@@ -71,8 +73,16 @@ struct fault_options {
 class fault_injector {
 public:
   explicit fault_injector(fault_options options) : opt_(std::move(options)) {}
-  /// The fault for the next API request (counts the request).
-  fault_kind next();
+  /// The fault for the next API request (counts the request): the n-th
+  /// call always gets the same fault for a given seed.
+  fault_kind next() {
+    return next(std::string_view{});
+  }
+  /// The fault for the next request to `path`: the n-th request to the
+  /// same path always gets the same fault for a given seed, whatever
+  /// requests to other paths came in between (clients that send in
+  /// parallel interleave differently from run to run).
+  fault_kind next(std::string_view path);
   const fault_options& options() const {
     return opt_;
   }
@@ -82,7 +92,9 @@ public:
 
 private:
   fault_options opt_;
-  std::atomic<std::uint64_t> n_{0};
+  std::mutex mu_;
+  /// Requests so far per path ("" for next()).
+  std::unordered_map<std::string, std::uint64_t> n_;
 };
 
 struct latency_options {

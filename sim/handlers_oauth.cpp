@@ -55,10 +55,45 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
       return json_response(
         400,
         R"({"error":"invalid_client","error_description":"Unknown client"})");
+    // The redirect_uri must be the callback URL registered for the app
+    // ("redirect_uri: set to the callback URL configured for OAuth 2.0
+    // (3LO) for your app", developer.atlassian.com/cloud/jira/platform/
+    // oauth-2-3lo-apps/). On a mismatch Atlassian shows an error page and
+    // never redirects (RFC 6749 4.1.2.1: an invalid redirection URI must
+    // not be redirected to), so the client only sees its wait end.
+    const auto& registered = in.oauth.options().callback_url;
+    if (!registered.empty() && *redirect != registered) {
+      http_response page;
+      page.status = 400;
+      page.set("Content-Type", "text/html; charset=utf-8");
+      page.body = "<!doctype html><html><body><h1>Something went wrong</h1>"
+                  "<p>The redirect_uri does not match any of the callback "
+                  "URLs registered for this app.</p></body></html>\n";
+      return page;
+    }
     if (r.param("response_type").value_or("code") != "code")
       return json_response(
         400,
         R"({"error":"unsupported_response_type","error_description":"response_type must be code"})");
+    // Back to the app's callback with `q` and the state, as a 302.
+    auto back_to_app = [&](std::string q) {
+      if (auto st = r.param("state"))
+        q += "&state=" + url_encode(*st);
+      http_response res;
+      res.status = 302;
+      res.set("Location", with_query(std::string(*redirect), q));
+      return res;
+    };
+    // Declined consent ("Cancel" on the consent page, or an account that
+    // may not authorize the app): back to the client with
+    // error=access_denied and the state (RFC 6749 4.1.2.1, which
+    // Atlassian's authorization server follows). `sim_consent=deny` is the
+    // test's stand-in for the user's click.
+    if (r.param("sim_consent") == std::optional<std::string_view>("deny")) {
+      std::string q = "error=access_denied&error_description="
+                      + url_encode("User did not authorize the request");
+      return back_to_app(q);
+    }
     // Auto-consent as the API user, or as `sim_account_id` (tests).
     std::string account = ws.users[ws.api_user].account_id;
     if (auto who = r.param("sim_account_id")) {
@@ -72,12 +107,7 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
       account, std::string(*client), std::string(*redirect),
       std::string(r.param("scope").value_or("")), now_ms);
     std::string q = "code=" + url_encode(code);
-    if (auto st = r.param("state"))
-      q += "&state=" + url_encode(*st);
-    http_response res;
-    res.status = 302;
-    res.set("Location", with_query(std::string(*redirect), q));
-    return res;
+    return back_to_app(q);
   }
   if (r.path == "/oauth/token") {
     if (r.method != "POST")
@@ -122,7 +152,13 @@ http_response handle_oauth(jira_app& app, const workspace& ws, http_request& r,
     site["avatarUrl"]
       = "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/"
         "rocket.png";
-    return json_response(200, json::serialize(json::array{site}));
+    json::array all{site};
+    {
+      std::lock_guard lock{app.in().resources_mu};
+      for (const auto& extra : app.in().extra_resources)
+        all.push_back(extra);
+    }
+    return json_response(200, json::serialize(all));
   }
   if (r.path == "/me") {
     const auto& usr = ws.users[*u];

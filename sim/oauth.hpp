@@ -19,6 +19,10 @@ struct oauth_options {
   std::string client_id;
   /// Accepted client_secret; empty accepts any. Default: "".
   std::string client_secret;
+  /// The app's registered callback URL; /authorize refuses any other
+  /// redirect_uri with an error page and no redirect. Empty accepts any.
+  /// Default: "".
+  std::string callback_url;
   /// Access-token lifetime (expires_in). Default: 3600 s.
   std::int64_t access_token_ttl_secs = 3600;
   /// Authorization-code lifetime. Default: 600 s.

@@ -247,7 +247,7 @@ http_response jira_app::handle(http_request& r) {
   }
 
   // Faults decided before the handler runs.
-  auto fault = in_->faults.next();
+  auto fault = in_->faults.next(r.path);
   auto count_fault = [&] {
     std::lock_guard sl{in_->stats_mu};
     ++in_->stats.faults_by_kind[std::string(to_string(fault))];

@@ -9,6 +9,8 @@
 #include "sim/server_app.hpp"
 #include "sim/server_handlers.hpp"
 
+#include <boost/json/array.hpp>
+
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +30,10 @@ struct jira_app::internals {
   fault_injector faults;
   latency_model latency;
   oauth_state oauth;
+  /// Accessible resources served after the site's own (POST
+  /// /_sim/oauth/resources): other sites the same login could reach.
+  std::mutex resources_mu;
+  boost::json::array extra_resources;
   std::int64_t grace_ms;
   std::int64_t media_ttl_secs;
   /// Key of the media URL signatures (random per process).

@@ -190,6 +190,9 @@ std::string status_text(const json::object& s) {
             << "\n";
     }
   }
+  if (auto* ns = s.if_contains("next_sync"); ns && ns->is_object())
+    out << "next sync: " << str(ns->get_object(), "mode") << " ("
+        << str(ns->get_object(), "reason") << ")\n";
   auto* ps = s.if_contains("projects");
   if (!ps || !ps->is_array() || ps->get_array().empty()) {
     out << "projects: none synced yet\n";

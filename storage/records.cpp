@@ -220,6 +220,9 @@ json::object to_json(const any_record& r) {
 json::object to_stored_json(const issue_record& i) {
   auto o = to_json(i);
   o["project_id"] = i.project_id;
+  // Only when set: stores written before the field read back unchanged.
+  if (i.security_level_id)
+    o["security_level_id"] = *i.security_level_id;
   return o;
 }
 
@@ -421,6 +424,8 @@ std::optional<issue_record> issue_from_json(const json::value& v) {
   i.created_ms = r.time("created");
   i.updated_ms = r.time("updated");
   i.security_level = r.opt_str("security_level");
+  if (r.find("security_level_id"))
+    i.security_level_id = r.opt_str("security_level_id");
   if (auto* cf = r.find("custom_fields"); cf && cf->is_object()) {
     for (const auto& kv : cf->get_object())
       i.custom_fields.emplace(std::string(kv.key()), kv.value());

@@ -136,6 +136,9 @@ struct issue_record {
   std::int64_t updated_ms = 0;
   /// Name of the issue security level. Default: nullopt.
   std::optional<std::string> security_level;
+  /// Internal (not exported): the level's id, to recompute the ACL from the
+  /// store when the project's permissions change. Default: nullopt.
+  std::optional<std::string> security_level_id;
   /// Custom field name → value (exported in name order).
   std::map<std::string, boost::json::value> custom_fields;
   /// Browse link, e.g. "https://acme.atlassian.net/browse/ABC-1".

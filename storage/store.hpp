@@ -48,8 +48,14 @@ struct project_checkpoint {
   /// config::filters_hash() of the filters this checkpoint was made with.
   /// Default: "".
   std::string filters_hash;
-  /// True once a full sync of the project completed. Default: false.
+  /// True once a full sync of the project completed. While false, a full
+  /// pass is in progress: `last_issue_id` is where its committed prefix
+  /// ends (resume point) and `last_updated_ms` the high-water mark taken
+  /// when the pass began. Default: false.
   bool full_sync_done = false;
+  /// Fingerprint of the permission data the project's ACLs were computed
+  /// from (sync::access_fingerprint); "" when unknown. Default: "".
+  std::string access_hash;
   /// When the checkpoint was written (ms since epoch). Default: 0.
   std::int64_t synced_at_ms = 0;
 
@@ -104,6 +110,17 @@ struct write_batch_spec {
   /// Records to insert or replace. Unchanged ones (same fingerprint) cost
   /// nothing and emit no feed entry.
   std::vector<any_record> upserts;
+  /// Issues whose comments and attachments in this batch are ALL of them:
+  /// stored comments and attachments of these issues that the batch does
+  /// not upsert (and that are not in `keep`) are deleted, with feed
+  /// entries. Processed after the upserts. Default: {}.
+  struct exact_children {
+    std::string issue_id;
+    /// Children to keep although not upserted (e.g. an attachment whose
+    /// download failed this time: it is reported, not dropped).
+    std::vector<std::string> keep;
+  };
+  std::vector<exact_children> exact_children_of;
   /// Records to delete (type + id). Deleting an issue also deletes its
   /// comments and attachments; deleting a project also deletes its issues
   /// (cascading). Unknown ids are ignored. ACLs cannot be deleted directly:

@@ -20,6 +20,7 @@ json::object to_json(const project_checkpoint& c) {
   o["filters_hash"] = c.filters_hash;
   o["full_sync_done"] = c.full_sync_done;
   o["synced_at_ms"] = c.synced_at_ms;
+  o["access_hash"] = c.access_hash;
   return o;
 }
 
@@ -72,6 +73,9 @@ project_checkpoint_from_json(const json::value& v) {
       || !read_field(o, "filters_hash", c.filters_hash)
       || !read_field(o, "full_sync_done", c.full_sync_done)
       || !read_field(o, "synced_at_ms", c.synced_at_ms))
+    return std::nullopt;
+  // Added later: optional (a missing fingerprint only costs one full pass).
+  if (o.contains("access_hash") && !read_field(o, "access_hash", c.access_hash))
     return std::nullopt;
   return c;
 }

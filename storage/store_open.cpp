@@ -37,17 +37,28 @@ constexpr std::string_view all_cfs[] = {
 
 /// Only the owner may read the store (it holds restricted issues): 0700
 /// for directories, 0600 for files, also for stores made before this rule.
-/// Symlinks are left alone (never followed).
+/// Symlinks are left alone (never followed). An entry that vanishes during
+/// the walk (a RocksDB file another process deletes, e.g. the old WAL a
+/// run holding the lock purges) is skipped: it needs no restricting.
 common::result<void> secure_tree(const fs::path& root) {
   std::error_code ec;
   fs::permissions(root, fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec)
     return from_fs(ec, "cannot restrict " + root.string());
+  auto vanished = [&] {
+    if (ec != std::errc::no_such_file_or_directory)
+      return false;
+    ec.clear();
+    return true;
+  };
   for (auto it = fs::recursive_directory_iterator(root, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     auto st = it->symlink_status(ec);
-    if (ec)
+    if (ec) {
+      if (vanished())
+        continue;
       break;
+    }
     fs::perms want;
     if (fs::is_directory(st))
       want = fs::perms::owner_all;
@@ -58,7 +69,7 @@ common::result<void> secure_tree(const fs::path& root) {
     if ((st.permissions() & fs::perms::mask) == want)
       continue;
     fs::permissions(it->path(), want, fs::perm_options::replace, ec);
-    if (ec)
+    if (ec && !vanished())
       return from_fs(ec, "cannot restrict " + it->path().string());
   }
   if (ec)
@@ -105,6 +116,10 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
     if (ec)
       return from_fs(ec, "cannot create " + path.string());
   }
+  // Before RocksDB runs: once open, its background threads delete files
+  // (after a killed run: the recovered WALs) while the walk lists them.
+  if (!opts.read_only)
+    JS_TRY(secure_tree(path));
   rocksdb::DBOptions dbo;
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
@@ -209,7 +224,6 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
     if (ec)
       return from_fs(ec, "cannot create " + (path / "blobs" / "tmp").string());
     JS_TRY(clean_tmp(path / "blobs" / "tmp"));
-    JS_TRY(secure_tree(path));
   }
   return std::unique_ptr<store>(new store(std::move(p)));
 }

@@ -51,6 +51,8 @@ public:
     start_seq_ = seq_;
     for (const auto& r : spec.upserts)
       JS_TRY(upsert(r));
+    for (const auto& x : spec.exact_children_of)
+      JS_TRY(drop_other_children(spec, x));
     for (const auto& k : spec.deletes)
       JS_TRY(remove(k));
     JS_TRY(finish_acls());
@@ -139,6 +141,32 @@ private:
     std::unique_ptr<rocksdb::Iterator> it{wb_.NewIteratorWithBase(
       h, s_.db->NewIterator(rocksdb::ReadOptions{}, h))};
     return collect_children(*it, prefix, index_cf);
+  }
+
+  // Deletes the stored comments/attachments of x.issue_id that the batch
+  // does not upsert and x.keep does not name.
+  common::result<void>
+  drop_other_children(const write_batch_spec& spec,
+                      const write_batch_spec::exact_children& x) {
+    auto kept = [&](record_type t, const std::string& id) {
+      if (std::find(x.keep.begin(), x.keep.end(), id) != x.keep.end())
+        return true;
+      for (const auto& r : spec.upserts)
+        if (type_of(r) == t && key_of(r).id == id)
+          return true;
+      return false;
+    };
+    for (auto [t, cf] :
+         {std::pair{record_type::comment, keys::cf_comments_by_issue},
+          std::pair{record_type::attachment, keys::cf_attachments_by_issue}}) {
+      auto ids = children(cf, x.issue_id);
+      if (!ids)
+        return ids.error();
+      for (const auto& id : *ids)
+        if (!kept(t, id))
+          JS_TRY(remove({t, id}));
+    }
+    return {};
   }
 
   // -- ACLs -------------------------------------------------------------------
@@ -367,8 +395,18 @@ private:
     auto old = get_record(k.type, k.id);
     if (!old)
       return old.error();
-    if (!*old)
+    if (!*old) {
+      // Issues may outlive their project record (a project whose record was
+      // never written): deleting the project still takes them.
+      if (k.type == record_type::project) {
+        auto ids = children(keys::cf_issues_by_project, k.id);
+        if (!ids)
+          return ids.error();
+        for (const auto& id : *ids)
+          JS_TRY(remove({record_type::issue, id}));
+      }
       return {};
+    }
     const any_record& rec = **old;
     switch (k.type) {
       case record_type::project: {

@@ -1,5 +1,7 @@
 #include "storage/token_store.hpp"
 
+#include "common/file_mode.hpp"
+
 #include <boost/json.hpp>
 
 #include <atomic>
@@ -28,12 +30,6 @@ constexpr std::size_t max_file_bytes = 1 << 20;
 common::error sys_error(int err, const std::string& what) {
   auto code = err == ENOSPC || err == EDQUOT ? errc::no_space : errc::io_error;
   return common::make_error(code, what + ": " + std::strerror(err));
-}
-
-std::string mode_text(mode_t m) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
-  return buf;
 }
 
 /// Closes a descriptor on scope exit.
@@ -190,14 +186,14 @@ common::result<std::optional<oauth_token_set>> token_store::load() const {
   if (!S_ISREG(st.st_mode))
     return common::make_error(errc::corruption,
                               file_.string() + " is not a regular file");
-  if ((st.st_mode & 077) != 0)
+  if (common::shared_with_others(st.st_mode))
     return common::make_error(
       errc::permission_denied,
       file_.string()
         + " holds OAuth tokens but group or others may access "
           "it (mode "
-        + mode_text(st.st_mode) + "); refusing to use it: run `chmod 600 "
-        + file_.string()
+        + common::mode_text(st.st_mode)
+        + "); refusing to use it: run `chmod 600 " + file_.string()
         + "`, and consider the tokens exposed (run `jirasync auth login` to "
           "replace them)");
   if (static_cast<std::size_t>(st.st_size) > max_file_bytes)

@@ -12,9 +12,27 @@ void project_cursor::advance(std::int64_t batch_max_updated_ms,
     last_issue_id = batch_last_issue_id;
 }
 
-storage::project_checkpoint make_project_checkpoint(
-  const protocol::jira_project& project, const project_cursor& cursor,
-  const std::string& filters_hash, bool full_sync_done, std::int64_t now_ms) {
+project_cursor low_water_mark::if_committed(std::int64_t end_updated_ms,
+                                            const std::string& end_id,
+                                            bool clean) const {
+  auto c = cursor_;
+  if (clean && !stopped_)
+    c.advance(end_updated_ms, end_id);
+  return c;
+}
+
+void low_water_mark::committed(std::int64_t end_updated_ms,
+                               const std::string& end_id, bool clean) {
+  cursor_ = if_committed(end_updated_ms, end_id, clean);
+  if (!clean)
+    stopped_ = true;
+}
+
+storage::project_checkpoint
+make_project_checkpoint(const protocol::jira_project& project,
+                        const project_cursor& cursor,
+                        const std::string& filters_hash, bool full_sync_done,
+                        std::int64_t now_ms, const std::string& access_hash) {
   storage::project_checkpoint cp;
   cp.project_key = project.key;
   cp.project_id = project.id;
@@ -23,6 +41,7 @@ storage::project_checkpoint make_project_checkpoint(
   cp.filters_hash = filters_hash;
   cp.full_sync_done = full_sync_done;
   cp.synced_at_ms = now_ms;
+  cp.access_hash = access_hash;
   return cp;
 }
 
@@ -51,7 +70,7 @@ make_sync_checkpoint(const std::optional<common::error>& fatal,
                      std::int64_t finished_ms, const std::string& filters_hash,
                      std::map<std::string, std::int64_t> counters) {
   storage::sync_checkpoint cp;
-  cp.mode = "full";
+  cp.mode = "full"; // the caller sets the run's mode
   cp.started_at_ms = started_ms;
   cp.finished_at_ms = finished_ms;
   cp.filters_hash = filters_hash;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace jirasync::sync {
 
@@ -31,9 +32,49 @@ struct project_cursor {
                const std::string& batch_last_issue_id);
 };
 
+/// The low-water mark of one project's listing. Chunks are cut from the
+/// listing in order; they may finish fetching in any order but are
+/// committed strictly in listing order, one batch after the other, each
+/// batch carrying the checkpoint this class computes for it. The mark
+/// moves over a chunk only when that chunk and every chunk before it
+/// committed without a failed record; after the first failure (a failed
+/// record, or a batch that could not be written) it stays where it is for
+/// the rest of the run, so the next run fetches that record again.
+class low_water_mark {
+public:
+  explicit low_water_mark(project_cursor start) : cursor_(std::move(start)) {}
+
+  /// The cursor to store in the batch of the next chunk to commit: moved
+  /// over (`end_updated_ms`, `end_id`) - the chunk's last listing entry -
+  /// when `clean` and nothing failed before; else unchanged.
+  project_cursor if_committed(std::int64_t end_updated_ms,
+                              const std::string& end_id, bool clean) const;
+
+  /// The batch of that chunk committed (with the cursor if_committed gave).
+  void committed(std::int64_t end_updated_ms, const std::string& end_id,
+                 bool clean);
+  /// The batch of that chunk was lost: the mark stops here.
+  void lost() {
+    stopped_ = true;
+  }
+
+  const project_cursor& cursor() const {
+    return cursor_;
+  }
+  /// True once a failure stopped the mark.
+  bool stopped() const {
+    return stopped_;
+  }
+
+private:
+  project_cursor cursor_;
+  bool stopped_ = false;
+};
+
 storage::project_checkpoint make_project_checkpoint(
   const protocol::jira_project& project, const project_cursor& cursor,
-  const std::string& filters_hash, bool full_sync_done, std::int64_t now_ms);
+  const std::string& filters_hash, bool full_sync_done, std::int64_t now_ms,
+  const std::string& access_hash = {});
 
 /// "ok" | "partial" | "failed".
 enum class run_result { ok, partial, failed };

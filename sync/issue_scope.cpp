@@ -12,7 +12,9 @@ bool project_in_scope(const config::filters_config& f, const std::string& key) {
   return f.project_keys_op == config::keys_op::in ? listed : !listed;
 }
 
-protocol::jql_result project_jql(const config::filters_config& f,
+namespace {
+
+protocol::jql_query scoped_query(const config::filters_config& f,
                                  const std::string& key,
                                  const std::string& tz) {
   protocol::jql_query q;
@@ -26,7 +28,41 @@ protocol::jql_result project_jql(const config::filters_config& f,
   if (f.created_before)
     q.created_to_ms = f.created_before->utc_ms;
   q.time_zone = tz;
+  return q;
+}
+
+} // namespace
+
+protocol::jql_result project_jql(const config::filters_config& f,
+                                 const std::string& key,
+                                 const std::string& tz) {
+  auto q = scoped_query(f, key, tz);
   q.order = protocol::jql_order::id;
+  return protocol::build_jql(q);
+}
+
+protocol::jql_result incremental_jql(const config::filters_config& f,
+                                     const std::string& key,
+                                     const std::string& tz,
+                                     std::int64_t since_ms,
+                                     int overlap_minutes) {
+  auto q = scoped_query(f, key, tz);
+  q.order = protocol::jql_order::updated_then_id;
+  // One lower bound: the later of the filter's and the checkpoint's (the
+  // overlap applies to the checkpoint only).
+  auto from = since_ms - std::int64_t{overlap_minutes} * 60'000;
+  if (!q.updated_from_ms || *q.updated_from_ms < from) {
+    q.updated_from_ms = since_ms;
+    q.overlap_minutes = overlap_minutes;
+  }
+  return protocol::build_jql(q);
+}
+
+protocol::jql_result high_water_jql(const config::filters_config& f,
+                                    const std::string& key,
+                                    const std::string& tz) {
+  auto q = scoped_query(f, key, tz);
+  q.order = protocol::jql_order::updated_desc;
   return protocol::build_jql(q);
 }
 

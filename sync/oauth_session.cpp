@@ -39,6 +39,24 @@ std::string with_hint(std::string reason) {
 
 } // namespace
 
+std::optional<common::error>
+login_mismatch(const storage::oauth_token_set& stored, std::string_view site,
+               std::string_view client_id) {
+  if (protocol::normalize_site_url(stored.site_url)
+      != protocol::normalize_site_url(site))
+    return common::make_error(
+      errc::unauthenticated,
+      with_hint("the stored OAuth login is for the site " + stored.site_url
+                + ", but jira.site is " + std::string(site)));
+  if (!stored.client_id.empty() && stored.client_id != client_id)
+    return common::make_error(
+      errc::unauthenticated,
+      with_hint("the stored OAuth tokens belong to the client id "
+                + stored.client_id + ", but jira.client_id is "
+                + std::string(client_id)));
+  return std::nullopt;
+}
+
 oauth_session::oauth_session(std::optional<storage::oauth_token_set> stored,
                              oauth_session_options options)
     : opt_(options), current_(std::move(stored)) {
@@ -68,9 +86,26 @@ bool oauth_session::usable(std::int64_t now_ms) const {
          && now_ms < current_->expires_at_ms;
 }
 
+std::int64_t oauth_session::margin_ms() const {
+  if (!current_)
+    return opt_.refresh_margin_ms;
+  // A quarter of the token's lifetime at most: with a short-lived token
+  // (a test server, or an authorization server that hands out minutes) the
+  // full margin would make every request refresh.
+  auto issued = current_->refreshed_at_ms > 0 ? current_->refreshed_at_ms
+                                              : current_->obtained_at_ms;
+  auto lifetime = current_->expires_at_ms - issued;
+  if (issued <= 0 || lifetime <= 0)
+    return opt_.refresh_margin_ms;
+  return std::min(opt_.refresh_margin_ms, lifetime / 4);
+}
+
+std::int64_t oauth_session::due_at_ms() const {
+  return current_ ? current_->expires_at_ms - margin_ms() : 0;
+}
+
 bool oauth_session::due(std::int64_t now_ms) const {
-  return !usable(now_ms)
-         || now_ms >= current_->expires_at_ms - opt_.refresh_margin_ms;
+  return !usable(now_ms) || now_ms >= current_->expires_at_ms - margin_ms();
 }
 
 oauth_effects oauth_session::release_all() {

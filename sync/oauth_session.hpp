@@ -58,8 +58,9 @@
 namespace jirasync::sync {
 
 struct oauth_session_options {
-  /// Refresh this long before the access token expires. Default: 300000
-  /// (5 min).
+  /// Refresh this long before the access token expires, but at most a
+  /// quarter of the token's lifetime (expires_at - when it was obtained or
+  /// last refreshed) before. Default: 300000 (5 min).
   std::int64_t refresh_margin_ms = 300'000;
   /// Transient refresh failures in a row (network, 408, 429, 5xx) before
   /// the waiting requests fail; later requests start a new round. Default: 4.
@@ -111,6 +112,14 @@ struct oauth_effects {
 inline constexpr std::string_view reauth_hint
   = "re-authenticate with `jirasync auth login`";
 
+/// Why a stored login cannot serve a config naming `site` and `client_id`
+/// (its site or its OAuth app differ: `auth login` was run with another
+/// config), or nullopt when it can. The message names both values and ends
+/// with reauth_hint; errc::unauthenticated.
+std::optional<common::error>
+login_mismatch(const storage::oauth_token_set& stored, std::string_view site,
+               std::string_view client_id);
+
 class oauth_session {
 public:
   /// `stored`: the token file's content (nullopt = never logged in).
@@ -139,6 +148,10 @@ public:
   std::uint64_t generation() const noexcept {
     return generation_;
   }
+
+  /// When the current access token becomes due for a refresh (its expiry
+  /// less the margin, ms since the epoch); 0 when there is none.
+  std::int64_t due_at_ms() const;
 
   /// The refresh token to send with effects.send_refresh. Never log it.
   const std::string& refresh_token() const;
@@ -175,6 +188,7 @@ public:
 private:
   bool usable(std::int64_t now_ms) const;
   bool due(std::int64_t now_ms) const;
+  std::int64_t margin_ms() const;
   oauth_effects begin_refresh(std::optional<std::uint64_t> waiter);
   oauth_effects release_all();
   oauth_effects fail_all(common::error e);

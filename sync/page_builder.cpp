@@ -24,6 +24,10 @@ chunk_from_bulkfetch(protocol::bulkfetch_result answer,
                                               "bulkfetch: " + e.to_string(),
                                               "project " + project_key));
   for (const auto& e : answer.issue_errors) {
+    if (e.id && e.status.value_or(404) == 404) {
+      out.gone.push_back(*e.id);
+      continue;
+    }
     std::string msg;
     for (const auto& m : e.messages)
       msg += (msg.empty() ? "" : "; ") + m;
@@ -32,8 +36,10 @@ chunk_from_bulkfetch(protocol::bulkfetch_result answer,
                          std::move(msg), "issue " + e.id.value_or("?")));
   }
   for (auto& i : answer.issues) {
-    if (!within_filters(filters, i))
+    if (!within_filters(filters, i)) {
+      out.gone.push_back(i.id);
       continue;
+    }
     issue_work w;
     w.issue = std::move(i);
     auto& f = w.issue.fields;

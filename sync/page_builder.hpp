@@ -65,8 +65,14 @@ struct issue_work {
 struct issue_chunk {
   /// The issues within the filters' exact bounds, in answer order.
   std::vector<issue_work> issues;
-  /// Issues Jira refused (issueErrors) and records the parser dropped.
+  /// Issues Jira refused (issueErrors other than 404) and records the
+  /// parser dropped.
   std::vector<common::error> failures;
+  /// Ids to remove from the store: answered 404 (deleted, or no longer
+  /// visible to the API user - Jira does not tell them apart; an id the
+  /// search listed while its index lagged behind a deletion ends here, not
+  /// as a failure), or outside the filters' exact date bounds.
+  std::vector<std::string> gone;
 };
 
 /// Splits a parsed bulkfetch answer (`parse_errors` = the non-fatal errors

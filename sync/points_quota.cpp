@@ -37,6 +37,18 @@ double points_quota::reserve_points() const {
   return std::ceil(static_cast<double>(limit()) * opts_.reserve_fraction);
 }
 
+double points_quota::reservation(protocol::endpoint_class cls,
+                                 std::int64_t cost) const {
+  auto reserved = static_cast<double>(cost) * cost_ratio(cls);
+  // A request estimated above what a whole window allows over the reserve
+  // would wait for one reset after another and never go: it counts as the
+  // whole window, so it goes when a window starts with nothing in flight.
+  auto window = static_cast<double>(limit()) - reserve_points();
+  if (known_ && limit() > 0 && window >= 1 && reserved > window)
+    return window;
+  return reserved;
+}
+
 bool points_quota::roll(std::int64_t now_ms) {
   if (!remaining_ || !reset_at_ms_ || now_ms < *reset_at_ms_)
     return false;
@@ -109,7 +121,7 @@ quota_verdict points_quota::check(protocol::endpoint_class cls,
   quota_verdict v;
   if (!known_ || !remaining_)
     return v;
-  auto reserved = static_cast<double>(cost) * cost_ratio(cls);
+  auto reserved = reservation(cls, cost);
   if (reserved <= 0)
     return v;
   auto reserve = reserve_points();
@@ -156,7 +168,7 @@ quota_verdict points_quota::check(protocol::endpoint_class cls,
 
 void points_quota::take(protocol::endpoint_class cls, std::int64_t cost,
                         std::int64_t now_ms) {
-  auto reserved = static_cast<double>(cost) * cost_ratio(cls);
+  auto reserved = reservation(cls, cost);
   if (known_ && remaining_) {
     refill(now_ms);
     tokens_ -= reserved;

@@ -107,7 +107,9 @@ public:
   quota_verdict check(protocol::endpoint_class cls, std::int64_t cost,
                       std::int64_t now_ms);
 
-  /// A permit was granted: reserves cost x learned ratio.
+  /// A permit was granted: reserves cost x learned ratio (at most the
+  /// window's points above the reserve: a request estimated above a whole
+  /// window goes at the start of one instead of waiting forever).
   void take(protocol::endpoint_class cls, std::int64_t cost,
             std::int64_t now_ms);
 
@@ -171,6 +173,9 @@ private:
     int in_flight = 0;
   };
 
+  /// The points a request of `cls` estimated at `cost` reserves: cost x
+  /// the learned ratio, at most the window's points above the reserve.
+  double reservation(protocol::endpoint_class cls, std::int64_t cost) const;
   void learn(const quota_observation& obs, std::int64_t reset);
   void adopt_reset(const quota_observation& obs, std::int64_t now_ms);
   double pace_per_ms(std::int64_t now_ms) const;

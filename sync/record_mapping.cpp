@@ -121,8 +121,10 @@ storage::issue_record to_issue_record(const protocol::jira_issue& i,
     r.assignee = to_user_ref(*f.assignee);
   r.created_ms = f.created_ms.value_or(0);
   r.updated_ms = f.updated_ms.value_or(r.created_ms);
-  if (f.security)
+  if (f.security) {
     r.security_level = f.security->name;
+    r.security_level_id = f.security->id;
+  }
   for (const auto& [id, value] : f.custom_fields) {
     if (value.is_null())
       continue;

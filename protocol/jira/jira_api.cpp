@@ -207,6 +207,23 @@ api_request search_ids(const api_target& t, std::string_view jql,
                    "search ids");
 }
 
+api_request search_issues(const api_target& t, std::string_view jql,
+                          const std::optional<std::string>& token,
+                          std::int64_t max_results,
+                          const std::vector<std::string>& fields) {
+  boost::json::object body;
+  body["jql"] = jql;
+  boost::json::array f;
+  for (const auto& x : fields)
+    f.emplace_back(x);
+  body["fields"] = std::move(f);
+  body["maxResults"] = max_results;
+  if (token)
+    body["nextPageToken"] = *token;
+  return make_post(t, ec::search_jql, "/search/jql", body, max_results,
+                   "search issues");
+}
+
 api_request approximate_count(const api_target& t, std::string_view jql) {
   boost::json::object body;
   body["jql"] = jql;

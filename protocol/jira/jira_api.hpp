@@ -88,6 +88,12 @@ api_request get_security_level_members(const api_target& t,
 api_request search_ids(const api_target& t, std::string_view jql,
                        const std::optional<std::string>& next_page_token,
                        std::int64_t max_results);
+/// POST /search/jql returning `fields` (e.g. {"updated"}) with each issue.
+/// Jira may return fewer than max_results a page when fields are asked for.
+api_request search_issues(const api_target& t, std::string_view jql,
+                          const std::optional<std::string>& next_page_token,
+                          std::int64_t max_results,
+                          const std::vector<std::string>& fields);
 /// POST /search/approximate-count.
 api_request approximate_count(const api_target& t, std::string_view jql);
 /// POST /issue/bulkfetch for up to 100 ids with `fields`.

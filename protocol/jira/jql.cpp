@@ -220,6 +220,9 @@ jql_result build_jql(const jql_query& q) {
     case jql_order::updated_then_id:
       r.jql += " ORDER BY updated ASC, id ASC";
       break;
+    case jql_order::updated_desc:
+      r.jql += " ORDER BY updated DESC";
+      break;
     case jql_order::id:
       r.jql += " ORDER BY id ASC";
       break;

@@ -43,6 +43,7 @@ enum class project_scope_op {
 enum class jql_order {
   updated_then_id, // ORDER BY updated ASC, id ASC   (incremental sync)
   id,              // ORDER BY id ASC                (id reconciliation)
+  updated_desc,    // ORDER BY updated DESC          (high-water mark)
   none,
 };
 

@@ -68,7 +68,7 @@ TEST_CASE("RFC 3339 formatting with milliseconds in UTC", "[common]") {
   CHECK_FALSE(parse_rfc3339_ms("2024-01-02T10:11:12.123"));
 }
 
-TEST_CASE("one error type: code, message, record; result<T>", "[common]") {
+TEST_CASE("one error type: code, message, record - result<T>", "[common]") {
   auto e = make_error(errc::invalid_input, "nested deeper than 64 levels",
                       "issue 10001");
   CHECK(e.to_string() == "issue 10001: nested deeper than 64 levels");

@@ -443,6 +443,34 @@ TEST_CASE("a missing or empty env var is named, its value never shown",
                    "characters; the value is not shown)"});
 }
 
+TEST_CASE("a secret file others may read loads with a warning naming it",
+          "[config]") {
+  temp_dir dir;
+  auto token = dir.write("token", "file-token-value\n");
+  auto cfg_file
+    = dir.write("jirasync.toml", "[jira]\n"
+                                 "site = \"https://acme.atlassian.net\"\n"
+                                 "email = \"bot@acme.com\"\n"
+                                 "api_token_file = \"token\"\n");
+  namespace fs = std::filesystem;
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write
+                           | fs::perms::group_read | fs::perms::others_read);
+  auto r = load_config(cfg_file, fake_env({}));
+  REQUIRE(r.errors == strings{});
+  CHECK(r.cfg->jira.api_token.reveal() == "file-token-value");
+  CHECK(r.warnings
+        == strings{cfg_file.string() + ":4: jira.api_token_file: secret file "
+                   + token.string()
+                   + " may be read by group or others (mode 0644); run: "
+                     "chmod 600 "
+                   + token.string()});
+  // The warning never carries the secret itself.
+  CHECK(r.warnings.at(0).find("file-token-value") == std::string::npos);
+
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write);
+  CHECK(load_config(cfg_file, fake_env({})).warnings == strings{});
+}
+
 TEST_CASE("secrets are read from files relative to the config file",
           "[config]") {
   temp_dir dir;
@@ -547,10 +575,47 @@ TEST_CASE("service.listen must be host:port", "[config]") {
           == strings{"test.toml:6: service.listen: expected host:port such as "
                      "\"127.0.0.1:8080\" or \"[::1]:8080\""});
   }
-  auto ok = load(minimal_toml + "[service]\nlisten = \"0.0.0.0:65535\"\n");
+  auto ok = load(minimal_toml
+                 + "[service]\nlisten = \"0.0.0.0:65535\"\n"
+                   "admin_token_env = \"JIRA_API_TOKEN\"\n");
   REQUIRE(ok.errors == strings{});
   CHECK(ok.cfg->service.listen_host == "0.0.0.0");
   CHECK(ok.cfg->service.listen_port == 65535);
+  CHECK_FALSE(ok.cfg->service.listen_loopback);
+  CHECK(ok.cfg->service.admin_token.reveal() == token_value);
+}
+
+TEST_CASE("a non-loopback service.listen needs an admin token", "[config]") {
+  auto r = load(minimal_toml + "[service]\nlisten = \"0.0.0.0:8080\"\n");
+  CHECK(r.errors
+        == strings{"test.toml:6: service.admin_token_env: required when "
+                   "service.listen is not a loopback address (the admin "
+                   "endpoints then need a bearer token): set "
+                   "service.admin_token_env or service.admin_token_file"});
+  for (const char* loopback :
+       {"127.0.0.1:0", "127.1.2.3:80", "[::1]:0", "LocalHost:8080"}) {
+    INFO(loopback);
+    auto ok = load(minimal_toml + "[service]\nlisten = \"" + loopback + "\"\n");
+    REQUIRE(ok.errors == strings{});
+    CHECK(ok.cfg->service.listen_loopback);
+    CHECK(ok.cfg->service.admin_token.empty());
+  }
+}
+
+TEST_CASE("service timeouts and retry delays are bounded", "[config]") {
+  auto d = load(minimal_toml);
+  REQUIRE(d.cfg);
+  CHECK(d.cfg->service.shutdown_timeout_secs == 30);
+  CHECK(d.cfg->service.retry_initial_secs == 60);
+  CHECK(d.cfg->service.retry_max_secs == 1800);
+  auto r = load(minimal_toml
+                + "[service]\nshutdown_timeout_secs = 0\n"
+                  "retry_initial_secs = 120\nretry_max_secs = 60\n");
+  CHECK(r.errors
+        == strings{"test.toml:6: service.shutdown_timeout_secs: must be in 1 "
+                   "..= 3600",
+                   "test.toml:8: service.retry_max_secs: must be >= "
+                   "service.retry_initial_secs"});
 }
 
 TEST_CASE("ca_file must exist and is relative to the config file folder",
@@ -669,4 +734,20 @@ TEST_CASE("sync.max_unexplained_wait_secs: 1 to 3600 seconds", "[config]") {
     REQUIRE(ok.errors == strings{});
     CHECK(ok.cfg->sync.max_unexplained_wait_secs == v);
   }
+}
+
+TEST_CASE("sync.overlap_minutes: 0 to 1440, default 10", "[config]") {
+  auto dflt = load(minimal_toml);
+  REQUIRE(dflt.errors == strings{});
+  CHECK(dflt.cfg->sync.overlap_minutes == 10);
+  auto zero = load(minimal_toml + "[sync]\noverlap_minutes = 0\n");
+  REQUIRE(zero.errors == strings{});
+  CHECK(zero.cfg->sync.overlap_minutes == 0);
+  auto neg = load(minimal_toml + "[sync]\noverlap_minutes = -1\n");
+  CHECK(neg.errors
+        == strings{"test.toml:6: sync.overlap_minutes: must be >= 0"});
+  auto big = load(minimal_toml + "[sync]\noverlap_minutes = 1441\n");
+  CHECK(big.errors
+        == strings{"test.toml:6: sync.overlap_minutes: must be <= 1440 (one "
+                   "day)"});
 }

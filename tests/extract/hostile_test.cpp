@@ -75,7 +75,7 @@ struct case_ {
 
 } // namespace
 
-TEST_CASE("hostile files fail one by one; the good ones between them "
+TEST_CASE("hostile files fail one by one - the good ones between them "
           "extract whole",
           "[extract][hostile]") {
   scratch_dir dir;

@@ -292,7 +292,7 @@ TEST_CASE("xml: DOCTYPE and entity declarations are refused",
   CHECK(ev2.trace.empty());
 }
 
-TEST_CASE("xml: malformed input fails with the line; done() stops early",
+TEST_CASE("xml: malformed input fails with the line - done() stops early",
           "[extract][xml]") {
   trace_events ev;
   auto bad = parse_xml_string("<a>\n<b></a>", ev);

@@ -3,227 +3,11 @@
 // follows the printed authorize URL to the sim's /authorize, whose redirect
 // lands on jirasync's callback listener). Every run's stdout and stderr are
 // searched for the client secret, the code and the tokens.
-#include "background_process.hpp"
-#include "child_process.hpp"
-#include "test_util/temp_dir.hpp"
+#include "oauth_fixture.hpp"
 
-#include "protocol/http/http_client.hpp"
-#include "protocol/http/http_server.hpp"
-#include "protocol/jira/jira_api.hpp"
-
-#include <boost/json.hpp>
-#include <catch2/catch.hpp>
-
-#include <cstdlib>
-#include <fstream>
-
-#include <sys/stat.h>
-
-namespace json = boost::json;
+using namespace jirasync::testing;
+using namespace jirasync::testing::oauth;
 using namespace std::chrono_literals;
-using jirasync::test::temp_dir;
-using jirasync::testing::background_process;
-using jirasync::testing::free_loopback_port;
-using jirasync::testing::read_file;
-using jirasync::testing::run_to_completion;
-using jirasync::testing::sim_process;
-namespace protocol = jirasync::protocol;
-using jirasync::protocol::header_list;
-
-namespace {
-
-constexpr const char* client_id = "jirasync-test-client";
-constexpr const char* client_secret = "sim-client-secret-8f2c1e77";
-constexpr const char* secret_env = "JIRASYNC_TEST_OAUTH_SECRET";
-
-mode_t mode_of(const std::filesystem::path& p) {
-  struct stat st {};
-  REQUIRE(::stat(p.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-/// A sim with an OAuth app, a callback port, a config, and every output
-/// kept for the secret check.
-struct login_fixture {
-  temp_dir dir;
-  sim_process sim;
-  std::uint16_t port;
-  std::string callback;
-  std::vector<std::string> outputs;
-  int runs = 0;
-
-  login_fixture()
-      : sim({JIRA_SIM_BIN, "--issues", "10", "--port", "0", "--oauth-client-id",
-             client_id, "--oauth-client-secret", client_secret}),
-        port(free_loopback_port()),
-        callback("http://127.0.0.1:" + std::to_string(port) + "/callback") {
-    ::setenv(secret_env, client_secret, 1);
-  }
-
-  std::filesystem::path store() const {
-    return dir.path() / "store";
-  }
-  std::filesystem::path token_file() const {
-    return store() / "auth" / "oauth-tokens.json";
-  }
-
-  std::filesystem::path config(const std::string& site = "",
-                               const std::string& env = secret_env) {
-    auto p = dir.path() / ("jirasync-" + std::to_string(++runs) + ".toml");
-    std::ofstream out{p};
-    out << "[jira]\n"
-        << "site = \"" << (site.empty() ? sim.base_url() : site) << "\"\n"
-        << "auth = \"oauth\"\n"
-        << "client_id = \"" << client_id << "\"\n"
-        << "client_secret_env = \"" << env << "\"\n"
-        << "redirect_uri = \"" << callback << "\"\n"
-        << "auth_url = \"" << sim.base_url() << "\"\n"
-        << "api_gateway = \"" << sim.base_url() << "\"\n"
-        << "ca_file = \"" << sim.str("ca_file") << "\"\n"
-        << "[storage]\npath = \"" << store().string() << "\"\n";
-    return p;
-  }
-
-  std::unique_ptr<background_process>
-  start_login(const std::filesystem::path& cfg,
-              std::vector<std::string> extra = {}) {
-    auto n = std::to_string(++runs);
-    std::vector<std::string> args{JIRASYNC_BIN, "auth",       "login",
-                                  "--config",   cfg.string(), "--no-browser"};
-    for (auto& e : extra)
-      args.push_back(e);
-    if (extra.empty()) {
-      args.push_back("--timeout");
-      args.push_back("60");
-    }
-    return std::make_unique<background_process>(
-      args, dir.path() / ("login-" + n + ".out"),
-      dir.path() / ("login-" + n + ".err"));
-  }
-
-  /// Runs a command to completion; its output is kept for the secret check.
-  int run(std::vector<std::string> args, std::string& out, std::string& err) {
-    auto n = std::to_string(++runs);
-    auto o = dir.path() / ("run-" + n + ".out");
-    auto e = dir.path() / ("run-" + n + ".err");
-    args.insert(args.begin(), JIRASYNC_BIN);
-    int rc = run_to_completion(args, o, e);
-    out = read_file(o);
-    err = read_file(e);
-    outputs.push_back(out);
-    outputs.push_back(err);
-    return rc;
-  }
-
-  int finish(background_process& p, std::string& out, std::string& err) {
-    auto rc = p.wait_exit(60s);
-    REQUIRE(rc.has_value());
-    out = p.out();
-    err = p.err();
-    outputs.push_back(out);
-    outputs.push_back(err);
-    return *rc;
-  }
-
-  /// The browser: TLS to the sim (its CA), plain http to the loopback
-  /// callback.
-  protocol::http_client browser() const {
-    protocol::http_client_options o;
-    o.threads = 1;
-    o.ca_file = sim.str("ca_file");
-    o.allow_insecure_http = true;
-    return protocol::http_client{o};
-  }
-
-  protocol::http_result get(protocol::http_client& c, const std::string& url,
-                            int redirects, header_list headers = {}) const {
-    protocol::http_request r;
-    r.url = url;
-    r.max_redirects = redirects;
-    r.headers = std::move(headers);
-    r.timeouts.total = 30s;
-    return c.request(std::move(r));
-  }
-
-  protocol::http_result sim_call(const std::string& method,
-                                 const std::string& path,
-                                 const std::string& body = {},
-                                 header_list headers = {}) const {
-    auto c = browser();
-    protocol::http_request r;
-    r.method = method;
-    r.url = sim.base_url() + path;
-    r.body = body;
-    r.headers = std::move(headers);
-    if (!body.empty())
-      r.headers.emplace_back("Content-Type", "application/json");
-    r.timeouts.total = 30s;
-    return c.request(std::move(r));
-  }
-
-  json::object stored_tokens() const {
-    return json::parse(read_file(token_file())).as_object();
-  }
-
-  /// None of `secrets` in any output of any run so far.
-  void check_no_secret_in_outputs(const std::vector<std::string>& secrets) {
-    for (const auto& text : outputs)
-      for (const auto& s : secrets) {
-        REQUIRE_FALSE(s.empty());
-        CHECK(text.find(s) == std::string::npos);
-      }
-  }
-};
-
-std::string param(const std::string& url, const std::string& key) {
-  auto q = url.find('?');
-  REQUIRE(q != std::string::npos);
-  return protocol::query_param(url.substr(q + 1), key).value_or("");
-}
-
-/// The URL with query parameter `key` set to `value` (it must exist).
-std::string with_param(const std::string& url, const std::string& key,
-                       const std::string& value) {
-  auto start = url.find(key + "=");
-  REQUIRE(start != std::string::npos);
-  start += key.size() + 1;
-  auto end = url.find('&', start);
-  return url.substr(0, start) + value
-         + (end == std::string::npos ? "" : url.substr(end));
-}
-
-/// The sim's API user as Jira shows it (Basic auth, the ready line's token).
-json::object api_user(login_fixture& f) {
-  auto cred = f.sim.str("email") + ":" + f.sim.str("api_token");
-  auto res
-    = f.sim_call("GET", "/rest/api/3/myself", {},
-                 {{"Authorization", "Basic " + protocol::base64_encode(cred)}});
-  REQUIRE(res.ok());
-  REQUIRE(res.response->status == 200);
-  return json::parse(res.response->body).as_object();
-}
-
-/// Follows the printed URL like a browser (the sim consents at once and
-/// redirects to the callback), returning the code it carried.
-std::string authorize(login_fixture& f, background_process& login,
-                      std::string* state_out = nullptr) {
-  auto url = login.wait_for_line("https://", 30s);
-  REQUIRE(url.has_value());
-  if (state_out)
-    *state_out = param(*url, "state");
-  auto b = f.browser();
-  auto landing = f.get(b, *url, 5);
-  INFO(protocol::describe(landing));
-  REQUIRE(landing.ok());
-  CHECK(landing.response->redirects == 1);
-  CHECK(landing.response->final_url.rfind(f.callback + "?", 0) == 0);
-  CHECK(landing.response->status == 200);
-  CHECK(landing.response->body.find("jirasync received the authorization")
-        != std::string::npos);
-  return param(landing.response->final_url, "code");
-}
-
-} // namespace
 
 TEST_CASE("auth login: the full flow, then status and a refresh",
           "[integration][oauth]") {
@@ -337,22 +121,47 @@ TEST_CASE("auth login: the user declines on the consent page",
   auto login = f.start_login(f.config());
   auto url = login->wait_for_line("https://", 30s);
   REQUIRE(url.has_value());
-  // What Atlassian sends back when "Cancel" is pressed (RFC 6749 4.1.2.1).
+  // "Cancel" on the consent page: Atlassian (and the sim, told so with
+  // sim_consent=deny) redirects back with error=access_denied and the state
+  // (RFC 6749 4.1.2.1).
   auto b = f.browser();
-  auto landing = f.get(b,
-                       f.callback
-                         + "?error=access_denied&error_description="
-                           "User%20did%20not%20authorize%20the%20"
-                           "request&state="
-                         + param(*url, "state"),
-                       0);
+  auto landing = f.get(b, *url + "&sim_consent=deny", 5);
   REQUIRE(landing.ok());
+  CHECK(landing.response->redirects == 1);
+  CHECK(landing.response->final_url.find("error=access_denied")
+        != std::string::npos);
   CHECK(landing.response->status == 400);
   std::string out, err;
   CHECK(f.finish(*login, out, err) == 1);
   CHECK(err.find("jirasync: auth login: authorization failed: access_denied "
                  "(User did not authorize the request): the consent page was "
                  "declined")
+        != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(f.token_file()));
+}
+
+TEST_CASE("auth login: a callback URL other than the app's never comes "
+          "back - the wait ends and says what to check",
+          "[integration][oauth]") {
+  // The app registered another port: Atlassian shows an error page and
+  // never redirects to jirasync.
+  login_fixture f{{"--issues", "10"}, "http://127.0.0.1:1/callback"};
+  auto login = f.start_login(f.config(), {"--timeout", "3"});
+  auto url = login->wait_for_line("https://", 30s);
+  REQUIRE(url.has_value());
+  auto b = f.browser();
+  auto page = f.get(b, *url, 5);
+  REQUIRE(page.ok());
+  CHECK(page.response->status == 400);
+  CHECK(page.response->redirects == 0);
+  CHECK(page.response->body.find("does not match any of the callback URLs")
+        != std::string::npos);
+  std::string out, err;
+  CHECK(f.finish(*login, out, err) == 1);
+  CHECK(err.find("no authorization arrived on " + f.callback
+                 + " within 3 s. If the browser showed an error about the "
+                   "redirect or callback URL, the app's callback URL in the "
+                   "developer console must be exactly jira.redirect_uri")
         != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(f.token_file()));
 }
@@ -390,16 +199,10 @@ TEST_CASE("auth login: jira.site must be one of the accessible sites",
 
 TEST_CASE("auth login: several accessible sites", "[integration][oauth]") {
   login_fixture f;
-  // jira-sim serves one accessible resource. Extra ones are declared with
-  // POST /_sim/oauth/resources {"extra":[{"id","name","url"}]} once the
-  // simulator has it; until then this test says so and stops.
+  // jira-sim serves the site itself as the one accessible resource; other
+  // sites the login reaches are declared with POST /_sim/oauth/resources.
   auto probe = f.sim_call("POST", "/_sim/oauth/resources", R"({"extra":[]})");
   REQUIRE(probe.ok());
-  if (probe.response->status == 404) {
-    WARN("skipped: jira-sim cannot serve several accessible resources yet "
-         "(POST /_sim/oauth/resources answers 404)");
-    return;
-  }
   REQUIRE(probe.response->status == 200);
   SECTION("one of several matches: its cloud id is stored") {
     REQUIRE(f.sim_call("POST", "/_sim/oauth/resources",

@@ -61,13 +61,21 @@ public:
     return child_->wait_exit(limit);
   }
 
-  /// Sends `sig` (e.g. SIGTERM, SIGINT); false when the process has ended.
+  /// Sends `sig` (e.g. SIGTERM, SIGINT, SIGKILL: a crash); false when the
+  /// process has ended.
   bool signal(int sig) {
     return child_->signal(sig);
   }
 
   pid_t pid() const {
     return child_->pid();
+  }
+
+  /// Sends `sig` (e.g. SIGKILL) and waits (at most a minute) for the end:
+  /// the exit status, or 128 + the signal.
+  std::optional<int> kill_and_wait(int sig) {
+    child_->signal(sig);
+    return child_->wait_exit(std::chrono::minutes(1));
   }
 
   std::string out() const {

@@ -1,16 +1,24 @@
 #pragma once
-// Reading an export (or the sim's ground truth, same format) for the
-// integration tests: ACLs by id and records by "type:id"; fetching a URL of
-// the sim's control API over its TLS certificate.
+// The one reader and comparer of exports for the integration tests: an
+// export (or the sim's ground truth, same format) read as ACLs by id and
+// records by "type:id"; the truth as the API user sees it; the export
+// compared with it record by record, ACL user lists included (API-token and
+// OAuth mode alike: check_exact); the sim's control API (GET and POST over
+// its TLS certificate).
+#include "child_process.hpp"
 
 #include "protocol/http/http_client.hpp"
 
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace jirasync::testing {
 
@@ -35,10 +43,10 @@ inline std::string record_id(const boost::json::object& o) {
   return {};
 }
 
-/// Parses JSON Lines (throws on a line that is not a JSON object).
-inline dataset parse_jsonl(const std::string& text) {
-  namespace json = boost::json;
-  dataset d;
+/// Each non-empty line of JSON Lines `text` as an object (throws on a line
+/// that is not a JSON object).
+inline std::vector<boost::json::object> json_lines(const std::string& text) {
+  std::vector<boost::json::object> out;
   std::size_t pos = 0;
   while (pos < text.size()) {
     auto end = text.find('\n', pos);
@@ -46,9 +54,17 @@ inline dataset parse_jsonl(const std::string& text) {
       end = text.size();
     auto line = text.substr(pos, end - pos);
     pos = end + 1;
-    if (line.empty())
-      continue;
-    auto o = json::parse(line).as_object();
+    if (!line.empty())
+      out.push_back(boost::json::parse(line).as_object());
+  }
+  return out;
+}
+
+/// Parses an export or the truth (JSON Lines; throws on a line that is
+/// not a JSON object).
+inline dataset parse_jsonl(const std::string& text) {
+  dataset d;
+  for (auto& o : json_lines(text)) {
     std::string type{o.at("type").as_string()};
     if (type == "acl") {
       acl_entry a;
@@ -64,20 +80,256 @@ inline dataset parse_jsonl(const std::string& text) {
   return d;
 }
 
-/// GET `url` (trusting `ca_file`); the body of a 200, else throws.
-inline std::string http_get(const std::string& url,
-                            const std::string& ca_file) {
+/// An answer of the sim.
+struct http_answer {
+  int status = 0;
+  std::string body;
+};
+
+/// `method` `url` (trusting `ca_file`) with `headers` and a JSON `body`
+/// when not empty; throws when no answer came.
+inline http_answer http_call(const std::string& method, const std::string& url,
+                             const std::string& ca_file,
+                             const std::string& body = {},
+                             protocol::header_list headers = {}) {
   protocol::http_client_options o;
   o.ca_file = ca_file;
   o.threads = 1;
   protocol::http_client client{o};
   protocol::http_request req;
+  req.method = method;
   req.url = url;
+  req.headers = std::move(headers);
   req.max_body_bytes = 1ull << 32;
+  if (!body.empty()) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+  }
   auto r = client.request(req);
-  if (!r.response || r.response->status != 200)
-    throw std::runtime_error("GET " + url + " failed");
-  return r.response->body;
+  if (!r.response)
+    throw std::runtime_error(method + " " + url + " failed");
+  return {r.response->status, r.response->body};
+}
+
+/// GET `url` (trusting `ca_file`); the body of a 200, else throws.
+inline std::string http_get(const std::string& url,
+                            const std::string& ca_file) {
+  auto r = http_call("GET", url, ca_file);
+  if (r.status != 200)
+    throw std::runtime_error("GET " + url + " failed: HTTP "
+                             + std::to_string(r.status));
+  return r.body;
+}
+
+/// JSON equality, numbers compared by value (int64 vs uint64 vs double).
+inline bool same(const boost::json::value& a, const boost::json::value& b) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_double() || b.is_double())
+      return a.to_number<double>() == b.to_number<double>();
+    if (a.is_int64() && b.is_int64())
+      return a.as_int64() == b.as_int64();
+    if (a.is_uint64() && b.is_uint64())
+      return a.as_uint64() == b.as_uint64();
+    auto s = a.is_int64() ? a.as_int64() : b.as_int64();
+    auto u = a.is_uint64() ? a.as_uint64() : b.as_uint64();
+    return s >= 0 && static_cast<std::uint64_t>(s) == u;
+  }
+  if (a.kind() != b.kind())
+    return false;
+  if (a.is_array()) {
+    const auto &x = a.as_array(), &y = b.as_array();
+    if (x.size() != y.size())
+      return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!same(x[i], y[i]))
+        return false;
+    return true;
+  }
+  if (a.is_object()) {
+    const auto &x = a.as_object(), &y = b.as_object();
+    if (x.size() != y.size())
+      return false;
+    for (auto& [k, v] : x) {
+      auto* w = y.if_contains(k);
+      if (!w || !same(v, *w))
+        return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+/// The truth as the API user can see it: Jira (and the sim) hide issues
+/// outside the caller's security levels, comments outside its visibility
+/// group/role, and projects it cannot browse. A connector can only sync
+/// what its API user sees, so those records are expected to be absent.
+inline dataset visible_to(const dataset& truth, const std::string& account_id,
+                          std::size_t& hidden) {
+  dataset out;
+  out.acls = truth.acls;
+  hidden = 0;
+  for (const auto& [key, r] : truth.records) {
+    if (auto* acl = r.if_contains("acl")) {
+      auto a = truth.acls.find(std::string{acl->as_string()});
+      if (a == truth.acls.end() || !a->second.users.count(account_id)) {
+        ++hidden;
+        continue;
+      }
+    }
+    out.records.emplace(key, r);
+    ++out.per_type[std::string{r.at("type").as_string()}];
+  }
+  return out;
+}
+
+/// indexing.attachment_text_max_bytes by default: longer attachment texts
+/// are exported cut at a character boundary.
+constexpr std::size_t text_cap = 1u << 20;
+
+/// Every mismatch as a line; empty = identical. Markdown is compared by
+/// presence (the truth has ADF text nodes); an attachment text longer than
+/// `text_cap` must be exported as its prefix cut at most 4 bytes short.
+inline std::vector<std::string> compare(const dataset& truth,
+                                        const dataset& got) {
+  std::vector<std::string> diffs;
+  for (const auto& [key, t] : truth.records) {
+    auto g = got.records.find(key);
+    if (g == got.records.end()) {
+      diffs.push_back("missing " + key);
+      continue;
+    }
+    const auto& e = g->second;
+    std::string type{t.at("type").as_string()};
+    for (const auto& [k, v] : t) {
+      if (k == "acl")
+        continue;
+      if (k == "text" && (type == "issue" || type == "comment")) {
+        // The sim gives the text nodes; we give Markdown.
+        bool has_text = false;
+        for (auto& s : v.as_array())
+          if (!s.as_string().empty())
+            has_text = true;
+        auto* md = e.if_contains("markdown");
+        bool has_md = md && md->is_string() && !md->as_string().empty();
+        // Media-only bodies have no text nodes but do render ("[File: x]").
+        if (!md || (has_text && !has_md))
+          diffs.push_back(key + ": markdown presence differs");
+        continue;
+      }
+      auto* w = e.if_contains(k);
+      if (k == "text" && type == "attachment" && w && v.is_string()
+          && w->is_string() && v.as_string().size() > text_cap
+          && w->as_string().size() <= text_cap
+          && std::string_view(v.as_string())
+               .starts_with(std::string_view(w->as_string()))
+          && w->as_string().size() + 4 > text_cap)
+        continue; // the text is capped (indexing.attachment_text_max_bytes)
+      if (!w || !same(v, *w))
+        diffs.push_back(
+          key + ": field " + std::string{k} + ": truth "
+          + boost::json::serialize(v) + " export "
+          + (w ? boost::json::serialize(*w) : std::string{"absent"}));
+    }
+    if (auto* ta = t.if_contains("acl")) {
+      auto* ea = e.if_contains("acl");
+      auto ti = truth.acls.find(std::string{ta->as_string()});
+      auto ei
+        = ea ? got.acls.find(std::string{ea->as_string()}) : got.acls.end();
+      if (ti == truth.acls.end() || ei == got.acls.end()) {
+        diffs.push_back(key + ": acl line missing");
+      } else if (ti->second.anyone != ei->second.anyone
+                 || ti->second.users != ei->second.users) {
+        diffs.push_back(key + ": acl differs (truth "
+                        + std::to_string(ti->second.users.size())
+                        + " users, anyone=" + (ti->second.anyone ? "1" : "0")
+                        + "; export " + std::to_string(ei->second.users.size())
+                        + " users, anyone=" + (ei->second.anyone ? "1" : "0")
+                        + ")");
+      }
+    }
+  }
+  for (const auto& [key, e] : got.records)
+    if (!truth.records.count(key))
+      diffs.push_back("extra " + key);
+  return diffs;
+}
+
+/// POST `body` (JSON text) to `url`; the answer whatever its status (400 =
+/// refused, e.g. "The actor is already in the role."). Throws when none came.
+inline http_answer http_post(const std::string& url, const std::string& ca_file,
+                             const std::string& body) {
+  return http_call("POST", url, ca_file, body);
+}
+
+/// The sim's API user's accountId (GET /_sim/users); throws if none.
+inline std::string sim_api_user(const sim_process& sim) {
+  auto users = boost::json::parse(
+    http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
+  for (auto& u : users.as_array())
+    if (u.as_object().at("api_user").as_bool())
+      return std::string{u.as_object().at("account_id").as_string()};
+  throw std::runtime_error("the sim names no API user");
+}
+
+/// The sim's whole truth (GET /_sim/truth).
+inline dataset sim_truth(const sim_process& sim) {
+  return parse_jsonl(
+    http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+}
+
+/// The truth as the sim's API user sees it; `hidden` counts the rest.
+inline dataset visible_truth(const sim_process& sim, std::size_t& hidden) {
+  return visible_to(sim_truth(sim), sim_api_user(sim), hidden);
+}
+
+/// jira-sim's workspace for the full-sync comparisons (API-token and OAuth
+/// mode): 700 issues in 5 projects, 40 users, two issues with 230 comments
+/// (several comment pages), one large attachment (over the text cap).
+inline std::vector<std::string> full_sync_workspace() {
+  return {"--seed",
+          "11",
+          "--issues",
+          "700",
+          "--projects",
+          "5",
+          "--users",
+          "40",
+          "--heavy-comment-issues",
+          "2",
+          "--heavy-comment-count",
+          "230",
+          "--large-attachments",
+          "1"};
+}
+
+/// The checks of every full-sync integration test: the sync and the export
+/// succeeded, and the export equals the truth as the API user sees it,
+/// record by record, ACLs included. `context`: what to show on failure.
+inline void check_exact(const sim_process& sim, int sync_rc, int export_rc,
+                        const std::string& exported,
+                        const std::string& context) {
+  INFO(context);
+  REQUIRE(sync_rc == 0);
+  REQUIRE(export_rc == 0);
+  std::size_t hidden = 0;
+  auto truth = visible_truth(sim, hidden);
+  INFO("records hidden from the API user by Jira's own rules: " << hidden);
+  auto got = parse_jsonl(exported);
+  // The workspace has every feature the comparison relies on.
+  REQUIRE(truth.per_type["issue"] > 0);
+  REQUIRE(truth.per_type["comment"] > 0);
+  REQUIRE(truth.per_type["attachment"] > 0);
+  REQUIRE(truth.per_type["user"] > 0);
+  REQUIRE(truth.per_type["group"] > 0);
+  REQUIRE(truth.per_type["project"] > 0);
+  auto diffs = compare(truth, got);
+  for (std::size_t i = 0; i < diffs.size() && i < 25; ++i)
+    UNSCOPED_INFO(diffs[i]);
+  CHECK(diffs.size() == 0);
+  for (const auto& [type, n] : truth.per_type) {
+    INFO("type " << type);
+    CHECK(got.per_type[type] == n);
+  }
 }
 
 } // namespace jirasync::testing

@@ -29,25 +29,6 @@ using namespace jirasync::testing; // dataset, parse_jsonl, http_get
 
 namespace {
 
-/// POSTs to the sim's control API; the HTTP status (400 = refused, e.g.
-/// "The actor is already in the role.").
-int http_post(const std::string& url, const std::string& ca_file,
-              const std::string& body) {
-  jirasync::protocol::http_client_options o;
-  o.ca_file = ca_file;
-  o.threads = 1;
-  jirasync::protocol::http_client client{o};
-  jirasync::protocol::http_request req;
-  req.method = "POST";
-  req.url = url;
-  req.headers.emplace_back("Content-Type", "application/json");
-  req.body = body;
-  auto r = client.request(req);
-  if (!r.response)
-    throw std::runtime_error("POST " + url + " failed");
-  return r.response->status;
-}
-
 /// Project key -> the parts of its gaps, from `status --json`.
 std::map<std::string, std::set<std::string>>
 degraded_parts(const json::object& status) {
@@ -260,13 +241,7 @@ TEST_CASE("without admin rights: zero over-shares, degraded projects named",
   // projects" to the Administrators role (10002): their permission schemes
   // and roles become readable, the level members and products stay closed.
   // The next sync replaces the narrow ACLs by wider, still correct ones.
-  std::string bot;
-  auto sim_users
-    = json::parse(http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));
-  for (auto& u : sim_users.as_array())
-    if (u.as_object().at("api_user").as_bool())
-      bot = std::string{u.as_object().at("account_id").as_string()};
-  REQUIRE_FALSE(bot.empty());
+  auto bot = sim_api_user(sim);
   auto before = degraded_parts(st);
   std::size_t added = 0;
   for (const auto& [key, parts] : before)
@@ -274,6 +249,7 @@ TEST_CASE("without admin rights: zero over-shares, degraded projects named",
       += http_post(sim.base_url() + "/_sim/mutate", sim.str("ca_file"),
                    R"({"op":"add_role_actor","project":")" + key
                      + R"(","role_id":10002,"account_id":")" + bot + R"("})")
+           .status
          == 200;
   REQUIRE(added > 0);
   auto again = c.run({"sync"});
@@ -281,8 +257,7 @@ TEST_CASE("without admin rights: zero over-shares, degraded projects named",
   CHECK((again.rc == 0 || again.rc == 3));
   auto exported2 = c.run({"export"});
   REQUIRE(exported2.rc == 0);
-  auto truth2
-    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+  auto truth2 = sim_truth(sim);
   auto counts2 = compare_acls(truth2, parse_jsonl(exported2.out));
   std::cout << "no-admin sync, bot administering its projects: "
             << counts2.records << " records; over-shared grants "
@@ -314,8 +289,7 @@ TEST_CASE("without Browse users and groups: every project degraded, still no "
   REQUIRE(sync.rc == 3);
   auto exported = c.run({"export"});
   REQUIRE(exported.rc == 0);
-  auto truth
-    = parse_jsonl(http_get(sim.base_url() + "/_sim/truth", sim.str("ca_file")));
+  auto truth = sim_truth(sim);
   auto got = parse_jsonl(exported.out);
   auto counts = compare_acls(truth, got);
   std::cout << "no-admin, no user browsing: " << counts.records

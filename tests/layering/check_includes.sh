@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Checks the dependency direction of the product tree:
-#   app -> actors -> sync -> (protocol, storage, config) -> common
+#   app -> service -> actors -> sync -> (protocol, storage, config) -> common
+# service/ (`jirasync serve`: schedule, admin HTTP, signals, systemd) sits
+# between app and actors: app may use it, nothing below may.
 # extract/ (attachment text from untrusted files) uses common only; sync,
 # actors and app may use it.
 # protocol/ is three layers of its own: jira may use http; http and adf
@@ -21,7 +23,8 @@ allowed() {
     protocol/jira) echo "common protocol/http" ;;
     sync) echo "common config storage protocol/http protocol/adf protocol/jira extract" ;;
     actors) echo "common config storage protocol/http protocol/adf protocol/jira extract sync" ;;
-    app) echo "common config storage protocol/http protocol/adf protocol/jira extract sync actors" ;;
+    service) echo "common config storage protocol/http protocol/adf protocol/jira extract sync actors" ;;
+    app) echo "common config storage protocol/http protocol/adf protocol/jira extract sync actors service" ;;
     sim) echo "common" ;;
   esac
 }
@@ -42,7 +45,7 @@ layer_of_path() { # a header path "x/y/z.hpp" -> its layer, in $target
 bad=0
 checked=0
 for dir in common config storage protocol/http protocol/adf protocol/jira \
-           extract sync actors app sim; do
+           extract sync actors service app sim; do
   [ -d "$dir" ] || continue
   ok=" $dir $(allowed "$dir") "
   mapfile -d '' files < <(find "$dir" -maxdepth 1 -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0)
@@ -55,7 +58,7 @@ for dir in common config storage protocol/http protocol/adf protocol/jira \
     layer_of_path "$header"
     [ -n "$target" ] || continue # same-folder include ("x.hpp")
     case "$target" in
-      common|config|storage|extract|sync|actors|app|sim|protocol/http|protocol/adf|protocol/jira) ;;
+      common|config|storage|extract|sync|actors|service|app|sim|protocol/http|protocol/adf|protocol/jira) ;;
       protocol) ;; # a header directly in protocol/ (none today)
       *) continue ;; # not one of ours (e.g. "caf/...", "boost/...")
     esac

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 # One copy of the product's sources; each injection edits one file and puts
 # it back afterwards.
 mkdir -p "$tmp/tree"
-(cd "$root" && cp -r common config storage protocol extract sync actors app sim "$tmp/tree/")
+(cd "$root" && cp -r common config storage protocol extract sync actors service app sim "$tmp/tree/")
 
 inject() { # DIR/FILE HEADER
   cp "$tmp/tree/$1" "$tmp/orig"
@@ -38,5 +38,7 @@ inject sim/workspace.hpp protocol/jira/jira_models.hpp      # sim stays apart
 inject extract/text_sink.hpp storage/records.hpp            # extract: common only
 inject common/error.hpp extract/text_status.hpp             # nor used below
 inject storage/store.hpp extract/runner.hpp
+inject actors/sync_run.hpp service/scheduler.hpp            # service sits above actors
+inject service/metrics.hpp app/commands.hpp                 # and below app
 inject app/cmd_demo.cpp sim/workspace.hpp                  # only the launcher
 echo "layering self-test: every forbidden include was caught"

@@ -441,6 +441,31 @@ TEST_CASE("over HTTP: Basic vs OAuth headers, burst vs quota 429s",
     f.control("POST", "/_sim/clock", R"({"advance_ms":3600000})");
     CHECK(f.get_oauth("/rest/api/3/field", token).status == 200);
   }
+  SECTION("another tenant empties the app's global pool: the next OAuth "
+          "request gets a quota 429") {
+    auto o = small_options();
+    o.limits.quota_points = 1000;
+    o.limits.quota_scope = "global";
+    o.limits.window_secs = 60;
+    sim_fixture f{o};
+    auto token = f.oauth_token();
+    auto before = f.get_oauth("/rest/api/3/field", token);
+    REQUIRE(before.status == 200);
+    CHECK(before.header("Beta-RateLimit-Policy")
+          == opt_header(R"("global-app-quota";q=1000;w=60)"));
+    auto spent = f.control("POST", "/_sim/limits/spend", R"({"points":999})");
+    CHECK(spent.at("spent").to_number<std::int64_t>() >= 1000);
+    auto r = f.get_oauth("/rest/api/3/field", token);
+    REQUIRE(r.status == 429);
+    CHECK(r.header("RateLimit-Reason")
+          == opt_header("jira-quota-global-based"));
+    auto retry = std::stoll(std::string(r.header("Retry-After").value_or("0")));
+    CHECK(retry >= 1);
+    CHECK(retry <= 60);
+    CHECK(f.get("/rest/api/3/field").status == 200); // Basic: no quota
+    f.control("POST", "/_sim/clock", R"({"advance_ms":60000})");
+    CHECK(f.get_oauth("/rest/api/3/field", token).status == 200);
+  }
   SECTION("--quota-for-all: API-token traffic is charged too") {
     auto o = small_options();
     o.limits.quota_points = 30;

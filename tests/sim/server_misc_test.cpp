@@ -37,6 +37,34 @@ TEST_CASE("fault sequence is deterministic given seed and order", "[sim]") {
     CHECK(fault_from_string(to_string(k)) == k);
 }
 
+TEST_CASE("the n-th request to a path gets the same fault whatever the "
+          "interleaving",
+          "[sim]") {
+  fault_options o;
+  o.rate = 0.5;
+  o.seed = 5;
+  fault_injector a{o}, b{o};
+  std::vector<fault_kind> a_bulk, a_comment, b_bulk, b_comment;
+  // a: bulkfetch and comment requests alternate; b: all comments first.
+  for (int i = 0; i < 200; ++i) {
+    a_bulk.push_back(a.next("/rest/api/3/issue/bulkfetch"));
+    a_comment.push_back(a.next("/rest/api/3/issue/10001/comment"));
+  }
+  for (int i = 0; i < 200; ++i)
+    b_comment.push_back(b.next("/rest/api/3/issue/10001/comment"));
+  for (int i = 0; i < 200; ++i)
+    b_bulk.push_back(b.next("/rest/api/3/issue/bulkfetch"));
+  CHECK(a_bulk == b_bulk);
+  CHECK(a_comment == b_comment);
+  // Two paths do not share one sequence.
+  CHECK(a_bulk != a_comment);
+  auto faults = std::count_if(a_bulk.begin(), a_bulk.end(), [](auto k) {
+    return k != fault_kind::none;
+  });
+  CHECK(faults > 60);
+  CHECK(faults < 140);
+}
+
 TEST_CASE("fault rate 1.0 yields every fault kind over HTTP", "[sim]") {
   auto o = small_options(50);
   o.faults.rate = 1.0;

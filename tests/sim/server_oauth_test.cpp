@@ -157,3 +157,84 @@ TEST_CASE("oauth_state: without offline_access no refresh token", "[sim]") {
           .status
         == 403);
 }
+
+TEST_CASE("/authorize: a redirect_uri other than the registered callback "
+          "URL gets an error page, no redirect",
+          "[sim]") {
+  auto o = small_options();
+  o.oauth.callback_url = "http://127.0.0.1:8765/callback";
+  sim_fixture f{o};
+  auto start = "/authorize?audience=api.atlassian.com&client_id=cid&scope=read"
+               "%3Ajira-work&state=s1&response_type=code&redirect_uri=";
+  for (const char* other :
+       {"http://localhost:8765/callback", "http://127.0.0.1:8765/callback/",
+        "https://127.0.0.1:8765/callback", "http://127.0.0.1:8766/callback"}) {
+    INFO(other);
+    auto r = f.client->get(start + url_encode(other));
+    CHECK(r.status == 400);
+    CHECK_FALSE(r.header("Location").has_value());
+    CHECK(r.body.find("does not match any of the callback URLs")
+          != std::string::npos);
+  }
+  auto ok = f.client->get(start + url_encode(o.oauth.callback_url));
+  REQUIRE(ok.status == 302);
+  CHECK(std::string(*ok.header("Location"))
+          .rfind(o.oauth.callback_url + "?code=", 0)
+        == 0);
+}
+
+TEST_CASE("/authorize: declined consent comes back as error=access_denied "
+          "with the state",
+          "[sim]") {
+  sim_fixture f{small_options()};
+  auto cb = std::string("http://127.0.0.1:8765/callback");
+  auto r = f.client->get("/authorize?audience=api.atlassian.com&client_id=cid"
+                         "&scope=read%3Ajira-work&redirect_uri="
+                         + url_encode(cb)
+                         + "&state=st-42&response_type=code&sim_consent=deny");
+  REQUIRE(r.status == 302);
+  auto loc = std::string(*r.header("Location"));
+  CHECK(loc.rfind(cb + "?", 0) == 0);
+  CHECK(query_value(loc, "error") == "access_denied");
+  CHECK(query_value(loc, "error_description")
+        == "User did not authorize the request");
+  CHECK(query_value(loc, "state") == "st-42");
+  CHECK(query_value(loc, "code").empty());
+}
+
+TEST_CASE("accessible resources: extra sites from /_sim/oauth/resources",
+          "[sim]") {
+  sim_fixture f{small_options()};
+  auto at = f.oauth_token();
+  auto sites = [&] {
+    auto r = f.client->get("/oauth/token/accessible-resources",
+                           {{"Authorization", "Bearer " + at}});
+    REQUIRE(r.status == 200);
+    return simtest::parse(r.body).as_array();
+  };
+  CHECK(sites().size() == 1);
+  auto set = f.client->request(
+    "POST", "/_sim/oauth/resources", {},
+    R"({"extra":[{"id":"c2","name":"two","url":"https://two.atlassian.net"}]})");
+  REQUIRE(set.status == 200);
+  auto all = sites();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].at("id").as_string() == f.app->cloud_id());
+  CHECK(all[1].at("id").as_string() == "c2");
+  CHECK(all[1].at("name").as_string() == "two");
+  CHECK(all[1].at("url").as_string() == "https://two.atlassian.net");
+  CHECK(all[1].at("scopes").is_array());
+  // Malformed declarations are refused and change nothing.
+  for (const char* body :
+       {R"({"extra":{}})", R"({"extra":[{"name":"no id"}]})", "[]", "nope"}) {
+    INFO(body);
+    CHECK(f.client->request("POST", "/_sim/oauth/resources", {}, body).status
+          == 400);
+  }
+  CHECK(sites().size() == 2);
+  REQUIRE(
+    f.client->request("POST", "/_sim/oauth/resources", {}, R"({"extra":[]})")
+      .status
+    == 200);
+  CHECK(sites().size() == 1);
+}

@@ -69,7 +69,7 @@ TEST_CASE("each BROWSE_PROJECTS holder type grants exactly its users",
   }
 }
 
-TEST_CASE("grants are a union; project browse ignores issue-bound holders",
+TEST_CASE("grants are a union - project browse ignores issue-bound holders",
           "[sim][truth]") {
   auto ws = tiny_workspace();
   set_browse(ws, {{"group", "g-dev", "gid-dev"},
@@ -126,7 +126,7 @@ TEST_CASE("comment visibility intersects with the issue", "[sim][truth]") {
         == ids{"a1", "a8"});
 }
 
-TEST_CASE("inactive users see nothing; role via group actor follows group",
+TEST_CASE("inactive users see nothing - role via group actor follows group",
           "[sim][truth]") {
   auto ws = tiny_workspace();
   set_browse(ws, {{"projectRole", "10100", "10100"}});

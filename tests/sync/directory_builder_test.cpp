@@ -89,7 +89,7 @@ TEST_CASE("without /applicationrole no product group is guessed",
   CHECK(dir.gaps[0].missing_permission == "Administer Jira");
 }
 
-TEST_CASE("without group members groups grant nothing; without users the "
+TEST_CASE("without group members groups grant nothing - without users the "
           "universe is the API user",
           "[sync][permissions]") {
   identity_directory dir;

@@ -502,7 +502,7 @@ TEST_CASE("token bucket per endpoint class, configured rates",
   CHECK(g.try_acquire(ec::comments, 1, now).granted);
 }
 
-TEST_CASE("X-RateLimit-Limit lowers the bucket; Remaining empties ours",
+TEST_CASE("X-RateLimit-Limit lowers the bucket - Remaining empties ours",
           "[sync][governor]") {
   governor g{governor_options{}};
   std::int64_t now = t0;

@@ -55,3 +55,26 @@ TEST_CASE("within_filters applies the exact bounds the minute literals "
   CHECK_FALSE(within_filters(f, i));
   CHECK(within_filters(config::filters_config{}, protocol::jira_issue{}));
 }
+
+TEST_CASE("incremental JQL: checkpoint minus overlap, ordered for a "
+          "low-water mark",
+          "[sync]") {
+  config::filters_config f;
+  // 2024-07-01T12:00:30Z = 05:00:30 in Los Angeles (PDT, UTC-7).
+  auto since = config::parse_date_bound("2024-07-01T12:00:30Z")->utc_ms;
+  auto q = incremental_jql(f, "ABC", "America/Los_Angeles", since, 10);
+  REQUIRE(q.ok());
+  CHECK(q.jql
+        == "project = \"ABC\" AND updated >= \"2024/07/01 04:50\" ORDER BY "
+           "updated ASC, id ASC");
+  // A later filter bound wins over the checkpoint (and gets no overlap).
+  f.modified_after = config::parse_date_bound("2024-07-02");
+  auto later = incremental_jql(f, "ABC", "UTC", since, 10);
+  REQUIRE(later.ok());
+  CHECK(later.jql.find("updated >= \"2024/07/02 00:00\"") != std::string::npos);
+  CHECK(later.jql.find("2024/07/01") == std::string::npos);
+
+  auto hw = high_water_jql(config::filters_config{}, "ABC", "UTC");
+  REQUIRE(hw.ok());
+  CHECK(hw.jql == "project = \"ABC\" ORDER BY updated DESC");
+}

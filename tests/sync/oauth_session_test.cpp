@@ -377,3 +377,56 @@ TEST_CASE("oauth_session: events out of turn change nothing", "[sync][oauth]") {
   CHECK(s.authorization() == "Bearer AT1");
   CHECK(to_string(st::reauth_required) == "reauth_required");
 }
+
+TEST_CASE("oauth_session: a short-lived token is refreshed in its last "
+          "quarter, not at every request",
+          "[sync][oauth]") {
+  // A 20 s token (a test server's --access-token-ttl-secs): the 5-minute
+  // margin would make it due at once; a quarter of 20 s is 5 s.
+  auto t = tokens(t0 + 20'000);
+  t.obtained_at_ms = t0;
+  oauth_session s{t};
+  CHECK(s.request(1, t0).released == ids{1});
+  CHECK(s.request(2, t0 + 14'999).released == ids{2});
+  auto due = s.request(3, t0 + 15'000);
+  CHECK(due.start_refresh);
+  CHECK(due.released.empty());
+  s.on_store_read(t, t0 + 15'000);
+  auto answered = s.on_refresh_result(ok("AT2", "RT2", 20), t0 + 15'100);
+  REQUIRE(answered.persist);
+  CHECK(s.on_persisted(t0 + 15'200).released == ids{3});
+  // The new token's lifetime counts from its refresh: due 5 s before it
+  // ends (t0 + 35.1 s), not earlier.
+  CHECK(s.request(4, t0 + 30'099).released == ids{4});
+  CHECK(s.request(5, t0 + 30'100).start_refresh);
+
+  // An hour-long token keeps the full 5-minute margin.
+  auto h = tokens(t0 + hour);
+  h.obtained_at_ms = t0;
+  oauth_session l{h};
+  CHECK(l.request(1, t0 + hour - 5 * minute - 1).released == ids{1});
+  CHECK(l.request(2, t0 + hour - 5 * minute).start_refresh);
+}
+
+TEST_CASE("login_mismatch: the stored login must be for the config's site "
+          "and app",
+          "[sync][oauth]") {
+  auto t = tokens();
+  t.site_url = "https://acme.atlassian.net";
+  t.client_id = "cid-1";
+  CHECK_FALSE(
+    sync::login_mismatch(t, "HTTPS://Acme.atlassian.net:443/", "cid-1"));
+  auto site = sync::login_mismatch(t, "https://other.atlassian.net", "cid-1");
+  REQUIRE(site);
+  CHECK(site->code == common::errc::unauthenticated);
+  CHECK(site->message
+        == "the stored OAuth login is for the site https://acme.atlassian.net, "
+           "but jira.site is https://other.atlassian.net; re-authenticate "
+           "with `jirasync auth login`");
+  auto app = sync::login_mismatch(t, "https://acme.atlassian.net", "cid-2");
+  REQUIRE(app);
+  CHECK(app->message
+        == "the stored OAuth tokens belong to the client id cid-1, but "
+           "jira.client_id is cid-2; re-authenticate with `jirasync auth "
+           "login`");
+}

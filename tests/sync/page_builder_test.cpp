@@ -106,7 +106,12 @@ TEST_CASE("a bulkfetch answer becomes work and named failures", "[sync]") {
   refused.id = "4";
   refused.status = 403;
   refused.messages = {"not allowed", "really"};
-  answer.issue_errors = {refused};
+  bulk_issue_error deleted; // listed while the index lagged, gone now
+  deleted.id = "5";
+  deleted.status = 404;
+  deleted.messages = {"Issue does not exist or you do not have permission "
+                      "to see it."};
+  answer.issue_errors = {refused, deleted};
   std::vector<parse_error> dropped{
     {"issue[2] (key ABC-9)", "fields.created", "expected a Jira timestamp"}};
   config::filters_config f;
@@ -127,6 +132,8 @@ TEST_CASE("a bulkfetch answer becomes work and named failures", "[sync]") {
   CHECK(chunk.failures[0].code == common::errc::invalid_input);
   CHECK(chunk.failures[1].to_string() == "issue 4: not allowed; really");
   CHECK(chunk.failures[1].code == common::errc::permission_denied);
+  // 404 and outside the exact date bounds: removed, not failed.
+  CHECK(chunk.gone == std::vector<std::string>{"5", "3"});
 
   // Without comment indexing nothing is taken or fetched.
   auto bare = chunk_from_bulkfetch(answer, {}, f, "ABC", false);

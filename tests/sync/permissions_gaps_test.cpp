@@ -19,7 +19,7 @@ permission_holder holder(holder_type t, std::optional<std::string> param = {}) {
 
 } // namespace
 
-TEST_CASE("a refusal is a gap naming the permission; other errors are not",
+TEST_CASE("a refusal is a gap naming the permission - other errors are not",
           "[sync][permissions]") {
   auto forbidden = common::make_error(common::errc::permission_denied,
                                       "permission scheme of ABC: HTTP 403");

@@ -74,6 +74,30 @@ TEST_CASE("points quota: the reserve, until the reset, then a new window",
   CHECK(q.check(ec::comments, 1, t0 + 60'050).until_ms == t0 + 120'000);
 }
 
+TEST_CASE("points quota: a request estimated above a whole window goes when "
+          "a window starts, not never",
+          "[sync][governor]") {
+  points_quota q{quota_options{}};
+  // q=1,083 (65,000 an hour scaled to a minute), reserve 55: at most 1,028
+  // points above it.
+  answered(q, ec::bulkfetch, 1, figures(1'083, 1'083, t0 + 60'000), t0);
+  CHECK(q.reserve_points() == Approx(55));
+  // A 5,000-point estimate: the window is untouched, nothing in flight.
+  auto v = q.check(ec::bulkfetch, 5'000, t0);
+  CHECK(v.kind == quota_verdict::go);
+  q.take(ec::bulkfetch, 5'000, t0);
+  // It holds the whole window: the next request waits for the reset.
+  CHECK(q.in_flight_cost() == Approx(1'028));
+  auto next = q.check(ec::comments, 1, t0);
+  CHECK(next.kind == quota_verdict::reserve);
+  CHECK(next.until_ms == t0 + 60'000);
+  // With part of the window spent, the big one waits for the reset.
+  q.on_response(ec::bulkfetch, 5'000, figures(1'083, 900, t0 + 60'000), false,
+                true, t0 + 1'000);
+  CHECK(q.check(ec::bulkfetch, 5'000, t0 + 1'000).kind
+        == quota_verdict::reserve);
+}
+
 TEST_CASE("points quota: which reset to trust", "[sync][governor]") {
   struct row {
     std::optional<std::int64_t> t, header;

@@ -171,7 +171,7 @@ TEST_CASE("codeBlock: fence longer than any backtick run inside", "[adf]") {
         == "`````\n````x\n`````\n");
 }
 
-TEST_CASE("codeBlock: indented when nested; list-like lines kept", "[adf]") {
+TEST_CASE("codeBlock: indented when nested - list-like lines kept", "[adf]") {
   CHECK(doc(R"({"type":"bulletList","content":[)"
             + li(p(t("a")) + R"(,{"type":"codeBlock","content":[)"
                  + t("- item\n1. one\n\nend") + "]}")
@@ -276,7 +276,7 @@ TEST_CASE("status: [TEXT]", "[adf]") {
         == "[DONE]\\: x\n");
 }
 
-TEST_CASE("inlineCard: <url>; data only: data.url or data.name", "[adf]") {
+TEST_CASE("inlineCard: <url> - data only: data.url or data.name", "[adf]") {
   CHECK(
     doc(p(R"({"type":"inlineCard","attrs":{"url":"https://x.example/a?b=1"}})"))
     == "<https://x.example/a?b=1>\n");

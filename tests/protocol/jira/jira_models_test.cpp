@@ -524,7 +524,7 @@ TEST_CASE("hostile JSON: garbage, truncation, trailing data", "[jira]") {
   CHECK(big.errors.size() == 1);
 }
 
-TEST_CASE("project page with expand=lead; security level scheme", "[jira]") {
+TEST_CASE("project page with expand=lead - security level scheme", "[jira]") {
   auto r = parse_project_page(js(R"({"isLast": false, "startAt": 0,
     "maxResults": 1, "total": 2, "values": [
       {"id": "10000", "key": "ABC", "name": "Alpha", "projectTypeKey": "software",
