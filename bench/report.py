@@ -52,7 +52,14 @@ def one_line(r: dict) -> str:
     if g:
         parts.append(f"peak in flight {peaks(g)}")
     parts.append(f"load {j.get('load_avg_start', ['?'])[0]}"
-                 f"-{j.get('load_avg_max_1min', '?')}")
+                 f"-{j.get('load_avg_max_1min', '?')}"
+                 f"-{j.get('load_avg_end', ['?'])[0]}")
+    if s.get("mode"):
+        parts.append(f"mode {s['mode']}")
+    if "truth_check" in r:
+        t = r["truth_check"]
+        parts.append("export = truth" if t.get("equal") else
+                     f"export != truth ({t.get('mismatches', t.get('error'))})")
     if "lower_bound" in r:
         parts.append(f"lower bound {r['lower_bound']['seconds']:.1f} s "
                      f"(x{j['ratio_to_lower_bound']})")
@@ -171,9 +178,14 @@ def targets(results: str) -> list:
                      verdict(L.get("speedup"), 30, True)))
     if incr:
         name = incr["scenario"]
+        t = incr.get("truth_check")
         rows.append(("incremental after 1 % changes ≤ 10 s at L",
-                     f"{name}: {j(incr)['wall_seconds']:.1f} s",
-                     verdict(j(incr)["wall_seconds"], 10)))
+                     f"{name}: {j(incr)['wall_seconds']:.1f} s (mode "
+                     f"{j(incr)['summary'].get('mode', '?')}, export = truth: "
+                     + ("not checked" if t is None else
+                        "yes" if t.get("equal") else "NO") + ")",
+                     verdict(j(incr)["wall_seconds"], 10)
+                     if name == "incremental-L" else "measured at 10k only"))
     floors = [(r["scenario"], j(r).get("points_to_floor"))
               for r in (load(results, n) for n in ORDER) if r
               and j(r).get("points_to_floor")]
@@ -245,7 +257,8 @@ def write(results: str, path: str):
         lb = r.get("lower_bound")
         cls = sim["requests_by_class"]
         rows.append([
-            n, f"{w['issues']:,}", j["summary"].get("result", "?"),
+            n, r["date_utc"][5:], f"{w['issues']:,}",
+            j["summary"].get("result", "?"),
             f"{j['wall_seconds']:.1f}", f"{j['issues_per_second']:.0f}",
             fmt(lb and lb["seconds"], "{:.1f}"),
             fmt(j.get("ratio_to_lower_bound"), "×{}"),
@@ -267,7 +280,8 @@ def write(results: str, path: str):
             or "0",
             peaks(j["governor"]) if j.get("governor") else "—",
             f"{j['load_avg_start'][0]:.1f} / {j['load_avg_max_1min']:.1f}"
-            if "load_avg_start" in j else "—",
+            + (f" / {j['load_avg_end'][0]:.1f}" if "load_avg_end" in j
+               else "") if "load_avg_start" in j else "—",
             f"{j['peak_rss_mb']:.0f}",
             f"{j['cpu_user_seconds']:.1f} + {j['cpu_sys_seconds']:.1f}"
             + (f" ({j['sim_cpu_seconds']:.0f})" if "sim_cpu_seconds" in j
@@ -277,13 +291,13 @@ def write(results: str, path: str):
             + (f"{st['export_mb']:.0f} = ×{st['store_to_export']}"
                if st["export_mb"] else "—"),
         ])
-    head = ["scenario", "issues", "result", "wall s", "issues/s",
+    head = ["scenario", "date (UTC)", "issues", "result", "wall s", "issues/s",
             "lower bound s", "÷ bound", "baseline s", "speed-up",
             "comments baseline misses", "requests",
             "id pages / bulkfetch / comment pages / attachments / setup",
             "points", "points ÷ floor", "429s",
             "peak in flight: content / media / all",
-            "load avg start / max", "peak RSS MB",
+            "load avg (1 min) start / max / end", "peak RSS MB",
             "CPU user + sys s (the sim's)", "CPU µs / record",
             "RocksDB MB (of it WAL) / export MB"]
     lines = ["# Benchmark results", "",
@@ -297,6 +311,44 @@ def write(results: str, path: str):
              "|" + "---|" * len(head)]
     for row in rows:
         lines.append("| " + " | ".join(row) + " |")
+    incr = [n for n in names if n.startswith("incremental")]
+    if incr:
+        lines += ["", "Incremental scenarios (a full sync, 1 % of the visible "
+                  "issues changed through `/_sim/mutate`, then the measured "
+                  "`jirasync sync`):", "",
+                  "| scenario | date (UTC) | full sync s (load start / "
+                  "end) | changed issues / comments added | incremental s | "
+                  "mode | requests: id pages / bulkfetch / comment pages / "
+                  "attachments / setup | records added / updated / "
+                  "unchanged / deleted | export = truth | load (1 min) "
+                  "start / max / end |", "|" + "---|" * 10]
+        for n in incr:
+            with open(os.path.join(results, n + ".json")) as f:
+                r = json.load(f)
+            j, first, mu = r["jirasync"], r.get("first_sync", {}), \
+                r.get("mutations", {})
+            s_, cls = j["summary"], j["sim"]["requests_by_class"]
+            t = r.get("truth_check")
+            tc = "not checked" if t is None else (
+                f"yes ({t['records']:,} records, {t['seconds']:.0f} s)"
+                if t.get("equal") else
+                f"NO: {t.get('mismatches', t.get('error'))} mismatches, e.g. "
+                + "; ".join(t.get("first", [])[:3]))
+            lines.append(
+                f"| {n} | {r['date_utc']} | "
+                + (f"{first['wall_seconds']:.1f} ({first['load_avg_start'][0]:.1f}"
+                   f" / {first['load_avg_end'][0]:.1f})" if first else "—")
+                + f" | {mu.get('issues_changed', '—')} / "
+                f"{mu.get('comments_added', '—')} | **{j['wall_seconds']:.1f}**"
+                f" | {s_.get('mode', '?')} | {j['sim']['api_requests']:,}: "
+                + " / ".join(f"{cls.get(k, 0):,}" for k in
+                             ("id pages", "bulkfetch", "comment pages",
+                              "attachment content", "setup"))
+                + " | " + " / ".join(f"{s_.get(k, 0):,}" for k in
+                                     ("added", "updated", "unchanged",
+                                      "deleted"))
+                + f" | {tc} | {j['load_avg_start'][0]:.1f} / "
+                f"{j['load_avg_max_1min']:.1f} / {j['load_avg_end'][0]:.1f} |")
     # Experiments (bench/run --tag=-X): what each product change measured.
     tagged = sorted(f[:-5] for f in os.listdir(results)
                     if f.endswith(".json") and f != "micro.json"
