@@ -116,9 +116,19 @@ def read_truth(lines, account_id: str):
     return records, acls, hidden
 
 
+def _kind(msg: str) -> str:
+    """"missing attachment", "comment: markdown presence differs", ..."""
+    head, _, rest = msg.partition(" ")
+    if head in ("missing", "extra"):
+        return head + " " + rest.split(":", 1)[0]
+    typ = head.split(":", 1)[0]
+    return typ + ": " + msg.split(": ", 1)[1].split(" (", 1)[0]
+
+
 def compare(truth_lines, export_lines, account_id: str,
-            max_listed: int = 20) -> dict:
-    """{equal, records, hidden, per_type, mismatches, first: [lines]}."""
+            max_listed: int = 300) -> dict:
+    """{equal, records, hidden, per_type, mismatches, by_kind, first:
+    [lines]}."""
     truth, tacls, hidden = read_truth(truth_lines, account_id)
     eacls, seen, diffs, per_type = {}, set(), [], {}
 
@@ -162,4 +172,6 @@ def compare(truth_lines, export_lines, account_id: str,
         diff("missing " + key)
     return {"equal": not diffs, "records": len(truth), "hidden": hidden,
             "per_type": per_type, "mismatches": len(diffs),
+            "by_kind": {k: sum(1 for d in diffs if _kind(d) == k)
+                        for k in sorted({_kind(d) for d in diffs})},
             "first": sorted(diffs)[:max_listed]}
