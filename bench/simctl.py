@@ -83,6 +83,28 @@ class sim:
         return self.control("GET", "/_sim/workload?account_id="
                             + urllib.parse.quote(self.api_user()))
 
+    def save_truth(self, path: str):
+        """GET /_sim/truth into `path` (JSON Lines, the whole site); raises
+        RuntimeError when the answer is not a complete 200."""
+        c = self.connection(timeout=600)
+        try:
+            c.request("GET", "/_sim/truth")
+            r = c.getresponse()
+            if r.status != 200:
+                raise RuntimeError(f"GET /_sim/truth: HTTP {r.status}")
+            with open(path, "wb") as f:
+                while True:
+                    chunk = r.read(1 << 20)
+                    if not chunk:
+                        break
+                    f.write(chunk)
+        finally:
+            c.close()
+        with open(path, "rb") as f:
+            f.seek(max(0, os.path.getsize(path) - 1))
+            if f.read(1) not in (b"\n", b""):
+                raise RuntimeError("GET /_sim/truth: the answer was cut")
+
     def stats(self) -> dict:
         return self.control("GET", "/_sim/stats")
 
