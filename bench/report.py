@@ -239,6 +239,18 @@ def targets(results: str) -> list:
     return rows
 
 
+def truth_text(t) -> str:
+    """A truth comparison in a table cell."""
+    if t is None:
+        return "—"
+    if "error" in t:
+        return "not checked: " + t["error"]
+    if t.get("equal"):
+        return f"yes ({t['records']:,} records)"
+    return f"no: {t['mismatches']} of {t['records']:,} differ (" + ", ".join(
+        f"{v} {k}" for k, v in t.get("by_kind", {}).items()) + ")"
+
+
 def write(results: str, path: str):
     rows = []
     names = sorted((f[:-5] for f in os.listdir(results)
@@ -290,6 +302,7 @@ def write(results: str, path: str):
             f"{st['rocksdb_mb']:.0f} ({st['rocksdb_wal_mb']:.0f}) / "
             + (f"{st['export_mb']:.0f} = ×{st['store_to_export']}"
                if st["export_mb"] else "—"),
+            truth_text(r.get("truth_check")),
         ])
     head = ["scenario", "date (UTC)", "issues", "result", "wall s", "issues/s",
             "lower bound s", "÷ bound", "baseline s", "speed-up",
@@ -299,7 +312,8 @@ def write(results: str, path: str):
             "peak in flight: content / media / all",
             "load avg (1 min) start / max / end", "peak RSS MB",
             "CPU user + sys s (the sim's)", "CPU µs / record",
-            "RocksDB MB (of it WAL) / export MB"]
+            "RocksDB MB (of it WAL) / export MB",
+            "export = the sim's truth (`--check-truth`)"]
     lines = ["# Benchmark results", "",
              "Written by `bench/run --report` from `bench/results/*.json` "
              "(one file per scenario, with every figure and the sim's "
@@ -332,8 +346,7 @@ def write(results: str, path: str):
             tc = "not checked" if t is None else (
                 f"yes ({t['records']:,} records, {t['seconds']:.0f} s)"
                 if t.get("equal") else
-                f"NO: {t.get('mismatches', t.get('error'))} mismatches, e.g. "
-                + "; ".join(t.get("first", [])[:3]))
+                truth_text(t))
             lines.append(
                 f"| {n} | {r['date_utc']} | "
                 + (f"{first['wall_seconds']:.1f} ({first['load_avg_start'][0]:.1f}"
