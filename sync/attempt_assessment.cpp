@@ -50,7 +50,8 @@ attempt_assessment assess_attempt(const protocol::http_result& r,
                      : "HTTP 200 with a malformed JSON body";
     }
     if (out.status >= 400)
-      out.detail = protocol::parse_jira_error(resp.body, out.status).describe();
+      // detail(), not describe(): the retry policy names the status.
+      out.detail = protocol::parse_jira_error(resp.body, out.status).detail();
   } else if (r.error) {
     out.transient_transport = transient(r.error->code);
     out.dns_failure = r.error->code == protocol::http_errc::dns;

@@ -70,7 +70,7 @@ api_target make_api_token_target(std::string_view site, std::string_view email,
 
 namespace {
 
-// Every request takes its class, method, bucket name and cost from the
+// Every request takes its class, method and cost from the
 // endpoint table: `objects` is how many objects the answer can hold (the
 // page size), or our guess for unpaged answers (the governor learns the
 // real ratio from the quota headers).
@@ -83,7 +83,6 @@ api_request make(const api_target& t, endpoint_class cls, std::string path,
   r.http.headers.emplace_back("Authorization", t.authorization);
   r.http.headers.emplace_back("Accept", "application/json");
   r.cls = cls;
-  r.bucket = std::string{e.name};
   r.cost = estimated_points(cls, objects);
   r.label = std::move(label);
   return r;

@@ -46,9 +46,6 @@ struct api_request {
   /// Its endpoint class (= Jira burst bucket) from the endpoint table
   /// (jira_cost.hpp); classify_path(http.method, http.url) gives the same.
   endpoint_class cls = endpoint_class::unknown;
-  /// to_string(cls), e.g. "bulkfetch", "comments", "attachment_content".
-  /// Kept for callers that pass the class by name; prefer `cls`.
-  std::string bucket;
   /// Estimated points: estimated_points(cls, objects the page can hold).
   std::int64_t cost = 1;
   /// Short label for logs and failure reasons, e.g. "bulkfetch PROJ".

@@ -7,9 +7,12 @@ namespace jirasync::protocol {
 using namespace json_reader;
 
 std::string jira_error::describe() const {
-  std::string out;
-  if (http_status != 0)
-    out = "HTTP " + std::to_string(http_status) + ": ";
+  if (http_status == 0)
+    return detail();
+  return "HTTP " + std::to_string(http_status) + ": " + detail();
+}
+
+std::string jira_error::detail() const {
   std::string detail;
   auto add = [&](const std::string& s) {
     if (s.empty())
@@ -48,7 +51,7 @@ std::string jira_error::describe() const {
   }
   if (detail.empty())
     detail = "no error message";
-  return out + detail;
+  return detail;
 }
 
 jira_error parse_jira_error(std::string_view body, int http_status) {

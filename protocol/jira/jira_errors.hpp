@@ -39,6 +39,9 @@ struct jira_error {
   /// `HTTP 401: Unauthorized; scope does not match (gateway code 401)`,
   /// `HTTP 403: invalid_grant: Unknown or invalid refresh token.`.
   std::string describe() const;
+  /// describe() without the leading `HTTP <status>: `, for callers that
+  /// name the status themselves.
+  std::string detail() const;
 };
 
 /// Never fails: anything unrecognised becomes the unknown shape.

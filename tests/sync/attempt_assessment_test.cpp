@@ -111,7 +111,19 @@ TEST_CASE("assess: rate-limit headers reach the policy and the governor",
   CHECK(a.report.headers.quota()->reset_secs
         == std::optional<std::int64_t>{600});
   CHECK(a.report.headers.retry_after == std::optional{7000ms});
-  CHECK(a.outcome.detail.find("Rate limit exceeded.") != std::string::npos);
+  // The status is named once, by the retry policy, not again in the detail.
+  CHECK(a.outcome.detail == "Rate limit exceeded.");
+}
+
+TEST_CASE("assess: a refusal's reason names its status once", "[sync]") {
+  auto a = assess_attempt(
+    answer(403, R"({"errorMessages":["You do not have permission."]})"),
+    ec::search_jql, 1, json_text_fault::none, 1, now);
+  auto c = classify(a.outcome, 1, backoff_policy{}, 0.5);
+  CHECK(c.decision == retry_decision::give_up);
+  CHECK(c.reason.find("HTTP 403: You do not have permission.")
+        != std::string::npos);
+  CHECK(c.reason.find("HTTP 403: HTTP 403") == std::string::npos);
 }
 
 TEST_CASE("assess: transport failures, transient or not", "[sync]") {

@@ -379,6 +379,7 @@ TEST_CASE("error bodies: Jira, gateway, OAuth, unknown", "[jira]") {
   CHECK(g.code == 401);
   CHECK(g.describe()
         == "HTTP 401: Unauthorized; scope does not match (gateway code 401)");
+  CHECK(g.detail() == "Unauthorized; scope does not match (gateway code 401)");
 
   auto o = parse_jira_error(
     R"({"error":"invalid_grant","error_description":"Unknown or invalid refresh token."})",
