@@ -165,6 +165,7 @@ sync_report run_sync(const config::config& cfg,
 
   caf::actor_system_config sys_cfg;
   sys_cfg.set("scheduler.max-threads", 2);
+  sys_cfg.set("scheduler.policy", caf::atom("sharing"));
   sys_cfg.set("logger.console", caf::atom("none"));
   sync_report report;
   {

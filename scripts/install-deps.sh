@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package jirasync needs to build, test and run.
+# Installs every Debian 12 package jirasync needs to build, test and run
+# (python3: the benchmark harness bench/run, standard library only).
 # Idempotent: does nothing when all are present. Needs root (or sudo).
 # Note: the Boost 1.81 -dev packages conflict with the unversioned (1.74)
 # libboost-*-dev ones; apt removes those if present.
@@ -13,6 +14,7 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libpoppler-cpp-dev libzip-dev libexpat1-dev libxml2-dev
   catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev
+  python3
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -230,6 +230,73 @@ json::value stats_json(jira_app& app) {
   return o;
 }
 
+/// Answers `fn(ws, user)` under the workspace's read lock for the user that
+/// ?account_id= names; a 400 when there is no such user.
+template<class Fn>
+http_response for_account(jira_app& app, http_request& r, Fn fn) {
+  auto who = std::string(r.param("account_id").value_or(""));
+  http_response res;
+  app.read([&](const workspace& ws) {
+    auto u = find_user_ix(ws, who);
+    if (!u) {
+      res = bad("unknown account_id");
+      return;
+    }
+    json::object o;
+    o["account_id"] = who;
+    fn(ws, *u, o);
+    res = ok_json(o);
+  });
+  return res;
+}
+
+/// GET /_sim/workload: what a full sync by user `u` must fetch, per project
+/// it may browse: the input of the benchmarks' lower bound
+/// (bench/lower_bound.py). Comments beyond the page Jira embeds in an issue
+/// (embedded_comment_cap) need GET /issue/{id}/comment pages of at most 100.
+void workload_json(const workspace& ws, user_ix u, json::object& out) {
+  struct totals {
+    std::uint64_t issues = 0, comments = 0, comments_beyond_embedded = 0,
+                  comment_pages = 0, attachments = 0, attachment_bytes = 0;
+  };
+  std::map<std::int64_t, totals> by_project;
+  for (auto& i : ws.issues) {
+    if (!can_see_issue(ws, u, i))
+      continue;
+    auto& t = by_project[i.project_id];
+    ++t.issues;
+    std::uint64_t seen = 0;
+    for (auto& c : i.comments)
+      if (can_see_comment(ws, u, i, c))
+        ++seen;
+    t.comments += seen;
+    if (seen > embedded_comment_cap) {
+      t.comments_beyond_embedded += seen - embedded_comment_cap;
+      t.comment_pages += (seen - embedded_comment_cap + 99) / 100;
+    }
+    t.attachments += i.attachments.size();
+    for (auto& a : i.attachments)
+      t.attachment_bytes += a.size_bytes;
+  }
+  json::array projects;
+  for (auto& pr : ws.projects) {
+    if (!can_browse_project(ws, u, pr))
+      continue;
+    auto t = by_project[pr.id];
+    json::object o;
+    o["key"] = pr.key;
+    o["issues"] = t.issues;
+    o["comments"] = t.comments;
+    o["comments_beyond_embedded"] = t.comments_beyond_embedded;
+    o["comment_pages"] = t.comment_pages;
+    o["attachments"] = t.attachments;
+    o["attachment_bytes"] = t.attachment_bytes;
+    projects.push_back(std::move(o));
+  }
+  out["embedded_comments"] = embedded_comment_cap;
+  out["projects"] = std::move(projects);
+}
+
 } // namespace
 
 http_response handle_control(jira_app& app, http_request& r) {
@@ -359,30 +426,21 @@ http_response handle_control(jira_app& app, http_request& r) {
     });
     return ok_json(a);
   }
-  if (p == "/_sim/visible" && r.method == "GET") {
-    auto who = std::string(r.param("account_id").value_or(""));
-    http_response res;
-    app.read([&](const workspace& ws) {
-      auto u = find_user_ix(ws, who);
-      if (!u) {
-        res = bad("unknown account_id");
-        return;
-      }
-      json::array issues, projects;
-      for (auto& pr : ws.projects)
-        if (can_browse_project(ws, *u, pr))
-          projects.emplace_back(pr.key);
-      for (auto& i : ws.issues)
-        if (can_see_issue(ws, *u, i))
-          issues.emplace_back(i.id);
-      json::object o;
-      o["account_id"] = who;
-      o["projects"] = std::move(projects);
-      o["issues"] = std::move(issues);
-      res = ok_json(o);
-    });
-    return res;
-  }
+  if (p == "/_sim/visible" && r.method == "GET")
+    return for_account(app, r,
+                       [](const workspace& ws, user_ix u, json::object& o) {
+                         json::array issues, projects;
+                         for (auto& pr : ws.projects)
+                           if (can_browse_project(ws, u, pr))
+                             projects.emplace_back(pr.key);
+                         for (auto& i : ws.issues)
+                           if (can_see_issue(ws, u, i))
+                             issues.emplace_back(i.id);
+                         o["projects"] = std::move(projects);
+                         o["issues"] = std::move(issues);
+                       });
+  if (p == "/_sim/workload" && r.method == "GET")
+    return for_account(app, r, workload_json);
   if (p == "/_sim/truth" && r.method == "GET") {
     auto tmpl
       = (std::filesystem::temp_directory_path() / "jira-sim-truth-XXXXXX")

@@ -382,7 +382,7 @@ json::object issue_json(api_call& c, const issue& i, const field_selection& f,
     }
   }
   if (f.wants("comment")) {
-    constexpr std::size_t embedded_cap = 20;
+    constexpr std::size_t embedded_cap = embedded_comment_cap;
     json::array list;
     std::size_t total = 0;
     for (auto& k : i.comments) {

@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,10 @@
 #include <vector>
 
 namespace jirasim {
+
+/// Comments Jira embeds in an issue's `comment` field (the rest is paged
+/// with GET /issue/{id}/comment); the 20 of the real captures.
+inline constexpr std::size_t embedded_comment_cap = 20;
 
 namespace json = boost::json;
 

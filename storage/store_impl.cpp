@@ -143,6 +143,16 @@ using namespace detail;
 store::impl::~impl() {
   if (!db)
     return;
+  if (!opts.read_only) {
+    // Persist the memtables so that the write-ahead log they pinned is
+    // deleted: otherwise a closed store keeps up to max_total_wal_size
+    // (64 MB) of log beside its tables (bench: a 1k-issue store was 28 MB
+    // of which 27.8 MB WAL). Nothing sensible to do on failure: the log
+    // is still there and replayed at the next open.
+    rocksdb::FlushOptions fo;
+    auto f = db->Flush(fo, handles);
+    static_cast<void>(f);
+  }
   for (auto* h : handles) {
     // Nothing sensible to do on failure during teardown; the handle memory
     // is released either way.

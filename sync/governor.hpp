@@ -144,13 +144,24 @@ struct governor_options {
   double burst_capacity_fraction = 0.5;
   /// A class's concurrency before its latency is known. Default: 4.
   double initial_concurrency = 4;
-  /// Upper bound of one class's concurrency. Default: 32.
-  int class_max_concurrency = 32;
-  /// Concurrency of media_download (no bucket: only this cap; attachment
-  /// content's 300/s x a media latency of ~100 ms needs ~30). Default: 32.
-  int media_max_concurrency = 32;
-  /// Requests in flight over all classes. Default: 64.
-  double max_concurrency = 64;
+  /// Upper bound of one class's concurrency: only a guard against a runaway
+  /// latency estimate, never the limit at Jira's rates. Little's law at the
+  /// fastest bucket (attachment content, paced at 285/s) x 1.5 headroom
+  /// reaches 128 at a latency of 300 ms; a cap of 32 held the class to
+  /// ~60% of its rate once a loaded box answered in 125 ms (bench/
+  /// RESULTS.md). Default: 128.
+  int class_max_concurrency = 128;
+  /// Concurrency of media_download (no bucket: only this cap). One follows
+  /// every attachment content answer, so it needs that class's pace x the
+  /// media latency: 285/s x 200 ms (seen under load) x 1.5 = 86. Default:
+  /// 128.
+  int media_max_concurrency = 128;
+  /// Requests in flight over all classes (and the HTTP client's
+  /// connections per host): attachment content and its media downloads
+  /// (together at most actors' downloads_parallel, 128) plus the issue
+  /// pipelines' bulkfetch and comment pages (4 projects x 4 chunks).
+  /// Default: 192.
+  double max_concurrency = 192;
   /// Little's law: limit = ceil(rate x latency x this). Default: 1.5.
   double concurrency_headroom = 1.5;
   /// Weight of a new latency sample (EWMA). Default: 0.2.

@@ -1,5 +1,6 @@
 // /search/jql pagination, token binding, caps, the removed /search (410),
-// approximate-count, bulkfetch, single issue 404, index lag, JQL time zone.
+// approximate-count, bulkfetch, single issue 404, index lag, JQL time zone,
+// the /_sim/workload counts.
 #include "server_fixture.hpp"
 
 #include "sim/sim_time.hpp"
@@ -7,6 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
+#include <map>
 #include <set>
 
 using namespace simtest;
@@ -238,4 +241,66 @@ TEST_CASE("search/jql reads date literals in the caller's profile time zone",
     for (auto& i : later.at("issues").as_array())
       CHECK(std::string(i.at("fields").at("updated").as_string()) != upd);
   }
+}
+
+TEST_CASE("/_sim/workload counts what a full sync of the caller fetches",
+          "[sim]") {
+  sim_fixture f;
+  auto me
+    = std::string(f.get_json("/rest/api/3/myself").at("accountId").as_string());
+  auto w = f.control("GET", "/_sim/workload?account_id=" + me);
+  auto vis = f.control("GET", "/_sim/visible?account_id=" + me);
+  CHECK(w.at("embedded_comments").as_int64() == 20);
+  // Walk every visible issue through the API with its comments and
+  // attachments, and count the same things from Jira's answers.
+  std::map<std::string, std::array<std::uint64_t, 6>> api; // key -> counts
+  std::string token;
+  for (int n = 0; n < 1000; ++n) {
+    json::object body;
+    body["jql"] = "id > 0 ORDER BY id ASC";
+    body["maxResults"] = 100;
+    body["fields"] = json::array{"project", "comment", "attachment"};
+    if (!token.empty())
+      body["nextPageToken"] = token;
+    auto r = f.post("/rest/api/3/search/jql", json::serialize(body));
+    REQUIRE(r.status == 200);
+    auto page = simtest::parse(r.body);
+    for (auto& i : page.at("issues").as_array()) {
+      auto& fl = i.at("fields");
+      auto& c = api[std::string(fl.at("project").at("key").as_string())];
+      auto total
+        = static_cast<std::uint64_t>(fl.at("comment").at("total").as_int64());
+      c[0] += 1;
+      c[1] += total;
+      c[2] += total > 20 ? (total - 20 + 99) / 100 : 0;
+      c[5] += total > 20 ? total - 20 : 0;
+      c[3] += fl.at("attachment").as_array().size();
+      for (auto& a : fl.at("attachment").as_array())
+        c[4] += static_cast<std::uint64_t>(a.at("size").as_int64());
+    }
+    if (page.at("isLast").as_bool())
+      break;
+    token = std::string(page.at("nextPageToken").as_string());
+  }
+  auto& projects = w.at("projects").as_array();
+  CHECK(projects.size() == vis.at("projects").as_array().size());
+  std::uint64_t issues = 0, pages = 0;
+  for (auto& p : projects) {
+    auto key = std::string(p.at("key").as_string());
+    INFO(key);
+    auto& c = api[key];
+    CHECK(p.at("issues").to_number<std::uint64_t>() == c[0]);
+    CHECK(p.at("comments").to_number<std::uint64_t>() == c[1]);
+    CHECK(p.at("comment_pages").to_number<std::uint64_t>() == c[2]);
+    CHECK(p.at("attachments").to_number<std::uint64_t>() == c[3]);
+    CHECK(p.at("attachment_bytes").to_number<std::uint64_t>() == c[4]);
+    CHECK(p.at("comments_beyond_embedded").to_number<std::uint64_t>() == c[5]);
+    issues += c[0];
+    pages += c[2];
+  }
+  CHECK(issues == vis.at("issues").as_array().size());
+  // The heavy-comment issues (45 comments) need a comment page each.
+  CHECK(pages >= 1);
+  CHECK(f.control("GET", "/_sim/workload?account_id=nobody").at("ok").as_bool()
+        == false);
 }

@@ -618,3 +618,31 @@ TEST_CASE("iteration follows numeric id order", "[storage]") {
   }));
   CHECK(ids == std::vector<std::string>{"9", "10"});
 }
+
+TEST_CASE("a closed store keeps no write-ahead log, and its records",
+          "[storage]") {
+  temp_dir dir;
+  auto wal_bytes = [&] {
+    std::uintmax_t n = 0;
+    for (auto& e : std::filesystem::directory_iterator(dir.path() / "db"))
+      if (e.path().extension() == ".log")
+        n += e.file_size();
+    return n;
+  };
+  {
+    auto s = open_store(dir.path() / "db");
+    auto acl = make_acl(false, {"u1"});
+    write_batch_spec spec;
+    spec.acls = {acl};
+    for (int i = 0; i < 200; ++i)
+      spec.upserts.push_back(make_issue(std::to_string(10000 + i),
+                                        "ABC-" + std::to_string(i), acl.id));
+    apply_ok(*s, spec);
+    // Before the close the records are only in the memtables and the log.
+    CHECK(wal_bytes() > 0);
+  }
+  // Closing flushed the memtables, so the log they pinned is gone.
+  CHECK(wal_bytes() == 0);
+  auto s = open_store(dir.path() / "db");
+  CHECK(count(*s, record_type::issue) == 200);
+}

@@ -563,7 +563,7 @@ TEST_CASE("concurrency per class from Little's law", "[sync][governor]") {
     g.on_response(answer(ec::bulkfetch, 200, {}, now, 5'000), now);
     now += 20;
   }
-  CHECK(g.concurrency_limit(ec::bulkfetch, now) == 32);
+  CHECK(g.concurrency_limit(ec::bulkfetch, now) == 128);
   // The limit holds: at 6 (40 ms) the 7th in flight waits for an answer.
   governor h{governor_options{}};
   probe_once(h, ec::attachment_content, {}, now);
@@ -587,12 +587,12 @@ TEST_CASE("concurrency per class from Little's law", "[sync][governor]") {
           .peak_in_flight
         == 9);
   // The media host: no bucket, only its cap.
-  for (int i = 0; i < 32; ++i)
+  for (int i = 0; i < 128; ++i)
     REQUIRE(h.try_acquire(ec::media_download, 0, now).granted);
   auto m = h.try_acquire(ec::media_download, 0, now);
   CHECK_FALSE(m.granted);
   CHECK(m.wait.reason == wait_reason::concurrency);
-  CHECK(h.concurrency_limit(ec::media_download, now) == 32);
+  CHECK(h.concurrency_limit(ec::media_download, now) == 128);
 }
 
 TEST_CASE("stats: time waited by reason, probes, peaks", "[sync][governor]") {
