@@ -108,14 +108,22 @@ corpus build(std::size_t issues, int generation) {
         a.issue_id = i.id;
         a.filename = "notes.txt";
         a.mime_type = "text/plain";
-        a.text = prose(rng, 500 + rng() % 8000) + edit;
-        a.size_bytes = static_cast<std::int64_t>(a.text->size());
-        a.sha256 = std::string(64, 'a');
+        // The text is stored once per content (keyed by its sha256),
+        // apart from the attachment record; the export joins the two.
+        attachment_text t;
+        t.status = "extracted";
+        t.text = prose(rng, 500 + rng() % 8000) + edit;
+        char sha[65];
+        std::snprintf(sha, sizeof sha, "%064zx", attachment_id);
+        t.sha256 = sha;
+        a.size_bytes = static_cast<std::int64_t>(t.text->size());
+        a.sha256 = t.sha256;
         a.created_ms = i.created_ms;
         a.acl = acl.id;
         a.content_stored = true;
-        c.json_bytes += boost::json::serialize(to_json(a)).size() + 1;
+        c.json_bytes += boost::json::serialize(to_export_json(a, &t)).size() + 1;
         b.upserts.emplace_back(std::move(a));
+        b.texts.push_back(std::move(t));
       }
       c.json_bytes += boost::json::serialize(to_json(i)).size() + 1;
       b.upserts.emplace(b.upserts.begin(), std::move(i));
