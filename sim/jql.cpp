@@ -279,17 +279,11 @@ compile_with(const workspace& ws, std::string_view text, const bind_ctx& bc) {
   return c;
 }
 
+/// A project the caller may name in JQL: one it can see (a reporter or
+/// assignee grant included, as in Jira: can_browse_project). Which of its
+/// issues match is decided per issue.
 bool caller_may_name(const workspace& ws, const project& p, user_ix u) {
-  if (can_browse_project(ws, u, p))
-    return true;
-  auto* s = find_permission_scheme(ws, p.permission_scheme_id);
-  if (!s || u >= ws.users.size() || !ws.users[u].active)
-    return false;
-  for (auto& g : s->grants)
-    if (g.permission == "BROWSE_PROJECTS"
-        && (g.holder.type == "reporter" || g.holder.type == "assignee"))
-      return true;
-  return false;
+  return can_browse_project(ws, u, p);
 }
 
 } // namespace

@@ -133,7 +133,30 @@ bool has_project_permission(const workspace& ws, user_ix u, const project& p,
 }
 
 bool can_browse_project(const workspace& ws, user_ix u, const project& p) {
-  return has_project_permission(ws, u, p, "BROWSE_PROJECTS");
+  // The project itself is decided with no issue in context, and Jira then
+  // counts a grant to the issue-bound reporter or assignee as held by every
+  // user: "Granting the 'Browse Project' permission to any of the following
+  // entities [...] Reporter [...] Current assignee [...] allows all users to
+  // view project information, such as the project name, project key, and so
+  // on. [...] Permissions for all of these entities are granted on the issue
+  // level, and not the project level." (Atlassian KB
+  // https://confluence.atlassian.com/jirakb/allow-assignees-to-browse-issues-without-exposing-project-info-in-jira-data-center-586056400.html;
+  // likewise
+  // https://confluence.atlassian.com/display/JIRA/Current+Reporter+Browse+Project+Permission:
+  // "this project instantly becomes visible to all users"). The issues stay
+  // per issue: can_see_issue() requires the user to be that issue's
+  // reporter/assignee.
+  if (!eligible(ws, u))
+    return false;
+  auto* s = find_permission_scheme(ws, p.permission_scheme_id);
+  if (!s)
+    return false;
+  for (auto& g : s->grants)
+    if (g.permission == "BROWSE_PROJECTS"
+        && (is_issue_bound(g.holder)
+            || holder_matches(ws, g.holder, u, p, nullptr)))
+      return true;
+  return false;
 }
 
 bool can_see_issue(const workspace& ws, user_ix u, const issue& i) {

@@ -46,6 +46,11 @@ bool user_in_group_id(const workspace& ws, std::string_view group_id,
 bool user_in_project_role(const workspace& ws, const project& p,
                           int64_t role_id, user_ix u);
 
+/// May `u` see project `p` itself (listed by project/search, GET project,
+/// its record in the truth)? A BROWSE_PROJECTS grant to the issue-bound
+/// reporter or assignee makes the project visible to every active atlassian
+/// user, as in Jira (see truth.cpp); which of its issues `u` sees is
+/// can_see_issue's decision, per issue.
 bool can_browse_project(const workspace& ws, std::string_view account_id,
                         const project& p);
 bool can_see_issue(const workspace& ws, std::string_view account_id,

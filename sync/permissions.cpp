@@ -209,6 +209,12 @@ acl_set acl_resolver::project_acl(const project_access& p) {
   const auto& b = browse(p);
   if (!p.browse_known)
     return acl_set{}; // who may browse the project itself is unknown
+  // The project itself is checked with no issue in context, where Jira
+  // counts a grant to the reporter or the assignee as held by everyone:
+  // such a grant "allows all users to view project information, such as
+  // the project name, project key" (docs/export-format.md#acl).
+  if (b.reporter || b.assignee)
+    return acl_set{b.anyone, dir_->universe};
   return acl_set{b.anyone, b.users};
 }
 

@@ -13,8 +13,12 @@
 // - `anyone` (a BROWSE_PROJECTS grant to anyone) sets the flag and lists the
 //   whole universe; the flag is dropped as soon as a level or a comment
 //   visibility narrows the set;
-// - project viewers = the project's BROWSE_PROJECTS holders without the
-//   issue-specific reporter/assignee.
+// - project viewers = the project's BROWSE_PROJECTS holders; a grant to
+//   the issue-specific reporter or assignee makes the project itself
+//   visible to the whole universe (Jira checks a project with no issue in
+//   context and then counts these holders as granted; Atlassian KB
+//   "Granting Browse Project permission to 'Current Assignee', 'Reporter'
+//   ... allows all users to view Project information").
 //
 // Fail safe (docs/permissions.md): a part of the permission data that could
 // not be read (no admin right) never widens an ACL. An unknown part is

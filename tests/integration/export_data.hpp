@@ -202,11 +202,48 @@ first_missing_in_order(std::string_view text,
   return std::nullopt;
 }
 
+/// Whether `s` is only white space as jirasync's Markdown converter (and
+/// cmark) reads it: ASCII space, tab, line breaks, form feed, and Unicode
+/// Zs (no-break space, U+1680, U+2000..U+200A, U+202F, U+205F, U+3000).
+inline bool is_blank_text(std::string_view s) {
+  static constexpr std::string_view zs[]
+    = {"\u00a0", "\u1680", "\u2000", "\u2001", "\u2002", "\u2003",
+       "\u2004", "\u2005", "\u2006", "\u2007", "\u2008", "\u2009",
+       "\u200a", "\u202f", "\u205f", "\u3000"};
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (std::string_view{" \t\n\r\f"}.find(s[i]) != std::string_view::npos) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    for (auto z : zs)
+      if (s.substr(i).starts_with(z))
+        n = z.size();
+    if (n == 0)
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+/// Whether the truth's text nodes of an issue or comment hold visible text.
+/// A body whose only text is blank (e.g. a " " between two placeholder
+/// nodes, which Jira's renderer leaves out) shows nothing, and its Markdown
+/// is empty: a line of spaces and tabs is a blank line in CommonMark (spec
+/// 0.31.2, 4.9), and the converter drops a paragraph of white space only.
+inline bool truth_has_text(const boost::json::array& texts) {
+  for (auto& s : texts)
+    if (s.is_string() && !is_blank_text(s.as_string()))
+      return true;
+  return false;
+}
+
 /// Every mismatch as a line; empty = identical. Markdown is compared by
-/// presence (the truth has ADF text nodes); an attachment text longer than
-/// `text_cap` must be exported as its prefix cut at most 4 bytes short; a
-/// real document's `text_contains` (issue 16) must all be in the exported
-/// text, in order.
+/// presence (the truth has ADF text nodes; `truth_has_text`); an attachment
+/// text longer than `text_cap` must be exported as its prefix cut at most 4
+/// bytes short; a real document's `text_contains` (issue 16) must all be in the
+/// exported text, in order.
 inline std::vector<std::string> compare(const dataset& truth,
                                         const dataset& got) {
   std::vector<std::string> diffs;
@@ -223,10 +260,7 @@ inline std::vector<std::string> compare(const dataset& truth,
         continue;
       if (k == "text" && (type == "issue" || type == "comment")) {
         // The sim gives the text nodes; we give Markdown.
-        bool has_text = false;
-        for (auto& s : v.as_array())
-          if (!s.as_string().empty())
-            has_text = true;
+        bool has_text = truth_has_text(v.as_array());
         auto* md = e.if_contains("markdown");
         bool has_md = md && md->is_string() && !md->as_string().empty();
         // Media-only bodies have no text nodes but do render ("[File: x]").

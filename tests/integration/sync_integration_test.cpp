@@ -79,6 +79,31 @@ std::vector<std::string> sim_command() {
 
 } // namespace
 
+TEST_CASE("compare: blank truth text asks for no Markdown, other text does",
+          "[integration][compare]") {
+  // The truth of a comment whose ADF is a paragraph of
+  // placeholder, text " ", placeholder (jira-sim's generator; the L bench
+  // site has eight): the text nodes are [" "]; Jira shows nothing and
+  // jirasync exports empty Markdown.
+  auto truth = parse_jsonl(
+    R"({"type":"comment","id":"1","issue_id":"9","text":[" "]})"
+    "\n"
+    R"({"type":"comment","id":"2","issue_id":"9","text":["\t","a"]})"
+    "\n");
+  auto got
+    = parse_jsonl(R"({"type":"comment","id":"1","issue_id":"9","markdown":""})"
+                  "\n"
+                  R"({"type":"comment","id":"2","issue_id":"9","markdown":""})"
+                  "\n");
+  CHECK(compare(truth, got)
+        == std::vector<std::string>{"comment:2: markdown presence differs"});
+  CHECK_FALSE(truth_has_text(json::array{" ", "\t\r\n", ""}));
+  CHECK_FALSE(truth_has_text(json::array{"\u00a0\u3000 \u2003"}));
+  CHECK(truth_has_text(json::array{" ", "x"}));
+  CHECK(truth_has_text(json::array{"\u00a0a"}));
+  CHECK(truth_has_text(json::array{"\u00e9"})); // a letter, not a space
+}
+
 TEST_CASE("sync + export equal the sim's ground truth", "[integration]") {
   auto args = sim_command();
   sim_process sim{args};

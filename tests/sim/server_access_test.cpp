@@ -141,6 +141,68 @@ TEST_CASE("restricted comments are omitted for outsiders", "[sim]") {
   }
 }
 
+TEST_CASE("a project granting Browse to the reporter is listed; its issues "
+          "stay per issue",
+          "[sim]") {
+  sim_fixture f;
+  // The first project gets a scheme of its own granting Browse projects to
+  // the reporter only; the API user reports exactly one of its issues.
+  std::string key, mine, other;
+  f.app->write([&](workspace& ws) {
+    ws.permission_schemes.push_back(
+      {99001,
+       "Reporter only",
+       "",
+       {{1, "BROWSE_PROJECTS", holder{"reporter", "", ""}}}});
+    auto& p = ws.projects.front();
+    p.permission_scheme_id = 99001;
+    key = p.key;
+    user_ix someone = ws.api_user == 1 ? 2 : 1;
+    for (auto& i : ws.issues) {
+      if (i.project_id != p.id)
+        continue;
+      i.security_level_id = 0;
+      if (mine.empty()) {
+        i.reporter = ws.api_user;
+        mine = std::to_string(i.id);
+      } else {
+        if (i.reporter == ws.api_user)
+          i.reporter = someone;
+        if (other.empty())
+          other = std::to_string(i.id);
+      }
+    }
+    ++ws.acl_epoch;
+  });
+  REQUIRE_FALSE(other.empty());
+  // Listed by project/search (Jira: a reporter grant makes the project
+  // visible to all users).
+  auto projects = f.get_json("/rest/api/3/project/search?maxResults=100");
+  std::set<std::string> keys;
+  for (auto& p : projects.at("values").as_array())
+    keys.insert(std::string(p.at("key").as_string()));
+  CHECK(keys.count(key) == 1);
+  CHECK(f.get("/rest/api/3/project/" + key + "/permissionscheme").status
+        == 200);
+  // JQL names it and returns only the API user's own issue.
+  auto page = f.get_json("/rest/api/3/search/jql?jql=project%20%3D%20" + key
+                         + "&maxResults=5000");
+  auto& issues = page.at("issues").as_array();
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].at("id").as_string() == mine);
+  CHECK(f.get("/rest/api/3/issue/" + mine).status == 200);
+  CHECK(f.get("/rest/api/3/issue/" + other).status == 404);
+  // The control API agrees.
+  auto vis = f.control(
+    "GET", "/_sim/visible?account_id="
+             + std::string(
+               f.get_json("/rest/api/3/myself").at("accountId").as_string()));
+  bool listed = false;
+  for (auto& k : vis.at("projects").as_array())
+    listed = listed || k.as_string() == key;
+  CHECK(listed);
+}
+
 TEST_CASE("comments page and embedded page", "[sim]") {
   sim_fixture f;
   // The heavy-comment issues have 45 comments: 20 embedded.

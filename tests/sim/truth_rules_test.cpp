@@ -69,16 +69,41 @@ TEST_CASE("each BROWSE_PROJECTS holder type grants exactly its users",
   }
 }
 
-TEST_CASE("grants are a union - project browse ignores issue-bound holders",
+TEST_CASE("grants are a union - a reporter grant shows the project to all",
           "[sim][truth]") {
   auto ws = tiny_workspace();
   set_browse(ws, {{"group", "g-dev", "gid-dev"},
                   {"user", "a3", "a3"},
                   {"reporter", "", ""}});
+  // The issue: g-dev (alice; dave inactive) + carol + its reporter frank.
   CHECK(issue_viewers(ws, "P-1") == ids{"a1", "a3", "a8"});
+  // The project itself: with no issue in context Jira counts the reporter
+  // grant as held by every user, so every active atlassian account (not
+  // dave, inactive; not the bot nor the customer).
+  CHECK(visible_account_ids(ws, {"project", "1"})
+        == ids{"a0", "a1", "a2", "a3", "a7", "a8"});
+  CHECK(can_browse_project(ws, "a2", ws.projects[0]));
+  CHECK_FALSE(can_browse_project(ws, "a4", ws.projects[0]));
+  CHECK_FALSE(can_browse_project(ws, "a5", ws.projects[0]));
+  // Bob sees the project but not P-1 (he is its assignee, not reporter).
+  CHECK_FALSE(can_see_issue(ws, "a2", *find_issue(ws, 10000)));
+}
+
+TEST_CASE("project browse: static holders only, unless reporter or assignee",
+          "[sim][truth]") {
+  auto ws = tiny_workspace();
+  set_browse(ws, {{"group", "g-dev", "gid-dev"}, {"user", "a3", "a3"}});
   CHECK(visible_account_ids(ws, {"project", "1"}) == ids{"a1", "a3"});
-  CHECK(can_browse_project(ws, "a1", ws.projects[0]));
   CHECK_FALSE(can_browse_project(ws, "a8", ws.projects[0]));
+  set_browse(ws, {{"assignee", "", ""}});
+  CHECK(visible_account_ids(ws, {"project", "1"})
+        == ids{"a0", "a1", "a2", "a3", "a7", "a8"});
+  CHECK(issue_viewers(ws, "P-1") == ids{"a2"});
+  // Q-1 is unassigned: nobody sees it, though everybody sees Q.
+  CHECK(visible_account_ids(ws, {"issue", "Q-1"}).empty());
+  CHECK(can_browse_project(ws, "a8", ws.projects[1]));
+  // Project-level permissions other than Browse stay literal.
+  CHECK_FALSE(has_project_permission(ws, 8, ws.projects[0], "BROWSE_PROJECTS"));
 }
 
 TEST_CASE("security level intersects with browse", "[sim][truth]") {

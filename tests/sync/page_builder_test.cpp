@@ -261,8 +261,9 @@ TEST_CASE("project batch: readable projects only, with their ACL", "[sync]") {
   auto recs = of_type<storage::project_record>(spec);
   REQUIRE(recs.size() == 1);
   CHECK(recs[0].key == "ABC");
-  // Project viewers: the BROWSE holders without reporter/assignee.
-  auto acl = storage::make_acl(false, {"u1", "u2"});
+  // Project viewers: the scheme grants BROWSE to the reporter, so the
+  // project itself is visible to every user (u3 too, not in dev).
+  auto acl = storage::make_acl(false, {"u1", "u2", "u3"});
   CHECK(recs[0].acl == acl.id);
   REQUIRE(spec.acls.size() == 1);
   CHECK(spec.acls[0] == acl);

@@ -94,7 +94,7 @@ TEST_CASE("reporter/assignee, security levels and comment visibility",
     = {holder(holder_type::anyone), holder(holder_type::reporter)};
   p.level_members["7"] = {holder(holder_type::group, "dev", "g-dev"),
                           holder(holder_type::assignee)};
-  SECTION("project ACL ignores reporter") {
+  SECTION("project ACL: the universe (anyone, and a reporter grant)") {
     CHECK(r.project_acl(p).users == dir->universe);
   }
   SECTION("unsecured issue keeps the anyone flag") {
@@ -125,6 +125,44 @@ TEST_CASE("reporter/assignee, security levels and comment visibility",
           == std::vector<std::string>{"u3", "u6"});
     CHECK(r.comment_acl(p, issue, std::nullopt) == issue);
   }
+}
+
+TEST_CASE("a reporter or assignee grant shows the project to the universe, "
+          "the issue to its reporter or assignee only",
+          "[sync][permissions]") {
+  auto dir = make_dir();
+  dir->api_user = "u2";
+  acl_resolver r{dir};
+  auto p = make_project();
+  p.browse_holders = {holder(holder_type::group, "ops", "g-ops"),
+                      holder(holder_type::reporter)};
+  // Jira checks the project with no issue in context and counts the
+  // reporter grant as held by everyone: the project record is visible to
+  // every active atlassian user, not only to ops (u3).
+  auto project = r.project_acl(p);
+  CHECK_FALSE(project.anyone);
+  CHECK(project.users == dir->universe);
+  // Its issues stay per issue: ops + the reporter (+ the API user, who
+  // fetched it).
+  CHECK(r.issue_acl(p, std::string{"u5"}, std::string{"u6"}, std::nullopt).users
+        == std::vector<std::string>{"u2", "u3", "u5"});
+  auto q = make_project();
+  q.project_id = "101";
+  q.browse_holders = {holder(holder_type::assignee)};
+  CHECK(r.project_acl(q).users == dir->universe);
+  CHECK(r.issue_acl(q, std::string{"u5"}, std::string{"u6"}, std::nullopt).users
+        == std::vector<std::string>{"u2", "u6"});
+  // Without such a grant the project keeps its static holders.
+  auto s = make_project();
+  s.project_id = "102";
+  s.browse_holders = {holder(holder_type::group, "ops", "g-ops")};
+  CHECK(r.project_acl(s).users == std::vector<std::string>{"u3"});
+  // An unreadable scheme still shows the project to nobody.
+  auto t = make_project();
+  t.project_id = "103";
+  t.browse_holders = {holder(holder_type::reporter)};
+  t.browse_known = false;
+  CHECK(r.project_acl(t) == acl_set{});
 }
 
 // --- fail safe: unknown parts never widen an ACL ----------------------------

@@ -474,6 +474,20 @@ TEST_CASE("placeholder: left out", "[adf]") {
     == "a\n");
 }
 
+TEST_CASE("a paragraph whose only text is blank renders as nothing", "[adf]") {
+  // The shape of eight comments of the bench's 50k-issue site: a space
+  // between two placeholders. The placeholders are editor hints and the
+  // space alone is a blank line in CommonMark, so nothing is written.
+  const std::string ph
+    = R"({"type":"placeholder","attrs":{"text":"Type something"}})";
+  CHECK(doc(p(ph + "," + t(" ") + "," + ph)) == "");
+  CHECK(doc(p(ph) + "," + p(ph + "," + t(" ") + "," + ph)) == "");
+  CHECK(doc(p(t(" \t ")) + "," + p(t("x"))) == "x\n");
+  // Unicode white space alone likewise; inside text it is kept.
+  CHECK(doc(p(t("\u00a0\u2003"))) == "");
+  CHECK(doc(p(t("a\u00a0b"))) == "a\u00a0b\n");
+}
+
 TEST_CASE("extension / inlineExtension: attrs.text or nothing", "[adf]") {
   CHECK(
     doc(
