@@ -174,6 +174,9 @@ downloader_impl(downloader_actor* self, sync_env_ptr env) {
       const auto& indexing = self->state.env->indexing;
       if (!indexing.attachments || a.size_bytes > indexing.attachment_max_bytes)
         return download_result{a.id, sync::attachment_content{true, ""}};
+      if (job.stored_sha256)
+        return download_result{
+          a.id, sync::attachment_content{false, *job.stored_sha256, true}};
       auto rp = self->make_response_promise<download_result>();
       self->state.queue.push_back(queued_job{rp, a});
       pump(self);

@@ -355,14 +355,17 @@ void fetch_more_comments(fetcher_actor* self, chunk_ptr c, std::size_t wi,
 }
 
 void download(fetcher_actor* self, chunk_ptr c, std::size_t wi,
-              const protocol::jira_attachment& a) {
+              const protocol::jira_attachment& a,
+              std::optional<std::string> stored_sha256) {
   const auto& env = *self->state.env;
   auto aid = a.id;
   self
     ->request(env.downloader, env.timeouts.download, download_atom_v,
-              download_job{a})
+              download_job{a, std::move(stored_sha256)})
     .then(
       [=](download_result& d) {
+        if (d.outcome && d.outcome->reused)
+          ++self->state.result.attachments_reused;
         c->issues[wi].downloads.insert_or_assign(aid, std::move(d.outcome));
         part_done(self, c);
       },
@@ -373,8 +376,12 @@ void download(fetcher_actor* self, chunk_ptr c, std::size_t wi,
       });
 }
 
+/// attachment id -> sha256 of the content the store holds for it.
+using stored_contents = std::map<std::string, std::string>;
+
 /// Starts the comment pages and downloads the chunk's issues need.
-void process_issues(fetcher_actor* self, chunk_ptr c) {
+void process_issues(fetcher_actor* self, chunk_ptr c,
+                    const stored_contents& stored) {
   // +1 guards against completing while parts are still being started.
   c->outstanding = 1;
   for (std::size_t wi = 0; wi < c->issues.size(); ++wi) {
@@ -385,10 +392,51 @@ void process_issues(fetcher_actor* self, chunk_ptr c) {
     }
     for (const auto& a : w.issue.fields.attachments) {
       ++c->outstanding;
-      download(self, c, wi, a);
+      auto s = stored.find(a.id);
+      download(self, c, wi, a,
+               s == stored.end() ? std::nullopt
+                                 : std::optional<std::string>{s->second});
     }
   }
   part_done(self, c);
+}
+
+/// Looks up which of the chunk's attachments the store holds already (an
+/// attachment of an issue that changed, seen again by an incremental run:
+/// its content cannot have changed, sync::attachment_content::reused),
+/// then processes the chunk. The store's record must name a stored blob of
+/// the size Jira gives now; anything else, or a failed read, downloads.
+void find_stored_contents(fetcher_actor* self, chunk_ptr c) {
+  auto wanted
+    = std::make_shared<std::vector<std::pair<std::string, std::int64_t>>>();
+  for (const auto& w : c->issues)
+    for (const auto& a : w.issue.fields.attachments)
+      if (a.size_known)
+        wanted->emplace_back(a.id, a.size_bytes);
+  if (wanted->empty())
+    return process_issues(self, c, {});
+  auto found = std::make_shared<stored_contents>();
+  read_job job{[wanted, found](storage::store& db) -> common::result<void> {
+    for (const auto& [id, size] : *wanted) {
+      auto r = db.get_attachment(id);
+      if (!r || !*r)
+        continue;
+      const auto& rec = **r;
+      if (rec.content_stored && !rec.sha256.empty() && rec.size_bytes == size
+          && db.has_blob(rec.sha256))
+        found->emplace(id, rec.sha256);
+    }
+    return {};
+  }};
+  const auto& env = *self->state.env;
+  self->request(env.writer, env.timeouts.store, read_atom_v, job)
+    .then(
+      [=](read_reply&) {
+        process_issues(self, c, *found);
+      },
+      [=](caf::error&) {
+        process_issues(self, c, {}); // download them all
+      });
 }
 
 void start_chunk(fetcher_actor* self, chunk_ptr c,
@@ -425,7 +473,7 @@ void start_chunk(fetcher_actor* self, chunk_ptr c,
         c->issues = std::move(work.issues);
         c->failures = std::move(work.failures);
         c->gone = std::move(work.gone);
-        process_issues(self, c);
+        find_stored_contents(self, c);
       },
       [=](caf::error& err) {
         chunk_failed(request_failed("bulkfetch", err));

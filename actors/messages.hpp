@@ -189,6 +189,10 @@ struct store_totals {
 
 struct download_job {
   protocol::jira_attachment attachment;
+  /// The sha256 of this attachment's content when the store holds it
+  /// already under the same id and size (sync::attachment_content::reused):
+  /// answered without a download. nullopt: downloaded.
+  std::optional<std::string> stored_sha256;
 };
 
 struct download_result {
@@ -271,6 +275,8 @@ struct fetch_result {
   std::uint64_t comments = 0;
   std::uint64_t attachments = 0;
   std::uint64_t attachments_skipped = 0;
+  /// Attachments whose content the store held already (not downloaded).
+  std::uint64_t attachments_reused = 0;
   /// Records that failed, each naming its record ("issue ABC-1",
   /// "attachment 5 of issue ABC-1"); a project that failed as a whole
   /// (its id search failed) names "project ABC".
@@ -307,6 +313,8 @@ struct sync_report {
   std::uint64_t comments = 0;
   std::uint64_t attachments = 0;
   std::uint64_t attachments_skipped = 0;
+  /// Attachments whose content the store held already (not downloaded).
+  std::uint64_t attachments_reused = 0;
   store_totals store;
   api_stats api;
   governor_report governor;
@@ -340,6 +348,9 @@ struct sync_report {
   /// The most attachment bytes in flight at once (download_stats): at most
   /// sync.download_bytes_in_flight, or one larger attachment alone.
   std::uint64_t download_peak_bytes = 0;
+  /// Attachment blob files removed at the end of the run because no stored
+  /// attachment names their content any more.
+  std::uint64_t blobs_removed = 0;
   /// Attachment texts extracted in the run (text_extractor.hpp); contents
   /// left without text are listed there, not in `failures`.
   sync::text_tally texts;

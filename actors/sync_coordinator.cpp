@@ -246,6 +246,45 @@ void fail_run(coordinator_actor* self, common::error e) {
 
 void pump_projects(coordinator_actor* self);
 
+/// A run that went to its end removes the attachment blobs no stored
+/// attachment names any more (their attachments were deleted, restricted
+/// or left the scope in this run or a run before it that was cut short),
+/// then concludes. Every download of the run has been adopted and its
+/// record written by now, and the texts are drained: nothing else reads
+/// or writes blobs. A failure to remove is logged and the run goes on
+/// (the next run tries again).
+void collect_blobs(coordinator_actor* self) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  if (st.stopping || st.report.error)
+    return conclude(self);
+  auto removed = std::make_shared<std::uint64_t>(0);
+  read_job job{[removed](storage::store& db) -> common::result<void> {
+    auto r = db.collect_unreferenced_blobs(0);
+    if (!r)
+      return r.error();
+    *removed = *r;
+    return {};
+  }};
+  self->request(st.base.writer, st.base.timeouts.store, read_atom_v, job)
+    .then(
+      [=](read_reply& r) {
+        if (!r)
+          logger(self).warn("attachment blobs no longer referenced were not "
+                            "all removed: {}",
+                            r.error().to_string());
+        self->state.report.blobs_removed = *removed;
+        conclude(self);
+      },
+      [=](caf::error& err) {
+        logger(self).warn("attachment blobs no longer referenced were not "
+                          "removed: {}",
+                          request_failed("store", err).to_string());
+        conclude(self);
+      });
+}
+
 /// Waits for the attachment texts still being extracted, then concludes.
 /// A run asked to stop does not wait: the extractor is stopped (a child
 /// running ends within its own limits) and the contents left without text
@@ -255,7 +294,7 @@ void drain_texts(coordinator_actor* self) {
   if (st.done)
     return;
   if (!st.env->extractor)
-    return conclude(self);
+    return collect_blobs(self);
   auto x = st.env->extractor;
   if (st.stopping) {
     stop_child(self, x);
@@ -270,7 +309,7 @@ void drain_texts(coordinator_actor* self) {
         st.report.texts = std::move(r.tally);
         for (auto& f : r.failures)
           st.report.failures.push_back(std::move(f));
-        conclude(self);
+        collect_blobs(self);
       },
       [=](caf::error& err) {
         fail_run(self, request_failed("attachment texts", err));
@@ -332,6 +371,7 @@ void project_done(coordinator_actor* self, const issue_fetcher_actor& fetcher,
   st.report.comments += r.comments;
   st.report.attachments += r.attachments;
   st.report.attachments_skipped += r.attachments_skipped;
+  st.report.attachments_reused += r.attachments_reused;
   st.report.issues_removed += r.issues_removed;
   st.report.acls_refreshed += r.acls_refreshed;
   if (!r.mode.empty())
@@ -813,6 +853,8 @@ std::map<std::string, std::int64_t> run_counters(const sync_report& rep) {
   c["users_removed"] = static_cast<std::int64_t>(rep.users_removed);
   c["groups_removed"] = static_cast<std::int64_t>(rep.groups_removed);
   c["acls_refreshed"] = static_cast<std::int64_t>(rep.acls_refreshed);
+  c["attachments_reused"] = static_cast<std::int64_t>(rep.attachments_reused);
+  c["blobs_removed"] = static_cast<std::int64_t>(rep.blobs_removed);
   c["download_bytes_peak"] = static_cast<std::int64_t>(rep.download_peak_bytes);
   c.merge(sync::text_counters(rep.texts));
   return c;

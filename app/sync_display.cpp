@@ -149,14 +149,19 @@ void print_summary(std::ostream& out, const actors::sync_report& r) {
       << ", attachments " << r.attachments;
   if (r.attachments_skipped > 0)
     out << " (" << r.attachments_skipped << " over attachment_max_bytes)";
+  if (r.attachments_reused > 0)
+    out << " (" << r.attachments_reused
+        << " already stored, not downloaded again)";
   out << "\n"
       << "  records: added " << r.store.added << ", updated " << r.store.updated
       << ", unchanged " << r.store.unchanged << ", deleted " << r.store.deleted
       << "\n"
       << "  removed: issues " << r.issues_removed << ", projects "
       << r.projects_removed << ", users " << r.users_removed << ", groups "
-      << r.groups_removed << "; ACLs recomputed: " << r.acls_refreshed
-      << " record(s)\n"
+      << r.groups_removed;
+  if (r.blobs_removed > 0)
+    out << ", attachment files " << r.blobs_removed;
+  out << "; ACLs recomputed: " << r.acls_refreshed << " record(s)\n"
       << "  requests " << r.api.requests << " (retries " << r.api.retries
       << ", 429 responses " << r.api.responses_429 << ")\n";
   print_governor(out, r.governor.stats);

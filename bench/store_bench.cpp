@@ -121,7 +121,8 @@ corpus build(std::size_t issues, int generation) {
         a.created_ms = i.created_ms;
         a.acl = acl.id;
         a.content_stored = true;
-        c.json_bytes += boost::json::serialize(to_export_json(a, &t)).size() + 1;
+        c.json_bytes
+          += boost::json::serialize(to_export_json(a, &t)).size() + 1;
         b.upserts.emplace_back(std::move(a));
         b.texts.push_back(std::move(t));
       }

@@ -109,8 +109,8 @@ trigger_result scheduler::trigger(bool full) {
   if (!running_) {
     // A trigger already waiting for take_due(): the run it starts covers
     // this one too (it has not read anything yet).
-    auto result =
-      queued_ ? trigger_result::already_queued : trigger_result::due_now;
+    auto result
+      = queued_ ? trigger_result::already_queued : trigger_result::due_now;
     queued_ = queued_.value_or(false) || full;
     return result;
   }

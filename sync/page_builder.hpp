@@ -38,6 +38,11 @@ struct attachment_content {
   /// Lower-case hex SHA-256 of the content (the blob's name; its text is
   /// extracted after the download, keyed by it).
   std::string sha256;
+  /// The store held this attachment's content already (same id and size):
+  /// no request was made. Jira never changes the content of an attachment
+  /// id — its REST API only adds (POST /issue/{id}/attachments) and
+  /// deletes (DELETE /attachment/{id}) attachments. Default: false.
+  bool reused = false;
 };
 
 using download_outcome = common::result<attachment_content>;

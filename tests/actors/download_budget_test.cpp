@@ -166,7 +166,7 @@ TEST_CASE("attachment_downloader keeps the bytes in flight within "
   for (const auto& id :
        {"101", "102", "103", "104", "105", "106", "107", "108"})
     self->send(downloader, download_atom_v,
-               download_job{attachment(id, sizes.at(id))});
+               download_job{attachment(id, sizes.at(id)), std::nullopt});
   std::map<std::string, std::string> stored;
   for (std::size_t i = 0; i < sizes.size(); ++i)
     self->receive(
@@ -186,6 +186,25 @@ TEST_CASE("attachment_downloader keeps the bytes in flight within "
     std::string body(size, static_cast<char>('a' + id.back() % 26));
     CHECK(stored[id] == common::sha256_hex(body));
     CHECK(db->has_blob(stored[id]));
+  }
+
+  // A content the store holds already (the fetcher found it under the same
+  // id and size) is answered without a request: the media host never sees
+  // attachment 109.
+  self
+    ->request(downloader, 5s, download_atom_v,
+              download_job{attachment("109", 300 * kib), stored["101"]})
+    .receive(
+      [&](download_result& r) {
+        REQUIRE(r.outcome.has_value());
+        CHECK(r.outcome->reused);
+        CHECK_FALSE(r.outcome->skipped);
+        CHECK(r.outcome->sha256 == stored["101"]);
+      },
+      fail);
+  {
+    std::lock_guard<std::mutex> lock{log->mu};
+    CHECK(log->max_body_bytes.count("109") == 0);
   }
 
   self->request(downloader, 5s, stats_atom_v)
