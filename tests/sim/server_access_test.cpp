@@ -141,7 +141,7 @@ TEST_CASE("restricted comments are omitted for outsiders", "[sim]") {
   }
 }
 
-TEST_CASE("a project granting Browse to the reporter is listed; its issues "
+TEST_CASE("a project granting Browse to the reporter is listed - its issues "
           "stay per issue",
           "[sim]") {
   sim_fixture f;
