@@ -23,6 +23,9 @@ using protocol::endpoint_class;
 /// most this often per call (the session itself refuses to refresh again
 /// for a token it has just refreshed because of a 401).
 constexpr int max_auth_retries = 2;
+/// A media download refused for its URL's token (401) goes back to
+/// attachment content for a fresh redirect at most this often.
+constexpr int max_media_restarts = 3;
 
 struct pending_call {
   caf::typed_response_promise<api_reply> promise;
@@ -41,6 +44,8 @@ struct pending_call {
   /// Set after attachment content answered 303: the media URL, fetched
   /// next as a media_download (not a Jira API request).
   std::string media_url;
+  /// Media downloads refused for their URL's token, started again.
+  int media_restarts = 0;
 };
 
 struct api_state {
@@ -301,6 +306,16 @@ void on_result(api_actor* self, std::uint64_t id, protocol::http_result r) {
     ++call.auth_retries;
     return request_token(self, id, call.generation);
   }
+  if (media && a.outcome.status == 401
+      && call.media_restarts < max_media_restarts) {
+    // The media URL's own token was refused: it is short-lived and this
+    // download came too late for it (it waited for a permit, a pause, a
+    // clock that moved on). Not our credentials' fault: a fresh redirect
+    // from attachment content gives a fresh media URL.
+    ++call.media_restarts;
+    call.media_url.clear();
+    return start_attempt(self, id);
+  }
 
   // Attachment content answers 303 to the media host: the next hop.
   if (!media && call.request.cls == endpoint_class::attachment_content
@@ -364,7 +379,7 @@ api_client_impl(api_actor* self, std::shared_ptr<protocol::http_client> client,
       auto rp = self->make_response_promise<api_reply>();
       st.calls.emplace(
         id,
-        pending_call{rp, std::move(call.request), 0, {}, 0, 0, {}, false, {}});
+        pending_call{rp, std::move(call.request), 0, {}, 0, 0, {}, false, {}, 0});
       start_attempt(self, id);
       return rp;
     },

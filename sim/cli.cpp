@@ -133,6 +133,9 @@ cli_outcome parse_command_line(const std::vector<std::string>& args) {
         "it, the family is revoked");
   value("--media-token-ttl-secs", opt.media_token_ttl_secs,
         "Lifetime of the signed attachment media URL");
+  value("--media-expired-first", opt.media_expired_first,
+        "The first N media URLs are issued already expired (their download "
+        "answers 401, as a media URL fetched after its token's end)");
   // Misc.
   cli.add_option("--dump-truth", opt.dump_truth_file,
                  "Write the ground truth (JSON Lines) to FILE at start-up");

@@ -103,6 +103,8 @@ api_result attachment_content(api_call& c) {
     return out;
   }
   auto exp = c.now_ms + c.app.in().media_ttl_secs * 1000;
+  if (c.app.in().media_expired_left.fetch_sub(1) > 0)
+    exp = c.now_ms - 1000; // --media-expired-first
   std::string loc = c.app.base_url() + "/_media/file/" + a->media_id
                     + "/binary?token=" + media_signature(c.app, a->id, exp)
                     + "&id=" + std::to_string(a->id) + "&exp="

@@ -29,6 +29,9 @@ struct sim_options {
   /// Lifetime of the signed media URL of an attachment redirect.
   /// Default: 600 s.
   std::int64_t media_token_ttl_secs = 600;
+  /// The first N media URLs are issued already expired: a download that
+  /// came after its short-lived media token's end (test instrumentation).
+  std::int64_t media_expired_first = 0;
   /// A request arriving within this time after a 429/503 carrying
   /// Retry-After is presumed to have been in flight already and is not
   /// counted as "arrived while Retry-After was in force". Default: 250 ms.

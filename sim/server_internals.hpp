@@ -9,6 +9,7 @@
 #include "sim/server_app.hpp"
 #include "sim/server_handlers.hpp"
 
+#include <atomic>
 #include <boost/json/array.hpp>
 
 #include <map>
@@ -23,7 +24,9 @@ struct jira_app::internals {
   explicit internals(const sim_options& o)
       : limiter(o.limits), faults(o.faults), latency(o.latency), oauth(o.oauth),
         grace_ms(o.retry_after_grace_ms),
-        media_ttl_secs(o.media_token_ttl_secs), media_secret(random_secret()) {}
+        media_ttl_secs(o.media_token_ttl_secs),
+        media_expired_left(o.media_expired_first),
+        media_secret(random_secret()) {}
   static std::string random_secret();
 
   rate_limiter limiter;
@@ -36,6 +39,8 @@ struct jira_app::internals {
   boost::json::array extra_resources;
   std::int64_t grace_ms;
   std::int64_t media_ttl_secs;
+  /// Media URLs still to be issued already expired (--media-expired-first).
+  std::atomic<std::int64_t> media_expired_left;
   /// Key of the media URL signatures (random per process).
   std::string media_secret;
   /// Distinguishes apps in one process (thread-local caches).

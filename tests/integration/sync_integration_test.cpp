@@ -122,16 +122,23 @@ TEST_CASE("faults and burst limits give the same exact result",
   auto args = sim_command();
   // Burst buckets at a quarter of Jira's rates, stated in X-RateLimit-* as
   // Jira does; 5% faults, the 503s with a Retry-After of 2 s (a wait the
-  // log must explain).
-  for (const char* a :
-       {"--fault-rate", "0.05", "--fault-seed", "3", "--burst-scale", "0.25",
-        "--fault-retry-after-secs", "2"})
+  // log must explain); the first 5 media URLs expired before their
+  // download (each must go back to attachment content for a fresh one).
+  for (const char* a : {"--fault-rate", "0.05", "--fault-seed", "3",
+                        "--burst-scale", "0.25", "--media-expired-first", "5"})
     args.emplace_back(a);
 #if defined(__SANITIZE_ADDRESS__)
-  // Under ASan+UBSan both processes run several times slower, so a request
-  // already on the wire when a 429/503 arrives can reach the sim more than
-  // the default 250 ms later; widen only the in-flight allowance.
-  for (const char* a : {"--retry-after-grace-ms", "1000"})
+  // Under ASan+UBSan both processes run several times slower: a request
+  // already sent when a 429/503 arrives (up to ~60 downloads are in
+  // flight) can be handled by the sim well over a second later (11 such
+  // at a 1 s allowance, CI machine, 2 cores). Widen the in-flight
+  // allowance to 2 s and the Retry-After to 4 s, so that the check still
+  // catches a request started during the pause.
+  for (const char* a :
+       {"--retry-after-grace-ms", "2000", "--fault-retry-after-secs", "4"})
+    args.emplace_back(a);
+#else
+  for (const char* a : {"--fault-retry-after-secs", "2"})
     args.emplace_back(a);
 #endif
   sim_process sim{args};
