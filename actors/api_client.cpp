@@ -378,8 +378,8 @@ api_client_impl(api_actor* self, std::shared_ptr<protocol::http_client> client,
       auto id = st.next_id++;
       auto rp = self->make_response_promise<api_reply>();
       st.calls.emplace(
-        id,
-        pending_call{rp, std::move(call.request), 0, {}, 0, 0, {}, false, {}, 0});
+        id, pending_call{
+              rp, std::move(call.request), 0, {}, 0, 0, {}, false, {}, 0});
       start_attempt(self, id);
       return rp;
     },
