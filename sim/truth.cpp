@@ -118,8 +118,13 @@ bool has_global_permission(const workspace& ws, user_ix u,
   return false;
 }
 
-bool has_project_permission(const workspace& ws, user_ix u, const project& p,
-                            std::string_view permission) {
+namespace {
+
+/// A grant of `permission` in the project's scheme that `u` holds with no
+/// issue in context; `issue_bound_held`: the reporter and assignee holders
+/// count as held (see can_browse_project).
+bool holds_project_grant(const workspace& ws, user_ix u, const project& p,
+                         std::string_view permission, bool issue_bound_held) {
   if (!eligible(ws, u))
     return false;
   auto* s = find_permission_scheme(ws, p.permission_scheme_id);
@@ -127,9 +132,17 @@ bool has_project_permission(const workspace& ws, user_ix u, const project& p,
     return false;
   for (auto& g : s->grants)
     if (g.permission == permission
-        && holder_matches(ws, g.holder, u, p, nullptr))
+        && ((issue_bound_held && is_issue_bound(g.holder))
+            || holder_matches(ws, g.holder, u, p, nullptr)))
       return true;
   return false;
+}
+
+} // namespace
+
+bool has_project_permission(const workspace& ws, user_ix u, const project& p,
+                            std::string_view permission) {
+  return holds_project_grant(ws, u, p, permission, false);
 }
 
 bool can_browse_project(const workspace& ws, user_ix u, const project& p) {
@@ -146,17 +159,7 @@ bool can_browse_project(const workspace& ws, user_ix u, const project& p) {
   // "this project instantly becomes visible to all users"). The issues stay
   // per issue: can_see_issue() requires the user to be that issue's
   // reporter/assignee.
-  if (!eligible(ws, u))
-    return false;
-  auto* s = find_permission_scheme(ws, p.permission_scheme_id);
-  if (!s)
-    return false;
-  for (auto& g : s->grants)
-    if (g.permission == "BROWSE_PROJECTS"
-        && (is_issue_bound(g.holder)
-            || holder_matches(ws, g.holder, u, p, nullptr)))
-      return true;
-  return false;
+  return holds_project_grant(ws, u, p, "BROWSE_PROJECTS", true);
 }
 
 bool can_see_issue(const workspace& ws, user_ix u, const issue& i) {

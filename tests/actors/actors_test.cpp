@@ -8,6 +8,7 @@
 #include "common/sha256.hpp"
 #include "deterministic_fixture.hpp"
 #include "test_util/temp_dir.hpp"
+#include "threaded_config.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -24,16 +25,6 @@ namespace {
 
 using temp_store_dir = jirasync::test::temp_dir;
 
-caf::actor_system_config& threaded_config() {
-  static caf::actor_system_config cfg = [] {
-    caf::actor_system_config c;
-    c.set("scheduler.max-threads", 2);
-    c.set("logger.console", caf::atom("none"));
-    return c;
-  }();
-  return cfg;
-}
-
 } // namespace
 
 TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
@@ -42,7 +33,7 @@ TEST_CASE("store_writer applies batches, adopts blobs, keeps totals",
   auto opened = storage::store::open(dir.path() / "db");
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
-  caf::actor_system sys{threaded_config()};
+  caf::actor_system sys{jirasync::testing::threaded_config()};
   auto writer = spawn_store_writer(sys, db);
   caf::scoped_actor self{sys};
   auto fail = [&](caf::error& err) {
@@ -209,7 +200,7 @@ TEST_CASE("users and groups the parser drops are named failures",
   auto opened = storage::store::open(dir.path() / "db");
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
-  caf::actor_system sys{threaded_config()};
+  caf::actor_system sys{jirasync::testing::threaded_config()};
   auto env = std::make_shared<sync_env>();
   env->db = db;
   env->writer = spawn_store_writer(sys, db);
@@ -272,7 +263,7 @@ TEST_CASE("a permission scheme with a malformed grant fails the project",
   // Fail safe for ACL inputs (issue 11): a grant the parser drops must not
   // leave an ACL computed without it, so the project's access fails as a
   // whole, named.
-  caf::actor_system sys{threaded_config()};
+  caf::actor_system sys{jirasync::testing::threaded_config()};
   auto env = std::make_shared<sync_env>();
   env->api = fake_api(
     sys,

@@ -8,6 +8,7 @@
 #include "actors/sync_env.hpp"
 #include "common/sha256.hpp"
 #include "test_util/temp_dir.hpp"
+#include "threaded_config.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -22,16 +23,6 @@ using namespace jirasync::actors;
 using namespace std::chrono_literals;
 
 namespace {
-
-caf::actor_system_config& test_config() {
-  static caf::actor_system_config cfg = [] {
-    caf::actor_system_config c;
-    c.set("scheduler.max-threads", 2);
-    c.set("logger.console", caf::atom("none"));
-    return c;
-  }();
-  return cfg;
-}
 
 /// What the media host saw (written from its actor, read by the test once
 /// every download answered).
@@ -143,7 +134,7 @@ TEST_CASE("attachment_downloader keeps the bytes in flight within "
   auto opened = storage::store::open(dir.path() / "db");
   REQUIRE(opened.has_value());
   std::shared_ptr<storage::store> db{std::move(opened.value())};
-  caf::actor_system sys{test_config()};
+  caf::actor_system sys{jirasync::testing::threaded_config()};
   // Six of 300 KiB (three fit the 1 MiB budget at once), one of 2 MiB
   // (larger than the whole budget), one declared empty (reserves 64 KiB).
   std::map<std::string, std::uint64_t> sizes{

@@ -7,6 +7,7 @@
 #include "sim/documents.hpp"
 #include "test_util/catch_result.hpp"
 #include "test_util/temp_dir.hpp"
+#include "threaded_config.hpp"
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
@@ -19,16 +20,6 @@ using namespace jirasync::actors;
 using namespace std::chrono_literals;
 
 namespace {
-
-caf::actor_system_config& config() {
-  static caf::actor_system_config cfg = [] {
-    caf::actor_system_config c;
-    c.set("scheduler.max-threads", 2);
-    c.set("logger.console", caf::atom("none"));
-    return c;
-  }();
-  return cfg;
-}
 
 /// Puts `bytes` into the blob store; returns its sha256.
 std::string add_blob(storage::store& db, const std::string& bytes,
@@ -45,7 +36,7 @@ std::string add_blob(storage::store& db, const std::string& bytes,
 
 text_report run(std::shared_ptr<storage::store> db,
                 const std::vector<text_job>& jobs, bool text_off = false) {
-  caf::actor_system sys{config()};
+  caf::actor_system sys{jirasync::testing::threaded_config()};
   auto writer = spawn_store_writer(sys, db);
   text_extractor_options o;
   o.db = db;
