@@ -57,6 +57,18 @@ std::optional<json::value> parse_json(std::string_view text) {
   return v;
 }
 
+common::result<std::optional<attachment_text>>
+decode_attachment_text(const std::optional<std::string>& raw,
+                       std::string_view sha256) {
+  if (!raw)
+    return std::optional<attachment_text>{};
+  auto v = parse_json(*raw);
+  auto t = v ? attachment_text_from_json(*v) : std::nullopt;
+  if (!t)
+    return corrupt("unreadable text of content " + std::string(sha256));
+  return t;
+}
+
 std::string count_key(record_type t) {
   std::string k{keys::meta_count_prefix};
   k += to_string(t);

@@ -50,6 +50,12 @@ common::error invalid(std::string what);
 /// Stored JSON; nullopt when unparsable.
 std::optional<json::value> parse_json(std::string_view text);
 
+/// The text stored for content `sha256` from its raw value (`raw` nullopt:
+/// none stored). Errors: corruption when it does not read back.
+common::result<std::optional<attachment_text>>
+decode_attachment_text(const std::optional<std::string>& raw,
+                       std::string_view sha256);
+
 /// Ids are non-empty and hold no NUL byte.
 inline bool valid_id(std::string_view id) {
   return !id.empty() && id.find('\0') == std::string_view::npos;

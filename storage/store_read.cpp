@@ -368,13 +368,7 @@ store::get_attachment_text(std::string_view sha256) const {
   auto raw = impl_->get_raw(h, sha256);
   if (!raw)
     return raw.error();
-  if (!*raw)
-    return std::optional<attachment_text>{};
-  auto v = parse_json(**raw);
-  auto t = v ? attachment_text_from_json(*v) : std::nullopt;
-  if (!t)
-    return corrupt("unreadable text of content " + std::string(sha256));
-  return t;
+  return decode_attachment_text(*raw, sha256);
 }
 
 common::result<std::vector<attachment_record>>

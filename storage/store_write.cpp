@@ -156,13 +156,7 @@ private:
     auto raw = get(keys::cf_attachment_texts, sha256);
     if (!raw)
       return raw.error();
-    if (!*raw)
-      return std::optional<attachment_text>{};
-    auto v = parse_json(**raw);
-    auto t = v ? attachment_text_from_json(*v) : std::nullopt;
-    if (!t)
-      return corrupt("unreadable text of content " + sha256);
-    return t;
+    return decode_attachment_text(*raw, sha256);
   }
 
   /// The export line of an attachment (its content's text joined).

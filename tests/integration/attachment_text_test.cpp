@@ -46,16 +46,8 @@ command_run run_jirasync(const temp_dir& dir, const std::string& name,
 
 std::filesystem::path write_config(const sim_process& sim,
                                    const temp_dir& dir) {
-  ::setenv("JIRASYNC_IT_TOKEN", sim.str("api_token").c_str(), 1);
-  auto cfg = dir.path() / "jirasync.toml";
-  std::ofstream out{cfg};
-  out << "[jira]\nsite = \"" << sim.base_url() << "\"\n"
-      << "email = \"" << sim.str("email") << "\"\n"
-      << "api_token_env = \"JIRASYNC_IT_TOKEN\"\n"
-      << "ca_file = \"" << sim.str("ca_file") << "\"\n"
-      << "[storage]\npath = \"" << (dir.path() / "store").string() << "\"\n"
-      << "[indexing]\nattachment_text_workers = 2\n";
-  return cfg;
+  return write_site_config(sim, dir.path(),
+                           "[indexing]\nattachment_text_workers = 2\n");
 }
 
 /// The line of the summary starting with `prefix` (after the indent).
@@ -272,20 +264,10 @@ TEST_CASE("attachment downloads stay within sync.download_bytes_in_flight",
                    "1", "--users", "8", "--heavy-comment-issues", "0",
                    "--large-attachments", "3", "--port", "0"}};
   temp_dir dir;
-  ::setenv("JIRASYNC_IT_TOKEN", sim.str("api_token").c_str(), 1);
-  auto cfg = dir.path() / "jirasync.toml";
-  {
-    std::ofstream out{cfg};
-    out << "[jira]\nsite = \"" << sim.base_url() << "\"\n"
-        << "email = \"" << sim.str("email") << "\"\n"
-        << "api_token_env = \"JIRASYNC_IT_TOKEN\"\n"
-        << "ca_file = \"" << sim.str("ca_file") << "\"\n"
-        << "[storage]\npath = \"" << (dir.path() / "store").string()
-        << "\"\n"
-        // No extraction children: this is about the downloads.
-        << "[indexing]\nattachment_text_max_bytes = 0\n"
-        << "[sync]\ndownload_bytes_in_flight = 1048576\n";
-  }
+  // No extraction children: this is about the downloads.
+  auto cfg = write_site_config(sim, dir.path(),
+                               "[indexing]\nattachment_text_max_bytes = 0\n"
+                               "[sync]\ndownload_bytes_in_flight = 1048576\n");
   auto sync = run_jirasync(dir, "sync", {"sync", "--config", cfg.string()});
   INFO("sync stdout:\n" << sync.out << "\nsync stderr:\n" << sync.err);
   REQUIRE(sync.rc == 0);

@@ -13,6 +13,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -322,6 +325,24 @@ inline http_answer http_post(const std::string& url, const std::string& ca_file,
 }
 
 /// The sim's API user's accountId (GET /_sim/users); throws if none.
+/// Writes `folder`/jirasync.toml for an API-token sync of `sim` into
+/// `folder`/store (the token through JIRASYNC_IT_TOKEN, set here), then
+/// `extra` (more TOML tables) verbatim. Returns its path.
+inline std::filesystem::path
+write_site_config(const sim_process& sim, const std::filesystem::path& folder,
+                  const std::string& extra = "") {
+  ::setenv("JIRASYNC_IT_TOKEN", sim.str("api_token").c_str(), 1);
+  auto cfg = folder / "jirasync.toml";
+  std::ofstream out{cfg};
+  out << "[jira]\nsite = \"" << sim.base_url() << "\"\n"
+      << "email = \"" << sim.str("email") << "\"\n"
+      << "api_token_env = \"JIRASYNC_IT_TOKEN\"\n"
+      << "ca_file = \"" << sim.str("ca_file") << "\"\n"
+      << "[storage]\npath = \"" << (folder / "store").string() << "\"\n"
+      << extra;
+  return cfg;
+}
+
 inline std::string sim_api_user(const sim_process& sim) {
   auto users = boost::json::parse(
     http_get(sim.base_url() + "/_sim/users", sim.str("ca_file")));

@@ -33,16 +33,7 @@ struct sync_run {
 };
 
 sync_run sync_and_export(const sim_process& sim, const temp_dir& dir) {
-  ::setenv("JIRASYNC_IT_TOKEN", sim.str("api_token").c_str(), 1);
-  auto cfg = dir.path() / "jirasync.toml";
-  {
-    std::ofstream out{cfg};
-    out << "[jira]\nsite = \"" << sim.base_url() << "\"\n"
-        << "email = \"" << sim.str("email") << "\"\n"
-        << "api_token_env = \"JIRASYNC_IT_TOKEN\"\n"
-        << "ca_file = \"" << sim.str("ca_file") << "\"\n"
-        << "[storage]\npath = \"" << (dir.path() / "store").string() << "\"\n";
-  }
+  auto cfg = write_site_config(sim, dir.path());
   sync_run r;
   r.sync_rc
     = run_to_completion({JIRASYNC_BIN, "sync", "--config", cfg.string()},
