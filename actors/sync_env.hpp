@@ -90,7 +90,7 @@ struct sync_env {
   store_writer_actor writer;
   /// Set by the coordinator once it spawned the pool.
   attachment_downloader_actor downloader;
-  /// The `jirasync extract` children's command and limits; an empty
+  /// The extraction processes' command and limits; an empty
   /// jirasync_bin leaves attachment texts unextracted (text_status
   /// "pending"). The text cap is indexing.attachment_text_max_bytes.
   extract::runner_options extraction;

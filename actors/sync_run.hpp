@@ -41,7 +41,7 @@ struct run_options {
   std::shared_ptr<spdlog::logger> log;
   /// Threads of the http client. Default: 2.
   std::size_t http_threads = 2;
-  /// The `jirasync extract` children (extract/runner.hpp): the command
+  /// The extraction processes (extract/worker.hpp): the command
   /// (`jirasync` itself) and limits. Empty jirasync_bin: attachment texts
   /// are not extracted (text_status "pending"). Default: empty.
   extract::runner_options extraction;

@@ -2,6 +2,7 @@
 
 #include "actors/supervision.hpp"
 #include "extract/format_detect.hpp"
+#include "extract/worker.hpp"
 
 #include <caf/all.hpp>
 
@@ -43,16 +44,21 @@ using steady = std::chrono::steady_clock;
 /// a worker: the store look-up before the child, starting and reaping it.
 constexpr auto worker_grace = std::chrono::seconds(30);
 
-// --- the worker (detached: it blocks in run_extraction) -------------------
+// --- the worker (detached: it blocks on its extraction process) -----------
 
 struct worker_state {
   std::shared_ptr<const text_extractor_options> opts;
+  /// This worker's extraction process, started at its first PDF or Office
+  /// file and kept for the next (extract/worker.hpp); ended with the actor.
+  std::unique_ptr<extract::extraction_worker> process;
   static inline const char* name = "text_worker";
 };
 
 using worker_actor = text_worker_actor::stateful_base<worker_state>;
 
-text_result_reply work(const text_extractor_options& o, const text_job& job) {
+text_result_reply work(const text_extractor_options& o,
+                       std::unique_ptr<extract::extraction_worker>& process,
+                       const text_job& job) {
   auto known = o.db->get_attachment_text(job.sha256);
   if (!known)
     return known.error();
@@ -107,8 +113,10 @@ text_result_reply work(const text_extractor_options& o, const text_job& job) {
     r.text = sync::to_attachment_text(job.sha256, *here);
     return r;
   }
+  if (!process)
+    process = std::make_unique<extract::extraction_worker>(o.runner);
   auto start = steady::now();
-  auto e = extract::run_extraction(o.runner, req);
+  auto e = process->extract(req);
   r.child_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                  steady::now() - start)
                  .count();
@@ -127,7 +135,7 @@ worker_impl(worker_actor* self,
     [=](extract_atom, const text_job& job) -> caf::result<text_result_reply> {
       if (auto err = check_fault(self, self->state.opts->fault))
         return err;
-      return work(*self->state.opts, job);
+      return work(*self->state.opts, self->state.process, job);
     },
     [=](scan_atom, std::size_t max) -> caf::result<scan_reply> {
       if (auto err = check_fault(self, self->state.opts->fault))

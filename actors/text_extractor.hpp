@@ -1,9 +1,10 @@
 #pragma once
 // text_extractor: the text of every attachment content the sync stored,
-// extracted out of process (`jirasync extract`, extract/runner.hpp: CPU,
-// wall-clock, memory and output limits) by a small pool of workers, and
-// stored ONCE per content (storage::attachment_text, keyed by sha256)
-// through the store_writer.
+// extracted out of process (`jirasync extract --worker`, extract/worker.hpp:
+// CPU, wall-clock, memory and output limits) by a small pool of workers —
+// each with one long-lived extraction process, replaced after a crash, a
+// limit or 256 files — and stored ONCE per content
+// (storage::attachment_text, keyed by sha256) through the store_writer.
 //
 // Same content, same work: a content is extracted once per store. Jobs for
 // a sha256 seen before in the run are dropped; a worker first looks the
@@ -14,7 +15,7 @@
 // the worker itself, without a child (extract::extract_without_child).
 //
 // Threads: the manager is an event-based actor that never blocks; each
-// worker is DETACHED (a thread of its own) because run_extraction() blocks
+// worker is DETACHED (a thread of its own) because an extraction blocks
 // up to the wall-clock limit. Every request to a worker has a finite
 // timeout (the runner's wall limit + a grace) and an error handler.
 //
@@ -61,7 +62,7 @@ struct text_extractor_options {
   /// The child's command and limits (the text cap is
   /// indexing.attachment_text_max_bytes). jirasync_bin must be set.
   extract::runner_options runner;
-  /// Workers (children at once), >= 1. Default: 2.
+  /// Workers (extraction processes at once), >= 1. Default: 2.
   int workers = 2;
   /// Text extraction is off (indexing.attachment_text_max_bytes = 0):
   /// every content gets text_status skipped without a child.

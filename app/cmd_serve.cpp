@@ -29,7 +29,8 @@ exit_code run_serve(const serve_args& args) {
     return exit_code::usage;
   service::service_options opts;
   opts.config_path = args.config_path;
-  // Every run extracts attachment texts with `jirasync extract` children.
+  // Every run extracts attachment texts in `jirasync extract --worker`
+  // processes.
   opts.run.extraction.jirasync_bin = self_executable();
   return static_cast<exit_code>(service::run_service(std::move(*cfg), opts));
 }

@@ -11,6 +11,7 @@
 #include "app/log_option.hpp"
 #include "app/self_exe.hpp"
 #include "app/sync_display.hpp"
+#include "common/child_process.hpp"
 #include "common/log.hpp"
 #include "service/signals.hpp"
 
@@ -53,12 +54,12 @@ int run_sync_command(const sync_args& args) {
     if (signals.fetch_add(1) >= 1) {
       // Every batch is one atomic RocksDB write: whatever was committed
       // stays, the rest is fetched again by the next run.
-      std::cerr << "\njirasync: " << service::signal_name(sig)
+      std::cerr << "\njirasync: " << common::signal_name(sig)
                 << " again: exiting now\n";
       spdlog::default_logger()->flush();
       std::_Exit(static_cast<int>(exit_code::interrupted));
     }
-    std::cerr << "\njirasync: " << service::signal_name(sig)
+    std::cerr << "\njirasync: " << common::signal_name(sig)
               << ": stopping after the writes in flight (signal again to "
                  "exit at once)\n";
     stop.request_stop();

@@ -185,8 +185,9 @@ struct indexing_config {
   /// character boundary), read from the blob by streaming; >= 0, 0 = no
   /// text. Default: 1048576 (1 MiB).
   std::int64_t attachment_text_max_bytes = 1048576;
-  /// Extraction children (`jirasync extract`) running at once during a
-  /// sync; each is bounded by CPU, wall-clock and memory limits. Must be
+  /// Extraction processes (`jirasync extract --worker`) working at once
+  /// during a sync; each is bounded by CPU, wall-clock and memory limits
+  /// per file. Must be
   /// >= 1. Default: 2.
   std::int64_t attachment_text_workers = 2;
 

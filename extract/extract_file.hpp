@@ -4,7 +4,7 @@
 // + expat), HTML (libxml2) and plain-text files goes to a text_sink.
 //
 // This runs the format libraries on untrusted input: call it only in a
-// process that may die (the `jirasync extract` child that extract/runner
+// process that may die (the `jirasync extract` worker that extract/worker
 // starts with rlimits), never in the sync itself (which decodes plain text
 // alone, through extract_without_child() in extract/runner.hpp). The limits
 // below bound the work inside the extractors; the runner's rlimits bound

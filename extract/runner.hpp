@@ -1,15 +1,15 @@
 #pragma once
-// Extraction out of process: runs `jirasync extract FILE --mime T ...` (the
-// same code as the command line, extract_file.hpp) as a child with
-// resource limits, and maps how it ended to a text status. A crash, a
-// timeout, a zip bomb or memory exhaustion costs that one file its text,
-// never the caller.
+// Extraction out of process: the format libraries run in `jirasync extract
+// --worker` processes (extract/worker.hpp: the same code as the command
+// line, extract_file.hpp) under resource limits, and how a file went maps
+// to a text status. A crash, a timeout, a zip bomb or memory exhaustion
+// costs that one file its text, never the caller.
 //
-// The child protocol (also what a user of `jirasync extract` sees):
+// What a user of `jirasync extract FILE` sees (app/cmd_extract.cpp):
 //   exit 0  the text on stdout (at most --max-bytes bytes); when it was cut
 //           at the cap, stderr holds "cut: <reason>"
-//   exit 1  no text; the last line of stderr is "<status>: <reason>" with
-//           status unsupported, too_large, failed or timeout
+//   exit 1  no text; stderr holds "<status>: <reason>" with status
+//           unsupported, too_large, failed or timeout
 //   exit 2  usage error (bad arguments, unreadable FILE)
 //
 // Thread-safety: run_extraction() may be called from several threads at
@@ -28,31 +28,32 @@
 
 namespace jirasync::extract {
 
-/// Limits of one extraction child.
+/// Limits of the extraction processes (extract/worker.hpp).
 struct runner_limits {
-  /// CPU time (RLIMIT_CPU: SIGXCPU then, SIGKILL one second later); the
-  /// file's status is timeout. Default: 20 s.
+  /// CPU time per file (RLIMIT_CPU's soft limit, set afresh before each
+  /// file: SIGXCPU ends the process); the file's status is timeout.
+  /// Default: 20 s.
   std::chrono::seconds cpu{20};
-  /// Wall-clock time, for a child that sleeps or waits rather than
-  /// computes; killed, status timeout. Default: 60 s.
+  /// Wall-clock time per file, for a process that sleeps or waits rather
+  /// than computes; killed, status timeout. Default: 60 s.
   std::chrono::milliseconds wall{60'000};
   /// Address space (RLIMIT_AS), 0 for none. Allocation beyond it fails in
-  /// the child: status too_large (or failed when a library aborts).
+  /// the process: status too_large (or failed when a library aborts).
   /// Under AddressSanitizer, which reserves terabytes of address space for
-  /// its shadow memory at start, RLIMIT_AS is not set; the child gets
+  /// its shadow memory at start, RLIMIT_AS is not set; the process gets
   /// ASAN_OPTIONS=hard_rss_limit_mb=<this in MiB> instead, so resident
   /// memory stays bounded. Default: 1 GiB.
   std::uint64_t address_space_bytes = std::uint64_t{1} << 30;
   /// Open descriptors (RLIMIT_NOFILE). Default: 64.
   std::uint64_t open_files = 64;
   /// Caps inside the extractors (text cap, ZIP budgets), passed to the
-  /// child on its command line. The text cap is also the most stdout the
-  /// parent reads. Default: see extract_limits.
+  /// process on its command line. The text cap is also the longest text
+  /// the caller accepts. Default: see extract_limits.
   extract_limits extract;
 };
 
 struct runner_options {
-  /// The `jirasync` executable to run as the child (e.g. /proc/self/exe
+  /// The `jirasync` executable to run as the process (e.g. /proc/self/exe
   /// resolved at start-up, or the path the tests built).
   std::filesystem::path jirasync_bin;
   runner_limits limits;
@@ -67,12 +68,13 @@ struct extraction {
   std::string reason;
   /// The text stopped at the cap.
   bool truncated = false;
-  /// CPU time the child used.
+  /// CPU time the extraction used.
   std::chrono::microseconds cpu_time{0};
 };
 
-/// Extracts `req` in a child process. Never throws for anything the file
-/// or the child does.
+/// Extracts `req` in a worker process started for it alone (a sync keeps
+/// its workers: extraction_worker in extract/worker.hpp). Never throws for
+/// anything the file or the worker does.
 extraction run_extraction(const runner_options& opts,
                           const extract_request& req);
 
@@ -92,19 +94,12 @@ extraction run_extraction(const runner_options& opts,
 std::optional<extraction> extract_without_child(const runner_options& opts,
                                                 const extract_request& req);
 
-/// The child's command line for `req` (argv, the program first).
-std::vector<std::string> extraction_argv(const runner_options& opts,
-                                         const extract_request& req);
-
-/// The stderr line of a child that has no text: "<status>: <reason>".
+/// The stderr line of `jirasync extract` when a file has no text:
+/// "<status>: <reason>" on one line.
 std::string status_line(const extract_outcome& o);
 
-/// The stderr line of a child whose text was cut at the cap.
-std::string cut_line(std::size_t max_bytes);
-
-/// Reads the child's stderr: the last "<status>: <reason>" line with a
-/// status other than extracted/skipped, if any.
-std::optional<extract_outcome> parse_status_line(std::string_view err);
+/// Why a text stops at the cap: "text cut at the <max_bytes>-byte cap".
+std::string cut_reason(std::size_t max_bytes);
 
 /// True in a build with AddressSanitizer (the address-space limit then
 /// turns into an RSS limit, see runner_limits).

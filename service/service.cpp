@@ -1,5 +1,6 @@
 #include "service/service.hpp"
 
+#include "common/child_process.hpp"
 #include "common/log.hpp"
 #include "common/time_format.hpp"
 #include "protocol/http/http_server.hpp"
@@ -538,11 +539,12 @@ void service_runner::on_signal(int sig) {
   }
   if (++stop_signals_ >= 2) {
     log->warn("{} again: exiting now (the store keeps every committed batch)",
-              signal_name(sig));
+              common::signal_name(sig));
     log->flush();
     std::_Exit(130);
   }
-  log->info("{}: stopping (a second signal exits at once)", signal_name(sig));
+  log->info("{}: stopping (a second signal exits at once)",
+            common::signal_name(sig));
   shutdown_ = true;
   run_stop_.request_stop();
   cv_.notify_all();

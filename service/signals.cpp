@@ -46,17 +46,4 @@ signal_watcher::~signal_watcher() {
   thread_.join();
 }
 
-const char* signal_name(int signal) {
-  switch (signal) {
-    case SIGINT:
-      return "SIGINT";
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGHUP:
-      return "SIGHUP";
-    default:
-      return "signal";
-  }
-}
-
 } // namespace jirasync::service

@@ -38,7 +38,4 @@ private:
   std::thread thread_;
 };
 
-/// "SIGINT", "SIGTERM", "SIGHUP" or "signal N".
-const char* signal_name(int signal);
-
 } // namespace jirasync::service

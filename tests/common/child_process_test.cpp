@@ -8,6 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <pthread.h>
+#include <unistd.h>
+
 using namespace jirasync::common;
 using namespace std::chrono_literals;
 
@@ -97,4 +100,67 @@ TEST_CASE("child_process writes output files and refuses bad specs",
 
   auto no_pipe = start_sh("true", child_output::discard);
   CHECK(no_pipe.read_line(1s).error().code == errc::invalid_argument);
+}
+
+TEST_CASE("child_process pipes stdin, reads exact sizes, adds to the "
+          "environment",
+          "[common][child_process]") {
+  child_spec spec;
+  spec.argv = {"/bin/sh", "-c",
+               "read l; printf '%s|%s|%s' \"$l\" \"$JS_A\" \"$HOME\"; cat"};
+  spec.in = child_input::pipe;
+  spec.out = child_output::pipe;
+  spec.err = child_output::discard;
+  spec.env = {"JS_A=one", "HOME=/replaced"};
+  auto c = child_process::start(spec);
+  REQUIRE(c.has_value());
+  REQUIRE(c->write_all("hello\nrest", 10s).has_value());
+  CHECK(c->read_exact(23, 10s).value()
+        == "hello|one|/replaced"
+           "rest");
+  c->close_input(); // cat sees the end of its input and the child exits
+  CHECK(c->wait_exit(10s) == 0);
+  auto more = c->read_exact(1, 1s);
+  REQUIRE_FALSE(more.has_value());
+  CHECK(more.error().code == errc::not_found);
+}
+
+TEST_CASE("child_process: writing to a child that has ended is an error, "
+          "never a SIGPIPE for the caller",
+          "[common][child_process]") {
+  child_spec spec;
+  spec.argv = {"/bin/true"};
+  spec.in = child_input::pipe;
+  auto c = child_process::start(spec);
+  REQUIRE(c.has_value());
+  REQUIRE(c->wait_exit(10s) == 0);
+  // Larger than a pipe's buffer. Had SIGPIPE reached this process (its
+  // default action ends it), the test binary would have died here.
+  auto w = c->write_all(std::string(1 << 20, 'x'), 10s);
+  REQUIRE_FALSE(w.has_value());
+  CHECK(w.error().code == errc::not_found);
+  CHECK(c->write_all("x", 1s).error().code == errc::not_found);
+}
+
+TEST_CASE("child_process: the child starts with default signals, in its "
+          "own process group when asked",
+          "[common][child_process]") {
+  // This thread blocks SIGTERM (as a service's threads do): the child
+  // must not inherit that, or `stop` could only end it with SIGKILL.
+  sigset_t term, old;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &term, &old);
+  child_spec spec;
+  spec.argv = {"/bin/sleep", "30"};
+  spec.own_process_group = true;
+  auto c = child_process::start(spec);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  REQUIRE(c.has_value());
+  CHECK(::getpgid(c->pid()) == c->pid());
+  CHECK(::getpgid(0) != c->pid());
+  CHECK(c->stop(10s) == 128 + SIGTERM);
+  CHECK(signal_name(SIGKILL) == "SIGKILL");
+  CHECK(signal_name(SIGXCPU) == "SIGXCPU");
+  CHECK(signal_name(63) == "signal 63");
 }

@@ -25,8 +25,12 @@ public:
                      std::filesystem::path out_file,
                      std::filesystem::path err_file)
       : out_(std::move(out_file)), err_(std::move(err_file)) {
-    common::child_spec spec{std::move(args), common::child_output::file, out_,
-                            common::child_output::file, err_};
+    common::child_spec spec;
+    spec.argv = std::move(args);
+    spec.out = common::child_output::file;
+    spec.out_file = out_;
+    spec.err = common::child_output::file;
+    spec.err_file = err_;
     auto child = common::child_process::start(spec);
     if (!child)
       throw std::runtime_error(child.error().to_string());

@@ -28,8 +28,12 @@ inline constexpr auto run_limit = std::chrono::minutes(10);
 inline int run_to_completion(std::vector<std::string> args,
                              const std::filesystem::path& out_file,
                              const std::filesystem::path& err_file) {
-  common::child_spec spec{std::move(args), common::child_output::file, out_file,
-                          common::child_output::file, err_file};
+  common::child_spec spec;
+  spec.argv = std::move(args);
+  spec.out = common::child_output::file;
+  spec.out_file = out_file;
+  spec.err = common::child_output::file;
+  spec.err_file = err_file;
   auto child = common::child_process::start(spec);
   if (!child)
     throw std::runtime_error(child.error().to_string());
