@@ -25,12 +25,7 @@ public:
                      std::filesystem::path out_file,
                      std::filesystem::path err_file)
       : out_(std::move(out_file)), err_(std::move(err_file)) {
-    common::child_spec spec;
-    spec.argv = std::move(args);
-    spec.out = common::child_output::file;
-    spec.out_file = out_;
-    spec.err = common::child_output::file;
-    spec.err_file = err_;
+    auto spec = spec_to_files(std::move(args), out_, err_);
     auto child = common::child_process::start(spec);
     if (!child)
       throw std::runtime_error(child.error().to_string());

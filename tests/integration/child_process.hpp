@@ -22,18 +22,26 @@ namespace jirasync::testing {
 /// kills it): far beyond any run of the suite, but not forever.
 inline constexpr auto run_limit = std::chrono::minutes(10);
 
-/// Runs `args` to completion; stdout to `out_file`, stderr to `err_file`.
-/// Returns the exit status (or 128+signal). Throws when the program cannot
-/// be started or does not end within `run_limit`.
-inline int run_to_completion(std::vector<std::string> args,
-                             const std::filesystem::path& out_file,
-                             const std::filesystem::path& err_file) {
+/// `args` with stdout to `out_file` and stderr to `err_file`.
+inline common::child_spec spec_to_files(std::vector<std::string> args,
+                                        const std::filesystem::path& out_file,
+                                        const std::filesystem::path& err_file) {
   common::child_spec spec;
   spec.argv = std::move(args);
   spec.out = common::child_output::file;
   spec.out_file = out_file;
   spec.err = common::child_output::file;
   spec.err_file = err_file;
+  return spec;
+}
+
+/// Runs `args` to completion; stdout to `out_file`, stderr to `err_file`.
+/// Returns the exit status (or 128+signal). Throws when the program cannot
+/// be started or does not end within `run_limit`.
+inline int run_to_completion(std::vector<std::string> args,
+                             const std::filesystem::path& out_file,
+                             const std::filesystem::path& err_file) {
+  auto spec = spec_to_files(std::move(args), out_file, err_file);
   auto child = common::child_process::start(spec);
   if (!child)
     throw std::runtime_error(child.error().to_string());
