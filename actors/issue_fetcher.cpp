@@ -3,9 +3,11 @@
 #include "actors/supervision.hpp"
 #include "actors/sync_env.hpp"
 #include "sync/acl_refresh.hpp"
+#include "sync/id_ranges.hpp"
 #include "sync/issue_scope.hpp"
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -60,7 +62,17 @@ struct listed {
 enum class pass {
   full,      // every issue, ORDER BY id (also the reconciliation)
   changes,   // incremental: updated >= mark - overlap
-  reconcile, // incremental: ids only, ORDER BY id, diffed with the store
+  reconcile, // incremental: ids only, ORDER BY id, diffed with the store,
+             // in id ranges listed at the same time (sync/id_ranges.hpp)
+};
+
+/// One nextPageToken chain of the listing being walked: the whole listing,
+/// or one id range of the reconciliation.
+struct id_chain {
+  std::string jql;
+  std::optional<std::string> token;
+  bool in_flight = false;
+  bool done = false;
 };
 
 struct fetcher_state {
@@ -80,12 +92,22 @@ struct fetcher_state {
   caf::typed_response_promise<fetch_result> rp;
   sync::project_plan plan;
   pass current = pass::full;
+  /// The current pass's JQL (for a ranged reconciliation: the whole
+  /// project's, its ranges are in `chains`).
   std::string jql;
   /// bulkfetch `fields`: system fields + every custom field id.
   std::vector<std::string> fields;
-  std::optional<std::string> next_token;
-  bool ids_done = false;
-  bool ids_in_flight = false;
+  /// The listing's chains: one, or one per id range (reconciliation).
+  std::vector<id_chain> chains;
+  /// Bumped when `chains` are replaced: answers to the old ones are
+  /// dropped.
+  std::uint64_t chains_gen = 0;
+  /// The stored ids are being read for an id-ordered pass (its chains
+  /// start when they are in).
+  bool reading_stored = false;
+  /// Reconciliation: the listing over id ranges, compared with `stored`;
+  /// deletion candidates are queued only once every range completed.
+  std::unique_ptr<sync::id_listing> ranged;
   /// The listing could not be completed (a failed search): no full pass
   /// is complete and nothing more is listed.
   bool listing_failed = false;
@@ -117,6 +139,26 @@ using fetcher_actor = issue_fetcher_actor::stateful_base<fetcher_state>;
 void pump(fetcher_actor* self);
 void write_next(fetcher_actor* self);
 
+/// Every chain of the listing took its last page (or the listing failed).
+bool ids_done(const fetcher_state& st) {
+  return std::all_of(st.chains.begin(), st.chains.end(), [](const id_chain& c) {
+    return c.done;
+  });
+}
+
+/// A listing page (or the stored ids it is compared with) is awaited.
+bool ids_in_flight(const fetcher_state& st) {
+  return st.reading_stored
+         || std::any_of(st.chains.begin(), st.chains.end(),
+                        [](const id_chain& c) {
+                          return c.in_flight;
+                        });
+}
+
+spdlog::logger& logger(const fetcher_state& st) {
+  return st.env->log ? *st.env->log : *spdlog::default_logger();
+}
+
 common::error project_error(fetcher_actor* self, common::error e) {
   e.record = "project " + self->state.project.key;
   return e;
@@ -129,7 +171,8 @@ void fail_listing(fetcher_actor* self, common::error e) {
   auto& st = self->state;
   st.result.failures.push_back(project_error(self, std::move(e)));
   st.listing_failed = true;
-  st.ids_done = true;
+  for (auto& c : st.chains)
+    c.done = true;
   st.queue.clear();
   pump(self);
 }
@@ -480,10 +523,11 @@ void start_chunk(fetcher_actor* self, chunk_ptr c,
       });
 }
 
-/// Queues one listing page: what to fetch, and (id-ordered listings) the
-/// stored ids the listing no longer returns, to confirm.
-void take_page(fetcher_actor* self, std::vector<protocol::jira_issue> issues,
-               bool last_page) {
+/// Queues one listing page of chain `chain`: what to fetch, and
+/// (id-ordered listings) the stored ids the listing no longer returns, to
+/// confirm - in the reconciliation only once every id range completed.
+void take_page(fetcher_actor* self, std::size_t chain,
+               std::vector<protocol::jira_issue> issues, bool last_page) {
   auto& st = self->state;
   if (st.current == pass::changes) {
     for (auto& i : issues)
@@ -494,6 +538,20 @@ void take_page(fetcher_actor* self, std::vector<protocol::jira_issue> issues,
   std::vector<std::string> ids;
   for (auto& i : issues)
     ids.push_back(std::move(i.id));
+  if (st.current == pass::reconcile && st.ranged) {
+    for (auto& id : st.ranged->take_page(chain, std::move(ids), last_page))
+      st.queue.push_back({std::move(id), 0, false});
+    if (last_page && st.ranged->complete()) {
+      if (auto n = st.ranged->stray(); n > 0)
+        logger(st).warn("project {}: the id-range listing returned {} id(s) "
+                        "outside their range (ignored there; each range "
+                        "lists its own)",
+                        st.project.key, n);
+      for (auto& id : st.ranged->gone())
+        st.queue.push_back({std::move(id), 0, false});
+    }
+    return;
+  }
   auto diff = sync::diff_listing_page(st.stored, st.stored_pos, ids, last_page);
   if (st.current == pass::full) {
     // Everything after the resume point, and what an interrupted pass
@@ -514,36 +572,68 @@ void take_page(fetcher_actor* self, std::vector<protocol::jira_issue> issues,
     st.queue.push_back({std::move(id), 0, false});
 }
 
-void fetch_ids(fetcher_actor* self) {
+/// The site refused a range of the reconciliation (HTTP 400 and other
+/// plain 4xx: errc::invalid_argument): the project is listed again in one
+/// chain, as without ranges, instead of failing. Said once in the log.
+void list_in_one_chain(fetcher_actor* self, const common::error& why) {
   auto& st = self->state;
-  st.ids_in_flight = true;
+  logger(st).warn("project {}: the site refused the id-range listing ({}); "
+                  "listing its {} stored ids in one chain instead",
+                  st.project.key, why.message, st.stored.size());
+  st.ranged = std::make_unique<sync::id_listing>(st.ranged->as_single_range());
+  ++st.chains_gen;
+  st.chains.assign(1, id_chain{st.jql, std::nullopt, false, false});
+  pump(self);
+}
+
+void fetch_ids(fetcher_actor* self, std::size_t i) {
+  auto& st = self->state;
+  auto& c = st.chains[i];
+  c.in_flight = true;
+  auto gen = st.chains_gen;
   auto req = st.current == pass::changes
                ? protocol::search_issues(
-                 st.env->target, st.jql, st.next_token,
+                 st.env->target, c.jql, c.token,
                  std::min<std::int64_t>(st.env->tuning.id_page_size, 1000),
                  {"updated"})
-               : protocol::search_ids(st.env->target, st.jql, st.next_token,
+               : protocol::search_ids(st.env->target, c.jql, c.token,
                                       st.env->tuning.id_page_size);
+  // An answer to a chain replaced meanwhile (range fallback) is dropped;
+  // once the listing failed, the other chains' answers are not used.
+  auto current = [=]() -> id_chain* {
+    auto& st = self->state;
+    if (gen != st.chains_gen || i >= st.chains.size())
+      return nullptr;
+    st.chains[i].in_flight = false;
+    return st.listing_failed ? nullptr : &st.chains[i];
+  };
   self->request(st.env->api, st.env->timeouts.api_call, api_call{req})
     .then(
       [=](api_reply& r) {
+        auto* c = current();
+        if (!c)
+          return pump(self);
         auto& st = self->state;
-        st.ids_in_flight = false;
-        if (!r)
+        if (!r) {
+          if (st.ranged && st.ranged->ranges() > 1
+              && r.error().code == common::errc::invalid_argument)
+            return list_in_one_chain(self, r.error());
           return fail_listing(self, prefixed("issue search", r.error()));
+        }
         auto page = r->parse(protocol::parse_search_page);
         if (page.fatal)
           return fail_listing(
             self,
             common::make_error(common::errc::invalid_input,
                                "issue search: " + first_error(page.errors)));
-        st.next_token = page.value.next_page_token;
-        st.ids_done = page.value.is_last || !st.next_token;
-        take_page(self, std::move(page.value.issues), st.ids_done);
+        c->token = page.value.next_page_token;
+        c->done = page.value.is_last || !c->token;
+        take_page(self, i, std::move(page.value.issues), c->done);
         pump(self);
       },
       [=](caf::error& err) {
-        self->state.ids_in_flight = false;
+        if (!current())
+          return pump(self);
         fail_listing(self, request_failed("issue search", err));
       });
 }
@@ -561,9 +651,11 @@ void read_stored(fetcher_actor* self, std::function<void()> next) {
     *ids = std::move(*r);
     return {};
   }};
+  st.reading_stored = true;
   self->request(st.env->writer, st.env->timeouts.store, read_atom_v, job)
     .then(
       [=](read_reply& r) {
+        self->state.reading_stored = false;
         if (!r)
           return fail_listing(self, prefixed("stored issues", r.error()));
         auto& st = self->state;
@@ -576,16 +668,41 @@ void read_stored(fetcher_actor* self, std::function<void()> next) {
         next();
       },
       [=](caf::error& err) {
+        self->state.reading_stored = false;
         fail_listing(self, request_failed("stored issues", err));
       });
+}
+
+/// The reconciliation's chains: one per id range of the stored ids
+/// (sync::plan_id_ranges; a single range is the whole project's listing).
+void plan_ranges(fetcher_actor* self) {
+  auto& st = self->state;
+  auto ranges = sync::plan_id_ranges(
+    st.stored, static_cast<std::size_t>(st.env->reconcile_range_ids));
+  std::vector<id_chain> chains;
+  for (const auto& r : ranges) {
+    auto q = sync::project_range_jql(st.env->filters, st.project.key,
+                                     st.env->time_zone, r);
+    if (!q.ok())
+      return fail_listing(
+        self, common::make_error(common::errc::invalid_argument, *q.error));
+    chains.push_back(id_chain{q.jql, std::nullopt, false, false});
+  }
+  if (chains.size() > 1)
+    logger(st).info("project {}: listing its ids in {} id ranges at once "
+                    "({} stored ids)",
+                    st.project.key, chains.size(), st.stored.size());
+  st.ranged = std::make_unique<sync::id_listing>(st.stored, std::move(ranges));
+  st.chains = std::move(chains);
 }
 
 /// Starts walking `p`'s listing.
 void start_pass(fetcher_actor* self, pass p) {
   auto& st = self->state;
   st.current = p;
-  st.next_token.reset();
-  st.ids_done = false;
+  ++st.chains_gen;
+  st.chains.clear();
+  st.ranged.reset();
   auto q
     = p == pass::changes
         ? sync::incremental_jql(st.env->filters, st.project.key,
@@ -596,10 +713,17 @@ void start_pass(fetcher_actor* self, pass p) {
     return fail_listing(
       self, common::make_error(common::errc::invalid_argument, *q.error));
   st.jql = q.jql;
-  if (p == pass::changes)
-    return fetch_ids(self);
+  if (p == pass::changes) {
+    st.chains.assign(1, id_chain{st.jql, std::nullopt, false, false});
+    return pump(self);
+  }
   read_stored(self, [=] {
-    fetch_ids(self);
+    auto& st = self->state;
+    if (st.current == pass::reconcile)
+      plan_ranges(self);
+    else
+      st.chains.assign(1, id_chain{st.jql, std::nullopt, false, false});
+    pump(self);
   });
 }
 
@@ -685,7 +809,7 @@ bool stop_when_drained(fetcher_actor* self) {
   auto& st = self->state;
   if (!st.env->stop.stop_requested())
     return false;
-  if (st.chunks_in_flight == 0 && !st.ids_in_flight && !st.finished) {
+  if (st.chunks_in_flight == 0 && !ids_in_flight(st) && !st.finished) {
     st.finished = true;
     st.rp.deliver(std::move(st.result));
   }
@@ -713,11 +837,14 @@ void pump(fetcher_actor* self) {
     }
     start_chunk(self, std::move(c), std::move(ids));
   }
-  if (!st.queue.empty() || st.ids_in_flight)
+  if (!st.queue.empty() || st.reading_stored)
     return;
-  if (!st.ids_done)
-    return fetch_ids(self);
-  if (st.chunks_in_flight > 0)
+  // The next page of each chain that is not waiting for one: the ranges
+  // of a reconciliation are listed at the same time.
+  for (std::size_t i = 0; i < st.chains.size(); ++i)
+    if (!st.chains[i].done && !st.chains[i].in_flight)
+      fetch_ids(self, i);
+  if (!ids_done(st) || st.chunks_in_flight > 0)
     return;
   if (st.current == pass::full && !st.plan.resume_after_id.empty()
       && full_pass_complete(st)) {

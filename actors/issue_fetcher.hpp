@@ -6,17 +6,19 @@
 //   (ORDER BY id, 5,000 a page) and fetched after the resume point;
 // - incremental: the changes (`updated >= mark - overlap`, ORDER BY
 //   updated, id) are fetched, then every id is listed (ids only) for the
-//   reconciliation.
+//   reconciliation - a project with more than `reconcile_range_ids` stored
+//   ids in id ranges listed at the same time (sync/id_ranges.hpp; a 400 to
+//   a range query: listed again in one chain, logged once).
 // Each id-ordered listing page is diffed with the stored ids: listed but
 // not stored is fetched, stored but not listed is confirmed with bulkfetch
-// (404 or out of scope -> removed). An issue whose project is another one
-// of the run's scope (`scope`) is written with that project's ACL.
-// Details come with
-// POST /issue/bulkfetch 100 ids at a time (a bounded number of chunks in
-// parallel), takes comments from the embedded page and pages
-// /issue/{id}/comment only when an issue has more, has the attachments
-// downloaded by the attachment_downloader pool, then writes the chunk
-// (issues + comments + attachments + ACLs + the project's checkpoint) in
+// (404 or out of scope -> removed); in the reconciliation those candidates
+// are confirmed only once every range was listed to its end. An issue whose
+// project is another one of the run's scope (`scope`) is written with that
+// project's ACL. Details come with POST /issue/bulkfetch 100 ids at a time (a
+// bounded number of chunks in parallel), takes comments from the embedded page
+// and pages /issue/{id}/comment only when an issue has more, has the
+// attachments downloaded by the attachment_downloader pool, then writes the
+// chunk (issues + comments + attachments + ACLs + the project's checkpoint) in
 // ONE store batch built by sync::build_page, with the removals and the
 // stored comments/attachments the issues no longer have. Batches are
 // written strictly in listing order, one after the other; each carries the

@@ -76,6 +76,9 @@ struct sync_env {
   std::shared_ptr<const sync::run_plan> plan;
   /// [sync] overlap_minutes. Default: 10.
   int overlap_minutes = 10;
+  /// [sync] reconcile_range_ids: stored ids per id range of the
+  /// reconciliation listing (sync::plan_id_ranges). Default: 5000.
+  std::int64_t reconcile_range_ids = 5000;
   /// [sync] download_bytes_in_flight: attachment bytes reserved at once
   /// across all downloads (attachment_downloader.hpp). Default: the
   /// config's default.

@@ -214,6 +214,7 @@ sync_report run_sync(const config::config& cfg,
     env.indexing = cfg.indexing;
     env.filters_hash = config::filters_hash(cfg.filters);
     env.overlap_minutes = static_cast<int>(cfg.sync.overlap_minutes);
+    env.reconcile_range_ids = cfg.sync.reconcile_range_ids;
     env.download_bytes_in_flight
       = static_cast<std::uint64_t>(cfg.sync.download_bytes_in_flight);
     env.plan = plan;

@@ -216,6 +216,11 @@ struct sync_config {
   /// 64 KiB, and its body may not exceed that; one attachment larger than
   /// this runs alone). 1 MiB ..= 64 GiB. Default: 268435456 (256 MiB).
   std::int64_t download_bytes_in_flight = 268435456;
+  /// Stored issue ids per id range of an incremental run's reconciliation
+  /// listing (every id of a project, to find deletions): a project with
+  /// more is listed in several id ranges at the same time
+  /// (sync/id_ranges.hpp). 50 ..= 1000000. Default: 5000 (one search page).
+  std::int64_t reconcile_range_ids = 5000;
 
   friend bool operator==(const sync_config&, const sync_config&) = default;
 };

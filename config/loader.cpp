@@ -839,6 +839,20 @@ void loader::read_sync(table_reader& t, sync_config& out) {
     else
       out.overlap_minutes = *v;
   }
+  if (auto v = t.get_int("reconcile_range_ids")) {
+    // Below 50 a project would be listed in thousands of tiny ranges (a
+    // request each); above a million it never splits anything.
+    constexpr std::int64_t min_ids = 50;
+    constexpr std::int64_t max_ids = 1'000'000;
+    if (*v < min_ids)
+      error(t.line_of_key("reconcile_range_ids"), "sync.reconcile_range_ids",
+            "must be >= 50");
+    else if (*v > max_ids)
+      error(t.line_of_key("reconcile_range_ids"), "sync.reconcile_range_ids",
+            "must be <= 1000000");
+    else
+      out.reconcile_range_ids = *v;
+  }
   if (auto v = t.get_int("download_bytes_in_flight")) {
     // Below 1 MiB every download would wait for the one before; above
     // 64 GiB it bounds nothing a machine running this has.
@@ -955,9 +969,9 @@ load_result loader::run(std::string_view text) {
     "indexing", {"issues", "comments", "attachments", "attachment_max_bytes",
                  "attachment_text_max_bytes", "attachment_text_workers"});
   read_indexing(indexing, cfg.indexing);
-  auto sync
-    = sub("sync", {"strategy", "interval_minutes", "max_unexplained_wait_secs",
-                   "overlap_minutes", "download_bytes_in_flight"});
+  auto sync = sub("sync", {"strategy", "interval_minutes",
+                           "max_unexplained_wait_secs", "overlap_minutes",
+                           "download_bytes_in_flight", "reconcile_range_ids"});
   read_sync(sync, cfg.sync);
   auto storage = sub("storage", {"path"});
   read_storage(storage, cfg.storage);

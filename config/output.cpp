@@ -161,6 +161,7 @@ std::string to_toml_redacted(const config& c) {
   line("overlap_minutes", std::to_string(c.sync.overlap_minutes));
   line("download_bytes_in_flight",
        std::to_string(c.sync.download_bytes_in_flight));
+  line("reconcile_range_ids", std::to_string(c.sync.reconcile_range_ids));
 
   out += "\n[storage]\n";
   line("path", str(c.storage.path.string()));

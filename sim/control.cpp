@@ -365,8 +365,12 @@ http_response handle_control(jira_app& app, http_request& r) {
     if (auto* rate = v.as_object().if_contains("rate");
         rate && rate->is_number())
       app.in().faults.set_rate(rate->to_number<double>());
-    return ok_json(
-      json::object{{"ok", true}, {"rate", app.in().faults.options().rate}});
+    if (auto* refuse = v.as_object().if_contains("refuse_id_ranges");
+        refuse && refuse->is_bool())
+      app.set_refuse_id_ranges(refuse->as_bool());
+    return ok_json(json::object{{"ok", true},
+                                {"rate", app.in().faults.options().rate},
+                                {"refuse_id_ranges", app.refuse_id_ranges()}});
   }
   if (p == "/_sim/clock" && r.method == "POST") {
     boost::system::error_code ec;

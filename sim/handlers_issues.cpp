@@ -163,6 +163,15 @@ api_result search_jql(api_call& c) {
   if (p.bad)
     return error_result(400, "Invalid request payload. Refer to the REST API "
                              "documentation and try again.");
+  if (c.app.refuse_id_ranges()) {
+    // The fault of /_sim/faults refuse_id_ranges (not Jira Cloud's
+    // behaviour): Jira's wording for an operator a field does not take.
+    auto parsed = parse_jql(p.jql);
+    if (auto* q = std::get_if<jql_query>(&parsed))
+      if (auto op = id_range_op(*q))
+        return error_result(400, "The operator '" + std::string(to_string(*op))
+                                   + "' is not supported by the 'id' field.");
+  }
   auto sel = parse_fields(p.fields, false);
   std::int64_t cap = sel.id_only() ? 5000 : 100;
   auto max = p.max_results.value_or(50);

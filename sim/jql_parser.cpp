@@ -492,4 +492,24 @@ std::variant<jql_query, jql_error> parse_jql(std::string_view text) {
   return parser{std::move(std::get<std::vector<token>>(lexed))}.query();
 }
 
+namespace {
+
+std::optional<jql_op> id_range_op_of(const jql_node& n) {
+  if (n.k == jql_node::kind::clause)
+    return (n.clause.field == jql_field::id || n.clause.field == jql_field::key)
+               && is_range(n.clause.op)
+             ? std::optional{n.clause.op}
+             : std::nullopt;
+  for (const auto& c : n.children)
+    if (auto op = id_range_op_of(c))
+      return op;
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<jql_op> id_range_op(const jql_query& query) {
+  return query.where ? id_range_op_of(*query.where) : std::nullopt;
+}
+
 } // namespace jirasim

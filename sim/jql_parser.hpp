@@ -72,6 +72,10 @@ struct jql_query {
   std::vector<jql_order> order;
 };
 
+/// The operator of the first clause comparing `id` (or key/issuekey) with
+/// >, >=, <, <=; nullopt when the query has none.
+std::optional<jql_op> id_range_op(const jql_query& query);
+
 /// Parses. Errors: Jira-like "Error in the JQL Query: ..." or
 /// "Field 'foo' does not exist or you do not have permission to view it.".
 std::variant<jql_query, jql_error> parse_jql(std::string_view text);

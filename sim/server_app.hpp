@@ -88,6 +88,15 @@ public:
   void set_index_lag_ms(std::int64_t ms) {
     index_lag_ms_ = ms;
   }
+  /// A fault for testing a connector's fallback, NOT Jira Cloud's
+  /// behaviour (Jira documents >, >=, <, <= on `id`): search/jql answers
+  /// 400 to a query comparing `id` with a range operator. Default: off.
+  bool refuse_id_ranges() const {
+    return refuse_id_ranges_.load();
+  }
+  void set_refuse_id_ranges(bool on) {
+    refuse_id_ranges_ = on;
+  }
 
   // Internal pieces used by the handler files.
   struct internals;
@@ -100,6 +109,7 @@ private:
   std::string base_url_;
   sim_clock clock_;
   std::atomic<std::int64_t> index_lag_ms_{0};
+  std::atomic<bool> refuse_id_ranges_{false};
   mutable std::shared_mutex ws_mu_;
   std::unique_ptr<workspace> ws_;
   std::unique_ptr<internals> in_;

@@ -41,6 +41,17 @@ protocol::jql_result project_jql(const config::filters_config& f,
   return protocol::build_jql(q);
 }
 
+protocol::jql_result project_range_jql(const config::filters_config& f,
+                                       const std::string& key,
+                                       const std::string& tz,
+                                       const id_range& range) {
+  auto q = scoped_query(f, key, tz);
+  q.id_at_least = range.from;
+  q.id_below = range.below;
+  q.order = protocol::jql_order::id;
+  return protocol::build_jql(q);
+}
+
 protocol::jql_result incremental_jql(const config::filters_config& f,
                                      const std::string& key,
                                      const std::string& tz,

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "protocol/jira/jira_models.hpp"
 #include "protocol/jira/jql.hpp"
+#include "sync/id_ranges.hpp"
 #include "sync/permissions.hpp"
 
 #include <cstdint>
@@ -42,6 +43,14 @@ bool project_in_scope(const config::filters_config& filters,
 protocol::jql_result project_jql(const config::filters_config& filters,
                                  const std::string& project_key,
                                  const std::string& time_zone);
+
+/// project_jql restricted to the ids of `range` (`id >= from AND id <
+/// below`, an absent bound left out): one range of a reconciliation
+/// listing split in ranges (sync/id_ranges.hpp).
+protocol::jql_result project_range_jql(const config::filters_config& filters,
+                                       const std::string& project_key,
+                                       const std::string& time_zone,
+                                       const id_range& range);
 
 /// The JQL of a project's incremental listing: project_jql's restriction
 /// plus `updated >= since_ms - overlap_minutes` (in `time_zone`, rounded

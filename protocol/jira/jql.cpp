@@ -201,6 +201,14 @@ jql_result build_jql(const jql_query& q) {
     clauses.push_back("id > " + std::to_string(*q.id_greater_than));
     restricted = true;
   }
+  if (q.id_at_least) {
+    clauses.push_back("id >= " + std::to_string(*q.id_at_least));
+    restricted = true;
+  }
+  if (q.id_below) {
+    clauses.push_back("id < " + std::to_string(*q.id_below));
+    restricted = true;
+  }
   if (!q.ids_in.empty()) {
     std::string list;
     for (const auto& id : q.ids_in) {

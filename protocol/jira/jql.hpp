@@ -63,6 +63,13 @@ struct jql_query {
   std::string time_zone = "UTC";
   /// `id > N`. Default: none.
   std::optional<std::int64_t> id_greater_than;
+  /// `id >= N` and `id < M`: one id range of a listing split in ranges.
+  /// Jira Cloud's JQL field reference ("JQL fields", section "Issue key",
+  /// support.atlassian.com/jira-software-cloud/docs/jql-fields/) lists
+  /// `id` as an alias of issueKey with the operators =, !=, >, >=, <, <=,
+  /// in, not in; issue ids compare numerically. Default: none.
+  std::optional<std::int64_t> id_at_least;
+  std::optional<std::int64_t> id_below;
   /// `id in (...)`; every entry must be all digits. Default: empty.
   std::vector<std::string> ids_in;
   /// Default: updated_then_id.

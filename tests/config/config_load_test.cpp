@@ -750,6 +750,23 @@ TEST_CASE("sync.max_unexplained_wait_secs: 1 to 3600 seconds", "[config]") {
   }
 }
 
+TEST_CASE("sync.reconcile_range_ids: 50 to 1000000, default 5000", "[config]") {
+  auto dflt = load(minimal_toml);
+  REQUIRE(dflt.errors == strings{});
+  CHECK(dflt.cfg->sync.reconcile_range_ids == 5000);
+  auto low = load(minimal_toml + "[sync]\nreconcile_range_ids = 50\n");
+  REQUIRE(low.errors == strings{});
+  CHECK(low.cfg->sync.reconcile_range_ids == 50);
+  auto high = load(minimal_toml + "[sync]\nreconcile_range_ids = 1000000\n");
+  REQUIRE(high.errors == strings{});
+  CHECK(high.cfg->sync.reconcile_range_ids == 1000000);
+  CHECK(load(minimal_toml + "[sync]\nreconcile_range_ids = 49\n").errors
+        == strings{"test.toml:6: sync.reconcile_range_ids: must be >= 50"});
+  CHECK(
+    load(minimal_toml + "[sync]\nreconcile_range_ids = 1000001\n").errors
+    == strings{"test.toml:6: sync.reconcile_range_ids: must be <= 1000000"});
+}
+
 TEST_CASE("sync.download_bytes_in_flight: 1 MiB to 64 GiB, default 256 MiB",
           "[config]") {
   auto dflt = load(minimal_toml);

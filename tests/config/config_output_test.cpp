@@ -114,6 +114,7 @@ TEST_CASE("the effective config never contains a secret and loads back",
   CHECK(text.find("\ninterval_minutes = 60\n") != std::string::npos);
   CHECK(text.find("\nmax_unexplained_wait_secs = 60\n") != std::string::npos);
   CHECK(text.find("\noverlap_minutes = 10\n") != std::string::npos);
+  CHECK(text.find("\nreconcile_range_ids = 5000\n") != std::string::npos);
   CHECK(text.find("\ndownload_bytes_in_flight = 268435456\n")
         != std::string::npos);
   CHECK(text.find("\nlisten = \"127.0.0.1:8080\"\n") != std::string::npos);

@@ -98,3 +98,15 @@ TEST_CASE("JQL: syntax errors word and place the complaint as Jira does",
            "character. You must enclose it in a string or use the escape "
            "'\\u003b' instead. (line 1, character 8)");
 }
+
+TEST_CASE("JQL: id range clauses are found anywhere in the tree",
+          "[sim][jql]") {
+  CHECK(id_range_op(parsed("project = P AND id >= 10 AND id < 20"))
+        == jql_op::ge);
+  CHECK(id_range_op(parsed("project = P AND id < 20")) == jql_op::lt);
+  CHECK(id_range_op(parsed("project = P AND (updated >= -1d OR key > P-3)"))
+        == jql_op::gt);
+  CHECK_FALSE(id_range_op(parsed("project = P AND id in (1, 2)")));
+  CHECK_FALSE(id_range_op(parsed("project = P AND updated >= -1d")));
+  CHECK_FALSE(id_range_op(parsed("ORDER BY id")));
+}

@@ -107,6 +107,20 @@ TEST_CASE("project, id and key clauses", "[sim][jql]") {
   CHECK(run(ws, "id > 10000 ORDER BY id ASC")
         == std::vector<int64_t>{10001, 10002});
   CHECK(run(ws, "id >= 10001 AND id <= 10001") == std::vector<int64_t>{10001});
+  // jirasync's reconciliation ranges: `id >= a AND id < b`, the last one
+  // open (Jira's `id` field takes >, >=, <, <= and compares numerically:
+  // support.atlassian.com/jira-software-cloud/docs/jql-fields/, "Issue
+  // key", whose aliases are id, issue, key).
+  CHECK(run(ws, "project = P AND id >= 10000 AND id < 10001 ORDER BY id ASC")
+        == std::vector<int64_t>{10000});
+  CHECK(run(ws, "project = P AND id >= 10001 ORDER BY id ASC")
+        == std::vector<int64_t>{10001});
+  CHECK(run(ws, "project = P AND id < 10001 ORDER BY id ASC")
+        == std::vector<int64_t>{10000});
+  CHECK(run(ws, "project = P AND id >= 10001 AND id < 10001").empty());
+  // Numeric, not text: 9999 < 10000 although "9999" > "10000".
+  CHECK(run(ws, "id >= 9999 AND id < 10001 ORDER BY id ASC")
+        == std::vector<int64_t>{10000});
   CHECK(run(ws, "key = P-2") == std::vector<int64_t>{10001});
   CHECK(run(ws, "issuekey in (P-1, Q-1) ORDER BY key ASC")
         == std::vector<int64_t>{10000, 10002});

@@ -74,6 +74,57 @@ TEST_CASE("search/jql walks every visible id exactly once", "[sim]") {
   CHECK(all.size() > 200);
 }
 
+TEST_CASE("search/jql: id ranges page on their own and cover the listing",
+          "[sim]") {
+  // jirasync lists a large project in id ranges at once (`id >= a AND id <
+  // b`, the last one open), one nextPageToken chain per range: the ranges
+  // together must give exactly the whole listing.
+  sim_fixture f;
+  auto all = walk(f, "id > 0 ORDER BY id ASC", 1000);
+  REQUIRE(all.size() > 200);
+  auto a = all[all.size() / 3];
+  auto b = all[2 * all.size() / 3];
+  int pages = 0;
+  auto low = walk(
+    f, "id > 0 AND id < " + std::to_string(a) + " ORDER BY id ASC", 29, &pages);
+  CHECK(pages > 1);
+  auto mid = walk(f,
+                  "id >= " + std::to_string(a) + " AND id < "
+                    + std::to_string(b) + " ORDER BY id ASC",
+                  29, &pages);
+  CHECK(pages > 1);
+  auto high = walk(f, "id >= " + std::to_string(b) + " ORDER BY id ASC", 29);
+  CHECK(low.back() < a);
+  CHECK(mid.front() == a);
+  CHECK(mid.back() < b);
+  CHECK(high.front() == b);
+  std::vector<std::int64_t> joined = low;
+  joined.insert(joined.end(), mid.begin(), mid.end());
+  joined.insert(joined.end(), high.begin(), high.end());
+  CHECK(joined == all);
+}
+
+TEST_CASE("search/jql: the refuse_id_ranges fault answers 400 to id ranges",
+          "[sim]") {
+  sim_fixture f;
+  auto on = f.control("POST", "/_sim/faults", R"({"refuse_id_ranges":true})");
+  CHECK(on.at("refuse_id_ranges").as_bool());
+  auto r = f.post("/rest/api/3/search/jql",
+                  R"({"jql":"id >= 10000 AND id < 10050 ORDER BY id ASC"})");
+  CHECK(r.status == 400);
+  CHECK(r.body.find("The operator '>=' is not supported by the 'id' field.")
+        != std::string::npos);
+  // Other queries are answered as usual.
+  CHECK(f.post("/rest/api/3/search/jql", R"x({"jql":"id in (10000)"})x").status
+        == 200);
+  auto off = f.control("POST", "/_sim/faults", R"({"refuse_id_ranges":false})");
+  CHECK_FALSE(off.at("refuse_id_ranges").as_bool());
+  CHECK(f.post("/rest/api/3/search/jql",
+               R"({"jql":"id >= 10000 AND id < 10050 ORDER BY id ASC"})")
+          .status
+        == 200);
+}
+
 TEST_CASE("search/jql defaults, caps and token binding", "[sim]") {
   sim_fixture f;
   SECTION("default fields are id only, default page 50") {

@@ -208,6 +208,20 @@ TEST_CASE("JQL: exact queries", "[jira]") {
   CHECK(build_jql(recon).jql
         == R"(project = "ABC" AND id > 10099 ORDER BY id ASC)");
 
+  jql_query range;
+  range.project_keys = {"ABC"};
+  range.id_at_least = 10099;
+  range.id_below = 20000;
+  range.order = jql_order::id;
+  CHECK(build_jql(range).jql
+        == R"(project = "ABC" AND id >= 10099 AND id < 20000 ORDER BY id ASC)");
+  jql_query open_range;
+  open_range.project_keys = {"ABC"};
+  open_range.id_at_least = 20000;
+  open_range.order = jql_order::id;
+  CHECK(build_jql(open_range).jql
+        == R"(project = "ABC" AND id >= 20000 ORDER BY id ASC)");
+
   jql_query ids;
   ids.ids_in = {"10001", "10002"};
   ids.order = jql_order::none;
