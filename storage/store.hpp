@@ -231,7 +231,7 @@ struct open_options {
   /// (docs/architecture.md, "Memory"): one block cache of `cache_bytes`
   /// for the data, index and filter blocks of every column family, into
   /// which the memtables of all column families are charged, at most
-  /// `memtable_bytes` of them (beyond it writes wait for a flush). So
+  /// `memtable_bytes` of them (flushed as they near it). So
   /// RocksDB's blocks and memtables together stay near `cache_bytes`.
   /// Each column family's memtable is a quarter of `memtable_bytes`, so
   /// that one busy family flushes before it fills the budget alone.

@@ -168,13 +168,15 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
   dbo.keep_log_file_num = 5;
   // Memory stays flat however large the site (open_options::cache_bytes):
   // the memtables of all column families are charged to the one block
-  // cache and capped together; writes wait for a flush beyond the cap
-  // instead of growing them.
+  // cache and flushed when together they near memtable_bytes. No
+  // allow_stall: a write waiting for memory would wait for a flush that a
+  // failing disk never completes (and the writer's thread with it);
+  // RocksDB's own write slowdowns still apply when flushes lag.
   auto cache = rocksdb::NewLRUCache(opts.cache_bytes);
   auto memtable_bytes = std::min(opts.memtable_bytes, opts.cache_bytes);
   dbo.db_write_buffer_size = memtable_bytes;
   dbo.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
-    memtable_bytes, cache, /*allow_stall=*/true);
+    memtable_bytes, cache, /*allow_stall=*/false);
   // The write-ahead log is kept until every column family whose memtable
   // holds data from it has flushed; rarely written families (meta,
   // checkpoints) pinned the whole log of a sync (a 10k-issue sync left
