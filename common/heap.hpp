@@ -26,7 +26,8 @@ struct heap_settings {
 };
 
 /// Applies `s` with mallopt. Call once, before any thread starts (main).
-/// False when glibc refused a setting (the process runs with its defaults).
+/// False when a setting was refused (the process runs with the defaults;
+/// AddressSanitizer, which replaces malloc, refuses them all).
 bool tune_heap(const heap_settings& s = {});
 
 /// What malloc holds now (mallinfo2, every arena), in bytes.
