@@ -5,6 +5,7 @@
 #include "actors/store_writer.hpp"
 #include "actors/supervision.hpp"
 #include "actors/token_keeper.hpp"
+#include "common/heap.hpp"
 #include "protocol/jira/oauth.hpp"
 #include "storage/token_store.hpp"
 #include "sync/oauth_session.hpp"
@@ -132,6 +133,30 @@ oauth_keeper_options(const config::config& cfg,
 
 } // namespace
 
+namespace {
+
+/// The parts of the memory budget at the end of a run (docs/architecture.md,
+/// "Memory"): a few property reads, no I/O.
+void log_memory(spdlog::logger& log, const storage::store& db) {
+  if (!log.should_log(spdlog::level::debug))
+    return;
+  constexpr double mib = 1024.0 * 1024.0;
+  auto m = db.memory();
+  auto h = common::heap_usage_now();
+  log.debug("memory: RocksDB block cache {:.1f} of {:.0f} MiB (of it "
+            "memtables {:.1f} of {:.0f} MiB, pinned {:.1f} MiB), table "
+            "readers {:.1f} MiB for {} table files ({:.0f} MiB); malloc: in "
+            "use {:.1f} MiB (mapped blocks {:.1f} MiB), free in arenas {:.1f} "
+            "MiB",
+            m.block_cache / mib, m.block_cache_capacity / mib,
+            m.memtables / mib, m.memtable_budget / mib,
+            m.block_cache_pinned / mib, m.table_readers / mib, m.table_files,
+            m.table_bytes / mib, h.in_use / mib, h.mapped / mib,
+            h.free_in_arenas / mib);
+}
+
+} // namespace
+
 sync_report run_sync(const config::config& cfg,
                      std::shared_ptr<storage::store> db,
                      const run_options& opts) {
@@ -234,6 +259,7 @@ sync_report run_sync(const config::config& cfg,
       caf::anon_send(keeper, auth_atom_v,
                      caf::actor_cast<auth_listener_actor>(coordinator));
     report = await_report(sys, coordinator, opts.timeouts);
+    log_memory(*log, *db);
     // The coordinator stops its own children when it ends; these exit
     // reasons terminate actors under CAF's default exit handler.
     caf::anon_send_exit(coordinator, caf::exit_reason::user_shutdown);

@@ -1,21 +1,18 @@
 // jirasync: wires the command line to the commands. Each command lives in its
 // own app/cmd_<name>.cpp and registers itself through app/commands.hpp.
 #include "app/commands.hpp"
+#include "common/heap.hpp"
 #include "common/log.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include <malloc.h>
-
 #include <iostream>
 
 int main(int argc, char** argv) {
-  // Two malloc arenas instead of glibc's up to 8 per core: the actor,
-  // HTTP and RocksDB threads each allocating in their own arena left the
-  // freed memory of one unusable by the others (a 10k-issue sync peaked at
-  // 342 MB with the default, 249 MB with two; bench/RESULTS.md). Set before
-  // any thread starts.
-  mallopt(M_ARENA_MAX, 2);
+  // Two malloc arenas, large blocks mapped on their own at a fixed
+  // threshold (common/heap.hpp: bench/results/analysis.md, "Memory
+  // budget"). Set before any thread starts.
+  jirasync::common::tune_heap();
   CLI::App app{"jirasync: copies a Jira Cloud site into an embedded store, "
                "with exact permissions and a change feed for search indexers"};
   app.set_version_flag("--version",

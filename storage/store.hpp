@@ -191,6 +191,29 @@ struct record_counts {
   }
 };
 
+/// What the store's RocksDB holds in memory now (RocksDB's own estimates),
+/// for the debug log of a run and the memory budget (bench/results/
+/// analysis.md). Every figure in bytes.
+struct memory_usage {
+  /// Memtables of every column family: active, immutable and those kept
+  /// for history (rocksdb.size-all-mem-tables, summed).
+  std::uint64_t memtables = 0;
+  /// The memtables' budget (open_options::memtable_bytes).
+  std::uint64_t memtable_budget = 0;
+  /// Table readers outside the block cache (rocksdb.estimate-table-readers-
+  /// mem, summed): with index and filter blocks in the cache this is the
+  /// readers' own small state, one per open table file.
+  std::uint64_t table_readers = 0;
+  /// The shared block cache: in use (the memtables' charge included), of
+  /// it pinned, and its capacity (open_options::cache_bytes).
+  std::uint64_t block_cache = 0;
+  std::uint64_t block_cache_pinned = 0;
+  std::uint64_t block_cache_capacity = 0;
+  /// Live table files (SST) and their bytes on disk.
+  std::uint64_t table_files = 0;
+  std::uint64_t table_bytes = 0;
+};
+
 // --- the store
 // -------------------------------------------------------------------------------
 
@@ -204,6 +227,18 @@ struct open_options {
   /// fsync the WAL on every apply() (survives power loss, not only process
   /// crashes). Default: true.
   bool sync_writes = true;
+  /// RocksDB's memory budget, the same however large the store grows
+  /// (docs/architecture.md, "Memory"): one block cache of `cache_bytes`
+  /// for the data, index and filter blocks of every column family, into
+  /// which the memtables of all column families are charged, at most
+  /// `memtable_bytes` of them (flushed as they near it). So
+  /// RocksDB's blocks and memtables together stay near `cache_bytes`.
+  /// Each column family's memtable is a quarter of `memtable_bytes`, so
+  /// that one busy family flushes before it fills the budget alone.
+  /// Defaults: 48 MiB, of which memtables at most 32 MiB. memtable_bytes
+  /// is capped at cache_bytes.
+  std::uint64_t cache_bytes = std::uint64_t{48} << 20;
+  std::uint64_t memtable_bytes = std::uint64_t{32} << 20;
 };
 
 /// Current on-disk schema version (meta "schema_version").
@@ -348,6 +383,9 @@ public:
   common::result<std::optional<sync_checkpoint>> get_sync_checkpoint();
   /// A caller meta entry (write_batch_spec::meta).
   common::result<std::optional<std::string>> get_meta(std::string_view key);
+
+  /// RocksDB's memory now (cheap: a few property reads, no I/O).
+  memory_usage memory() const;
 
   /// Implementation detail, defined in store_impl.hpp (public only so that
   /// the helpers of the store_*.cpp files can name it).

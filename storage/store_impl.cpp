@@ -190,6 +190,28 @@ store::impl::get_raw(rocksdb::ColumnFamilyHandle* h, std::string_view key,
   return std::optional<std::string>{std::move(v)};
 }
 
+memory_usage store::memory() const {
+  const auto& p = *impl_;
+  memory_usage m;
+  std::uint64_t v = 0;
+  if (p.db->GetAggregatedIntProperty("rocksdb.size-all-mem-tables", &v))
+    m.memtables = v;
+  if (p.db->GetAggregatedIntProperty("rocksdb.estimate-table-readers-mem", &v))
+    m.table_readers = v;
+  m.memtable_budget = p.memtable_budget;
+  if (p.block_cache) {
+    m.block_cache = p.block_cache->GetUsage();
+    m.block_cache_pinned = p.block_cache->GetPinnedUsage();
+    m.block_cache_capacity = p.block_cache->GetCapacity();
+  }
+  std::vector<rocksdb::LiveFileMetaData> files;
+  p.db->GetLiveFilesMetaData(&files);
+  m.table_files = files.size();
+  for (const auto& f : files)
+    m.table_bytes += f.size;
+  return m;
+}
+
 common::result<std::vector<std::string>>
 store::impl::children(std::string_view index_cf, std::string_view parent,
                       const rocksdb::Snapshot* snap) const {

@@ -14,7 +14,9 @@
 #include "storage/store.hpp"
 
 #include <boost/json.hpp>
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/metadata.h>
 
 #include <filesystem>
 #include <functional>
@@ -100,6 +102,10 @@ struct store::impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> cfs;
   std::mutex write_mu;
+  /// The block cache every column family shares (store_open.cpp).
+  std::shared_ptr<rocksdb::Cache> block_cache;
+  /// db_write_buffer_size: the memtables' budget.
+  std::uint64_t memtable_budget = 0;
 
   ~impl();
 

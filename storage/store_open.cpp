@@ -4,6 +4,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
 
 #include <sys/stat.h>
 
@@ -165,10 +166,17 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
   dbo.create_missing_column_families = true;
   // Keep the info logs from piling up in long-running services.
   dbo.keep_log_file_num = 5;
-  // Memory stays flat however large the site: all memtables together are
-  // capped (a flush is forced beyond it) and the column families share one
-  // block cache instead of one 8 MB cache each.
-  dbo.db_write_buffer_size = 64u << 20;
+  // Memory stays flat however large the site (open_options::cache_bytes):
+  // the memtables of all column families are charged to the one block
+  // cache and flushed when together they near memtable_bytes. No
+  // allow_stall: a write waiting for memory would wait for a flush that a
+  // failing disk never completes (and the writer's thread with it);
+  // RocksDB's own write slowdowns still apply when flushes lag.
+  auto cache = rocksdb::NewLRUCache(opts.cache_bytes);
+  auto memtable_bytes = std::min(opts.memtable_bytes, opts.cache_bytes);
+  dbo.db_write_buffer_size = memtable_bytes;
+  dbo.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
+    memtable_bytes, cache, /*allow_stall=*/false);
   // The write-ahead log is kept until every column family whose memtable
   // holds data from it has flushed; rarely written families (meta,
   // checkpoints) pinned the whole log of a sync (a 10k-issue sync left
@@ -198,7 +206,7 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
     if (std::find(names.begin(), names.end(), n) == names.end())
       names.push_back(n);
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(32u << 20);
+  table.block_cache = cache;
   // Index (and filter) blocks live in that cache too: left outside it,
   // every open table file keeps its index on the heap, a share that grows
   // with the store instead of staying within the cache's budget. The L0
@@ -206,7 +214,10 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
   rocksdb::ColumnFamilyOptions cfo;
-  cfo.write_buffer_size = 16u << 20;
+  // The 17 column families share memtable_bytes: a family flushes at a
+  // quarter of it (its arena blocks are an eighth of that).
+  cfo.write_buffer_size = std::max<std::uint64_t>(memtable_bytes / 4, 64 << 10);
+  cfo.max_write_buffer_number = 2;
   cfo.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   for (const auto& n : names)
@@ -214,6 +225,8 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
   auto p = std::make_unique<impl>();
   p->path = path;
   p->opts = opts;
+  p->block_cache = cache;
+  p->memtable_budget = dbo.db_write_buffer_size;
   rocksdb::Status s;
   if (opts.read_only)
     s = rocksdb::DB::OpenForReadOnly(dbo, path.string(), descs, &p->handles,
