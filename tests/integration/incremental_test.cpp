@@ -220,6 +220,27 @@ std::string str(const json::object& o, const char* k) {
   return std::string{o.at(k).as_string()};
 }
 
+/// Each project's issue ids in `d` (every project, also those without
+/// issues), in numeric order, and the project with the most.
+struct project_ids {
+  std::map<std::string, std::vector<std::int64_t>> ids;
+  std::string largest;
+};
+
+project_ids issue_ids_by_project(const dataset& d) {
+  project_ids out;
+  for (auto* p : of_type(d, "project"))
+    out.ids[str(*p, "key")];
+  for (auto* i : of_type(d, "issue"))
+    out.ids[str(*i, "project_key")].push_back(std::stoll(str(*i, "id")));
+  for (auto& [key, ids] : out.ids) {
+    std::sort(ids.begin(), ids.end());
+    if (out.largest.empty() || ids.size() > out.ids[out.largest].size())
+      out.largest = key;
+  }
+  return out;
+}
+
 std::size_t acl_size(const dataset& d, const json::object& r) {
   auto a = d.acls.find(str(r, "acl"));
   return a == d.acls.end() ? 0 : a->second.users.size();
@@ -629,18 +650,10 @@ TEST_CASE("a project listed in id ranges detects deletions exactly",
   auto before = s.exported();
   check_equal(s.truth(), before);
   // Each synced project's stored issue ids, in numeric order.
-  std::map<std::string, std::vector<std::int64_t>> stored;
-  for (auto* p : of_type(before, "project"))
-    stored[str(*p, "key")];
-  for (auto* i : of_type(before, "issue"))
-    stored[str(*i, "project_key")].push_back(std::stoll(str(*i, "id")));
-  std::string big;
-  for (auto& [key, ids] : stored) {
-    std::sort(ids.begin(), ids.end());
-    if (big.empty() || ids.size() > stored[big].size())
-      big = key;
-  }
-  const auto& ids = stored[big];
+  const auto by_project = issue_ids_by_project(before);
+  const auto& stored = by_project.ids;
+  const std::string big = by_project.largest;
+  const auto& ids = stored.at(big);
   INFO("project " << big << ": " << ids.size() << " issues");
   REQUIRE(ids.size() > 3 * per_range + 10);
   // Deleted: inside the first range, the last id below the first boundary,
@@ -729,16 +742,9 @@ TEST_CASE("a site that refuses id ranges gets the single listing",
   INFO("full sync:\n" << full.out << full.err);
   REQUIRE(full.rc == 0);
   auto before = s.exported();
-  std::map<std::string, std::vector<std::int64_t>> stored;
-  for (auto* i : of_type(before, "issue"))
-    stored[str(*i, "project_key")].push_back(std::stoll(str(*i, "id")));
-  std::string big;
-  for (auto& [key, ids] : stored) {
-    std::sort(ids.begin(), ids.end());
-    if (big.empty() || ids.size() > stored[big].size())
-      big = key;
-  }
-  const auto& ids = stored[big];
+  const auto by_project = issue_ids_by_project(before);
+  const std::string big = by_project.largest;
+  const auto& ids = by_project.ids.at(big);
   REQUIRE(ids.size() > 60);
   auto ca = s.sim().str("ca_file");
   REQUIRE(http_post(s.sim().base_url() + "/_sim/faults", ca,
