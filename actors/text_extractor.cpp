@@ -25,14 +25,23 @@ struct text_result {
 using text_result_reply = common::result<text_result>;
 using scan_reply = common::result<std::vector<storage::attachment_record>>;
 
+/// The store's feed position and the marker of the last complete drain.
+struct texts_mark {
+  std::uint64_t seq = 0;
+  std::optional<std::string> marker;
+};
+using mark_reply = common::result<texts_mark>;
+
 using text_worker_actor = caf::typed_actor<
   caf::replies_to<extract_atom, text_job>::with<text_result_reply>,
-  caf::replies_to<scan_atom, std::size_t>::with<scan_reply>>;
+  caf::replies_to<scan_atom, std::size_t>::with<scan_reply>,
+  caf::replies_to<done_atom>::with<mark_reply>>;
 
 } // namespace jirasync::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::text_result_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::scan_reply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(jirasync::actors::mark_reply)
 
 namespace jirasync::actors {
 
@@ -43,6 +52,16 @@ using steady = std::chrono::steady_clock;
 /// How much longer than the runner's wall-clock limit the manager waits for
 /// a worker: the store look-up before the child, starting and reaping it.
 constexpr auto worker_grace = std::chrono::seconds(30);
+
+/// Meta entry (storage "user." meta): the feed seq at the end of the last
+/// run whose drain stored a text for every content it was given. When the
+/// store's feed is still at that seq when a run starts, no attachment was
+/// written since, so every stored content has its text and the first drain
+/// need not look for missing ones (at 27,000 attachments that look reads
+/// every stored text: ~40 s). A run killed before its drain, a store of an
+/// earlier version or any write since leaves them different: the look
+/// runs, as before.
+constexpr std::string_view texts_complete_key = "attachment_texts_complete_at";
 
 // --- the worker (detached: it blocks on its extraction process) -----------
 
@@ -142,6 +161,18 @@ worker_impl(worker_actor* self,
         return err;
       return scan_reply{self->state.opts->db->attachments_without_text(max)};
     },
+    [=](done_atom) -> caf::result<mark_reply> {
+      if (auto err = check_fault(self, self->state.opts->fault))
+        return err;
+      auto& db = *self->state.opts->db;
+      auto seq = db.last_seq();
+      if (!seq)
+        return mark_reply{seq.error()};
+      auto marker = db.get_meta(texts_complete_key);
+      if (!marker)
+        return mark_reply{marker.error()};
+      return mark_reply{texts_mark{*seq, std::move(*marker)}};
+    },
   };
 }
 
@@ -162,6 +193,16 @@ struct extractor_state {
   bool writing = false;
   /// 0: the store not yet scanned for missing texts; 1: scanning; 2: done.
   int scan = 0;
+  /// The store's texts were complete when the run began (texts_mark):
+  /// 0 not known (yet), 1 yes, 2 no.
+  int complete_at_start = 0;
+  /// A drain came before that was known: the scan waits for it.
+  bool scan_deferred = false;
+  /// The scan found as many contents as it may take: more may be missing.
+  bool scan_capped = false;
+  /// 0: the completion marker not written; 1: writing; 2: written or not
+  /// to be written.
+  int marker = 0;
   text_report report;
   std::vector<caf::typed_response_promise<text_report>> drains;
   static inline const char* name = "text_extractor";
@@ -171,11 +212,54 @@ using extractor_actor = text_extractor_actor::stateful_base<extractor_state>;
 
 void pump(extractor_actor* self);
 
+void check_drained(extractor_actor* self);
+
+/// Every content given to this run has its text stored: the feed's seq
+/// now is written as the completion marker (texts_complete_key), then the
+/// drain is answered. Any failure leaves the marker as it is (the next
+/// run looks for missing texts) and is only logged: the texts are stored.
+void write_marker(extractor_actor* self) {
+  auto& st = self->state;
+  st.marker = 1;
+  auto done = [=] {
+    self->state.marker = 2;
+    check_drained(self);
+  };
+  auto w = st.workers.front();
+  self->request(w, st.opts->store_timeout, done_atom_v)
+    .then(
+      [=](mark_reply& m) {
+        auto& st = self->state;
+        if (!m)
+          return done();
+        auto spec = std::make_shared<storage::write_batch_spec>();
+        spec->meta[std::string{texts_complete_key}] = std::to_string(m->seq);
+        self
+          ->request(st.opts->writer, st.opts->store_timeout, write_atom_v,
+                    write_job{spec})
+          .then(
+            [=](write_reply&) {
+              done();
+            },
+            [=](caf::error&) {
+              done();
+            });
+      },
+      [=](caf::error&) {
+        done();
+      });
+}
+
 void check_drained(extractor_actor* self) {
   auto& st = self->state;
   if (st.drains.empty() || st.scan != 2 || !st.queue.empty() || st.active > 0
-      || !st.pending.empty() || st.writing)
+      || !st.pending.empty() || st.writing || st.marker == 1)
     return;
+  if (st.marker == 0) {
+    if (st.report.failures.empty() && !st.scan_capped)
+      return write_marker(self);
+    st.marker = 2;
+  }
   for (auto& rp : st.drains)
     rp.deliver(st.report);
   st.drains.clear();
@@ -288,6 +372,15 @@ void enqueue(extractor_actor* self, text_job job) {
 /// The first drain: stored attachments whose content has no text.
 void scan_store(extractor_actor* self) {
   auto& st = self->state;
+  if (st.complete_at_start == 0) {
+    st.scan_deferred = true; // the answer is on its way (spawn)
+    return;
+  }
+  if (st.complete_at_start == 1) {
+    st.scan = 2; // nothing written since the last complete drain
+    flush(self, st.queue.empty() && st.active == 0);
+    return check_drained(self);
+  }
   st.scan = 1;
   self
     ->request(st.workers.front(), st.opts->store_timeout, scan_atom_v,
@@ -301,6 +394,7 @@ void scan_store(extractor_actor* self) {
           e.record = "attachment texts";
           st.report.failures.push_back(std::move(e));
         } else {
+          st.scan_capped = r->size() >= st.opts->backfill_max;
           for (auto& a : *r)
             enqueue(self,
                     text_job{a.sha256, a.mime_type, a.filename, a.size_bytes,
@@ -331,6 +425,24 @@ extractor_impl(extractor_actor* self,
     st.workers.push_back(w);
     st.idle.push_back(static_cast<std::size_t>(i));
   }
+  // Before this run writes: was every stored content's text complete?
+  // (Answered long before the first drain; a write of this run that comes
+  // first only makes the answer "no", which costs the look, not a text.)
+  self->request(st.workers.front(), opts->store_timeout, done_atom_v)
+    .then(
+      [=](mark_reply& m) {
+        auto& st = self->state;
+        st.complete_at_start
+          = m && m->marker && *m->marker == std::to_string(m->seq) ? 1 : 2;
+        if (st.scan_deferred)
+          scan_store(self);
+      },
+      [=](caf::error&) {
+        auto& st = self->state;
+        st.complete_at_start = 2;
+        if (st.scan_deferred)
+          scan_store(self);
+      });
   return {
     [=](extract_atom, const text_job& job) {
       if (check_fault(self, self->state.opts->fault))

@@ -1,10 +1,13 @@
-// text_extractor against the real `jirasync extract` child: contents are
-// extracted once per store, hostile ones get their status, the texts land
-// in the store, a second run extracts nothing (issue 16).
+// text_extractor against the real `jirasync extract --worker` processes:
+// contents are extracted once per store, hostile ones get their status, the
+// texts land in the store, a second run extracts nothing (issue 16); the
+// store is searched for contents without text only when it changed since
+// the last complete drain.
 #include "actors/store_writer.hpp"
 #include "actors/text_extractor.hpp"
 #include "common/sha256.hpp"
 #include "sim/documents.hpp"
+#include "storage/storage_test_util.hpp"
 #include "test_util/catch_result.hpp"
 #include "test_util/temp_dir.hpp"
 #include "threaded_config.hpp"
@@ -147,4 +150,70 @@ TEST_CASE("text_extractor: text extraction off gives skipped, no child",
   auto t = db->get_attachment_text(sha);
   REQUIRE(*t);
   CHECK((*t)->status == "skipped");
+}
+
+TEST_CASE("text_extractor: the store is searched for contents without text "
+          "only when it changed since the last complete drain",
+          "[actors][texts]") {
+  jirasync::test::temp_dir dir;
+  auto opened = storage::store::open(dir.path() / "db");
+  REQUIRE(opened.has_value());
+  std::shared_ptr<storage::store> db{std::move(opened.value())};
+  auto acl = storage::make_acl(false, {"u1"});
+  auto stored_without_text
+    = [&](const std::string& id, const std::string& bytes) {
+        auto a = storage::test::make_attachment(id, "10042", acl.id);
+        a.sha256 = add_blob(*db, bytes, id);
+        a.size_bytes = static_cast<std::int64_t>(bytes.size());
+        a.mime_type = "text/plain";
+        a.filename = id + ".txt";
+        a.content_stored = true;
+        storage::write_batch_spec spec;
+        spec.acls = {acl};
+        spec.upserts.emplace_back(
+          storage::test::make_issue("10042", "ABC-1", acl.id));
+        spec.upserts.emplace_back(std::move(a));
+        REQUIRE(db->apply(spec));
+      };
+  // A store of an earlier version (or a run killed before its texts): the
+  // first drain finds the content and extracts it; the drain then marks
+  // the store complete at its feed position.
+  stored_without_text("30001", "first\n");
+  auto r = run(db, {});
+  CHECK(r.failures.empty());
+  CHECK(r.tally.run() == 1);
+  auto seq = db->last_seq();
+  REQUIRE(seq);
+  CHECK(db->get_meta("attachment_texts_complete_at").value()
+        == std::optional<std::string>{std::to_string(*seq)});
+  // Nothing written since: the store is not searched. (A content without
+  // text put there behind the marker's back, as only a broken store
+  // could, stays without one: the proof that no search ran.)
+  auto hidden = add_blob(*db, "hidden\n", "h");
+  {
+    auto a = storage::test::make_attachment("30002", "10042", acl.id);
+    a.sha256 = hidden;
+    a.size_bytes = 7;
+    a.content_stored = true;
+    storage::write_batch_spec spec;
+    spec.acls = {acl};
+    spec.upserts.emplace_back(std::move(a));
+    REQUIRE(db->apply(spec));
+  }
+  // That write moved the feed: set the marker to it, as a complete drain
+  // right after it would have.
+  {
+    storage::write_batch_spec spec;
+    spec.meta["attachment_texts_complete_at"]
+      = std::to_string(db->last_seq().value());
+    REQUIRE(db->apply(spec));
+  }
+  r = run(db, {});
+  CHECK(r.tally.run() == 0);
+  CHECK_FALSE(db->get_attachment_text(hidden).value());
+  // Any write since the marker: the search runs again and finds it.
+  stored_without_text("30003", "third\n");
+  r = run(db, {});
+  CHECK(r.tally.run() == 2);
+  CHECK(db->get_attachment_text(hidden).value());
 }
