@@ -205,7 +205,11 @@ extraction extraction_worker::timed_out() {
 
 extraction extraction_worker::ended() {
   // Its output ended: it exits (or has exited); a worker that closed its
-  // output but lives on is killed.
+  // output but lives on is killed. One that had served earlier files may
+  // have died of something else than this file (killed from outside while
+  // idle, before its end could be seen; memory an earlier file spoiled):
+  // extract() tries the file once more in a fresh process.
+  died_after_reuse_ = jobs_ > 1;
   auto st = child_->wait_exit(milliseconds(2000));
   int status = st ? *st : child_->stop(milliseconds(0));
   child_.reset();
@@ -226,6 +230,16 @@ extraction extraction_worker::ended() {
 }
 
 extraction extraction_worker::extract(const extract_request& req) {
+  auto e = once(req);
+  if (died_after_reuse_) {
+    died_after_reuse_ = false;
+    e = once(req); // a fresh process: its answer is the file's own
+    died_after_reuse_ = false;
+  }
+  return e;
+}
+
+extraction extraction_worker::once(const extract_request& req) {
   try {
     const auto& lim = opts_.limits;
     if (child_ && (jobs_ >= max_jobs_ || child_->exited()))

@@ -93,7 +93,9 @@ public:
   extraction_worker& operator=(const extraction_worker&) = delete;
 
   /// The text of one file. Never throws for anything the file or the
-  /// worker does; starts a worker when none runs.
+  /// worker does; starts a worker when none runs. A worker that dies on a
+  /// file after serving others is replaced and the file tried once more:
+  /// only a fresh process's end is the file's own.
   extraction extract(const extract_request& req);
 
   /// The running worker's pid, if one runs (for tests and diagnostics).
@@ -109,6 +111,7 @@ public:
 
 private:
   common::result<void> start();
+  extraction once(const extract_request& req);
   /// The worker stopped answering (its output ended or broke): how it ended.
   extraction ended();
   /// The file's wall-clock limit passed: the worker is killed.
@@ -119,6 +122,7 @@ private:
   std::optional<common::child_process> child_;
   std::size_t jobs_ = 0;
   std::uint64_t starts_ = 0;
+  bool died_after_reuse_ = false;
 };
 
 /// The worker's side (`jirasync extract --worker`): applies `limits`
