@@ -231,15 +231,12 @@ extraction extraction_worker::ended() {
 
 extraction extraction_worker::extract(const extract_request& req) {
   auto e = once(req);
-  if (died_after_reuse_) {
-    died_after_reuse_ = false;
-    e = once(req); // a fresh process: its answer is the file's own
-    died_after_reuse_ = false;
-  }
-  return e;
+  // A fresh process: its answer is the file's own.
+  return died_after_reuse_ ? once(req) : e;
 }
 
 extraction extraction_worker::once(const extract_request& req) {
+  died_after_reuse_ = false;
   try {
     const auto& lim = opts_.limits;
     if (child_ && (jobs_ >= max_jobs_ || child_->exited()))
