@@ -112,7 +112,9 @@ parse_acl_value(std::string_view id, std::string_view text) {
 
 std::string feed_line(std::uint64_t seq, std::string_view op,
                       std::string_view record_json) {
-  std::string line = "{\"seq\":";
+  std::string line;
+  line.reserve(48 + op.size() + record_json.size());
+  line += "{\"seq\":";
   line += std::to_string(seq);
   line += ",\"op\":\"";
   line += op;

@@ -2,6 +2,7 @@
 #include "storage/store_impl.hpp"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
@@ -213,6 +214,22 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
   // ones stay pinned (they are read on every lookup).
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Most lookups of a sync are for keys the store does not hold yet (a
+  // first sync: all of them): a Bloom filter (10 bits per key, ~1 % false
+  // positives) answers those without reading the tables. The index and
+  // the filter are partitioned into 4 KiB blocks under a small top level
+  // (pinned), so a lookup reads a few KiB of them through the cache
+  // instead of a table's whole index: with one index block per table, a
+  // 50k-issue sync re-read hundreds of KB of evicted index for each
+  // record, and the store's writer spent its time there (bench/results/
+  // analysis.md, "The store's lookups"). RocksDB wiki, "Partitioned
+  // Index/Filters".
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_top_level_index_and_filter = true;
   rocksdb::ColumnFamilyOptions cfo;
   // The 17 column families share memtable_bytes: a family flushes at a
   // quarter of it (its arena blocks are an eighth of that).

@@ -6,6 +6,8 @@
 #include "storage_test_util.hpp"
 
 #include <rocksdb/convenience.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 
 #include <catch2/catch.hpp>
@@ -49,6 +51,20 @@ TEST_CASE("the store opens with a fixed RocksDB memory budget", "[storage]") {
       INFO(cf.name);
       CHECK(cf.options.write_buffer_size == 8 * mib);
       CHECK(cf.options.max_write_buffer_number == 2);
+      // Lookups of absent keys answered by Bloom filters; indexes and
+      // filters partitioned, through the cache (store_open.cpp).
+      REQUIRE(cf.options.table_factory);
+      const auto* t = cf.options.table_factory
+                        ->GetOptions<rocksdb::BlockBasedTableOptions>();
+      REQUIRE(t != nullptr);
+      REQUIRE(t->filter_policy != nullptr);
+      CHECK(std::string{t->filter_policy->CompatibilityName()}
+            == "rocksdb.BuiltinBloomFilter");
+      CHECK(t->index_type
+            == rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch);
+      CHECK(t->partition_filters);
+      CHECK(t->cache_index_and_filter_blocks);
+      CHECK(t->pin_top_level_index_and_filter);
     }
   }
   SECTION("chosen sizes; memtables never more than the cache") {
