@@ -7,6 +7,7 @@
 #include "actors/roles_actor.hpp"
 #include "actors/supervision.hpp"
 #include "actors/users_actor.hpp"
+#include "common/heap.hpp"
 #include "sync/auth_failure.hpp"
 
 #include <caf/all.hpp>
@@ -25,6 +26,12 @@ using clock_type = std::chrono::steady_clock;
 
 /// How often the progress counters (requests, rate-limit waits) refresh.
 constexpr auto tick_interval = std::chrono::milliseconds(250);
+
+/// How often a run gives malloc's free holes back to the system
+/// (common::release_free_heap): ~50 ms of one thread every 10 s, and the
+/// resident size of a long sync follows what it holds rather than the
+/// largest burst so far (bench/results/analysis.md, "Memory at XL").
+constexpr auto heap_release_interval = std::chrono::seconds(10);
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -52,6 +59,7 @@ struct coordinator_state {
   progress_snapshot snap;
   clock_type::time_point started;
   std::int64_t started_ms = 0;
+  clock_type::time_point heap_released;
   std::shared_ptr<const sync::identity_directory> dir;
   roles_actor roles;
   std::vector<protocol::jira_project> projects;
@@ -753,6 +761,7 @@ coordinator_impl(coordinator_actor* self, sync_env env,
       st.running = true;
       st.rp = self->make_response_promise<sync_report>();
       st.started = clock_type::now();
+      st.heap_released = st.started;
       st.started_ms = now_ms();
       if (const auto* plan = st.base.plan.get()) {
         st.report.mode = std::string{sync::to_string(plan->mode)};
@@ -788,6 +797,11 @@ coordinator_impl(coordinator_actor* self, sync_env env,
         begin_stop(self);
       if (st.done)
         return;
+      if (auto now = clock_type::now();
+          now - st.heap_released >= heap_release_interval) {
+        common::release_free_heap();
+        st.heap_released = now;
+      }
       self->request(st.base.api, st.base.timeouts.stats, stats_atom_v)
         .then(
           [=](api_stats& a) {

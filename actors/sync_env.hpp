@@ -32,8 +32,10 @@ struct pipeline_tuning {
   /// Issues per bulkfetch (Jira's maximum). Default: 100.
   std::int64_t bulk_size = 100;
   /// bulkfetch chunks in flight per project (fetched, not yet written).
-  /// Default: 4.
-  int bulk_parallel = 4;
+  /// Each holds its issues' and comments' ADF until it is written: 4 made
+  /// a 200k-issue sync peak at 259-265 MB, 2 at 234 MB at about the same
+  /// speed (bench/results/analysis.md, "Memory at XL"). Default: 2.
+  int bulk_parallel = 2;
   /// Projects whose issue pipelines run at the same time. Default: 4.
   int projects_parallel = 4;
   /// Attachments in flight (the downloader pool size): only a bound on

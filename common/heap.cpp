@@ -11,6 +11,10 @@ bool tune_heap(const heap_settings& s) {
   return ok;
 }
 
+bool release_free_heap() {
+  return malloc_trim(0) == 1;
+}
+
 heap_usage heap_usage_now() {
   auto mi = mallinfo2();
   return heap_usage{mi.uordblks + mi.hblkhd, mi.fordblks, mi.hblkhd};

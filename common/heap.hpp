@@ -30,6 +30,14 @@ struct heap_settings {
 /// AddressSanitizer, which replaces malloc, refuses them all).
 bool tune_heap(const heap_settings& s = {});
 
+/// Gives the free memory inside every arena back to the system
+/// (malloc_trim(0)): the trim threshold only returns the free top of an
+/// arena, while a long sync leaves free holes below live blocks, so its
+/// resident size creeps up with the largest burst it ever had. Takes the
+/// arenas' locks for tens of ms (about 50 ms with 150 MB of arenas): call
+/// it every few seconds, not per operation. True when memory was returned.
+bool release_free_heap();
+
 /// What malloc holds now (mallinfo2, every arena), in bytes.
 struct heap_usage {
   /// Allocated and not freed (arenas and mapped blocks).

@@ -2,8 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 using namespace jirasync::common;
 
@@ -55,6 +57,56 @@ TEST_CASE("heap_usage_now counts live blocks", "[common]") {
   CHECK(during.mapped >= before.mapped + n);
   std::free(p);
   CHECK(heap_usage_now().in_use < during.in_use - n / 2);
+}
+
+namespace {
+
+/// RssAnon of this process (/proc/self/status), in bytes.
+std::size_t resident_anon() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  REQUIRE(f != nullptr);
+  char line[256];
+  std::size_t kib = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "RssAnon: %zu kB", &kib) == 1)
+      break;
+  std::fclose(f);
+  REQUIRE(kib > 0);
+  return kib * 1024;
+}
+
+} // namespace
+
+TEST_CASE("release_free_heap gives back the free holes below live blocks",
+          "[common]") {
+  REQUIRE(tune_heap());
+  // 48 MiB in 16 KiB blocks (below the mapping threshold: in an arena),
+  // then all freed but every 64th block, which pins the arena's top: the
+  // trim threshold cannot give the holes back, release_free_heap can.
+  constexpr std::size_t block = 16 * 1024;
+  constexpr std::size_t count = 3072;
+  std::vector<char*> blocks;
+  blocks.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto* p = static_cast<char*>(std::malloc(block));
+    REQUIRE(p != nullptr);
+    std::memset(p, 1, block);
+    blocks.push_back(p);
+  }
+  for (std::size_t i = 0; i < count; ++i)
+    if (i % 64 != 63) {
+      std::free(blocks[i]);
+      blocks[i] = nullptr;
+    }
+  auto held = resident_anon();
+  auto free_before = heap_usage_now().free_in_arenas;
+  CHECK(free_before >= 40u << 20);
+  CHECK(release_free_heap());
+  auto after = resident_anon();
+  INFO("RssAnon " << held << " -> " << after);
+  CHECK(after + (32u << 20) <= held);
+  for (auto* p : blocks)
+    std::free(p);
 }
 
 #endif
