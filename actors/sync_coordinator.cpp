@@ -30,7 +30,8 @@ constexpr auto tick_interval = std::chrono::milliseconds(250);
 /// How often a run gives malloc's free holes back to the system
 /// (common::release_free_heap): ~50 ms of one thread every 10 s, and the
 /// resident size of a long sync follows what it holds rather than the
-/// largest burst so far (bench/results/analysis.md, "Memory at XL").
+/// largest burst so far (bench/results/analysis.md, "The store's lookups and
+/// memory at XL").
 constexpr auto heap_release_interval = std::chrono::seconds(10);
 
 std::int64_t now_ms() {

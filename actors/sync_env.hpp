@@ -34,7 +34,8 @@ struct pipeline_tuning {
   /// bulkfetch chunks in flight per project (fetched, not yet written).
   /// Each holds its issues' and comments' ADF until it is written: 4 made
   /// a 200k-issue sync peak at 259-265 MB, 2 at 234 MB at about the same
-  /// speed (bench/results/analysis.md, "Memory at XL"). Default: 2.
+  /// speed (bench/results/analysis.md, "The store's lookups and memory at
+  /// XL"). Default: 2.
   int bulk_parallel = 2;
   /// Projects whose issue pipelines run at the same time. Default: 4.
   int projects_parallel = 4;

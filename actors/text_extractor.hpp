@@ -76,8 +76,8 @@ struct text_extractor_options {
   /// flight stays below about twice this plus one text cap per worker.
   /// A batch's write holds several copies of its texts at once (their
   /// stored JSON, the batch, one feed line per attachment, the memtable),
-  /// so this bounds a peak of the sync's memory: 8 MiB made spikes of tens
-  /// of MB at 200k issues. Default: 2 MiB.
+  /// so this bounds a peak of the sync's memory: at 8 MiB one write could
+  /// hold tens of MB. Default: 2 MiB.
   std::size_t max_pending_bytes = std::size_t{2} << 20;
   /// Attachments the first drain looks at for a missing text. Default:
   /// 100000.

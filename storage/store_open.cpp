@@ -220,10 +220,10 @@ common::result<std::unique_ptr<store>> store::open(const fs::path& path,
   // the filter are partitioned into 4 KiB blocks under a small top level
   // (pinned), so a lookup reads a few KiB of them through the cache
   // instead of a table's whole index: with one index block per table, a
-  // 50k-issue sync re-read hundreds of KB of evicted index for each
+  // 200k-issue sync re-read hundreds of KB of evicted index for each
   // record, and the store's writer spent its time there (bench/results/
-  // analysis.md, "The store's lookups"). RocksDB wiki, "Partitioned
-  // Index/Filters".
+  // analysis.md, "The store's lookups and memory at XL"). RocksDB wiki,
+  // "Partitioned Index/Filters".
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
   table.partition_filters = true;
