@@ -1,12 +1,11 @@
 #include "actors/text_extractor.hpp"
 
 #include "actors/supervision.hpp"
+#include "common/sha256.hpp"
 #include "extract/format_detect.hpp"
 #include "extract/worker.hpp"
 
 #include <caf/all.hpp>
-
-#include "common/sha256.hpp"
 
 #include <algorithm>
 #include <array>
@@ -391,8 +390,11 @@ void pump(extractor_actor* self) {
 
 void enqueue(extractor_actor* self, text_job job) {
   auto& st = self->state;
-  auto digest = parse_digest(job.sha256);
-  if (!digest || !st.seen.insert(*digest).second)
+  if (job.sha256.empty())
+    return;
+  // A content the store could not name by its SHA-256 is not deduplicated:
+  // the worker reports it like any other.
+  if (auto d = parse_digest(job.sha256); d && !st.seen.insert(*d).second)
     return;
   st.queue.push_back(std::move(job));
   pump(self);

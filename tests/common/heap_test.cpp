@@ -1,8 +1,9 @@
 #include "common/heap.hpp"
 
+#include "test_util/proc_status.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -61,18 +62,11 @@ TEST_CASE("heap_usage_now counts live blocks", "[common]") {
 
 namespace {
 
-/// RssAnon of this process (/proc/self/status), in bytes.
+/// RssAnon of this process, in bytes.
 std::size_t resident_anon() {
-  std::FILE* f = std::fopen("/proc/self/status", "r");
-  REQUIRE(f != nullptr);
-  char line[256];
-  std::size_t kib = 0;
-  while (std::fgets(line, sizeof line, f))
-    if (std::sscanf(line, "RssAnon: %zu kB", &kib) == 1)
-      break;
-  std::fclose(f);
+  auto kib = jirasync::test::proc_status_kib("RssAnon");
   REQUIRE(kib > 0);
-  return kib * 1024;
+  return static_cast<std::size_t>(kib) * 1024;
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 
 #include "protocol/http/http_client.hpp"
 #include "protocol/http/tls_certgen.hpp"
+#include "test_util/proc_status.hpp"
 #include "test_util/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -86,12 +87,7 @@ struct live_heap_sampler {
 
 /// Peak resident set size of this process in KiB.
 long vm_hwm_kib() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0)
-      return std::stol(line.substr(6));
-  return -1;
+  return jirasync::test::proc_status_kib("VmHWM");
 }
 
 /// Certificates + CA file for one test.
