@@ -59,6 +59,7 @@ bool points_quota::roll(std::int64_t now_ms) {
   largest_remaining_ = 0;
   since_obs_.fill(0);
   since_obs_total_ = 0;
+  since_obs_reserved_ = 0;
   tokens_fresh_ = true;
   return true;
 }
@@ -219,6 +220,14 @@ void points_quota::learn(const quota_observation& obs, std::int64_t reset) {
     // for the answers that arrived since. Answers overtaking each other make
     // single samples noisy; the moving average smooths that out.
     auto drop = static_cast<double>(*remaining_ - *obs.remaining);
+    // The pacing bucket was charged the reservations of these answers;
+    // the server charged `drop`. Pacing follows what is really spent: an
+    // estimate made for a full page (5,000 ids, 2,000 points of users) that
+    // came back with 140 must not hold the next requests back as if it had
+    // cost its reservation. (The reserve check stays on the reservations
+    // of what is still in flight; refill() caps the bucket.)
+    if (since_obs_reserved_ > drop)
+      tokens_ += since_obs_reserved_ - drop;
     auto sample = drop / static_cast<double>(since_obs_total_);
     // One outlier (a cheap class's interval holding an expensive
     // neighbour's charge) must not swing the average beyond the clamp.
@@ -270,6 +279,7 @@ void points_quota::learn(const quota_observation& obs, std::int64_t reset) {
   largest_remaining_ = std::max(largest_remaining_, *obs.remaining);
   since_obs_.fill(0);
   since_obs_total_ = 0;
+  since_obs_reserved_ = 0;
 }
 
 void points_quota::on_response(protocol::endpoint_class cls,
@@ -315,6 +325,7 @@ void points_quota::on_response(protocol::endpoint_class cls,
       if (estimate > 0) {
         since_obs_[i] += estimate;
         since_obs_total_ += estimate;
+        since_obs_reserved_ += released;
       }
       std::int64_t reset = obs->reset_from_t_ms   ? *obs->reset_from_t_ms
                            : obs->reset_header_ms ? *obs->reset_header_ms

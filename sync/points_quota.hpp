@@ -206,6 +206,9 @@ private:
   /// total (a normalised LMS step spreads the error of a mixed interval).
   std::array<std::int64_t, protocol::endpoint_class_count> since_obs_{};
   std::int64_t since_obs_total_ = 0;
+  /// What take() charged the pacing bucket for those answers: refunded
+  /// down to what the server's figure says they cost.
+  double since_obs_reserved_ = 0;
   double global_ratio_ = 0;
   std::array<class_cost, protocol::endpoint_class_count> costs_{};
 };

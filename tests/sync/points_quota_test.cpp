@@ -187,3 +187,37 @@ TEST_CASE("points quota: pacing spreads the points to the reset",
   CHECK(w.kind == quota_verdict::pacing);
   CHECK(w.until_ms - t0 < 200);
 }
+
+TEST_CASE("points quota: pacing follows what the server charged, not the "
+          "reservation",
+          "[sync][governor]") {
+  quota_options o;
+  o.pacing_burst_share = 0; // the even pace only
+  points_quota q{o};
+  // 1,000 points above the reserve, 100 s to the reset: 10 points/s.
+  answered(q, ec::search_jql, 1, figures(20'000, 2'000, t0 + 100'000), t0);
+  // An ids page is reserved for a full page (5,001 points)...
+  q.take(ec::search_jql, 501, t0);
+  auto v = q.check(ec::bulkfetch, 101, t0);
+  REQUIRE(v.kind == quota_verdict::pacing);
+  CHECK(v.until_ms - t0 > 40'000); // ~480 points of debt at 10 points/s
+  // ... and came back with 40 issues: the server's figure drops by 41. The
+  // bucket gets back the 460 points it was charged beyond that: the debt
+  // is what 41 points leave of a 20-point balance, the next request waits
+  // ~2 s instead of ~48 s.
+  q.on_response(ec::search_jql, 501, figures(20'000, 1'959, t0 + 100'000),
+                false, true, t0 + 10);
+  auto r = q.check(ec::bulkfetch, 101, t0 + 10);
+  REQUIRE(r.kind == quota_verdict::pacing);
+  CHECK(r.until_ms - t0 < 3'000);
+  CHECK(q.check(ec::bulkfetch, 101, r.until_ms).kind == quota_verdict::go);
+  // An answer that cost its whole reservation gives nothing back: the next
+  // waits for the even pace again.
+  auto t1 = r.until_ms;
+  q.take(ec::bulkfetch, 101, t1);
+  q.on_response(ec::bulkfetch, 101, figures(20'000, 1'858, t0 + 100'000), false,
+                true, t1 + 10);
+  auto w = q.check(ec::bulkfetch, 101, t1 + 10);
+  REQUIRE(w.kind == quota_verdict::pacing);
+  CHECK(w.until_ms - t1 > 7'000); // ~80 points of debt at 10 points/s
+}
