@@ -372,7 +372,7 @@ std::int64_t quota_429s(const json::object& stats) {
 
 } // namespace
 
-// Under a points quota the run needs most of a window of (pool_points
+// Under a points quota whose window the run needs most of (pool_points
 // above): paced by the Beta-RateLimit headers, no quota 429; a quota 429
 // anyway pauses everything until the stated reset.
 TEST_CASE("oauth sync: paced under the points quota",

@@ -196,7 +196,7 @@ TEST_CASE("points quota: pacing follows what the server charged, not the "
   points_quota q{o};
   // 1,000 points above the reserve, 100 s to the reset: 10 points/s.
   answered(q, ec::search_jql, 1, figures(20'000, 2'000, t0 + 100'000), t0);
-  // An ids page is reserved for a full page (5,001 points)...
+  // An ids page is reserved for a full page (here 500 ids: 501 points)...
   q.take(ec::search_jql, 501, t0);
   auto v = q.check(ec::bulkfetch, 101, t0);
   REQUIRE(v.kind == quota_verdict::pacing);
